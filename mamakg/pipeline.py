@@ -1,0 +1,203 @@
+"""The one place that knows the order of the stages:
+
+    read -> parse (spaCy) -> attend (LM) -> match (beam search) -> filter -> store
+         -> corpus filter -> map -> facts
+
+`build` streams the corpus: only a window of sentences is in memory at a time, and candidate
+mentions wait on disk (`MentionStore`) for the corpus-level relation filter.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from mamakg import __version__
+from mamakg.attention import AttentionModel
+from mamakg.config import Config
+from mamakg.filters import Drop, check_candidate, to_mention
+from mamakg.mapping import EntityLinker, PropertyIndex
+from mamakg.match import match_sentence
+from mamakg.parse import load_nlp, parse_documents, pipeline_name
+from mamakg.store import MentionStore
+from mamakg.types import Document, Entity, Fact, MappingStatus, Mention, Sentence
+
+__all__ = ["BuildResult", "Summary", "build", "load_models"]
+
+WINDOW = 16
+"""Sentences are sorted by length within windows of WINDOW x batch_size before batching."""
+
+
+@dataclass
+class Summary:
+    """Counts reported at the end of a run."""
+
+    n_documents: int = 0
+    n_sentences: int = 0
+    n_truncated: int = 0
+    """Sentences cut to --max-tokens, or whose pieces did not fit the model."""
+    n_replaced: int = 0
+    """Undecodable input bytes replaced by U+FFFD."""
+    n_candidates: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
+    """Candidates dropped, by filter."""
+    n_mentions: int = 0
+    n_facts: int = 0
+    status: Counter[str] = field(default_factory=Counter)
+    """Facts by mapping status."""
+    seconds: float = 0.0
+
+    @property
+    def sentences_per_second(self) -> float:
+        return self.n_sentences / self.seconds if self.seconds > 0 else 0.0
+
+    def lines(self) -> list[str]:
+        """The human-readable summary, one line each."""
+        drops = ", ".join(f"{k} {v}" for k, v in sorted(self.dropped.items())) or "none"
+        out = [
+            f"documents {self.n_documents}, sentences {self.n_sentences}"
+            + (f" ({self.n_truncated} truncated)" if self.n_truncated else ""),
+            f"candidate facts {self.n_candidates}; dropped: {drops}",
+            f"facts {self.n_facts} from {self.n_mentions} mentions: "
+            f"mapped {self.status[MappingStatus.MAPPED.value]}, "
+            f"partially mapped {self.status[MappingStatus.PARTIAL.value]}, "
+            f"unmapped {self.status[MappingStatus.UNMAPPED.value]}",
+            f"{self.seconds:.1f} s, {self.sentences_per_second:.1f} sentences/s",
+        ]
+        if self.n_replaced:
+            out.insert(1, f"warning: {self.n_replaced} undecodable bytes replaced by U+FFFD")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.n_documents, "sentences": self.n_sentences,
+            "truncated": self.n_truncated, "replaced_bytes": self.n_replaced,
+            "candidates": self.n_candidates, "dropped": dict(sorted(self.dropped.items())),
+            "mentions": self.n_mentions, "facts": self.n_facts,
+            "status": dict(sorted(self.status.items())), "seconds": round(self.seconds, 3),
+        }
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    facts: list[Fact]
+    """The graph's facts, sorted by (head, relation, tail) keys."""
+    summary: Summary
+    manifest: dict[str, Any]
+    """How the graph was made: versions, models, effective config."""
+
+
+def load_models(config: Config) -> tuple[Any, AttentionModel]:
+    """(spaCy pipeline, language model) for a config."""
+    return load_nlp(config.spacy_model), AttentionModel(config)
+
+
+def _counted(documents: Iterable[Document], summary: Summary) -> Iterator[Document]:
+    for doc in documents:
+        summary.n_documents += 1
+        summary.n_replaced += doc.n_replaced
+        yield doc
+
+
+def mentions_of(
+    sentences: Iterable[Sentence], lm: AttentionModel, config: Config, summary: Summary,
+    on_sentences: Callable[[int], None] | None = None,
+) -> Iterator[list[Mention]]:
+    """Match and filter: the mentions of each window of sentences."""
+    window = WINDOW * config.batch_size
+    iterator = iter(sentences)
+    while batch := list(itertools.islice(iterator, window)):
+        for sentence, attention in zip(batch, lm.attend(batch)):
+            summary.n_sentences += 1
+            summary.n_truncated += sentence.truncated
+            kept = []
+            for candidate in match_sentence(sentence, attention, config):
+                summary.n_candidates += 1
+                reason = check_candidate(candidate, config)
+                if reason is None:
+                    kept.append(to_mention(candidate, config.store_path))
+                else:
+                    summary.dropped[reason.value] += 1
+            yield kept
+        if on_sentences is not None:
+            on_sentences(len(batch))
+
+
+def _label(forms: dict[str, int]) -> str:
+    return min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def collect_facts(store: MentionStore, config: Config, summary: Summary,
+                  linker: EntityLinker | None = None) -> list[Fact]:
+    """Corpus-level filter and Map stage over every stored mention."""
+    pairs = store.relation_pairs()
+    keep = {r for r, n in pairs.items() if n >= config.min_relation_pairs}
+    rare = store.count_mentions_of(set(pairs) - keep)
+    if rare:
+        summary.dropped[Drop.RARE_RELATION.value] += rare
+    entity_forms, relation_forms = store.surface_counts()
+    properties = PropertyIndex.bundled()
+    relations = {r: properties.relation(r, _label(relation_forms[r]), config.min_map_score)
+                 for r in sorted(keep)}
+    entities: dict[str, Entity] = {}
+
+    def entity(key: str) -> Entity:
+        if key not in entities:
+            label = _label(entity_forms[key])
+            entities[key] = (linker.entity(key, label) if linker else Entity(key=key, label=label))
+        return entities[key]
+
+    facts = []
+    for mentions in store.facts(keep):
+        first = mentions[0]
+        fact = Fact(
+            head=entity(first.head_key),
+            relation=relations[first.relation_key],
+            tail=entity(first.tail_key),
+            score=max(m.score for m in mentions),
+            support=len({(m.doc_id, m.sent_index) for m in mentions}),
+            mentions=tuple(mentions),
+        )
+        summary.status[fact.status.value] += 1
+        summary.n_mentions += len(mentions)
+        facts.append(fact)
+    summary.n_facts = len(facts)
+    return facts
+
+
+def build(
+    documents: Iterable[Document],
+    config: Config,
+    *,
+    nlp: Any = None,
+    lm: AttentionModel | None = None,
+    on_sentences: Callable[[int], None] | None = None,
+) -> BuildResult:
+    """Build the facts of a corpus. Models are loaded from `config` unless given."""
+    started = time.perf_counter()
+    if nlp is None:
+        nlp = load_nlp(config.spacy_model)
+    if lm is None:
+        lm = AttentionModel(config)
+    linker = EntityLinker.from_tsv(config.entities) if config.entities else None
+    summary = Summary()
+    sentences = parse_documents(_counted(documents, summary), nlp, max_tokens=config.max_tokens)
+    with MentionStore() as store:
+        for mentions in mentions_of(sentences, lm, config, summary, on_sentences):
+            store.add(mentions)
+        facts = collect_facts(store, config, summary, linker)
+    summary.n_truncated += lm.n_truncated
+    summary.seconds = time.perf_counter() - started
+    manifest = {
+        "mamakg_version": __version__,
+        "model": lm.info.name,
+        "model_revision": lm.info.revision,
+        "model_causal": lm.info.causal,
+        "spacy_model": pipeline_name(nlp),
+        "config": config.to_dict(),
+    }
+    return BuildResult(facts=facts, summary=summary, manifest=manifest)

@@ -1,0 +1,139 @@
+"""Disk-backed mention store: the corpus-level half of the Filter stage without holding every
+candidate in memory. Mentions go into SQLite as they are found; afterwards the store counts
+distinct (head, tail) pairs per relation and hands back facts grouped by (head, relation, tail)
+in a fixed order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict
+
+from mamakg.types import Mention, PathStep, TextSpan
+
+__all__ = ["MentionStore"]
+
+_SCHEMA = """
+CREATE TABLE mention (
+    seq INTEGER PRIMARY KEY,   -- corpus order
+    head_key TEXT NOT NULL,
+    relation_key TEXT NOT NULL,
+    tail_key TEXT NOT NULL,
+    sentence_id TEXT NOT NULL, -- doc_id + '#' + sentence index
+    payload TEXT NOT NULL      -- the Mention as JSON
+);
+"""
+
+
+def _encode(m: Mention) -> str:
+    data = asdict(m)
+    data["path"] = [[s.text, s.weight] for s in m.path]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _decode(payload: str) -> Mention:
+    data = json.loads(payload)
+    for slot in ("head", "relation", "tail"):
+        data[slot] = TextSpan(**data[slot])
+    data["path"] = tuple(PathStep(t, w) for t, w in data["path"])
+    return Mention(**data)
+
+
+class MentionStore:
+    """An append-then-query store of mentions in a temporary SQLite file (or `path`)."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self._tmpdir = None
+        if path is None:
+            self._tmpdir = tempfile.TemporaryDirectory(prefix="mamakg-")
+            path = os.path.join(self._tmpdir.name, "mentions.sqlite")
+        self._db = sqlite3.connect(path)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.executescript(_SCHEMA)
+        self._seq = 0
+
+    def add(self, mentions: list[Mention]) -> None:
+        rows = []
+        for m in mentions:
+            rows.append((self._seq, m.head_key, m.relation_key, m.tail_key,
+                         f"{m.doc_id}#{m.sent_index}", _encode(m)))
+            self._seq += 1
+        self._db.executemany("INSERT INTO mention VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def __len__(self) -> int:
+        return self._seq
+
+    def _index(self) -> None:
+        self._db.execute(
+            "CREATE INDEX IF NOT EXISTS by_fact ON mention (relation_key, head_key, tail_key, seq)"
+        )
+
+    def relation_pairs(self) -> dict[str, int]:
+        """Distinct (head, tail) pairs per relation."""
+        self._index()
+        rows = self._db.execute(
+            "SELECT relation_key, COUNT(*) FROM "
+            "(SELECT DISTINCT relation_key, head_key, tail_key FROM mention) GROUP BY relation_key"
+        )
+        return dict(rows)
+
+    def count_mentions_of(self, relations: set[str]) -> int:
+        """How many mentions carry one of these relations."""
+        counts = self._db.execute(
+            "SELECT relation_key, COUNT(*) FROM mention GROUP BY relation_key"
+        )
+        return sum(n for r, n in counts if r in relations)
+
+    def facts(self, keep: set[str]) -> Iterator[list[Mention]]:
+        """The mentions of each fact whose relation is in `keep`, grouped by
+        (head, relation, tail) and sorted by those keys; mentions in corpus order."""
+        self._index()
+        group: list[Mention] = []
+        current: tuple[str, str, str] | None = None
+        rows = self._db.execute(
+            "SELECT head_key, relation_key, tail_key, payload FROM mention "
+            "ORDER BY head_key, relation_key, tail_key, seq"
+        )
+        for h, r, t, payload in rows:
+            if r not in keep:
+                continue
+            if (h, r, t) != current:
+                if group:
+                    yield group
+                group, current = [], (h, r, t)
+            group.append(_decode(payload))
+        if group:
+            yield group
+
+    def surface_counts(self) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
+        """Surface forms with counts: (entity key -> {text: n}, relation key -> {text: n})."""
+        entities: dict[str, dict[str, int]] = {}
+        relations: dict[str, dict[str, int]] = {}
+        for payload, in self._db.execute("SELECT payload FROM mention ORDER BY seq"):
+            m = json.loads(payload)
+            for slot, key in (("head", "head_key"), ("tail", "tail_key")):
+                forms = entities.setdefault(m[key], {})
+                # the label is the chunk without leading determiners: as many trailing words
+                # of the chunk as the key has
+                n_words = len(m[key].split(" "))
+                label = " ".join(m[slot]["text"].split()[-n_words:])
+                forms[label] = forms.get(label, 0) + 1
+            forms = relations.setdefault(m["relation_key"], {})
+            forms[m["relation"]["text"]] = forms.get(m["relation"]["text"], 0) + 1
+        return entities, relations
+
+    def close(self) -> None:
+        self._db.close()
+        if self._tmpdir is not None:
+            self._tmpdir.cleanup()
+
+    def __enter__(self) -> MentionStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

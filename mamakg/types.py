@@ -1,0 +1,232 @@
+"""The small frozen records that pass between the pipeline stages.
+
+    Document -> Sentence -> (attention matrix) -> Mention -> Fact
+
+Offsets are character offsets; a `TextSpan` is always relative to the text of its own sentence,
+so ``sentence.text[span.start:span.end] == span.text``.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+__all__ = [
+    "Candidate",
+    "Document",
+    "Entity",
+    "Fact",
+    "MappingStatus",
+    "Mention",
+    "PathStep",
+    "Relation",
+    "Sentence",
+    "TextSpan",
+]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input document."""
+
+    doc_id: str
+    """Stable id: ``path:line`` for text files, the given ``id`` for JSONL, ``<stdin>:line``."""
+    text: str
+    """The document text (for .txt input: the input line as read, without its line break)."""
+    n_replaced: int = 0
+    """How many undecodable bytes were replaced by U+FFFD while reading."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One spaCy sentence, flattened into per-token columns (cheap to pickle and to batch)."""
+
+    doc_id: str
+    """The document the sentence comes from."""
+    index: int
+    """Position of the sentence in its document (0-based)."""
+    text: str
+    """The sentence text."""
+    start: int
+    """Character offset of the sentence in the document text."""
+    words: tuple[str, ...]
+    """Token texts."""
+    offsets: tuple[tuple[int, int], ...]
+    """(start, end) character offsets of each token in `text`."""
+    lemmas: tuple[str, ...]
+    """Lower-cased lemma of each token."""
+    pos: tuple[str, ...]
+    """Universal part-of-speech tag of each token (``VERB``, ``ADP``...)."""
+    deps: tuple[str, ...]
+    """Dependency label of each token (``aux``, ``nsubj``...)."""
+    is_stop: tuple[bool, ...]
+    """Whether each token is a stop word."""
+    chunks: tuple[tuple[int, int], ...]
+    """Noun chunks as [start, end) token ranges, in sentence order, not overlapping."""
+    truncated: bool = False
+    """True when the sentence was cut to `Config.max_tokens` tokens."""
+
+    def __post_init__(self) -> None:
+        n = len(self.words)
+        if not (len(self.offsets) == len(self.lemmas) == len(self.pos) == n):
+            raise ValueError("Sentence columns must all have one entry per token")
+        if len(self.deps) != n or len(self.is_stop) != n:
+            raise ValueError("Sentence columns must all have one entry per token")
+        last = 0
+        for start, end in self.chunks:
+            if not (last <= start < end <= n):
+                raise ValueError(f"bad or overlapping chunk ({start}, {end}) in a {n}-token sentence")
+            last = end
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def char_span(self, start: int, end: int) -> TextSpan:
+        """The text of tokens [start, end) as a span of the sentence."""
+        a, b = self.offsets[start][0], self.offsets[end - 1][1]
+        return TextSpan(self.text[a:b], a, b)
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    """A piece of a sentence: its text and [start, end) character offsets in the sentence."""
+
+    text: str
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end or self.end - self.start != len(self.text):
+            raise ValueError(f"span offsets ({self.start}, {self.end}) do not fit {self.text!r}")
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One step of the beam-search path: the token reached and the attention weight used."""
+
+    text: str
+    """Token (or noun chunk) text."""
+    weight: float
+    """Attention from the previous step's unit to this one (0 for the start)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A path found by the beam search, before the Filter stage checks it."""
+
+    sentence: Sentence
+    """The sentence searched."""
+    head: tuple[int, int]
+    """Head noun chunk, [start, end) token range."""
+    tail: tuple[int, int]
+    """Tail noun chunk, [start, end) token range."""
+    relation: tuple[int, ...]
+    """Token indices on the path strictly between head and tail, in order."""
+    score: float
+    """Matching degree: the sum of attention weights along the path."""
+    path: tuple[PathStep, ...]
+    """Every unit of the path with the weight of the step that reached it."""
+
+    def __post_init__(self) -> None:
+        if not (self.head[1] <= self.tail[0]):
+            raise ValueError("the head must end before the tail starts")
+        if any(not self.head[1] <= t < self.tail[0] for t in self.relation):
+            raise ValueError("relation tokens must lie between head and tail")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One candidate fact found in one sentence by the Match stage (paper section 2.1)."""
+
+    doc_id: str
+    """Document of the sentence."""
+    sent_index: int
+    """Sentence number within the document."""
+    sentence: str
+    """The sentence text."""
+    sent_start: int
+    """Character offset of the sentence in the document."""
+    head: TextSpan
+    """The head noun chunk."""
+    relation: TextSpan
+    """The relation words (contiguous, between head and tail)."""
+    tail: TextSpan
+    """The tail noun chunk."""
+    head_key: str
+    """Normalized head text: the entity's identity across the corpus."""
+    relation_key: str
+    """Normalized relation: lemmas without auxiliaries, adjectives, adverbs, determiners."""
+    tail_key: str
+    """Normalized tail text."""
+    score: float
+    """Matching degree: the sum of attention weights along the path."""
+    path: tuple[PathStep, ...] = ()
+    """The beam-search path from head to tail, with the weight of each step."""
+
+    @property
+    def fact_key(self) -> tuple[str, str, str]:
+        return (self.head_key, self.relation_key, self.tail_key)
+
+
+class MappingStatus(str, enum.Enum):
+    """How much of a fact is tied to the Wikidata schema (paper section 2.2)."""
+
+    MAPPED = "mapped"  # head, relation and tail all mapped
+    PARTIAL = "partial"  # some of them mapped
+    UNMAPPED = "unmapped"  # none mapped: open schema
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A head or tail of the graph."""
+
+    key: str
+    """Normalized text (the identity of an unlinked entity)."""
+    label: str
+    """The most frequent surface form."""
+    qid: str | None = None
+    """Wikidata item id when linked, else None."""
+    link_score: float = 0.0
+    """Confidence of the link (0 when unlinked)."""
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation of the graph: a Wikidata property, or an open relation."""
+
+    key: str
+    """Normalized relation phrase."""
+    label: str
+    """The most frequent surface form."""
+    pid: str | None = None
+    """Wikidata property id when mapped, else None."""
+    map_score: float = 0.0
+    """Confidence of the mapping (0 when unmapped)."""
+    map_method: str = "none"
+    """What produced the mapping: ``label``, ``alias`` or ``none``."""
+    pid_label: str | None = None
+    """The Wikidata label of `pid`."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact of the graph: all mentions of the same (head, relation, tail) in the corpus."""
+
+    head: Entity
+    relation: Relation
+    tail: Entity
+    score: float
+    """The best matching degree among its mentions."""
+    support: int
+    """How many distinct sentences yield this fact."""
+    mentions: tuple[Mention, ...]
+    """Provenance: every mention, in corpus order."""
+
+    @property
+    def status(self) -> MappingStatus:
+        parts = (self.head.qid is not None, self.relation.pid is not None, self.tail.qid is not None)
+        if all(parts):
+            return MappingStatus.MAPPED
+        if any(parts):
+            return MappingStatus.PARTIAL
+        return MappingStatus.UNMAPPED

@@ -1,0 +1,179 @@
+"""Write a build's result in each output format, atomically.
+
+Every writer produces the same bytes for the same facts: RDF is written from sorted triples by
+our own Turtle / N-Triples writers (rdflib's serializers iterate sets whose order changes with
+Python's hash seed), JSON-LD is sorted, GraphML nodes and edges go in in fact order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+from rdflib import RDF, Graph
+
+from mamakg.config import OutputFormat
+from mamakg.errors import MamakgError
+from mamakg.graph import IRIs, to_networkx, to_rdf
+from mamakg.pipeline import BuildResult
+from mamakg.types import Fact
+
+__all__ = ["atomic_output", "fact_record", "write_result", "turtle", "ntriples"]
+
+
+@contextlib.contextmanager
+def atomic_output(path: str, *, force: bool = False) -> Iterator[IO[bytes]]:
+    """A binary handle whose content replaces `path` only when the block ends without error.
+
+    ``-`` is standard output. Refuses to replace an existing file unless `force`.
+    """
+    if path == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    if os.path.exists(path) and not force:
+        raise MamakgError(f"{path} exists: pass --force to overwrite it")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise MamakgError(f"{path}: folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def ntriples(graph: Graph) -> str:
+    """Sorted N-Triples."""
+    lines = {f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in graph}
+    return "".join(sorted(lines))
+
+
+def turtle(graph: Graph) -> str:
+    """Turtle with subjects, predicates and objects in sorted order (rdf:type first)."""
+    nm = graph.namespace_manager
+    out = io.StringIO()
+    for prefix, ns in sorted(nm.namespaces()):
+        if prefix in ("mk", "wd", "wdt", "ent", "rel", "fact", "mention", "rdf", "rdfs", "xsd"):
+            out.write(f"@prefix {prefix}: <{ns}> .\n")
+    out.write("\n")
+
+    def n3(term: Any) -> str:
+        text = term.n3(nm)
+        return text
+
+    by_subject: dict[Any, dict[Any, set[str]]] = {}
+    for s, p, o in graph:
+        by_subject.setdefault(s, {}).setdefault(p, set()).add(n3(o))
+    for s in sorted(by_subject, key=str):
+        preds = by_subject[s]
+        order = sorted(preds, key=lambda p: (p != RDF.type, str(p)))
+        parts = []
+        for p in order:
+            verb = "a" if p == RDF.type else n3(p)
+            parts.append(f"    {verb} " + ",\n        ".join(sorted(preds[p])))
+        out.write(n3(s) + "\n" + " ;\n".join(parts) + " .\n\n")
+    return out.getvalue()
+
+
+def _sorted_jsonld(graph: Graph) -> str:
+    data = json.loads(graph.serialize(format="json-ld", auto_compact=False))
+    nodes = data if isinstance(data, list) else data.get("@graph", [data])
+
+    def key(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+    for node in nodes:
+        for prop, values in node.items():
+            if isinstance(values, list):
+                node[prop] = sorted(values, key=key)
+    nodes.sort(key=lambda n: n.get("@id", ""))
+    return json.dumps(nodes, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def fact_record(fact: Fact, iris: IRIs) -> dict[str, Any]:
+    """Every field of a fact as plain JSON (one line of the ``jsonl`` output)."""
+
+    def span(s: Any) -> dict[str, Any]:
+        return {"text": s.text, "start": s.start, "end": s.end}
+
+    rel = fact.relation
+    return {
+        "id": str(iris.fact(fact)),
+        "head": {"label": fact.head.label, "key": fact.head.key, "qid": fact.head.qid,
+                 "iri": str(iris.entity(fact.head)), "link_score": fact.head.link_score},
+        "relation": {"label": rel.label, "key": rel.key, "pid": rel.pid,
+                     "pid_label": rel.pid_label, "iri": str(iris.relation(rel)),
+                     "map_score": rel.map_score, "map_method": rel.map_method},
+        "tail": {"label": fact.tail.label, "key": fact.tail.key, "qid": fact.tail.qid,
+                 "iri": str(iris.entity(fact.tail)), "link_score": fact.tail.link_score},
+        "status": fact.status.value,
+        "score": fact.score,
+        "support": fact.support,
+        "mentions": [
+            {"doc_id": m.doc_id, "sent_index": m.sent_index, "sentence": m.sentence,
+             "sent_start": m.sent_start, "head": span(m.head), "relation": span(m.relation),
+             "tail": span(m.tail), "score": m.score,
+             "path": [[s.text, round(s.weight, 6)] for s in m.path]}
+            for m in fact.mentions
+        ],
+    }
+
+
+def _carb_lines(result: BuildResult, documents: dict[str, str]) -> str:
+    """``input line TAB score TAB relation TAB head TAB tail``, one line per mention."""
+    order = {doc_id: i for i, doc_id in enumerate(documents)}
+    rows = []
+    for fact in result.facts:
+        for m in fact.mentions:
+            line = documents.get(m.doc_id, m.sentence)
+            rows.append(((order.get(m.doc_id, len(order)), m.sent_index, -m.score, m.head.start,
+                          m.relation.start, m.tail.start),
+                         "\t".join([line, f"{m.score:.6f}", m.relation.text, m.head.text,
+                                    m.tail.text])))
+    rows.sort(key=lambda r: r[0])
+    return "".join(text + "\n" for _, text in rows)
+
+
+def render(result: BuildResult, fmt: OutputFormat, base: str,
+           documents: dict[str, str] | None = None) -> bytes:
+    """The bytes of the result in a format."""
+    if fmt is OutputFormat.JSONL:
+        iris = IRIs(base)
+        return "".join(
+            json.dumps(fact_record(f, iris), ensure_ascii=False, sort_keys=True) + "\n"
+            for f in result.facts
+        ).encode("utf-8")
+    if fmt is OutputFormat.CARB:
+        return _carb_lines(result, documents or {}).encode("utf-8")
+    if fmt is OutputFormat.GRAPHML:
+        import networkx as nx
+
+        buffer = io.BytesIO()
+        nx.write_graphml(to_networkx(result.facts, result.manifest, base), buffer)
+        return buffer.getvalue()
+    graph = to_rdf(result.facts, result.manifest, base)
+    writers: dict[OutputFormat, Callable[[Graph], str]] = {
+        OutputFormat.TTL: turtle, OutputFormat.NT: ntriples, OutputFormat.JSONLD: _sorted_jsonld,
+    }
+    return writers[fmt](graph).encode("utf-8")
+
+
+def write_result(result: BuildResult, path: str, fmt: OutputFormat, base: str, *,
+                 force: bool = False, documents: dict[str, str] | None = None) -> None:
+    """Render, then write atomically to `path` (``-`` = stdout)."""
+    data = render(result, fmt, base, documents)
+    with atomic_output(path, force=force) as handle:
+        handle.write(data)

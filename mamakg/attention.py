@@ -95,8 +95,6 @@ class AttentionModel:
         self.device = self._device(config.device)
         if model is None:
             model = self._load(transformers.AutoModel, source, attn_implementation="eager")
-        else:
-            model.config._attn_implementation = "eager"
         dtype = {DType.FP32: torch.float32, DType.BF16: torch.bfloat16,
                  DType.FP16: torch.float16}[config.dtype]
         self.model = model.to(device=self.device, dtype=dtype).eval()
@@ -161,14 +159,15 @@ class AttentionModel:
         enc = self.tokenizer(
             list(texts),
             return_offsets_mapping=True,
+            return_special_tokens_mask=True,
             padding=True,
             truncation=True,
             max_length=self.info.max_pieces,
             return_tensors="pt",
         )
         offsets = enc.pop("offset_mapping").tolist()
+        special = enc.pop("special_tokens_mask").tolist()
         mask = enc["attention_mask"]
-        special = self.tokenizer.all_special_ids
         with torch.inference_mode():
             inputs = {k: v.to(self.device, non_blocking=True) for k, v in enc.items()
                       if k in ("input_ids", "attention_mask", "token_type_ids")}
@@ -182,10 +181,10 @@ class AttentionModel:
             else:
                 att = att.mean(dim=1)  # (B, H, P, P) -> (B, P, P)
             att = att.float().cpu().numpy()
-        ids = enc["input_ids"].tolist()
         out = []
         for b in range(len(texts)):
-            keep = [p for p in range(int(mask[b].sum())) if ids[b][p] not in special
+            # pieces of the text: not padding, not added special tokens ([CLS], <s>...)
+            keep = [p for p in range(mask.shape[1]) if mask[b, p] and not special[b][p]
                     and offsets[b][p][1] > offsets[b][p][0]]
             piece_att = att[b][np.ix_(keep, keep)]  # (P, P) without special tokens
             out.append((piece_att, [tuple(offsets[b][p]) for p in keep]))

@@ -29,7 +29,7 @@ from mamakg.errors import MamakgError, UsageError
 
 __all__ = ["cli", "main"]
 
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["mamakg.cli_kb", "mamakg.cli_eval", "mamakg.cli_inspect"]
 """Modules that add commands to `cli` when imported (each calls ``cli.add_command``)."""
 
 
@@ -42,8 +42,37 @@ def _say(ctx: click.Context, message: str) -> None:
         click.echo(message, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"],
-                               "auto_envvar_prefix": "MAMAKG"})
+class _Group(click.Group):
+    """A group that turns library errors into one line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        def debug() -> bool:
+            return bool((ctx.obj or {}).get("debug")) or os.environ.get("MAMAKG_DEBUG") == "1"
+
+        try:
+            return super().invoke(ctx)
+        except MamakgError as err:
+            if debug():
+                raise
+            click.echo(f"mamakg: error: {err}", err=True)
+            ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("mamakg: interrupted; no output was written", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except BrokenPipeError:
+            ctx.exit(1)
+        except Exception as err:  # noqa: BLE001 - the last line of defence
+            if debug():
+                raise
+            click.echo(f"mamakg: error: {type(err).__name__}: {err} (rerun with --debug for the "
+                       "traceback)", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
+                                           "auto_envvar_prefix": "MAMAKG"})
 @click.version_option(__version__, "--version", prog_name="mamakg")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Debug logs on stderr.")
@@ -72,6 +101,9 @@ Examples:
   cat notes.txt | mamakg build - --format nt -o -
   mamakg build texts/ -o graph.graphml --model bert-base-cased --device cuda --dtype bf16
   mamakg build sentences.txt --format carb -o carb.tsv --preset paper
+  mamakg build wiki/ --workdir work/ -o wiki.nt          # rerun to resume
+  mamakg build more.txt --workdir work/ --append -o wiki.nt --force
+  mamakg build wiki/ --workdir work/ --engine ray --ray-address auto --num-gpus 8 -o wiki.nt
 """
 
 
@@ -81,7 +113,8 @@ Examples:
               help="Output file; '-' writes to stdout.")
 @click.option("-f", "--format", "fmt", type=_choice(OutputFormat), default=None,
               help="Output format (default: from the output's extension, else ttl).")
-@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file (with "
+              "--workdir: also start over a work folder built from other inputs or settings).")
 @click.option("--input-format", type=click.Choice(["txt", "jsonl"]), default=None,
               help="Read inputs as this format (default: from the extension; stdin is txt).")
 @click.option("--preset", type=_choice(Preset), default="default", show_default=True,
@@ -110,12 +143,32 @@ Examples:
               help="TSV of mention, Q-id, prior for entity linking.")
 @click.option("--min-map-score", type=float, default=None,
               help="Minimum score to map a relation to a Wikidata property [0.5].")
+@click.option("--kb", type=click.Path(), default=None,
+              help="Knowledge base from 'mamakg kb build' for entity linking and relation "
+                   "mapping by distant supervision.")
+@click.option("--min-link-score", type=float, default=None,
+              help="Minimum score to link an entity to a knowledge-base item [0.5].")
 @click.option("--base-iri", default=None, help="Namespace for minted IRIs.")
 @click.option("--no-path", is_flag=True, help="Do not store attention paths (smaller output).")
+@click.option("--workdir", type=click.Path(file_okay=False), default=None,
+              help="Build in shards kept in this folder: rerun the same command to resume, "
+                   "--append to add inputs (docs/scaling.md).")
+@click.option("--append", is_flag=True, help="With --workdir: add these inputs to its graph.")
+@click.option("--shard-docs", type=int, default=None,
+              help="With --workdir: documents per shard [1000].")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
+              show_default=True, help="With --workdir: run shards here or on Ray actors.")
+@click.option("--ray-address", default=None,
+              help="With --engine ray: cluster address ('auto': this machine's cluster); "
+                   "default: start a local Ray instance.")
+@click.option("--num-gpus", type=int, default=0, show_default=True,
+              help="With --engine ray: this many language-model actors with one GPU each, "
+                   "parsing and matching on CPU actors; 0: one actor per CPU does all.")
 @click.pass_context
 def build(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt: str | None,
           force: bool, input_format: str | None, preset: str, no_path: bool,
-          **options: Any) -> None:
+          workdir: str | None, append: bool, shard_docs: int | None, engine: str,
+          ray_address: str | None, num_gpus: int, **options: Any) -> None:
     """Build a knowledge graph from INPUT files (.txt: one document per line; .jsonl with
     'text' and optional 'id'; folders of them; .gz of either; '-' for stdin)."""
     from mamakg.reader import expand_inputs
@@ -125,23 +178,66 @@ def build(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt: str | N
         raise UsageError(f"{output} exists: pass --force to overwrite it")
     if options.get("entities") and not os.path.isfile(options["entities"]):
         raise UsageError(f"--entities {options['entities']}: no such file")
+    if options.get("kb") and not os.path.isfile(options["kb"]):
+        raise UsageError(f"--kb {options['kb']}: no such file; build one with 'mamakg kb build'")
+    if options.get("kb") and options.get("entities"):
+        raise UsageError("pass --kb or --entities, not both (add the table to the knowledge "
+                         "base with 'mamakg kb import')")
     expand_inputs(inputs)  # fail fast on missing inputs, before loading models
     config = Config.preset(preset, **options)
     if no_path:
         config = config.replace(store_path=False)
-    build_to(ctx, config, inputs, input_format, output, out_format, force)
+    if workdir is None:
+        if append or shard_docs is not None or engine != "local" or ray_address or num_gpus:
+            raise UsageError("--append, --shard-docs, --engine, --ray-address and --num-gpus "
+                             "need --workdir")
+        build_to(ctx, config, inputs, input_format, output, out_format, force)
+        return
+    if out_format is OutputFormat.CARB:
+        raise UsageError("--format carb needs the whole input in one run: drop --workdir")
+    _build_workdir_to(ctx, config, inputs, input_format, output, out_format, force,
+                      dict(workdir=workdir, append=append, shard_docs=shard_docs,
+                           engine=engine, ray_address=ray_address, num_gpus=num_gpus))
+
+
+def _build_workdir_to(ctx: click.Context, config: Config, inputs: tuple[str, ...],
+                      input_format: str | None, output: str, out_format: OutputFormat,
+                      force: bool, options: dict[str, Any]) -> None:
+    """`build --workdir`: shards in a folder (mamakg.workdir), then written as usual."""
+    from mamakg.workdir import build_workdir
+    from mamakg.writers import write_result
+
+    bar = None
+    if not ctx.obj.get("quiet") and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" sent", desc="mamakg build", file=sys.stderr, leave=False)
+    try:
+        result = build_workdir(inputs, config, models=lambda: _models(config),
+                               input_format=input_format, force=force,
+                               on_sentences=bar.update if bar else None, **options)
+    finally:
+        if bar is not None:
+            bar.close()
+    write_result(result, output, out_format, config.base_iri, force=force)
+    for line in result.summary.lines():
+        _say(ctx, "mamakg: " + line)
+    shards = result.manifest["workdir"]
+    _say(ctx, f"mamakg: {options['workdir']}: {shards['shards']} shards, "
+              f"{shards['built']} built by this run")
+    if output != "-":
+        _say(ctx, f"mamakg: wrote {output} ({out_format.value})")
 
 
 def build_to(ctx: click.Context, config: Config, inputs: tuple[str, ...],
              input_format: str | None, output: str, out_format: OutputFormat,
              force: bool) -> None:
     from mamakg.pipeline import build as run_build
-    from mamakg.pipeline import load_models
     from mamakg.reader import read_documents
     from mamakg.writers import write_result
 
     quiet = ctx.obj.get("quiet")
-    nlp, lm = load_models(config)
+    nlp, lm = _models(config)
     documents: dict[str, str] | None = {} if out_format is OutputFormat.CARB else None
 
     def docs() -> Any:
@@ -170,40 +266,27 @@ def build_to(ctx: click.Context, config: Config, inputs: tuple[str, ...],
         _say(ctx, f"mamakg: wrote {output} ({out_format.value})")
 
 
+_MODELS: dict[tuple[Any, ...], Any] = {}
+
+
+def _models(config: Config) -> Any:
+    """Models for a config, loaded once per process (tests and library callers build often)."""
+    from mamakg.pipeline import load_models
+
+    key = (config.model, config.spacy_model, config.device, config.dtype, config.layer,
+           config.head_reduce, config.batch_size)
+    if key not in _MODELS:
+        _MODELS.clear()
+        _MODELS[key] = load_models(config)
+    return _MODELS[key]
+
+
 def _load_command_modules() -> None:
     for name in COMMAND_MODULES:
         importlib.import_module(name)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI and turn errors into one line and an exit code."""
+    """Entry point (``mamakg`` and ``python -m mamakg``)."""
     _load_command_modules()
-    args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args or os.environ.get("MAMAKG_DEBUG") == "1"
-    try:
-        cli.main(args=args, prog_name="mamakg", standalone_mode=False, obj={"debug": debug})
-    except click.exceptions.Abort:
-        click.echo("mamakg: interrupted; no output was written", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo("mamakg: interrupted; no output was written", err=True)
-        sys.exit(130)
-    except click.exceptions.ClickException as err:
-        err.show()
-        sys.exit(err.exit_code)
-    except click.exceptions.Exit as err:
-        sys.exit(err.exit_code)
-    except MamakgError as err:
-        if debug:
-            raise
-        click.echo(f"mamakg: error: {err}", err=True)
-        sys.exit(err.exit_code)
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(1)
-    except Exception as err:  # noqa: BLE001 - the last line of defence
-        if debug:
-            raise
-        click.echo(f"mamakg: error: {type(err).__name__}: {err} (rerun with --debug for the "
-                   "traceback)", err=True)
-        sys.exit(1)
+    cli.main(args=argv, prog_name="mamakg")

@@ -141,6 +141,10 @@ class Config:
     """TSV of (mention, Q-id, prior) for entity linking; None = no entity linking."""
     min_map_score: float = 0.5
     """A relation maps to a Wikidata property only when its mapping score reaches this."""
+    kb: str | None = None
+    """Knowledge base file from `mamakg kb build` for entity linking and distant supervision."""
+    min_link_score: float = 0.5
+    """An entity links to a knowledge-base item only when its link score reaches this."""
 
     # --- output ----------------------------------------------------------------------------------
     base_iri: str = "https://w3id.org/mamakg/"

@@ -25,11 +25,11 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 
 from mamakg.types import Entity, Fact, Mention, Relation
 
-__all__ = ["WD", "WDT", "IRIs", "to_networkx", "to_rdf"]
+__all__ = ["WD", "WDT", "IRIs", "nt_lines", "nt_term", "ntriples", "to_networkx", "to_rdf"]
 
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
@@ -170,3 +170,35 @@ def to_networkx(facts: Iterable[Fact], manifest: dict[str, Any], base: str) -> A
                    score=fact.score, support=fact.support, sentence=first.sentence,
                    document=first.doc_id)
     return g
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def nt_term(term: object) -> str:
+    r"""A term in N-Triples syntax. (rdflib's ``n3()`` writes a literal holding a line break
+    as a Turtle long string, which N-Triples does not allow.)
+
+    >>> print(nt_term(Literal('a "b"\nc')))
+    "a \"b\"\nc"
+    """
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return f"<{term}>"
+
+
+def nt_lines(graph: Graph) -> list[str]:
+    """Sorted N-Triples lines, each ending in a line break."""
+    return sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in graph})
+
+
+def ntriples(graph: Graph) -> str:
+    """Sorted N-Triples."""
+    return "".join(nt_lines(graph))

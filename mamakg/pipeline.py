@@ -20,6 +20,7 @@ from mamakg import __version__
 from mamakg.attention import AttentionModel
 from mamakg.config import Config
 from mamakg.filters import Drop, check_candidate, to_mention
+from mamakg.linking import KBLinker, make_linker, map_relations
 from mamakg.mapping import EntityLinker, PropertyIndex
 from mamakg.match import match_sentence
 from mamakg.parse import load_nlp, parse_documents, pipeline_name
@@ -132,7 +133,7 @@ def _label(forms: dict[str, int]) -> str:
 
 
 def collect_facts(store: MentionStore, config: Config, summary: Summary,
-                  linker: EntityLinker | None = None) -> list[Fact]:
+                  linker: EntityLinker | KBLinker | None = None) -> list[Fact]:
     """Corpus-level filter and Map stage over every stored mention."""
     pairs = store.relation_pairs()
     keep = {r for r, n in pairs.items() if n >= config.min_relation_pairs}
@@ -144,6 +145,11 @@ def collect_facts(store: MentionStore, config: Config, summary: Summary,
     relations = {r: properties.relation(r, _label(relation_forms[r]), config.min_map_score)
                  for r in sorted(keep)}
     entities: dict[str, Entity] = {}
+    groups: Iterable[list[Mention]] = store.facts(keep)
+    if isinstance(linker, KBLinker):  # link jointly per document, then distant supervision
+        groups = list(groups)
+        entities = linker.link_all(groups, {k: _label(f) for k, f in entity_forms.items()})
+        relations = map_relations(groups, entities, linker.kb, relations)
 
     def entity(key: str) -> Entity:
         if key not in entities:
@@ -152,7 +158,7 @@ def collect_facts(store: MentionStore, config: Config, summary: Summary,
         return entities[key]
 
     facts = []
-    for mentions in store.facts(keep):
+    for mentions in groups:
         first = mentions[0]
         fact = Fact(
             head=entity(first.head_key),
@@ -183,7 +189,7 @@ def build(
         nlp = load_nlp(config.spacy_model)
     if lm is None:
         lm = AttentionModel(config)
-    linker = EntityLinker.from_tsv(config.entities) if config.entities else None
+    linker = make_linker(config)
     summary = Summary()
     sentences = parse_documents(_counted(documents, summary), nlp, max_tokens=config.max_tokens)
     with MentionStore() as store:

@@ -11,16 +11,17 @@ import contextlib
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from rdflib import RDF, Graph
+from rdflib import RDF, Graph, URIRef
 
 from mamakg.config import OutputFormat
 from mamakg.errors import MamakgError
-from mamakg.graph import IRIs, to_networkx, to_rdf
+from mamakg.graph import IRIs, nt_term, ntriples, to_networkx, to_rdf
 from mamakg.pipeline import BuildResult
 from mamakg.types import Fact
 
@@ -55,36 +56,38 @@ def atomic_output(path: str, *, force: bool = False) -> Iterator[IO[bytes]]:
         raise
 
 
-def ntriples(graph: Graph) -> str:
-    """Sorted N-Triples."""
-    lines = {f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in graph}
-    return "".join(sorted(lines))
+_SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+"""Local names written as prefixed names; anything else is written as a full <IRI>."""
 
 
 def turtle(graph: Graph) -> str:
     """Turtle with subjects, predicates and objects in sorted order (rdf:type first)."""
-    nm = graph.namespace_manager
+    prefixes = sorted((p, str(ns)) for p, ns in graph.namespace_manager.namespaces()
+                      if p in ("mk", "wd", "wdt", "ent", "rel", "fact", "mention", "rdf", "rdfs"))
+    by_length = sorted(prefixes, key=lambda pn: -len(pn[1]))
+
+    def term(t: Any) -> str:
+        if isinstance(t, URIRef):
+            for prefix, ns in by_length:
+                local = str(t)[len(ns):]
+                if str(t).startswith(ns) and _SAFE_LOCAL.match(local):
+                    return f"{prefix}:{local}"
+        return nt_term(t)
+
     out = io.StringIO()
-    for prefix, ns in sorted(nm.namespaces()):
-        if prefix in ("mk", "wd", "wdt", "ent", "rel", "fact", "mention", "rdf", "rdfs", "xsd"):
-            out.write(f"@prefix {prefix}: <{ns}> .\n")
+    for prefix, ns in prefixes:
+        out.write(f"@prefix {prefix}: <{ns}> .\n")
     out.write("\n")
-
-    def n3(term: Any) -> str:
-        text = term.n3(nm)
-        return text
-
     by_subject: dict[Any, dict[Any, set[str]]] = {}
     for s, p, o in graph:
-        by_subject.setdefault(s, {}).setdefault(p, set()).add(n3(o))
+        by_subject.setdefault(s, {}).setdefault(p, set()).add(term(o))
     for s in sorted(by_subject, key=str):
         preds = by_subject[s]
-        order = sorted(preds, key=lambda p: (p != RDF.type, str(p)))
         parts = []
-        for p in order:
-            verb = "a" if p == RDF.type else n3(p)
+        for p in sorted(preds, key=lambda p: (p != RDF.type, str(p))):
+            verb = "a" if p == RDF.type else term(p)
             parts.append(f"    {verb} " + ",\n        ".join(sorted(preds[p])))
-        out.write(n3(s) + "\n" + " ;\n".join(parts) + " .\n\n")
+        out.write(term(s) + "\n" + " ;\n".join(parts) + " .\n\n")
     return out.getvalue()
 
 

@@ -1,0 +1,384 @@
+"""One-shot quality run: build predictions with the real pipeline on the tuning sets in
+shared/data, score them with ``mamakg eval`` and write docs/quality.md.
+
+Every figure in the report comes from a ``mamakg build`` and a ``mamakg eval`` command run here
+as subprocesses; the report lists those commands verbatim ($DATA = the shared data folder,
+$OUT = --out). Sets, fed as SCORING.md says:
+
+- CaRB dev: the 641 tokenised sentences, one per line, ``--format carb``;
+- BenchIE dev: its 157 sentences (all CaRB dev sentences), ``--format carb``;
+- KnowledgeNet folds 1-3: one JSONL document per passage (``id`` = passageId), ``--format jsonl``.
+
+Usage::
+
+    python benchmarks/quality.py                       # full run (about 10 minutes on 2 cores)
+    python benchmarks/quality.py --limit 50 --out /tmp/q --doc /tmp/q/quality.md
+
+With --limit N only the first N sentences / passages are built, and the gold is cut to them
+(written under $OUT/inputs). The data is never copied into the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+
+CONFIGS: list[tuple[str, list[str]]] = [
+    ("default", ["--preset", "default"]),
+    ("paper", ["--preset", "paper"]),
+    ("default, --pairs consecutive", ["--preset", "default", "--pairs", "consecutive"]),
+]
+"""(name, build options): the two presets and one ablation."""
+
+CARB_ANCHORS = [
+    ("OpenIE6", "52.7", "33.7"),
+    ("OpenIE4", "48.8", "27.2"),
+    ("ClausIE", "45.0", "22.4"),
+    ("Stanford Open IE", "22.8", "13.2"),
+]
+"""Published CaRB test-set figures (F1, AUC, in %)."""
+
+BENCHIE_SYSTEMS = ["clausie", "minie", "openie6", "m2oie_en", "stanford", "roi_t", "roi_n",
+                   "graphene", "naive_oie"]
+
+
+@dataclass
+class Paths:
+    data: Path
+    out: Path
+
+    def show(self, arg: str | Path) -> str:
+        """A command argument as written in the report: $DATA / $OUT for the two folders."""
+        text = str(arg)
+        for folder, name in ((self.out, "$OUT"), (self.data, "$DATA")):
+            text = text.replace(str(folder), name)
+        return text if text.startswith("$") else shlex.quote(text)
+
+
+def _mamakg(args: list[str | Path], paths: Paths) -> tuple[str, str, str, float]:
+    """Run ``mamakg ARGS``: (stdout, stderr, the command as shown, seconds)."""
+    cmd = [sys.executable, "-m", "mamakg", *map(str, args)]
+    shown = "mamakg " + " ".join(paths.show(a) for a in args)
+    print(f"$ {shown}", file=sys.stderr, flush=True)
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    started = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False, cwd=ROOT)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"quality: command failed ({done.returncode}): {shown}\n{done.stderr}")
+    return done.stdout, done.stderr, shown, seconds
+
+
+def _speed(stderr: str) -> str:
+    m = re.search(r"([\d.]+) sentences/s", stderr)
+    return m.group(1) if m else "?"
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def carb_inputs(paths: Paths, limit: int | None) -> tuple[Path, Path, int]:
+    """(sentences, gold, n_sentences)."""
+    from mamakg.evaluate.carb import sentence_key
+
+    sentences_file = paths.data / "carb-dev" / "dev_sentences.txt"
+    gold_file = paths.data / "carb-dev" / "dev_gold.tsv"
+    sentences = [s for s in sentences_file.read_text(encoding="utf-8").splitlines() if s.strip()]
+    if limit is None:
+        return sentences_file, gold_file, len(sentences)
+    sentences = sentences[:limit]
+    keys = {sentence_key(s.strip()) for s in sentences}
+    gold = [line for line in gold_file.read_text(encoding="utf-8").splitlines()
+            if sentence_key(line.split("\t", 1)[0].strip()) in keys]
+    inputs = paths.out / "inputs"
+    return (_write(inputs / "carb_sentences.txt", sentences),
+            _write(inputs / "carb_gold.tsv", gold), len(sentences))
+
+
+def benchie_inputs(paths: Paths, limit: int | None) -> tuple[Path, Path, int]:
+    folder = paths.data / "benchie-dev"
+    rows = [line.split("\t", 1) for line in
+            (folder / "benchie_sentences_dev.tsv").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    rows = rows[:limit] if limit is not None else rows
+    inputs = paths.out / "inputs"
+    sentences = _write(inputs / "benchie_sentences.txt", [s for _, s in rows])
+    gold_file = folder / "benchie_gold_dev.txt"
+    if limit is None:
+        return sentences, gold_file, len(rows)
+    ids = {i for i, _ in rows}
+    kept, keep = [], False
+    for line in gold_file.read_text(encoding="utf-8").splitlines():
+        if line.startswith("sent_id:"):
+            keep = line.split("\t", 1)[0].split(":", 1)[1].strip() in ids
+        if keep:
+            kept.append(line)
+    return sentences, _write(inputs / "benchie_gold.txt", kept), len(rows)
+
+
+def knowledgenet_inputs(paths: Paths, limit: int | None) -> tuple[Path, Path, int]:
+    gold_file = paths.data / "knowledgenet-dev" / "knowledgenet_folds123.jsonl"
+    lines = [x for x in gold_file.read_text(encoding="utf-8").splitlines() if x.strip()]
+    lines = lines[:limit] if limit is not None else lines
+    inputs = paths.out / "inputs"
+    passages = _write(inputs / "knowledgenet_passages.jsonl", [
+        json.dumps({"id": r["passageId"], "text": r["passageText"]}, ensure_ascii=False)
+        for r in map(json.loads, lines)])
+    if limit is None:
+        return passages, gold_file, len(lines)
+    return passages, _write(inputs / "knowledgenet_gold.jsonl", lines), len(lines)
+
+
+# --- runs ---------------------------------------------------------------------------------------
+
+
+def run_all(paths: Paths, limit: int | None) -> dict[str, object]:
+    carb_s, carb_g, n_carb = carb_inputs(paths, limit)
+    ben_s, ben_g, n_ben = benchie_inputs(paths, limit)
+    kn_s, kn_g, n_kn = knowledgenet_inputs(paths, limit)
+    results: dict[str, object] = {
+        "argv": sys.argv[1:], "n": {"carb": n_carb, "benchie": n_ben, "knowledgenet": n_kn}}
+    rows: list[dict[str, object]] = []
+    for name, options in CONFIGS:
+        slug = re.sub(r"\W+", "_", name).strip("_")
+        row: dict[str, object] = {"config": name}
+        pred = paths.out / f"carb_{slug}.tsv"
+        _, err, build_cmd, secs = _mamakg(["build", carb_s, "--format", "carb", "-o", pred,
+                                           "--force", *options], paths)
+        out, _, eval_cmd, _ = _mamakg(["eval", "carb", "--gold", carb_g, pred, "--json"], paths)
+        row["carb"] = {**json.loads(out), "commands": [build_cmd, eval_cmd],
+                       "speed": _speed(err), "seconds": round(secs, 1)}
+        pred = paths.out / f"benchie_{slug}.tsv"
+        _, err, build_cmd, secs = _mamakg(["build", ben_s, "--format", "carb", "-o", pred,
+                                           "--force", *options], paths)
+        out, _, eval_cmd, _ = _mamakg(["eval", "benchie", "--gold", ben_g, pred, "--json"],
+                                      paths)
+        row["benchie"] = {**json.loads(out), "commands": [build_cmd, eval_cmd],
+                          "speed": _speed(err), "seconds": round(secs, 1)}
+        pred = paths.out / f"knowledgenet_{slug}.jsonl"
+        _, err, build_cmd, secs = _mamakg(["build", kn_s, "--format", "jsonl", "-o", pred,
+                                           "--force", *options], paths)
+        out, _, eval_cmd, _ = _mamakg(["eval", "knowledgenet", "--gold", kn_g, pred,
+                                       "--mode", "label", "--mode", "span_overlap", "--json"],
+                                      paths)
+        row["knowledgenet"] = {**json.loads(out), "commands": [build_cmd, eval_cmd],
+                               "speed": _speed(err), "seconds": round(secs, 1)}
+        rows.append(row)
+    results["rows"] = rows
+    reference = paths.data / "carb-dev" / "reference_openie5_dev_output.tsv"
+    out, _, cmd, _ = _mamakg(["eval", "carb", "--gold", carb_g, reference, "--json"], paths)
+    results["carb_reference"] = {**json.loads(out), "commands": [cmd]}
+    systems = []
+    for system in BENCHIE_SYSTEMS:
+        pred = paths.data / "benchie-dev" / "system_extractions" / f"{system}_dev.txt"
+        out, _, cmd, _ = _mamakg(["eval", "benchie", "--gold", ben_g, pred, "--json"], paths)
+        systems.append({"system": system, **json.loads(out), "commands": [cmd]})
+    results["benchie_reference"] = systems
+    return results
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def _pct(x: object) -> str:
+    return f"{100 * float(x):.1f}"  # type: ignore[arg-type]
+
+
+def _threshold(x: object) -> str:
+    return "-" if x is None else f"{float(x):.5f}"  # type: ignore[arg-type]
+
+
+def _git_commit() -> str:
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, cwd=ROOT, check=False)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, cwd=ROOT, check=False)
+    commit = done.stdout.strip() or "unknown"
+    return commit + (" + uncommitted changes" if dirty.stdout.strip() else "")
+
+
+def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int | None,
+           seconds: float) -> str:
+    from mamakg import __version__
+
+    n = results["n"]  # type: ignore[index]
+    rows: list[dict] = results["rows"]  # type: ignore[assignment]
+    scope = ("full sets" if limit is None
+             else f"--limit {limit}: the first {limit} sentences / passages of each set")
+    out = [
+        "# Quality figures",
+        "",
+        "Produced by `python benchmarks/quality.py` — do not edit by hand; rerun it. Every figure",
+        "below comes from the `mamakg build` and `mamakg eval` commands listed with it",
+        "(`$DATA` = the shared evaluation data folder, `$OUT` = the runner's `--out` folder).",
+        "Scoring protocols: shared/data/SCORING.md.",
+        "",
+        f"- run: `python benchmarks/quality.py {' '.join(argv)}` ({scope}), "
+        f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        f"{seconds / 60:.1f} min",
+        f"- mamakg {__version__}, commit {_git_commit()}, Python {platform.python_version()}, "
+        f"{platform.machine()} with {os.cpu_count()} CPU cores, no GPU, bundled all-MiniLM-L6-v2"
+        " + en_core_web_sm",
+        f"- sets: CaRB dev {n['carb']} sentences; BenchIE dev {n['benchie']} sentences; "
+        f"KnowledgeNet folds 1-3 {n['knowledgenet']} passages",
+        "- `default` and `paper` are currently the same settings (see mamakg/config.py); the "
+        "third row is an ablation.",
+        "- build times and speeds are in `$OUT/results.json`; they are not benchmarks (the "
+        "machine may be shared): see benchmarks/ for throughput.",
+        "",
+        "## CaRB dev (open extractions)",
+        "",
+        "AUC and the best-F1 point (the threshold is an oracle chosen on the scored set itself).",
+        "",
+        "| config | AUC | P | R | F1 | threshold | extractions |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        c = r["carb"]
+        out.append(f"| mamakg {r['config']} | {_pct(c['auc'])} | {_pct(c['precision'])} | "
+                   f"{_pct(c['recall'])} | {_pct(c['f1'])} | {_threshold(c['threshold'])} | "
+                   f"{c['n_predictions']} |")
+    ref = results["carb_reference"]  # type: ignore[index]
+    out += [
+        f"| OpenIE-5 reference output (shipped, scored here) | {_pct(ref['auc'])} | "
+        f"{_pct(ref['precision'])} | {_pct(ref['recall'])} | {_pct(ref['f1'])} | "
+        f"{_threshold(ref['threshold'])} | {ref['n_predictions']} |",
+        "",
+        "Published anchors (CaRB **test** set, not dev; F1 / AUC in %):",
+        "",
+        "| system | F1 | AUC |",
+        "|---|---|---|",
+    ]
+    out += [f"| {s} | {f1} | {auc} |" for s, f1, auc in CARB_ANCHORS]
+    out += [
+        "| MAMA (Wang et al. 2020) on OIE2016 (another set and matcher) | 36.6 "
+        "| 12.8 |",
+        "",
+        "## BenchIE dev (fact synsets, exact match)",
+        "",
+        "| config | P | R | F1 | clusters hit | false positives | extractions |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        b = r["benchie"]
+        out.append(f"| mamakg {r['config']} | {_pct(b['precision'])} | {_pct(b['recall'])} | "
+                   f"{_pct(b['f1'])} | {b['n_true_positives']} / {b['n_clusters']} | "
+                   f"{b['n_false_positives']} | {b['n_predictions']} |")
+    for s in results["benchie_reference"]:  # type: ignore[attr-defined]
+        out.append(f"| {s['system']} (shipped output) | {_pct(s['precision'])} | "
+                   f"{_pct(s['recall'])} | {_pct(s['f1'])} | {s['n_true_positives']} / "
+                   f"{s['n_clusters']} | {s['n_false_positives']} | {s['n_predictions']} |")
+    out += [
+        "",
+        "## KnowledgeNet folds 1-3 (mapped facts)",
+        "",
+        "Only facts whose relation mamakg maps to one of the 15 KnowledgeNet properties count.",
+        "`label`: normalised strings (ours; dates strict); `span_overlap`: the official Text",
+        "F1 rule. R (no pron.) = recall on gold facts whose subject is not a pronoun.",
+        "",
+        "| config | mode | P | R | F1 | R (no pron.) | macro-F1 | TP / FP / FN "
+        "| mentions: in schema / other P-id / open |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        k = r["knowledgenet"]
+        counts = k["predictions"]
+        for mode in ("label", "span_overlap"):
+            m = k[mode]
+            out.append(
+                f"| mamakg {r['config']} | {mode} | {_pct(m['precision'])} | "
+                f"{_pct(m['recall'])} | {_pct(m['f1'])} | {_pct(m['recall_no_pronoun'])} | "
+                f"{_pct(m['macro_f1'])} | {m['tp']} / {m['fp']} / {m['fn']} | "
+                f"{counts['in_schema']} / {counts['other_property']} / {counts['open']} |")
+    out += [
+        "",
+        "Anchors: the official leaderboard reports Text F1 (human 87.8) and Link F1 (human",
+        "82.2) on the hidden test fold; our label mode is not directly comparable.",
+        "",
+        "## Commands",
+        "",
+        "```sh",
+        f"DATA={'../shared/data' if paths.data == DEFAULT_DATA.resolve() else paths.data}",
+        f"OUT={paths.out}",
+        "```",
+        "",
+    ]
+    for r in rows:
+        out.append(f"### mamakg {r['config']}")
+        out.append("")
+        out.append("```sh")
+        for part in ("carb", "benchie", "knowledgenet"):
+            out.extend(r[part]["commands"])
+        out.append("```")
+        out.append("")
+    out.append("### Shipped reference outputs")
+    out.append("")
+    out.append("```sh")
+    out.extend(results["carb_reference"]["commands"])  # type: ignore[index]
+    for s in results["benchie_reference"]:  # type: ignore[attr-defined]
+        out.extend(s["commands"])
+    out.append("```")
+    if limit is not None:
+        out += ["", f"The inputs and the cut gold files are written by the runner under "
+                    f"`$OUT/inputs` (--limit {limit})."]
+    else:
+        out += ["", "The input files `$OUT/inputs/*` are written by the runner (BenchIE: the "
+                    "sentence column of benchie_sentences_dev.tsv; KnowledgeNet: "
+                    "`{\"id\": passageId, \"text\": passageText}` per passage)."]
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--limit", type=int, default=None,
+                        help="Only the first N sentences / passages of each set.")
+    parser.add_argument("--out", default=None,
+                        help="Folder for inputs and predictions (default: a temp folder).")
+    parser.add_argument("--data", default=str(DEFAULT_DATA),
+                        help="The shared evaluation data folder [../shared/data].")
+    parser.add_argument("--doc", default=str(ROOT / "docs" / "quality.md"),
+                        help="The report to write [docs/quality.md].")
+    args = parser.parse_args(argv)
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit must be at least 1")
+    data = Path(args.data).resolve()
+    if not (data / "SCORING.md").is_file():
+        parser.error(f"{data} is not the shared evaluation data folder (no SCORING.md)")
+    out = Path(args.out or tempfile.mkdtemp(prefix="mamakg-quality-")).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    paths = Paths(data, out)
+    started = time.perf_counter()
+    results = run_all(paths, args.limit)
+    seconds = time.perf_counter() - started
+    (out / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    text = report(results, paths, argv, args.limit, seconds)
+    Path(args.doc).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.doc).write_text(text, encoding="utf-8")
+    print(f"quality: wrote {args.doc} and {out / 'results.json'}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()

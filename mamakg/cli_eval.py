@@ -1,0 +1,155 @@
+"""``mamakg eval``: score predictions against the benchmarks described in SCORING.md.
+
+Thin commands over `mamakg.evaluate`: tables (or one JSON object with --json) on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from mamakg.cli import cli
+from mamakg.errors import MamakgError, UsageError
+
+__all__ = ["eval_group"]
+
+EVAL_EXAMPLES = """
+\b
+Examples:
+  mamakg build dev_sentences.txt --format carb -o pred.tsv
+  mamakg eval carb --gold dev_gold.tsv pred.tsv
+  mamakg eval benchie --gold benchie_gold_dev.txt pred.tsv --json
+  mamakg build passages.jsonl --format jsonl -o facts.jsonl
+  mamakg eval knowledgenet --gold knowledgenet_folds123.jsonl facts.jsonl --mode label
+"""
+
+
+def _lines(path: str) -> list[str]:
+    if path == "-":
+        return sys.stdin.read().splitlines()
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except OSError as err:
+        raise MamakgError(f"cannot read {path}: {err.strerror or err}") from err
+    except UnicodeDecodeError as err:
+        raise MamakgError(f"{path} is not UTF-8 text ({err.reason})") from err
+
+
+def _table(rows: Sequence[Sequence[str]]) -> str:
+    """Plain left-aligned columns."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _emit(as_json: bool, data: dict[str, object], text: str) -> None:
+    click.echo(json.dumps(data, sort_keys=True) if as_json else text)
+
+
+@click.group(epilog=EVAL_EXAMPLES)
+def eval_group() -> None:
+    """Score predictions against benchmark gold (CaRB, BenchIE, KnowledgeNet), as described
+    in shared/data/SCORING.md."""
+
+
+@eval_group.command("carb", epilog=EVAL_EXAMPLES)
+@click.option("--gold", required=True, help="CaRB gold TSV (sentence, relation, args).")
+@click.argument("pred")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def carb_command(gold: str, pred: str, as_json: bool) -> None:
+    """Score CaRB-format predictions PRED (sentence, confidence, relation, args; '-' = stdin):
+    AUC and the best-F1 point (an oracle threshold chosen on the scored set)."""
+    from mamakg.evaluate import carb
+
+    result = carb.score(carb.parse_gold(_lines(gold), gold),
+                        carb.parse_predictions(_lines(pred), pred))
+    d = result.to_dict()
+    threshold = "-" if result.threshold is None else f"{result.threshold:.5f}"
+    text = _table([
+        ("CaRB", "value"),
+        ("AUC", f"{d['auc']:.3f}"),
+        ("P (best F1)", f"{d['precision']:.3f}"),
+        ("R (best F1)", f"{d['recall']:.3f}"),
+        ("F1 (best)", f"{d['f1']:.3f}"),
+        ("threshold", threshold),
+        ("gold sentences", str(result.n_gold_sentences)),
+        ("gold tuples", str(result.n_gold)),
+        ("predictions", f"{result.n_predictions} ({result.n_scored_predictions} in gold "
+                        "sentences)"),
+    ])
+    _emit(as_json, d, text)
+
+
+@eval_group.command("benchie", epilog=EVAL_EXAMPLES)
+@click.option("--gold", required=True, help="BenchIE gold fact synsets.")
+@click.argument("pred")
+@click.option("--pred-format", type=click.Choice(["auto", "benchie", "carb", "jsonl"]),
+              default="auto", show_default=True,
+              help="benchie: sent_id, subj, rel, obj; carb: mamakg --format carb (sentences "
+                   "looked up in the gold); jsonl: mamakg facts, doc_id = sent_id.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def benchie_command(gold: str, pred: str, pred_format: str, as_json: bool) -> None:
+    """Score predicted triples PRED ('-' = stdin) by exact match against BenchIE fact synsets."""
+    from mamakg.evaluate import benchie
+
+    gold_sentences = benchie.parse_gold(_lines(gold), gold)
+    triples = benchie.parse_predictions_any(_lines(pred), gold_sentences, pred, pred_format)
+    result = benchie.score(gold_sentences, triples)
+    text = _table([
+        ("BenchIE", "value"),
+        ("P", f"{result.precision:.4f}"),
+        ("R", f"{result.recall:.4f}"),
+        ("F1", f"{result.f1:.4f}"),
+        ("clusters hit", f"{result.n_true_positives} of {result.n_clusters}"),
+        ("false positives", str(result.n_false_positives)),
+        ("predictions", f"{result.n_predictions} ({result.n_ignored} for unknown sentences)"),
+    ])
+    _emit(as_json, result.to_dict(), text)
+
+
+@eval_group.command("knowledgenet", epilog=EVAL_EXAMPLES)
+@click.option("--gold", required=True, help="KnowledgeNet passages JSONL.")
+@click.argument("pred")
+@click.option("--mode", "modes", multiple=True,
+              type=click.Choice(["label", "span_overlap", "span_exact", "uri"]),
+              help="How facts match (repeatable) [label and span_overlap].")
+@click.option("--dates", type=click.Choice(["strict", "lenient"]), default="strict",
+              show_default=True, help="Label mode: dates equal in every part, or same year.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def knowledgenet_command(gold: str, pred: str, modes: tuple[str, ...], dates: str,
+                         as_json: bool) -> None:
+    """Score mamakg JSONL facts PRED ('-' = stdin; built from passages whose id is the
+    passageId) against KnowledgeNet: only facts mapped to its 15 properties count."""
+    from mamakg.evaluate import knowledgenet as kn
+
+    passages = kn.parse_gold(_lines(gold), gold)
+    predictions, counts = kn.predictions_from_facts(_lines(pred), pred)
+    results = [kn.score(passages, predictions, mode, dates)
+               for mode in (modes or ("label", "span_overlap"))]
+    data: dict[str, object] = {"predictions": counts.to_dict()}
+    blocks = [f"KnowledgeNet: {counts.n_mentions} mentions, {counts.n_in_schema} mapped to its "
+              f"properties, {counts.n_other_property} to other properties, {counts.n_open} open"]
+    for r in results:
+        data[r.mode.value] = r.to_dict()
+        rows = [("property", "P", "R", "F1", "TP", "FP", "FN")]
+        rows += [(p.name, f"{p.precision:.3f}", f"{p.recall:.3f}", f"{p.f1:.3f}",
+                  str(p.n_true_positives), str(p.n_false_positives), str(p.n_false_negatives))
+                 for p in r.per_property]
+        rows.append(("micro", f"{r.precision:.3f}", f"{r.recall:.3f}", f"{r.f1:.3f}",
+                     str(r.n_true_positives), str(r.n_false_positives),
+                     str(r.n_false_negatives)))
+        blocks.append(
+            f"\nmode {r.mode.value}: macro-F1 {r.macro_f1:.3f}; recall on non-pronoun subjects "
+            f"{r.recall_no_pronoun:.3f} (of {r.n_gold_no_pronoun}); {r.n_predictions} "
+            f"predictions, {r.n_unannotated} on unannotated properties (ignored)\n"
+            + _table(rows))
+    _emit(as_json, data, "\n".join(blocks))
+
+
+cli.add_command(eval_group, name="eval")

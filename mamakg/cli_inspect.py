@@ -1,0 +1,386 @@
+"""Commands that read a built graph: show, facts, explain, query, export, push.
+
+Tables are drawn with rich when stdout is a terminal, as plain text when it is piped;
+``--json`` prints the data as JSON instead. The work is done by `mamakg.browse`,
+`mamakg.export` and `mamakg.push`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from typing import Any
+
+import click
+
+from mamakg.browse import (
+    FACT_STATUSES,
+    explain,
+    find_fact,
+    marked_sentence,
+    run_query,
+    select_facts,
+    summarize,
+)
+from mamakg.cli import cli
+from mamakg.errors import UsageError
+from mamakg.graph import IRIs
+from mamakg.load import LoadedGraph, load_graph
+from mamakg.types import Fact
+
+__all__ = ["explain_command", "export_command", "facts_command", "push_command",
+           "query_command", "show_command", "view_command"]
+
+GRAPH = click.argument("graph", metavar="GRAPH")
+JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+JSON_REPORT = click.option("--json", "as_json", is_flag=True,
+                           help="Print what was done as JSON on stdout.")
+
+
+def _rich() -> Any:
+    """A rich Console when stdout is a terminal and rich is installed, else None."""
+    if not sys.stdout.isatty():
+        return None
+    try:
+        from rich.console import Console
+    except ImportError:
+        return None
+    return Console()
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=1, ensure_ascii=False))
+
+
+def _table(console: Any, title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    # Text(), not str: a label such as "[fʁidɛl]" must not be read as rich markup
+    table = Table(title=Text(title) if title else None, show_lines=False)
+    for name in columns:
+        table.add_column(Text(name), overflow="fold")
+    for row in rows:
+        table.add_row(*(Text("" if v is None else str(v)) for v in row))
+    console.print(table)
+
+
+def _plain_table(columns: list[str], rows: list[list[Any]]) -> None:
+    """Left-aligned columns; the last one is not padded."""
+    table = [["" if v is None else str(v) for v in row] for row in [columns] + rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
+    for row in table:
+        padded = [cell.ljust(width) for cell, width in zip(row[:-1], widths[:-1], strict=True)]
+        click.echo("  ".join(padded + row[-1:]))
+
+
+def _short(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+SHOW_EXAMPLES = """
+\b
+Examples:
+  mamakg show graph.ttl
+  mamakg show facts.jsonl --top 20
+  mamakg show graph-store/ --json | jq .status
+"""
+
+
+@cli.command("show", epilog=SHOW_EXAMPLES)
+@GRAPH
+@click.option("--top", default=10, show_default=True, help="How many relations and entities.")
+@JSON
+def show_command(graph: str, top: int, as_json: bool) -> None:
+    """Counts, mapping status, the best-supported relations and entities, and how GRAPH
+    (a .ttl/.nt/.jsonld/.trig/.jsonl file or an Oxigraph store folder) was made."""
+    data = summarize(load_graph(graph), top=top)
+    if as_json:
+        _print_json(data)
+        return
+    status = data["status"]
+    counts = [["entities", data["n_entities"]], ["relations", data["n_relations"]],
+              ["facts", data["n_facts"]], ["mentions", data["n_mentions"]],
+              ["mapped", status["mapped"]], ["partial", status["partial"]],
+              ["unmapped", status["unmapped"]], ["open relations", data["n_open_relations"]]]
+    manifest = [[k, json.dumps(v, sort_keys=True) if isinstance(v, dict) else v]
+                for k, v in data["manifest"].items()]
+    tops = [("top relations", data["top_relations"]), ("top entities", data["top_entities"])]
+    console = _rich()
+    if console is not None:
+        _table(console, f"{data['source']} ({data['format']})", ["count", "n"], counts)
+        for title, rows in tops:
+            _table(console, title + " by support", ["support", "label", "iri"],
+                   [[r["support"], r["label"], r["iri"]] for r in rows])
+        if manifest:
+            _table(console, "manifest", ["field", "value"], manifest)
+        return
+    click.echo(f"graph: {data['source']} ({data['format']})")
+    _plain_table(["count", "n"], counts)
+    for title, rows in tops:
+        click.echo(f"\n{title} by support:")
+        _plain_table(["support", "label", "iri"], [[r["support"], r["label"], r["iri"]]
+                                                   for r in rows])
+    if manifest:
+        click.echo("\nmanifest:")
+        _plain_table(["field", "value"], manifest)
+
+
+def _fact_json(fact: Fact, iris: IRIs) -> dict[str, Any]:
+    first = fact.mentions[0] if fact.mentions else None
+    return {"id": str(iris.fact(fact)), "head": fact.head.label, "head_qid": fact.head.qid,
+            "relation": fact.relation.label, "relation_pid": fact.relation.pid,
+            "tail": fact.tail.label, "tail_qid": fact.tail.qid, "status": fact.status.value,
+            "score": fact.score, "support": fact.support,
+            "sentence": first.sentence if first else None,
+            "marked": marked_sentence(first) if first else None}
+
+
+FACTS_EXAMPLES = """
+\b
+Examples:
+  mamakg facts graph.ttl --limit 20
+  mamakg facts graph.ttl --entity "Kofi Annan" --status open
+  mamakg facts graph.ttl --relation P19 --min-score 0.1 --json
+"""
+
+
+@cli.command("facts", epilog=FACTS_EXAMPLES)
+@GRAPH
+@click.option("--entity", default=None, help="Q-id, or text in the head's or tail's label.")
+@click.option("--relation", default=None, help="P-id, or text in the relation's phrase.")
+@click.option("--status", type=click.Choice(FACT_STATUSES), default=None,
+              help="Mapping status; 'open' = the relation is no Wikidata property.")
+@click.option("--min-score", type=float, default=None, help="Lowest matching degree shown.")
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
+              help="How many facts (best score first); 0 = all.")
+@JSON
+def facts_command(graph: str, entity: str | None, relation: str | None, status: str | None,
+                  min_score: float | None, limit: int, as_json: bool) -> None:
+    """Facts of GRAPH, best score first, with the sentence that supports each: head and tail
+    in [brackets], the relation in {braces}."""
+    loaded = load_graph(graph)
+    chosen = select_facts(loaded.facts, entity=entity, relation=relation, status=status,
+                          min_score=min_score, limit=limit or None)
+    iris = IRIs(loaded.base)
+    if as_json:
+        _print_json([_fact_json(f, iris) for f in chosen])
+        return
+    console = _rich()
+    if console is not None:
+        from rich.table import Table
+
+        table = Table(title=f"{len(chosen)} facts")
+        for name in ("id", "score", "support", "status", "sentence"):
+            table.add_column(name, overflow="fold")
+        for fact in chosen:
+            table.add_row(_short(str(iris.fact(fact))), f"{fact.score:.4f}", str(fact.support),
+                          fact.status.value, _styled(fact.mentions[0]) if fact.mentions else "")
+        console.print(table)
+        return
+    for fact in chosen:
+        first = fact.mentions[0] if fact.mentions else None
+        click.echo(f"{_short(str(iris.fact(fact)))}  {fact.score:.4f}  {fact.support}  "
+                   f"{fact.status.value}  {marked_sentence(first) if first else ''}")
+
+
+def _styled(mention: Any) -> Any:
+    """The sentence as rich Text with head and tail in cyan, the relation in magenta."""
+    from rich.text import Text
+
+    text = Text(mention.sentence)
+    for span, style in ((mention.head, "bold cyan"), (mention.relation, "bold magenta"),
+                        (mention.tail, "bold cyan")):
+        text.stylize(style, span.start, span.end)
+    return text
+
+
+@cli.command("explain", epilog="\n\b\nExamples:\n  mamakg explain graph.ttl 68b512c3\n"
+                               "  mamakg explain graph.ttl 68b5 --json")
+@GRAPH
+@click.argument("fact_id", metavar="FACT_ID_OR_PREFIX")
+@JSON
+def explain_command(graph: str, fact_id: str, as_json: bool) -> None:
+    """The attention path MAMA followed for one fact, in each sentence that supports it."""
+    loaded = load_graph(graph)
+    data = explain(loaded, find_fact(loaded, fact_id))
+    if as_json:
+        _print_json(data)
+        return
+    click.echo(f"fact {data['id']} ({data['status']})  score {data['score']:.6f}  "
+               f"support {data['support']}")
+    click.echo(f"  {data['head']} --{data['relation']}--> {data['tail']}")
+    console = _rich()
+    for n, m in enumerate(data["mentions"], 1):
+        click.echo(f"\nmention {n}: {m['document']} sentence {m['sentence_index']}  "
+                   f"score {m['score']:.6f}")
+        click.echo(f"  {m['marked']}")
+        if not m["path"]:
+            click.echo("  (no path stored: the graph was built with --no-path)")
+            continue
+        rows = [[i, s["unit"], f"{s['weight']:.6f}"] for i, s in enumerate(m["path"])]
+        if console is not None:
+            _table(console, None, ["step", "unit", "weight"], rows)
+        else:
+            _plain_table(["step", "unit", "weight"], rows)
+
+
+QUERY_EXAMPLES = """
+\b
+Examples:
+  mamakg query graph.ttl 'SELECT ?s ?o WHERE { ?s <http://www.wikidata.org/prop/direct/P19> ?o }'
+  mamakg query graph-store/ 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --csv
+"""
+
+
+@cli.command("query", epilog=QUERY_EXAMPLES)
+@GRAPH
+@click.argument("sparql")
+@JSON
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header line.")
+def query_command(graph: str, sparql: str, as_json: bool, as_csv: bool) -> None:
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT) on GRAPH; '-' reads the query from stdin."""
+    if as_json and as_csv:
+        raise UsageError("choose one of --json and --csv")
+    if sparql == "-":
+        sparql = sys.stdin.read()
+    result = run_query(graph, sparql)
+    if as_json:
+        _print_json({"columns": list(result.columns), "rows": [list(r) for r in result.rows]})
+        return
+    if as_csv:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(result.columns)
+        writer.writerows(["" if v is None else v for v in row] for row in result.rows)
+        click.echo(out.getvalue(), nl=False)
+        return
+    console = _rich()
+    rows = [list(r) for r in result.rows]
+    if console is not None:
+        _table(console, f"{len(rows)} rows", list(result.columns), rows)
+    else:
+        _plain_table(list(result.columns), rows)
+
+
+EXPORT_EXAMPLES = """
+\b
+Examples:
+  mamakg export graph.ttl --to trig -o graph.trig
+  mamakg export graph.ttl --to neo4j-csv -o neo4j-import/
+  mamakg export graph.ttl --to cypher --dialect ladybug -o graph.cypher.jsonl
+  mamakg export graph.jsonl --to oxigraph graph-store/
+"""
+
+
+@cli.command("export", epilog=EXPORT_EXAMPLES)
+@GRAPH
+@click.argument("out_arg", metavar="[OUT]", required=False)
+@click.option("--to", "fmt", required=True,
+              type=click.Choice(["nt", "ttl", "jsonld", "trig", "graphml", "jsonl",
+                                 "neo4j-csv", "cypher", "oxigraph"]),
+              help="Target format.")
+@click.option("-o", "--output", default=None,
+              help="Output file or folder (neo4j-csv, oxigraph); '-' = stdout.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output.")
+@click.option("--dialect", type=click.Choice(["neo4j", "ladybug"]), default="neo4j",
+              show_default=True, help="Schema statements of the cypher export.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Rows per UNWIND statement (cypher).")
+@JSON_REPORT
+@click.pass_context
+def export_command(ctx: click.Context, graph: str, out_arg: str | None, fmt: str,
+                   output: str | None, force: bool, dialect: str, batch_size: int,
+                   as_json: bool) -> None:
+    """Convert GRAPH into another format or an Oxigraph store folder."""
+    from mamakg.export import export_graph
+
+    if out_arg and output and out_arg != output:
+        raise UsageError("give the output once: either OUT or -o OUT")
+    path = out_arg or output
+    if path is None:
+        raise UsageError("give an output: -o OUT ('-' for stdout)")
+    loaded = load_graph(graph)
+    export_graph(loaded, fmt, path, force=force, dialect=dialect, batch_size=batch_size)
+    report = {"format": fmt, "output": path, "n_facts": len(loaded.facts)}
+    if as_json and path != "-":
+        _print_json(report)
+    elif path != "-" and not (ctx.obj or {}).get("quiet"):
+        click.echo(f"mamakg: wrote {path} ({fmt}, {len(loaded.facts)} facts)", err=True)
+
+
+PUSH_EXAMPLES = """
+\b
+Examples:
+  mamakg push graph.ttl --sparql http://127.0.0.1:7878/store --graph https://example.org/kg
+  NEO4J_USER=neo4j NEO4J_PASSWORD=secret mamakg push graph.ttl --neo4j bolt://localhost:7687
+"""
+
+
+@cli.command("push", epilog=PUSH_EXAMPLES)
+@GRAPH
+@click.option("--sparql", default=None, help="SPARQL Graph Store Protocol endpoint URL.")
+@click.option("--graph", "graph_iri", default=None,
+              help="Named graph IRI for --sparql (default: the default graph).")
+@click.option("--neo4j", default=None, help="Neo4j URI (bolt://, neo4j://); user and password "
+                                            "from NEO4J_USER and NEO4J_PASSWORD.")
+@click.option("--database", default=None, help="Neo4j database (default: the server's).")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+              help="Triples per request (SPARQL, 5000) or rows per statement (Neo4j, 500).")
+@JSON_REPORT
+@click.pass_context
+def push_command(ctx: click.Context, graph: str, sparql: str | None, graph_iri: str | None,
+                 neo4j: str | None, database: str | None, batch_size: int | None,
+                 as_json: bool) -> None:
+    """Send GRAPH to a running SPARQL store or Neo4j database."""
+    from mamakg.push import push_neo4j, push_sparql
+
+    if (sparql is None) == (neo4j is None):
+        raise UsageError("give exactly one target: --sparql URL or --neo4j URI")
+    if graph_iri and not sparql:
+        raise UsageError("--graph goes with --sparql")
+    loaded: LoadedGraph = load_graph(graph)
+    if sparql:
+        n = push_sparql(loaded, sparql, graph_iri=graph_iri, batch_size=batch_size or 5000)
+        report = {"target": sparql, "graph": graph_iri, "n_triples": n}
+        message = f"mamakg: sent {n} triples to {sparql}"
+    else:
+        assert neo4j is not None
+        n = push_neo4j(loaded, neo4j, batch_size=batch_size or 500, database=database)
+        report = {"target": neo4j, "n_statements": n, "n_facts": len(loaded.facts)}
+        message = f"mamakg: ran {n} statements on {neo4j} ({len(loaded.facts)} facts)"
+    if as_json:
+        _print_json(report)
+    elif not (ctx.obj or {}).get("quiet"):
+        click.echo(message, err=True)
+
+
+VIEW_EXAMPLES = """
+\b
+Examples:
+  mamakg view graph.ttl -o graph.html
+  mamakg view graph-store/ -o top50.html --max-facts 50
+"""
+
+
+@cli.command("view", epilog=VIEW_EXAMPLES)
+@GRAPH
+@click.option("-o", "--output", required=True, help="The HTML file; '-' writes to stdout.")
+@click.option("--max-facts", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Draw the best facts by score, at most this many.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output file.")
+@click.pass_context
+def view_command(ctx: click.Context, graph: str, output: str, max_facts: int,
+                 force: bool) -> None:
+    """Write GRAPH as one self-contained HTML page (no network needed) that draws it:
+    click an entity for its facts, a fact for its sentence."""
+    from mamakg.view import render_html
+    from mamakg.writers import atomic_output
+
+    page = render_html(load_graph(graph), max_facts=max_facts)
+    with atomic_output(output, force=force) as handle:
+        handle.write(page.encode("utf-8"))
+    if output != "-" and not (ctx.obj or {}).get("quiet"):
+        click.echo(f"mamakg: wrote {output}", err=True)

@@ -1,0 +1,384 @@
+"""Reading graphs back (mamakg.load) and looking inside them (show, facts, explain, query)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+from graph_samples import BASE, MANIFEST, rounded, sample_facts
+
+from mamakg.browse import find_fact, marked_sentence, run_query, select_facts, summarize
+from mamakg.cli import _load_command_modules, cli
+from mamakg.config import OutputFormat
+from mamakg.errors import MamakgError, UsageError
+from mamakg.load import LoadedGraph, facts_from_rdf, load_graph, source_format
+from mamakg.pipeline import BuildResult, Summary
+from mamakg.types import Entity, Relation
+from mamakg.writers import render
+
+FORMATS = ["ttl", "nt", "jsonld", "jsonl"]
+
+
+def write_build(tmp_path, facts, fmt, manifest=MANIFEST, base=BASE):
+    """What `mamakg build` writes for these facts, in `fmt`."""
+    path = tmp_path / f"g.{fmt}"
+    result = BuildResult(facts=facts, summary=Summary(), manifest=manifest)
+    path.write_bytes(render(result, OutputFormat(fmt), base))
+    return path
+
+
+@pytest.fixture(scope="module")
+def runner():
+    _load_command_modules()
+    return CliRunner()
+
+
+@pytest.fixture
+def graph_path(tmp_path):
+    return write_build(tmp_path, sample_facts(), "jsonld")
+
+
+def invoke(runner, *args):
+    return runner.invoke(cli, [str(a) for a in args])
+
+
+# -- load ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "jsonl"])
+def test_build_output_loads_back_to_the_same_facts(tmp_path, fmt):
+    facts = sample_facts()
+    loaded = load_graph(str(write_build(tmp_path, facts, fmt)))
+    assert loaded.facts == facts
+    assert loaded.base == BASE
+    assert loaded.manifest == ({} if fmt == "jsonl" else MANIFEST)
+
+
+def test_nt_build_output_without_line_breaks_loads_back(tmp_path):
+    facts = [f for f in sample_facts() if "\n" not in f.mentions[0].sentence]
+    assert load_graph(str(write_build(tmp_path, facts, "nt"))).facts == facts
+
+
+def test_turtle_key_ending_in_a_dot(tmp_path):
+    facts = sample_facts()
+    first = facts[0]
+    odd = type(first)(Entity("ph.d.", "Ph.D."), first.relation, first.tail, first.score,
+                      first.support, first.mentions)
+    assert load_graph(str(write_build(tmp_path, [odd], "ttl"))).facts[0].head.key == "ph.d."
+
+
+@pytest.mark.real_model
+def test_a_real_build_loads_back_from_every_format(tmp_path, demo_result):
+    facts = demo_result.facts
+    assert facts
+    for fmt in ("ttl", "jsonld", "jsonl", "nt"):
+        loaded = load_graph(str(write_build(tmp_path, facts, fmt, demo_result.manifest)))
+        assert rounded(loaded.facts) == rounded(facts), fmt
+
+
+def test_shared_qid_keeps_each_keys_label_and_the_highest_link_score(tmp_path):
+    facts = sample_facts()
+    bob, dylan = facts[0], facts[1]
+    assert bob.head.qid == dylan.head.qid
+    changed = [type(dylan)(Entity("dylan", "Dylan", "Q392", 0.25), dylan.relation, dylan.tail,
+                           dylan.score, dylan.support, dylan.mentions), bob]
+    loaded = load_graph(str(write_build(tmp_path, changed, "jsonld")))
+    heads = {f.head.key: f.head for f in loaded.facts}
+    assert heads["dylan"].label == "Dylan" and heads["bob dylan"].label == "Bob Dylan"
+    assert heads["dylan"].link_score == 0.875
+
+
+def test_mentions_come_back_in_natural_document_order(tmp_path):
+    loaded = load_graph(str(write_build(tmp_path, sample_facts(), "ttl")))
+    bob = next(f for f in loaded.facts if f.head.key == "bob dylan")
+    assert [m.doc_id for m in bob.mentions] == ["t.txt:2", "t.txt:10"]
+
+
+def test_load_errors_are_one_line(tmp_path):
+    with pytest.raises(MamakgError, match="no such file"):
+        load_graph(str(tmp_path / "missing.ttl"))
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("this is not turtle", encoding="utf-8")
+    with pytest.raises(MamakgError, match="not valid ttl") as err:
+        load_graph(str(bad))
+    assert "\n" not in str(err.value)
+    other = tmp_path / "g.csv"
+    other.write_text("a,b\n", encoding="utf-8")
+    with pytest.raises(MamakgError, match="unknown graph format"):
+        source_format(str(other))
+    broken = tmp_path / "g.jsonl"
+    broken.write_text('{"id": 1}\n', encoding="utf-8")
+    with pytest.raises(MamakgError, match="g.jsonl:1"):
+        load_graph(str(broken))
+
+
+def test_an_empty_graph_loads(tmp_path):
+    loaded = load_graph(str(write_build(tmp_path, [], "ttl")))
+    assert loaded.facts == [] and loaded.manifest == MANIFEST
+    assert facts_from_rdf(loaded.rdf)[0] == []
+
+
+# -- browse -------------------------------------------------------------------------------------
+
+def test_summary_counts():
+    graph = LoadedGraph(sample_facts(), MANIFEST, BASE, "mem", "mem")
+    data = summarize(graph, top=2)
+    assert data["n_facts"] == 3 and data["n_mentions"] == 4
+    # Bob Dylan and Dylan share wd:Q392: 5 entity nodes for 6 ends
+    assert data["n_entities"] == 5 and data["n_relations"] == 3
+    assert data["status"] == {"mapped": 1, "partial": 1, "unmapped": 1}
+    assert data["n_open_relations"] == 2
+    assert data["top_relations"][0] == {"iri": "http://www.wikidata.org/prop/direct/P19",
+                                        "label": "place of birth", "support": 2}
+    assert data["top_entities"][0]["iri"] == "http://www.wikidata.org/entity/Q392"
+    assert data["top_entities"][0]["support"] == 3
+    assert len(data["top_entities"]) == 2
+
+
+@pytest.mark.parametrize("options,heads", [
+    ({}, ["bob dylan", "dylan", 'he say "hi" \\ <x> {y}']),
+    ({"entity": "Q392"}, ["bob dylan", "dylan"]),
+    ({"entity": "duluth"}, ["bob dylan"]),
+    ({"entity": "CAFÉ"}, ['he say "hi" \\ <x> {y}']),
+    ({"relation": "P19"}, ["bob dylan"]),
+    ({"relation": "wrote"}, ["dylan"]),
+    ({"relation": "place of"}, ["bob dylan"]),
+    ({"status": "mapped"}, ["bob dylan"]),
+    ({"status": "partial"}, ["dylan"]),
+    ({"status": "open"}, ["dylan", 'he say "hi" \\ <x> {y}']),
+    ({"min_score": 0.3}, ["bob dylan"]),
+    ({"limit": 1}, ["bob dylan"]),
+])
+def test_select_facts(options, heads):
+    assert [f.head.key for f in select_facts(sample_facts(), **options)] == heads
+
+
+def test_select_facts_rejects_bad_options():
+    with pytest.raises(UsageError, match="unknown status"):
+        select_facts(sample_facts(), status="linked")
+
+
+def test_marked_sentence_brackets_head_relation_tail():
+    m = sample_facts()[0].mentions[0]
+    assert marked_sentence(m) == "[Bob Dylan] {was born in} [Duluth]."
+
+
+def test_find_fact_by_prefix():
+    graph = LoadedGraph(sample_facts(), MANIFEST, BASE, "mem", "mem")
+    from mamakg.graph import IRIs
+
+    iri = str(IRIs(BASE).fact(graph.facts[1]))
+    assert find_fact(graph, iri) is graph.facts[1]
+    assert find_fact(graph, iri.rsplit("/", 1)[1][:6]) is graph.facts[1]
+    with pytest.raises(MamakgError, match="no fact id"):
+        find_fact(graph, "zzzz")
+    with pytest.raises(UsageError, match="matches 3 facts"):
+        find_fact(graph, BASE)
+
+
+def test_run_query_select_ask_construct(graph_path):
+    rows = run_query(str(graph_path), "SELECT ?l WHERE { ?f a <https://example.org/kg/ns#Fact> ;"
+                     " <https://example.org/kg/ns#relationPhrase> ?l } ORDER BY ?l")
+    assert rows.columns == ("l",)
+    assert [r[0] for r in rows.rows] == ["$rows ]->( ?x", "was born in", "wrote"]
+    ask = run_query(str(graph_path), "ASK { ?s ?p ?o }")
+    assert ask.rows == [("true",)]
+    triples = run_query(str(graph_path), "CONSTRUCT { ?s ?p ?o } WHERE { ?s "
+                        "<http://www.wikidata.org/prop/direct/P19> ?o . BIND("
+                        "<http://www.wikidata.org/prop/direct/P19> AS ?p) }")
+    assert triples.rows == [("http://www.wikidata.org/entity/Q392",
+                             "http://www.wikidata.org/prop/direct/P19",
+                             "http://www.wikidata.org/entity/Q485708")]
+    with pytest.raises(UsageError, match="bad SPARQL"):
+        run_query(str(graph_path), "SELECT WHERE {")
+
+
+def test_run_query_on_jsonl(tmp_path):
+    path = write_build(tmp_path, sample_facts(), "jsonl")
+    result = run_query(str(path), "SELECT (COUNT(?f) AS ?n) WHERE "
+                       "{ ?f a <https://example.org/kg/ns#Fact> }")
+    assert result.rows == [("3",)]
+
+
+# -- the commands -------------------------------------------------------------------------------
+
+def test_show(runner, graph_path):
+    result = invoke(runner, "show", graph_path)
+    assert result.exit_code == 0, result.output
+    assert "entities" in result.output and "place of birth" in result.output
+    assert "model" in result.output and "tiny" in result.output
+    data = json.loads(invoke(runner, "show", graph_path, "--json").output)
+    assert data["n_facts"] == 3 and data["manifest"] == MANIFEST
+
+
+def test_facts_plain_and_json(runner, graph_path):
+    result = invoke(runner, "facts", graph_path, "--entity", "Q392")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith("[Bob Dylan] {was born in} [Duluth].")
+    assert "mapped" in lines[0]
+    data = json.loads(invoke(runner, "facts", graph_path, "--status", "open", "--json").output)
+    assert [d["relation"] for d in data] == ["wrote", "$rows ]->( ?x"]
+    assert data[1]["marked"].startswith('[He said "hi" \\ <x> {y}] {$rows ]->( ?x} [Café')
+    limited = invoke(runner, "facts", graph_path, "--limit", "1", "--min-score", "0.1")
+    assert len(limited.output.splitlines()) == 1
+    bad = invoke(runner, "facts", graph_path, "--status", "linked")
+    assert bad.exit_code == 2
+
+
+def test_explain(runner, graph_path):
+    graph = load_graph(str(graph_path))
+    from mamakg.graph import IRIs
+
+    fact_id = str(IRIs(BASE).fact(graph.facts[0])).rsplit("/", 1)[1]
+    result = invoke(runner, "explain", graph_path, fact_id[:8])
+    assert result.exit_code == 0, result.output
+    assert "Bob Dylan --was born in--> Duluth" in result.output
+    assert "was born in  0.250000" in result.output
+    data = json.loads(invoke(runner, "explain", graph_path, fact_id, "--json").output)
+    assert data["mentions"][1]["path"][2] == {"unit": "Duluth", "weight": 0.1875}
+    no_path = invoke(runner, "explain", graph_path,
+                     str(IRIs(BASE).fact(graph.facts[1])).rsplit("/", 1)[1])
+    assert "no path stored" in no_path.output
+    missing = invoke(runner, "explain", graph_path, "zzzz")
+    assert missing.exit_code == 1
+    assert missing.output.strip().startswith("mamakg: error: no fact id")
+
+
+def test_query_outputs(runner, graph_path):
+    sparql = ("SELECT ?h ?t WHERE { ?h <http://www.wikidata.org/prop/direct/P19> ?t }")
+    plain = invoke(runner, "query", graph_path, sparql)
+    assert plain.exit_code == 0, plain.output
+    assert plain.output.splitlines()[0].split() == ["h", "t"]
+    as_json = json.loads(invoke(runner, "query", graph_path, sparql, "--json").output)
+    assert as_json == {"columns": ["h", "t"], "rows": [["http://www.wikidata.org/entity/Q392",
+                                                         "http://www.wikidata.org/entity/Q485708"]]}
+    as_csv = list(csv.reader(io.StringIO(invoke(runner, "query", graph_path, sparql,
+                                                "--csv").output)))
+    assert as_csv == [["h", "t"], as_json["rows"][0]]
+    from_stdin = runner.invoke(cli, ["query", str(graph_path), "-", "--json"], input=sparql)
+    assert json.loads(from_stdin.output) == as_json
+    bad = invoke(runner, "query", graph_path, "SELECT nonsense")
+    assert bad.exit_code == 2 and "bad SPARQL" in bad.output
+
+
+def test_commands_fail_in_one_line_on_a_missing_graph(runner, tmp_path):
+    for command in ("show", "facts", "query"):
+        args = [command, tmp_path / "nope.ttl"] + (["ASK {}"] if command == "query" else [])
+        result = invoke(runner, *args)
+        assert result.exit_code == 1
+        assert result.output.strip().count("\n") == 0
+        assert "no such file" in result.output
+
+
+def test_relation_without_pid_label_loads_as_none(tmp_path):
+    facts = sample_facts()
+    f = facts[0]
+    rel = Relation(f.relation.key, f.relation.label, "P19", 0.75, "label", None)
+    changed = [type(f)(f.head, rel, f.tail, f.score, f.support, f.mentions)]
+    loaded = load_graph(str(write_build(tmp_path, changed, "nt")))
+    # the node's label falls back to the phrase, which is what the RDF says
+    assert loaded.facts[0].relation.pid_label == "was born in"
+
+
+def test_rich_tables_print_labels_literally():
+    rich = pytest.importorskip("rich.console")
+    from mamakg.cli_inspect import _table
+
+    console = rich.Console(record=True, width=80, force_terminal=True)
+    _table(console, "[red]t[/]", ["label"], [["[bold]x[/] [fʁidɛl]"], [None]])
+    text = console.export_text()
+    assert "[bold]x[/] [fʁidɛl]" in text and "[red]t[/]" in text
+
+
+# -- view ---------------------------------------------------------------------------------------
+
+HOSTILE = '</script><script>document.title="owned"</script> & <!--'
+
+
+def hostile_facts():
+    facts = sample_facts()
+    f = facts[1]
+    tail = Entity(f.tail.key, HOSTILE)
+    return [facts[0], type(f)(f.head, f.relation, tail, f.score, f.support, f.mentions),
+            facts[2]]
+
+
+def test_view_page_is_self_contained_and_escapes_labels():
+    from mamakg.view import graph_data, render_html
+
+    graph = LoadedGraph(hostile_facts(), MANIFEST, BASE, "mem", "mem")
+    page = render_html(graph)
+    assert page.count("</script>") == 2 and HOSTILE not in page
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert " src=" not in page and " href=" not in page and "@import" not in page
+    data = graph_data(graph, max_facts=2)
+    assert len(data["edges"]) == 2 and data["n_facts"] == 3
+    assert render_html(graph) == page  # same graph, same bytes
+
+
+def test_view_command(runner, graph_path, tmp_path):
+    out = tmp_path / "g.html"
+    result = invoke(runner, "view", graph_path, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_text("utf-8").startswith("<!doctype html>")
+    again = invoke(runner, "view", graph_path, "-o", out)
+    assert again.exit_code == 1 and "--force" in again.output
+
+
+def chromium_dom(tmp_path, page_url):
+    import shutil
+    import subprocess
+
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        pytest.skip("no chromium (apt-get install chromium)")
+    profile = tmp_path / "chromium-profile"
+    proc = subprocess.run(
+        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=5000",
+         "--dump-dom", page_url],
+        capture_output=True, text=True, timeout=90)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+def test_view_page_draws_in_headless_chromium(tmp_path):
+    from mamakg.view import render_html
+
+    graph = LoadedGraph(hostile_facts(), MANIFEST, BASE, "mem", "mem")
+    page = tmp_path / "g.html"
+    page.write_text(render_html(graph), encoding="utf-8")
+    from mamakg.graph import IRIs
+
+    odd = next(f for f in graph.facts if f.head.qid is None)
+    fact_iri = str(IRIs(BASE).fact(odd))
+    dom = chromium_dom(tmp_path, page.as_uri() + "#" + fact_iri)
+    body = re.search(r"<body[^>]*>", dom).group(0)
+    assert 'data-ready="1"' in body and "data-error" not in body, body
+    assert 'data-nodes="5"' in dom and 'data-edges="3"' in dom
+    assert dom.count("<circle") == 5 and dom.count("<line") == 3
+    assert "owned" not in dom.split("</title>")[0]  # the label did not run as a script
+    assert "&lt;/script&gt;&lt;script&gt;" in dom  # ... it is drawn as text
+    # the #IRI opened that fact: its sentence with head, relation and tail marked
+    assert '<mark class="r">$rows ]-&gt;( ?x</mark>' in dom
+    assert fact_iri in dom
+
+
+def test_a_foreign_or_damaged_graph_fails_in_one_line(tmp_path):
+    path = write_build(tmp_path, sample_facts()[:1], "nt")
+    text = path.read_text("utf-8")
+    # a head span whose offsets do not fit its text
+    head_text = "<https://example.org/kg/ns#headText> "
+    damaged = text.replace(head_text + '"Bob Dylan"', head_text + '"Bob"')
+    assert damaged != text
+    path.write_text(damaged, encoding="utf-8")
+    with pytest.raises(MamakgError, match="not a graph mamakg wrote"):
+        load_graph(str(path))
+    foreign = tmp_path / "foaf.ttl"
+    foreign.write_text("<http://a> <http://b> <http://c> .\n", encoding="utf-8")
+    assert load_graph(str(foreign)).facts == []

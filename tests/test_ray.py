@@ -1,0 +1,48 @@
+"""The Ray engine on a local 2-CPU Ray instance gives the graph of a single-process build,
+in both layouts (fused: one actor per CPU; split: parse -> attend -> match actors, the GPU
+layout, here with the language model on a CPU)."""
+
+import json
+
+import pytest
+
+from mamakg.config import Config, OutputFormat
+from mamakg.pipeline import build
+from mamakg.reader import read_documents
+from mamakg.workdir import build_workdir
+from mamakg.writers import render
+
+ray = pytest.importorskip("ray")
+
+pytestmark = pytest.mark.real_model
+
+TEXT = """Marie Curie was born in Warsaw.
+Alice wrote a letter to Bob.
+The cat sat on the mat.
+Pierre Curie was born in Paris.
+Paris is the capital of France.
+"""
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, logging_level="WARNING")
+    yield
+    ray.shutdown()
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["fused", "split"])
+def test_ray_engine_equals_single_process_build(local_ray, tmp_path, nlp, real_lm, split):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(TEXT, encoding="utf-8")
+    config = Config(device="cpu")
+    work = tmp_path / "w"
+    result = build_workdir([str(corpus)], config, str(work), shard_docs=2, engine="ray",
+                           split=split)
+    assert result.manifest["workdir"] == {"shards": 3, "built": 3}
+    manifest = json.loads((work / "manifest.json").read_text())
+    assert all(s["done"] for s in manifest["shards"])
+    expected = build(read_documents([str(corpus)]), config, nlp=nlp, lm=real_lm)
+    assert expected.facts
+    assert render(result, OutputFormat.NT, config.base_iri) == \
+        render(expected, OutputFormat.NT, config.base_iri)

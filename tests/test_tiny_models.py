@@ -1,0 +1,139 @@
+"""Plumbing with tiny random-weight BERT and GPT-2 built from configs (nothing downloaded)."""
+
+import numpy as np
+import pytest
+import torch
+from conftest import DATA
+from helpers import sentence
+from tokenizers import BertWordPieceTokenizer
+from transformers import AutoModel, BertConfig, GPT2Config, PreTrainedTokenizerFast
+
+from mamakg.attention import AttentionModel
+from mamakg.config import Config
+
+SENTENCES = [
+    ["Bob", "Dylan", "is", "a", "songwriter", "."],
+    ["Paris", "is", "the", "capital", "of", "France", "."],
+    ["He", "studied", "at", "the", "University", "of", "Hamburg", "."],
+    ["Alice", "wrote", "a", "letter", "to", "Bob", "."],
+    ["The", "cat", "sat", "on", "the", "mat", "."],
+]
+
+
+def _sentences():
+    return [sentence(w, ["X"] * len(w), index=i) for i, w in enumerate(SENTENCES)]
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    """A WordPiece tokenizer over the tiny vocabulary in tests/data/vocab.txt."""
+    wordpiece = BertWordPieceTokenizer(str(DATA / "vocab.txt"), lowercase=True)
+    return PreTrainedTokenizerFast(
+        tokenizer_object=wordpiece._tokenizer, unk_token="[UNK]", pad_token="[PAD]",
+        cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]", model_max_length=64,
+    )
+
+
+def _bert(tokenizer):
+    torch.manual_seed(0)
+    cfg = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
+                     num_attention_heads=4, intermediate_size=37, max_position_embeddings=64)
+    return AutoModel.from_config(cfg, attn_implementation="eager")
+
+
+def _gpt2(tokenizer):
+    torch.manual_seed(0)
+    cfg = GPT2Config(vocab_size=tokenizer.vocab_size, n_embd=32, n_layer=2, n_head=4,
+                     n_positions=64)
+    return AutoModel.from_config(cfg, attn_implementation="eager")
+
+
+@pytest.fixture(params=["bert", "gpt2"])
+def lm(request, tokenizer):
+    model = _bert(tokenizer) if request.param == "bert" else _gpt2(tokenizer)
+    return AttentionModel(Config(device="cpu", batch_size=2), model=model, tokenizer=tokenizer)
+
+
+def test_shapes_and_rows(lm):
+    sents = _sentences()
+    out = lm.attend(sents)
+    assert [m.shape for m in out] == [(len(s), len(s)) for s in sents]
+    for m in out:
+        assert np.all(np.isfinite(m)) and np.all(m >= 0)
+        assert m.sum() > 0
+
+
+def test_causal_model_detected_and_forward_links_filled(lm):
+    out = lm.attend(_sentences())
+    if lm.info.causal:
+        # a decoder attends backwards only; the forward link i -> j is read from j -> i
+        for m in out:
+            assert np.allclose(np.triu(m, 1), np.tril(m, -1).T)
+            assert np.triu(m, 1).sum() > 0
+    else:
+        assert lm.info.name  # an encoder: its matrix is used as it is
+
+
+def test_results_independent_of_batch_size_and_order(tokenizer):
+    model = _bert(tokenizer)
+    sents = _sentences()
+    one = AttentionModel(Config(device="cpu", batch_size=1), model=model, tokenizer=tokenizer)
+    many = AttentionModel(Config(device="cpu", batch_size=4), model=model, tokenizer=tokenizer)
+    a = one.attend(sents)
+    b = many.attend(sents[::-1])[::-1]
+    for x, y in zip(a, b):
+        assert np.allclose(x, y, atol=1e-5)
+
+
+def test_alignment_merges_word_pieces(tokenizer):
+    model = _bert(tokenizer)
+    lm = AttentionModel(Config(device="cpu"), model=model, tokenizer=tokenizer)
+    s = sentence(["songwriters", "is"], ["NOUN", "AUX"])
+    (piece_att, offsets), = lm.piece_attention([s.text])
+    # 'songwriters' is not in the tiny vocabulary: it splits into 'songwriter' '##s'
+    assert offsets == [(0, 10), (10, 11), (12, 14)]
+    (token_att,) = lm.attend([s])
+    n_song = 2
+    expected = piece_att[n_song:, :n_song].mean()  # row 'is', columns of 'songwriter'
+    assert token_att[1, 0] == pytest.approx(expected, rel=1e-5)
+
+
+def test_layer_and_head_reduce(tokenizer):
+    model = _bert(tokenizer)
+    sents = _sentences()[:2]
+    last = AttentionModel(Config(device="cpu"), model=model, tokenizer=tokenizer).attend(sents)
+    first = AttentionModel(Config(device="cpu", layer=0), model=model,
+                           tokenizer=tokenizer).attend(sents)
+    mx = AttentionModel(Config(device="cpu", head_reduce="max"), model=model,
+                        tokenizer=tokenizer).attend(sents)
+    assert not np.allclose(last[0], first[0])
+    assert np.all(mx[0] >= last[0] - 1e-6)
+
+
+def test_layer_out_of_range(tokenizer):
+    from mamakg.errors import MamakgError
+
+    with pytest.raises(MamakgError, match="out of range"):
+        AttentionModel(Config(device="cpu", layer=5), model=_bert(tokenizer), tokenizer=tokenizer)
+
+
+def test_sentence_longer_than_the_model_is_truncated_not_crashing(tokenizer):
+    model = _bert(tokenizer)  # 64 positions
+    lm = AttentionModel(Config(device="cpu"), model=model, tokenizer=tokenizer)
+    words = ["cat"] * 100
+    (m,) = lm.attend([sentence(words, ["NOUN"] * 100)])
+    assert m.shape == (100, 100)
+    assert m[-1].sum() == 0  # tokens past the model's limit get no attention
+    assert lm.n_truncated == 1
+
+
+def test_full_pipeline_with_tiny_model(tokenizer):
+    from mamakg.match import match_sentence
+
+    model = _gpt2(tokenizer)
+    lm = AttentionModel(Config(device="cpu"), model=model, tokenizer=tokenizer)
+    s = sentence(["Bob", "Dylan", "is", "a", "songwriter"], ["PROPN", "PROPN", "AUX", "DET", "NOUN"],
+                 chunks=[(0, 2), (3, 5)])
+    (att,) = lm.attend([s])
+    (cand,) = match_sentence(s, att, Config())
+    assert cand.relation == (2,) and cand.score > 0

@@ -1,0 +1,182 @@
+"""Sharded builds in a work folder: same graph as a plain build, resume after SIGKILL,
+--append, refusals. These use the real bundled models (a few short sentences per test)."""
+
+import contextlib
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from mamakg.cli import _load_command_modules, cli
+from mamakg.config import Config, OutputFormat
+from mamakg.errors import MamakgError, UsageError
+from mamakg.pipeline import build
+from mamakg.reader import read_documents
+from mamakg.workdir import build_workdir
+from mamakg.writers import render
+
+pytestmark = pytest.mark.real_model
+
+FIRST = """Bob Dylan is a songwriter from Duluth.
+Marie Curie was born in Warsaw.
+Paris is the capital of France.
+Alice wrote a letter to Bob.
+The cat sat on the mat.
+Berlin is the capital of Germany.
+"""
+MORE = """Rome is the capital of Italy.
+Pierre Curie was born in Paris.
+Joni Mitchell is a songwriter from Canada.
+"""
+CONFIG = Config(device="cpu")
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(FIRST, encoding="utf-8")
+    b.write_text(MORE, encoding="utf-8")
+    return a, b
+
+
+@pytest.fixture(scope="module")
+def models(nlp, real_lm):
+    return lambda: (nlp, real_lm)
+
+
+def nt(result, config=CONFIG):
+    return render(result, OutputFormat.NT, config.base_iri)
+
+
+def plain(paths, nlp, real_lm, config=CONFIG):
+    return build(read_documents([str(p) for p in paths]), config, nlp=nlp, lm=real_lm)
+
+
+def manifest(folder):
+    return json.loads((folder / "manifest.json").read_text())
+
+
+def test_same_graph_as_plain_build_and_reuse(corpus, tmp_path, models, nlp, real_lm):
+    a, _ = corpus
+    work = tmp_path / "w"
+    result = build_workdir([str(a)], CONFIG, str(work), models=models, shard_docs=2)
+    assert result.manifest["workdir"] == {"shards": 3, "built": 3}
+    expected = plain([a], nlp, real_lm)
+    assert nt(result) == nt(expected)
+    assert result.summary.to_dict() | {"seconds": 0} == expected.summary.to_dict() | {"seconds": 0}
+    m = manifest(work)
+    assert [s["done"] for s in m["shards"]] == [True] * 3
+    assert m["parts"][0]["inputs"][0]["path"] == str(a) and m["config"] == CONFIG.to_dict()
+
+    def no_models():
+        raise AssertionError("no shard should need the models")
+
+    again = build_workdir([str(a)], CONFIG, str(work), models=no_models)
+    assert again.manifest["workdir"] == {"shards": 3, "built": 0}
+    assert nt(again) == nt(result)
+    # corpus-level settings may change without redoing shards
+    stricter = CONFIG.replace(min_relation_pairs=2)
+    assert nt(build_workdir([str(a)], stricter, str(work), models=no_models), stricter) == \
+        nt(plain([a], nlp, real_lm, stricter), stricter)
+
+
+def test_refusals_and_force(corpus, tmp_path, models):
+    a, b = corpus
+    work = str(tmp_path / "w")
+    build_workdir([str(a)], CONFIG, work, models=models, shard_docs=3)
+    with pytest.raises(MamakgError, match=r"other settings \(min_score\).*--force"):
+        build_workdir([str(a)], CONFIG.replace(min_score=0.1), work, models=models)
+    with pytest.raises(MamakgError, match="--shard-docs 3, not 2"):
+        build_workdir([str(a)], CONFIG, work, models=models, shard_docs=2)
+    with pytest.raises(MamakgError, match="other inputs.*--append"):
+        build_workdir([str(b)], CONFIG, work, models=models)
+    a.write_text(FIRST + "Oslo is the capital of Norway.\n", encoding="utf-8")
+    with pytest.raises(MamakgError, match=f"input {a} changed"):
+        build_workdir([str(a)], CONFIG, work, models=models)
+    with pytest.raises(UsageError, match="standard input"):
+        build_workdir(["-"], CONFIG, work, models=models)
+    forced = build_workdir([str(a)], CONFIG, work, models=models, force=True)
+    assert forced.manifest["workdir"] == {"shards": 3, "built": 3}
+    assert forced.summary.n_documents == 7
+    # a damaged shard file is noticed
+    shard = os.path.join(work, "shards", "000000.jsonl.gz")
+    with gzip.open(shard, "rb") as handle:
+        lines = handle.readlines()
+    with gzip.open(shard, "wb") as handle:
+        handle.writelines(lines[:-1])
+    with pytest.raises(MamakgError, match="incomplete shard"):
+        build_workdir([str(a)], CONFIG, work, models=models)
+
+
+def fact_iris(data):
+    return {line.split(" ")[0] for line in data.decode().splitlines() if "/fact/" in line}
+
+
+def test_append_builds_only_new_shards(corpus, tmp_path, models, nlp, real_lm):
+    a, b = corpus
+    work = str(tmp_path / "w")
+    strict = CONFIG.replace(min_relation_pairs=2)  # corpus-level: recomputed on every run
+    first = build_workdir([str(a)], CONFIG, work, models=models, shard_docs=2)
+    assert first.facts and not build_workdir([str(a)], strict, work, models=models).facts
+    both = build_workdir([str(b)], strict, work, models=models, append=True)
+    assert both.manifest["workdir"] == {"shards": 5, "built": 2}
+    # a relation that is rare in the first part reaches 2 pairs with the appended part
+    assert both.facts and nt(both, strict) == nt(plain([a, b], nlp, real_lm, strict), strict)
+    again = build_workdir([str(b)], CONFIG, work, models=models, append=True)
+    assert again.manifest["workdir"] == {"shards": 5, "built": 0}
+    assert nt(again) == nt(plain([a, b], nlp, real_lm))
+    assert fact_iris(nt(first)) < fact_iris(nt(again))  # old facts keep their IRIs
+
+
+def test_resume_after_sigkill(corpus, tmp_path, models):
+    a, _ = corpus
+    work, out, ref = tmp_path / "w", tmp_path / "g.nt", tmp_path / "ref.nt"
+    command = [sys.executable, "-m", "mamakg", "-q", "build", str(a), "--workdir", str(work),
+               "--shard-docs", "1", "--device", "cpu", "-o", str(out)]
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            with contextlib.suppress(FileNotFoundError):  # replaced atomically: whole or none
+                if any(s["done"] for s in manifest(work)["shards"]):
+                    break
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode()
+    assert not out.exists()
+    n_done = sum(s["done"] for s in manifest(work)["shards"])
+    assert 1 <= n_done < 6
+
+    _load_command_modules()
+    runner = CliRunner()
+    result = runner.invoke(cli, command[4:], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert manifest(work)["shards"] and all(s["done"] for s in manifest(work)["shards"])
+    assert f"6 shards, {6 - n_done} built by this run" in result.output
+    whole = runner.invoke(cli, ["-q", "build", str(a), "--workdir", str(tmp_path / "w2"),
+                                "--shard-docs", "1", "--device", "cpu", "-o", str(ref)])
+    assert whole.exit_code == 0, whole.output
+    assert out.read_bytes() == ref.read_bytes()
+    assert not [n for n in os.listdir(work / "shards") if n.endswith(".tmp")]
+
+
+def test_cli_usage_errors(corpus, tmp_path):
+    a, _ = corpus
+    _load_command_modules()
+    runner = CliRunner()
+    for args in (["--append"], ["--engine", "ray"], ["--shard-docs", "5"]):
+        result = runner.invoke(cli, ["build", str(a), *args])
+        assert result.exit_code == 2 and "need --workdir" in result.output
+    result = runner.invoke(cli, ["build", str(a), "--workdir", str(tmp_path / "w"),
+                                 "--format", "carb"])
+    assert result.exit_code == 2 and "carb" in result.output

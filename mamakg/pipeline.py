@@ -51,6 +51,9 @@ class Summary:
     status: Counter[str] = field(default_factory=Counter)
     """Facts by mapping status."""
     seconds: float = 0.0
+    timings: Counter[str] = field(default_factory=Counter)
+    """Seconds per stage: parse (spaCy), attend (LM), match (beam search, filters, storing),
+    collect (corpus filter and Map)."""
 
     @property
     def sentences_per_second(self) -> float:
@@ -80,6 +83,7 @@ class Summary:
             "candidates": self.n_candidates, "dropped": dict(sorted(self.dropped.items())),
             "mentions": self.n_mentions, "facts": self.n_facts,
             "status": dict(sorted(self.status.items())), "seconds": round(self.seconds, 3),
+            "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
         }
 
 
@@ -111,8 +115,18 @@ def mentions_of(
     """Match and filter: the mentions of each window of sentences."""
     window = WINDOW * config.batch_size
     iterator = iter(sentences)
-    while batch := list(itertools.islice(iterator, window)):
-        for sentence, attention in zip(batch, lm.attend(batch)):
+    clock = time.perf_counter
+    while True:
+        t0 = clock()
+        batch = list(itertools.islice(iterator, window))  # spaCy runs lazily here
+        t1 = clock()
+        summary.timings["parse"] += t1 - t0
+        if not batch:
+            break
+        attentions = lm.attend(batch)
+        t2 = clock()
+        summary.timings["attend"] += t2 - t1
+        for sentence, attention in zip(batch, attentions):
             summary.n_sentences += 1
             summary.n_truncated += sentence.truncated
             kept = []
@@ -124,6 +138,7 @@ def mentions_of(
                 else:
                     summary.dropped[reason.value] += 1
             yield kept
+        summary.timings["match"] += clock() - t2
         if on_sentences is not None:
             on_sentences(len(batch))
 
@@ -195,7 +210,9 @@ def build(
     with MentionStore() as store:
         for mentions in mentions_of(sentences, lm, config, summary, on_sentences):
             store.add(mentions)
+        t0 = time.perf_counter()
         facts = collect_facts(store, config, summary, linker)
+        summary.timings["collect"] += time.perf_counter() - t0
     summary.n_truncated += lm.n_truncated
     summary.seconds = time.perf_counter() - started
     manifest = {

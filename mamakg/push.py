@@ -15,8 +15,8 @@ import urllib.parse
 import urllib.request
 
 from mamakg.errors import MamakgError, UsageError
-from mamakg.export import cypher_statements, nt_lines
-from mamakg.graph import to_rdf
+from mamakg.export import cypher_statements
+from mamakg.graph import nt_lines, to_rdf
 from mamakg.load import LoadedGraph
 
 __all__ = ["push_neo4j", "push_sparql"]

@@ -1,0 +1,60 @@
+"""End to end with the real bundled MiniLM and spaCy model on corpora/demo.txt."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import DEMO, ROOT
+from rdflib import Graph, Namespace
+
+from mamakg.graph import WDT, IRIs
+
+pytestmark = pytest.mark.real_model
+
+
+def test_demo_facts_have_provenance_pointing_at_their_own_text(demo_result):
+    assert demo_result.facts
+    for fact in demo_result.facts:
+        assert fact.support == len({(m.doc_id, m.sent_index) for m in fact.mentions})
+        for m in fact.mentions:
+            for span in (m.head, m.relation, m.tail):
+                assert m.sentence[span.start:span.end] == span.text
+            assert m.head.end <= m.relation.start and m.relation.end <= m.tail.start
+            assert m.score >= 0.005 and m.path[0].text == m.head.text and m.path[-1].text == m.tail.text
+
+
+def test_demo_has_relations_mapped_to_wikidata(demo_result):
+    mapped = [f for f in demo_result.facts if f.relation.pid]
+    assert mapped, "no relation mapped to a Wikidata property"
+    assert all(f.relation.pid.startswith("P") for f in mapped)
+    assert demo_result.summary.n_facts == len(demo_result.facts)
+    assert demo_result.manifest["model"] == "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def test_offsets_match_the_document(demo_result):
+    texts = {f"{DEMO}:{i}": line.rstrip("\n")
+             for i, line in enumerate(DEMO.read_text(encoding="utf-8").splitlines(), start=1)}
+    for fact in demo_result.facts:
+        for m in fact.mentions:
+            doc = texts[m.doc_id]
+            assert doc[m.sent_start:m.sent_start + len(m.sentence)] == m.sentence
+
+
+def _build(out, seed):
+    env = dict(os.environ, PYTHONHASHSEED=str(seed), HF_HUB_OFFLINE="1")
+    subprocess.run([sys.executable, "-m", "mamakg", "-q", "build", "corpora/demo.txt", "-o",
+                    str(out), "--force"], cwd=ROOT, env=env, check=True)
+    return out.read_bytes()
+
+
+def test_same_bytes_on_a_second_run(tmp_path):
+    first = _build(tmp_path / "a.ttl", 1)
+    second = _build(tmp_path / "b.ttl", 2)
+    assert first == second
+    g = Graph().parse(data=first.decode(), format="turtle")
+    mk = IRIs("https://w3id.org/mamakg/").ns
+    assert any(str(p).startswith(str(WDT)) for p in g.predicates())
+    assert len(list(g.subjects(predicate=mk.sentence))) > 0
+    run = Namespace("https://w3id.org/mamakg/")["run"]
+    assert g.value(run, mk.model) is not None and g.value(run, mk.config) is not None

@@ -105,3 +105,95 @@ def _extend(
              beam.score + float(weights[i]))
         for i in order
     ]
+
+
+def beam_search_pairs(
+    att: np.ndarray,
+    heads: np.ndarray,
+    tails: np.ndarray,
+    beam_size: int = 6,
+    max_relation_len: int | None = None,
+    blocked: np.ndarray | None = None,
+    keep: int | None = None,
+) -> list[list[Beam]]:
+    """`beam_search` for many (head, tail) pairs of one sentence at once, vectorized.
+
+    Same search, same results as calling `beam_search` per pair (up to the order of paths
+    whose scores are exactly equal); numpy does the work of all pairs and beams per step.
+    `blocked` is a boolean mask over units. Returns the finished beams of each pair (at most
+    `keep` of them, best first).
+    """
+    heads = np.asarray(heads, dtype=np.int64)
+    tails = np.asarray(tails, dtype=np.int64)
+    n_pairs, n_units, k = len(heads), att.shape[0], beam_size
+    if n_pairs == 0:
+        return []
+    if np.any(heads >= tails):
+        raise ValueError("every head must come before its tail")
+    limit = n_units if max_relation_len is None else max_relation_len
+    att64 = att.astype(np.float64)
+    blocked_mask = np.zeros(n_units, dtype=bool) if blocked is None else np.asarray(blocked, bool)
+    units = np.arange(n_units)
+    neg = -np.inf
+    max_len = min(limit, n_units) + 2
+    # state of each beam slot: (P, K)
+    last = np.repeat(heads[:, None], k, axis=1)
+    score = np.full((n_pairs, k), neg)
+    score[:, 0] = 0.0
+    alive = np.zeros((n_pairs, k), dtype=bool)
+    alive[:, 0] = True
+    finished = np.zeros((n_pairs, k), dtype=bool)
+    length = np.ones((n_pairs, k), dtype=np.int64)  # units on the path, head included
+    paths = np.zeros((n_pairs, k, max_len), dtype=np.int64)
+    paths[:, :, 0] = heads[:, None]
+    weights = np.zeros((n_pairs, k, max_len))
+    rows = np.arange(n_pairs)[:, None]
+    t3 = tails[:, None, None]
+    while np.any(alive & ~finished):
+        growing = (alive & ~finished)[..., None]  # (P, K, 1)
+        nxt = units[None, None, :]  # (1, 1, U)
+        valid = (
+            growing
+            & (nxt > last[..., None])
+            & (nxt <= t3)
+            & (~blocked_mask[None, None, :] | (nxt == t3))
+            & ~((last == heads[:, None])[..., None] & (nxt == t3))
+            & (((length - 1) < limit)[..., None] | (nxt == t3))
+        )  # (P, K, U)
+        step = att64[last]  # (P, K, U): attention from each beam's last unit
+        grown = np.where(valid, score[..., None] + step, neg)
+        stay = np.where(alive & finished, score, neg)[..., None]  # finished beams compete too
+        flat = np.concatenate([grown, stay], axis=2).reshape(n_pairs, -1)  # (P, K*(U+1))
+        order = np.argsort(-flat, axis=1, kind="stable")[:, :k]  # (P, K)
+        new_score = np.take_along_axis(flat, order, axis=1)
+        src, unit = np.divmod(order, n_units + 1)
+        stayed = unit == n_units
+        moved = ~stayed & np.isfinite(new_score)
+        paths = paths[rows, src]
+        weights = weights[rows, src]
+        length = length[rows, src]
+        prev_last = last[rows, src]
+        step_w = np.where(moved, att64[prev_last, np.minimum(unit, n_units - 1)], 0.0)
+        pos = np.minimum(length, max_len - 1)
+        slots = np.arange(k)[None, :]
+        paths[rows, slots, pos] = np.where(moved, unit, paths[rows, slots, pos])
+        weights[rows, slots, pos] = np.where(moved, step_w, weights[rows, slots, pos])
+        length = length + moved
+        last = np.where(moved, unit, prev_last)
+        alive = np.isfinite(new_score)
+        finished = alive & (last == tails[:, None])
+        score = new_score
+    keep = k if keep is None else keep
+    done = (alive & finished).tolist()
+    lengths, all_paths, all_weights, scores = (
+        length.tolist(), paths.tolist(), weights.tolist(), score.tolist())
+    out: list[list[Beam]] = []
+    for p in range(n_pairs):
+        beams = []
+        for slot in range(k):
+            if done[p][slot] and len(beams) < keep:
+                n = lengths[p][slot]
+                beams.append(Beam(tuple(all_paths[p][slot][:n]), tuple(all_weights[p][slot][:n]),
+                                  scores[p][slot]))
+        out.append(beams)
+    return out

@@ -15,6 +15,7 @@ from typing import Any
 from mamakg.errors import UsageError
 
 __all__ = [
+    "Confidence",
     "Config",
     "Device",
     "DType",
@@ -22,6 +23,7 @@ __all__ = [
     "OutputFormat",
     "PairMode",
     "Preset",
+    "RelationSpan",
     "parse_enum",
 ]
 
@@ -48,9 +50,19 @@ class PairMode(str, enum.Enum):
     CONSECUTIVE = "consecutive"  # only chunks that follow each other in the sentence
 
 
+class RelationSpan(str, enum.Enum):
+    CONTIGUOUS = "contiguous"  # paper: a path that skips a token is dropped
+    FIRST_LAST = "first-last"  # the relation is every token from the path's first to its last
+
+
+class Confidence(str, enum.Enum):
+    SUM = "sum"  # paper: the matching degree (sum of attention along the path)
+    TIERED = "tiered"  # verb relations above the others, mean attention per step within a tier
+
+
 class Preset(str, enum.Enum):
-    PAPER = "paper"  # the paper's Match and Filter settings
-    DEFAULT = "default"  # what ships (currently the same as paper; see docs/quality.md)
+    PAPER = "paper"  # the paper's Match and Filter settings (the field defaults of `Config`)
+    DEFAULT = "default"  # what ships: the best measured settings (see docs/quality.md)
 
 
 class OutputFormat(str, enum.Enum):
@@ -126,6 +138,20 @@ class Config:
     """Longest relation, in tokens; longer paths are dropped (the paper sets no limit)."""
     max_tokens: int = 128
     """Sentences longer than this many spaCy tokens are cut to it (counted in the summary)."""
+    constant_attention: bool = False
+    """ABLATION ONLY: replace every attention matrix by a uniform one before the beam search."""
+
+    # --- refinements (mamakg.refine; not in the paper, off here, on in the default preset) -----
+    relation_span: RelationSpan = RelationSpan.CONTIGUOUS
+    """How a path becomes a relation. Paper: contiguous tokens only; first-last fills the gaps."""
+    relation_edges: bool = False
+    """Strip punctuation/conjunctions at the relation's ends; run it on over prepositions."""
+    extend_tail: bool = False
+    """Extend the tail over a directly following "preposition + noun chunk"."""
+    drop_self_loops: bool = False
+    """Drop a candidate whose head and tail normalize to the same entity."""
+    confidence: Confidence = Confidence.SUM
+    """Score written on each mention. Paper: the matching degree (sum)."""
 
     # --- Filter (paper section 2.1) --------------------------------------------------------------
     min_score: float = 0.005
@@ -168,6 +194,10 @@ class Config:
             self, "head_reduce", parse_enum(HeadReduce, self.head_reduce, "head reduction")
         )
         object.__setattr__(self, "pairs", parse_enum(PairMode, self.pairs, "pair mode"))
+        object.__setattr__(self, "relation_span",
+                           parse_enum(RelationSpan, self.relation_span, "relation span"))
+        object.__setattr__(self, "confidence",
+                           parse_enum(Confidence, self.confidence, "confidence"))
 
     @classmethod
     def preset(cls, preset: Preset | str, **overrides: Any) -> Config:
@@ -177,6 +207,8 @@ class Config:
         if preset is Preset.PAPER:
             base = dict(pairs=PairMode.ALL, beams_per_pair=1, layer=-1,
                         head_reduce=HeadReduce.MEAN, beam_size=6)
+        else:
+            base = dict(DEFAULT_SETTINGS)
         base.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**base)
 
@@ -193,3 +225,13 @@ class Config:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)
+
+
+DEFAULT_SETTINGS: dict[str, Any] = dict(
+    relation_span=RelationSpan.FIRST_LAST,
+    relation_edges=True,
+    extend_tail=True,
+    drop_self_loops=True,
+    confidence=Confidence.TIERED,
+)
+"""What `Preset.DEFAULT` changes from the paper's settings, each measured in docs/quality.md."""

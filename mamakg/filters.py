@@ -3,7 +3,8 @@
 Sentence level (`check_candidate`), per candidate:
   1. the matching degree reaches `min_score`;
   2. the relation is a contiguous span of the sentence (at most `max_relation_len` tokens);
-  3. the normalized relation is not empty and not stop words only.
+  3. the normalized relation is not empty and not stop words only;
+  4. with `drop_self_loops`, head and tail are not the same entity.
 Corpus level (`frequent_relations`): a relation must occur with at least `min_relation_pairs`
 distinct (head, tail) pairs; the disk-backed store in `mamakg.store` applies it at scale.
 Pure: no torch, no spaCy.
@@ -19,7 +20,7 @@ from mamakg.config import Config
 from mamakg.normalize import entity_key, has_content, relation_key
 from mamakg.types import Candidate, Mention
 
-__all__ = ["Drop", "check_candidate", "frequent_relations", "to_mention"]
+__all__ = ["Drop", "check_candidate", "frequent_relations", "is_self_loop", "to_mention"]
 
 
 class Drop(str, enum.Enum):
@@ -30,6 +31,7 @@ class Drop(str, enum.Enum):
     TOO_LONG = "too_long"
     NO_CONTENT = "no_content"
     RARE_RELATION = "rare_relation"
+    SELF_LOOP = "self_loop"
 
 
 def check_candidate(candidate: Candidate, config: Config) -> Drop | None:
@@ -43,11 +45,21 @@ def check_candidate(candidate: Candidate, config: Config) -> Drop | None:
         return Drop.TOO_LONG
     if not has_content(candidate.sentence, rel):
         return Drop.NO_CONTENT
+    if config.drop_self_loops and is_self_loop(candidate):
+        return Drop.SELF_LOOP
     return None
 
 
-def to_mention(candidate: Candidate, store_path: bool = True) -> Mention:
-    """The `Mention` of a candidate that passed `check_candidate`."""
+def is_self_loop(candidate: Candidate) -> bool:
+    """Whether head and tail normalize to the same entity ("it ... it")."""
+    s = candidate.sentence
+    return entity_key(s, *candidate.head) == entity_key(s, *candidate.tail)
+
+
+def to_mention(candidate: Candidate, store_path: bool = True,
+               score: float | None = None) -> Mention:
+    """The `Mention` of a candidate that passed `check_candidate`; `score` replaces the
+    matching degree as the mention's confidence when given (`mamakg.refine.confidence`)."""
     s = candidate.sentence
     rel = candidate.relation
     return Mention(
@@ -61,7 +73,7 @@ def to_mention(candidate: Candidate, store_path: bool = True) -> Mention:
         head_key=entity_key(s, *candidate.head),
         relation_key=relation_key(s, rel),
         tail_key=entity_key(s, *candidate.tail),
-        score=round(candidate.score, 6),
+        score=round(candidate.score if score is None else score, 6),
         path=candidate.path if store_path else (),
     )
 

@@ -21,15 +21,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
 
 from mamakg.types import Entity, Fact, Mention, Relation
 
-__all__ = ["WD", "WDT", "IRIs", "nt_lines", "nt_term", "ntriples", "to_networkx", "to_rdf"]
+Triple = tuple[Node, Node, Node]
+
+__all__ = ["WD", "WDT", "IRIs", "bind_prefixes", "nt_lines", "nt_term", "ntriples",
+           "rdf_triples", "to_networkx", "to_rdf"]
 
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
@@ -76,70 +80,83 @@ def _lit(value: Any) -> Literal:
     return Literal(str(value))
 
 
-def to_rdf(facts: Iterable[Fact], manifest: dict[str, Any], base: str) -> Graph:
-    """The RDF graph of the facts, with their provenance and the run manifest."""
+def bind_prefixes(g: Graph, base: str) -> Graph:
+    """Bind mamakg's prefixes on a graph."""
     iris = IRIs(base)
-    mk = iris.ns
-    g = Graph()
-    g.bind("mk", mk)
+    g.bind("mk", iris.ns)
     g.bind("wd", WD)
     g.bind("wdt", WDT)
     g.bind("ent", Namespace(iris.base + "entity/"))
     g.bind("rel", Namespace(iris.base + "relation/"))
     g.bind("fact", Namespace(iris.base + "fact/"))
     g.bind("mention", Namespace(iris.base + "mention/"))
+    return g
+
+
+def to_rdf(facts: Iterable[Fact], manifest: dict[str, Any], base: str) -> Graph:
+    """The RDF graph of the facts, with their provenance and the run manifest."""
+    g = bind_prefixes(Graph(), base)
+    for triple in rdf_triples(facts, manifest, base):
+        g.add(triple)
+    return g
+
+
+def rdf_triples(facts: Iterable[Fact], manifest: dict[str, Any], base: str) -> Iterator[Triple]:
+    """The triples of `to_rdf`, streamed (duplicates possible: an entity is described once per
+    fact it takes part in)."""
+    iris = IRIs(base)
+    mk = iris.ns
     run = iris.run
-    g.add((run, RDF.type, mk.Run))
-    g.add((run, mk.mamakgVersion, _lit(manifest.get("mamakg_version", ""))))
-    g.add((run, mk.model, _lit(manifest.get("model", ""))))
-    g.add((run, mk.modelRevision, _lit(manifest.get("model_revision", ""))))
-    g.add((run, mk.spacyModel, _lit(manifest.get("spacy_model", ""))))
-    g.add((run, mk.config, _lit(json.dumps(manifest.get("config", {}), sort_keys=True))))
+    yield (run, RDF.type, mk.Run)
+    yield (run, mk.mamakgVersion, _lit(manifest.get("mamakg_version", "")))
+    yield (run, mk.model, _lit(manifest.get("model", "")))
+    yield (run, mk.modelRevision, _lit(manifest.get("model_revision", "")))
+    yield (run, mk.spacyModel, _lit(manifest.get("spacy_model", "")))
+    yield (run, mk.config, _lit(json.dumps(manifest.get("config", {}), sort_keys=True)))
     for fact in facts:
         h, r, t = iris.entity(fact.head), iris.relation(fact.relation), iris.entity(fact.tail)
-        g.add((h, r, t))
+        yield (h, r, t)
         for node, ent in ((h, fact.head), (t, fact.tail)):
-            g.add((node, RDF.type, mk.Entity))
-            g.add((node, RDFS.label, Literal(ent.label)))
-            g.add((node, mk.key, Literal(ent.key)))
+            yield (node, RDF.type, mk.Entity)
+            yield (node, RDFS.label, Literal(ent.label))
+            yield (node, mk.key, Literal(ent.key))
             if ent.qid:
-                g.add((node, mk.linkScore, _lit(ent.link_score)))
+                yield (node, mk.linkScore, _lit(ent.link_score))
         rel = fact.relation
-        g.add((r, RDF.type, mk.Relation if rel.pid else mk.OpenRelation))
-        g.add((r, RDFS.label, Literal(rel.pid_label or rel.label)))
-        g.add((r, mk.key, Literal(rel.key)))
+        yield (r, RDF.type, mk.Relation if rel.pid else mk.OpenRelation)
+        yield (r, RDFS.label, Literal(rel.pid_label or rel.label))
+        yield (r, mk.key, Literal(rel.key))
         node = iris.fact(fact)
-        g.add((node, RDF.type, RDF.Statement))
-        g.add((node, RDF.type, mk.Fact))
-        g.add((node, RDF.subject, h))
-        g.add((node, RDF.predicate, r))
-        g.add((node, RDF.object, t))
-        g.add((node, mk.score, _lit(fact.score)))
-        g.add((node, mk.support, _lit(fact.support)))
-        g.add((node, mk.status, _lit(fact.status.value)))
-        g.add((node, mk.relationPhrase, Literal(rel.label)))
-        g.add((node, mk.relationKey, Literal(rel.key)))
+        yield (node, RDF.type, RDF.Statement)
+        yield (node, RDF.type, mk.Fact)
+        yield (node, RDF.subject, h)
+        yield (node, RDF.predicate, r)
+        yield (node, RDF.object, t)
+        yield (node, mk.score, _lit(fact.score))
+        yield (node, mk.support, _lit(fact.support))
+        yield (node, mk.status, _lit(fact.status.value))
+        yield (node, mk.relationPhrase, Literal(rel.label))
+        yield (node, mk.relationKey, Literal(rel.key))
         if rel.pid:
-            g.add((node, mk.mapScore, _lit(rel.map_score)))
-            g.add((node, mk.mapMethod, _lit(rel.map_method)))
-        g.add((node, mk.run, run))
+            yield (node, mk.mapScore, _lit(rel.map_score))
+            yield (node, mk.mapMethod, _lit(rel.map_method))
+        yield (node, mk.run, run)
         for m in fact.mentions:
             mnode = iris.mention(fact, m)
-            g.add((node, mk.mention, mnode))
-            g.add((mnode, RDF.type, mk.Mention))
-            g.add((mnode, mk.document, Literal(m.doc_id)))
-            g.add((mnode, mk.sentenceIndex, _lit(m.sent_index)))
-            g.add((mnode, mk.sentence, Literal(m.sentence)))
-            g.add((mnode, mk.sentenceStart, _lit(m.sent_start)))
+            yield (node, mk.mention, mnode)
+            yield (mnode, RDF.type, mk.Mention)
+            yield (mnode, mk.document, Literal(m.doc_id))
+            yield (mnode, mk.sentenceIndex, _lit(m.sent_index))
+            yield (mnode, mk.sentence, Literal(m.sentence))
+            yield (mnode, mk.sentenceStart, _lit(m.sent_start))
             for slot, span in (("head", m.head), ("relation", m.relation), ("tail", m.tail)):
-                g.add((mnode, mk[slot + "Text"], Literal(span.text)))
-                g.add((mnode, mk[slot + "Start"], _lit(span.start)))
-                g.add((mnode, mk[slot + "End"], _lit(span.end)))
-            g.add((mnode, mk.score, _lit(m.score)))
+                yield (mnode, mk[slot + "Text"], Literal(span.text))
+                yield (mnode, mk[slot + "Start"], _lit(span.start))
+                yield (mnode, mk[slot + "End"], _lit(span.end))
+            yield (mnode, mk.score, _lit(m.score))
             if m.path:
                 path = [[s.text, round(s.weight, 6)] for s in m.path]
-                g.add((mnode, mk.path, Literal(json.dumps(path, ensure_ascii=False))))
-    return g
+                yield (mnode, mk.path, Literal(json.dumps(path, ensure_ascii=False)))
 
 
 def to_networkx(facts: Iterable[Fact], manifest: dict[str, Any], base: str) -> Any:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from mamakg.align import group_mean
-from mamakg.beam import beam_search
+from mamakg.beam import beam_search_pairs
 from mamakg.config import Config, PairMode
 from mamakg.types import Candidate, PathStep, Sentence
 
@@ -24,8 +24,10 @@ def chunk_units(sentence: Sentence) -> tuple[list[list[int]], list[int]]:
 
     Returns (token indices of each unit, unit index of each chunk).
 
-    >>> s = Sentence("d", 0, "Bob Dylan is a songwriter", 0, ("Bob", "Dylan", "is", "a", "songwriter"),
-    ...     ((0, 3), (4, 9), (10, 12), (13, 14), (15, 25)), ("bob", "dylan", "be", "a", "songwriter"),
+    >>> s = Sentence("d", 0, "Bob Dylan is a songwriter", 0,
+    ...     ("Bob", "Dylan", "is", "a", "songwriter"),
+    ...     ((0, 3), (4, 9), (10, 12), (13, 14), (15, 25)),
+    ...     ("bob", "dylan", "be", "a", "songwriter"),
     ...     ("PROPN", "PROPN", "AUX", "DET", "NOUN"), ("compound", "nsubj", "ROOT", "det", "attr"),
     ...     (False, False, True, True, False), ((0, 2), (3, 5)))
     >>> chunk_units(s)
@@ -63,12 +65,20 @@ def match_sentence(sentence: Sentence, attention: np.ndarray, config: Config) ->
     units, chunk_unit = chunk_units(sentence)
     unit_att = group_mean(attention, units)  # (T, T) -> (U, U)
     labels = [" ".join(sentence.words[t] for t in unit) for unit in units]
-    chunks = frozenset(chunk_unit)
+    blocked = np.zeros(len(units), dtype=bool)
+    blocked[chunk_unit] = True  # a path never runs through another noun chunk
+    pairs = list(_pairs(len(chunk_unit), config.pairs))
+    found = beam_search_pairs(
+        unit_att,
+        np.array([chunk_unit[a] for a, _ in pairs]),
+        np.array([chunk_unit[b] for _, b in pairs]),
+        config.beam_size,
+        config.max_relation_len,
+        blocked,
+        keep=config.beams_per_pair,
+    )
     out: list[Candidate] = []
-    for a, b in _pairs(len(chunk_unit), config.pairs):
-        head, tail = chunk_unit[a], chunk_unit[b]
-        beams = beam_search(unit_att, head, tail, config.beam_size, config.max_relation_len,
-                            blocked=chunks)
+    for (a, b), beams in zip(pairs, found):
         for beam in beams[: config.beams_per_pair]:
             relation = tuple(t for u in beam.units[1:-1] for t in units[u])
             path = tuple(PathStep(labels[u], w) for u, w in zip(beam.units, beam.weights))

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from mamakg import __version__
 from mamakg.attention import AttentionModel
 from mamakg.config import Config
@@ -23,6 +25,7 @@ from mamakg.filters import Drop, check_candidate, to_mention
 from mamakg.linking import KBLinker, make_linker, map_relations
 from mamakg.mapping import EntityLinker, PropertyIndex
 from mamakg.match import match_sentence
+from mamakg.refine import confidence, refine
 from mamakg.parse import load_nlp, parse_documents, pipeline_name
 from mamakg.store import MentionStore
 from mamakg.types import Document, Entity, Fact, MappingStatus, Mention, Sentence
@@ -129,12 +132,16 @@ def mentions_of(
         for sentence, attention in zip(batch, attentions):
             summary.n_sentences += 1
             summary.n_truncated += sentence.truncated
+            if config.constant_attention:  # ablation: the same weight on every link
+                attention = np.full_like(attention, 1.0 / max(len(attention), 1))
             kept = []
             for candidate in match_sentence(sentence, attention, config):
                 summary.n_candidates += 1
+                candidate = refine(candidate, config)
                 reason = check_candidate(candidate, config)
                 if reason is None:
-                    kept.append(to_mention(candidate, config.store_path))
+                    kept.append(to_mention(candidate, config.store_path,
+                                           confidence(candidate, config.confidence)))
                 else:
                     summary.dropped[reason.value] += 1
             yield kept

@@ -14,18 +14,18 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from rdflib import RDF, Graph, URIRef
 
 from mamakg.config import OutputFormat
 from mamakg.errors import MamakgError
-from mamakg.graph import IRIs, nt_term, ntriples, to_networkx, to_rdf
+from mamakg.graph import IRIs, Triple, bind_prefixes, nt_term, rdf_triples, to_networkx, to_rdf
 from mamakg.pipeline import BuildResult
 from mamakg.types import Fact
 
-__all__ = ["atomic_output", "fact_record", "write_result", "turtle", "ntriples"]
+__all__ = ["atomic_output", "fact_record", "render", "turtle", "write_result"]
 
 
 @contextlib.contextmanager
@@ -60,9 +60,10 @@ _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 """Local names written as prefixed names; anything else is written as a full <IRI>."""
 
 
-def turtle(graph: Graph) -> str:
+def turtle(graph: Iterable[Triple], base: str) -> str:
     """Turtle with subjects, predicates and objects in sorted order (rdf:type first)."""
-    prefixes = sorted((p, str(ns)) for p, ns in graph.namespace_manager.namespaces()
+    names = bind_prefixes(Graph(), base).namespace_manager.namespaces()
+    prefixes = sorted((p, str(ns)) for p, ns in names
                       if p in ("mk", "wd", "wdt", "ent", "rel", "fact", "mention", "rdf", "rdfs"))
     by_length = sorted(prefixes, key=lambda pn: -len(pn[1]))
 
@@ -167,11 +168,13 @@ def render(result: BuildResult, fmt: OutputFormat, base: str,
         buffer = io.BytesIO()
         nx.write_graphml(to_networkx(result.facts, result.manifest, base), buffer)
         return buffer.getvalue()
-    graph = to_rdf(result.facts, result.manifest, base)
-    writers: dict[OutputFormat, Callable[[Graph], str]] = {
-        OutputFormat.TTL: turtle, OutputFormat.NT: ntriples, OutputFormat.JSONLD: _sorted_jsonld,
-    }
-    return writers[fmt](graph).encode("utf-8")
+    if fmt is OutputFormat.JSONLD:
+        return _sorted_jsonld(to_rdf(result.facts, result.manifest, base)).encode("utf-8")
+    triples = rdf_triples(result.facts, result.manifest, base)
+    if fmt is OutputFormat.NT:
+        return "".join(sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n"
+                               for s, p, o in triples})).encode("utf-8")
+    return turtle(triples, base).encode("utf-8")
 
 
 def write_result(result: BuildResult, path: str, fmt: OutputFormat, base: str, *,

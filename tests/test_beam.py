@@ -56,3 +56,53 @@ def test_ties_break_towards_the_leftmost_path():
 def test_bad_head_tail():
     with pytest.raises(ValueError):
         beam_search(np.zeros((3, 3)), 2, 1)
+
+
+def test_vectorized_search_equals_the_reference_on_random_matrices():
+    from mamakg.beam import beam_search_pairs
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(3, 20))
+        att = rng.random((n, n)).astype(np.float32)
+        blocked = rng.random(n) < 0.3
+        pairs = [(h, t) for h in range(n) for t in range(h + 1, n) if rng.random() < 0.4]
+        if not pairs:
+            continue
+        k, limit = int(rng.integers(1, 7)), int(rng.integers(1, 9))
+        found = beam_search_pairs(att, np.array([h for h, _ in pairs]),
+                                  np.array([t for _, t in pairs]), k, limit, blocked)
+        for (h, t), beams in zip(pairs, found):
+            ref = beam_search(att, h, t, k, limit, frozenset(np.flatnonzero(blocked).tolist()) - {t})
+            assert [b.units for b in beams] == [b.units for b in ref]
+            assert [b.score for b in beams] == pytest.approx([b.score for b in ref])
+            for b, r in zip(beams, ref):
+                assert b.weights == pytest.approx(r.weights)
+
+
+@pytest.mark.real_model
+def test_vectorized_match_gives_the_same_candidates_as_per_pair_search(nlp, real_lm):
+    """On real sentences and real attention, the fast path finds what the plain one finds."""
+    from conftest import DEMO
+
+    from mamakg.align import group_mean
+    from mamakg.config import Config
+    from mamakg.match import _pairs, chunk_units, match_sentence
+    from mamakg.parse import parse_documents
+    from mamakg.reader import read_documents
+
+    config = Config(device="cpu")
+    docs = list(read_documents([str(DEMO)]))[:4]
+    sents = list(parse_documents(docs, nlp))
+    for sent, att in zip(sents, real_lm.attend(sents)):
+        fast = [(c.head, c.tail, c.relation, round(c.score, 9)) for c in match_sentence(sent, att, config)]
+        units, chunk_unit = chunk_units(sent)
+        unit_att = group_mean(att, units)
+        plain = []
+        for a, b in _pairs(len(chunk_unit), config.pairs):
+            beams = beam_search(unit_att, chunk_unit[a], chunk_unit[b], config.beam_size,
+                                config.max_relation_len, frozenset(chunk_unit))
+            for beam in beams[:1]:
+                rel = tuple(t for u in beam.units[1:-1] for t in units[u])
+                plain.append((sent.chunks[a], sent.chunks[b], rel, round(beam.score, 9)))
+        assert fast == plain

@@ -69,7 +69,8 @@ def _is_causal(config: Any) -> bool:
     if getattr(config, "is_decoder", False):
         return True
     kind = getattr(config, "model_type", "")
-    return kind in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES and kind not in MODEL_FOR_MASKED_LM_MAPPING_NAMES
+    causal_lm = kind in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
+    return causal_lm and kind not in MODEL_FOR_MASKED_LM_MAPPING_NAMES
 
 
 class AttentionModel:
@@ -105,7 +106,8 @@ class AttentionModel:
             raise MamakgError(f"--layer {config.layer} is out of range: {name} has {n_layers} "
                               f"layers (use 0..{n_layers - 1} or -1 for the last)")
         self.layer = config.layer % n_layers
-        limit = getattr(mconf, "max_position_embeddings", None) or getattr(mconf, "n_positions", 512)
+        limit = int(getattr(mconf, "max_position_embeddings", None)
+                    or getattr(mconf, "n_positions", None) or 512)
         if getattr(mconf, "model_type", "") in ("roberta", "xlm-roberta", "camembert"):
             limit -= 2  # RoBERTa counts positions from padding_idx + 1
         limit = min(int(limit), int(tokenizer.model_max_length or limit), 1024)
@@ -152,7 +154,9 @@ class AttentionModel:
                 out[i] = matrix
         return out  # type: ignore[return-value]
 
-    def piece_attention(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+    def piece_attention(
+        self, texts: Sequence[str]
+    ) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
         """Head-reduced attention of the chosen layer over each text's pieces, with the pieces'
         character offsets: [(P, P) array, offsets]. Special tokens are dropped."""
         torch = self._torch
@@ -196,7 +200,8 @@ class AttentionModel:
             sentences, self.piece_attention([s.text for s in sentences])
         ):
             groups = pieces_to_tokens(piece_offsets, sent.offsets, len(sent.text))
-            if any(not g for g in groups) and piece_offsets and piece_offsets[-1][1] < len(sent.text):
+            cut = bool(piece_offsets) and piece_offsets[-1][1] < len(sent.text)
+            if cut and any(not g for g in groups):
                 self.n_truncated += 1
             if self.info.causal:
                 piece_att = causal_fill(piece_att)

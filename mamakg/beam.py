@@ -189,7 +189,7 @@ def beam_search_pairs(
         length.tolist(), paths.tolist(), weights.tolist(), score.tolist())
     out: list[list[Beam]] = []
     for p in range(n_pairs):
-        beams = []
+        beams: list[Beam] = []
         for slot in range(k):
             if done[p][slot] and len(beams) < keep:
                 n = lengths[p][slot]

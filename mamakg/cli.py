@@ -17,6 +17,7 @@ import click
 
 from mamakg import __version__
 from mamakg.config import (
+    Confidence,
     Config,
     Device,
     DType,
@@ -24,6 +25,7 @@ from mamakg.config import (
     OutputFormat,
     PairMode,
     Preset,
+    RelationSpan,
 )
 from mamakg.errors import MamakgError, UsageError
 
@@ -132,7 +134,21 @@ Examples:
 @click.option("--beam-size", type=int, default=None, help="Beam size [6].")
 @click.option("--beams-per-pair", type=int, default=None, help="Paths kept per chunk pair [1].")
 @click.option("--pairs", type=_choice(PairMode), default=None,
-              help="Chunk pairs searched: all (paper) or consecutive [all].")
+              help="Chunk pairs searched: all (paper) or consecutive [default: consecutive].")
+@click.option("--relation-span", type=_choice(RelationSpan), default=None,
+              help="contiguous (paper: drop paths with gaps) or first-last [default: first-last].")
+@click.option("--relation-edges/--no-relation-edges", default=None,
+              help="Trim punctuation/conjunctions at relation ends, run on over prepositions "
+                   "[default: on; paper: off].")
+@click.option("--extend-tail/--no-extend-tail", default=None,
+              help="Extend the tail over a following 'preposition + noun chunk' "
+                   "[default: on; paper: off].")
+@click.option("--drop-self-loops/--keep-self-loops", default=None,
+              help="Drop facts whose head and tail are the same entity [off].")
+@click.option("--confidence", type=_choice(Confidence), default=None,
+              help="Mention score: sum (paper), mean, tiered [default: tiered].")
+@click.option("--constant-attention", is_flag=True, default=None,
+              help="Ablation only: uniform attention instead of the model's.")
 @click.option("--min-score", type=float, default=None, help="Minimum matching degree [0.005].")
 @click.option("--min-relation-pairs", type=int, default=None,
               help="A relation needs this many distinct (head, tail) pairs in the corpus [1].")

@@ -57,7 +57,8 @@ class RelationSpan(str, enum.Enum):
 
 class Confidence(str, enum.Enum):
     SUM = "sum"  # paper: the matching degree (sum of attention along the path)
-    TIERED = "tiered"  # verb relations above the others, mean attention per step within a tier
+    MEAN = "mean"  # the matching degree divided by the number of steps (length-normalized)
+    TIERED = "tiered"  # 1 for a relation with a verb or auxiliary, 0.5 without (no attention)
 
 
 class Preset(str, enum.Enum):
@@ -231,7 +232,7 @@ DEFAULT_SETTINGS: dict[str, Any] = dict(
     relation_span=RelationSpan.FIRST_LAST,
     relation_edges=True,
     extend_tail=True,
-    drop_self_loops=True,
+    pairs=PairMode.CONSECUTIVE,
     confidence=Confidence.TIERED,
 )
 """What `Preset.DEFAULT` changes from the paper's settings, each measured in docs/quality.md."""

@@ -128,7 +128,8 @@ class EntityLinker:
                     try:
                         prior = float(parts[2]) if len(parts) > 2 and parts[2] else 1.0
                     except ValueError:
-                        raise MamakgError(f"{path}:{number}: prior {parts[2]!r} is not a number")
+                        raise MamakgError(
+                            f"{path}:{number}: prior {parts[2]!r} is not a number") from None
                     table.setdefault(squash(parts[0]), []).append((parts[1], prior))
         except OSError as err:
             raise MamakgError(f"{path}: cannot read the entity table ({err.strerror})") from err

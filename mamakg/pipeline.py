@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,8 +25,8 @@ from mamakg.filters import Drop, check_candidate, to_mention
 from mamakg.linking import KBLinker, make_linker, map_relations
 from mamakg.mapping import EntityLinker, PropertyIndex
 from mamakg.match import match_sentence
-from mamakg.refine import confidence, refine
 from mamakg.parse import load_nlp, parse_documents, pipeline_name
+from mamakg.refine import confidence, refine
 from mamakg.store import MentionStore
 from mamakg.types import Document, Entity, Fact, MappingStatus, Mention, Sentence
 
@@ -54,7 +54,7 @@ class Summary:
     status: Counter[str] = field(default_factory=Counter)
     """Facts by mapping status."""
     seconds: float = 0.0
-    timings: Counter[str] = field(default_factory=Counter)
+    timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     """Seconds per stage: parse (spaCy), attend (LM), match (beam search, filters, storing),
     collect (corpus filter and Map)."""
 

@@ -12,8 +12,8 @@ ones that measured better on more than one dev set (docs/quality.md, ablation ta
   ("[a member of the Senate]");
 - `drop_self_loops`: a fact whose head and tail normalize to the same entity is dropped
   (a Filter-stage check: `mamakg.filters.check_candidate`);
-- `confidence` TIERED: the score written on a mention ranks relations with a verb above
-  relations without one, and by the mean attention per step within a tier.
+- `confidence`: the score written on a mention: the matching degree (paper), its mean per
+  step, or two tiers, relations with a verb above relations without one.
 
 Pure: works on `Sentence` columns, no torch, no spaCy.
 """
@@ -78,17 +78,17 @@ def extend_tail(candidate: Candidate) -> Candidate:
 def confidence(candidate: Candidate, mode: Confidence) -> float:
     """The score written on the mention.
 
-    SUM: the matching degree (paper). TIERED: 0.5 for a relation with a verb or auxiliary, 0
-    without, plus half the mean attention per step of the path (in [0, 1] for attention
-    rows that sum to one), so every verb relation ranks above every other one.
+    SUM: the matching degree (paper). MEAN: the matching degree per step of the path.
+    TIERED: 1.0 for a relation with a verb or auxiliary, 0.5 without. Ranking within a tier by
+    attention measured worse than no ranking at all (docs/quality.md), so there is none.
     """
     if mode is Confidence.SUM:
         return candidate.score
+    if mode is Confidence.MEAN:
+        n_steps = len(candidate.path) - 1 if candidate.path else len(candidate.relation) + 1
+        return candidate.score / max(n_steps, 1)
     s = candidate.sentence
-    tier = 0.5 if any(s.pos[t] in _VERB_POS for t in candidate.relation) else 0.0
-    n_steps = max(len(candidate.path) - 1, 1)
-    mean = min(max(candidate.score / n_steps, 0.0), 1.0)
-    return tier + 0.5 * mean
+    return 1.0 if any(s.pos[t] in _VERB_POS for t in candidate.relation) else 0.5
 
 
 def refine(candidate: Candidate, config: Config) -> Candidate:

@@ -75,7 +75,7 @@ class Sentence:
         last = 0
         for start, end in self.chunks:
             if not (last <= start < end <= n):
-                raise ValueError(f"bad or overlapping chunk ({start}, {end}) in a {n}-token sentence")
+                raise ValueError(f"bad or overlapping chunk ({start}, {end}) in {n} tokens")
             last = end
 
     def __len__(self) -> int:
@@ -224,7 +224,8 @@ class Fact:
 
     @property
     def status(self) -> MappingStatus:
-        parts = (self.head.qid is not None, self.relation.pid is not None, self.tail.qid is not None)
+        parts = (self.head.qid is not None, self.relation.pid is not None,
+                 self.tail.qid is not None)
         if all(parts):
             return MappingStatus.MAPPED
         if any(parts):

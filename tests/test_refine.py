@@ -1,0 +1,134 @@
+"""Refinements of candidates (mamakg.refine) on hand-built sentences."""
+
+import numpy as np
+import pytest
+from helpers import dylan, sentence
+
+from mamakg.config import Confidence, Config, PairMode, Preset, RelationSpan
+from mamakg.filters import Drop, check_candidate, to_mention
+from mamakg.refine import confidence, extend_tail, first_to_last, refine, trim_edges
+from mamakg.types import Candidate, PathStep
+
+
+def senate():
+    """'Obama , and was a member of the Senate' with chunks [Obama] [a member] [the Senate]."""
+    return sentence(
+        ["Obama", ",", "and", "was", "a", "member", "of", "the", "Senate"],
+        ["PROPN", "PUNCT", "CCONJ", "AUX", "DET", "NOUN", "ADP", "DET", "PROPN"],
+        deps=["nsubj", "punct", "cc", "ROOT", "det", "attr", "prep", "det", "pobj"],
+        lemmas=["obama", ",", "and", "be", "a", "member", "of", "the", "senate"],
+        chunks=[(0, 1), (4, 6), (7, 9)],
+    )
+
+
+def born():
+    """'He was born in Paris' with chunks [He] [Paris]."""
+    return sentence(["He", "was", "born", "in", "Paris"], ["PRON", "AUX", "VERB", "ADP", "PROPN"],
+                    deps=["nsubjpass", "auxpass", "ROOT", "prep", "pobj"],
+                    lemmas=["he", "be", "bear", "in", "paris"], chunks=[(0, 1), (4, 5)])
+
+
+def cand(s, head, tail, rel, score=0.5, path=()):
+    return Candidate(s, head, tail, tuple(rel), score, tuple(path))
+
+
+def test_first_to_last_fills_gaps():
+    c = cand(born(), (0, 1), (4, 5), (1, 3))
+    assert check_candidate(c, Config()) is Drop.NOT_CONTIGUOUS  # paper: dropped
+    filled = first_to_last(c)
+    assert filled.relation == (1, 2, 3)
+    assert check_candidate(filled, Config()) is None
+    assert to_mention(filled).relation.text == "was born in"
+
+
+def test_trim_edges_strips_punctuation_and_conjunctions():
+    s = senate()
+    c = trim_edges(cand(s, (0, 1), (4, 6), (1, 2, 3)))
+    assert c.relation == (3,)
+    assert to_mention(c).relation.text == "was"
+
+
+def test_trim_edges_runs_on_over_prepositions_to_the_tail():
+    c = trim_edges(cand(born(), (0, 1), (4, 5), (1, 2)))
+    assert c.relation == (1, 2, 3)
+
+
+def test_trim_edges_may_leave_nothing_and_the_filter_drops_it():
+    s = senate()
+    c = trim_edges(cand(s, (0, 1), (4, 6), (1, 2)))
+    assert c.relation == ()
+    assert check_candidate(c, Config()) is Drop.NOT_CONTIGUOUS
+
+
+def test_trim_edges_leaves_gapped_relations_alone():
+    c = cand(born(), (0, 1), (4, 5), (1, 3))
+    assert trim_edges(c) is c
+
+
+def test_extend_tail_over_preposition_and_chunk():
+    s = senate()
+    c = extend_tail(cand(s, (0, 1), (4, 6), (3,)))
+    assert c.tail == (4, 9)
+    m = to_mention(c)
+    assert m.tail.text == "a member of the Senate"
+    assert m.tail_key == "member of the senate"
+    # nothing to extend over at the end of the sentence
+    last = cand(born(), (0, 1), (4, 5), (1, 2, 3))
+    assert extend_tail(last) is last
+
+
+def test_self_loops_dropped_only_when_asked():
+    s = sentence(["it", "is", "it"], ["PRON", "VERB", "PRON"], chunks=[(0, 1), (2, 3)])
+    c = cand(s, (0, 1), (2, 3), (1,))
+    assert check_candidate(c, Config()) is None
+    assert check_candidate(c, Config(drop_self_loops=True)) is Drop.SELF_LOOP
+
+
+def test_confidence_sum_mean_tiered():
+    path = (PathStep("He", 0.0), PathStep("was", 0.2), PathStep("born", 0.3), PathStep("Paris", 0.1))
+    verb = cand(born(), (0, 1), (4, 5), (1, 2), score=0.6, path=path)
+    assert confidence(verb, Confidence.SUM) == pytest.approx(0.6)
+    assert confidence(verb, Confidence.MEAN) == pytest.approx(0.2)  # 3 steps
+    assert confidence(verb, Confidence.TIERED) == 1.0
+    prep = cand(born(), (0, 1), (4, 5), (3,), score=0.9)
+    assert confidence(prep, Confidence.TIERED) == 0.5
+    assert to_mention(prep, score=0.5).score == 0.5
+
+
+def test_refine_applies_what_the_config_switches_on():
+    s = senate()
+    c = cand(s, (0, 1), (4, 6), (1, 3))
+    assert refine(c, Config()) is c  # paper settings: untouched
+    config = Config(relation_span=RelationSpan.FIRST_LAST, relation_edges=True, extend_tail=True)
+    r = refine(c, config)
+    assert (r.relation, r.tail) == ((3,), (4, 9))
+
+
+def test_presets():
+    paper = Config.preset(Preset.PAPER)
+    assert paper == Config()  # the paper's settings are the field defaults
+    assert (paper.relation_span, paper.relation_edges, paper.extend_tail, paper.confidence,
+            paper.pairs) == (RelationSpan.CONTIGUOUS, False, False, Confidence.SUM, PairMode.ALL)
+    default = Config.preset("default")
+    assert default.relation_span is RelationSpan.FIRST_LAST and default.extend_tail
+    assert Config.preset("default", confidence="sum").confidence is Confidence.SUM
+    with pytest.raises(Exception, match="tiered"):
+        Config(confidence="bogus")
+
+
+def test_pipeline_mentions_use_refinements_and_constant_attention():
+    from mamakg.pipeline import Summary, mentions_of
+
+    class FakeLM:
+        def attend(self, sentences):
+            return [np.eye(len(s), k=1) + 0.01 for s in sentences]
+
+    s = senate()
+    config = Config.preset("default")
+    (mentions,) = list(mentions_of([s], FakeLM(), config, Summary()))
+    triples = {(m.head.text, m.relation.text, m.tail.text, m.score) for m in mentions}
+    assert ("Obama", "was", "a member of the Senate", 1.0) in triples
+    flat = config.replace(constant_attention=True)
+    (mentions,) = list(mentions_of([s], FakeLM(), flat, Summary()))
+    assert {m.head.text for m in mentions} == {"Obama", "a member"}
+    assert dylan()  # helpers stay importable

@@ -1,17 +1,21 @@
 """One-shot quality run: build predictions with the real pipeline on the tuning sets in
 shared/data, score them with ``mamakg eval`` and write docs/quality.md.
 
+Rows: the two presets on every set, then the ablations (``ABLATIONS``: the default with one
+component removed, or the attention made constant) on the sentence-level sets.
 Every figure in the report comes from a ``mamakg build`` and a ``mamakg eval`` command run here
 as subprocesses; the report lists those commands verbatim ($DATA = the shared data folder,
 $OUT = --out). Sets, fed as SCORING.md says:
 
 - CaRB dev: the 641 tokenised sentences, one per line, ``--format carb``;
+- OIE2016 dev: its 582 unique sentences, ``--format carb``, scored with the CaRB scorer against
+  the gold without its predicate-head column (written under $OUT/inputs);
 - BenchIE dev: its 157 sentences (all CaRB dev sentences), ``--format carb``;
 - KnowledgeNet folds 1-3: one JSONL document per passage (``id`` = passageId), ``--format jsonl``.
 
 Usage::
 
-    python benchmarks/quality.py                       # full run (about 10 minutes on 2 cores)
+    python benchmarks/quality.py                       # full run (about 25 minutes on 2 cores)
     python benchmarks/quality.py --limit 50 --out /tmp/q --doc /tmp/q/quality.md
 
 With --limit N only the first N sentences / passages are built, and the gold is cut to them
@@ -40,9 +44,22 @@ DEFAULT_DATA = ROOT.parent / "shared" / "data"
 CONFIGS: list[tuple[str, list[str]]] = [
     ("default", ["--preset", "default"]),
     ("paper", ["--preset", "paper"]),
-    ("default, --pairs consecutive", ["--preset", "default", "--pairs", "consecutive"]),
 ]
-"""(name, build options): the two presets and one ablation."""
+"""(name, build options): the two presets, built on every set."""
+
+ABLATIONS: list[tuple[str, list[str]]] = [
+    ("default, --relation-span contiguous", ["--relation-span", "contiguous"]),
+    ("default, --no-relation-edges", ["--no-relation-edges"]),
+    ("default, --no-extend-tail", ["--no-extend-tail"]),
+    ("default, --no-copula-relations", ["--no-copula-relations"]),
+    ("default, --pairs all", ["--pairs", "all"]),
+    ("default, --confidence sum", ["--confidence", "sum"]),
+    ("default, --confidence mean", ["--confidence", "mean"]),
+    ("default, --constant-attention", ["--constant-attention"]),
+    ("default + --drop-self-loops", ["--drop-self-loops"]),
+]
+"""(name, options on top of ``--preset default``): each row removes (or adds) one component of
+the default; built on the sentence-level sets only (CaRB, OIE2016, BenchIE)."""
 
 CARB_ANCHORS = [
     ("OpenIE6", "52.7", "33.7"),
@@ -115,6 +132,21 @@ def carb_inputs(paths: Paths, limit: int | None) -> tuple[Path, Path, int]:
             _write(inputs / "carb_gold.tsv", gold), len(sentences))
 
 
+def oie2016_inputs(paths: Paths, limit: int | None) -> tuple[Path, Path, int]:
+    """OIE2016 dev as a CaRB-protocol set: its sentences, and its gold with the predicate-head
+    column dropped (``sentence TAB relation TAB args...``, the CaRB gold layout)."""
+    rows = [line.split("\t") for line in
+            (paths.data / "oie2016" / "dev.oie").read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    sentences = list(dict.fromkeys(r[0] for r in rows))
+    sentences = sentences[:limit] if limit is not None else sentences
+    keep = set(sentences)
+    inputs = paths.out / "inputs"
+    gold = ["\t".join([r[0], r[2], *r[3:]]) for r in rows if r[0] in keep]
+    return (_write(inputs / "oie2016_sentences.txt", sentences),
+            _write(inputs / "oie2016_gold.tsv", gold), len(sentences))
+
+
 def benchie_inputs(paths: Paths, limit: int | None) -> tuple[Path, Path, int]:
     folder = paths.data / "benchie-dev"
     rows = [line.split("\t", 1) for line in
@@ -152,29 +184,44 @@ def knowledgenet_inputs(paths: Paths, limit: int | None) -> tuple[Path, Path, in
 # --- runs ---------------------------------------------------------------------------------------
 
 
+def _carb_set(paths: Paths, set_name: str, sentences: Path, gold: Path, slug: str,
+              options: list[str]) -> dict[str, object]:
+    pred = paths.out / f"{set_name}_{slug}.tsv"
+    _, err, build_cmd, secs = _mamakg(["build", sentences, "--format", "carb", "-o", pred,
+                                       "--force", *options], paths)
+    out, _, eval_cmd, _ = _mamakg(["eval", "carb", "--gold", gold, pred, "--json"], paths)
+    return {**json.loads(out), "commands": [build_cmd, eval_cmd], "speed": _speed(err),
+            "seconds": round(secs, 1)}
+
+
+def _benchie_set(paths: Paths, sentences: Path, gold: Path, slug: str,
+                 options: list[str]) -> dict[str, object]:
+    pred = paths.out / f"benchie_{slug}.tsv"
+    _, err, build_cmd, secs = _mamakg(["build", sentences, "--format", "carb", "-o", pred,
+                                       "--force", *options], paths)
+    out, _, eval_cmd, _ = _mamakg(["eval", "benchie", "--gold", gold, pred, "--json"], paths)
+    return {**json.loads(out), "commands": [build_cmd, eval_cmd], "speed": _speed(err),
+            "seconds": round(secs, 1)}
+
+
 def run_all(paths: Paths, limit: int | None) -> dict[str, object]:
     carb_s, carb_g, n_carb = carb_inputs(paths, limit)
+    oie_s, oie_g, n_oie = oie2016_inputs(paths, limit)
     ben_s, ben_g, n_ben = benchie_inputs(paths, limit)
     kn_s, kn_g, n_kn = knowledgenet_inputs(paths, limit)
     results: dict[str, object] = {
-        "argv": sys.argv[1:], "n": {"carb": n_carb, "benchie": n_ben, "knowledgenet": n_kn}}
+        "argv": sys.argv[1:],
+        "n": {"carb": n_carb, "oie2016": n_oie, "benchie": n_ben, "knowledgenet": n_kn}}
     rows: list[dict[str, object]] = []
-    for name, options in CONFIGS:
+    for name, options in CONFIGS + [(n, ["--preset", "default", *o]) for n, o in ABLATIONS]:
         slug = re.sub(r"\W+", "_", name).strip("_")
-        row: dict[str, object] = {"config": name}
-        pred = paths.out / f"carb_{slug}.tsv"
-        _, err, build_cmd, secs = _mamakg(["build", carb_s, "--format", "carb", "-o", pred,
-                                           "--force", *options], paths)
-        out, _, eval_cmd, _ = _mamakg(["eval", "carb", "--gold", carb_g, pred, "--json"], paths)
-        row["carb"] = {**json.loads(out), "commands": [build_cmd, eval_cmd],
-                       "speed": _speed(err), "seconds": round(secs, 1)}
-        pred = paths.out / f"benchie_{slug}.tsv"
-        _, err, build_cmd, secs = _mamakg(["build", ben_s, "--format", "carb", "-o", pred,
-                                           "--force", *options], paths)
-        out, _, eval_cmd, _ = _mamakg(["eval", "benchie", "--gold", ben_g, pred, "--json"],
-                                      paths)
-        row["benchie"] = {**json.loads(out), "commands": [build_cmd, eval_cmd],
-                          "speed": _speed(err), "seconds": round(secs, 1)}
+        row: dict[str, object] = {"config": name, "ablation": name not in dict(CONFIGS)}
+        row["carb"] = _carb_set(paths, "carb", carb_s, carb_g, slug, options)
+        row["oie2016"] = _carb_set(paths, "oie2016", oie_s, oie_g, slug, options)
+        row["benchie"] = _benchie_set(paths, ben_s, ben_g, slug, options)
+        if row["ablation"]:
+            rows.append(row)
+            continue
         pred = paths.out / f"knowledgenet_{slug}.jsonl"
         _, err, build_cmd, secs = _mamakg(["build", kn_s, "--format", "jsonl", "-o", pred,
                                            "--force", *options], paths)
@@ -222,7 +269,8 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
     from mamakg import __version__
 
     n = results["n"]  # type: ignore[index]
-    rows: list[dict] = results["rows"]  # type: ignore[assignment]
+    every: list[dict] = results["rows"]  # type: ignore[assignment]
+    rows = [r for r in every if not r.get("ablation")]
     scope = ("full sets" if limit is None
              else f"--limit {limit}: the first {limit} sentences / passages of each set")
     out = [
@@ -239,12 +287,33 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         f"- mamakg {__version__}, commit {_git_commit()}, Python {platform.python_version()}, "
         f"{platform.machine()} with {os.cpu_count()} CPU cores, no GPU, bundled all-MiniLM-L6-v2"
         " + en_core_web_sm",
-        f"- sets: CaRB dev {n['carb']} sentences; BenchIE dev {n['benchie']} sentences; "
-        f"KnowledgeNet folds 1-3 {n['knowledgenet']} passages",
-        "- `default` and `paper` are currently the same settings (see mamakg/config.py); the "
-        "third row is an ablation.",
+        f"- sets: CaRB dev {n['carb']} sentences; OIE2016 dev {n['oie2016']} sentences (scored "
+        "with the CaRB scorer, gold converted by the runner); BenchIE dev "
+        f"{n['benchie']} sentences; KnowledgeNet folds 1-3 {n['knowledgenet']} passages",
+        "- `paper` = the paper's Match and Filter settings; `default` = what ships: the paper "
+        "plus the refinements of mamakg/refine.py that the ablation table below supports.",
         "- build times and speeds are in `$OUT/results.json`; they are not benchmarks (the "
         "machine may be shared): see benchmarks/ for throughput.",
+        "",
+        "## Ablation: the default minus one component",
+        "",
+        "Each row is `--preset default` with one option changed (F1 = best-F1 point; AUC as",
+        "CaRB computes it). Sentence-level sets only; KnowledgeNet is built for the two presets.",
+        "",
+        "| config | CaRB F1 | CaRB AUC | OIE2016 F1 | OIE2016 AUC | BenchIE F1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in every:
+        if r["config"] == "paper":
+            continue
+        c, o, b = r["carb"], r["oie2016"], r["benchie"]
+        out.append(f"| mamakg {r['config']} | {_pct(c['f1'])} | {_pct(c['auc'])} | "
+                   f"{_pct(o['f1'])} | {_pct(o['auc'])} | {_pct(b['f1'])} |")
+    out += [
+        "",
+        "`--constant-attention` replaces every attention matrix by a uniform one before the",
+        "beam search (an ablation switch, not for use): where it scores higher than `default`,",
+        "the bundled model's attention does not help on that set.",
         "",
         "## CaRB dev (open extractions)",
         "",
@@ -273,6 +342,18 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
     out += [
         "| MAMA (Wang et al. 2020) on OIE2016 (another set and matcher) | 36.6 "
         "| 12.8 |",
+        "",
+        "## OIE2016 dev (CaRB scorer)",
+        "",
+        "| config | AUC | P | R | F1 | threshold | extractions |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        c = r["oie2016"]
+        out.append(f"| mamakg {r['config']} | {_pct(c['auc'])} | {_pct(c['precision'])} | "
+                   f"{_pct(c['recall'])} | {_pct(c['f1'])} | {_threshold(c['threshold'])} | "
+                   f"{c['n_predictions']} |")
+    out += [
         "",
         "## BenchIE dev (fact synsets, exact match)",
         "",
@@ -323,12 +404,13 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         "```",
         "",
     ]
-    for r in rows:
+    for r in every:
         out.append(f"### mamakg {r['config']}")
         out.append("")
         out.append("```sh")
-        for part in ("carb", "benchie", "knowledgenet"):
-            out.extend(r[part]["commands"])
+        for part in ("carb", "oie2016", "benchie", "knowledgenet"):
+            if part in r:
+                out.extend(r[part]["commands"])
         out.append("```")
         out.append("")
     out.append("### Shipped reference outputs")
@@ -343,7 +425,8 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
                     f"`$OUT/inputs` (--limit {limit})."]
     else:
         out += ["", "The input files `$OUT/inputs/*` are written by the runner (BenchIE: the "
-                    "sentence column of benchie_sentences_dev.tsv; KnowledgeNet: "
+                    "sentence column of benchie_sentences_dev.tsv; OIE2016: the unique "
+                    "sentences of dev.oie, gold without its second column; KnowledgeNet: "
                     "`{\"id\": passageId, \"text\": passageText}` per passage)."]
     return "\n".join(out) + "\n"
 

@@ -143,6 +143,8 @@ Examples:
 @click.option("--extend-tail/--no-extend-tail", default=None,
               help="Extend the tail over a following 'preposition + noun chunk' "
                    "[default: on; paper: off].")
+@click.option("--copula-relations/--no-copula-relations", default=None,
+              help="A lone copula ('is') may be a relation [default: on; paper: off].")
 @click.option("--drop-self-loops/--keep-self-loops", default=None,
               help="Drop facts whose head and tail are the same entity [off].")
 @click.option("--confidence", type=_choice(Confidence), default=None,

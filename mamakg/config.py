@@ -149,6 +149,8 @@ class Config:
     """Strip punctuation/conjunctions at the relation's ends; run it on over prepositions."""
     extend_tail: bool = False
     """Extend the tail over a directly following "preposition + noun chunk"."""
+    copula_relations: bool = False
+    """Let a main-verb copula alone be a relation ("is" in "X is a Y"); paper: stop words only."""
     drop_self_loops: bool = False
     """Drop a candidate whose head and tail normalize to the same entity."""
     confidence: Confidence = Confidence.SUM
@@ -232,6 +234,7 @@ DEFAULT_SETTINGS: dict[str, Any] = dict(
     relation_span=RelationSpan.FIRST_LAST,
     relation_edges=True,
     extend_tail=True,
+    copula_relations=True,
     pairs=PairMode.CONSECUTIVE,
     confidence=Confidence.TIERED,
 )

@@ -43,7 +43,7 @@ def check_candidate(candidate: Candidate, config: Config) -> Drop | None:
         return Drop.NOT_CONTIGUOUS
     if len(rel) > config.max_relation_len:
         return Drop.TOO_LONG
-    if not has_content(candidate.sentence, rel):
+    if not has_content(candidate.sentence, rel, copula=config.copula_relations):
         return Drop.NO_CONTENT
     if config.drop_self_loops and is_self_loop(candidate):
         return Drop.SELF_LOOP

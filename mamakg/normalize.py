@@ -60,13 +60,16 @@ def relation_key(sentence: Sentence, tokens: Sequence[int]) -> str:
     return squash(" ".join(kept))
 
 
-def has_content(sentence: Sentence, tokens: Sequence[int]) -> bool:
+def has_content(sentence: Sentence, tokens: Sequence[int], copula: bool = False) -> bool:
     """Whether the relation says something: after normalization at least one token is a verb
-    or not a stop word ("born in" yes, "of the" no)."""
+    or not a stop word ("born in" yes, "of the" no). With `copula`, a main-verb auxiliary
+    counts too ("is" in "Dylan is a songwriter"; not "was" in "was born")."""
     for t in tokens:
         if sentence.pos[t] in _DROP_POS or sentence.deps[t] in _DROP_DEP:
             continue
         if sentence.pos[t] == "VERB" or not sentence.is_stop[t]:
+            return True
+        if copula and sentence.pos[t] == "AUX":
             return True
     return False
 

@@ -44,6 +44,9 @@ def atomic_output(path: str, *, force: bool = False) -> Iterator[IO[bytes]]:
     if not os.path.isdir(folder):
         raise MamakgError(f"{path}: folder {folder} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a graph is an ordinary file
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle

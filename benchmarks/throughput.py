@@ -64,6 +64,8 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="model id or folder (default: bundled)")
     parser.add_argument("--dtype", default="fp32", choices=["fp32", "bf16", "fp16"])
     parser.add_argument("--batch-size", type=int, default=None)
+    parser.add_argument("--preset", default="default", choices=["default", "paper"],
+                        help="settings preset, as `mamakg build --preset` [default]")
     parser.add_argument("--random-init", choices=sorted(RANDOM_CONFIGS), default=None,
                         help="random weights of this shape (tokenizer: the bundled model's)")
     args = parser.parse_args()
@@ -79,7 +81,8 @@ def main() -> None:
     from mamakg.writers import write_result
 
     batch = args.batch_size or (256 if args.device == "cuda" else 32)
-    config = Config(model=args.model, device=args.device, dtype=args.dtype, batch_size=batch)
+    config = Config.preset(args.preset, model=args.model, device=args.device, dtype=args.dtype,
+                           batch_size=batch)
     nlp = load_nlp(None)
     docs = corpus_documents(args.sentences, nlp)
     model = tokenizer = None
@@ -132,6 +135,7 @@ def main() -> None:
         "model": name,
         "dtype": args.dtype,
         "batch_size": batch,
+        "preset": args.preset,
         "facts": result.summary.n_facts,
         "stage_seconds": {k: round(v, 2) for k, v in sorted(timings.items())},
         "torch_threads": torch.get_num_threads(),

@@ -63,17 +63,17 @@ def pieces_to_tokens(
     >>> pieces_to_tokens([(0, 0), (0, 3), (4, 8), (8, 9), (0, 0)], [(0, 3), (4, 9)], 9)
     [[1], [2, 3]]
     """
-    owner = np.full(text_length + 1, -1, dtype=np.int64)
-    for t, (start, end) in enumerate(token_offsets):
-        owner[start:end] = t
     groups: list[list[int]] = [[] for _ in token_offsets]
-    for p, (start, end) in enumerate(piece_offsets):
-        if end <= start:
-            continue
-        seen = -1
-        for t in owner[start : min(end, text_length)]:
-            if t >= 0 and t != seen:
-                if not groups[t] or groups[t][-1] != p:
-                    groups[t].append(p)
-                seen = t
+    if not token_offsets or not piece_offsets:
+        return groups
+    tokens = np.asarray(token_offsets, dtype=np.int64).reshape(-1, 2)  # (T, 2), in text order
+    pieces = np.asarray(piece_offsets, dtype=np.int64).reshape(-1, 2)  # (P, 2)
+    # tokens overlapping piece [s, e) form a range: first token ending after s .. last starting
+    # before e
+    first = np.searchsorted(tokens[:, 1], pieces[:, 0], side="right")
+    last = np.searchsorted(tokens[:, 0], pieces[:, 1], side="left") - 1
+    nonempty = pieces[:, 1] > pieces[:, 0]
+    for p in np.flatnonzero(nonempty & (first <= last)).tolist():
+        for t in range(int(first[p]), int(last[p]) + 1):
+            groups[t].append(p)
     return groups

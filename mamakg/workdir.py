@@ -31,7 +31,6 @@ import io
 import itertools
 import json
 import os
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -47,6 +46,7 @@ from mamakg.pipeline import BuildResult, Summary, collect_facts, mentions_of
 from mamakg.reader import expand_inputs, read_documents
 from mamakg.store import MentionStore, _decode, _encode
 from mamakg.types import Document, Sentence
+from mamakg.writers import atomic_output
 
 __all__ = [
     "DEFAULT_SHARD_DOCS",
@@ -175,18 +175,8 @@ def _describe(files: list[str]) -> list[dict[str, Any]]:
 
 
 def _write_atomic(path: str, data: bytes) -> None:
-    folder = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with atomic_output(path, force=True) as handle:
+        handle.write(data)
 
 
 def _read_shard(path: str, name: str) -> Iterator[list[Any]]:

@@ -42,3 +42,13 @@ def demo_result(nlp, real_lm):
 
     docs = list(read_documents([str(DEMO)]))[:6]
     return build(docs, Config(device="cpu"), nlp=nlp, lm=real_lm)
+
+
+@pytest.fixture(scope="session")
+def kb_path(tmp_path_factory):
+    """A knowledge base built from the hand-written dump sample in tests/data."""
+    from mamakg.kb import build_kb
+
+    path = tmp_path_factory.mktemp("kb") / "sample.kb"
+    build_kb(str(DATA / "wikidata_sample.json"), str(path))
+    return path

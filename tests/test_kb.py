@@ -19,13 +19,6 @@ from mamakg.kb import KnowledgeBase, build_kb, import_aliases, read_dump
 SAMPLE = Path(__file__).resolve().parent / "data" / "wikidata_sample.json"
 
 
-@pytest.fixture(scope="module")
-def kb_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("kb") / "sample.kb"
-    build_kb(str(SAMPLE), str(path))
-    return path
-
-
 @pytest.fixture
 def kb(kb_path):
     with KnowledgeBase(str(kb_path)) as base:

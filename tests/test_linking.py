@@ -19,13 +19,6 @@ from mamakg.types import Entity, Mention, Relation, TextSpan
 SAMPLE = Path(__file__).resolve().parent / "data" / "wikidata_sample.json"
 
 
-@pytest.fixture(scope="module")
-def kb_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("kb") / "sample.kb"
-    build_kb(str(SAMPLE), str(path))
-    return path
-
-
 @pytest.fixture
 def linker(kb_path):
     linker = KBLinker.open(str(kb_path), min_score=0.5)

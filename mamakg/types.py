@@ -203,7 +203,7 @@ class Relation:
     map_score: float = 0.0
     """Confidence of the mapping (0 when unmapped)."""
     map_method: str = "none"
-    """What produced the mapping: ``label``, ``alias`` or ``none``."""
+    """What produced the mapping: ``distant`` (KB vote), ``label``, ``alias`` or ``none``."""
     pid_label: str | None = None
     """The Wikidata label of `pid`."""
 

@@ -53,14 +53,13 @@ def group_mean(att: np.ndarray, groups: Sequence[Sequence[int]]) -> np.ndarray:
 def pieces_to_tokens(
     piece_offsets: Sequence[tuple[int, int]],
     token_offsets: Sequence[tuple[int, int]],
-    text_length: int,
 ) -> list[list[int]]:
     """For each token, the pieces that cover it, matched by character offsets.
 
     Pieces with an empty span (special tokens, padding) belong to no token; a piece that
     overlaps several tokens (e.g. a byte-level piece spanning "n't") belongs to each of them.
 
-    >>> pieces_to_tokens([(0, 0), (0, 3), (4, 8), (8, 9), (0, 0)], [(0, 3), (4, 9)], 9)
+    >>> pieces_to_tokens([(0, 0), (0, 3), (4, 8), (8, 9), (0, 0)], [(0, 3), (4, 9)])
     [[1], [2, 3]]
     """
     groups: list[list[int]] = [[] for _ in token_offsets]

@@ -199,7 +199,7 @@ class AttentionModel:
         for sent, (piece_att, piece_offsets) in zip(
             sentences, self.piece_attention([s.text for s in sentences])
         ):
-            groups = pieces_to_tokens(piece_offsets, sent.offsets, len(sent.text))
+            groups = pieces_to_tokens(piece_offsets, sent.offsets)
             cut = bool(piece_offsets) and piece_offsets[-1][1] < len(sent.text)
             if cut and any(not g for g in groups):
                 self.n_truncated += 1

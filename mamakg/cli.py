@@ -7,10 +7,12 @@ A traceback is shown only with --debug or MAMAKG_DEBUG=1.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -225,24 +227,36 @@ def _build_workdir_to(ctx: click.Context, config: Config, inputs: tuple[str, ...
     from mamakg.workdir import build_workdir
     from mamakg.writers import write_result
 
-    bar = None
-    if not ctx.obj.get("quiet") and sys.stderr.isatty():
-        from tqdm import tqdm
-
-        bar = tqdm(unit=" sent", desc="mamakg build", file=sys.stderr, leave=False)
-    try:
+    with _progress(ctx) as on_sentences:
         result = build_workdir(inputs, config, models=lambda: _models(config),
                                input_format=input_format, force=force,
-                               on_sentences=bar.update if bar else None, **options)
-    finally:
-        if bar is not None:
-            bar.close()
+                               on_sentences=on_sentences, **options)
     write_result(result, output, out_format, config.base_iri, force=force)
-    for line in result.summary.lines():
-        _say(ctx, "mamakg: " + line)
     shards = result.manifest["workdir"]
-    _say(ctx, f"mamakg: {options['workdir']}: {shards['shards']} shards, "
-              f"{shards['built']} built by this run")
+    _report(ctx, result, output, out_format,
+            f"{options['workdir']}: {shards['shards']} shards, {shards['built']} built by this run")
+
+
+@contextlib.contextmanager
+def _progress(ctx: click.Context) -> Iterator[Callable[[int], Any] | None]:
+    """A sentence counter on stderr (only on a terminal, and not with -q)."""
+    if ctx.obj.get("quiet") or not sys.stderr.isatty():
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(unit=" sent", desc="mamakg build", file=sys.stderr, leave=False)
+    try:
+        yield bar.update
+    finally:
+        bar.close()
+
+
+def _report(ctx: click.Context, result: Any, output: str, out_format: OutputFormat,
+            *extra: str) -> None:
+    """The end-of-run summary on stderr."""
+    for line in (*result.summary.lines(), *extra):
+        _say(ctx, "mamakg: " + line)
     if output != "-":
         _say(ctx, f"mamakg: wrote {output} ({out_format.value})")
 
@@ -254,7 +268,6 @@ def build_to(ctx: click.Context, config: Config, inputs: tuple[str, ...],
     from mamakg.reader import read_documents
     from mamakg.writers import write_result
 
-    quiet = ctx.obj.get("quiet")
     nlp, lm = _models(config)
     documents: dict[str, str] | None = {} if out_format is OutputFormat.CARB else None
 
@@ -264,24 +277,12 @@ def build_to(ctx: click.Context, config: Config, inputs: tuple[str, ...],
                 documents[doc.doc_id] = doc.text
             yield doc
 
-    bar = None
-    if not quiet and sys.stderr.isatty():
-        from tqdm import tqdm
-
-        bar = tqdm(unit=" sent", desc="mamakg build", file=sys.stderr, leave=False)
-    try:
-        result = run_build(docs(), config, nlp=nlp, lm=lm,
-                           on_sentences=bar.update if bar else None)
-    finally:
-        if bar is not None:
-            bar.close()
+    with _progress(ctx) as on_sentences:
+        result = run_build(docs(), config, nlp=nlp, lm=lm, on_sentences=on_sentences)
     if result.summary.n_documents == 0:
         _say(ctx, "mamakg: warning: the corpus has no documents; writing an empty graph")
     write_result(result, output, out_format, config.base_iri, force=force, documents=documents)
-    for line in result.summary.lines():
-        _say(ctx, "mamakg: " + line)
-    if output != "-":
-        _say(ctx, f"mamakg: wrote {output} ({out_format.value})")
+    _report(ctx, result, output, out_format)
 
 
 _MODELS: dict[tuple[Any, ...], Any] = {}

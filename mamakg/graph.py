@@ -211,8 +211,9 @@ def nt_term(term: object) -> str:
     return f"<{term}>"
 
 
-def nt_lines(graph: Graph) -> list[str]:
-    """Sorted N-Triples lines, each ending in a line break."""
+def nt_lines(graph: Iterable[Triple]) -> list[str]:
+    """Sorted N-Triples lines (duplicates removed), each ending in a line break; `graph` is an
+    rdflib graph or any stream of triples."""
     return sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in graph})
 
 

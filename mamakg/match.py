@@ -79,7 +79,7 @@ def match_sentence(sentence: Sentence, attention: np.ndarray, config: Config) ->
     )
     out: list[Candidate] = []
     for (a, b), beams in zip(pairs, found):
-        for beam in beams[: config.beams_per_pair]:
+        for beam in beams:
             relation = tuple(t for u in beam.units[1:-1] for t in units[u])
             path = tuple(PathStep(labels[u], w) for u, w in zip(beam.units, beam.weights))
             out.append(

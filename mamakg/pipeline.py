@@ -126,7 +126,9 @@ def mentions_of(
         summary.timings["parse"] += t1 - t0
         if not batch:
             break
+        truncated_before = lm.n_truncated  # the model counts across calls: take this window's
         attentions = lm.attend(batch)
+        summary.n_truncated += lm.n_truncated - truncated_before
         t2 = clock()
         summary.timings["attend"] += t2 - t1
         for sentence, attention in zip(batch, attentions):
@@ -220,7 +222,6 @@ def build(
         t0 = time.perf_counter()
         facts = collect_facts(store, config, summary, linker)
         summary.timings["collect"] += time.perf_counter() - t0
-    summary.n_truncated += lm.n_truncated
     summary.seconds = time.perf_counter() - started
     manifest = {
         "mamakg_version": __version__,

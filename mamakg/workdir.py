@@ -124,7 +124,6 @@ def run_shard(shard: Shard, nlp: Any, lm: Any, config: Config,
     summary = Summary()
     summary.n_documents = len(shard.documents)
     summary.n_replaced = sum(d.n_replaced for d in shard.documents)
-    truncated_before = lm.n_truncated
     buffer = io.BytesIO()
     n_mentions = 0
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
@@ -139,7 +138,6 @@ def run_shard(shard: Shard, nlp: Any, lm: Any, config: Config,
             for m in mentions:
                 out.write(_encode(m).encode("utf-8") + b"\n")
             n_mentions += len(mentions)
-        summary.n_truncated += lm.n_truncated - truncated_before
         counts = summary.to_dict()
         del counts["seconds"], counts["mentions"], counts["facts"], counts["status"]
         counts["mentions"] = n_mentions

@@ -21,7 +21,16 @@ from rdflib import RDF, Graph, URIRef
 
 from mamakg.config import OutputFormat
 from mamakg.errors import MamakgError
-from mamakg.graph import IRIs, Triple, bind_prefixes, nt_term, rdf_triples, to_networkx, to_rdf
+from mamakg.graph import (
+    IRIs,
+    Triple,
+    bind_prefixes,
+    nt_lines,
+    nt_term,
+    rdf_triples,
+    to_networkx,
+    to_rdf,
+)
 from mamakg.pipeline import BuildResult
 from mamakg.types import Fact
 
@@ -175,8 +184,7 @@ def render(result: BuildResult, fmt: OutputFormat, base: str,
         return _sorted_jsonld(to_rdf(result.facts, result.manifest, base)).encode("utf-8")
     triples = rdf_triples(result.facts, result.manifest, base)
     if fmt is OutputFormat.NT:
-        return "".join(sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n"
-                               for s, p, o in triples})).encode("utf-8")
+        return "".join(nt_lines(triples)).encode("utf-8")
     return turtle(triples, base).encode("utf-8")
 
 

@@ -8,20 +8,20 @@ from mamakg.align import causal_fill, group_mean, pieces_to_tokens, reduce_heads
 def test_pieces_to_tokens_by_offsets():
     # "songwriter is": pieces [CLS] song ##writer is [SEP]
     pieces = [(0, 0), (0, 4), (4, 10), (11, 13), (0, 0)]
-    assert pieces_to_tokens(pieces, [(0, 10), (11, 13)], 13) == [[1, 2], [3]]
+    assert pieces_to_tokens(pieces, [(0, 10), (11, 13)]) == [[1, 2], [3]]
 
 
 def test_piece_spanning_two_tokens_belongs_to_both():
-    assert pieces_to_tokens([(0, 5)], [(0, 2), (2, 5)], 5) == [[0], [0]]
+    assert pieces_to_tokens([(0, 5)], [(0, 2), (2, 5)]) == [[0], [0]]
 
 
 def test_byte_level_piece_with_leading_space():
     # GPT-2 style offsets include the space before the word
-    assert pieces_to_tokens([(0, 3), (3, 8)], [(0, 3), (4, 8)], 8) == [[0], [1]]
+    assert pieces_to_tokens([(0, 3), (3, 8)], [(0, 3), (4, 8)]) == [[0], [1]]
 
 
 def test_truncated_token_gets_no_piece():
-    assert pieces_to_tokens([(0, 3)], [(0, 3), (4, 8)], 8) == [[0], []]
+    assert pieces_to_tokens([(0, 3)], [(0, 3), (4, 8)]) == [[0], []]
 
 
 def test_group_mean_rows_then_columns():

@@ -128,6 +128,8 @@ def test_pipeline_mentions_use_refinements_and_constant_attention():
     from mamakg.pipeline import Summary, mentions_of
 
     class FakeLM:
+        n_truncated = 0  # sentences that did not fit the model (none here)
+
         def attend(self, sentences):
             return [np.eye(len(s), k=1) + 0.01 for s in sentences]
 

@@ -71,7 +71,7 @@ def test_causal_model_detected_and_forward_links_filled(lm):
             assert np.allclose(np.triu(m, 1), np.tril(m, -1).T)
             assert np.triu(m, 1).sum() > 0
     else:
-        assert lm.info.name  # an encoder: its matrix is used as it is
+        assert not lm.info.causal  # an encoder: its matrix is used as it is
 
 
 def test_results_independent_of_batch_size_and_order(tokenizer):
@@ -137,3 +137,14 @@ def test_full_pipeline_with_tiny_model(tokenizer):
     (att,) = lm.attend([s])
     (cand,) = match_sentence(s, att, Config())
     assert cand.relation == (2,) and cand.score > 0
+
+
+def test_truncation_is_counted_per_run_when_a_model_is_reused(tokenizer):
+    from mamakg.pipeline import Summary, mentions_of
+
+    lm = AttentionModel(Config(device="cpu"), model=_bert(tokenizer), tokenizer=tokenizer)
+    long = sentence(["cat"] * 100, ["NOUN"] * 100)
+    for _ in range(2):  # the CLI keeps one model per process across builds
+        summary = Summary()
+        list(mentions_of([long], lm, Config(device="cpu"), summary))
+        assert summary.n_truncated == 1

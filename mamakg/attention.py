@@ -73,6 +73,86 @@ def _is_causal(config: Any) -> bool:
     return causal_lm and kind not in MODEL_FOR_MASKED_LM_MAPPING_NAMES
 
 
+
+_CAPTURE = "mamakg_capture"
+"""Attention function of the one layer mamakg reads: SDPA for the output, plus its weights."""
+
+
+def _attention_weights(module: Any, query: Any, key: Any, attention_mask: Any,
+                       scaling: float | None, is_causal: bool | None) -> Any:
+    """softmax(QK^T * scale + mask): the weights eager attention would return (B, H, Q, K), in
+    float32, from the query and key SDPA was given (the mask in SDPA's format: bool or
+    additive). Computed in place: one (B, H, Q, K) tensor at a time."""
+    import torch
+
+    groups = getattr(module, "num_key_value_groups", 1) or 1
+    if groups > 1:  # grouped-query attention: each key head serves `groups` query heads
+        key = key.repeat_interleave(groups, dim=1)
+    scale = scaling if scaling is not None else query.shape[-1] ** -0.5
+    scores = torch.matmul(query, key.transpose(-1, -2)).float().mul_(scale)
+    q_len, k_len = scores.shape[-2:]
+    lowest = torch.finfo(scores.dtype).min
+    if attention_mask is not None:
+        mask = attention_mask[..., :q_len, :k_len]
+        if mask.dtype == torch.bool:
+            scores.masked_fill_(~mask, lowest)
+        else:
+            scores.add_(mask.float()).clamp_(min=lowest)
+    elif q_len > 1 and (is_causal if is_causal is not None else getattr(module, "is_causal", True)):
+        future = torch.ones(q_len, k_len, dtype=torch.bool, device=scores.device).triu(1)
+        scores.masked_fill_(future, lowest)
+    scores.sub_(scores.amax(dim=-1, keepdim=True)).exp_()
+    return scores.div_(scores.sum(dim=-1, keepdim=True))
+
+
+def _capture_attention(module: Any, query: Any, key: Any, value: Any, attention_mask: Any,
+                       dropout: float = 0.0, scaling: float | None = None,
+                       is_causal: bool | None = None, **kwargs: Any) -> Any:
+    """The attention function of the layer read: its weights, reduced over heads by
+    `module.mamakg_reduce`, are left on the module; the output comes from SDPA."""
+    from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+    weights = _attention_weights(module, query, key, attention_mask, scaling, is_causal)
+    module.mamakg_weights = module.mamakg_reduce(weights)  # (B, Q, K)
+    del weights
+    return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout,
+                                  scaling=scaling, is_causal=is_causal, **kwargs)
+
+
+def _attention_modules(model: Any) -> list[Any]:
+    """The self-attention modules of a transformers 5 model, one per layer, in layer order
+    (found from the model's own record of where its attention weights come from)."""
+    spec = getattr(model, "_can_record_outputs", None) or {}
+    target = spec.get("attentions")
+    if target is None:
+        return []
+    cls = getattr(target, "target_class", target)
+    suffix = getattr(target, "layer_name", None)
+    return [m for name, m in model.named_modules()
+            if isinstance(m, cls) and (suffix is None or name.endswith(suffix))]
+
+
+def _install_capture(model: Any, layer: int, n_layers: int) -> Any | None:
+    """Make `layer` of an SDPA model compute its attention weights too (every other layer
+    stays on SDPA); the module that will hold them, or None where this cannot be done."""
+    import copy
+
+    if getattr(model.config, "_attn_implementation", None) != "sdpa":
+        return None
+    try:
+        from transformers import AttentionInterface
+    except ImportError:
+        return None
+    modules = _attention_modules(model)
+    if len(modules) != n_layers or not hasattr(modules[layer], "config"):
+        return None
+    AttentionInterface.register(_CAPTURE, _capture_attention)
+    module = modules[layer]
+    module.config = copy.copy(module.config)  # only this module's dispatch changes
+    module.config._attn_implementation = _CAPTURE
+    return module
+
+
 class AttentionModel:
     """A frozen language model that turns sentences into token-level attention matrices."""
 
@@ -86,8 +166,13 @@ class AttentionModel:
         self._torch = torch
         self.config = config
         source, name, revision = resolve_model(config.model)
+        extra: dict[str, Any] = {}
+        if str(source).lower().endswith(".gguf") and os.path.isfile(source):
+            # a GGUF file (llama.cpp's format): transformers dequantizes it to float weights
+            source, extra = os.path.dirname(os.path.abspath(source)), {
+                "gguf_file": os.path.basename(source)}
         if tokenizer is None:
-            tokenizer = self._load(transformers.AutoTokenizer, source, use_fast=True)
+            tokenizer = self._load(transformers.AutoTokenizer, source, use_fast=True, **extra)
         if not getattr(tokenizer, "is_fast", False):
             raise MamakgError(f"model {name!r} has no fast tokenizer, which mamakg needs for "
                               "character offsets: pick a model with a tokenizer.json")
@@ -95,7 +180,7 @@ class AttentionModel:
             tokenizer.pad_token = tokenizer.eos_token or tokenizer.unk_token
         self.device = self._device(config.device)
         if model is None:
-            model = self._load(transformers.AutoModel, source, attn_implementation="eager")
+            model = self._load_model(transformers.AutoModel, source, **extra)
         dtype = {DType.FP32: torch.float32, DType.BF16: torch.bfloat16,
                  DType.FP16: torch.float16}[config.dtype]
         self.model = model.to(device=self.device, dtype=dtype).eval()
@@ -106,6 +191,11 @@ class AttentionModel:
             raise MamakgError(f"--layer {config.layer} is out of range: {name} has {n_layers} "
                               f"layers (use 0..{n_layers - 1} or -1 for the last)")
         self.layer = config.layer % n_layers
+        self._capture = _install_capture(self.model, self.layer, n_layers)
+        if self._capture is not None:
+            self._capture.mamakg_reduce = self._reduce_heads
+        """The attention module of the layer read, where only it computes weights (SDPA
+        elsewhere); None: the model runs eager attention in every layer and returns them all."""
         limit = int(getattr(mconf, "max_position_embeddings", None)
                     or getattr(mconf, "n_positions", None) or 512)
         if getattr(mconf, "model_type", "") in ("roberta", "xlm-roberta", "camembert"):
@@ -122,10 +212,24 @@ class AttentionModel:
         self.n_truncated = 0
         """Sentences whose pieces did not fit the model (their tail tokens get no attention)."""
 
+    @classmethod
+    def _load_model(cls, factory: Any, source: str, **kwargs: Any) -> Any:
+        """SDPA where the architecture has it (the read layer's weights are then computed on
+        their own), else eager attention in every layer."""
+        try:
+            return factory.from_pretrained(source, attn_implementation="sdpa", **kwargs)
+        except (ValueError, ImportError, OSError, KeyError):
+            # no SDPA for this architecture; or the model does not load at all, which the
+            # eager load reports in a clear error
+            return cls._load(factory, source, attn_implementation="eager", **kwargs)
+
     @staticmethod
     def _load(factory: Any, source: str, **kwargs: Any) -> Any:
         try:
             return factory.from_pretrained(source, **kwargs)
+        except ImportError as err:  # e.g. a .gguf file without the gguf package
+            raise MamakgError(f"cannot load language model {source!r}: {err}".splitlines()[0]
+                              + (" (pip install gguf)" if "gguf_file" in kwargs else "")) from err
         except (OSError, ValueError, KeyError) as err:
             offline = os.environ.get("HF_HUB_OFFLINE") == "1"
             hint = " (HF_HUB_OFFLINE=1 is set: only local folders and cached models load)" \
@@ -171,28 +275,36 @@ class AttentionModel:
         )
         offsets = enc.pop("offset_mapping").tolist()
         special = enc.pop("special_tokens_mask").tolist()
-        mask = enc["attention_mask"]
+        mask = enc["attention_mask"].tolist()
         with torch.inference_mode():
             inputs = {k: v.to(self.device, non_blocking=True) for k, v in enc.items()
                       if k in ("input_ids", "attention_mask", "token_type_ids")}
-            result = self.model(**inputs, output_attentions=True)
-            att = result.attentions[self.layer]  # (B, H, P, P)
+            if self._capture is not None:
+                self.model(**inputs)
+                att = self._capture.__dict__.pop("mamakg_weights", None)  # (B, P, P)
+            else:
+                result = self.model(**inputs, output_attentions=True)
+                att = result.attentions[self.layer]  # (B, H, P, P)
+                if att is not None:
+                    att = self._reduce_heads(att)
             if att is None:
                 raise MamakgError("the model returned no attention weights; it must support "
                                   "attn_implementation='eager'")
-            if self.config.head_reduce is HeadReduce.MAX:
-                att = att.max(dim=1).values  # (B, H, P, P) -> (B, P, P)
-            else:
-                att = att.mean(dim=1)  # (B, H, P, P) -> (B, P, P)
             att = att.float().cpu().numpy()
         out = []
         for b in range(len(texts)):
             # pieces of the text: not padding, not added special tokens ([CLS], <s>...)
-            keep = [p for p in range(mask.shape[1]) if mask[b, p] and not special[b][p]
-                    and offsets[b][p][1] > offsets[b][p][0]]
+            rows = zip(mask[b], special[b], offsets[b])
+            keep = [p for p, (m, sp, (a, z)) in enumerate(rows) if m and not sp and z > a]
             piece_att = att[b][np.ix_(keep, keep)]  # (P, P) without special tokens
             out.append((piece_att, [tuple(offsets[b][p]) for p in keep]))
         return out
+
+    def _reduce_heads(self, att: Any) -> Any:
+        """(B, H, P, P) -> (B, P, P) by the configured head reduction."""
+        if self.config.head_reduce is HeadReduce.MAX:
+            return att.amax(dim=1)
+        return att.mean(dim=1)
 
     def _batch(self, sentences: Sequence[Sentence]) -> list[np.ndarray]:
         results = []

@@ -124,7 +124,8 @@ Examples:
 @click.option("--preset", type=_choice(Preset), default="default", show_default=True,
               help="Starting settings; the options below override them.")
 @click.option("--model", default=None,
-              help="Hugging Face model id or folder (default: bundled all-MiniLM-L6-v2).")
+              help="Hugging Face model id, model folder, or .gguf file (default: bundled "
+                   "all-MiniLM-L6-v2).")
 @click.option("--spacy-model", default=None,
               help="spaCy pipeline name or path (default: en_core_web_sm).")
 @click.option("--device", type=_choice(Device), default=None, help="auto (default), cpu, cuda.")
@@ -143,8 +144,14 @@ Examples:
               help="Trim punctuation/conjunctions at relation ends, run on over prepositions "
                    "[default: on; paper: off].")
 @click.option("--extend-tail/--no-extend-tail", default=None,
-              help="Extend the tail over a following 'preposition + noun chunk' "
+              help="Extend the tail over the 'preposition + noun chunk' pairs that follow it "
                    "[default: on; paper: off].")
+@click.option("--number-entities/--no-number-entities", default=None,
+              help="Numbers and dates outside noun chunks are entities too "
+                   "[default: on; paper: off].")
+@click.option("--verb-subject/--no-verb-subject", default=None,
+              help="The head is the subject of the relation's verb, through appositions, "
+                   "coordination and relative pronouns [default: on; paper: off].")
 @click.option("--copula-relations/--no-copula-relations", default=None,
               help="A lone copula ('is') may be a relation [default: on; paper: off].")
 @click.option("--drop-self-loops/--keep-self-loops", default=None,

@@ -148,9 +148,13 @@ class Config:
     relation_edges: bool = False
     """Strip punctuation/conjunctions at the relation's ends; run it on over prepositions."""
     extend_tail: bool = False
-    """Extend the tail over a directly following "preposition + noun chunk"."""
+    """Extend the tail over the "preposition + noun chunk" pairs that directly follow it."""
     copula_relations: bool = False
     """Let a main-verb copula alone be a relation ("is" in "X is a Y"); paper: stop words only."""
+    number_entities: bool = False
+    """Runs of numbers outside noun chunks are candidate heads and tails too (paper: chunks)."""
+    verb_subject: bool = False
+    """Make the head the chunk holding the syntactic subject of the relation's verb."""
     drop_self_loops: bool = False
     """Drop a candidate whose head and tail normalize to the same entity."""
     confidence: Confidence = Confidence.SUM
@@ -231,6 +235,8 @@ DEFAULT_SETTINGS: dict[str, Any] = dict(
     relation_edges=True,
     extend_tail=True,
     copula_relations=True,
+    number_entities=True,
+    verb_subject=True,
     pairs=PairMode.CONSECUTIVE,
     confidence=Confidence.TIERED,
 )

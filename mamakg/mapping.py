@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from mamakg.errors import MamakgError
-from mamakg.normalize import relation_variants, squash
+from mamakg.normalize import MONTHS, relation_variants, squash
 from mamakg.types import Entity, Relation
 
 __all__ = ["EntityLinker", "PropertyIndex", "PropertyMatch"]
@@ -52,9 +52,11 @@ class PropertyIndex:
 
     def __init__(self, rows: list[dict[str, str]]) -> None:
         self._by_text: dict[str, _Entry] = {}
+        self._datatype: dict[str, str] = {}
         for row in rows:
             if row.get("datatype") not in _DATATYPES:
                 continue
+            self._datatype[row["pid"]] = row["datatype"]
             usage = int(row.get("usage_count") or 0)
             names = [(row["label"], _LABEL, "label")]
             names += [(a, _ALIAS, "alias") for a in (row.get("aliases") or "").split("|") if a]
@@ -92,6 +94,26 @@ class PropertyIndex:
             if best is None or score > best.score:
                 best = PropertyMatch(entry.pid, entry.label, score, entry.method)
         return best
+
+    def fits(self, pid: str, tail: str) -> bool:
+        """Whether a tail's text can be a value of the property: time- and quantity-valued
+        properties need a number in it ("1949", "16 November 1991"), item-valued ones a word
+        that is not a number or a month ("Kettering", not "1949"). Unknown properties fit.
+
+        >>> index = PropertyIndex.bundled()
+        >>> index.fits("P571", "1949"), index.fits("P571", "Leominster Priory")
+        (True, False)
+        >>> index.fits("P19", "Hawaii"), index.fits("P19", "16 November 1991")
+        (True, False)
+        """
+        kind = self._datatype.get(pid)
+        if kind is None:
+            return True
+        has_number = any(c.isdigit() for c in tail)
+        if kind != "WikibaseItem":
+            return has_number
+        return any(w.isalpha() and w.lower().rstrip(".") not in MONTHS
+                   for w in tail.replace(",", " ").split())
 
     def relation(self, key: str, label: str, min_score: float) -> Relation:
         """The `Relation` of a relation key with its most frequent surface form."""

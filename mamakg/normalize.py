@@ -22,6 +22,12 @@ _ARTICLES = frozenset({"a", "an", "the"})
 _WS = re.compile(r"\s+")
 
 
+MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+"""English month names (lower case): a month joins a date's numbers into one entity, and a
+tail of numbers and months is a value, not an item."""
+
 def squash(text: str) -> str:
     """Lower-case with runs of white space folded to one space."""
     return _WS.sub(" ", text).strip().lower()

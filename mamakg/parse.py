@@ -8,6 +8,8 @@ costs bounded memory; very long sentences are cut to `max_tokens` tokens (and fl
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import logging
 import warnings
 from collections.abc import Iterable, Iterator
@@ -79,42 +81,71 @@ def _segments(doc: Document) -> Iterator[tuple[str, int]]:
     yield text[start:], start
 
 
+class _DocTokens:
+    """Every token attribute `Sentence` needs, read in one pass over a spaCy doc.
+
+    Reading a `Span`'s tokens and noun chunks sentence by sentence costs a pass over the whole
+    doc for each sentence (spaCy's `Span.noun_chunks` filters the doc's chunks), which is
+    quadratic in a document's length; this reads each doc once.
+    """
+
+    def __init__(self, doc: Any) -> None:
+        self.text = doc.text
+        rows = [(t.text, t.idx, t.is_space, t.lemma_.lower(), t.pos_, t.dep_, bool(t.is_stop),
+                 t.head.i) for t in doc]  # one Token object per token: they are costly to make
+        (self.words, self.idx, self.is_space, self.lemmas, self.pos, self.deps,
+         self.is_stop, self.heads) = (list(column) for column in zip(*rows)) if rows else ([],) * 8
+        self.chunks = [(c.start, c.end) for c in doc.noun_chunks]  # in document order
+
+    def sentence(self, start: int, end: int, doc_id: str, index: int, offset: int,
+                 max_tokens: int) -> Sentence | None:
+        """The `Sentence` of doc tokens [start, end); None when it has no words."""
+        kept = [i for i in range(start, end) if not self.is_space[i]]
+        if not kept:
+            return None
+        truncated = len(kept) > max_tokens
+        kept = kept[:max_tokens]
+        base = self.idx[kept[0]]
+        end_char = self.idx[kept[-1]] + len(self.words[kept[-1]])
+        position = {i: k for k, i in enumerate(kept)}
+        chunks: list[tuple[int, int]] = []
+        first = bisect.bisect_left(self.chunks, (start, start))
+        for c_start, c_end in itertools.islice(self.chunks, first, None):
+            if c_start >= end:
+                break
+            if c_end > end:
+                continue
+            # a chunk counts only when all its tokens are kept (no spaces, not truncated)
+            if any(i not in position for i in range(c_start, c_end)):
+                continue
+            c_first, c_last = position[c_start], position[c_end - 1] + 1
+            if chunks and c_first < chunks[-1][1]:
+                continue
+            chunks.append((c_first, c_last))
+        return Sentence(
+            doc_id=doc_id,
+            index=index,
+            text=self.text[base:end_char],
+            start=offset + base,
+            words=tuple(self.words[i] for i in kept),
+            offsets=tuple((self.idx[i] - base, self.idx[i] - base + len(self.words[i]))
+                          for i in kept),
+            lemmas=tuple(self.lemmas[i] for i in kept),
+            pos=tuple(self.pos[i] for i in kept),
+            deps=tuple(self.deps[i] for i in kept),
+            is_stop=tuple(self.is_stop[i] for i in kept),
+            chunks=tuple(chunks),
+            truncated=truncated,
+            heads=tuple(position.get(self.heads[i], -1) for i in kept),
+        )
+
+
 def sentence_from_span(
     sent: Any, doc_id: str, index: int, offset: int, max_tokens: int
 ) -> Sentence | None:
-    """A `Sentence` record from a spaCy sentence span; None when it has no words."""
-    tokens = [t for t in sent if not t.is_space]
-    if not tokens:
-        return None
-    truncated = len(tokens) > max_tokens
-    tokens = tokens[:max_tokens]
-    base = tokens[0].idx
-    end_char = tokens[-1].idx + len(tokens[-1].text)
-    text = sent.doc.text[base:end_char]
-    position = {t.i: k for k, t in enumerate(tokens)}
-    chunks: list[tuple[int, int]] = []
-    for chunk in sent.noun_chunks:
-        inside = [position[t.i] for t in chunk if t.i in position]
-        if not inside or len(inside) != len(chunk):
-            continue
-        start, end = inside[0], inside[-1] + 1
-        if chunks and start < chunks[-1][1]:
-            continue
-        chunks.append((start, end))
-    return Sentence(
-        doc_id=doc_id,
-        index=index,
-        text=text,
-        start=offset + base,
-        words=tuple(t.text for t in tokens),
-        offsets=tuple((t.idx - base, t.idx - base + len(t.text)) for t in tokens),
-        lemmas=tuple(t.lemma_.lower() for t in tokens),
-        pos=tuple(t.pos_ for t in tokens),
-        deps=tuple(t.dep_ for t in tokens),
-        is_stop=tuple(bool(t.is_stop) for t in tokens),
-        chunks=tuple(chunks),
-        truncated=truncated,
-    )
+    """A `Sentence` record from one spaCy sentence span; None when it has no words.
+    (`parse_documents` reads whole docs at once; this is for a single span.)"""
+    return _DocTokens(sent.doc).sentence(sent.start, sent.end, doc_id, index, offset, max_tokens)
 
 
 def parse_documents(
@@ -143,8 +174,9 @@ def parse_documents(
     ):
         if doc_id != last_doc:
             last_doc, index = doc_id, 0
+        tokens = _DocTokens(spacy_doc)
         for sent in spacy_doc.sents:
-            record = sentence_from_span(sent, doc_id, index, offset, max_tokens)
+            record = tokens.sentence(sent.start, sent.end, doc_id, index, offset, max_tokens)
             if record is not None:
                 yield record
                 index += 1

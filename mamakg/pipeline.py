@@ -26,9 +26,10 @@ from mamakg.linking import KBLinker, make_linker, map_relations
 from mamakg.mapping import EntityLinker, PropertyIndex
 from mamakg.match import match_sentence
 from mamakg.parse import load_nlp, parse_documents, pipeline_name
-from mamakg.refine import confidence, refine
+from mamakg.prefetch import prefetch
+from mamakg.refine import confidence, number_entities, refine
 from mamakg.store import MentionStore
-from mamakg.types import Document, Entity, Fact, MappingStatus, Mention, Sentence
+from mamakg.types import Document, Entity, Fact, MappingStatus, Mention, Relation, Sentence
 
 __all__ = ["BuildResult", "Summary", "build", "load_models"]
 
@@ -114,10 +115,17 @@ def _counted(documents: Iterable[Document], summary: Summary) -> Iterator[Docume
 def mentions_of(
     sentences: Iterable[Sentence], lm: AttentionModel, config: Config, summary: Summary,
     on_sentences: Callable[[int], None] | None = None,
+    overlap: bool | None = None,
 ) -> Iterator[list[Mention]]:
-    """Match and filter: the mentions of each window of sentences."""
+    """Match and filter: the mentions of each window of sentences.
+
+    With `overlap`, spaCy parses the next window in a background thread while the model runs
+    on this one (None: only when the model runs on an accelerator; on a CPU the two would
+    compete for the same cores, which measured no faster: docs/performance.md)."""
     window = WINDOW * config.batch_size
-    iterator = iter(sentences)
+    if overlap is None:
+        overlap = getattr(getattr(lm, "device", None), "type", "cpu") != "cpu"
+    iterator = prefetch(sentences, ahead=window) if overlap else iter(sentences)
     clock = time.perf_counter
     while True:
         t0 = clock()
@@ -137,6 +145,8 @@ def mentions_of(
             if config.constant_attention:  # ablation: the same weight on every link
                 attention = np.full_like(attention, 1.0 / max(len(attention), 1))
             kept = []
+            if config.number_entities:
+                sentence = number_entities(sentence)
             for candidate in match_sentence(sentence, attention, config):
                 summary.n_candidates += 1
                 candidate = refine(candidate, config)
@@ -184,10 +194,14 @@ def collect_facts(store: MentionStore, config: Config, summary: Summary,
     facts = []
     for mentions in groups:
         first = mentions[0]
+        relation, tail = relations[first.relation_key], entity(first.tail_key)
+        if relation.pid and not properties.fits(relation.pid, tail.label):
+            # a date where the property wants an item, or the reverse: keep it open
+            relation = Relation(key=relation.key, label=relation.label)
         fact = Fact(
             head=entity(first.head_key),
-            relation=relations[first.relation_key],
-            tail=entity(first.tail_key),
+            relation=relation,
+            tail=tail,
             score=max(m.score for m in mentions),
             support=len({(m.doc_id, m.sent_index) for m in mentions}),
             mentions=tuple(mentions),
@@ -206,8 +220,10 @@ def build(
     nlp: Any = None,
     lm: AttentionModel | None = None,
     on_sentences: Callable[[int], None] | None = None,
+    overlap: bool | None = None,
 ) -> BuildResult:
-    """Build the facts of a corpus. Models are loaded from `config` unless given."""
+    """Build the facts of a corpus. Models are loaded from `config` unless given; `overlap`:
+    see `mentions_of`."""
     started = time.perf_counter()
     if nlp is None:
         nlp = load_nlp(config.spacy_model)
@@ -217,7 +233,7 @@ def build(
     summary = Summary()
     sentences = parse_documents(_counted(documents, summary), nlp, max_tokens=config.max_tokens)
     with MentionStore() as store:
-        for mentions in mentions_of(sentences, lm, config, summary, on_sentences):
+        for mentions in mentions_of(sentences, lm, config, summary, on_sentences, overlap):
             store.add(mentions)
         t0 = time.perf_counter()
         facts = collect_facts(store, config, summary, linker)

@@ -8,8 +8,10 @@ ones that measured better on more than one dev set (docs/quality.md, ablation ta
 - `relation_edges`: a relation does not start or end with punctuation or a conjunction, and it
   runs on to the tail over the prepositions and particles that directly precede it
   ("born [in] Paris");
-- `extend_tail`: a tail directly followed by "preposition + noun chunk" takes them in
-  ("[a member of the Senate]");
+- `extend_tail`: a tail directly followed by "preposition + noun chunk" takes them in, as long
+  as such pairs follow ("[a member of the Senate]", "[a clerk in the depot at Kettering]");
+- `verb_subject`: the head is the noun chunk holding the subject of the relation's verb
+  (through coordination and relative pronouns) when that is not the chunk just before it;
 - `drop_self_loops`: a fact whose head and tail normalize to the same entity is dropped
   (a Filter-stage check: `mamakg.filters.check_candidate`);
 - `confidence`: the score written on a mention: the matching degree (paper), its mean per
@@ -23,9 +25,11 @@ from __future__ import annotations
 import dataclasses
 
 from mamakg.config import Confidence, Config, RelationSpan
-from mamakg.types import Candidate
+from mamakg.normalize import MONTHS
+from mamakg.types import Candidate, Sentence
 
-__all__ = ["confidence", "extend_tail", "first_to_last", "refine", "trim_edges"]
+__all__ = ["confidence", "extend_tail", "first_to_last", "number_entities", "refine", "trim_edges",
+           "verb_subject"]
 
 _EDGE_POS = frozenset({"PUNCT", "CCONJ", "SCONJ", "SYM", "SPACE"})
 """Parts of speech a relation may not start or end with."""
@@ -63,16 +67,109 @@ def trim_edges(candidate: Candidate) -> Candidate:
 
 
 def extend_tail(candidate: Candidate) -> Candidate:
-    """Extend the tail over a directly following preposition and the noun chunk after it:
-    "a member | of | the Senate" -> tail "a member of the Senate"."""
+    """Extend the tail over the run of "preposition + noun chunk" that directly follows it:
+    "a member | of | the Senate" -> tail "a member of the Senate"; "a clerk | in | the depot |
+    at | Kettering" -> tail "a clerk in the depot at Kettering"."""
     s = candidate.sentence
-    end = candidate.tail[1]
-    if end + 1 >= len(s) or s.pos[end] != "ADP":
+    starts = {start: end for start, end in s.chunks}
+    tail_start, end = candidate.tail
+    while end + 1 < len(s) and s.pos[end] == "ADP" and end + 1 in starts:
+        end = starts[end + 1]
+    if end == candidate.tail[1]:
         return candidate
-    for start, chunk_end in s.chunks:
-        if start == end + 1:
-            return dataclasses.replace(candidate, tail=(candidate.tail[0], chunk_end))
+    return dataclasses.replace(candidate, tail=(tail_start, end))
+
+
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
+
+
+def _subject_of(s: Sentence, verb: int) -> int | None:
+    """The token that is the subject of `verb`: its own nsubj, else (a verb coordinated with an
+    earlier one: "joined X and founded Y") the subject of that verb; a relative pronoun
+    ("the man who founded Y") stands for the noun its clause modifies."""
+    for _ in range(4):  # a few hops of coordination at most
+        subjects = [t for t in range(len(s)) if s.heads[t] == verb and s.deps[t] in _SUBJECT_DEPS]
+        if subjects:
+            subject = subjects[0]
+            if s.lemmas[subject] in _RELATIVE and s.deps[verb] == "relcl" and s.heads[verb] >= 0:
+                return s.heads[verb]
+            return subject
+        if s.deps[verb] != "conj" or s.heads[verb] < 0 or s.heads[verb] == verb:
+            return None
+        verb = s.heads[verb]
+    return None
+
+
+def verb_subject(candidate: Candidate) -> Candidate:
+    """The head becomes the noun chunk holding the subject of the relation's verb, when that
+    chunk comes before the relation and is not the head already: consecutive chunk pairs
+    otherwise give "the president" for "Obama, the president, was born in Hawaii", and "who"
+    for "a footballer who plays for the Jets"."""
+    s, rel = candidate.sentence, candidate.relation
+    if not s.heads or not rel:
+        return candidate
+    verbs = [t for t in rel if s.pos[t] == "VERB"] or [
+        t for t in rel if s.pos[t] == "AUX" and s.deps[t] not in ("aux", "auxpass")]
+    if not verbs:
+        return candidate
+    subject = _subject_of(s, verbs[0])
+    if subject is None or candidate.head[0] <= subject < candidate.head[1]:
+        return candidate
+    for start, end in s.chunks:
+        if start <= subject < end:
+            if end <= rel[0] and (start, end) != candidate.tail:
+                return dataclasses.replace(candidate, head=(start, end))
+            break
     return candidate
+
+
+
+
+def _date_or_number(s: Sentence, t: int) -> bool:
+    return s.pos[t] == "NUM" or (s.pos[t] == "PROPN" and s.words[t].lower().rstrip(".")
+                                 in MONTHS)
+
+
+def number_entities(sentence: Sentence) -> Sentence:
+    """The sentence with each number, amount or date outside the noun chunks added as a chunk
+    ("in [1941]", "[4.25] an hour", "on [16 November 1991]", "[November 16, 1991]"): spaCy's
+    noun chunks need a noun, so these are otherwise never heads or tails.
+
+    A run is a maximal sequence of numbers and month names (a comma may join a month or day to
+    a following number) holding at least one number; a noun chunk inside a run (a lone
+    "November") gives way to it; a run that overlaps a chunk otherwise (the "10" of "the 10
+    cats") is not added."""
+    s = sentence
+    runs: list[tuple[int, int]] = []
+    t = 0
+    while t < len(s):
+        if not _date_or_number(s, t):
+            t += 1
+            continue
+        end = t + 1
+        while end < len(s):
+            if _date_or_number(s, end):
+                end += 1
+            elif s.words[end] == "," and end + 1 < len(s) and s.pos[end + 1] == "NUM":
+                end += 2
+            else:
+                break
+        if any(s.pos[k] == "NUM" for k in range(t, end)):
+            runs.append((t, end))
+        t = end
+    if not runs:
+        return sentence
+    chunks = list(s.chunks)
+    added = []
+    for start, end in runs:
+        overlapping = [c for c in chunks if c[0] < end and start < c[1]]
+        if all(start <= c[0] and c[1] <= end for c in overlapping):
+            chunks = [c for c in chunks if c not in overlapping]
+            added.append((start, end))
+    if not added:
+        return sentence
+    return dataclasses.replace(sentence, chunks=tuple(sorted(chunks + added)))
 
 
 def confidence(candidate: Candidate, mode: Confidence) -> float:
@@ -100,4 +197,6 @@ def refine(candidate: Candidate, config: Config) -> Candidate:
         candidate = trim_edges(candidate)
     if config.extend_tail:
         candidate = extend_tail(candidate)
+    if config.verb_subject:
+        candidate = verb_subject(candidate)
     return candidate

@@ -11,11 +11,15 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import fields
+from typing import Any
 
 from mamakg.types import Mention, PathStep, TextSpan
 
 __all__ = ["MentionStore"]
+
+_SPANS = ("head", "relation", "tail")
+_SCALARS = tuple(f.name for f in fields(Mention) if f.name not in (*_SPANS, "path"))
 
 _SCHEMA = """
 CREATE TABLE mention (
@@ -29,15 +33,21 @@ CREATE TABLE mention (
 """
 
 
+def _span(s: TextSpan) -> dict[str, Any]:
+    return {"text": s.text, "start": s.start, "end": s.end}
+
+
 def _encode(m: Mention) -> str:
-    data = asdict(m)
-    data["path"] = [[s.text, s.weight] for s in m.path]
+    # by hand rather than dataclasses.asdict, which deep-copies every field (a hot path)
+    data = {f: getattr(m, f) for f in _SCALARS}
+    data.update(head=_span(m.head), relation=_span(m.relation), tail=_span(m.tail),
+                path=[[s.text, s.weight] for s in m.path])
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _decode(payload: str) -> Mention:
     data = json.loads(payload)
-    for slot in ("head", "relation", "tail"):
+    for slot in _SPANS:
         data[slot] = TextSpan(**data[slot])
     data["path"] = tuple(PathStep(t, w) for t, w in data["path"])
     return Mention(**data)

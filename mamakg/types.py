@@ -65,9 +65,14 @@ class Sentence:
     """Noun chunks as [start, end) token ranges, in sentence order, not overlapping."""
     truncated: bool = False
     """True when the sentence was cut to `Config.max_tokens` tokens."""
+    heads: tuple[int, ...] = ()
+    """Syntactic head of each token (its own index for the root, -1 when the head was cut
+    off); empty when unknown (hand-made sentences)."""
 
     def __post_init__(self) -> None:
         n = len(self.words)
+        if self.heads and len(self.heads) != n:
+            raise ValueError("Sentence.heads must have one entry per token")
         if not (len(self.offsets) == len(self.lemmas) == len(self.pos) == n):
             raise ValueError("Sentence columns must all have one entry per token")
         if len(self.deps) != n or len(self.is_stop) != n:

@@ -66,7 +66,10 @@ DEFAULT_SHARD_DOCS = 1000
 
 SHARD_FIELDS = (
     "model", "spacy_model", "dtype", "layer", "head_reduce", "beam_size", "beams_per_pair",
-    "pairs", "max_relation_len", "max_tokens", "min_score", "store_path",
+    "pairs", "max_relation_len", "max_tokens", "min_score", "store_path", "constant_attention",
+    "relation_span", "relation_edges", "extend_tail", "copula_relations", "verb_subject",
+    "number_entities",
+    "drop_self_loops", "confidence",
 )
 """Config fields that change a shard's mentions. `device` and `batch_size` change how fast,
 not what (up to float rounding), and the rest are corpus-level: they may change freely."""

@@ -58,3 +58,34 @@ def test_same_bytes_on_a_second_run(tmp_path):
     assert len(list(g.subjects(predicate=mk.sentence))) > 0
     run = Namespace("https://w3id.org/mamakg/")["run"]
     assert g.value(run, mk.model) is not None and g.value(run, mk.config) is not None
+
+
+def test_fast_paths_give_the_graph_of_the_straightforward_path(nlp, real_lm, demo_result):
+    """The default build reads one layer's weights from an SDPA model and parses in line; the
+    straightforward path runs eager attention in every layer (the paper's reading) and here
+    also parses in a background thread. Same facts, same provenance, same scores (to float
+    rounding: SDPA sums in another order)."""
+    from transformers import AutoModel
+
+    from mamakg.attention import AttentionModel, resolve_model
+    from mamakg.config import Config
+    from mamakg.pipeline import build
+    from mamakg.reader import read_documents
+
+    assert real_lm._capture is not None  # the default path computes only the layer it reads
+    eager = AutoModel.from_pretrained(resolve_model(None)[0], attn_implementation="eager")
+    lm = AttentionModel(Config(device="cpu"), model=eager, tokenizer=real_lm.tokenizer)
+    assert lm._capture is None
+    docs = list(read_documents([str(DEMO)]))[:6]
+    plain = build(docs, Config(device="cpu"), nlp=nlp, lm=lm, overlap=True)
+
+    def shape(result):
+        return [(f.head.key, f.relation.key, f.tail.key, f.support,
+                 [(m.doc_id, m.sent_index, m.head, m.relation, m.tail,
+                   [s.text for s in m.path]) for m in f.mentions]) for f in result.facts]
+
+    assert shape(plain) == shape(demo_result) and len(plain.facts) > 20
+    scores = [(f.score, [m.score for m in f.mentions]) for f in plain.facts]
+    for (a, ma), f in zip(scores, demo_result.facts):
+        assert a == pytest.approx(f.score, abs=1e-6)
+        assert ma == pytest.approx([m.score for m in f.mentions], abs=1e-6)

@@ -6,7 +6,15 @@ from helpers import dylan, sentence
 
 from mamakg.config import Confidence, Config, PairMode, Preset, RelationSpan
 from mamakg.filters import Drop, check_candidate, to_mention
-from mamakg.refine import confidence, extend_tail, first_to_last, refine, trim_edges
+from mamakg.refine import (
+    confidence,
+    extend_tail,
+    first_to_last,
+    number_entities,
+    refine,
+    trim_edges,
+    verb_subject,
+)
 from mamakg.types import Candidate, PathStep
 
 
@@ -77,6 +85,24 @@ def test_extend_tail_over_preposition_and_chunk():
     assert extend_tail(last) is last
 
 
+def test_extend_tail_over_a_run_of_prepositional_phrases():
+    s = sentence(["He", "was", "a", "clerk", "in", "the", "depot", "at", "Kettering", "in",
+                  "1941", "."],
+                 ["PRON", "AUX", "DET", "NOUN", "ADP", "DET", "NOUN", "ADP", "PROPN", "ADP",
+                  "NUM", "PUNCT"], chunks=[(0, 1), (2, 4), (5, 7), (8, 9)])
+    assert extend_tail(cand(s, (0, 1), (2, 4), (1,))).tail == (2, 9)  # stops before "in 1941"
+    assert extend_tail(cand(number_entities(s), (0, 1), (2, 4), (1,))).tail == (2, 11)
+
+
+def test_number_entities_adds_runs_of_numbers_outside_chunks():
+    s = sentence(["It", "rose", "to", "4.25", "in", "1990", "and", "the", "10", "cats"],
+                 ["PRON", "VERB", "ADP", "NUM", "ADP", "NUM", "CCONJ", "DET", "NUM", "NOUN"],
+                 chunks=[(0, 1), (7, 10)])
+    assert number_entities(s).chunks == ((0, 1), (3, 4), (5, 6), (7, 10))  # "10" is inside
+    plain = sentence(["It", "rose"], ["PRON", "VERB"], chunks=[(0, 1)])
+    assert number_entities(plain) is plain
+
+
 def test_copula_relations_only_when_asked():
     c = cand(dylan(), (0, 2), (3, 5), (2,))
     assert check_candidate(c, Config()) is Drop.NO_CONTENT  # paper: "is" is a stop word
@@ -119,6 +145,8 @@ def test_presets():
             paper.pairs) == (RelationSpan.CONTIGUOUS, False, False, Confidence.SUM, PairMode.ALL)
     default = Config.preset("default")
     assert default.relation_span is RelationSpan.FIRST_LAST and default.extend_tail
+    assert default.number_entities and default.verb_subject
+    assert not paper.number_entities and not paper.verb_subject
     assert Config.preset("default", confidence="sum").confidence is Confidence.SUM
     with pytest.raises(Exception, match="tiered"):
         Config(confidence="bogus")
@@ -143,3 +171,70 @@ def test_pipeline_mentions_use_refinements_and_constant_attention():
     assert mentions
     for m in mentions:  # every step of every path weighs the same, 1 / n_tokens
         assert [step.weight for step in m.path[1:]] == pytest.approx([1 / len(s)] * (len(m.path) - 1))
+
+
+def _parsed(words, pos, deps, heads, chunks, lemmas=None):
+    import dataclasses
+
+    return dataclasses.replace(sentence(words, pos, deps=deps, chunks=chunks, lemmas=lemmas),
+                               heads=tuple(heads))
+
+
+def test_verb_subject_skips_an_apposition():
+    s = _parsed(["Obama", ",", "the", "president", ",", "was", "born", "in", "Hawaii"],
+                ["PROPN", "PUNCT", "DET", "NOUN", "PUNCT", "AUX", "VERB", "ADP", "PROPN"],
+                ["nsubjpass", "punct", "det", "appos", "punct", "auxpass", "ROOT", "prep",
+                 "pobj"], [6, 0, 3, 0, 0, 6, 6, 6, 7], [(0, 1), (2, 4), (8, 9)])
+    c = verb_subject(cand(s, (2, 4), (8, 9), [5, 6, 7]))
+    assert c.head == (0, 1) and c.relation == (5, 6, 7) and c.tail == (8, 9)
+
+
+def test_verb_subject_resolves_a_relative_pronoun_to_its_noun():
+    s = _parsed(["a", "footballer", "who", "plays", "for", "the", "Jets"],
+                ["DET", "NOUN", "PRON", "VERB", "ADP", "DET", "PROPN"],
+                ["det", "ROOT", "nsubj", "relcl", "prep", "det", "pobj"],
+                [1, 1, 3, 1, 3, 6, 4], [(0, 2), (2, 3), (5, 7)])
+    assert verb_subject(cand(s, (2, 3), (5, 7), [3, 4])).head == (0, 2)
+
+
+def test_verb_subject_follows_coordination_to_the_first_verb():
+    s = _parsed(["He", "joined", "IBM", "and", "founded", "Apple"],
+                ["PRON", "VERB", "PROPN", "CCONJ", "VERB", "PROPN"],
+                ["nsubj", "ROOT", "dobj", "cc", "conj", "dobj"],
+                [1, 1, 1, 1, 1, 4], [(0, 1), (2, 3), (5, 6)])
+    assert verb_subject(cand(s, (2, 3), (5, 6), [3, 4])).head == (0, 1)
+    assert verb_subject(cand(s, (0, 1), (2, 3), [1])).head == (0, 1)  # already the subject
+
+
+def test_verb_subject_leaves_candidates_without_a_usable_subject():
+    s = born()  # no heads: a hand-made sentence
+    c = cand(s, (0, 1), (4, 5), [1, 2, 3])
+    assert verb_subject(c) == c
+    # the verb's subject is the tail (after the relation): left alone
+    t = _parsed(["Paris", "was", "visited", "by", "him"], ["PROPN", "AUX", "VERB", "ADP", "PRON"],
+                ["dobj", "auxpass", "ROOT", "agent", "nsubj"], [2, 2, 2, 2, 3],
+                [(0, 1), (4, 5)])
+    c = cand(t, (0, 1), (4, 5), [1, 2, 3])
+    assert verb_subject(c) == c
+
+
+def test_parsed_sentences_carry_heads(nlp):
+    from mamakg.parse import parse_documents
+    from mamakg.types import Document
+
+    (s,) = parse_documents([Document("d", "Obama, the president, was born in Hawaii.")], nlp)
+    assert len(s.heads) == len(s) and s.heads[s.words.index("born")] == s.words.index("born")
+    assert s.heads[s.words.index("Obama")] == s.words.index("born")
+
+
+def test_number_entities_keep_dates_whole():
+    s = sentence(["He", "was", "born", "on", "16", "November", "1991", "and", "died", "on",
+                  "May", "2", ",", "2001", "in", "Paris"],
+                 ["PRON", "AUX", "VERB", "ADP", "NUM", "PROPN", "NUM", "CCONJ", "VERB", "ADP",
+                  "PROPN", "NUM", "PUNCT", "NUM", "ADP", "PROPN"],
+                 chunks=[(0, 1), (5, 6), (10, 11), (15, 16)])
+    assert number_entities(s).chunks == ((0, 1), (4, 7), (10, 14), (15, 16))
+    # a month name alone is no number; "may" the verb is no month
+    t = sentence(["They", "may", "meet", "in", "June"], ["PRON", "AUX", "VERB", "ADP", "PROPN"],
+                 chunks=[(0, 1), (4, 5)])
+    assert number_entities(t) is t

@@ -148,3 +148,35 @@ def test_truncation_is_counted_per_run_when_a_model_is_reused(tokenizer):
         summary = Summary()
         list(mentions_of([long], lm, Config(device="cpu"), summary))
         assert summary.n_truncated == 1
+
+
+def _llama(tokenizer):
+    from transformers import LlamaConfig
+
+    torch.manual_seed(0)
+    cfg = LlamaConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
+                      num_attention_heads=4, num_key_value_heads=2, intermediate_size=37,
+                      max_position_embeddings=64)  # grouped-query attention: 2 key heads
+    return cfg
+
+
+@pytest.mark.parametrize("arch", ["bert", "gpt2", "llama"])
+@pytest.mark.parametrize("layer", [0, -1])
+@pytest.mark.parametrize("reduce", ["mean", "max"])
+def test_single_layer_capture_equals_eager_attention_in_every_layer(tokenizer, arch, layer,
+                                                                    reduce):
+    """An SDPA model computes the weights of the layer read on their own; they must be the
+    weights eager attention returns (padding, causal masks and grouped heads included)."""
+    cfg = {"bert": lambda: _bert(tokenizer).config, "gpt2": lambda: _gpt2(tokenizer).config,
+           "llama": lambda: _llama(tokenizer)}[arch]()
+    config = Config(device="cpu", layer=layer, head_reduce=reduce, batch_size=3)
+    out = {}
+    for impl in ("eager", "sdpa"):
+        torch.manual_seed(1)
+        model = AutoModel.from_config(cfg, attn_implementation=impl)
+        lm = AttentionModel(config, model=model, tokenizer=tokenizer)
+        assert (lm._capture is not None) == (impl == "sdpa")
+        out[impl] = lm.attend(_sentences())  # batches of 3 sentences of unequal length: padding
+    for eager, captured in zip(out["eager"], out["sdpa"]):
+        assert captured.shape == eager.shape
+        assert np.allclose(captured, eager, atol=1e-6)

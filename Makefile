@@ -29,5 +29,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check mamakg tests benchmarks
 	$(BIN)/mypy mamakg
 
+# Quality figures (docs/quality.md, docs/relation-mapping.md; ~45 minutes on 2 cores) and CPU
+# throughput (docs/performance.md): benchmarks, not tests; they need ../shared/data.
+quality: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/quality.py
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/relation_mapping.py
+
+throughput: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/throughput.py --sentences 5000
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info demo.ttl

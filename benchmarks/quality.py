@@ -50,6 +50,7 @@ CONFIGS: list[tuple[str, list[str]]] = [
 """(name, build options): the two presets, built on every set."""
 
 ABLATIONS: list[tuple[str, list[str]]] = [
+    ("default, --relation-span first-last", ["--relation-span", "first-last"]),
     ("default, --relation-span contiguous", ["--relation-span", "contiguous"]),
     ("default, --no-relation-edges", ["--no-relation-edges"]),
     ("default, --no-extend-tail", ["--no-extend-tail"]),
@@ -296,9 +297,11 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         "Scoring protocols: shared/data/SCORING.md.",
         "",
         f"- run: `python benchmarks/quality.py {' '.join(argv)}` ({scope}), "
-        f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
-        f"{seconds / 60:.1f} min",
-        f"- mamakg {__version__}, commit {_git_commit()}, Python {platform.python_version()}, "
+        + (f"{results['finished']}" if results.get("finished") else
+           f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+        + (f", {seconds / 60:.1f} min" if seconds else ""),
+        f"- mamakg {__version__}, commit {results.get('commit') or _git_commit()}, "
+        f"Python {platform.python_version()}, "
         f"{platform.machine()} with {os.cpu_count()} CPU cores, no GPU, bundled all-MiniLM-L6-v2"
         " + en_core_web_sm",
         f"- sets: CaRB dev {n['carb']} sentences; OIE2016 dev {n['oie2016']} sentences (scored "
@@ -308,6 +311,9 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         "plus the refinements of mamakg/refine.py that the ablation table below supports.",
         "- build times and speeds are in `$OUT/results.json`; they are not benchmarks (the "
         "machine may be shared): see benchmarks/ for throughput.",
+        "- relation mapping to P-ids on FewRel and the T-REx sample (accuracy, abstentions): "
+        "[relation-mapping.md](relation-mapping.md), `python benchmarks/relation_mapping.py` "
+        "(`make quality` runs both).",
         "",
         "## Ablation: the default minus one component",
         "",
@@ -326,8 +332,12 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
     out += [
         "",
         "`--constant-attention` replaces every attention matrix by a uniform one before the",
-        "beam search (an ablation switch, not for use): where it scores higher than `default`,",
-        "the bundled model's attention does not help on that set.",
+        "beam search (an ablation switch, not for use). `--relation-span first-last` lets the",
+        "attention path choose the relation words (the paper's mechanism, gaps filled); the",
+        "default takes every word between the two chunks and keeps the path as provenance",
+        "(`mamakg explain`) and for the matching-degree filter (`--min-score`). Where",
+        "first-last scores below the default, and constant attention as high, the bundled",
+        "model's attention does not help pick relation words on that set.",
         "",
     ]
     out += _model_section(results, paths)
@@ -504,6 +514,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="The shared evaluation data folder [../shared/data].")
     parser.add_argument("--doc", default=str(ROOT / "docs" / "quality.md"),
                         help="The report to write [docs/quality.md].")
+    parser.add_argument("--from-results", default=None, metavar="RESULTS_JSON",
+                        help="Only write the report again from an earlier run's results.json "
+                             "(the figures of that run; nothing is built).")
     parser.add_argument("--model", action="append", default=[], metavar="NAME=WHERE",
                         help="Also measure another language model (a folder, .gguf file or id) "
                              "on the sentence sets; repeatable. NAME is shown as $NAME.")
@@ -522,9 +535,19 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(f"--model takes NAME=WHERE, got {spec!r}")
         models[name.upper()] = str(Path(where).resolve()) if os.path.exists(where) else where
     paths = Paths(data, out, models)
+    if args.from_results:
+        results = json.loads(Path(args.from_results).read_text(encoding="utf-8"))
+        paths.models.update(results.get("models", {}))
+        text = report(results, paths, results["argv"], results.get("limit"),
+                      results.get("seconds", 0.0))
+        Path(args.doc).write_text(text, encoding="utf-8")
+        print(f"quality: wrote {args.doc} from {args.from_results}", file=sys.stderr)
+        return
     started = time.perf_counter()
     results = run_all(paths, args.limit)
     seconds = time.perf_counter() - started
+    results.update(seconds=seconds, limit=args.limit, models=models, commit=_git_commit(),
+                   finished=f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
     (out / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     text = report(results, paths, argv, args.limit, seconds)
     Path(args.doc).parent.mkdir(parents=True, exist_ok=True)

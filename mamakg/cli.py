@@ -139,7 +139,8 @@ Examples:
 @click.option("--pairs", type=_choice(PairMode), default=None,
               help="Chunk pairs searched: all (paper) or consecutive [default: consecutive].")
 @click.option("--relation-span", type=_choice(RelationSpan), default=None,
-              help="contiguous (paper: drop paths with gaps) or first-last [default: first-last].")
+              help="contiguous (paper: drop paths with gaps), first-last (the path's first to "
+                   "last token) or gap (every token between head and tail) [default: gap].")
 @click.option("--relation-edges/--no-relation-edges", default=None,
               help="Trim punctuation/conjunctions at relation ends, run on over prepositions "
                    "[default: on; paper: off].")

@@ -53,6 +53,7 @@ class PairMode(str, enum.Enum):
 class RelationSpan(str, enum.Enum):
     CONTIGUOUS = "contiguous"  # paper: a path that skips a token is dropped
     FIRST_LAST = "first-last"  # the relation is every token from the path's first to its last
+    GAP = "gap"  # every token between head and tail; the path is kept as provenance only
 
 
 class Confidence(str, enum.Enum):
@@ -144,7 +145,8 @@ class Config:
 
     # --- refinements (mamakg.refine; not in the paper, off here, on in the default preset) -----
     relation_span: RelationSpan = RelationSpan.CONTIGUOUS
-    """How a path becomes a relation. Paper: contiguous tokens only; first-last fills the gaps."""
+    """How a path becomes a relation. Paper: contiguous tokens only; first-last fills the gaps;
+    gap takes every token between head and tail (the path stays as provenance)."""
     relation_edges: bool = False
     """Strip punctuation/conjunctions at the relation's ends; run it on over prepositions."""
     extend_tail: bool = False
@@ -231,7 +233,7 @@ class Config:
 
 
 DEFAULT_SETTINGS: dict[str, Any] = dict(
-    relation_span=RelationSpan.FIRST_LAST,
+    relation_span=RelationSpan.GAP,
     relation_edges=True,
     extend_tail=True,
     copula_relations=True,

@@ -29,7 +29,7 @@ from mamakg.normalize import MONTHS
 from mamakg.types import Candidate, Sentence
 
 __all__ = ["confidence", "extend_tail", "first_to_last", "number_entities", "refine", "trim_edges",
-           "verb_subject"]
+           "verb_subject", "whole_gap"]
 
 _EDGE_POS = frozenset({"PUNCT", "CCONJ", "SCONJ", "SYM", "SPACE"})
 """Parts of speech a relation may not start or end with."""
@@ -44,6 +44,13 @@ def first_to_last(candidate: Candidate) -> Candidate:
     if not rel:
         return candidate
     return dataclasses.replace(candidate, relation=tuple(range(rel[0], rel[-1] + 1)))
+
+
+def whole_gap(candidate: Candidate) -> Candidate:
+    """The relation as every token between the head and the tail, whichever of them the path
+    visited (with consecutive chunk pairs the gap holds no other chunk)."""
+    gap = tuple(range(candidate.head[1], candidate.tail[0]))
+    return dataclasses.replace(candidate, relation=gap) if gap else candidate
 
 
 def trim_edges(candidate: Candidate) -> Candidate:
@@ -193,6 +200,8 @@ def refine(candidate: Candidate, config: Config) -> Candidate:
     relation span, relation edges, tail extension)."""
     if config.relation_span is RelationSpan.FIRST_LAST:
         candidate = first_to_last(candidate)
+    elif config.relation_span is RelationSpan.GAP:
+        candidate = whole_gap(candidate)
     if config.relation_edges:
         candidate = trim_edges(candidate)
     if config.extend_tail:

@@ -14,6 +14,7 @@ from mamakg.refine import (
     refine,
     trim_edges,
     verb_subject,
+    whole_gap,
 )
 from mamakg.types import Candidate, PathStep
 
@@ -144,7 +145,7 @@ def test_presets():
     assert (paper.relation_span, paper.relation_edges, paper.extend_tail, paper.confidence,
             paper.pairs) == (RelationSpan.CONTIGUOUS, False, False, Confidence.SUM, PairMode.ALL)
     default = Config.preset("default")
-    assert default.relation_span is RelationSpan.FIRST_LAST and default.extend_tail
+    assert default.relation_span is RelationSpan.GAP and default.extend_tail
     assert default.number_entities and default.verb_subject
     assert not paper.number_entities and not paper.verb_subject
     assert Config.preset("default", confidence="sum").confidence is Confidence.SUM
@@ -238,3 +239,12 @@ def test_number_entities_keep_dates_whole():
     t = sentence(["They", "may", "meet", "in", "June"], ["PRON", "AUX", "VERB", "ADP", "PROPN"],
                  chunks=[(0, 1), (4, 5)])
     assert number_entities(t) is t
+
+
+def test_whole_gap_takes_every_token_between_head_and_tail():
+    s = senate()
+    c = whole_gap(cand(s, (0, 1), (4, 6), (3,)))  # the path visited "was" only
+    assert c.relation == (1, 2, 3)
+    assert refine(cand(s, (0, 1), (4, 6), (3,)), Config.preset("default")).relation == (3,)
+    touching = cand(s, (4, 6), (6, 9), ())
+    assert whole_gap(touching) is touching

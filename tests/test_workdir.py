@@ -94,6 +94,10 @@ def test_refusals_and_force(corpus, tmp_path, models):
     build_workdir([str(a)], CONFIG, work, models=models, shard_docs=3)
     with pytest.raises(MamakgError, match=r"other settings \(min_score\).*--force"):
         build_workdir([str(a)], CONFIG.replace(min_score=0.1), work, models=models)
+    # the sentence-level refinements change a shard's mentions too
+    with pytest.raises(MamakgError, match=r"other settings \(relation_span, verb_subject\)"):
+        build_workdir([str(a)], CONFIG.replace(relation_span="first-last", verb_subject=True),
+                      work, models=models)
     with pytest.raises(MamakgError, match="--shard-docs 3, not 2"):
         build_workdir([str(a)], CONFIG, work, models=models, shard_docs=2)
     with pytest.raises(MamakgError, match="other inputs.*--append"):

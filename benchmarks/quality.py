@@ -270,6 +270,19 @@ def _threshold(x: object) -> str:
     return "-" if x is None else f"{float(x):.5f}"  # type: ignore[arg-type]
 
 
+def _summary_row(r: dict) -> str:
+    """`| config | CaRB F1 | CaRB AUC | OIE2016 F1 | OIE2016 AUC | BenchIE F1 |`"""
+    c, o, b = r["carb"], r["oie2016"], r["benchie"]
+    return (f"| mamakg {r['config']} | {_pct(c['f1'])} | {_pct(c['auc'])} | "
+            f"{_pct(o['f1'])} | {_pct(o['auc'])} | {_pct(b['f1'])} |")
+
+
+def _carb_row(name: str, c: dict) -> str:
+    """`| name | AUC | P | R | F1 | threshold | extractions |` of a CaRB-scored result."""
+    return (f"| {name} | {_pct(c['auc'])} | {_pct(c['precision'])} | {_pct(c['recall'])} | "
+            f"{_pct(c['f1'])} | {_threshold(c['threshold'])} | {c['n_predictions']} |")
+
+
 def _git_commit() -> str:
     done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                           text=True, cwd=ROOT, check=False)
@@ -323,12 +336,7 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         "| config | CaRB F1 | CaRB AUC | OIE2016 F1 | OIE2016 AUC | BenchIE F1 |",
         "|---|---|---|---|---|---|",
     ]
-    for r in every:
-        if r["config"] == "paper":
-            continue
-        c, o, b = r["carb"], r["oie2016"], r["benchie"]
-        out.append(f"| mamakg {r['config']} | {_pct(c['f1'])} | {_pct(c['auc'])} | "
-                   f"{_pct(o['f1'])} | {_pct(o['auc'])} | {_pct(b['f1'])} |")
+    out += [_summary_row(r) for r in every if r["config"] != "paper"]
     out += [
         "",
         "`--constant-attention` replaces every attention matrix by a uniform one before the",
@@ -349,16 +357,10 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         "| config | AUC | P | R | F1 | threshold | extractions |",
         "|---|---|---|---|---|---|---|",
     ]
-    for r in rows:
-        c = r["carb"]
-        out.append(f"| mamakg {r['config']} | {_pct(c['auc'])} | {_pct(c['precision'])} | "
-                   f"{_pct(c['recall'])} | {_pct(c['f1'])} | {_threshold(c['threshold'])} | "
-                   f"{c['n_predictions']} |")
-    ref = results["carb_reference"]  # type: ignore[index]
+    out += [_carb_row(f"mamakg {r['config']}", r["carb"]) for r in rows]
     out += [
-        f"| OpenIE-5 reference output (shipped, scored here) | {_pct(ref['auc'])} | "
-        f"{_pct(ref['precision'])} | {_pct(ref['recall'])} | {_pct(ref['f1'])} | "
-        f"{_threshold(ref['threshold'])} | {ref['n_predictions']} |",
+        _carb_row("OpenIE-5 reference output (shipped, scored here)",
+                  results["carb_reference"]),  # type: ignore[arg-type]
         "",
         "Published anchors (CaRB **test** set, not dev; F1 / AUC in %):",
         "",
@@ -375,11 +377,7 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         "| config | AUC | P | R | F1 | threshold | extractions |",
         "|---|---|---|---|---|---|---|",
     ]
-    for r in rows:
-        c = r["oie2016"]
-        out.append(f"| mamakg {r['config']} | {_pct(c['auc'])} | {_pct(c['precision'])} | "
-                   f"{_pct(c['recall'])} | {_pct(c['f1'])} | {_threshold(c['threshold'])} | "
-                   f"{c['n_predictions']} |")
+    out += [_carb_row(f"mamakg {r['config']}", r["oie2016"]) for r in rows]
     out += [
         "",
         "## BenchIE dev (fact synsets, exact match)",
@@ -431,19 +429,11 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         "```",
         "",
     ]
-    for r in every:
-        out.append(f"### mamakg {r['config']}")
-        out.append("")
-        out.append("```sh")
+    for r in every + results.get("model_rows", []):  # type: ignore[operator]
+        out += [f"### mamakg {r['config']}", "", "```sh"]
         for part in ("carb", "oie2016", "benchie", "knowledgenet"):
             if part in r:
                 out.extend(r[part]["commands"])
-        out.append("```")
-        out.append("")
-    for r in results.get("model_rows", []):  # type: ignore[attr-defined]
-        out += [f"### mamakg {r['config']}", "", "```sh"]
-        for part in ("carb", "oie2016", "benchie"):
-            out.extend(r[part]["commands"])
         out += ["```", ""]
     out.append("### Shipped reference outputs")
     out.append("")
@@ -493,10 +483,7 @@ def _model_section(results: dict[str, object], paths: Paths) -> list[str]:
         "|---|---|---|---|---|---|---|",
     ]
     base = [r for r in results["rows"] if not r.get("ablation")]  # type: ignore[index]
-    for r in base + rows:
-        c, o, b = r["carb"], r["oie2016"], r["benchie"]
-        out.append(f"| mamakg {r['config']} | {_pct(c['f1'])} | {_pct(c['auc'])} | "
-                   f"{_pct(o['f1'])} | {_pct(o['auc'])} | {_pct(b['f1'])} | {c['speed']} |")
+    out += [_summary_row(r) + f" {r['carb']['speed']} |" for r in base + rows]
     out += ["", "(sent/s: the whole `mamakg build` of CaRB dev, model loading included; not a "
                 "benchmark.)", ""]
     return out
@@ -526,7 +513,12 @@ def main(argv: list[str] | None = None) -> None:
     data = Path(args.data).resolve()
     if not (data / "SCORING.md").is_file():
         parser.error(f"{data} is not the shared evaluation data folder (no SCORING.md)")
-    out = Path(args.out or tempfile.mkdtemp(prefix="mamakg-quality-")).resolve()
+    if args.out:
+        out = Path(args.out).resolve()
+    elif args.from_results:  # the run's own folder: its commands name it
+        out = Path(args.from_results).resolve().parent
+    else:
+        out = Path(tempfile.mkdtemp(prefix="mamakg-quality-")).resolve()
     out.mkdir(parents=True, exist_ok=True)
     models = {}
     for spec in args.model:

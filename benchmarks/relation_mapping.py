@@ -92,6 +92,19 @@ def _overlaps(a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
     return a is not None and a[0] < b[1] and b[0] < a[1]
 
 
+def _doc_span(mention: dict, slot: str) -> tuple[int, int]:
+    """Character span of a mention's head or tail in its document."""
+    return (mention[slot]["start"] + mention["sent_start"],
+            mention[slot]["end"] + mention["sent_start"])
+
+
+def _links(r: Record, mention: dict) -> bool:
+    """Whether a mention's head and tail overlap the gold subject and object, either way."""
+    head, tail = _doc_span(mention, "head"), _doc_span(mention, "tail")
+    return ((_overlaps(r.subject_span, head) and _overlaps(r.object_span, tail))
+            or (_overlaps(r.object_span, head) and _overlaps(r.subject_span, tail)))
+
+
 def score(records: list[Record], facts_path: Path) -> dict[str, object]:
     from mamakg.evaluate.strings import norm
 
@@ -116,15 +129,7 @@ def score(records: list[Record], facts_path: Path) -> dict[str, object]:
             if fact["relation"]["pid"] == r.pid and heads & subjects and tails & objects:
                 hits[r.pid] += 1
                 break
-        linked = [(m["score"], fact) for fact, m in found
-                  if (_overlaps(r.subject_span, (m["head"]["start"] + m["sent_start"],
-                                                 m["head"]["end"] + m["sent_start"]))
-                      and _overlaps(r.object_span, (m["tail"]["start"] + m["sent_start"],
-                                                    m["tail"]["end"] + m["sent_start"])))
-                  or (_overlaps(r.object_span, (m["head"]["start"] + m["sent_start"],
-                                                m["head"]["end"] + m["sent_start"]))
-                      and _overlaps(r.subject_span, (m["tail"]["start"] + m["sent_start"],
-                                                     m["tail"]["end"] + m["sent_start"])))]
+        linked = [(m["score"], fact) for fact, m in found if _links(r, m)]
         if not linked:
             continue
         covered += 1

@@ -73,7 +73,6 @@ def _is_causal(config: Any) -> bool:
     return causal_lm and kind not in MODEL_FOR_MASKED_LM_MAPPING_NAMES
 
 
-
 _CAPTURE = "mamakg_capture"
 """Attention function of the one layer mamakg reads: SDPA for the output, plus its weights."""
 
@@ -114,7 +113,6 @@ def _capture_attention(module: Any, query: Any, key: Any, value: Any, attention_
 
     weights = _attention_weights(module, query, key, attention_mask, scaling, is_causal)
     module.mamakg_weights = module.mamakg_reduce(weights)  # (B, Q, K)
-    del weights
     return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout,
                                   scaling=scaling, is_causal=is_causal, **kwargs)
 
@@ -192,10 +190,10 @@ class AttentionModel:
                               f"layers (use 0..{n_layers - 1} or -1 for the last)")
         self.layer = config.layer % n_layers
         self._capture = _install_capture(self.model, self.layer, n_layers)
-        if self._capture is not None:
-            self._capture.mamakg_reduce = self._reduce_heads
         """The attention module of the layer read, where only it computes weights (SDPA
         elsewhere); None: the model runs eager attention in every layer and returns them all."""
+        if self._capture is not None:
+            self._capture.mamakg_reduce = self._reduce_heads
         limit = int(getattr(mconf, "max_position_embeddings", None)
                     or getattr(mconf, "n_positions", None) or 512)
         if getattr(mconf, "model_type", "") in ("roberta", "xlm-roberta", "camembert"):

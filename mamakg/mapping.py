@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from mamakg.errors import MamakgError
-from mamakg.normalize import MONTHS, relation_variants, squash
+from mamakg.normalize import is_month, relation_variants, squash
 from mamakg.types import Entity, Relation
 
 __all__ = ["EntityLinker", "PropertyIndex", "PropertyMatch"]
@@ -112,8 +112,7 @@ class PropertyIndex:
         has_number = any(c.isdigit() for c in tail)
         if kind != "WikibaseItem":
             return has_number
-        return any(w.isalpha() and w.lower().rstrip(".") not in MONTHS
-                   for w in tail.replace(",", " ").split())
+        return any(w.isalpha() and not is_month(w) for w in tail.replace(",", " ").split())
 
     def relation(self, key: str, label: str, min_score: float) -> Relation:
         """The `Relation` of a relation key with its most frequent surface form."""

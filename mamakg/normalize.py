@@ -28,6 +28,12 @@ MONTHS = frozenset(
 """English month names (lower case): a month joins a date's numbers into one entity, and a
 tail of numbers and months is a value, not an item."""
 
+
+def is_month(word: str) -> bool:
+    """Whether a word names a month ("November", "Nov.")."""
+    return word.lower().rstrip(".") in MONTHS
+
+
 def squash(text: str) -> str:
     """Lower-case with runs of white space folded to one space."""
     return _WS.sub(" ", text).strip().lower()

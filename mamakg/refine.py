@@ -4,12 +4,15 @@ Each one is a `Config` field; the paper preset switches them all off, and `defau
 ones that measured better on more than one dev set (docs/quality.md, ablation table):
 
 - `relation_span` FIRST_LAST: the relation is every token from the first to the last one on
-  the path (the paper's filter drops a path that skips a token);
+  the path (the paper's filter drops a path that skips a token); GAP: every token between
+  head and tail, the path kept as provenance;
 - `relation_edges`: a relation does not start or end with punctuation or a conjunction, and it
   runs on to the tail over the prepositions and particles that directly precede it
   ("born [in] Paris");
 - `extend_tail`: a tail directly followed by "preposition + noun chunk" takes them in, as long
   as such pairs follow ("[a member of the Senate]", "[a clerk in the depot at Kettering]");
+- `number_entities`: numbers, amounts and dates outside noun chunks become chunks too (applied
+  to the sentence before the Match stage);
 - `verb_subject`: the head is the noun chunk holding the subject of the relation's verb
   (through coordination and relative pronouns) when that is not the chunk just before it;
 - `drop_self_loops`: a fact whose head and tail normalize to the same entity is dropped
@@ -25,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 
 from mamakg.config import Confidence, Config, RelationSpan
-from mamakg.normalize import MONTHS
+from mamakg.normalize import is_month
 from mamakg.types import Candidate, Sentence
 
 __all__ = ["confidence", "extend_tail", "first_to_last", "number_entities", "refine", "trim_edges",
@@ -131,11 +134,8 @@ def verb_subject(candidate: Candidate) -> Candidate:
     return candidate
 
 
-
-
 def _date_or_number(s: Sentence, t: int) -> bool:
-    return s.pos[t] == "NUM" or (s.pos[t] == "PROPN" and s.words[t].lower().rstrip(".")
-                                 in MONTHS)
+    return s.pos[t] == "NUM" or (s.pos[t] == "PROPN" and is_month(s.words[t]))
 
 
 def number_entities(sentence: Sentence) -> Sentence:
@@ -197,7 +197,7 @@ def confidence(candidate: Candidate, mode: Confidence) -> float:
 
 def refine(candidate: Candidate, config: Config) -> Candidate:
     """The candidate after the span refinements that `config` switches on (in this order:
-    relation span, relation edges, tail extension)."""
+    relation span, relation edges, tail extension, verb subject)."""
     if config.relation_span is RelationSpan.FIRST_LAST:
         candidate = first_to_last(candidate)
     elif config.relation_span is RelationSpan.GAP:

@@ -2,9 +2,9 @@
 sentence, attention read from one layer).
 
 `AttentionModel` loads the model once, in eval mode; `attend` tokenizes whole sentences with
-the fast tokenizer (offset mapping), sorts them by length, batches them, runs one forward pass
-per batch under ``torch.inference_mode()`` and returns, per sentence, a plain numpy (T, T)
-matrix over its spaCy tokens.
+the fast tokenizer (offset mapping), sorts them by piece count, batches them (padded on the
+right), runs one forward pass per batch under ``torch.inference_mode()`` and returns, per
+sentence, a plain numpy (T, T) matrix over its spaCy tokens.
 """
 
 from __future__ import annotations
@@ -247,36 +247,63 @@ class AttentionModel:
 
     def attend(self, sentences: Sequence[Sentence]) -> list[np.ndarray]:
         """Token-level attention (T, T) of each sentence, in the order given."""
-        out: list[np.ndarray | None] = [None] * len(sentences)
-        order = sorted(range(len(sentences)), key=lambda i: (len(sentences[i].text), i))
+        return [self._to_tokens(sentence, piece_att, piece_offsets)
+                for sentence, (piece_att, piece_offsets)
+                in zip(sentences, self.piece_attentions([s.text for s in sentences]))]
+
+    def piece_attentions(
+        self, texts: Sequence[str]
+    ) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+        """`piece_attention` of many texts, in the order given: tokenized once, then run in
+        batches of `batch_size` texts of near-equal piece counts (little padding)."""
+        enc = self._encode(texts)
+        lengths = [len(ids) for ids in enc["input_ids"]]
+        order = sorted(range(len(texts)), key=lambda i: (lengths[i], i))
+        out: list[Any] = [None] * len(texts)
         size = self.config.batch_size
         for begin in range(0, len(order), size):
             batch = order[begin : begin + size]
-            for i, matrix in zip(batch, self._batch([sentences[i] for i in batch])):
-                out[i] = matrix
-        return out  # type: ignore[return-value]
+            for i, result in zip(batch, self._forward(enc, batch)):
+                out[i] = result
+        return out
 
     def piece_attention(
         self, texts: Sequence[str]
     ) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
         """Head-reduced attention of the chosen layer over each text's pieces, with the pieces'
-        character offsets: [(P, P) array, offsets]. Special tokens are dropped."""
-        torch = self._torch
-        enc = self.tokenizer(
+        character offsets: [(P, P) array, offsets], in one batch. Special tokens are dropped."""
+        return self._forward(self._encode(texts), range(len(texts)))
+
+    def _encode(self, texts: Sequence[str]) -> Any:
+        """Pieces of each text (lists, not padded), with offsets and special-token masks."""
+        return self.tokenizer(
             list(texts),
             return_offsets_mapping=True,
             return_special_tokens_mask=True,
-            padding=True,
             truncation=True,
             max_length=self.info.max_pieces,
-            return_tensors="pt",
         )
-        offsets = enc.pop("offset_mapping").tolist()
-        special = enc.pop("special_tokens_mask").tolist()
-        mask = enc["attention_mask"].tolist()
+
+    def _forward(
+        self, enc: Any, batch: Sequence[int]
+    ) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
+        """One forward pass over the encoded texts `batch`, padded on the right (so a causal
+        model's positions and weights do not depend on the batch)."""
+        torch = self._torch
+        ids = [enc["input_ids"][i] for i in batch]
+        width = max(map(len, ids), default=0)
+        names = [k for k in ("input_ids", "token_type_ids") if k in enc]
+        arrays = {k: np.zeros((len(ids), width), dtype=np.int64) for k in names}
+        arrays["input_ids"].fill(self.tokenizer.pad_token_id or 0)
+        arrays["attention_mask"] = np.zeros((len(ids), width), dtype=np.int64)
+        for row, i in enumerate(batch):
+            n = len(ids[row])
+            for k in names:
+                arrays[k][row, :n] = enc[k][i]
+            arrays["attention_mask"][row, :n] = 1
         with torch.inference_mode():
-            inputs = {k: v.to(self.device, non_blocking=True) for k, v in enc.items()
-                      if k in ("input_ids", "attention_mask", "token_type_ids")}
+            inputs = {k: torch.from_numpy(v).to(self.device, non_blocking=True)
+                      for k, v in arrays.items()}
             if self._capture is not None:
                 self.model(**inputs)
                 att = self._capture.__dict__.pop("mamakg_weights", None)  # (B, P, P)
@@ -290,12 +317,12 @@ class AttentionModel:
                                   "attn_implementation='eager'")
             att = att.float().cpu().numpy()
         out = []
-        for b in range(len(texts)):
-            # pieces of the text: not padding, not added special tokens ([CLS], <s>...)
-            rows = zip(mask[b], special[b], offsets[b])
-            keep = [p for p, (m, sp, (a, z)) in enumerate(rows) if m and not sp and z > a]
-            piece_att = att[b][np.ix_(keep, keep)]  # (P, P) without special tokens
-            out.append((piece_att, [tuple(offsets[b][p]) for p in keep]))
+        for row, i in enumerate(batch):
+            # pieces of the text: not added special tokens ([CLS], <s>...), not empty
+            offsets, special = enc["offset_mapping"][i], enc["special_tokens_mask"][i]
+            keep = [p for p, ((a, z), sp) in enumerate(zip(offsets, special)) if z > a and not sp]
+            piece_att = att[row][np.ix_(keep, keep)]  # (P, P) without special tokens
+            out.append((piece_att, [tuple(offsets[p]) for p in keep]))
         return out
 
     def _reduce_heads(self, att: Any) -> Any:
@@ -304,17 +331,13 @@ class AttentionModel:
             return att.amax(dim=1)
         return att.mean(dim=1)
 
-    def _batch(self, sentences: Sequence[Sentence]) -> list[np.ndarray]:
-        results = []
-        for sent, (piece_att, piece_offsets) in zip(
-            sentences, self.piece_attention([s.text for s in sentences])
-        ):
-            groups = pieces_to_tokens(piece_offsets, sent.offsets)
-            cut = bool(piece_offsets) and piece_offsets[-1][1] < len(sent.text)
-            if cut and any(not g for g in groups):
-                self.n_truncated += 1
-            if self.info.causal:
-                piece_att = causal_fill(piece_att)
-            # pieces -> tokens: (P, P) -> (T, T)
-            results.append(group_mean(piece_att, groups).astype(np.float32))
-        return results
+    def _to_tokens(self, sent: Sentence, piece_att: np.ndarray,
+                   piece_offsets: list[tuple[int, int]]) -> np.ndarray:
+        """(P, P) over pieces -> (T, T) over the sentence's tokens."""
+        groups = pieces_to_tokens(piece_offsets, sent.offsets)
+        cut = bool(piece_offsets) and piece_offsets[-1][1] < len(sent.text)
+        if cut and any(not g for g in groups):
+            self.n_truncated += 1
+        if self.info.causal:
+            piece_att = causal_fill(piece_att)
+        return group_mean(piece_att, groups).astype(np.float32)

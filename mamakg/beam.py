@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Beam", "beam_search"]
+__all__ = ["Beam", "beam_search", "beam_search_batch", "beam_search_pairs"]
 
 
 @dataclass(frozen=True)
@@ -119,21 +119,48 @@ def beam_search_pairs(
     """`beam_search` for many (head, tail) pairs of one sentence at once, vectorized.
 
     Same search, same results as calling `beam_search` per pair (up to the order of paths
-    whose scores are exactly equal); numpy does the work of all pairs and beams per step.
-    `blocked` is a boolean mask over units. Returns the finished beams of each pair (at most
-    `keep` of them, best first).
+    whose scores are exactly equal). `blocked` is a boolean mask over units. Returns the
+    finished beams of each pair (at most `keep` of them, best first).
     """
+    att = np.asarray(att)
+    return beam_search_batch(
+        att[None], np.zeros(len(heads), dtype=np.int64), heads, tails, beam_size,
+        max_relation_len, None if blocked is None else np.asarray(blocked, bool)[None], keep)
+
+
+def beam_search_batch(
+    att: np.ndarray,
+    sentence: np.ndarray,
+    heads: np.ndarray,
+    tails: np.ndarray,
+    beam_size: int = 6,
+    max_relation_len: int | None = None,
+    blocked: np.ndarray | None = None,
+    keep: int | None = None,
+) -> list[list[Beam]]:
+    """`beam_search` for the (head, tail) pairs of many sentences at once, vectorized.
+
+    `att` stacks the sentences' unit matrices, zero-padded to one size: (S, U, U); pair p
+    searches ``att[sentence[p]]`` from ``heads[p]`` to ``tails[p]``; `blocked` is an (S, U)
+    boolean mask. numpy does the work of all pairs and beams per step, and each step works
+    only on the pairs that still have a beam growing.
+    """
+    sentence = np.asarray(sentence, dtype=np.int64)
     heads = np.asarray(heads, dtype=np.int64)
     tails = np.asarray(tails, dtype=np.int64)
-    n_pairs, n_units, k = len(heads), att.shape[0], beam_size
+    n_pairs, k = len(heads), beam_size
     if n_pairs == 0:
         return []
-    if np.any(heads >= tails):
-        raise ValueError("every head must come before its tail")
+    if att.ndim != 3 or att.shape[1] != att.shape[2]:
+        raise ValueError(f"expected (sentences, units, units) attention, got {att.shape}")
+    n_units = att.shape[1]
+    if np.any(heads >= tails) or np.any(tails >= n_units) or np.any(heads < 0):
+        raise ValueError("every head must come before its tail, inside the sentence")
     limit = n_units if max_relation_len is None else max_relation_len
     att64 = att.astype(np.float64)
-    blocked_mask = np.zeros(n_units, dtype=bool) if blocked is None else np.asarray(blocked, bool)
-    units = np.arange(n_units)
+    if blocked is None:
+        blocked = np.zeros(att.shape[:2], dtype=bool)
+    free = ~np.asarray(blocked, dtype=bool)[sentence]  # (P, U): units a path may go through
     neg = -np.inf
     max_len = min(limit, n_units) + 2
     # state of each beam slot: (P, K)
@@ -147,53 +174,60 @@ def beam_search_pairs(
     paths = np.zeros((n_pairs, k, max_len), dtype=np.int64)
     paths[:, :, 0] = heads[:, None]
     weights = np.zeros((n_pairs, k, max_len))
-    rows = np.arange(n_pairs)[:, None]
-    t3 = tails[:, None, None]
-    while np.any(alive & ~finished):
-        growing = (alive & ~finished)[..., None]  # (P, K, 1)
-        nxt = units[None, None, :]  # (1, 1, U)
+    nxt = np.arange(n_units)[None, None, :]  # (1, 1, U)
+    slots = np.arange(k)[None, :]
+    while True:
+        # pairs with a beam still growing; the others are settled (a step leaves them as
+        # they are), so each step works on these only
+        active = np.flatnonzero((alive & ~finished).any(axis=1))
+        if active.size == 0:
+            break
+        a_sent, a_head, a_tail = sentence[active], heads[active], tails[active]
+        a_last, a_score, a_len = last[active], score[active], length[active]
+        a_alive, a_fin = alive[active], finished[active]
+        rows = np.arange(active.size)[:, None]
+        t3 = a_tail[:, None, None]
         valid = (
-            growing
-            & (nxt > last[..., None])
+            (a_alive & ~a_fin)[..., None]
+            & (nxt > a_last[..., None])
             & (nxt <= t3)
-            & (~blocked_mask[None, None, :] | (nxt == t3))
-            & ~((last == heads[:, None])[..., None] & (nxt == t3))
-            & (((length - 1) < limit)[..., None] | (nxt == t3))
-        )  # (P, K, U)
-        step = att64[last]  # (P, K, U): attention from each beam's last unit
-        grown = np.where(valid, score[..., None] + step, neg)
-        stay = np.where(alive & finished, score, neg)[..., None]  # finished beams compete too
-        flat = np.concatenate([grown, stay], axis=2).reshape(n_pairs, -1)  # (P, K*(U+1))
-        order = np.argsort(-flat, axis=1, kind="stable")[:, :k]  # (P, K)
+            & (free[active][:, None, :] | (nxt == t3))
+            & ~((a_last == a_head[:, None])[..., None] & (nxt == t3))
+            & (((a_len - 1) < limit)[..., None] | (nxt == t3))
+        )  # (A, K, U)
+        step = att64[a_sent[:, None], a_last]  # (A, K, U): attention from each beam's last unit
+        grown = np.where(valid, a_score[..., None] + step, neg)
+        stay = np.where(a_alive & a_fin, a_score, neg)[..., None]  # finished beams compete too
+        flat = np.concatenate([grown, stay], axis=2).reshape(active.size, -1)  # (A, K*(U+1))
+        order = np.argsort(-flat, axis=1, kind="stable")[:, :k]  # (A, K)
         new_score = np.take_along_axis(flat, order, axis=1)
         src, unit = np.divmod(order, n_units + 1)
-        stayed = unit == n_units
-        moved = ~stayed & np.isfinite(new_score)
-        paths = paths[rows, src]
-        weights = weights[rows, src]
-        length = length[rows, src]
-        prev_last = last[rows, src]
-        step_w = np.where(moved, att64[prev_last, np.minimum(unit, n_units - 1)], 0.0)
-        pos = np.minimum(length, max_len - 1)
-        slots = np.arange(k)[None, :]
-        paths[rows, slots, pos] = np.where(moved, unit, paths[rows, slots, pos])
-        weights[rows, slots, pos] = np.where(moved, step_w, weights[rows, slots, pos])
-        length = length + moved
-        last = np.where(moved, unit, prev_last)
-        alive = np.isfinite(new_score)
-        finished = alive & (last == tails[:, None])
-        score = new_score
+        moved = (unit != n_units) & np.isfinite(new_score)
+        a_paths = paths[active[:, None], src]
+        a_weights = weights[active[:, None], src]
+        a_len = a_len[rows, src]
+        prev_last = a_last[rows, src]
+        unit = np.minimum(unit, n_units - 1)
+        step_w = np.where(moved, att64[a_sent[:, None], prev_last, unit], 0.0)
+        pos = np.minimum(a_len, max_len - 1)
+        a_paths[rows, slots, pos] = np.where(moved, unit, a_paths[rows, slots, pos])
+        a_weights[rows, slots, pos] = np.where(moved, step_w, a_weights[rows, slots, pos])
+        paths[active], weights[active] = a_paths, a_weights
+        length[active] = a_len + moved
+        last[active] = a_last = np.where(moved, unit, prev_last)
+        alive[active] = a_alive = np.isfinite(new_score)
+        finished[active] = a_alive & (a_last == a_tail[:, None])
+        score[active] = new_score
     keep = k if keep is None else keep
-    done = (alive & finished).tolist()
-    lengths, all_paths, all_weights, scores = (
-        length.tolist(), paths.tolist(), weights.tolist(), score.tolist())
-    out: list[list[Beam]] = []
-    for p in range(n_pairs):
-        beams: list[Beam] = []
-        for slot in range(k):
-            if done[p][slot] and len(beams) < keep:
-                n = lengths[p][slot]
-                beams.append(Beam(tuple(all_paths[p][slot][:n]), tuple(all_weights[p][slot][:n]),
-                                  scores[p][slot]))
-        out.append(beams)
+    done = alive & finished
+    chosen = done & (np.cumsum(done, axis=1) <= keep)  # the first `keep` finished, best first
+    pair, slot = np.nonzero(chosen)  # row-major: by pair, then by slot
+    n = length[pair, slot]
+    width = int(n.max()) if n.size else 0
+    out: list[list[Beam]] = [[] for _ in range(n_pairs)]
+    for p, units, steps, size, total in zip(
+        pair.tolist(), paths[pair, slot, :width].tolist(), weights[pair, slot, :width].tolist(),
+        n.tolist(), score[pair, slot].tolist()
+    ):
+        out[p].append(Beam(tuple(units[:size]), tuple(steps[:size]), total))
     return out

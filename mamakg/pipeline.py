@@ -24,7 +24,7 @@ from mamakg.config import Config
 from mamakg.filters import Drop, check_candidate, to_mention
 from mamakg.linking import KBLinker, make_linker, map_relations
 from mamakg.mapping import EntityLinker, PropertyIndex
-from mamakg.match import match_sentence
+from mamakg.match import match_sentences
 from mamakg.parse import load_nlp, parse_documents, pipeline_name
 from mamakg.prefetch import prefetch
 from mamakg.refine import confidence, number_entities, refine
@@ -139,15 +139,15 @@ def mentions_of(
         summary.n_truncated += lm.n_truncated - truncated_before
         t2 = clock()
         summary.timings["attend"] += t2 - t1
-        for sentence, attention in zip(batch, attentions):
+        if config.constant_attention:  # ablation: the same weight on every link
+            attentions = [np.full_like(a, 1.0 / max(len(a), 1)) for a in attentions]
+        if config.number_entities:
+            batch = [number_entities(sentence) for sentence in batch]
+        for sentence, candidates in zip(batch, match_sentences(batch, attentions, config)):
             summary.n_sentences += 1
             summary.n_truncated += sentence.truncated
-            if config.constant_attention:  # ablation: the same weight on every link
-                attention = np.full_like(attention, 1.0 / max(len(attention), 1))
             kept = []
-            if config.number_entities:
-                sentence = number_entities(sentence)
-            for candidate in match_sentence(sentence, attention, config):
+            for candidate in candidates:
                 summary.n_candidates += 1
                 candidate = refine(candidate, config)
                 reason = check_candidate(candidate, config)

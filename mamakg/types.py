@@ -135,7 +135,8 @@ class Candidate:
     def __post_init__(self) -> None:
         if not (self.head[1] <= self.tail[0]):
             raise ValueError("the head must end before the tail starts")
-        if any(not self.head[1] <= t < self.tail[0] for t in self.relation):
+        relation = self.relation
+        if relation and not self.head[1] <= min(relation) <= max(relation) < self.tail[0]:
             raise ValueError("relation tokens must lie between head and tail")
 
 

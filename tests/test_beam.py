@@ -106,3 +106,70 @@ def test_vectorized_match_gives_the_same_candidates_as_per_pair_search(nlp, real
                 rel = tuple(t for u in beam.units[1:-1] for t in units[u])
                 plain.append((sent.chunks[a], sent.chunks[b], rel, round(beam.score, 9)))
         assert fast == plain
+
+
+def test_search_over_many_sentences_equals_the_search_of_each():
+    """Stacked, zero-padded matrices of unequal sizes: each pair finds what its own sentence's
+    search finds, whatever else shares the stack."""
+    from mamakg.beam import beam_search_batch, beam_search_pairs
+
+    rng = np.random.default_rng(1)
+    for _ in range(30):
+        sizes = rng.integers(3, 15, size=int(rng.integers(1, 6)))
+        k, limit, keep = int(rng.integers(1, 7)), int(rng.integers(1, 9)), int(rng.integers(1, 4))
+        stack = np.zeros((len(sizes), sizes.max(), sizes.max()))
+        blocked = np.zeros((len(sizes), sizes.max()), dtype=bool)
+        sentence, heads, tails, alone = [], [], [], []
+        for s, n in enumerate(sizes.tolist()):
+            stack[s, :n, :n] = rng.random((n, n))
+            blocked[s, :n] = rng.random(n) < 0.3
+            pairs = [(h, t) for h in range(n) for t in range(h + 1, n) if rng.random() < 0.4]
+            sentence += [s] * len(pairs)
+            heads += [h for h, _ in pairs]
+            tails += [t for _, t in pairs]
+            if pairs:
+                alone += beam_search_pairs(stack[s, :n, :n], np.array(heads[-len(pairs):]),
+                                           np.array(tails[-len(pairs):]), k, limit,
+                                           blocked[s, :n], keep=keep)
+        together = beam_search_batch(stack, np.array(sentence, dtype=np.int64), np.array(heads),
+                                     np.array(tails), k, limit, blocked, keep=keep)
+        assert len(together) == len(alone) == len(heads)
+        for a, b in zip(together, alone):
+            assert [x.units for x in a] == [x.units for x in b] and len(a) <= keep
+            assert [x.score for x in a] == pytest.approx([x.score for x in b], abs=1e-12)
+            assert [x.weights for x in a] == [pytest.approx(x.weights) for x in b]
+
+
+def test_batch_search_rejects_a_tail_outside_the_matrix():
+    from mamakg.beam import beam_search_batch
+
+    with pytest.raises(ValueError):
+        beam_search_batch(np.zeros((1, 3, 3)), np.array([0]), np.array([0]), np.array([3]))
+
+
+@pytest.mark.parametrize("cells", [0, 50, 8_000, 10**9])
+def test_matching_many_sentences_at_once_equals_one_at_a_time(monkeypatch, cells):
+    """Whatever the group size of the batched search (0: each sentence alone), every sentence
+    gets the candidates a search of that sentence alone gives, in the same order."""
+    from helpers import sentence
+
+    from mamakg import match
+    from mamakg.config import Config, PairMode
+
+    rng = np.random.default_rng(2)
+    sents, atts = [], []
+    for i in range(40):
+        n = int(rng.integers(2, 16))
+        cuts = sorted(rng.choice(np.arange(n + 1), size=min(n + 1, 2 * int(rng.integers(0, 5))),
+                                 replace=False).tolist())
+        chunks = [(a, b) for a, b in zip(cuts[::2], cuts[1::2]) if b > a]
+        sents.append(sentence([f"w{t}" for t in range(n)], ["NOUN"] * n, chunks=chunks, index=i))
+        atts.append(rng.random((n, n)).astype(np.float32))
+    for pairs in PairMode:
+        config = Config(pairs=pairs, beams_per_pair=2)
+        monkeypatch.setattr(match, "GROUP_CELLS", 0)
+        alone = [match.match_sentence(s, a, config) for s, a in zip(sents, atts)]
+        monkeypatch.setattr(match, "GROUP_CELLS", cells)
+        together = match.match_sentences(sents, atts, config)
+        assert together == alone
+        assert sum(map(len, alone)) > 20

@@ -60,13 +60,17 @@ def test_same_bytes_on_a_second_run(tmp_path):
     assert g.value(run, mk.model) is not None and g.value(run, mk.config) is not None
 
 
-def test_fast_paths_give_the_graph_of_the_straightforward_path(nlp, real_lm, demo_result):
-    """The default build reads one layer's weights from an SDPA model and parses in line; the
-    straightforward path runs eager attention in every layer (the paper's reading) and here
-    also parses in a background thread. Same facts, same provenance, same scores (to float
-    rounding: SDPA sums in another order)."""
+def test_fast_paths_give_the_graph_of_the_straightforward_path(nlp, real_lm, demo_result,
+                                                                monkeypatch):
+    """The default build reads one layer's weights from an SDPA model, in batches of sentences
+    of similar piece counts, parses in line and runs the beam search for many sentences at
+    once; the straightforward path runs eager attention in every layer (the paper's reading)
+    one sentence per forward pass, searches each sentence alone and here also parses in a
+    background thread. Same facts, same provenance, same scores (to float rounding: SDPA and
+    padded batches sum in another order)."""
     from transformers import AutoModel
 
+    from mamakg import match
     from mamakg.attention import AttentionModel, resolve_model
     from mamakg.config import Config
     from mamakg.pipeline import build
@@ -74,10 +78,12 @@ def test_fast_paths_give_the_graph_of_the_straightforward_path(nlp, real_lm, dem
 
     assert real_lm._capture is not None  # the default path computes only the layer it reads
     eager = AutoModel.from_pretrained(resolve_model(None)[0], attn_implementation="eager")
-    lm = AttentionModel(Config(device="cpu"), model=eager, tokenizer=real_lm.tokenizer)
+    one = Config(device="cpu", batch_size=1)
+    lm = AttentionModel(one, model=eager, tokenizer=real_lm.tokenizer)
     assert lm._capture is None
     docs = list(read_documents([str(DEMO)]))[:6]
-    plain = build(docs, Config(device="cpu"), nlp=nlp, lm=lm, overlap=True)
+    monkeypatch.setattr(match, "GROUP_CELLS", 0)
+    plain = build(docs, one, nlp=nlp, lm=lm, overlap=True)
 
     def shape(result):
         return [(f.head.key, f.relation.key, f.tail.key, f.support,

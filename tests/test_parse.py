@@ -45,3 +45,31 @@ def test_sentences_equal_the_per_span_reading(nlp, max_tokens):
         assert got == _reference(nlp, doc, max_tokens), doc.doc_id
         for s in parse_documents([doc], nlp, max_tokens=max_tokens):
             assert doc.text[s.start : s.start + len(s.text)] == s.text
+
+
+def test_numpy_blas_gives_the_parses_of_spacys_own_setup(nlp):
+    """load_nlp moves the pipeline's matrix products from thinc's BLIS to numpy's BLAS (for
+    speed); the tags, parses, lemmas and noun chunks stay those of the pipeline as spaCy loads
+    it."""
+    import spacy
+    from thinc.api import NumpyOps
+
+    from mamakg.parse import DEFAULT_SPACY_MODELS
+
+    ops = {node.ops.use_blis for _, c in nlp.pipeline if getattr(c, "model", None)
+           for node in c.model.walk() if isinstance(node.ops, NumpyOps)}
+    assert ops == {False}
+    for name in DEFAULT_SPACY_MODELS:
+        try:
+            plain = spacy.load(name, exclude=["ner"])
+            break
+        except OSError:
+            continue
+    assert any(node.ops.use_blis for node in plain.get_pipe("tok2vec").model.walk())
+    texts = [d.text for d in read_documents([str(DEMO)])]
+
+    def reading(pipeline):
+        return [[(t.text, t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_) for t in doc]
+                + [(c.start, c.end) for c in doc.noun_chunks] for doc in pipeline.pipe(texts)]
+
+    assert reading(nlp) == reading(plain)

@@ -1,5 +1,7 @@
 """Plumbing with tiny random-weight BERT and GPT-2 built from configs (nothing downloaded)."""
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -74,9 +76,19 @@ def test_causal_model_detected_and_forward_links_filled(lm):
         assert not lm.info.causal  # an encoder: its matrix is used as it is
 
 
-def test_results_independent_of_batch_size_and_order(tokenizer):
-    model = _bert(tokenizer)
+@pytest.mark.parametrize("arch", ["bert", "gpt2", "llama"])
+def test_results_independent_of_batch_size_and_order(tokenizer, arch):
+    """Batches pad on the right, so neither a causal model's positions nor its weights depend
+    on which sentences share a batch, even with a tokenizer that would pad on the left."""
+    tokenizer = copy.deepcopy(tokenizer)
+    tokenizer.padding_side = "left"
+    if arch == "llama":  # grouped-query attention, rotary positions, read by the SDPA capture
+        torch.manual_seed(0)
+        model = AutoModel.from_config(_llama_config(tokenizer), attn_implementation="sdpa")
+    else:
+        model = {"bert": _bert, "gpt2": _gpt2}[arch](tokenizer)
     sents = _sentences()
+    assert len({len(s.text) for s in sents}) > 1  # unequal lengths: padding happens
     one = AttentionModel(Config(device="cpu", batch_size=1), model=model, tokenizer=tokenizer)
     many = AttentionModel(Config(device="cpu", batch_size=4), model=model, tokenizer=tokenizer)
     a = one.attend(sents)
@@ -150,7 +162,7 @@ def test_truncation_is_counted_per_run_when_a_model_is_reused(tokenizer):
         assert summary.n_truncated == 1
 
 
-def _llama(tokenizer):
+def _llama_config(tokenizer):
     from transformers import LlamaConfig
 
     torch.manual_seed(0)
@@ -168,7 +180,7 @@ def test_single_layer_capture_equals_eager_attention_in_every_layer(tokenizer, a
     """An SDPA model computes the weights of the layer read on their own; they must be the
     weights eager attention returns (padding, causal masks and grouped heads included)."""
     cfg = {"bert": lambda: _bert(tokenizer).config, "gpt2": lambda: _gpt2(tokenizer).config,
-           "llama": lambda: _llama(tokenizer)}[arch]()
+           "llama": lambda: _llama_config(tokenizer)}[arch]()
     config = Config(device="cpu", layer=layer, head_reduce=reduce, batch_size=3)
     out = {}
     for impl in ("eager", "sdpa"):

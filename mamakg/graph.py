@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -47,12 +47,23 @@ def _digest(*parts: object) -> str:
     return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
+class _Vocabulary(Namespace):
+    """A namespace that makes each of its terms once (a graph names them ~30 times a fact)."""
+
+    def term(self, name: str) -> URIRef:
+        terms = self.__dict__.setdefault("_terms", {})
+        found = terms.get(name)
+        if found is None:
+            found = terms[name] = super().term(name)
+        return found
+
+
 class IRIs:
     """The IRIs of a graph under one base namespace."""
 
     def __init__(self, base: str) -> None:
         self.base = base if base.endswith(("/", "#")) else base + "/"
-        self.ns = Namespace(self.base + "ns#")
+        self.ns: Namespace = _Vocabulary(self.base + "ns#")
         self.run = URIRef(self.base + "run")
 
     def entity(self, e: Entity) -> URIRef:
@@ -78,6 +89,21 @@ def _lit(value: Any) -> Literal:
     if isinstance(value, float):
         return Literal(repr(round(value, 6)), datatype=XSD.double)
     return Literal(str(value))
+
+
+def _literals() -> Callable[[Any], Literal]:
+    """`_lit`, making each distinct literal once (offsets, sentences and labels recur)."""
+    made: dict[tuple[type, Any], Literal] = {}
+
+    def lit(value: Any) -> Literal:
+        # floats by their written form: 0.0 and -0.0 are equal keys but different literals
+        key = (float, repr(round(value, 6))) if isinstance(value, float) else (type(value), value)
+        found = made.get(key)
+        if found is None:
+            found = made[key] = _lit(value)
+        return found
+
+    return lit
 
 
 def bind_prefixes(g: Graph, base: str) -> Graph:
@@ -106,57 +132,58 @@ def rdf_triples(facts: Iterable[Fact], manifest: dict[str, Any], base: str) -> I
     fact it takes part in)."""
     iris = IRIs(base)
     mk = iris.ns
+    lit = _literals()
     run = iris.run
     yield (run, RDF.type, mk.Run)
-    yield (run, mk.mamakgVersion, _lit(manifest.get("mamakg_version", "")))
-    yield (run, mk.model, _lit(manifest.get("model", "")))
-    yield (run, mk.modelRevision, _lit(manifest.get("model_revision", "")))
-    yield (run, mk.spacyModel, _lit(manifest.get("spacy_model", "")))
-    yield (run, mk.config, _lit(json.dumps(manifest.get("config", {}), sort_keys=True)))
+    yield (run, mk.mamakgVersion, lit(manifest.get("mamakg_version", "")))
+    yield (run, mk.model, lit(manifest.get("model", "")))
+    yield (run, mk.modelRevision, lit(manifest.get("model_revision", "")))
+    yield (run, mk.spacyModel, lit(manifest.get("spacy_model", "")))
+    yield (run, mk.config, lit(json.dumps(manifest.get("config", {}), sort_keys=True)))
     for fact in facts:
         h, r, t = iris.entity(fact.head), iris.relation(fact.relation), iris.entity(fact.tail)
         yield (h, r, t)
         for node, ent in ((h, fact.head), (t, fact.tail)):
             yield (node, RDF.type, mk.Entity)
-            yield (node, RDFS.label, Literal(ent.label))
-            yield (node, mk.key, Literal(ent.key))
+            yield (node, RDFS.label, lit(ent.label))
+            yield (node, mk.key, lit(ent.key))
             if ent.qid:
-                yield (node, mk.linkScore, _lit(ent.link_score))
+                yield (node, mk.linkScore, lit(ent.link_score))
         rel = fact.relation
         yield (r, RDF.type, mk.Relation if rel.pid else mk.OpenRelation)
-        yield (r, RDFS.label, Literal(rel.pid_label or rel.label))
-        yield (r, mk.key, Literal(rel.key))
+        yield (r, RDFS.label, lit(rel.pid_label or rel.label))
+        yield (r, mk.key, lit(rel.key))
         node = iris.fact(fact)
         yield (node, RDF.type, RDF.Statement)
         yield (node, RDF.type, mk.Fact)
         yield (node, RDF.subject, h)
         yield (node, RDF.predicate, r)
         yield (node, RDF.object, t)
-        yield (node, mk.score, _lit(fact.score))
-        yield (node, mk.support, _lit(fact.support))
-        yield (node, mk.status, _lit(fact.status.value))
-        yield (node, mk.relationPhrase, Literal(rel.label))
-        yield (node, mk.relationKey, Literal(rel.key))
+        yield (node, mk.score, lit(fact.score))
+        yield (node, mk.support, lit(fact.support))
+        yield (node, mk.status, lit(fact.status.value))
+        yield (node, mk.relationPhrase, lit(rel.label))
+        yield (node, mk.relationKey, lit(rel.key))
         if rel.pid:
-            yield (node, mk.mapScore, _lit(rel.map_score))
-            yield (node, mk.mapMethod, _lit(rel.map_method))
+            yield (node, mk.mapScore, lit(rel.map_score))
+            yield (node, mk.mapMethod, lit(rel.map_method))
         yield (node, mk.run, run)
         for m in fact.mentions:
             mnode = iris.mention(fact, m)
             yield (node, mk.mention, mnode)
             yield (mnode, RDF.type, mk.Mention)
-            yield (mnode, mk.document, Literal(m.doc_id))
-            yield (mnode, mk.sentenceIndex, _lit(m.sent_index))
-            yield (mnode, mk.sentence, Literal(m.sentence))
-            yield (mnode, mk.sentenceStart, _lit(m.sent_start))
+            yield (mnode, mk.document, lit(m.doc_id))
+            yield (mnode, mk.sentenceIndex, lit(m.sent_index))
+            yield (mnode, mk.sentence, lit(m.sentence))
+            yield (mnode, mk.sentenceStart, lit(m.sent_start))
             for slot, span in (("head", m.head), ("relation", m.relation), ("tail", m.tail)):
-                yield (mnode, mk[slot + "Text"], Literal(span.text))
-                yield (mnode, mk[slot + "Start"], _lit(span.start))
-                yield (mnode, mk[slot + "End"], _lit(span.end))
-            yield (mnode, mk.score, _lit(m.score))
+                yield (mnode, mk[slot + "Text"], lit(span.text))
+                yield (mnode, mk[slot + "Start"], lit(span.start))
+                yield (mnode, mk[slot + "End"], lit(span.end))
+            yield (mnode, mk.score, lit(m.score))
             if m.path:
                 path = [[s.text, round(s.weight, 6)] for s in m.path]
-                yield (mnode, mk.path, Literal(json.dumps(path, ensure_ascii=False)))
+                yield (mnode, mk.path, lit(json.dumps(path, ensure_ascii=False)))
 
 
 def to_networkx(facts: Iterable[Fact], manifest: dict[str, Any], base: str) -> Any:
@@ -214,7 +241,15 @@ def nt_term(term: object) -> str:
 def nt_lines(graph: Iterable[Triple]) -> list[str]:
     """Sorted N-Triples lines (duplicates removed), each ending in a line break; `graph` is an
     rdflib graph or any stream of triples."""
-    return sorted({f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in graph})
+    written: dict[Node, str] = {}  # terms recur: write each once
+
+    def term(t: Node) -> str:
+        found = written.get(t)
+        if found is None:
+            found = written[t] = nt_term(t)
+        return found
+
+    return sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in graph})
 
 
 def ntriples(graph: Graph) -> str:

@@ -79,7 +79,15 @@ def turtle(graph: Iterable[Triple], base: str) -> str:
                       if p in ("mk", "wd", "wdt", "ent", "rel", "fact", "mention", "rdf", "rdfs"))
     by_length = sorted(prefixes, key=lambda pn: -len(pn[1]))
 
+    written: dict[Any, str] = {}  # terms recur: write each once
+
     def term(t: Any) -> str:
+        found = written.get(t)
+        if found is None:
+            found = written[t] = _term(t)
+        return found
+
+    def _term(t: Any) -> str:
         if isinstance(t, URIRef):
             for prefix, ns in by_length:
                 local = str(t)[len(ns):]

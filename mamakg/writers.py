@@ -34,7 +34,8 @@ from mamakg.graph import (
 from mamakg.pipeline import BuildResult
 from mamakg.types import Fact
 
-__all__ = ["atomic_output", "fact_record", "render", "turtle", "write_result"]
+__all__ = ["atomic_output", "fact_record", "render", "render_parts", "turtle", "turtle_blocks",
+           "write_result"]
 
 
 @contextlib.contextmanager
@@ -74,6 +75,11 @@ _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 
 def turtle(graph: Iterable[Triple], base: str) -> str:
     """Turtle with subjects, predicates and objects in sorted order (rdf:type first)."""
+    return "".join(turtle_blocks(graph, base))
+
+
+def turtle_blocks(graph: Iterable[Triple], base: str) -> Iterator[str]:
+    """`turtle` in pieces: the prefixes, then one block per subject."""
     names = bind_prefixes(Graph(), base).namespace_manager.namespaces()
     prefixes = sorted((p, str(ns)) for p, ns in names
                       if p in ("mk", "wd", "wdt", "ent", "rel", "fact", "mention", "rdf", "rdfs"))
@@ -95,21 +101,17 @@ def turtle(graph: Iterable[Triple], base: str) -> str:
                     return f"{prefix}:{local}"
         return nt_term(t)
 
-    out = io.StringIO()
-    for prefix, ns in prefixes:
-        out.write(f"@prefix {prefix}: <{ns}> .\n")
-    out.write("\n")
+    yield "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in prefixes) + "\n"
     by_subject: dict[Any, dict[Any, set[str]]] = {}
     for s, p, o in graph:
         by_subject.setdefault(s, {}).setdefault(p, set()).add(term(o))
     for s in sorted(by_subject, key=str):
-        preds = by_subject[s]
+        preds = by_subject.pop(s)  # written: let it go
         parts = []
         for p in sorted(preds, key=lambda p: (p != RDF.type, str(p))):
             verb = "a" if p == RDF.type else term(p)
             parts.append(f"    {verb} " + ",\n        ".join(sorted(preds[p])))
-        out.write(term(s) + "\n" + " ;\n".join(parts) + " .\n\n")
-    return out.getvalue()
+        yield term(s) + "\n" + " ;\n".join(parts) + " .\n\n"
 
 
 def _sorted_jsonld(graph: Graph) -> str:
@@ -174,31 +176,51 @@ def _carb_lines(result: BuildResult, documents: dict[str, str]) -> str:
 def render(result: BuildResult, fmt: OutputFormat, base: str,
            documents: dict[str, str] | None = None) -> bytes:
     """The bytes of the result in a format."""
+    return b"".join(render_parts(result, fmt, base, documents))
+
+
+PART_LINES = 10_000
+"""N-Triples lines per part of `render_parts`."""
+
+
+def render_parts(result: BuildResult, fmt: OutputFormat, base: str,
+                 documents: dict[str, str] | None = None) -> Iterator[bytes]:
+    """`render` in parts: RDF formats come a block at a time, so the text of the whole graph
+    is never held a second and third time (joined, then encoded)."""
     if fmt is OutputFormat.JSONL:
         iris = IRIs(base)
-        return "".join(
+        yield "".join(
             json.dumps(fact_record(f, iris), ensure_ascii=False, sort_keys=True) + "\n"
             for f in result.facts
         ).encode("utf-8")
-    if fmt is OutputFormat.CARB:
-        return _carb_lines(result, documents or {}).encode("utf-8")
-    if fmt is OutputFormat.GRAPHML:
+    elif fmt is OutputFormat.CARB:
+        yield _carb_lines(result, documents or {}).encode("utf-8")
+    elif fmt is OutputFormat.GRAPHML:
         import networkx as nx
 
         buffer = io.BytesIO()
         nx.write_graphml(to_networkx(result.facts, result.manifest, base), buffer)
-        return buffer.getvalue()
-    if fmt is OutputFormat.JSONLD:
-        return _sorted_jsonld(to_rdf(result.facts, result.manifest, base)).encode("utf-8")
-    triples = rdf_triples(result.facts, result.manifest, base)
-    if fmt is OutputFormat.NT:
-        return "".join(nt_lines(triples)).encode("utf-8")
-    return turtle(triples, base).encode("utf-8")
+        yield buffer.getvalue()
+    elif fmt is OutputFormat.JSONLD:
+        yield _sorted_jsonld(to_rdf(result.facts, result.manifest, base)).encode("utf-8")
+    elif fmt is OutputFormat.NT:
+        lines = nt_lines(rdf_triples(result.facts, result.manifest, base))
+        for begin in range(0, len(lines), PART_LINES):
+            yield "".join(lines[begin : begin + PART_LINES]).encode("utf-8")
+    else:
+        for block in turtle_blocks(rdf_triples(result.facts, result.manifest, base), base):
+            yield block.encode("utf-8")
 
 
 def write_result(result: BuildResult, path: str, fmt: OutputFormat, base: str, *,
                  force: bool = False, documents: dict[str, str] | None = None) -> None:
-    """Render, then write atomically to `path` (``-`` = stdout)."""
-    data = render(result, fmt, base, documents)
+    """Render and write atomically to `path` (``-`` = stdout: rendered whole first, so a
+    failure writes nothing there either)."""
+    if path == "-":
+        data = render(result, fmt, base, documents)
+        with atomic_output(path, force=force) as handle:
+            handle.write(data)
+        return
     with atomic_output(path, force=force) as handle:
-        handle.write(data)
+        for part in render_parts(result, fmt, base, documents):
+            handle.write(part)

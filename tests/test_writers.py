@@ -1,0 +1,41 @@
+"""write_result streams RDF to the file in parts: the same bytes as `render`, and atomic."""
+
+from __future__ import annotations
+
+import pytest
+from graph_samples import BASE, MANIFEST, sample_facts
+
+from mamakg import writers
+from mamakg.config import OutputFormat
+from mamakg.pipeline import BuildResult, Summary
+from mamakg.writers import render, render_parts, write_result
+
+
+def _result():
+    return BuildResult(facts=sample_facts(), summary=Summary(), manifest=MANIFEST)
+
+
+@pytest.mark.parametrize("fmt", list(OutputFormat))
+def test_the_file_holds_the_bytes_render_gives(tmp_path, monkeypatch, fmt):
+    monkeypatch.setattr(writers, "PART_LINES", 7)  # many parts even for a small graph
+    result = _result()
+    path = tmp_path / f"g.{fmt.value}"
+    write_result(result, str(path), fmt, BASE)
+    assert path.read_bytes() == render(result, fmt, BASE)
+    if fmt in (OutputFormat.NT, OutputFormat.TTL):
+        assert len(list(render_parts(result, fmt, BASE))) > 3
+
+
+def test_a_failure_while_streaming_leaves_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "g.nt"
+    path.write_bytes(b"old graph\n")
+
+    def failing(*args, **kwargs):
+        yield b"<a> <b> <c> .\n"
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(writers, "render_parts", failing)
+    with pytest.raises(RuntimeError):
+        write_result(_result(), str(path), OutputFormat.NT, BASE, force=True)
+    assert path.read_bytes() == b"old graph\n"
+    assert not list(tmp_path.glob(".*.tmp"))

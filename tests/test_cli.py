@@ -123,7 +123,7 @@ def test_interrupt_leaves_no_output(runner, corpus, tmp_path, monkeypatch):
     def boom(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(writers, "render", boom)
+    monkeypatch.setattr(writers, "render_parts", boom)
     out = tmp_path / "g.ttl"
     result = runner.invoke(cli, ["build", str(corpus), "-o", str(out)])
     assert result.exit_code == 130 and "interrupted" in result.stderr

@@ -302,8 +302,9 @@ class AttentionModel:
                 arrays[k][row, :n] = enc[k][i]
             arrays["attention_mask"][row, :n] = 1
         with torch.inference_mode():
-            inputs = {k: torch.from_numpy(v).to(self.device, non_blocking=True)
-                      for k, v in arrays.items()}
+            pin = self.device.type == "cuda"  # page-locked: the copy to the GPU runs async
+            inputs = {k: (torch.from_numpy(v).pin_memory() if pin else torch.from_numpy(v))
+                      .to(self.device, non_blocking=True) for k, v in arrays.items()}
             if self._capture is not None:
                 self.model(**inputs)
                 att = self._capture.__dict__.pop("mamakg_weights", None)  # (B, P, P)

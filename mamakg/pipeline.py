@@ -34,7 +34,7 @@ from mamakg.types import Document, Entity, Fact, MappingStatus, Mention, Relatio
 __all__ = ["BuildResult", "Summary", "build", "load_models"]
 
 WINDOW = 16
-"""Sentences are sorted by length within windows of WINDOW x batch_size before batching."""
+"""Sentences are sorted by piece count within windows of WINDOW x batch_size before batching."""
 
 
 @dataclass

@@ -74,6 +74,8 @@ def main() -> None:
                              "weights); eager: eager attention in every layer [sdpa]")
     parser.add_argument("--threads", type=int, default=None,
                         help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--parse-processes", type=int, default=1,
+                        help="spaCy worker processes, as `mamakg build --parse-processes` [1]")
     parser.add_argument("--random-init", choices=sorted(RANDOM_CONFIGS), default=None,
                         help="random weights of this shape (tokenizer: the bundled model's)")
     args = parser.parse_args()
@@ -90,7 +92,7 @@ def main() -> None:
 
     batch = args.batch_size or (256 if args.device == "cuda" else 32)
     config = Config.preset(args.preset, model=args.model, device=args.device, dtype=args.dtype,
-                           batch_size=batch)
+                           batch_size=batch, parse_processes=args.parse_processes)
     nlp = load_nlp(None)
     docs = corpus_documents(args.sentences, nlp)
     if args.threads:
@@ -110,7 +112,8 @@ def main() -> None:
 
     # (b) spaCy only
     t0 = time.perf_counter()
-    sentences = list(parse_documents(docs, nlp, max_tokens=config.max_tokens))
+    sentences = list(parse_documents(docs, nlp, max_tokens=config.max_tokens,
+                                     n_process=config.parse_processes))
     spacy_s = time.perf_counter() - t0
     n = len(sentences)
 
@@ -160,6 +163,7 @@ def main() -> None:
         "facts": result.summary.n_facts,
         "stage_seconds": {k: round(v, 2) for k, v in sorted(timings.items())},
         "torch_threads": torch.get_num_threads(),
+        "parse_processes": config.parse_processes,
     }
     print(json.dumps(report))
     sys.stdout.flush()

@@ -131,6 +131,9 @@ Examples:
 @click.option("--device", type=_choice(Device), default=None, help="auto (default), cpu, cuda.")
 @click.option("--dtype", type=_choice(DType), default=None, help="fp32 (default), bf16, fp16.")
 @click.option("--batch-size", type=int, default=None, help="Sentences per forward pass [32].")
+@click.option("--parse-processes", type=int, default=None,
+              help="spaCy worker processes; more than 1 only pays where cores sit idle while "
+                   "the model runs, e.g. on a GPU machine [1].")
 @click.option("--layer", type=int, default=None, help="Attention layer; -1 = last [-1].")
 @click.option("--head-reduce", type=_choice(HeadReduce), default=None,
               help="Combine heads by mean (paper) or max [mean].")

@@ -123,7 +123,10 @@ class Config:
     dtype: DType = DType.FP32
     """Floating-point type of the forward pass (bf16/fp16 only make sense on a GPU)."""
     batch_size: int = 32
-    """Sentences per forward pass (sentences are sorted by length before batching)."""
+    """Sentences per forward pass (sentences are sorted by piece count before batching)."""
+    parse_processes: int = 1
+    """spaCy worker processes (spaCy's ``n_process``); the output does not depend on it. More
+    than one pays only where cores are idle while the model runs (a GPU machine)."""
 
     # --- Match (paper section 2.1) ----------------------------------------------------------------
     layer: int = -1
@@ -188,7 +191,8 @@ class Config:
     """Store the attention path (tokens and weights) behind every mention, for `explain`."""
 
     def __post_init__(self) -> None:
-        for name in ("batch_size", "beam_size", "beams_per_pair", "max_relation_len"):
+        for name in ("batch_size", "parse_processes", "beam_size", "beams_per_pair",
+                     "max_relation_len"):
             if getattr(self, name) < 1:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
         if self.max_tokens < 2:

@@ -231,7 +231,8 @@ def build(
         lm = AttentionModel(config)
     linker = make_linker(config)
     summary = Summary()
-    sentences = parse_documents(_counted(documents, summary), nlp, max_tokens=config.max_tokens)
+    sentences = parse_documents(_counted(documents, summary), nlp, max_tokens=config.max_tokens,
+                                n_process=config.parse_processes)
     with MentionStore() as store:
         for mentions in mentions_of(sentences, lm, config, summary, on_sentences, overlap):
             store.add(mentions)

@@ -71,8 +71,9 @@ SHARD_FIELDS = (
     "number_entities",
     "drop_self_loops", "confidence",
 )
-"""Config fields that change a shard's mentions. `device` and `batch_size` change how fast,
-not what (up to float rounding), and the rest are corpus-level: they may change freely."""
+"""Config fields that change a shard's mentions. `device`, `batch_size` and `parse_processes`
+change how fast, not what (up to float rounding), and the rest are corpus-level: they may
+change freely."""
 
 MANIFEST = "manifest.json"
 SHARDS = "shards"
@@ -133,7 +134,8 @@ def run_shard(shard: Shard, nlp: Any, lm: Any, config: Config,
         out.write(_json_line({"schema": SCHEMA_VERSION, "shard": shard.name}))
         if parsed is None:
             sentences: Iterable[Sentence] = parse_documents(
-                shard.documents, nlp, max_tokens=config.max_tokens)
+                shard.documents, nlp, max_tokens=config.max_tokens,
+                n_process=config.parse_processes)
             spacy_model = pipeline_name(nlp)
         else:
             sentences, spacy_model = parsed

@@ -95,3 +95,17 @@ def test_fast_paths_give_the_graph_of_the_straightforward_path(nlp, real_lm, dem
     for (a, ma), f in zip(scores, demo_result.facts):
         assert a == pytest.approx(f.score, abs=1e-6)
         assert ma == pytest.approx([m.score for m in f.mentions], abs=1e-6)
+
+
+def test_spacy_worker_processes_give_the_same_graph(nlp, real_lm, demo_result):
+    """--parse-processes changes how fast, not what: two spaCy workers, the same facts."""
+    from mamakg.config import Config
+    from mamakg.pipeline import build
+    from mamakg.reader import read_documents
+
+    docs = list(read_documents([str(DEMO)]))[:6]
+    two = build(docs, Config(device="cpu", parse_processes=2), nlp=nlp, lm=real_lm)
+    assert [(f.head.key, f.relation.key, f.tail.key, f.score, f.mentions) for f in two.facts] \
+        == [(f.head.key, f.relation.key, f.tail.key, f.score, f.mentions)
+            for f in demo_result.facts]
+    assert two.summary.n_sentences == demo_result.summary.n_sentences > 0

@@ -157,7 +157,7 @@ def beam_search_batch(
     if np.any(heads >= tails) or np.any(tails >= n_units) or np.any(heads < 0):
         raise ValueError("every head must come before its tail, inside the sentence")
     limit = n_units if max_relation_len is None else max_relation_len
-    att64 = att.astype(np.float64)
+    att64 = np.asarray(att, dtype=np.float64)
     if blocked is None:
         blocked = np.zeros(att.shape[:2], dtype=bool)
     free = ~np.asarray(blocked, dtype=bool)[sentence]  # (P, U): units a path may go through

@@ -98,35 +98,32 @@ def match_sentences(
     The beam search runs for the chunk pairs of many sentences at once (sentences of similar
     size together, their unit matrices zero-padded to one size)."""
     prepared = [_prepare(s, a, config) for s, a in zip(sentences, attentions, strict=True)]
+    ready = sorted(((i, p) for i, p in enumerate(prepared) if p is not None),
+                   key=lambda item: len(item[1].units))
     out: list[list[Candidate]] = [[] for _ in sentences]
-    todo = sorted((i for i, p in enumerate(prepared) if p is not None),
-                  key=lambda i: len(prepared[i].units))  # type: ignore[union-attr]
-    group: list[int] = []
+    group: list[tuple[int, _Prepared]] = []
     cells = 0
-    for i in todo:
-        p = prepared[i]
-        assert p is not None
+    for i, p in ready:
         size = len(p.pairs) * len(p.units)
         if group and cells + size > GROUP_CELLS:
-            _search(group, prepared, out, config)
+            _search(group, out, config)
             group, cells = [], 0
-        group.append(i)
+        group.append((i, p))
         cells += size
     if group:
-        _search(group, prepared, out, config)
+        _search(group, out, config)
     return out
 
 
-def _search(group: list[int], prepared: list[_Prepared | None], out: list[list[Candidate]],
+def _search(group: list[tuple[int, _Prepared]], out: list[list[Candidate]],
             config: Config) -> None:
-    """One beam search over the pairs of the sentences `group`; candidates go to `out`."""
-    items = [prepared[i] for i in group]
-    size = max(len(p.units) for p in items)  # type: ignore[union-attr]
-    att = np.zeros((len(items), size, size))
-    blocked = np.zeros((len(items), size), dtype=bool)
+    """One beam search over the pairs of the sentences in `group` (index in `out`, prepared
+    sentence); their candidates go to `out`."""
+    size = max(len(p.units) for _, p in group)
+    att = np.zeros((len(group), size, size))
+    blocked = np.zeros((len(group), size), dtype=bool)
     sentence, heads, tails = [], [], []
-    for s, p in enumerate(items):
-        assert p is not None
+    for s, (_, p) in enumerate(group):
         n = len(p.units)
         att[s, :n, :n] = p.unit_att
         blocked[s, p.chunk_unit] = True  # a path never runs through another noun chunk
@@ -136,8 +133,7 @@ def _search(group: list[int], prepared: list[_Prepared | None], out: list[list[C
     found = iter(beam_search_batch(att, np.array(sentence, dtype=np.int64), np.array(heads),
                                    np.array(tails), config.beam_size, config.max_relation_len,
                                    blocked, keep=config.beams_per_pair))
-    for i, p in zip(group, items):
-        assert p is not None
+    for i, p in group:
         labels = [" ".join(p.sentence.words[t] for t in unit) for unit in p.units]
         for a, b in p.pairs:
             for beam in next(found):

@@ -19,6 +19,7 @@ IRIs are derived from normalized text, so the same text gets the same IRI in eve
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -241,14 +242,7 @@ def nt_term(term: object) -> str:
 def nt_lines(graph: Iterable[Triple]) -> list[str]:
     """Sorted N-Triples lines (duplicates removed), each ending in a line break; `graph` is an
     rdflib graph or any stream of triples."""
-    written: dict[Node, str] = {}  # terms recur: write each once
-
-    def term(t: Node) -> str:
-        found = written.get(t)
-        if found is None:
-            found = written[t] = nt_term(t)
-        return found
-
+    term = functools.cache(nt_term)  # terms recur: write each once
     return sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in graph})
 
 

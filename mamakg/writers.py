@@ -8,6 +8,7 @@ Python's hash seed), JSON-LD is sorted, GraphML nodes and edges go in in fact or
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import json
 import os
@@ -85,15 +86,8 @@ def turtle_blocks(graph: Iterable[Triple], base: str) -> Iterator[str]:
                       if p in ("mk", "wd", "wdt", "ent", "rel", "fact", "mention", "rdf", "rdfs"))
     by_length = sorted(prefixes, key=lambda pn: -len(pn[1]))
 
-    written: dict[Any, str] = {}  # terms recur: write each once
-
+    @functools.cache  # terms recur: write each once
     def term(t: Any) -> str:
-        found = written.get(t)
-        if found is None:
-            found = written[t] = _term(t)
-        return found
-
-    def _term(t: Any) -> str:
         if isinstance(t, URIRef):
             for prefix, ns in by_length:
                 local = str(t)[len(ns):]

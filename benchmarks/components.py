@@ -92,7 +92,7 @@ def match_groups(sentences: list, attentions: list, cells: list[int]) -> dict:
 
 def writers(result) -> dict:
     from mamakg.config import OutputFormat
-    from mamakg.writers import write_result
+    from mamakg.rdf.writers import write_result
 
     out = {}
     for fmt in (OutputFormat.NT, OutputFormat.TTL):

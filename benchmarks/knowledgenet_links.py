@@ -1,4 +1,4 @@
-"""Entity-link accuracy of `mamakg.linking.KBLinker` on KnowledgeNet's gold mentions.
+"""Entity-link accuracy of `mamakg.mapping.entities.KBLinker` on KnowledgeNet's gold mentions.
 
 The linker alone, not the whole pipeline: every subject and object mention of a KnowledgeNet
 fact that the annotators linked to Wikidata (and that is not a pronoun) is linked from its text,
@@ -6,7 +6,7 @@ jointly with the other gold mentions of its document, and compared with the gold
 
 Without a Wikidata dump (none is available offline here) the knowledge base is an alias table
 learned from the training folds (mention text and canonical text -> Q-id, prior = count), imported
-with `mamakg.kb.import_aliases`; it has no statements, so only priors rank candidates. With
+with `mamakg.mapping.kb.import_aliases`; it has no statements, so only priors rank candidates. With
 ``--kb`` a base built by ``mamakg kb build`` from a real dump is used instead.
 
 Usage::
@@ -27,8 +27,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from mamakg.kb import import_aliases
-from mamakg.linking import KBLinker
+from mamakg.mapping.entities import KBLinker
+from mamakg.mapping.kb import import_aliases
 from mamakg.normalize import squash
 from mamakg.types import Mention, TextSpan
 

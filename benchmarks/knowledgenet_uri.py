@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from knowledgenet_links import DEFAULT_DATA, _folds, alias_table  # noqa: E402
 
-from mamakg.kb import import_aliases  # noqa: E402
+from mamakg.mapping.kb import import_aliases  # noqa: E402
 
 
 def mamakg(args: list[str]) -> str:

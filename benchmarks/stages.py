@@ -24,7 +24,7 @@ from mamakg.match import match_sentence
 from mamakg.parse import parse_documents
 from mamakg.pipeline import Summary, load_models, mentions_of
 from mamakg.reader import read_documents
-from mamakg.workdir import build_workdir
+from mamakg.scale.workdir import build_workdir
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

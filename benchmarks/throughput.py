@@ -88,7 +88,7 @@ def main() -> None:
     from mamakg.config import Config, OutputFormat
     from mamakg.parse import load_nlp, parse_documents
     from mamakg.pipeline import WINDOW, build
-    from mamakg.writers import write_result
+    from mamakg.rdf.writers import write_result
 
     batch = args.batch_size or (256 if args.device == "cuda" else 32)
     config = Config.preset(args.preset, model=args.model, device=args.device, dtype=args.dtype,

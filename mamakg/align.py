@@ -11,14 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["causal_fill", "group_mean", "pieces_to_tokens", "reduce_heads"]
-
-
-def reduce_heads(att: np.ndarray, how: str = "mean") -> np.ndarray:
-    """(H, T, T) -> (T, T): mean (the paper) or max over the heads of one layer."""
-    if att.ndim != 3:
-        raise ValueError(f"expected (heads, T, T) attention, got shape {att.shape}")
-    return att.max(axis=0) if how == "max" else att.mean(axis=0)
+__all__ = ["causal_fill", "group_mean", "pieces_to_tokens"]
 
 
 def causal_fill(att: np.ndarray) -> np.ndarray:

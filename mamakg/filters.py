@@ -5,22 +5,20 @@ Sentence level (`check_candidate`), per candidate:
   2. the relation is a contiguous span of the sentence (at most `max_relation_len` tokens);
   3. the normalized relation is not empty and not stop words only;
   4. with `drop_self_loops`, head and tail are not the same entity.
-Corpus level (`frequent_relations`): a relation must occur with at least `min_relation_pairs`
-distinct (head, tail) pairs; the disk-backed store in `mamakg.store` applies it at scale.
+Corpus level: a relation must occur with at least `min_relation_pairs` distinct (head, tail)
+pairs; the disk-backed store in `mamakg.store` counts them (`pipeline.collect_facts`).
 Pure: no torch, no spaCy.
 """
 
 from __future__ import annotations
 
 import enum
-from collections import defaultdict
-from collections.abc import Iterable
 
 from mamakg.config import Config
 from mamakg.normalize import entity_key, has_content, relation_key
 from mamakg.types import Candidate, Mention
 
-__all__ = ["Drop", "check_candidate", "frequent_relations", "is_self_loop", "to_mention"]
+__all__ = ["Drop", "check_candidate", "is_self_loop", "to_mention"]
 
 
 class Drop(str, enum.Enum):
@@ -76,12 +74,3 @@ def to_mention(candidate: Candidate, store_path: bool = True,
         score=round(candidate.score if score is None else score, 6),
         path=candidate.path if store_path else (),
     )
-
-
-def frequent_relations(mentions: Iterable[Mention], min_pairs: int) -> set[str]:
-    """Relations seen with at least `min_pairs` distinct (head, tail) pairs (in memory; the
-    store does the same on disk)."""
-    pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for m in mentions:
-        pairs[m.relation_key].add((m.head_key, m.tail_key))
-    return {r for r, p in pairs.items() if len(p) >= min_pairs}

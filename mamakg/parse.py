@@ -18,7 +18,7 @@ from typing import Any
 from mamakg.errors import MamakgError
 from mamakg.types import Document, Sentence
 
-__all__ = ["DEFAULT_SPACY_MODELS", "load_nlp", "parse_documents", "sentence_from_span"]
+__all__ = ["DEFAULT_SPACY_MODELS", "load_nlp", "parse_documents", "pipeline_name"]
 
 log = logging.getLogger(__name__)
 
@@ -153,14 +153,6 @@ class _DocTokens:
             truncated=truncated,
             heads=tuple(position.get(self.heads[i], -1) for i in kept),
         )
-
-
-def sentence_from_span(
-    sent: Any, doc_id: str, index: int, offset: int, max_tokens: int
-) -> Sentence | None:
-    """A `Sentence` record from one spaCy sentence span; None when it has no words.
-    (`parse_documents` reads whole docs at once; this is for a single span.)"""
-    return _DocTokens(sent.doc).sentence(sent.start, sent.end, doc_id, index, offset, max_tokens)
 
 
 def parse_documents(

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,87 +20,53 @@ from mamakg import __version__
 from mamakg.attention import AttentionModel
 from mamakg.config import Config
 from mamakg.filters import Drop, check_candidate, to_mention
-from mamakg.linking import KBLinker, make_linker, map_relations
-from mamakg.mapping import EntityLinker, PropertyIndex
+from mamakg.mapping.distant import map_relations
+from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker
+from mamakg.mapping.properties import PropertyIndex
 from mamakg.match import match_sentences
 from mamakg.parse import load_nlp, parse_documents, pipeline_name
-from mamakg.prefetch import prefetch
 from mamakg.refine import confidence, number_entities, refine
+from mamakg.result import Result, Summary
+from mamakg.scale.prefetch import prefetch
 from mamakg.store import MentionStore
-from mamakg.types import Document, Entity, Fact, MappingStatus, Mention, Relation, Sentence
+from mamakg.types import (
+    Document,
+    Entity,
+    Fact,
+    Mention,
+    Relation,
+    RunInfo,
+    Sentence,
+)
 
-__all__ = ["BuildResult", "Summary", "build", "load_models"]
+__all__ = ["WINDOW", "build", "collect_facts", "load_models", "mentions_of", "run_info"]
 
 WINDOW = 16
 """Sentences are sorted by piece count within windows of WINDOW x batch_size before batching."""
 
 
-@dataclass
-class Summary:
-    """Counts reported at the end of a run."""
-
-    n_documents: int = 0
-    n_sentences: int = 0
-    n_truncated: int = 0
-    """Sentences cut to --max-tokens, or whose pieces did not fit the model."""
-    n_replaced: int = 0
-    """Undecodable input bytes replaced by U+FFFD."""
-    n_candidates: int = 0
-    dropped: Counter[str] = field(default_factory=Counter)
-    """Candidates dropped, by filter."""
-    n_mentions: int = 0
-    n_facts: int = 0
-    status: Counter[str] = field(default_factory=Counter)
-    """Facts by mapping status."""
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
-    """Seconds per stage: parse (spaCy), attend (LM), match (beam search, filters, storing),
-    collect (corpus filter and Map)."""
-
-    @property
-    def sentences_per_second(self) -> float:
-        return self.n_sentences / self.seconds if self.seconds > 0 else 0.0
-
-    def lines(self) -> list[str]:
-        """The human-readable summary, one line each."""
-        drops = ", ".join(f"{k} {v}" for k, v in sorted(self.dropped.items())) or "none"
-        out = [
-            f"documents {self.n_documents}, sentences {self.n_sentences}"
-            + (f" ({self.n_truncated} truncated)" if self.n_truncated else ""),
-            f"candidate facts {self.n_candidates}; dropped: {drops}",
-            f"facts {self.n_facts} from {self.n_mentions} mentions: "
-            f"mapped {self.status[MappingStatus.MAPPED.value]}, "
-            f"partially mapped {self.status[MappingStatus.PARTIAL.value]}, "
-            f"unmapped {self.status[MappingStatus.UNMAPPED.value]}",
-            f"{self.seconds:.1f} s, {self.sentences_per_second:.1f} sentences/s",
-        ]
-        if self.n_replaced:
-            out.insert(1, f"warning: {self.n_replaced} undecodable bytes replaced by U+FFFD")
-        return out
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "documents": self.n_documents, "sentences": self.n_sentences,
-            "truncated": self.n_truncated, "replaced_bytes": self.n_replaced,
-            "candidates": self.n_candidates, "dropped": dict(sorted(self.dropped.items())),
-            "mentions": self.n_mentions, "facts": self.n_facts,
-            "status": dict(sorted(self.status.items())), "seconds": round(self.seconds, 3),
-            "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
-        }
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    facts: list[Fact]
-    """The graph's facts, sorted by (head, relation, tail) keys."""
-    summary: Summary
-    manifest: dict[str, Any]
-    """How the graph was made: versions, models, effective config."""
+_MODEL_FIELDS = ("model", "spacy_model", "device", "dtype", "layer", "head_reduce",
+                 "batch_size")
+"""The settings the loaded models depend on."""
+_LOADED: dict[tuple[Any, ...], tuple[Any, AttentionModel]] = {}
 
 
 def load_models(config: Config) -> tuple[Any, AttentionModel]:
-    """(spaCy pipeline, language model) for a config."""
-    return load_nlp(config.spacy_model), AttentionModel(config)
+    """(spaCy pipeline, language model) for a config. The last pair loaded is kept for the
+    process: builds with the same models (a `Builder` reused, tests, a notebook that makes a
+    new `Builder`) do not load them again."""
+    key = tuple(getattr(config, name) for name in _MODEL_FIELDS)
+    if key not in _LOADED:
+        _LOADED.clear()  # one pair at a time: models are large
+        _LOADED[key] = load_nlp(config.spacy_model), AttentionModel(config)
+    return _LOADED[key]
+
+
+def run_info(config: Config, lm: AttentionModel, spacy_model: str) -> RunInfo:
+    """The run record of a build with these settings and models."""
+    return RunInfo(mamakg_version=__version__, model=lm.info.name,
+                   model_revision=lm.info.revision, model_causal=lm.info.causal,
+                   spacy_model=spacy_model, config=config.to_dict())
 
 
 def _counted(documents: Iterable[Document], summary: Summary) -> Iterator[Document]:
@@ -221,7 +185,7 @@ def build(
     lm: AttentionModel | None = None,
     on_sentences: Callable[[int], None] | None = None,
     overlap: bool | None = None,
-) -> BuildResult:
+) -> Result:
     """Build the facts of a corpus. Models are loaded from `config` unless given; `overlap`:
     see `mentions_of`."""
     started = time.perf_counter()
@@ -240,12 +204,5 @@ def build(
         facts = collect_facts(store, config, summary, linker)
         summary.timings["collect"] += time.perf_counter() - t0
     summary.seconds = time.perf_counter() - started
-    manifest = {
-        "mamakg_version": __version__,
-        "model": lm.info.name,
-        "model_revision": lm.info.revision,
-        "model_causal": lm.info.causal,
-        "spacy_model": pipeline_name(nlp),
-        "config": config.to_dict(),
-    }
-    return BuildResult(facts=facts, summary=summary, manifest=manifest)
+    return Result(facts=facts, summary=summary, run=run_info(config, lm, pipeline_name(nlp)),
+                  base=config.base_iri)

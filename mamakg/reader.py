@@ -12,20 +12,40 @@ Nothing is held in memory beyond the current line.
 from __future__ import annotations
 
 import gzip
-import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from mamakg.errors import MamakgError, UsageError
 from mamakg.types import Document
 
-__all__ = ["read_documents", "expand_inputs"]
+__all__ = ["Reading", "expand_inputs", "read_documents"]
 
 _TEXT_SUFFIXES = (".txt", ".jsonl", ".txt.gz", ".jsonl.gz")
 _REPLACEMENT = "\ufffd"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How input files are read (a work folder records it: its shards depend on it)."""
+
+    input_format: str | None = None
+    """``txt`` or ``jsonl``; None: from each file's extension (stdin: txt)."""
+    text_field: str = "text"
+    """The JSONL field that holds a document's text."""
+    id_field: str | None = None
+    """The JSONL field that holds a document's id (None: ``id``, else ``documentId``)."""
+
+    def read(self, inputs: Iterable[str]) -> Iterator[Document]:
+        return read_documents(inputs, self.input_format, text_field=self.text_field,
+                              id_field=self.id_field)
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"input_format": self.input_format, "text_field": self.text_field,
+                "id_field": self.id_field}
 
 
 def expand_inputs(inputs: Iterable[str]) -> list[str]:
@@ -87,7 +107,8 @@ def _open(name: str) -> BinaryIO:
     return handle
 
 
-def _read_one(name: str, input_format: str | None) -> Iterator[Document]:
+def _read_one(name: str, input_format: str | None, text_field: str,
+              id_field: str | None) -> Iterator[Document]:
     fmt = _format_of(name, input_format)
     label = "<stdin>" if name == "-" else name
     stream = _open(name)
@@ -102,11 +123,12 @@ def _read_one(name: str, input_format: str | None) -> Iterator[Document]:
                 obj = json.loads(line)
             except json.JSONDecodeError as err:
                 raise MamakgError(f"{label}:{number}: not valid JSON ({err.msg})") from err
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise MamakgError(f"{label}:{number}: a JSONL line needs a string field 'text'")
-            doc_id = obj.get("id", obj.get("documentId"))
+            if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
+                raise MamakgError(f"{label}:{number}: a JSONL line needs a string field "
+                                  f"{text_field!r} (--text-field names another)")
+            doc_id = obj.get(id_field) if id_field else obj.get("id", obj.get("documentId"))
             doc_id = f"{label}:{number}" if doc_id is None else str(doc_id)
-            yield Document(doc_id, obj["text"], n_bad)
+            yield Document(doc_id, obj[text_field], n_bad)
     except (OSError, EOFError, gzip.BadGzipFile) as err:
         raise MamakgError(f"{label}: cannot read ({err})") from err
     finally:
@@ -114,8 +136,11 @@ def _read_one(name: str, input_format: str | None) -> Iterator[Document]:
             stream.close()
 
 
-def read_documents(inputs: Iterable[str], input_format: str | None = None) -> Iterator[Document]:
-    """Stream the documents of every input, in order.
+def read_documents(inputs: Iterable[str], input_format: str | None = None, *,
+                   text_field: str = "text", id_field: str | None = None) -> Iterator[Document]:
+    """Stream the documents of every input, in order. JSONL objects hold their text in
+    `text_field` and their id in `id_field` (default: ``id``, else ``documentId``, else
+    ``path:line``).
 
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "c.txt")
@@ -126,12 +151,4 @@ def read_documents(inputs: Iterable[str], input_format: str | None = None) -> It
     if input_format not in (None, "txt", "jsonl"):
         raise UsageError(f"invalid input format {input_format!r}: choose one of txt, jsonl")
     for name in expand_inputs(inputs):
-        yield from _read_one(name, input_format)
-
-
-def read_text(text: str, doc_id: str = "text") -> Iterator[Document]:
-    """Documents from an in-memory string, one per non-empty line (for tests and the library)."""
-    stream = io.BytesIO(text.encode("utf-8"))
-    for number, line, n_bad in _lines(stream):
-        if line.strip():
-            yield Document(f"{doc_id}:{number}", line, n_bad)
+        yield from _read_one(name, input_format, text_field, id_field)

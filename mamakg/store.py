@@ -11,15 +11,10 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from dataclasses import fields
-from typing import Any
 
-from mamakg.types import Mention, PathStep, TextSpan
+from mamakg.types import Mention
 
 __all__ = ["MentionStore"]
-
-_SPANS = ("head", "relation", "tail")
-_SCALARS = tuple(f.name for f in fields(Mention) if f.name not in (*_SPANS, "path"))
 
 _SCHEMA = """
 CREATE TABLE mention (
@@ -28,29 +23,9 @@ CREATE TABLE mention (
     relation_key TEXT NOT NULL,
     tail_key TEXT NOT NULL,
     sentence_id TEXT NOT NULL, -- doc_id + '#' + sentence index
-    payload TEXT NOT NULL      -- the Mention as JSON
+    payload TEXT NOT NULL      -- the Mention as JSON (`Mention.to_json`)
 );
 """
-
-
-def _span(s: TextSpan) -> dict[str, Any]:
-    return {"text": s.text, "start": s.start, "end": s.end}
-
-
-def _encode(m: Mention) -> str:
-    # by hand rather than dataclasses.asdict, which deep-copies every field (a hot path)
-    data = {f: getattr(m, f) for f in _SCALARS}
-    data.update(head=_span(m.head), relation=_span(m.relation), tail=_span(m.tail),
-                path=[[s.text, s.weight] for s in m.path])
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
-def _decode(payload: str) -> Mention:
-    data = json.loads(payload)
-    for slot in _SPANS:
-        data[slot] = TextSpan(**data[slot])
-    data["path"] = tuple(PathStep(t, w) for t, w in data["path"])
-    return Mention(**data)
 
 
 class MentionStore:
@@ -71,7 +46,7 @@ class MentionStore:
         rows = []
         for m in mentions:
             rows.append((self._seq, m.head_key, m.relation_key, m.tail_key,
-                         f"{m.doc_id}#{m.sent_index}", _encode(m)))
+                         f"{m.doc_id}#{m.sent_index}", m.to_json()))
             self._seq += 1
         self._db.executemany("INSERT INTO mention VALUES (?, ?, ?, ?, ?, ?)", rows)
 
@@ -116,7 +91,7 @@ class MentionStore:
                 if group:
                     yield group
                 group, current = [], (h, r, t)
-            group.append(_decode(payload))
+            group.append(Mention.from_json(payload))
         if group:
             yield group
 

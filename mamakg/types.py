@@ -9,7 +9,9 @@ so ``sentence.text[span.start:span.end] == span.text``.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from typing import Any
 
 __all__ = [
     "Candidate",
@@ -20,6 +22,7 @@ __all__ = [
     "Mention",
     "PathStep",
     "Relation",
+    "RunInfo",
     "Sentence",
     "TextSpan",
 ]
@@ -104,6 +107,13 @@ class TextSpan:
         if not 0 <= self.start <= self.end or self.end - self.start != len(self.text):
             raise ValueError(f"span offsets ({self.start}, {self.end}) do not fit {self.text!r}")
 
+    def to_record(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> TextSpan:
+        return cls(data["text"], int(data["start"]), int(data["end"]))
+
 
 @dataclass(frozen=True)
 class PathStep:
@@ -173,6 +183,53 @@ class Mention:
     def fact_key(self) -> tuple[str, str, str]:
         return (self.head_key, self.relation_key, self.tail_key)
 
+    def to_record(self, keys: bool = True) -> dict[str, Any]:
+        """The mention as plain JSON values (the one encoding used by the mention store,
+        shard files and the ``jsonl`` output); `keys=False` leaves out the three keys, which a
+        fact record carries once for all its mentions.
+
+        >>> m = Mention("d", 0, "Bob is here", 0, TextSpan("Bob", 0, 3), TextSpan("is", 4, 6),
+        ...             TextSpan("here", 7, 11), "bob", "be", "here", 0.5)
+        >>> Mention.from_record(m.to_record()) == m
+        True
+        """
+        data: dict[str, Any] = {
+            "doc_id": self.doc_id, "sent_index": self.sent_index, "sentence": self.sentence,
+            "sent_start": self.sent_start, "head": self.head.to_record(),
+            "relation": self.relation.to_record(), "tail": self.tail.to_record(),
+            "score": self.score, "path": [[s.text, round(s.weight, 6)] for s in self.path],
+        }
+        if keys:
+            data.update(head_key=self.head_key, relation_key=self.relation_key,
+                        tail_key=self.tail_key)
+        return data
+
+    def to_json(self) -> str:
+        """`to_record` with keys, as compact JSON."""
+        return json.dumps(self.to_record(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any],
+                    keys: tuple[str, str, str] | None = None) -> Mention:
+        """The mention of a `to_record` dict; `keys` (head, relation, tail) when the record
+        has none of its own."""
+        head_key, relation_key, tail_key = keys if keys is not None else (
+            data["head_key"], data["relation_key"], data["tail_key"])
+        return cls(
+            doc_id=str(data["doc_id"]), sent_index=int(data["sent_index"]),
+            sentence=data["sentence"], sent_start=int(data["sent_start"]),
+            head=TextSpan.from_record(data["head"]),
+            relation=TextSpan.from_record(data["relation"]),
+            tail=TextSpan.from_record(data["tail"]),
+            head_key=head_key, relation_key=relation_key, tail_key=tail_key,
+            score=float(data["score"]),
+            path=tuple(PathStep(str(t), float(w)) for t, w in data.get("path") or ()),
+        )
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Mention:
+        return cls.from_record(json.loads(text))
+
 
 class MappingStatus(str, enum.Enum):
     """How much of a fact is tied to the Wikidata schema (paper section 2.2)."""
@@ -237,3 +294,53 @@ class Fact:
         if any(parts):
             return MappingStatus.PARTIAL
         return MappingStatus.UNMAPPED
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """How a graph was made: written into every output (``mk:Run``, the GraphML graph's
+    attributes, a work folder's manifest) and read back from it."""
+
+    mamakg_version: str
+    """The mamakg version that built the graph."""
+    model: str
+    """The language model's name (Hugging Face id, folder or file)."""
+    model_revision: str = ""
+    """The model's revision (commit hash or package version), when known."""
+    model_causal: bool = False
+    """Whether the model is a decoder (its attention read backwards: README)."""
+    spacy_model: str = ""
+    """The spaCy pipeline, ``lang_name-version``."""
+    config: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """The effective settings (`Config.to_dict`)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mamakg_version": self.mamakg_version, "model": self.model,
+                "model_revision": self.model_revision, "model_causal": self.model_causal,
+                "spacy_model": self.spacy_model, "config": dict(self.config)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunInfo:
+        config = data.get("config") or {}
+        if isinstance(config, str):
+            try:
+                config = json.loads(config)
+            except ValueError:
+                config = {}
+        causal = data.get("model_causal", False)
+        return cls(
+            mamakg_version=str(data.get("mamakg_version", "")), model=str(data.get("model", "")),
+            model_revision=str(data.get("model_revision", "")),
+            model_causal=causal if isinstance(causal, bool) else str(causal).lower() == "true",
+            spacy_model=str(data.get("spacy_model", "")),
+            config=config if isinstance(config, dict) else {},
+        )
+
+    @classmethod
+    def unknown(cls) -> RunInfo:
+        """The record of a graph that does not say how it was made (a ``jsonl`` file)."""
+        return cls(mamakg_version="", model="")
+
+    def models(self) -> dict[str, Any]:
+        """The model part alone (what every shard of a work folder must share)."""
+        return {k: v for k, v in self.to_dict().items() if k.startswith(("model", "spacy"))}

@@ -47,7 +47,7 @@ def demo_result(nlp, real_lm):
 @pytest.fixture(scope="session")
 def kb_path(tmp_path_factory):
     """A knowledge base built from the hand-written dump sample in tests/data."""
-    from mamakg.kb import build_kb
+    from mamakg.mapping.kb import build_kb
 
     path = tmp_path_factory.mktemp("kb") / "sample.kb"
     build_kb(str(DATA / "wikidata_sample.json"), str(path))

@@ -5,12 +5,12 @@ from __future__ import annotations
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from mamakg.graph import IRIs
-from mamakg.types import Entity, Fact, Mention, PathStep, Relation, TextSpan
+from mamakg.rdf.vocab import IRIs
+from mamakg.types import Entity, Fact, Mention, PathStep, Relation, RunInfo, TextSpan
 
 BASE = "https://example.org/kg/"
-MANIFEST = {"mamakg_version": "0.1.0", "model": "tiny", "model_revision": "r1",
-            "spacy_model": "none", "config": {"beam_size": 6, "min_score": 0.005}}
+MANIFEST = RunInfo(mamakg_version="0.1.0", model="tiny", model_revision="r1", spacy_model="none",
+                   config={"beam_size": 6, "min_score": 0.005})
 
 
 def mention(head: Entity, relation: Relation, tail: Entity, sentence: str, heads: str,

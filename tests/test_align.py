@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from mamakg.align import causal_fill, group_mean, pieces_to_tokens, reduce_heads
+from mamakg.align import causal_fill, group_mean, pieces_to_tokens
 
 
 def test_pieces_to_tokens_by_offsets():
@@ -36,11 +36,6 @@ def test_group_mean_rows_then_columns():
 def test_empty_group_is_zero():
     assert group_mean(np.ones((2, 2)), [[0], []]).tolist() == [[1.0, 0.0], [0.0, 0.0]]
 
-
-def test_reduce_heads():
-    att = np.array([[[0.0, 1.0], [1.0, 0.0]], [[1.0, 0.0], [0.0, 1.0]]])
-    assert reduce_heads(att, "mean").tolist() == [[0.5, 0.5], [0.5, 0.5]]
-    assert reduce_heads(att, "max").tolist() == [[1.0, 1.0], [1.0, 1.0]]
 
 
 def test_causal_fill_reads_forward_links_from_backward_attention():

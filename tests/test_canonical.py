@@ -5,8 +5,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from mamakg.canonical import OpenRelation, canonical_key, canonicalize
-from mamakg.cli import _load_command_modules, cli
+from mamakg.cli import cli
+from mamakg.mapping.canonical import OpenRelation, canonical_key, canonicalize
 
 
 @pytest.mark.parametrize("phrase,key", [
@@ -61,7 +61,6 @@ def _record(key, pid=None, support=1):
 
 
 def test_cli_canon(tmp_path):
-    _load_command_modules()
     facts = tmp_path / "g.jsonl"
     facts.write_text("\n".join([_record("bear in", support=2), _record("be bear in"),
                                 _record("marry", pid="P26"), ""]) + "\n")

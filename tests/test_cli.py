@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from mamakg.cli import _load_command_modules, cli
+from mamakg.cli import cli
 
 pytestmark = pytest.mark.real_model
 
@@ -18,7 +18,6 @@ TEXT = "Bob Dylan is a songwriter from Duluth.\nMarie Curie was born in Warsaw i
 
 @pytest.fixture(scope="module")
 def runner():
-    _load_command_modules()
     return CliRunner()
 
 
@@ -120,7 +119,7 @@ def test_bad_bytes_long_line_long_sentence(runner, tmp_path):
 
 
 def test_interrupt_leaves_no_output(runner, corpus, tmp_path, monkeypatch):
-    import mamakg.writers as writers
+    import mamakg.rdf.writers as writers
 
     def boom(*a, **k):
         raise KeyboardInterrupt

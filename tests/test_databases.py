@@ -21,12 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from mamakg.cli import _load_command_modules, cli
+from mamakg.cli import cli
 from mamakg.errors import MamakgError, UsageError
-from mamakg.export import export_graph, read_cypher_script
-from mamakg.graph import IRIs, to_rdf
-from mamakg.load import LoadedGraph
-from mamakg.push import push_neo4j, push_sparql
+from mamakg.inspect.export import export_graph, read_cypher_script
+from mamakg.inspect.push import push_neo4j, push_sparql
+from mamakg.rdf.graph import to_rdf
+from mamakg.rdf.load import LoadedGraph
+from mamakg.rdf.vocab import IRIs
 
 
 def loaded(facts=None):
@@ -103,7 +104,6 @@ def test_push_to_a_named_graph_in_batches(oxigraph_server):
 
 
 def test_push_command_to_the_default_graph(oxigraph_server, tmp_path):
-    _load_command_modules()
     source = str(tmp_path / "g.jsonld")
     export_graph(loaded(), "jsonld", source)
     result = CliRunner().invoke(cli, ["push", source, "--sparql", oxigraph_server + "/store",
@@ -235,14 +235,12 @@ def test_neo4j_push_without_a_server_fails_in_one_line(monkeypatch):
     with pytest.raises(MamakgError, match="cannot reach Neo4j at bolt://127.0.0.1") as err:
         push_neo4j(loaded(), uri)
     assert "\n" not in str(err.value)
-    _load_command_modules()
     result = CliRunner().invoke(cli, ["push", "nothing-here.ttl", "--neo4j", uri])
-    assert result.exit_code == 1 and "no such file" in result.output
+    assert result.exit_code == 2 and "no such file" in result.output
 
 
 def test_neo4j_push_command_fails_in_one_line(tmp_path):
     pytest.importorskip("neo4j")
-    _load_command_modules()
     source = str(tmp_path / "g.jsonl")
     export_graph(loaded(), "jsonl", source)
     uri = f"bolt://127.0.0.1:{free_port()}"

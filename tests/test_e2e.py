@@ -8,7 +8,7 @@ import pytest
 from conftest import DEMO, ROOT
 from rdflib import Graph, Namespace
 
-from mamakg.graph import WDT, IRIs
+from mamakg.rdf.vocab import MK, WDT
 
 pytestmark = pytest.mark.real_model
 
@@ -29,7 +29,7 @@ def test_demo_has_relations_mapped_to_wikidata(demo_result):
     assert mapped, "no relation mapped to a Wikidata property"
     assert all(f.relation.pid.startswith("P") for f in mapped)
     assert demo_result.summary.n_facts == len(demo_result.facts)
-    assert demo_result.manifest["model"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert demo_result.run.model == "sentence-transformers/all-MiniLM-L6-v2"
 
 
 def test_offsets_match_the_document(demo_result):
@@ -53,7 +53,7 @@ def test_same_bytes_on_a_second_run(tmp_path):
     second = _build(tmp_path / "b.ttl", 2)
     assert first == second
     g = Graph().parse(data=first.decode(), format="turtle")
-    mk = IRIs("https://w3id.org/mamakg/").ns
+    mk = MK
     assert any(str(p).startswith(str(WDT)) for p in g.predicates())
     assert len(list(g.subjects(predicate=mk.sentence))) > 0
     run = Namespace("https://w3id.org/mamakg/")["run"]

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import mamakg.cli_eval  # noqa: F401 - registers `mamakg eval`
 from mamakg.cli import cli
 from mamakg.errors import MamakgError
 from mamakg.evaluate.benchie import (

@@ -1,4 +1,4 @@
-"""Reading graphs back (mamakg.load) and looking inside them (show, facts, explain, query)."""
+"""Reading graphs back (mamakg.rdf.load) and looking inside them (show, facts, explain, query)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ import pytest
 from click.testing import CliRunner
 from graph_samples import BASE, MANIFEST, rounded, sample_facts
 
-from mamakg.browse import find_fact, marked_sentence, run_query, select_facts, summarize
-from mamakg.cli import _load_command_modules, cli
+from mamakg.cli import cli
 from mamakg.config import OutputFormat
 from mamakg.errors import MamakgError, UsageError
-from mamakg.load import LoadedGraph, facts_from_rdf, load_graph, source_format
-from mamakg.pipeline import BuildResult, Summary
+from mamakg.inspect.browse import find_fact, marked_sentence, run_query, select_facts, summarize
+from mamakg.rdf.load import LoadedGraph, facts_from_rdf, load_graph, source_format
+from mamakg.rdf.writers import render
 from mamakg.types import Entity, Relation
-from mamakg.writers import render
 
 FORMATS = ["ttl", "nt", "jsonld", "jsonl"]
 
@@ -26,14 +25,12 @@ FORMATS = ["ttl", "nt", "jsonld", "jsonl"]
 def write_build(tmp_path, facts, fmt, manifest=MANIFEST, base=BASE):
     """What `mamakg build` writes for these facts, in `fmt`."""
     path = tmp_path / f"g.{fmt}"
-    result = BuildResult(facts=facts, summary=Summary(), manifest=manifest)
-    path.write_bytes(render(result, OutputFormat(fmt), base))
+    path.write_bytes(render(facts, manifest, OutputFormat(fmt), base))
     return path
 
 
 @pytest.fixture(scope="module")
 def runner():
-    _load_command_modules()
     return CliRunner()
 
 
@@ -54,7 +51,7 @@ def test_build_output_loads_back_to_the_same_facts(tmp_path, fmt):
     loaded = load_graph(str(write_build(tmp_path, facts, fmt)))
     assert loaded.facts == facts
     assert loaded.base == BASE
-    assert loaded.manifest == ({} if fmt == "jsonl" else MANIFEST)
+    assert loaded.run == (None if fmt == "jsonl" else MANIFEST)
 
 
 def test_nt_build_output_without_line_breaks_loads_back(tmp_path):
@@ -75,7 +72,7 @@ def test_a_real_build_loads_back_from_every_format(tmp_path, demo_result):
     facts = demo_result.facts
     assert facts
     for fmt in ("ttl", "jsonld", "jsonl", "nt"):
-        loaded = load_graph(str(write_build(tmp_path, facts, fmt, demo_result.manifest)))
+        loaded = load_graph(str(write_build(tmp_path, facts, fmt, demo_result.run)))
         assert rounded(loaded.facts) == rounded(facts), fmt
 
 
@@ -117,7 +114,7 @@ def test_load_errors_are_one_line(tmp_path):
 
 def test_an_empty_graph_loads(tmp_path):
     loaded = load_graph(str(write_build(tmp_path, [], "ttl")))
-    assert loaded.facts == [] and loaded.manifest == MANIFEST
+    assert loaded.facts == [] and loaded.run == MANIFEST
     assert facts_from_rdf(loaded.rdf)[0] == []
 
 
@@ -168,7 +165,7 @@ def test_marked_sentence_brackets_head_relation_tail():
 
 def test_find_fact_by_prefix():
     graph = LoadedGraph(sample_facts(), MANIFEST, BASE, "mem", "mem")
-    from mamakg.graph import IRIs
+    from mamakg.rdf.vocab import IRIs
 
     iri = str(IRIs(BASE).fact(graph.facts[1]))
     assert find_fact(graph, iri) is graph.facts[1]
@@ -180,8 +177,8 @@ def test_find_fact_by_prefix():
 
 
 def test_run_query_select_ask_construct(graph_path):
-    rows = run_query(str(graph_path), "SELECT ?l WHERE { ?f a <https://example.org/kg/ns#Fact> ;"
-                     " <https://example.org/kg/ns#relationPhrase> ?l } ORDER BY ?l")
+    rows = run_query(str(graph_path), "SELECT ?l WHERE { ?f a <https://w3id.org/mamakg/ns#Fact> ;"
+                     " <https://w3id.org/mamakg/ns#relationPhrase> ?l } ORDER BY ?l")
     assert rows.columns == ("l",)
     assert [r[0] for r in rows.rows] == ["$rows ]->( ?x", "was born in", "wrote"]
     ask = run_query(str(graph_path), "ASK { ?s ?p ?o }")
@@ -199,7 +196,7 @@ def test_run_query_select_ask_construct(graph_path):
 def test_run_query_on_jsonl(tmp_path):
     path = write_build(tmp_path, sample_facts(), "jsonl")
     result = run_query(str(path), "SELECT (COUNT(?f) AS ?n) WHERE "
-                       "{ ?f a <https://example.org/kg/ns#Fact> }")
+                       "{ ?f a <https://w3id.org/mamakg/ns#Fact> }")
     assert result.rows == [("3",)]
 
 
@@ -211,7 +208,7 @@ def test_show(runner, graph_path):
     assert "entities" in result.output and "place of birth" in result.output
     assert "model" in result.output and "tiny" in result.output
     data = json.loads(invoke(runner, "show", graph_path, "--json").output)
-    assert data["n_facts"] == 3 and data["manifest"] == MANIFEST
+    assert data["n_facts"] == 3 and data["run"] == MANIFEST.to_dict()
 
 
 def test_facts_plain_and_json(runner, graph_path):
@@ -232,7 +229,7 @@ def test_facts_plain_and_json(runner, graph_path):
 
 def test_explain(runner, graph_path):
     graph = load_graph(str(graph_path))
-    from mamakg.graph import IRIs
+    from mamakg.rdf.vocab import IRIs
 
     fact_id = str(IRIs(BASE).fact(graph.facts[0])).rsplit("/", 1)[1]
     result = invoke(runner, "explain", graph_path, fact_id[:8])
@@ -270,7 +267,7 @@ def test_commands_fail_in_one_line_on_a_missing_graph(runner, tmp_path):
     for command in ("show", "facts", "query"):
         args = [command, tmp_path / "nope.ttl"] + (["ASK {}"] if command == "query" else [])
         result = invoke(runner, *args)
-        assert result.exit_code == 1
+        assert result.exit_code == 2
         assert result.output.strip().count("\n") == 0
         assert "no such file" in result.output
 
@@ -285,12 +282,13 @@ def test_relation_without_pid_label_loads_as_none(tmp_path):
     assert loaded.facts[0].relation.pid_label == "was born in"
 
 
-def test_rich_tables_print_labels_literally():
+def test_rich_tables_print_labels_literally(monkeypatch):
     rich = pytest.importorskip("rich.console")
-    from mamakg.cli_inspect import _table
+    from mamakg.cli import common
 
     console = rich.Console(record=True, width=80, force_terminal=True)
-    _table(console, "[red]t[/]", ["label"], [["[bold]x[/] [fʁidɛl]"], [None]])
+    monkeypatch.setattr(common, "rich_console", lambda: console)
+    common.print_table(["label"], [["[bold]x[/] [fʁidɛl]"], [None]], title="[red]t[/]")
     text = console.export_text()
     assert "[bold]x[/] [fʁidɛl]" in text and "[red]t[/]" in text
 
@@ -309,7 +307,7 @@ def hostile_facts():
 
 
 def test_view_page_is_self_contained_and_escapes_labels():
-    from mamakg.view import graph_data, render_html
+    from mamakg.inspect.view import graph_data, render_html
 
     graph = LoadedGraph(hostile_facts(), MANIFEST, BASE, "mem", "mem")
     page = render_html(graph)
@@ -327,7 +325,7 @@ def test_view_command(runner, graph_path, tmp_path):
     assert result.exit_code == 0, result.output
     assert out.read_text("utf-8").startswith("<!doctype html>")
     again = invoke(runner, "view", graph_path, "-o", out)
-    assert again.exit_code == 1 and "--force" in again.output
+    assert again.exit_code == 2 and "--force" in again.output
 
 
 def chromium_dom(tmp_path, page_url):
@@ -348,12 +346,12 @@ def chromium_dom(tmp_path, page_url):
 
 
 def test_view_page_draws_in_headless_chromium(tmp_path):
-    from mamakg.view import render_html
+    from mamakg.inspect.view import render_html
 
     graph = LoadedGraph(hostile_facts(), MANIFEST, BASE, "mem", "mem")
     page = tmp_path / "g.html"
     page.write_text(render_html(graph), encoding="utf-8")
-    from mamakg.graph import IRIs
+    from mamakg.rdf.vocab import IRIs
 
     odd = next(f for f in graph.facts if f.head.qid is None)
     fact_iri = str(IRIs(BASE).fact(odd))
@@ -373,7 +371,7 @@ def test_a_foreign_or_damaged_graph_fails_in_one_line(tmp_path):
     path = write_build(tmp_path, sample_facts()[:1], "nt")
     text = path.read_text("utf-8")
     # a head span whose offsets do not fit its text
-    head_text = "<https://example.org/kg/ns#headText> "
+    head_text = "<https://w3id.org/mamakg/ns#headText> "
     damaged = text.replace(head_text + '"Bob Dylan"', head_text + '"Bob"')
     assert damaged != text
     path.write_text(damaged, encoding="utf-8")

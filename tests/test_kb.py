@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mamakg.cli import _load_command_modules, cli
+from mamakg.cli import cli
 from mamakg.errors import MamakgError
-from mamakg.kb import KnowledgeBase, build_kb, import_aliases, read_dump
+from mamakg.mapping.kb import KnowledgeBase, build_kb, import_aliases, read_dump
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "wikidata_sample.json"
 
@@ -158,7 +158,6 @@ def test_open_errors(tmp_path):
 
 @pytest.fixture(scope="module")
 def runner():
-    _load_command_modules()
     return CliRunner()
 
 

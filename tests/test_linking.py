@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mamakg.cli import _load_command_modules, cli
+from mamakg.cli import cli
 from mamakg.config import Config
-from mamakg.kb import KnowledgeBase, build_kb
-from mamakg.linking import KBLinker, make_linker, map_relations, mention_variants
-from mamakg.mapping import EntityLinker, PropertyIndex
+from mamakg.mapping.distant import map_relations
+from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker, mention_variants
+from mamakg.mapping.kb import KnowledgeBase, build_kb
+from mamakg.mapping.properties import PropertyIndex
 from mamakg.normalize import squash
 from mamakg.pipeline import Summary, collect_facts
 from mamakg.store import MentionStore
@@ -174,7 +175,6 @@ def test_make_linker_keeps_the_alias_table_path(tmp_path):
 
 
 def test_cli_build_kb_usage_errors(tmp_path, kb_path):
-    _load_command_modules()
     corpus = tmp_path / "c.txt"
     corpus.write_text("Marie Curie was born in Warsaw.\n")
     runner = CliRunner()
@@ -197,7 +197,7 @@ def test_end_to_end_with_the_real_models(nlp, real_lm, kb_path):
     result = build(docs, Config(device="cpu", kb=str(kb_path)), nlp=nlp, lm=real_lm)
     linked = {(f.head.qid, f.relation.pid, f.tail.qid) for f in result.facts}
     assert ("Q7186", "P19", "Q270") in linked and ("Q37463", "P19", "Q90") in linked
-    assert result.manifest["config"]["kb"] == str(kb_path)
+    assert result.run.config["kb"] == str(kb_path)
     assert {f.relation.map_method for f in result.facts if f.relation.pid == "P19"} == {"distant"}
 
 

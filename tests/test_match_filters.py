@@ -5,7 +5,7 @@ import pytest
 from helpers import dylan, sentence
 
 from mamakg.config import Config, PairMode
-from mamakg.filters import Drop, check_candidate, frequent_relations, to_mention
+from mamakg.filters import Drop, check_candidate, to_mention
 from mamakg.match import chunk_units, match_sentence
 from mamakg.normalize import entity_key, relation_key
 
@@ -73,12 +73,3 @@ def test_entity_key_drops_leading_determiner():
     s = dylan()
     assert entity_key(s, 3, 5) == "songwriter"
     assert entity_key(s, 0, 2) == "bob dylan"
-
-
-def test_frequent_relations_counts_distinct_pairs():
-    s = dylan()
-    from mamakg.types import Candidate
-
-    m1 = to_mention(Candidate(s, (0, 2), (3, 5), (2,), 0.5, ()))
-    assert frequent_relations([m1, m1], 2) == set()
-    assert frequent_relations([m1], 1) == {"be"}

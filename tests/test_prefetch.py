@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from mamakg.prefetch import prefetch
+from mamakg.scale.prefetch import prefetch
 
 
 def test_same_items_in_the_same_order():

@@ -8,9 +8,9 @@ import pytest
 
 from mamakg.config import Config, OutputFormat
 from mamakg.pipeline import build
+from mamakg.rdf.writers import render
 from mamakg.reader import read_documents
-from mamakg.workdir import build_workdir
-from mamakg.writers import render
+from mamakg.scale.workdir import build_workdir
 
 ray = pytest.importorskip("ray")
 
@@ -39,10 +39,10 @@ def test_ray_engine_equals_single_process_build(local_ray, tmp_path, nlp, real_l
     work = tmp_path / "w"
     result = build_workdir([str(corpus)], config, str(work), shard_docs=2, engine="ray",
                            split=split)
-    assert result.manifest["workdir"] == {"shards": 3, "built": 3}
+    assert (result.summary.n_shards, result.summary.n_shards_built) == (3, 3)
     manifest = json.loads((work / "manifest.json").read_text())
     assert all(s["done"] for s in manifest["shards"])
     expected = build(read_documents([str(corpus)]), config, nlp=nlp, lm=real_lm)
     assert expected.facts
-    assert render(result, OutputFormat.NT, config.base_iri) == \
-        render(expected, OutputFormat.NT, config.base_iri)
+    assert render(result.facts, result.run, OutputFormat.NT, config.base_iri) == \
+        render(expected.facts, expected.run, OutputFormat.NT, config.base_iri)

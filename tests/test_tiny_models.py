@@ -65,15 +65,20 @@ def test_shapes_and_rows(lm):
         assert m.sum() > 0
 
 
-def test_causal_model_detected_and_forward_links_filled(lm):
+def test_an_encoder_is_read_as_it_is(tokenizer):
+    lm = AttentionModel(Config(device="cpu"), model=_bert(tokenizer), tokenizer=tokenizer)
+    assert not lm.info.causal
     out = lm.attend(_sentences())
-    if lm.info.causal:
-        # a decoder attends backwards only; the forward link i -> j is read from j -> i
-        for m in out:
-            assert np.allclose(np.triu(m, 1), np.tril(m, -1).T)
-            assert np.triu(m, 1).sum() > 0
-    else:
-        assert not lm.info.causal  # an encoder: its matrix is used as it is
+    assert any(not np.allclose(np.triu(m, 1), np.tril(m, -1).T) for m in out)
+
+
+def test_a_decoder_is_detected_and_its_forward_links_filled(tokenizer):
+    lm = AttentionModel(Config(device="cpu"), model=_gpt2(tokenizer), tokenizer=tokenizer)
+    assert lm.info.causal
+    # a decoder attends backwards only; the forward link i -> j is read from j -> i
+    for m in lm.attend(_sentences()):
+        assert np.allclose(np.triu(m, 1), np.tril(m, -1).T)
+        assert np.triu(m, 1).sum() > 0
 
 
 @pytest.mark.parametrize("arch", ["bert", "gpt2", "llama"])

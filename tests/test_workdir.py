@@ -14,13 +14,13 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
-from mamakg.cli import _load_command_modules, cli
+from mamakg.cli import cli
 from mamakg.config import Config, OutputFormat
 from mamakg.errors import MamakgError, UsageError
 from mamakg.pipeline import build
+from mamakg.rdf.writers import render
 from mamakg.reader import read_documents
-from mamakg.workdir import build_workdir
-from mamakg.writers import render
+from mamakg.scale.workdir import build_workdir
 
 pytestmark = pytest.mark.real_model
 
@@ -52,7 +52,7 @@ def models(nlp, real_lm):
 
 
 def nt(result, config=CONFIG):
-    return render(result, OutputFormat.NT, config.base_iri)
+    return render(result.facts, result.run, OutputFormat.NT, config.base_iri)
 
 
 def plain(paths, nlp, real_lm, config=CONFIG):
@@ -67,7 +67,7 @@ def test_same_graph_as_plain_build_and_reuse(corpus, tmp_path, models, nlp, real
     a, _ = corpus
     work = tmp_path / "w"
     result = build_workdir([str(a)], CONFIG, str(work), models=models, shard_docs=2)
-    assert result.manifest["workdir"] == {"shards": 3, "built": 3}
+    assert (result.summary.n_shards, result.summary.n_shards_built) == (3, 3)
     expected = plain([a], nlp, real_lm)
     assert nt(result) == nt(expected)
     same = {"seconds": 0, "timings": {}}
@@ -80,7 +80,7 @@ def test_same_graph_as_plain_build_and_reuse(corpus, tmp_path, models, nlp, real
         raise AssertionError("no shard should need the models")
 
     again = build_workdir([str(a)], CONFIG, str(work), models=no_models)
-    assert again.manifest["workdir"] == {"shards": 3, "built": 0}
+    assert (again.summary.n_shards, again.summary.n_shards_built) == (3, 0)
     assert nt(again) == nt(result)
     # corpus-level settings may change without redoing shards
     stricter = CONFIG.replace(min_relation_pairs=2)
@@ -108,7 +108,7 @@ def test_refusals_and_force(corpus, tmp_path, models):
     with pytest.raises(UsageError, match="standard input"):
         build_workdir(["-"], CONFIG, work, models=models)
     forced = build_workdir([str(a)], CONFIG, work, models=models, force=True)
-    assert forced.manifest["workdir"] == {"shards": 3, "built": 3}
+    assert (forced.summary.n_shards, forced.summary.n_shards_built) == (3, 3)
     assert forced.summary.n_documents == 7
     # a damaged shard file is noticed
     shard = os.path.join(work, "shards", "000000.jsonl.gz")
@@ -131,11 +131,11 @@ def test_append_builds_only_new_shards(corpus, tmp_path, models, nlp, real_lm):
     first = build_workdir([str(a)], CONFIG, work, models=models, shard_docs=2)
     assert first.facts and not build_workdir([str(a)], strict, work, models=models).facts
     both = build_workdir([str(b)], strict, work, models=models, append=True)
-    assert both.manifest["workdir"] == {"shards": 5, "built": 2}
+    assert (both.summary.n_shards, both.summary.n_shards_built) == (5, 2)
     # a relation that is rare in the first part reaches 2 pairs with the appended part
     assert both.facts and nt(both, strict) == nt(plain([a, b], nlp, real_lm, strict), strict)
     again = build_workdir([str(b)], CONFIG, work, models=models, append=True)
-    assert again.manifest["workdir"] == {"shards": 5, "built": 0}
+    assert (again.summary.n_shards, again.summary.n_shards_built) == (5, 0)
     assert nt(again) == nt(plain([a, b], nlp, real_lm))
     assert fact_iris(nt(first)) < fact_iris(nt(again))  # old facts keep their IRIs
 
@@ -162,7 +162,6 @@ def test_resume_after_sigkill(corpus, tmp_path, models):
     n_done = sum(s["done"] for s in manifest(work)["shards"])
     assert 1 <= n_done < 6
 
-    _load_command_modules()
     runner = CliRunner()
     result = runner.invoke(cli, command[4:], catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -177,7 +176,6 @@ def test_resume_after_sigkill(corpus, tmp_path, models):
 
 def test_cli_usage_errors(corpus, tmp_path):
     a, _ = corpus
-    _load_command_modules()
     runner = CliRunner()
     for args in (["--append"], ["--engine", "ray"], ["--shard-docs", "5"]):
         result = runner.invoke(cli, ["build", str(a), *args])

@@ -1,29 +1,24 @@
-"""write_result streams RDF to the file in parts: the same bytes as `render`, and atomic."""
+"""write_graph streams RDF to the file in parts: the same bytes as `render`, and atomic."""
 
 from __future__ import annotations
 
 import pytest
 from graph_samples import BASE, MANIFEST, sample_facts
 
-from mamakg import writers
 from mamakg.config import OutputFormat
-from mamakg.pipeline import BuildResult, Summary
-from mamakg.writers import render, render_parts, write_result
-
-
-def _result():
-    return BuildResult(facts=sample_facts(), summary=Summary(), manifest=MANIFEST)
+from mamakg.rdf import writers
+from mamakg.rdf.writers import render, render_parts, write_graph
 
 
 @pytest.mark.parametrize("fmt", list(OutputFormat))
 def test_the_file_holds_the_bytes_render_gives(tmp_path, monkeypatch, fmt):
     monkeypatch.setattr(writers, "PART_LINES", 7)  # many parts even for a small graph
-    result = _result()
+    facts = sample_facts()
     path = tmp_path / f"g.{fmt.value}"
-    write_result(result, str(path), fmt, BASE)
-    assert path.read_bytes() == render(result, fmt, BASE)
+    write_graph(facts, MANIFEST, str(path), fmt, BASE)
+    assert path.read_bytes() == render(facts, MANIFEST, fmt, BASE)
     if fmt in (OutputFormat.NT, OutputFormat.TTL):
-        assert len(list(render_parts(result, fmt, BASE))) > 3
+        assert len(list(render_parts(facts, MANIFEST, fmt, BASE))) > 3
 
 
 def test_a_failure_while_streaming_leaves_the_old_file(tmp_path, monkeypatch):
@@ -36,6 +31,6 @@ def test_a_failure_while_streaming_leaves_the_old_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(writers, "render_parts", failing)
     with pytest.raises(RuntimeError):
-        write_result(_result(), str(path), OutputFormat.NT, BASE, force=True)
+        write_graph(sample_facts(), MANIFEST, str(path), OutputFormat.NT, BASE, force=True)
     assert path.read_bytes() == b"old graph\n"
     assert not list(tmp_path.glob(".*.tmp"))

@@ -29,8 +29,8 @@ from mamakg.attention import ModelInfo
 from mamakg.config import Config
 from mamakg.errors import MamakgError, UsageError
 from mamakg.pipeline import WINDOW
+from mamakg.scale.workdir import Shard, ShardResult, run_shard
 from mamakg.types import Sentence
-from mamakg.workdir import Shard, ShardResult, run_shard
 
 __all__ = ["run_ray"]
 

@@ -14,10 +14,10 @@ import json
 import re
 from typing import Any
 
-from mamakg.browse import select_facts
 from mamakg.errors import UsageError
-from mamakg.graph import IRIs
-from mamakg.load import LoadedGraph
+from mamakg.inspect.browse import select_facts
+from mamakg.rdf.load import LoadedGraph
+from mamakg.rdf.vocab import IRIs
 
 __all__ = ["graph_data", "render_html"]
 

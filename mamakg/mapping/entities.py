@@ -1,10 +1,11 @@
-"""Map stage with an offline knowledge base (`mamakg.kb`): entity linking and relation mapping
-by distant supervision.
+"""Map stage, entities: linking to Wikidata items through a user's alias table
+(`EntityLinker`, ``build --entities``) or an offline knowledge base (`KBLinker`, ``--kb``).
 
-Entities: the candidates of an entity key are the items with that normalized label or alias,
-also tried without leading determiners and with the last word singularized. A candidate's prior
-is its share of the candidates' priors (sitelinks); when the base has statements, candidates
-that have a statement with a candidate of another entity of the same document gain (coherence):
+With a knowledge base, the candidates of an entity key are the items with that normalized label
+or alias, also tried without leading determiners and with the last word singularized. A
+candidate's prior is its share of the candidates' priors (sitelinks); when the base has
+statements, candidates that have a statement with a candidate of another entity of the same
+document gain (coherence):
 
     score = (1 - COHERENCE_WEIGHT) * prior share + COHERENCE_WEIGHT * coherence
 
@@ -12,35 +13,25 @@ where coherence is the share of the other linkable entities of the document that
 averaged over the documents of the entity. Coherence counts only when it tells the candidates
 apart (some candidate has it); otherwise the score is the prior share. Below `min_link_score`
 the entity stays unlinked (NIL).
-
-Relations: an open relation key maps to the property that holds most often between the linked
-(head, tail) pairs of its facts, when at least `min_count` pairs vote for it and they are at
-least `min_share` of the linked pairs (``map_method = "distant"``, score = that share); else the
-property-table match of `mamakg.mapping` stays (``label`` / ``alias``).
 """
 
 from __future__ import annotations
 
-import csv
-import functools
-import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 
 from mamakg.config import Config
-from mamakg.kb import KnowledgeBase
-from mamakg.mapping import EntityLinker
+from mamakg.mapping.kb import KnowledgeBase, read_alias_table
 from mamakg.normalize import squash
-from mamakg.types import Entity, Mention, Relation
+from mamakg.types import Entity, Mention
 
 __all__ = [
     "COHERENCE_WEIGHT",
+    "EntityLinker",
     "KBLinker",
     "LinkCandidate",
     "make_linker",
-    "map_relations",
     "mention_variants",
 ]
 
@@ -48,10 +39,6 @@ COHERENCE_WEIGHT = 0.5
 """Weight of document coherence against the prior share in a candidate's link score."""
 VARIANT_DECAY = 0.9
 """Each variant of a mention after the first (no determiner, singular) multiplies the score."""
-MIN_DISTANT_COUNT = 2
-"""Distant supervision: linked pairs that must vote for a property."""
-MIN_DISTANT_SHARE = 0.5
-"""Distant supervision: share of the relation's linked pairs that must vote for it."""
 
 _DETERMINERS = frozenset(
     "a an the this that these those his her its their our my your some any every".split()
@@ -191,51 +178,6 @@ class KBLinker:
         return {k: {q: s / n_docs[k] for q, s in by_qid.items()} for k, by_qid in sums.items()}
 
 
-@functools.lru_cache(maxsize=1)
-def _bundled_property_labels() -> dict[str, str]:
-    text = resources.files("mamakg").joinpath("data/wikidata_properties.tsv").read_text(
-        encoding="utf-8"
-    )
-    rows = csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
-    return {row["pid"]: row["label"] for row in rows}
-
-
-def map_relations(
-    facts: Iterable[Sequence[Mention]],
-    entities: dict[str, Entity],
-    kb: KnowledgeBase,
-    relations: dict[str, Relation],
-    min_count: int = MIN_DISTANT_COUNT,
-    min_share: float = MIN_DISTANT_SHARE,
-) -> dict[str, Relation]:
-    """Distant supervision: `relations` with each key remapped to the property that most of its
-    linked (head, tail) pairs have in `kb`, where one has enough votes; other keys unchanged."""
-    pairs: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for mentions in facts:
-        first = mentions[0]
-        head, tail = entities.get(first.head_key), entities.get(first.tail_key)
-        if head is not None and tail is not None and head.qid and tail.qid:
-            pairs[first.relation_key].add((head.qid, tail.qid))
-    out = dict(relations)
-    if not kb.has_statements:
-        return out
-    for key in sorted(pairs.keys() & relations.keys()):
-        votes: Counter[str] = Counter()
-        for head_qid, tail_qid in sorted(pairs[key]):
-            votes.update(set(kb.statements(head_qid, tail_qid)))
-        if not votes:
-            continue
-        pid, n = min(votes.items(), key=lambda kv: (-kv[1], kv[0]))
-        share = round(n / len(pairs[key]), 4)
-        if n < min_count or share < min_share:
-            continue
-        old = relations[key]
-        pid_label = kb.property_label(pid) or _bundled_property_labels().get(pid)
-        out[key] = Relation(key=old.key, label=old.label, pid=pid, map_score=share,
-                            map_method="distant", pid_label=pid_label)
-    return out
-
-
 def make_linker(config: Config) -> KBLinker | EntityLinker | None:
     """The entity linker a config asks for: the knowledge base (`kb`), else the alias table
     (`entities`), else none."""
@@ -244,3 +186,33 @@ def make_linker(config: Config) -> KBLinker | EntityLinker | None:
     if config.entities:
         return EntityLinker.from_tsv(config.entities)
     return None
+
+
+class EntityLinker:
+    """Links normalized entity text to Wikidata items through a user's alias table.
+
+    The table is TSV with columns mention, Q-id, prior (a header line is optional). The link
+    score of an item is its prior divided by the sum of priors of that mention's items.
+    """
+
+    def __init__(self, table: dict[str, list[tuple[str, float]]]) -> None:
+        self._table = table
+
+    @classmethod
+    def from_tsv(cls, path: str) -> EntityLinker:
+        table: dict[str, list[tuple[str, float]]] = {}
+        for text, qid, prior, _ in read_alias_table(path):
+            table.setdefault(text, []).append((qid, prior))
+        return cls(table)
+
+    def entity(self, key: str, label: str, min_score: float = 0.0) -> Entity:
+        """The `Entity` for a key: linked to its best item, or unlinked (NIL)."""
+        items = self._table.get(key)
+        if not items:
+            return Entity(key=key, label=label)
+        total = sum(p for _, p in items) or 1.0
+        qid, prior = max(items, key=lambda item: (item[1], item[0]))
+        score = round(prior / total, 4)
+        if score < min_score:
+            return Entity(key=key, label=label)
+        return Entity(key=key, label=label, qid=qid, link_score=score)

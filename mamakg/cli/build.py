@@ -1,23 +1,14 @@
-"""The command line: thin click commands that parse, validate, build a `Config` and call the
-library. Data goes to stdout (or -o), people-talk to stderr.
-
-Exit codes: 0 success, 1 runtime failure (one line says why), 2 usage error, 130 interrupted.
-A traceback is shown only with --debug or MAMAKG_DEBUG=1.
-"""
+"""``mamakg build``: a thin command over `mamakg.Builder` (check the inputs and the output
+first, then load the models, build, write, report)."""
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import logging
 import os
-import sys
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
 
-from mamakg import __version__
+from mamakg.cli.common import Command, progress, say
 from mamakg.config import (
     Confidence,
     Config,
@@ -29,72 +20,14 @@ from mamakg.config import (
     Preset,
     RelationSpan,
 )
-from mamakg.errors import MamakgError, UsageError
+from mamakg.errors import UsageError
+from mamakg.output import check_output
 
-__all__ = ["cli", "main"]
-
-COMMAND_MODULES: list[str] = ["mamakg.cli_kb", "mamakg.cli_eval", "mamakg.cli_inspect"]
-"""Modules that add commands to `cli` when imported (each calls ``cli.add_command``)."""
+__all__ = ["build_command"]
 
 
 def _choice(enum_type: Any) -> click.Choice:
     return click.Choice([m.value for m in enum_type], case_sensitive=False)
-
-
-def _say(ctx: click.Context, message: str) -> None:
-    if not ctx.obj.get("quiet"):
-        click.echo(message, err=True)
-
-
-class _Group(click.Group):
-    """A group that turns library errors into one line on stderr and an exit code."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        def debug() -> bool:
-            return bool((ctx.obj or {}).get("debug")) or os.environ.get("MAMAKG_DEBUG") == "1"
-
-        try:
-            return super().invoke(ctx)
-        except MamakgError as err:
-            if debug():
-                raise
-            click.echo(f"mamakg: error: {err}", err=True)
-            ctx.exit(err.exit_code)
-        except KeyboardInterrupt:
-            click.echo("mamakg: interrupted; no output was written", err=True)
-            ctx.exit(130)
-        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
-            raise
-        except BrokenPipeError:
-            ctx.exit(1)
-        except Exception as err:  # noqa: BLE001 - the last line of defence
-            if debug():
-                raise
-            click.echo(f"mamakg: error: {type(err).__name__}: {err} (rerun with --debug for the "
-                       "traceback)", err=True)
-            ctx.exit(1)
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],
-                                           "auto_envvar_prefix": "MAMAKG"})
-@click.version_option(__version__, "--version", prog_name="mamakg")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
-@click.option("-v", "--verbose", is_flag=True, help="Debug logs on stderr.")
-@click.option("--debug", is_flag=True, help="Show tracebacks on errors.")
-@click.pass_context
-def cli(ctx: click.Context, quiet: bool, verbose: bool, debug: bool) -> None:
-    """Turn a text corpus into a knowledge graph with the MAMA method (Match and Map,
-    "Language Models are Open Knowledge Graphs", Wang, Liu & Song 2020).
-
-    \b
-    Examples:
-      mamakg build corpus.txt -o graph.ttl
-      mamakg build docs/ --format jsonl -o - | head
-    """
-    ctx.ensure_object(dict)
-    ctx.obj.update(quiet=quiet, verbose=verbose, debug=debug or ctx.obj.get("debug", False))
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="mamakg: %(levelname)s: %(message)s", stream=sys.stderr)
 
 
 BUILD_EXAMPLES = """
@@ -111,16 +44,21 @@ Examples:
 """
 
 
-@cli.command(epilog=BUILD_EXAMPLES)
+@click.command("build", cls=Command, epilog=BUILD_EXAMPLES)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", default="-", show_default=True,
               help="Output file; '-' writes to stdout.")
 @click.option("-f", "--format", "fmt", type=_choice(OutputFormat), default=None,
-              help="Output format (default: from the output's extension, else ttl).")
+              help="Output format (default: from the output's extension; ttl on stdout).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file (with "
               "--workdir: also start over a work folder built from other inputs or settings).")
 @click.option("--input-format", type=click.Choice(["txt", "jsonl"]), default=None,
               help="Read inputs as this format (default: from the extension; stdin is txt).")
+@click.option("--text-field", default="text", show_default=True,
+              help="JSONL inputs: the field that holds a document's text.")
+@click.option("--id-field", default=None,
+              help="JSONL inputs: the field that holds a document's id [id, else documentId, "
+                   "else FILE:LINE].")
 @click.option("--preset", type=_choice(Preset), default="default", show_default=True,
               help="Starting settings; the options below override them.")
 @click.option("--model", default=None,
@@ -196,17 +134,18 @@ Examples:
               help="With --engine ray: this many language-model actors with one GPU each, "
                    "parsing and matching on CPU actors; 0: one actor per CPU does all.")
 @click.pass_context
-def build(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt: str | None,
-          force: bool, input_format: str | None, preset: str, no_path: bool,
-          workdir: str | None, append: bool, shard_docs: int | None, engine: str,
-          ray_address: str | None, num_gpus: int, **options: Any) -> None:
+def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt: str | None,
+                  force: bool, input_format: str | None, text_field: str, id_field: str | None,
+                  preset: str, no_path: bool, workdir: str | None, append: bool,
+                  shard_docs: int | None, engine: str, ray_address: str | None, num_gpus: int,
+                  **options: Any) -> None:
     """Build a knowledge graph from INPUT files (.txt: one document per line; .jsonl with
     'text' and optional 'id'; folders of them; .gz of either; '-' for stdin)."""
+    from mamakg.api import Builder
     from mamakg.reader import expand_inputs
 
     out_format = OutputFormat(fmt) if fmt else OutputFormat.from_path(output)
-    if output != "-" and os.path.exists(output) and not force:
-        raise UsageError(f"{output} exists: pass --force to overwrite it")
+    check_output(output, force=force)
     if options.get("entities") and not os.path.isfile(options["entities"]):
         raise UsageError(f"--entities {options['entities']}: no such file")
     if options.get("kb") and not os.path.isfile(options["kb"]):
@@ -214,109 +153,26 @@ def build(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt: str | N
     if options.get("kb") and options.get("entities"):
         raise UsageError("pass --kb or --entities, not both (add the table to the knowledge "
                          "base with 'mamakg kb import')")
+    if workdir is not None and out_format is OutputFormat.CARB:
+        raise UsageError("--format carb needs the whole input in one run: drop --workdir")
     expand_inputs(inputs)  # fail fast on missing inputs, before loading models
     config = Config.preset(preset, **options)
     if no_path:
         config = config.replace(store_path=False)
-    if workdir is None:
-        if append or shard_docs is not None or engine != "local" or ray_address or num_gpus:
-            raise UsageError("--append, --shard-docs, --engine, --ray-address and --num-gpus "
-                             "need --workdir")
-        build_to(ctx, config, inputs, input_format, output, out_format, force)
-        return
-    if out_format is OutputFormat.CARB:
-        raise UsageError("--format carb needs the whole input in one run: drop --workdir")
-    _build_workdir_to(ctx, config, inputs, input_format, output, out_format, force,
-                      dict(workdir=workdir, append=append, shard_docs=shard_docs,
-                           engine=engine, ray_address=ray_address, num_gpus=num_gpus))
-
-
-def _build_workdir_to(ctx: click.Context, config: Config, inputs: tuple[str, ...],
-                      input_format: str | None, output: str, out_format: OutputFormat,
-                      force: bool, options: dict[str, Any]) -> None:
-    """`build --workdir`: shards in a folder (mamakg.workdir), then written as usual."""
-    from mamakg.workdir import build_workdir
-    from mamakg.writers import write_result
-
-    with _progress(ctx) as on_sentences:
-        result = build_workdir(inputs, config, models=lambda: _models(config),
-                               input_format=input_format, force=force,
-                               on_sentences=on_sentences, **options)
-    write_result(result, output, out_format, config.base_iri, force=force)
-    shards = result.manifest["workdir"]
-    _report(ctx, result, output, out_format,
-            f"{options['workdir']}: {shards['shards']} shards, {shards['built']} built by this run")
-
-
-@contextlib.contextmanager
-def _progress(ctx: click.Context) -> Iterator[Callable[[int], Any] | None]:
-    """A sentence counter on stderr (only on a terminal, and not with -q)."""
-    if ctx.obj.get("quiet") or not sys.stderr.isatty():
-        yield None
-        return
-    from tqdm import tqdm
-
-    bar = tqdm(unit=" sent", desc="mamakg build", file=sys.stderr, leave=False)
-    try:
-        yield bar.update
-    finally:
-        bar.close()
-
-
-def _report(ctx: click.Context, result: Any, output: str, out_format: OutputFormat,
-            *extra: str) -> None:
-    """The end-of-run summary on stderr."""
-    for line in (*result.summary.lines(), *extra):
-        _say(ctx, "mamakg: " + line)
-    if output != "-":
-        _say(ctx, f"mamakg: wrote {output} ({out_format.value})")
-
-
-def build_to(ctx: click.Context, config: Config, inputs: tuple[str, ...],
-             input_format: str | None, output: str, out_format: OutputFormat,
-             force: bool) -> None:
-    from mamakg.pipeline import build as run_build
-    from mamakg.reader import read_documents
-    from mamakg.writers import write_result
-
-    nlp, lm = _models(config)
-    documents: dict[str, str] | None = {} if out_format is OutputFormat.CARB else None
-
-    def docs() -> Any:
-        for doc in read_documents(inputs, input_format):
-            if documents is not None:
-                documents[doc.doc_id] = doc.text
-            yield doc
-
-    with _progress(ctx) as on_sentences:
-        result = run_build(docs(), config, nlp=nlp, lm=lm, on_sentences=on_sentences)
+    builder = Builder(config=config)
+    with progress(" sent", "mamakg build") as on_sentences:
+        result = builder.build_files(
+            inputs, input_format=input_format, text_field=text_field, id_field=id_field,
+            keep_texts=out_format is OutputFormat.CARB, workdir=workdir, append=append,
+            force=force, shard_docs=shard_docs, engine=engine, ray_address=ray_address,
+            num_gpus=num_gpus, on_sentences=on_sentences)
     if result.summary.n_documents == 0:
-        _say(ctx, "mamakg: warning: the corpus has no documents; writing an empty graph")
-    write_result(result, output, out_format, config.base_iri, force=force, documents=documents)
-    _report(ctx, result, output, out_format)
-
-
-_MODELS: dict[tuple[Any, ...], Any] = {}
-
-
-def _models(config: Config) -> Any:
-    """Models for a config, loaded once per process (tests and library callers build often)."""
-    from mamakg.pipeline import load_models
-
-    key = (config.model, config.spacy_model, config.device, config.dtype, config.layer,
-           config.head_reduce, config.batch_size)
-    if key not in _MODELS:
-        _MODELS.clear()
-        _MODELS[key] = load_models(config)
-    return _MODELS[key]
-
-
-def _load_command_modules() -> None:
-    for name in COMMAND_MODULES:
-        importlib.import_module(name)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Entry point (``mamakg`` and ``python -m mamakg``)."""
-    _load_command_modules()
-    cli.main(args=argv, prog_name="mamakg")
+        say("warning: the corpus has no documents; writing an empty graph")
+    result.write(output, out_format, force=force)
+    for line in result.summary.lines():
+        say(line)
+    if workdir is not None:
+        say(f"{workdir}: {result.summary.n_shards} shards, {result.summary.n_shards_built} "
+            "built by this run")
+    if output != "-":
+        say(f"wrote {output} ({out_format.value})")

@@ -1,6 +1,7 @@
 """``mamakg kb``: build and inspect the offline knowledge base used by ``build --kb``.
 
-Thin commands over `mamakg.kb` and `mamakg.canonical`; data on stdout, people-talk on stderr.
+Thin commands over `mamakg.mapping.kb` and `mamakg.mapping.canonical`; data on stdout,
+people-talk on stderr.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import click
 
-from mamakg.cli import _say, cli
+from mamakg.cli.common import Group, progress, say
 from mamakg.errors import MamakgError, UsageError
 
 __all__ = ["kb_group"]
@@ -29,7 +30,7 @@ Examples:
 """
 
 
-@click.group(epilog=KB_EXAMPLES)
+@click.group("kb", cls=Group, epilog=KB_EXAMPLES)
 def kb_group() -> None:
     """Build and query the offline Wikidata knowledge base (entity linking and relation
     mapping by distant supervision for 'mamakg build --kb')."""
@@ -46,11 +47,10 @@ def kb_group() -> None:
 @click.option("--no-statements", is_flag=True,
               help="Do not keep statements (no coherence, no distant supervision; smaller).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-@click.pass_context
-def build_command(ctx: click.Context, dump: str, output: str, lang: str, min_sitelinks: int,
+def build_command(dump: str, output: str, lang: str, min_sitelinks: int,
                   types: str | None, no_statements: bool, force: bool) -> None:
     """Index a Wikidata JSON DUMP (latest-all.json, .gz or .bz2) into a knowledge base."""
-    from mamakg.kb import build_kb
+    from mamakg.mapping.kb import build_kb
 
     if not os.path.isfile(dump):
         raise UsageError(f"{dump}: no such dump file")
@@ -64,43 +64,34 @@ def build_command(ctx: click.Context, dump: str, output: str, lang: str, min_sit
         bad = [t for t in wanted if not (t[:1] == "Q" and t[1:].isdigit())]
         if bad or not wanted:
             raise UsageError(f"--types {types!r}: expected Q-ids separated by commas, e.g. Q5,Q515")
-    quiet = (ctx.obj or {}).get("quiet")
-    bar = None
-    if not quiet and sys.stderr.isatty():
-        from tqdm import tqdm
+    with progress(" entities", "mamakg kb build") as update:
+        seen = [0]
 
-        bar = tqdm(unit=" entities", desc="mamakg kb build", file=sys.stderr, leave=False)
+        def report(n_entities: int, n_items: int) -> None:
+            if update is not None:
+                update(n_entities - seen[0])
+                seen[0] = n_entities
 
-    def progress(n_entities: int, n_items: int) -> None:
-        if bar is not None:
-            bar.update(n_entities - bar.n)
-            bar.set_postfix(items=n_items, refresh=False)
-
-    try:
         counts = build_kb(dump, output, lang=lang, min_sitelinks=min_sitelinks, types=wanted,
-                          keep_statements=not no_statements, progress=progress)
-    finally:
-        if bar is not None:
-            bar.close()
-    _say(ctx, "mamakg: read {entities} entities; kept {items} items, {aliases} aliases, "
+                          keep_statements=not no_statements, progress=report)
+    say("read {entities} entities; kept {items} items, {aliases} aliases, "
               "{properties} properties, {statements} statements".format(**counts))
-    _say(ctx, f"mamakg: wrote {output}")
+    say(f"wrote {output}")
 
 
 @kb_group.command("import", epilog=KB_EXAMPLES)
 @click.argument("tsv")
 @click.option("-o", "--output", required=True,
               help="The knowledge base to add to (created when missing).")
-@click.pass_context
-def import_command(ctx: click.Context, tsv: str, output: str) -> None:
+def import_command(tsv: str, output: str) -> None:
     """Add a user's alias table to a knowledge base: TSV with mention, Q-id and prior
     (a header line is optional; the prior defaults to 1)."""
-    from mamakg.kb import import_aliases
+    from mamakg.mapping.kb import import_aliases
 
     if not os.path.isfile(tsv):
         raise UsageError(f"{tsv}: no such alias table")
     n = import_aliases(tsv, output)
-    _say(ctx, f"mamakg: imported {n} aliases into {output}")
+    say(f"imported {n} aliases into {output}")
 
 
 @kb_group.command("lookup", epilog=KB_EXAMPLES)
@@ -110,7 +101,7 @@ def import_command(ctx: click.Context, tsv: str, output: str) -> None:
               help="Hide candidates below this prior.")
 def lookup_command(kb: str, mention: str, min_link_score: float) -> None:
     """Show the candidate items of a MENTION in KB (TSV: qid, label, prior)."""
-    from mamakg.linking import KBLinker
+    from mamakg.mapping.entities import KBLinker
     from mamakg.normalize import squash
 
     linker = KBLinker.open(kb, min_link_score)
@@ -129,7 +120,7 @@ def lookup_command(kb: str, mention: str, min_link_score: float) -> None:
 def canon_command(facts: str, include_mapped: bool) -> None:
     """Group the open relations of a 'build --format jsonl' output (FACTS, '-' = stdin) into
     canonical open relations; prints one JSON object per canonical relation."""
-    from mamakg.canonical import canonicalize
+    from mamakg.mapping.canonical import canonicalize
 
     counts: dict[str, int] = {}
     handle: Any = sys.stdin if facts == "-" else None
@@ -157,5 +148,3 @@ def canon_command(facts: str, include_mapped: bool) -> None:
         click.echo(json.dumps({"key": group.key, "count": group.count,
                                "members": dict(group.members)}, ensure_ascii=False))
 
-
-cli.add_command(kb_group, name="kb")

@@ -12,10 +12,10 @@ filter, support, mapping: `pipeline.collect_facts`) then runs over every shard, 
 
 ``DIR/manifest.json`` records the inputs (path, size, SHA-256), the effective config, the
 shard list and which shards are done. A changed input, or a changed setting that shards depend
-on (`SHARD_FIELDS`), is refused unless `force` starts the folder over. Settings used only by
-the corpus-level half (``--min-relation-pairs``, ``--entities``, ``--kb``, ``--min-map-score``,
-``--min-link-score``, ``--base-iri``) may change between runs: they are recomputed over all
-shards every time.
+on (the `Config` fields of `Scope.MENTIONS`), is refused unless `force` starts the folder over.
+Settings of the corpus-level half (`Scope.CORPUS`: ``--min-relation-pairs``, ``--entities``,
+``--kb``, ``--min-map-score``...) and those of speed (`Scope.SPEED`) may change between runs:
+the corpus-level half is recomputed over all shards every time.
 
 Shard file: gzip'd JSON lines: a header ``{"schema": 1, "shard": name}``, one mention per line
 (`mamakg.store` encoding), and a footer with the shard's counts, which marks it complete.
@@ -38,20 +38,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from mamakg import __version__
-from mamakg.config import Config
+from mamakg.config import Config, Scope
 from mamakg.errors import MamakgError, UsageError
-from mamakg.linking import make_linker
+from mamakg.mapping.entities import make_linker
+from mamakg.output import atomic_output
 from mamakg.parse import parse_documents, pipeline_name
-from mamakg.pipeline import BuildResult, Summary, collect_facts, mentions_of
-from mamakg.reader import expand_inputs, read_documents
-from mamakg.store import MentionStore, _decode, _encode
-from mamakg.types import Document, Sentence
-from mamakg.writers import atomic_output
+from mamakg.pipeline import collect_facts, mentions_of, run_info
+from mamakg.reader import Reading, expand_inputs
+from mamakg.result import Result, Summary
+from mamakg.store import MentionStore
+from mamakg.types import Document, Mention, RunInfo, Sentence
 
 __all__ = [
     "DEFAULT_SHARD_DOCS",
     "SCHEMA_VERSION",
-    "SHARD_FIELDS",
     "Shard",
     "ShardResult",
     "build_workdir",
@@ -63,17 +63,6 @@ SCHEMA_VERSION = 1
 
 DEFAULT_SHARD_DOCS = 1000
 """Documents per shard when a new folder is started without --shard-docs."""
-
-SHARD_FIELDS = (
-    "model", "spacy_model", "dtype", "layer", "head_reduce", "beam_size", "beams_per_pair",
-    "pairs", "max_relation_len", "max_tokens", "min_score", "store_path", "constant_attention",
-    "relation_span", "relation_edges", "extend_tail", "copula_relations", "verb_subject",
-    "number_entities",
-    "drop_self_loops", "confidence",
-)
-"""Config fields that change a shard's mentions. `device`, `batch_size` and `parse_processes`
-change how fast, not what (up to float rounding), and the rest are corpus-level: they may
-change freely."""
 
 MANIFEST = "manifest.json"
 SHARDS = "shards"
@@ -141,13 +130,12 @@ def run_shard(shard: Shard, nlp: Any, lm: Any, config: Config,
             sentences, spacy_model = parsed
         for mentions in mentions_of(sentences, lm, config, summary, on_sentences):
             for m in mentions:
-                out.write(_encode(m).encode("utf-8") + b"\n")
+                out.write(m.to_json().encode("utf-8") + b"\n")
             n_mentions += len(mentions)
         counts = summary.to_dict()
         del counts["seconds"], counts["mentions"], counts["facts"], counts["status"]
         counts["mentions"] = n_mentions
-        models = {"model": lm.info.name, "model_revision": lm.info.revision,
-                  "model_causal": lm.info.causal, "spacy_model": spacy_model}
+        models = run_info(config, lm, spacy_model).models()
         out.write(_json_line({"end": shard.name, "counts": counts, "models": models}))
     return ShardResult(shard.name, buffer.getvalue(), counts, models)
 
@@ -194,7 +182,7 @@ def _read_shard(path: str, name: str) -> Iterator[list[Any]]:
                 if line.startswith(b'{"end"'):
                     footer = json.loads(line)
                     break
-                chunk.append(_decode(line.decode("utf-8")))
+                chunk.append(Mention.from_json(line))
                 n_read += 1
                 if len(chunk) >= 4096:
                     yield chunk
@@ -299,7 +287,7 @@ class _Folder:
 
 def _shard_config(config: Config) -> dict[str, Any]:
     full = config.to_dict()
-    return {k: full[k] for k in SHARD_FIELDS}
+    return {k: full[k] for k in Config.fields_of(Scope.MENTIONS)}
 
 
 class _Mismatch(MamakgError):
@@ -311,7 +299,7 @@ def _refuse(why: str) -> _Mismatch:
 
 
 def _new_inputs(path: str, manifest: dict[str, Any], described: list[dict[str, Any]],
-                config: Config, input_format: str | None, shard_docs: int | None,
+                config: Config, reading: Reading, shard_docs: int | None,
                 append: bool) -> list[dict[str, Any]]:
     """This run's inputs that the folder does not hold yet; raises `_Mismatch` when the folder
     holds shards this run cannot reuse."""
@@ -321,9 +309,12 @@ def _new_inputs(path: str, manifest: dict[str, Any], described: list[dict[str, A
         raise _refuse(f"{path} was built with other settings ({', '.join(changed)})")
     if shard_docs is not None and shard_docs != manifest["shard_docs"]:
         raise _refuse(f"{path} uses --shard-docs {manifest['shard_docs']}, not {shard_docs}")
-    if input_format != manifest.get("input_format"):
-        raise _refuse(f"{path} read its inputs with --input-format "
-                      f"{manifest.get('input_format') or 'auto'}")
+    recorded_reading = {**Reading().to_dict(),
+                        **{k: manifest.get(k) for k in Reading().to_dict() if k in manifest}}
+    if reading.to_dict() != recorded_reading:
+        options = ", ".join(f"--{k.replace('_', '-')} {v or 'auto'}"
+                            for k, v in recorded_reading.items())
+        raise _refuse(f"{path} read its inputs with {options}")
     known = {i["path"]: i for p in manifest["parts"] for i in p["inputs"]}
     for item in described:
         old = known.get(item["path"])
@@ -339,7 +330,7 @@ def _new_inputs(path: str, manifest: dict[str, Any], described: list[dict[str, A
     return []
 
 
-def _prepare(folder: _Folder, files: list[str], config: Config, input_format: str | None,
+def _prepare(folder: _Folder, files: list[str], config: Config, reading: Reading,
              shard_docs: int | None, append: bool, force: bool) -> None:
     """Check the folder against this run (or start it over) and add this run's new inputs."""
     described = _describe(files)
@@ -348,7 +339,7 @@ def _prepare(folder: _Folder, files: list[str], config: Config, input_format: st
         manifest = folder.load()
         new = described
         if manifest is not None:
-            new = _new_inputs(folder.path, manifest, described, config, input_format,
+            new = _new_inputs(folder.path, manifest, described, config, reading,
                               shard_docs, append)
         elif os.listdir(folder.shard_dir):
             raise _refuse(f"{folder.path} holds shards but no manifest")
@@ -361,7 +352,7 @@ def _prepare(folder: _Folder, files: list[str], config: Config, input_format: st
     if manifest is None:
         folder.clear()
         manifest = {"schema": SCHEMA_VERSION, "shard_docs": shard_docs or DEFAULT_SHARD_DOCS,
-                    "input_format": input_format, "shard_config": _shard_config(config),
+                    **reading.to_dict(), "shard_config": _shard_config(config),
                     "parts": [], "shards": []}
     if new:
         manifest["parts"].append({"inputs": new})
@@ -371,7 +362,7 @@ def _prepare(folder: _Folder, files: list[str], config: Config, input_format: st
     folder.save()
 
 
-def _pending(folder: _Folder, input_format: str | None,
+def _pending(folder: _Folder, reading: Reading,
              on_skip: Callable[[int], None] | None) -> Iterator[Shard]:
     """The shards still to do, in order, re-reading (not re-parsing) every part's inputs."""
     manifest = folder.manifest
@@ -388,7 +379,7 @@ def _pending(folder: _Folder, input_format: str | None,
             raise MamakgError(f"input {missing[0]} of an unfinished part of {folder.path} is "
                               "gone: restore it, or pass --force to start over")
         n_shards = 0
-        for shard in _shards(read_documents(paths, input_format), manifest["shard_docs"],
+        for shard in _shards(reading.read(paths), manifest["shard_docs"],
                              number, first):
             n_shards += 1
             entry = done.get(shard.name)
@@ -438,6 +429,8 @@ def build_workdir(
     *,
     models: Callable[[], Models] | None = None,
     input_format: str | None = None,
+    text_field: str = "text",
+    id_field: str | None = None,
     shard_docs: int | None = None,
     append: bool = False,
     force: bool = False,
@@ -446,13 +439,14 @@ def build_workdir(
     num_gpus: int = 0,
     split: bool | None = None,
     on_sentences: Callable[[int], None] | None = None,
-) -> BuildResult:
+) -> Result:
     """Build the facts of the inputs through the work folder `workdir` (see the module doc).
 
+    `input_format`, `text_field` and `id_field` say how the inputs are read (`Reading`).
     `models` gives the (spaCy pipeline, language model) pair for the local engine; it is
     called only when a shard needs processing. `engine`, `ray_address`, `num_gpus` and
-    `split` are those of `ray_engine.run_ray`. The result's manifest has a ``workdir`` entry
-    with the folder's shard counts (``shards``, ``built``).
+    `split` are those of `ray_engine.run_ray`. The result's summary counts the folder's shards
+    (``n_shards``) and those this run built (``n_shards_built``).
     """
     started = time.perf_counter()
     files = expand_inputs(inputs)
@@ -471,14 +465,15 @@ def build_workdir(
             loaded.append(models() if models is not None else load_models(config))
         return loaded[0]
 
+    reading = Reading(input_format, text_field, id_field)
     folder = _Folder(workdir)
     folder.lock()
     try:
-        _prepare(folder, files, config, input_format, shard_docs, append, force)
+        _prepare(folder, files, config, reading, shard_docs, append, force)
         n_done_before = len(folder.done())
-        pending = _pending(folder, input_format, on_sentences)
+        pending = _pending(folder, reading, on_sentences)
         if engine == "ray":
-            from mamakg.ray_engine import run_ray
+            from mamakg.scale.ray_engine import run_ray
 
             run_ray(pending, folder.started, folder.record, config, address=ray_address,
                     num_gpus=num_gpus, split=split, on_sentences=on_sentences)
@@ -488,9 +483,7 @@ def build_workdir(
         summary = Summary()
         if "models" not in folder.manifest:  # an empty corpus: no shard ever saw the models
             nlp, lm = get_models()
-            folder.manifest["models"] = {
-                "model": lm.info.name, "model_revision": lm.info.revision,
-                "model_causal": lm.info.causal, "spacy_model": pipeline_name(nlp)}
+            folder.manifest["models"] = run_info(config, lm, pipeline_name(nlp)).models()
             folder.save()
         linker = make_linker(config)
         with MentionStore() as store:
@@ -499,7 +492,8 @@ def build_workdir(
     finally:
         folder.unlock()
     summary.seconds = time.perf_counter() - started
-    manifest = {"mamakg_version": __version__, **folder.manifest["models"],
-                "config": config.to_dict(),
-                "workdir": {"shards": len(folder.manifest["shards"]), "built": n_built}}
-    return BuildResult(facts=facts, summary=summary, manifest=manifest)
+    summary.n_shards = len(folder.manifest["shards"])
+    summary.n_shards_built = n_built
+    run = RunInfo.from_dict({"mamakg_version": __version__, **folder.manifest["models"],
+                             "config": config.to_dict()})
+    return Result(facts=facts, summary=summary, run=run, base=config.base_iri)

@@ -3,8 +3,8 @@
 - `push_sparql`: the SPARQL 1.1 Graph Store Protocol (``POST`` of N-Triples, in batches) to
   an endpoint such as Oxigraph's ``http://host:7878/store``, into a named graph or the default
   graph. mamakg graphs have no blank nodes, so cutting the triples into batches is safe.
-- `push_neo4j`: the Cypher statements of `mamakg.export.cypher_statements` through the official
-  driver, credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD``.
+- `push_neo4j`: the Cypher statements of `mamakg.inspect.export.cypher_statements` through the
+  official driver, credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD``.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import urllib.parse
 import urllib.request
 
 from mamakg.errors import MamakgError, UsageError
-from mamakg.export import cypher_statements
-from mamakg.graph import nt_lines, to_rdf
-from mamakg.load import LoadedGraph
+from mamakg.inspect.export import cypher_statements
+from mamakg.rdf.graph import nt_lines, to_rdf
+from mamakg.rdf.load import LoadedGraph
 
 __all__ = ["push_neo4j", "push_sparql"]
 
@@ -43,7 +43,7 @@ def push_sparql(graph: LoadedGraph, url: str, *, graph_iri: str | None = None,
     if batch_size < 1:
         raise UsageError("the batch size must be at least 1")
     target = _target(url, graph_iri)
-    lines = nt_lines(to_rdf(graph.facts, graph.manifest, graph.base))
+    lines = nt_lines(to_rdf(graph.facts, graph.run_record, graph.base))
     for i in range(0, len(lines), batch_size):
         body = "".join(lines[i:i + batch_size]).encode("utf-8")
         request = urllib.request.Request(target, data=body, method="POST",

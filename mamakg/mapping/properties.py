@@ -1,11 +1,9 @@
-"""Map stage (paper section 2.2): tie relations to Wikidata properties and entities to
-Wikidata items; what fits no schema stays in the open schema, flagged.
+"""Map stage (paper section 2.2), relations: the Wikidata property table that ships with
+mamakg (``mamakg/data/wikidata_properties.tsv``, CC0) and the label/alias matcher over it.
 
-Relations: the relation's surface text, the surface without a leading auxiliary, and the lemma
-key are looked up among the labels and aliases of the Wikidata properties shipped in
-``mamakg/data/wikidata_properties.tsv`` (CC0, entity-, time- and quantity-valued properties only).
-Entities: with a user's alias table (TSV: mention, Q-id, prior) a chunk links to the most
-likely item of its normalized text; otherwise entities stay unlinked.
+The relation's surface text, the surface without a leading auxiliary, and the lemma key are
+looked up among the labels and aliases of the entity-, time- and quantity-valued properties;
+a property is kept only when the tail fits its value type (`PropertyIndex.fits`).
 """
 
 from __future__ import annotations
@@ -15,13 +13,11 @@ import functools
 import io
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 
-from mamakg.errors import MamakgError
 from mamakg.normalize import is_month, relation_variants, squash
-from mamakg.types import Entity, Relation
+from mamakg.types import Relation
 
-__all__ = ["EntityLinker", "PropertyIndex", "PropertyMatch"]
+__all__ = ["PropertyIndex", "PropertyMatch", "property_labels", "property_table"]
 
 _DATATYPES = frozenset({"WikibaseItem", "Time", "Quantity"})
 _LABEL, _ALIAS = 1.0, 0.9
@@ -47,10 +43,29 @@ class _Entry:
     usage: int
 
 
+@functools.cache
+def property_table() -> tuple[dict[str, str], ...]:
+    """The rows of the shipped property table (pid, label, description, aliases, datatype,
+    usage_count...), read once."""
+    text = resources.files("mamakg").joinpath("data/wikidata_properties.tsv").read_text(
+        encoding="utf-8")
+    return tuple(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@functools.cache
+def property_labels() -> dict[str, str]:
+    """P-id -> English label, for every property of the shipped table.
+
+    >>> property_labels()["P19"]
+    'place of birth'
+    """
+    return {row["pid"]: row["label"] for row in property_table()}
+
+
 class PropertyIndex:
     """Wikidata property labels and aliases, keyed by normalized text."""
 
-    def __init__(self, rows: list[dict[str, str]]) -> None:
+    def __init__(self, rows: tuple[dict[str, str], ...] | list[dict[str, str]]) -> None:
         self._by_text: dict[str, _Entry] = {}
         self._datatype: dict[str, str] = {}
         for row in rows:
@@ -71,10 +86,7 @@ class PropertyIndex:
     @functools.lru_cache(maxsize=1)
     def bundled(cls) -> PropertyIndex:
         """The index of the property table that ships with mamakg."""
-        text = resources.files("mamakg").joinpath("data/wikidata_properties.tsv").read_text(
-            encoding="utf-8"
-        )
-        return cls(list(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)))
+        return cls(property_table())
 
     def __len__(self) -> int:
         return len(self._by_text)
@@ -121,49 +133,3 @@ class PropertyIndex:
             return Relation(key=key, label=label)
         return Relation(key=key, label=label, pid=found.pid, map_score=found.score,
                         map_method=found.method, pid_label=found.label)
-
-
-class EntityLinker:
-    """Links normalized entity text to Wikidata items through a user's alias table.
-
-    The table is TSV with columns mention, Q-id, prior (a header line is optional). The link
-    score of an item is its prior divided by the sum of priors of that mention's items.
-    """
-
-    def __init__(self, table: dict[str, list[tuple[str, float]]]) -> None:
-        self._table = table
-
-    @classmethod
-    def from_tsv(cls, path: str) -> EntityLinker:
-        table: dict[str, list[tuple[str, float]]] = {}
-        try:
-            with open(Path(path), encoding="utf-8") as handle:
-                for number, line in enumerate(handle, start=1):
-                    parts = line.rstrip("\n").split("\t")
-                    if not line.strip() or (number == 1 and parts[0].lower() == "mention"):
-                        continue
-                    if len(parts) < 2 or not parts[1].startswith("Q"):
-                        raise MamakgError(
-                            f"{path}:{number}: expected 'mention<TAB>Q-id<TAB>prior', got {line!r}"
-                        )
-                    try:
-                        prior = float(parts[2]) if len(parts) > 2 and parts[2] else 1.0
-                    except ValueError:
-                        raise MamakgError(
-                            f"{path}:{number}: prior {parts[2]!r} is not a number") from None
-                    table.setdefault(squash(parts[0]), []).append((parts[1], prior))
-        except OSError as err:
-            raise MamakgError(f"{path}: cannot read the entity table ({err.strerror})") from err
-        return cls(table)
-
-    def entity(self, key: str, label: str, min_score: float = 0.0) -> Entity:
-        """The `Entity` for a key: linked to its best item, or unlinked (NIL)."""
-        items = self._table.get(key)
-        if not items:
-            return Entity(key=key, label=label)
-        total = sum(p for _, p in items) or 1.0
-        qid, prior = max(items, key=lambda item: (item[1], item[0]))
-        score = round(prior / total, 4)
-        if score < min_score:
-            return Entity(key=key, label=label)
-        return Entity(key=key, label=label, qid=qid, link_score=score)

@@ -1,4 +1,4 @@
-"""Read a graph that mamakg wrote back into `Fact` records and the run manifest.
+"""Read a graph that mamakg wrote back into `Fact` records and its `RunInfo`.
 
 Sources: RDF files (``.ttl``, ``.nt``, ``.jsonld``, ``.trig``, ``.nq``), the ``.jsonl`` fact
 records, and an Oxigraph store folder (``mamakg export GRAPH --to oxigraph DIR``).
@@ -10,9 +10,9 @@ What RDF cannot give back exactly:
 - when several entity keys share one node (two texts linked to the same Q-id), each key's
   label is guessed from the fact's own mentions and its link score is the node's highest.
 
-The ``jsonl`` records keep all of it, but no manifest.
+The ``jsonl`` records keep all of it, but not the run record.
 
->>> from mamakg.load import natural_key
+>>> from mamakg.rdf.load import natural_key
 >>> sorted(["a.txt:10", "a.txt:9"], key=natural_key)
 ['a.txt:9', 'a.txt:10']
 """
@@ -29,14 +29,12 @@ from typing import Any
 
 from rdflib import RDF, RDFS, Dataset, Graph, Namespace, URIRef
 
-from mamakg.errors import MamakgError
-from mamakg.graph import WD, WDT, _digest
-from mamakg.types import Entity, Fact, Mention, PathStep, Relation, TextSpan
+from mamakg.errors import MamakgError, UsageError
+from mamakg.rdf.vocab import DEFAULT_BASE, MK, WD, WDT
+from mamakg.types import Entity, Fact, Mention, PathStep, Relation, RunInfo, TextSpan
 
-__all__ = ["DEFAULT_BASE", "LoadedGraph", "load_graph", "natural_key", "read_rdf",
-           "facts_from_rdf", "facts_from_records", "source_format"]
-
-DEFAULT_BASE = "https://w3id.org/mamakg/"
+__all__ = ["LoadedGraph", "load_graph", "natural_key", "read_rdf", "facts_from_rdf",
+           "facts_from_records", "source_format"]
 
 _SUFFIXES = {".ttl": "ttl", ".turtle": "ttl", ".nt": "nt", ".jsonld": "jsonld",
              ".json-ld": "jsonld", ".trig": "trig", ".nq": "nq"}
@@ -49,8 +47,8 @@ class LoadedGraph:
 
     facts: list[Fact]
     """The facts, sorted by (head, relation, tail) keys like a build's."""
-    manifest: dict[str, Any]
-    """How the graph was made ({} for jsonl, which does not record it)."""
+    run: RunInfo | None
+    """How the graph was made (None for jsonl, which does not record it)."""
     base: str
     """The namespace of the minted IRIs."""
     source: str
@@ -59,6 +57,11 @@ class LoadedGraph:
     """``ttl``, ``nt``, ``jsonld``, ``trig``, ``nq``, ``jsonl`` or ``oxigraph``."""
     rdf: Graph | None = field(default=None, compare=False, repr=False)
     """The RDF graph when the source was RDF (None for jsonl)."""
+
+    @property
+    def run_record(self) -> RunInfo:
+        """`run`, or an empty record when the source does not say how it was made."""
+        return self.run if self.run is not None else RunInfo.unknown()
 
 
 def natural_key(text: str) -> tuple[Any, ...]:
@@ -69,7 +72,7 @@ def natural_key(text: str) -> tuple[Any, ...]:
 def source_format(path: str) -> str:
     """The format of a graph path, from its extension; a folder is an Oxigraph store."""
     if not os.path.exists(path):
-        raise MamakgError(f"{path}: no such file or folder")
+        raise UsageError(f"{path}: no such file or folder")
     if os.path.isdir(path):
         return "oxigraph"
     name = path.lower().removesuffix(".gz")
@@ -131,11 +134,15 @@ def _dump_store(path: str) -> str:
 
 
 def _base_of(graph: Graph) -> str:
-    for node_type in graph.objects(None, RDF.type):
-        text = str(node_type)
-        for kind in ("ns#Fact", "ns#Run"):
-            if text.endswith(kind):
-                return text[: -len(kind)]
+    """The base of the minted IRIs: from the run node, else from a fact's IRI."""
+    for node in graph.subjects(RDF.type, MK.Run):
+        text = str(node)
+        if text.endswith("/run"):
+            return text[: -len("run")]
+    for node in graph.subjects(RDF.type, MK.Fact):
+        text = str(node)
+        if "/fact/" in text:
+            return text.rsplit("/fact/", 1)[0] + "/"
     return DEFAULT_BASE
 
 
@@ -144,19 +151,18 @@ def _one(graph: Graph, node: Any, pred: URIRef, default: Any = None) -> Any:
     return default if value is None else value.toPython()
 
 
-def _manifest(graph: Graph, mk: Namespace, base: str) -> dict[str, Any]:
+def _run(graph: Graph, base: str) -> RunInfo | None:
     run = URIRef(base + "run")
-    if (run, RDF.type, mk.Run) not in graph:
-        return {}
-    manifest = {name: str(_one(graph, run, mk[prop], "")) for name, prop in (
-        ("mamakg_version", "mamakgVersion"), ("model", "model"),
-        ("model_revision", "modelRevision"), ("spacy_model", "spacyModel"))}
-    config = _one(graph, run, mk.config, "{}")
-    try:
-        manifest["config"] = json.loads(config)
-    except ValueError:
-        manifest["config"] = config
-    return manifest
+    if (run, RDF.type, MK.Run) not in graph:
+        return None
+    return RunInfo.from_dict({
+        "mamakg_version": _one(graph, run, MK.mamakgVersion, ""),
+        "model": _one(graph, run, MK.model, ""),
+        "model_revision": _one(graph, run, MK.modelRevision, ""),
+        "model_causal": _one(graph, run, MK.modelCausal, False),
+        "spacy_model": _one(graph, run, MK.spacyModel, ""),
+        "config": _one(graph, run, MK.config, "{}"),
+    })
 
 
 def _local(iri: Any, ns: Namespace) -> str | None:
@@ -164,35 +170,31 @@ def _local(iri: Any, ns: Namespace) -> str | None:
     return text[len(str(ns)):] if text.startswith(str(ns)) else None
 
 
-def _entity(graph: Graph, mk: Namespace, node: Any, key: str, surfaces: set[str]) -> Entity:
+def _entity(graph: Graph, node: Any, key: str, surfaces: set[str]) -> Entity:
     labels = sorted(str(v) for v in graph.objects(node, RDFS.label))
     if len(labels) > 1:  # several keys share this node: prefer this fact's own surface form
         labels = [x for x in labels if x in surfaces] or labels
     qid = _local(node, WD)
-    scores = [float(str(v)) for v in graph.objects(node, mk.linkScore)] if qid else []
+    scores = [float(str(v)) for v in graph.objects(node, MK.linkScore)] if qid else []
     return Entity(key=key, label=labels[0] if labels else key, qid=qid,
                   link_score=max(scores, default=0.0))
 
 
-def _keys(graph: Graph, mk: Namespace, node: Any) -> list[str]:
-    return sorted(str(v) for v in graph.objects(node, mk.key)) or [""]
-
-
-def _mention(graph: Graph, mk: Namespace, node: Any, keys: tuple[str, str, str]) -> Mention:
+def _mention(graph: Graph, node: Any, keys: tuple[str, str, str]) -> Mention:
     spans = []
     for slot in ("head", "relation", "tail"):
-        spans.append(TextSpan(str(_one(graph, node, mk[slot + "Text"], "")),
-                              int(_one(graph, node, mk[slot + "Start"], 0)),
-                              int(_one(graph, node, mk[slot + "End"], 0))))
-    path = json.loads(_one(graph, node, mk.path, "[]"))
+        spans.append(TextSpan(str(_one(graph, node, MK[slot + "Text"], "")),
+                              int(_one(graph, node, MK[slot + "Start"], 0)),
+                              int(_one(graph, node, MK[slot + "End"], 0))))
+    path = json.loads(_one(graph, node, MK.path, "[]"))
     return Mention(
-        doc_id=str(_one(graph, node, mk.document, "")),
-        sent_index=int(_one(graph, node, mk.sentenceIndex, 0)),
-        sentence=str(_one(graph, node, mk.sentence, "")),
-        sent_start=int(_one(graph, node, mk.sentenceStart, 0)),
+        doc_id=str(_one(graph, node, MK.document, "")),
+        sent_index=int(_one(graph, node, MK.sentenceIndex, 0)),
+        sentence=str(_one(graph, node, MK.sentence, "")),
+        sent_start=int(_one(graph, node, MK.sentenceStart, 0)),
         head=spans[0], relation=spans[1], tail=spans[2],
         head_key=keys[0], relation_key=keys[1], tail_key=keys[2],
-        score=float(_one(graph, node, mk.score, 0.0)),
+        score=float(_one(graph, node, MK.score, 0.0)),
         path=tuple(PathStep(str(text), float(weight)) for text, weight in path),
     )
 
@@ -205,61 +207,57 @@ def _fact_key(f: Fact) -> tuple[str, str, str]:
     return (f.head.key, f.relation.key, f.tail.key)
 
 
-def facts_from_rdf(graph: Graph) -> tuple[list[Fact], dict[str, Any], str]:
-    """(facts, manifest, base) of an RDF graph written by mamakg."""
+def _fact_keys(graph: Graph, node: Any, head: Any, tail: Any) -> tuple[str, str, str]:
+    """(head, relation, tail) keys of a fact node (``mk:headKey``...; a graph written before
+    fact nodes carried them falls back on the entity nodes' ``mk:key``)."""
+    keys = []
+    for pred, entity in ((MK.headKey, head), (MK.relationKey, None), (MK.tailKey, tail)):
+        value = _one(graph, node, pred)
+        if value is None and entity is not None:
+            value = min((str(v) for v in graph.objects(entity, MK.key)), default="")
+        keys.append("" if value is None else str(value))
+    return keys[0], keys[1], keys[2]
+
+
+def facts_from_rdf(graph: Graph) -> tuple[list[Fact], RunInfo | None, str]:
+    """(facts, run record, base) of an RDF graph written by mamakg."""
     base = _base_of(graph)
-    mk = Namespace(base + "ns#")
     facts = []
-    for node in set(graph.subjects(RDF.type, mk.Fact)):
+    for node in set(graph.subjects(RDF.type, MK.Fact)):
         h, r, t = (graph.value(node, p) for p in (RDF.subject, RDF.predicate, RDF.object))
         if h is None or r is None or t is None:
             raise MamakgError(f"fact {node} lacks rdf:subject, rdf:predicate or rdf:object")
-        rel_key = str(_one(graph, node, mk.relationKey, ""))
-        digest = str(node).rsplit("/", 1)[-1]
-        pairs = [(hk, tk) for hk in _keys(graph, mk, h) for tk in _keys(graph, mk, t)]
-        head_key, tail_key = next((p for p in pairs if _digest(p[0], rel_key, p[1]) == digest),
-                                  pairs[0])
-        keys = (head_key, rel_key, tail_key)
-        mentions = sorted((_mention(graph, mk, m, keys) for m in graph.objects(node, mk.mention)),
+        keys = _fact_keys(graph, node, h, t)
+        mentions = sorted((_mention(graph, m, keys) for m in graph.objects(node, MK.mention)),
                           key=_mention_order)
         pid = _local(r, WDT)
         relation = Relation(
-            key=rel_key, label=str(_one(graph, node, mk.relationPhrase, rel_key)), pid=pid,
-            map_score=float(_one(graph, node, mk.mapScore, 0.0)) if pid else 0.0,
-            map_method=str(_one(graph, node, mk.mapMethod, "none")) if pid else "none",
+            key=keys[1], label=str(_one(graph, node, MK.relationPhrase, keys[1])), pid=pid,
+            map_score=float(_one(graph, node, MK.mapScore, 0.0)) if pid else 0.0,
+            map_method=str(_one(graph, node, MK.mapMethod, "none")) if pid else "none",
             pid_label=(str(_one(graph, r, RDFS.label, "")) or None) if pid else None,
         )
         facts.append(Fact(
-            head=_entity(graph, mk, h, head_key, {m.head.text for m in mentions}),
+            head=_entity(graph, h, keys[0], {m.head.text for m in mentions}),
             relation=relation,
-            tail=_entity(graph, mk, t, tail_key, {m.tail.text for m in mentions}),
-            score=float(_one(graph, node, mk.score, 0.0)),
-            support=int(_one(graph, node, mk.support, 0)),
+            tail=_entity(graph, t, keys[2], {m.tail.text for m in mentions}),
+            score=float(_one(graph, node, MK.score, 0.0)),
+            support=int(_one(graph, node, MK.support, 0)),
             mentions=tuple(mentions),
         ))
     facts.sort(key=_fact_key)
-    return facts, _manifest(graph, mk, base), base
-
-
-def _span(data: dict[str, Any]) -> TextSpan:
-    return TextSpan(data["text"], int(data["start"]), int(data["end"]))
+    return facts, _run(graph, base), base
 
 
 def fact_from_record(record: dict[str, Any]) -> Fact:
-    """The `Fact` of one ``jsonl`` record (`mamakg.writers.fact_record`)."""
+    """The `Fact` of one ``jsonl`` record (`mamakg.rdf.writers.fact_record`)."""
     h, r, t = record["head"], record["relation"], record["tail"]
     head = Entity(h["key"], h["label"], h.get("qid"), float(h.get("link_score", 0.0)))
     tail = Entity(t["key"], t["label"], t.get("qid"), float(t.get("link_score", 0.0)))
     relation = Relation(r["key"], r["label"], r.get("pid"), float(r.get("map_score", 0.0)),
                         r.get("map_method", "none"), r.get("pid_label"))
-    mentions = tuple(
-        Mention(doc_id=m["doc_id"], sent_index=int(m["sent_index"]), sentence=m["sentence"],
-                sent_start=int(m["sent_start"]), head=_span(m["head"]),
-                relation=_span(m["relation"]), tail=_span(m["tail"]), head_key=head.key,
-                relation_key=relation.key, tail_key=tail.key, score=float(m["score"]),
-                path=tuple(PathStep(str(a), float(w)) for a, w in m.get("path", [])))
-        for m in record.get("mentions", [])
-    )
+    keys = (head.key, relation.key, tail.key)
+    mentions = tuple(Mention.from_record(m, keys) for m in record.get("mentions", []))
     return Fact(head, relation, tail, float(record["score"]), int(record["support"]), mentions)
 
 
@@ -291,10 +289,10 @@ def load_graph(path: str) -> LoadedGraph:
         if first and "/fact/" in first.get("id", ""):
             base = first["id"].rsplit("/fact/", 1)[0] + "/"
         facts.sort(key=_fact_key)
-        return LoadedGraph(facts, {}, base, path, fmt)
+        return LoadedGraph(facts, None, base, path, fmt)
     graph = read_rdf(path)
     try:
-        facts, manifest, base = facts_from_rdf(graph)
+        facts, run, base = facts_from_rdf(graph)
     except (ValueError, TypeError) as err:  # a record's own checks (offsets, path JSON)
         raise MamakgError(f"{path} is not a graph mamakg wrote: {err}") from err
-    return LoadedGraph(facts, manifest, base, path, fmt, graph)
+    return LoadedGraph(facts, run, base, path, fmt, graph)

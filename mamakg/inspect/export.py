@@ -26,10 +26,12 @@ from rdflib import Graph, URIRef
 
 from mamakg.config import OutputFormat
 from mamakg.errors import MamakgError, UsageError
-from mamakg.graph import IRIs, nt_term, ntriples, to_rdf
-from mamakg.load import LoadedGraph
-from mamakg.types import Fact
-from mamakg.writers import atomic_output, render
+from mamakg.output import atomic_output
+from mamakg.rdf.graph import nt_term, ntriples, to_rdf
+from mamakg.rdf.load import LoadedGraph
+from mamakg.rdf.vocab import IRIs
+from mamakg.rdf.writers import render
+from mamakg.types import Fact, RunInfo
 
 __all__ = ["DIALECTS", "EXPORT_FORMATS", "cypher_statements", "export_graph", "neo4j_csv",
            "nt_term", "ntriples", "read_cypher_script", "trig", "write_store"]
@@ -148,9 +150,9 @@ def neo4j_csv(facts: list[Fact], base: str) -> dict[str, str]:
     return {"nodes.csv": nodes, "relationships.csv": relationships, "import.txt": command}
 
 
-def trig(facts: list[Fact], manifest: dict[str, Any], base: str) -> str:
+def trig(facts: list[Fact], run: RunInfo, base: str) -> str:
     """Sorted TriG: shared triples in the default graph, provenance in one graph per fact."""
-    graph = to_rdf(facts, manifest, base)
+    graph = to_rdf(facts, run, base)
     iris = IRIs(base)
     owner: dict[URIRef, URIRef] = {}
     for fact in facts:
@@ -184,7 +186,7 @@ def write_store(graph: Graph, path: str, *, force: bool = False) -> None:
                           "pip install 'mamakg[graph]'") from err
     if os.path.exists(path):
         if not force:
-            raise MamakgError(f"{path} exists: pass --force to overwrite it")
+            raise UsageError(f"{path} exists: pass --force to overwrite it")
         if not _is_store(path):
             raise MamakgError(f"{path} exists and is not an Oxigraph store: not replacing it")
     parent = os.path.dirname(os.path.abspath(path))
@@ -214,7 +216,8 @@ def _write_folder(files: dict[str, str], path: str, force: bool) -> None:
     os.makedirs(path, exist_ok=True)
     clashes = [n for n in files if os.path.exists(os.path.join(path, n))]
     if clashes and not force:
-        raise MamakgError(f"{os.path.join(path, clashes[0])} exists: pass --force to overwrite it")
+        raise UsageError(f"{os.path.join(path, clashes[0])} exists: pass --force to overwrite "
+                         "it")
     for name, text in files.items():
         with atomic_output(os.path.join(path, name), force=True) as handle:
             handle.write(text.encode("utf-8"))
@@ -230,7 +233,7 @@ def export_graph(graph: LoadedGraph, fmt: str, path: str, *, force: bool = False
     if fmt == "oxigraph":
         if path == "-":
             raise UsageError("the oxigraph export writes a folder: give -o DIR")
-        write_store(to_rdf(graph.facts, graph.manifest, graph.base), path, force=force)
+        write_store(to_rdf(graph.facts, graph.run_record, graph.base), path, force=force)
         return
     if fmt == "neo4j-csv":
         if path == "-":
@@ -238,18 +241,15 @@ def export_graph(graph: LoadedGraph, fmt: str, path: str, *, force: bool = False
         _write_folder(neo4j_csv(graph.facts, graph.base), path, force)
         return
     if fmt == "nt":
-        data = ntriples(to_rdf(graph.facts, graph.manifest, graph.base)).encode("utf-8")
+        data = ntriples(to_rdf(graph.facts, graph.run_record, graph.base)).encode("utf-8")
     elif fmt == "trig":
-        data = trig(graph.facts, graph.manifest, graph.base).encode("utf-8")
+        data = trig(graph.facts, graph.run_record, graph.base).encode("utf-8")
     elif fmt == "cypher":
         data = "".join(
             json.dumps({"query": q, "params": p}, ensure_ascii=False, sort_keys=True) + "\n"
             for q, p in cypher_statements(graph.facts, graph.base, dialect, batch_size)
         ).encode("utf-8")
     else:
-        from mamakg.pipeline import BuildResult, Summary
-
-        result = BuildResult(facts=graph.facts, summary=Summary(), manifest=graph.manifest)
-        data = render(result, OutputFormat(fmt), graph.base)
+        data = render(graph.facts, graph.run_record, OutputFormat(fmt), graph.base)
     with atomic_output(path, force=force) as handle:
         handle.write(data)

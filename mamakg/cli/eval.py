@@ -6,14 +6,11 @@ Thin commands over `mamakg.evaluate`: tables (or one JSON object with --json) on
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Sequence
-from pathlib import Path
 
 import click
 
-from mamakg.cli import cli
-from mamakg.errors import MamakgError, UsageError
+from mamakg.cli.common import Group, format_table
+from mamakg.evaluate.files import read_lines
 
 __all__ = ["eval_group"]
 
@@ -28,31 +25,11 @@ Examples:
 """
 
 
-def _lines(path: str) -> list[str]:
-    if path == "-":
-        return sys.stdin.read().splitlines()
-    try:
-        return Path(path).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except OSError as err:
-        raise MamakgError(f"cannot read {path}: {err.strerror or err}") from err
-    except UnicodeDecodeError as err:
-        raise MamakgError(f"{path} is not UTF-8 text ({err.reason})") from err
-
-
-def _table(rows: Sequence[Sequence[str]]) -> str:
-    """Plain left-aligned columns."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = ("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
-    return "\n".join(line.rstrip() for line in lines)
-
-
 def _emit(as_json: bool, data: dict[str, object], text: str) -> None:
     click.echo(json.dumps(data, sort_keys=True) if as_json else text)
 
 
-@click.group(epilog=EVAL_EXAMPLES)
+@click.group("eval", cls=Group, epilog=EVAL_EXAMPLES)
 def eval_group() -> None:
     """Score predictions against benchmark gold (CaRB, BenchIE, KnowledgeNet), as described
     in shared/data/SCORING.md."""
@@ -67,11 +44,11 @@ def carb_command(gold: str, pred: str, as_json: bool) -> None:
     AUC and the best-F1 point (an oracle threshold chosen on the scored set)."""
     from mamakg.evaluate import carb
 
-    result = carb.score(carb.parse_gold(_lines(gold), gold),
-                        carb.parse_predictions(_lines(pred), pred))
+    result = carb.score(carb.parse_gold(read_lines(gold), gold),
+                        carb.parse_predictions(read_lines(pred), pred))
     d = result.to_dict()
     threshold = "-" if result.threshold is None else f"{result.threshold:.5f}"
-    text = _table([
+    text = format_table([
         ("CaRB", "value"),
         ("AUC", f"{d['auc']:.3f}"),
         ("P (best F1)", f"{d['precision']:.3f}"),
@@ -98,10 +75,10 @@ def benchie_command(gold: str, pred: str, pred_format: str, as_json: bool) -> No
     """Score predicted triples PRED ('-' = stdin) by exact match against BenchIE fact synsets."""
     from mamakg.evaluate import benchie
 
-    gold_sentences = benchie.parse_gold(_lines(gold), gold)
-    triples = benchie.parse_predictions_any(_lines(pred), gold_sentences, pred, pred_format)
+    gold_sentences = benchie.parse_gold(read_lines(gold), gold)
+    triples = benchie.parse_predictions_any(read_lines(pred), gold_sentences, pred, pred_format)
     result = benchie.score(gold_sentences, triples)
-    text = _table([
+    text = format_table([
         ("BenchIE", "value"),
         ("P", f"{result.precision:.4f}"),
         ("R", f"{result.recall:.4f}"),
@@ -128,8 +105,8 @@ def knowledgenet_command(gold: str, pred: str, modes: tuple[str, ...], dates: st
     passageId) against KnowledgeNet: only facts mapped to its 15 properties count."""
     from mamakg.evaluate import knowledgenet as kn
 
-    passages = kn.parse_gold(_lines(gold), gold)
-    predictions, counts = kn.predictions_from_facts(_lines(pred), pred)
+    passages = kn.parse_gold(read_lines(gold), gold)
+    predictions, counts = kn.predictions_from_facts(read_lines(pred), pred)
     results = [kn.score(passages, predictions, mode, dates)
                for mode in (modes or ("label", "span_overlap"))]
     data: dict[str, object] = {"predictions": counts.to_dict()}
@@ -148,8 +125,6 @@ def knowledgenet_command(gold: str, pred: str, modes: tuple[str, ...], dates: st
             f"\nmode {r.mode.value}: macro-F1 {r.macro_f1:.3f}; recall on non-pronoun subjects "
             f"{r.recall_no_pronoun:.3f} (of {r.n_gold_no_pronoun}); {r.n_predictions} "
             f"predictions, {r.n_unannotated} on unannotated properties (ignored)\n"
-            + _table(rows))
+            + format_table(rows))
     _emit(as_json, data, "\n".join(blocks))
 
-
-cli.add_command(eval_group, name="eval")

@@ -27,7 +27,7 @@ from mamakg import __version__
 from mamakg.errors import MamakgError
 from mamakg.normalize import squash
 
-__all__ = ["KnowledgeBase", "build_kb", "import_aliases", "read_dump"]
+__all__ = ["KnowledgeBase", "build_kb", "import_aliases", "read_alias_table", "read_dump"]
 
 SCHEMA_VERSION = "1"
 _BATCH = 5000
@@ -251,8 +251,9 @@ def _build_into(path: str, dump_path: str, lang: str, min_sitelinks: int,
             "properties": n_properties, "statements": n_statements}
 
 
-def _alias_rows(tsv: str) -> Iterator[tuple[str, str, float, str]]:
-    """(normalized mention, Q-id, prior, mention as written) of each line of an alias table."""
+def read_alias_table(tsv: str) -> Iterator[tuple[str, str, float, str]]:
+    """(normalized mention, Q-id, prior, mention as written) of each line of an alias table:
+    TSV with mention, Q-id and an optional prior (default 1); a header line is optional."""
     try:
         with open(tsv, encoding="utf-8", newline="") as handle:
             reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -281,7 +282,7 @@ def import_aliases(tsv: str, kb: str) -> int:
     base at `kb`, creating it when missing. The user's prior replaces the one from the dump;
     items not yet in the base are added with the mention as label. Returns the rows imported.
     """
-    rows = list(_alias_rows(tsv))
+    rows = list(read_alias_table(tsv))
     try:
         db = sqlite3.connect(kb)
     except sqlite3.Error as err:

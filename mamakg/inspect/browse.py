@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mamakg.errors import MamakgError, UsageError
-from mamakg.graph import IRIs
-from mamakg.load import LoadedGraph, read_rdf, source_format
+from mamakg.rdf.load import LoadedGraph, read_rdf, source_format
+from mamakg.rdf.vocab import IRIs
 from mamakg.types import Entity, Fact, MappingStatus, Mention
 
 __all__ = ["FACT_STATUSES", "QueryResult", "explain", "find_fact", "marked_sentence",
@@ -107,7 +107,7 @@ def summarize(graph: LoadedGraph, top: int = 10) -> dict[str, Any]:
         "status": dict(status),
         "top_relations": ranked(relations, relation_label),
         "top_entities": ranked(entities, entity_label),
-        "manifest": graph.manifest,
+        "run": graph.run.to_dict() if graph.run is not None else {},
     }
 
 
@@ -192,13 +192,13 @@ def run_query(path: str, sparql: str, graph: LoadedGraph | None = None) -> Query
     if source_format(path) == "oxigraph":
         return _query_store(path, sparql)
     if source_format(path) == "jsonl":
-        from mamakg.graph import to_rdf
+        from mamakg.rdf.graph import to_rdf
 
         if graph is None:
-            from mamakg.load import load_graph
+            from mamakg.rdf.load import load_graph
 
             graph = load_graph(path)
-        rdf = to_rdf(graph.facts, graph.manifest, graph.base)
+        rdf = to_rdf(graph.facts, graph.run_record, graph.base)
     else:
         rdf = graph.rdf if graph is not None and graph.rdf is not None else read_rdf(path)
     try:

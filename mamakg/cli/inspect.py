@@ -1,8 +1,8 @@
 """Commands that read a built graph: show, facts, explain, query, export, push.
 
 Tables are drawn with rich when stdout is a terminal, as plain text when it is piped;
-``--json`` prints the data as JSON instead. The work is done by `mamakg.browse`,
-`mamakg.export` and `mamakg.push`.
+``--json`` prints the data as JSON instead. The work is done by `mamakg.inspect.browse`,
+`mamakg.inspect.export` and `mamakg.inspect.push`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from typing import Any
 
 import click
 
-from mamakg.browse import (
+from mamakg.cli.common import Command, json_option, print_json, print_table, rich_console, say
+from mamakg.errors import UsageError
+from mamakg.inspect.browse import (
     FACT_STATUSES,
     explain,
     find_fact,
@@ -24,56 +26,16 @@ from mamakg.browse import (
     select_facts,
     summarize,
 )
-from mamakg.cli import cli
-from mamakg.errors import UsageError
-from mamakg.graph import IRIs
-from mamakg.load import LoadedGraph, load_graph
+from mamakg.rdf.load import LoadedGraph, load_graph
+from mamakg.rdf.vocab import IRIs
 from mamakg.types import Fact
 
 __all__ = ["explain_command", "export_command", "facts_command", "push_command",
            "query_command", "show_command", "view_command"]
 
 GRAPH = click.argument("graph", metavar="GRAPH")
-JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-JSON_REPORT = click.option("--json", "as_json", is_flag=True,
-                           help="Print what was done as JSON on stdout.")
-
-
-def _rich() -> Any:
-    """A rich Console when stdout is a terminal and rich is installed, else None."""
-    if not sys.stdout.isatty():
-        return None
-    try:
-        from rich.console import Console
-    except ImportError:
-        return None
-    return Console()
-
-
-def _print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=1, ensure_ascii=False))
-
-
-def _table(console: Any, title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    # Text(), not str: a label such as "[fʁidɛl]" must not be read as rich markup
-    table = Table(title=Text(title) if title else None, show_lines=False)
-    for name in columns:
-        table.add_column(Text(name), overflow="fold")
-    for row in rows:
-        table.add_row(*(Text("" if v is None else str(v)) for v in row))
-    console.print(table)
-
-
-def _plain_table(columns: list[str], rows: list[list[Any]]) -> None:
-    """Left-aligned columns; the last one is not padded."""
-    table = [["" if v is None else str(v) for v in row] for row in [columns] + rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
-    for row in table:
-        padded = [cell.ljust(width) for cell, width in zip(row[:-1], widths[:-1], strict=True)]
-        click.echo("  ".join(padded + row[-1:]))
+JSON = json_option()
+JSON_REPORT = json_option("Print what was done as JSON on stdout.")
 
 
 def _short(iri: str) -> str:
@@ -89,7 +51,7 @@ Examples:
 """
 
 
-@cli.command("show", epilog=SHOW_EXAMPLES)
+@click.command("show", cls=Command, epilog=SHOW_EXAMPLES)
 @GRAPH
 @click.option("--top", default=10, show_default=True, help="How many relations and entities.")
 @JSON
@@ -98,34 +60,25 @@ def show_command(graph: str, top: int, as_json: bool) -> None:
     (a .ttl/.nt/.jsonld/.trig/.jsonl file or an Oxigraph store folder) was made."""
     data = summarize(load_graph(graph), top=top)
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
     status = data["status"]
     counts = [["entities", data["n_entities"]], ["relations", data["n_relations"]],
               ["facts", data["n_facts"]], ["mentions", data["n_mentions"]],
               ["mapped", status["mapped"]], ["partial", status["partial"]],
               ["unmapped", status["unmapped"]], ["open relations", data["n_open_relations"]]]
-    manifest = [[k, json.dumps(v, sort_keys=True) if isinstance(v, dict) else v]
-                for k, v in data["manifest"].items()]
-    tops = [("top relations", data["top_relations"]), ("top entities", data["top_entities"])]
-    console = _rich()
-    if console is not None:
-        _table(console, f"{data['source']} ({data['format']})", ["count", "n"], counts)
-        for title, rows in tops:
-            _table(console, title + " by support", ["support", "label", "iri"],
-                   [[r["support"], r["label"], r["iri"]] for r in rows])
-        if manifest:
-            _table(console, "manifest", ["field", "value"], manifest)
-        return
-    click.echo(f"graph: {data['source']} ({data['format']})")
-    _plain_table(["count", "n"], counts)
-    for title, rows in tops:
-        click.echo(f"\n{title} by support:")
-        _plain_table(["support", "label", "iri"], [[r["support"], r["label"], r["iri"]]
-                                                   for r in rows])
-    if manifest:
-        click.echo("\nmanifest:")
-        _plain_table(["field", "value"], manifest)
+    run = [[k, json.dumps(v, sort_keys=True) if isinstance(v, dict) else v]
+           for k, v in data["run"].items()]
+    print_table(["count", "n"], counts, title=f"{data['source']} ({data['format']})")
+    for title, rows in (("top relations", data["top_relations"]),
+                        ("top entities", data["top_entities"])):
+        click.echo()
+        print_table(["support", "label", "iri"],
+                    [[r["support"], r["label"], r["iri"]] for r in rows],
+                    title=title + " by support")
+    if run:
+        click.echo()
+        print_table(["field", "value"], run, title="how it was made")
 
 
 def _fact_json(fact: Fact, iris: IRIs) -> dict[str, Any]:
@@ -147,7 +100,7 @@ Examples:
 """
 
 
-@cli.command("facts", epilog=FACTS_EXAMPLES)
+@click.command("facts", cls=Command, epilog=FACTS_EXAMPLES)
 @GRAPH
 @click.option("--entity", default=None, help="Q-id, or text in the head's or tail's label.")
 @click.option("--relation", default=None, help="P-id, or text in the relation's phrase.")
@@ -166,9 +119,9 @@ def facts_command(graph: str, entity: str | None, relation: str | None, status: 
                           min_score=min_score, limit=limit or None)
     iris = IRIs(loaded.base)
     if as_json:
-        _print_json([_fact_json(f, iris) for f in chosen])
+        print_json([_fact_json(f, iris) for f in chosen])
         return
-    console = _rich()
+    console = rich_console()
     if console is not None:
         from rich.table import Table
 
@@ -197,7 +150,8 @@ def _styled(mention: Any) -> Any:
     return text
 
 
-@cli.command("explain", epilog="\n\b\nExamples:\n  mamakg explain graph.ttl 68b512c3\n"
+@click.command("explain", cls=Command,
+               epilog="\n\b\nExamples:\n  mamakg explain graph.ttl 68b512c3\n"
                                "  mamakg explain graph.ttl 68b5 --json")
 @GRAPH
 @click.argument("fact_id", metavar="FACT_ID_OR_PREFIX")
@@ -207,12 +161,11 @@ def explain_command(graph: str, fact_id: str, as_json: bool) -> None:
     loaded = load_graph(graph)
     data = explain(loaded, find_fact(loaded, fact_id))
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
     click.echo(f"fact {data['id']} ({data['status']})  score {data['score']:.6f}  "
                f"support {data['support']}")
     click.echo(f"  {data['head']} --{data['relation']}--> {data['tail']}")
-    console = _rich()
     for n, m in enumerate(data["mentions"], 1):
         click.echo(f"\nmention {n}: {m['document']} sentence {m['sentence_index']}  "
                    f"score {m['score']:.6f}")
@@ -221,10 +174,7 @@ def explain_command(graph: str, fact_id: str, as_json: bool) -> None:
             click.echo("  (no path stored: the graph was built with --no-path)")
             continue
         rows = [[i, s["unit"], f"{s['weight']:.6f}"] for i, s in enumerate(m["path"])]
-        if console is not None:
-            _table(console, None, ["step", "unit", "weight"], rows)
-        else:
-            _plain_table(["step", "unit", "weight"], rows)
+        print_table(["step", "unit", "weight"], rows)
 
 
 QUERY_EXAMPLES = """
@@ -235,7 +185,7 @@ Examples:
 """
 
 
-@cli.command("query", epilog=QUERY_EXAMPLES)
+@click.command("query", cls=Command, epilog=QUERY_EXAMPLES)
 @GRAPH
 @click.argument("sparql")
 @JSON
@@ -248,7 +198,7 @@ def query_command(graph: str, sparql: str, as_json: bool, as_csv: bool) -> None:
         sparql = sys.stdin.read()
     result = run_query(graph, sparql)
     if as_json:
-        _print_json({"columns": list(result.columns), "rows": [list(r) for r in result.rows]})
+        print_json({"columns": list(result.columns), "rows": [list(r) for r in result.rows]})
         return
     if as_csv:
         out = io.StringIO()
@@ -257,12 +207,7 @@ def query_command(graph: str, sparql: str, as_json: bool, as_csv: bool) -> None:
         writer.writerows(["" if v is None else v for v in row] for row in result.rows)
         click.echo(out.getvalue(), nl=False)
         return
-    console = _rich()
-    rows = [list(r) for r in result.rows]
-    if console is not None:
-        _table(console, f"{len(rows)} rows", list(result.columns), rows)
-    else:
-        _plain_table(list(result.columns), rows)
+    print_table(list(result.columns), [list(r) for r in result.rows])
 
 
 EXPORT_EXAMPLES = """
@@ -275,7 +220,7 @@ Examples:
 """
 
 
-@cli.command("export", epilog=EXPORT_EXAMPLES)
+@click.command("export", cls=Command, epilog=EXPORT_EXAMPLES)
 @GRAPH
 @click.argument("out_arg", metavar="[OUT]", required=False)
 @click.option("--to", "fmt", required=True,
@@ -290,12 +235,11 @@ Examples:
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
               help="Rows per UNWIND statement (cypher).")
 @JSON_REPORT
-@click.pass_context
-def export_command(ctx: click.Context, graph: str, out_arg: str | None, fmt: str,
+def export_command(graph: str, out_arg: str | None, fmt: str,
                    output: str | None, force: bool, dialect: str, batch_size: int,
                    as_json: bool) -> None:
     """Convert GRAPH into another format or an Oxigraph store folder."""
-    from mamakg.export import export_graph
+    from mamakg.inspect.export import export_graph
 
     if out_arg and output and out_arg != output:
         raise UsageError("give the output once: either OUT or -o OUT")
@@ -306,9 +250,9 @@ def export_command(ctx: click.Context, graph: str, out_arg: str | None, fmt: str
     export_graph(loaded, fmt, path, force=force, dialect=dialect, batch_size=batch_size)
     report = {"format": fmt, "output": path, "n_facts": len(loaded.facts)}
     if as_json and path != "-":
-        _print_json(report)
-    elif path != "-" and not (ctx.obj or {}).get("quiet"):
-        click.echo(f"mamakg: wrote {path} ({fmt}, {len(loaded.facts)} facts)", err=True)
+        print_json(report)
+    elif path != "-":
+        say(f"wrote {path} ({fmt}, {len(loaded.facts)} facts)")
 
 
 PUSH_EXAMPLES = """
@@ -319,7 +263,7 @@ Examples:
 """
 
 
-@cli.command("push", epilog=PUSH_EXAMPLES)
+@click.command("push", cls=Command, epilog=PUSH_EXAMPLES)
 @GRAPH
 @click.option("--sparql", default=None, help="SPARQL Graph Store Protocol endpoint URL.")
 @click.option("--graph", "graph_iri", default=None,
@@ -330,12 +274,11 @@ Examples:
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Triples per request (SPARQL, 5000) or rows per statement (Neo4j, 500).")
 @JSON_REPORT
-@click.pass_context
-def push_command(ctx: click.Context, graph: str, sparql: str | None, graph_iri: str | None,
+def push_command(graph: str, sparql: str | None, graph_iri: str | None,
                  neo4j: str | None, database: str | None, batch_size: int | None,
                  as_json: bool) -> None:
     """Send GRAPH to a running SPARQL store or Neo4j database."""
-    from mamakg.push import push_neo4j, push_sparql
+    from mamakg.inspect.push import push_neo4j, push_sparql
 
     if (sparql is None) == (neo4j is None):
         raise UsageError("give exactly one target: --sparql URL or --neo4j URI")
@@ -345,16 +288,16 @@ def push_command(ctx: click.Context, graph: str, sparql: str | None, graph_iri: 
     if sparql:
         n = push_sparql(loaded, sparql, graph_iri=graph_iri, batch_size=batch_size or 5000)
         report = {"target": sparql, "graph": graph_iri, "n_triples": n}
-        message = f"mamakg: sent {n} triples to {sparql}"
+        message = f"sent {n} triples to {sparql}"
     else:
         assert neo4j is not None
         n = push_neo4j(loaded, neo4j, batch_size=batch_size or 500, database=database)
         report = {"target": neo4j, "n_statements": n, "n_facts": len(loaded.facts)}
-        message = f"mamakg: ran {n} statements on {neo4j} ({len(loaded.facts)} facts)"
+        message = f"ran {n} statements on {neo4j} ({len(loaded.facts)} facts)"
     if as_json:
-        _print_json(report)
-    elif not (ctx.obj or {}).get("quiet"):
-        click.echo(message, err=True)
+        print_json(report)
+    else:
+        say(message)
 
 
 VIEW_EXAMPLES = """
@@ -365,22 +308,21 @@ Examples:
 """
 
 
-@cli.command("view", epilog=VIEW_EXAMPLES)
+@click.command("view", cls=Command, epilog=VIEW_EXAMPLES)
 @GRAPH
 @click.option("-o", "--output", required=True, help="The HTML file; '-' writes to stdout.")
 @click.option("--max-facts", type=click.IntRange(min=1), default=500, show_default=True,
               help="Draw the best facts by score, at most this many.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-@click.pass_context
-def view_command(ctx: click.Context, graph: str, output: str, max_facts: int,
+def view_command(graph: str, output: str, max_facts: int,
                  force: bool) -> None:
     """Write GRAPH as one self-contained HTML page (no network needed) that draws it:
     click an entity for its facts, a fact for its sentence."""
-    from mamakg.view import render_html
-    from mamakg.writers import atomic_output
+    from mamakg.inspect.view import render_html
+    from mamakg.output import atomic_output
 
     page = render_html(load_graph(graph), max_facts=max_facts)
     with atomic_output(output, force=force) as handle:
         handle.write(page.encode("utf-8"))
-    if output != "-" and not (ctx.obj or {}).get("quiet"):
-        click.echo(f"mamakg: wrote {output}", err=True)
+    if output != "-":
+        say(f"wrote {output}")

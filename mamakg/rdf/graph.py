@@ -1,0 +1,202 @@
+"""Graph stage: facts -> RDF (rdflib) and NetworkX, with provenance for every fact.
+
+Vocabulary (`mamakg.rdf.vocab.MK`, ``mk:``):
+
+- each fact is a plain triple ``head relation tail`` (``wd:Q…``/``wdt:P…`` when mapped, minted
+  IRIs ``<base>entity/…`` and ``<base>relation/…`` otherwise), for simple consumers;
+- and a described statement ``<base>fact/<hash>`` (``rdf:Statement``, ``mk:Fact``) with
+  ``rdf:subject/predicate/object``, its keys (``mk:headKey``, ``mk:relationKey``,
+  ``mk:tailKey``), ``mk:score``, ``mk:support``, ``mk:status``, ``mk:relationPhrase`` and one
+  ``mk:mention`` per supporting sentence;
+- a mention ``<base>mention/<hash>`` carries ``mk:document``, ``mk:sentence``,
+  ``mk:sentenceIndex``, ``mk:sentenceStart``, the character offsets of head, relation and tail
+  in the sentence (``mk:headStart`` … ``mk:tailEnd``), its ``mk:score`` and ``mk:path``
+  (the attention path as JSON: ``[[unit, weight], …]``);
+- ``<base>run`` records how the graph was made (`RunInfo`: ``mk:mamakgVersion``, ``mk:model``,
+  ``mk:modelRevision``, ``mk:modelCausal``, ``mk:spacyModel``, ``mk:config`` as JSON).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace
+from rdflib.term import Node
+
+from mamakg.rdf.vocab import MK, IRIs
+from mamakg.types import Fact, RunInfo
+
+Triple = tuple[Node, Node, Node]
+
+__all__ = ["bind_prefixes", "nt_lines", "nt_term", "ntriples", "rdf_triples", "to_networkx",
+           "to_rdf"]
+
+
+def _lit(value: Any) -> Literal:
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    if isinstance(value, float):
+        return Literal(repr(round(value, 6)), datatype=XSD.double)
+    return Literal(str(value))
+
+
+def _literals() -> Callable[[Any], Literal]:
+    """`_lit`, making each distinct literal once (offsets, sentences and labels recur)."""
+    made: dict[tuple[type, Any], Literal] = {}
+
+    def lit(value: Any) -> Literal:
+        # floats by their written form: 0.0 and -0.0 are equal keys but different literals
+        key = (float, repr(round(value, 6))) if isinstance(value, float) else (type(value), value)
+        found = made.get(key)
+        if found is None:
+            found = made[key] = _lit(value)
+        return found
+
+    return lit
+
+
+def bind_prefixes(g: Graph, base: str) -> Graph:
+    """Bind mamakg's prefixes on a graph."""
+    for prefix, ns in IRIs(base).prefixes().items():
+        g.bind(prefix, Namespace(ns))
+    return g
+
+
+def to_rdf(facts: Iterable[Fact], run: RunInfo, base: str) -> Graph:
+    """The RDF graph of the facts, with their provenance and the run record."""
+    g = bind_prefixes(Graph(), base)
+    for triple in rdf_triples(facts, run, base):
+        g.add(triple)
+    return g
+
+
+def rdf_triples(facts: Iterable[Fact], run: RunInfo, base: str) -> Iterator[Triple]:
+    """The triples of `to_rdf`, streamed (duplicates possible: an entity is described once per
+    fact it takes part in)."""
+    iris = IRIs(base)
+    lit = _literals()
+    node = iris.run
+    yield (node, RDF.type, MK.Run)
+    yield (node, MK.mamakgVersion, lit(run.mamakg_version))
+    yield (node, MK.model, lit(run.model))
+    yield (node, MK.modelRevision, lit(run.model_revision))
+    yield (node, MK.modelCausal, lit(run.model_causal))
+    yield (node, MK.spacyModel, lit(run.spacy_model))
+    yield (node, MK.config, lit(json.dumps(run.config, sort_keys=True)))
+    spans = [(MK[slot + "Text"], MK[slot + "Start"], MK[slot + "End"])
+             for slot in ("head", "relation", "tail")]
+    for fact in facts:
+        h, r, t = iris.entity(fact.head), iris.relation(fact.relation), iris.entity(fact.tail)
+        yield (h, r, t)
+        for ent_node, ent in ((h, fact.head), (t, fact.tail)):
+            yield (ent_node, RDF.type, MK.Entity)
+            yield (ent_node, RDFS.label, lit(ent.label))
+            yield (ent_node, MK.key, lit(ent.key))
+            if ent.qid:
+                yield (ent_node, MK.linkScore, lit(ent.link_score))
+        rel = fact.relation
+        yield (r, RDF.type, MK.Relation if rel.pid else MK.OpenRelation)
+        yield (r, RDFS.label, lit(rel.pid_label or rel.label))
+        yield (r, MK.key, lit(rel.key))
+        f = iris.fact(fact)
+        yield (f, RDF.type, RDF.Statement)
+        yield (f, RDF.type, MK.Fact)
+        yield (f, RDF.subject, h)
+        yield (f, RDF.predicate, r)
+        yield (f, RDF.object, t)
+        yield (f, MK.headKey, lit(fact.head.key))
+        yield (f, MK.relationKey, lit(rel.key))
+        yield (f, MK.tailKey, lit(fact.tail.key))
+        yield (f, MK.score, lit(fact.score))
+        yield (f, MK.support, lit(fact.support))
+        yield (f, MK.status, lit(fact.status.value))
+        yield (f, MK.relationPhrase, lit(rel.label))
+        if rel.pid:
+            yield (f, MK.mapScore, lit(rel.map_score))
+            yield (f, MK.mapMethod, lit(rel.map_method))
+        yield (f, MK.run, node)
+        for m in fact.mentions:
+            mnode = iris.mention(fact, m)
+            yield (f, MK.mention, mnode)
+            yield (mnode, RDF.type, MK.Mention)
+            yield (mnode, MK.document, lit(m.doc_id))
+            yield (mnode, MK.sentenceIndex, lit(m.sent_index))
+            yield (mnode, MK.sentence, lit(m.sentence))
+            yield (mnode, MK.sentenceStart, lit(m.sent_start))
+            for (text, start, end), span in zip(spans, (m.head, m.relation, m.tail)):
+                yield (mnode, text, lit(span.text))
+                yield (mnode, start, lit(span.start))
+                yield (mnode, end, lit(span.end))
+            yield (mnode, MK.score, lit(m.score))
+            if m.path:
+                path = [[s.text, round(s.weight, 6)] for s in m.path]
+                yield (mnode, MK.path, lit(json.dumps(path, ensure_ascii=False)))
+
+
+def to_networkx(facts: Iterable[Fact], run: RunInfo, base: str) -> Any:
+    """A NetworkX MultiDiGraph: nodes are entities (by IRI), edges are facts.
+
+    Attribute values are plain strings and numbers, so the graph writes as GraphML.
+    """
+    import networkx as nx
+
+    iris = IRIs(base)
+    g = nx.MultiDiGraph(mamakg_version=run.mamakg_version, model=run.model,
+                        model_revision=run.model_revision, model_causal=run.model_causal,
+                        spacy_model=run.spacy_model,
+                        config=json.dumps(run.config, sort_keys=True))
+    for fact in facts:
+        ends = []
+        for ent in (fact.head, fact.tail):
+            node = str(iris.entity(ent))
+            if node not in g:
+                g.add_node(node, label=ent.label, key=ent.key, qid=ent.qid or "",
+                           link_score=ent.link_score)
+            ends.append(node)
+        rel = fact.relation
+        first = fact.mentions[0]
+        g.add_edge(ends[0], ends[1], key=str(iris.fact(fact)),
+                   relation=str(iris.relation(rel)), label=rel.pid_label or rel.label,
+                   phrase=rel.label, pid=rel.pid or "", status=fact.status.value,
+                   score=fact.score, support=fact.support, sentence=first.sentence,
+                   document=first.doc_id)
+    return g
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def nt_term(term: object) -> str:
+    r"""A term in N-Triples syntax. (rdflib's ``n3()`` writes a literal holding a line break
+    as a Turtle long string, which N-Triples does not allow.)
+
+    >>> print(nt_term(Literal('a "b"\nc')))
+    "a \"b\"\nc"
+    """
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return f"<{term}>"
+
+
+def nt_lines(graph: Iterable[Triple]) -> list[str]:
+    """Sorted N-Triples lines (duplicates removed), each ending in a line break; `graph` is an
+    rdflib graph or any stream of triples."""
+    term = functools.cache(nt_term)  # terms recur: write each once
+    return sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in graph})
+
+
+def ntriples(graph: Graph) -> str:
+    """Sorted N-Triples."""
+    return "".join(nt_lines(graph))

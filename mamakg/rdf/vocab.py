@@ -1,0 +1,133 @@
+"""The one vocabulary of mamakg's graphs, used by the writer (`mamakg.rdf.graph`) and the
+reader (`mamakg.rdf.load`) alike, and the IRIs mamakg mints.
+
+- ``mk:`` terms (`MK`) live in a fixed namespace, ``https://w3id.org/mamakg/ns#``, whatever
+  ``--base-iri`` says: a vocabulary is shared by every graph, so a query written for one works
+  on all. ``--base-iri`` changes only the IRIs minted for entities, open relations, facts,
+  mentions and the run (`IRIs`).
+- Wikidata items and properties are ``wd:Q…`` and ``wdt:P…``.
+
+IRIs are derived from normalized text, so the same text gets the same IRI in every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+from mamakg.types import Entity, Fact, Mention, Relation
+
+__all__ = ["DEFAULT_BASE", "IRIs", "MK", "WD", "WDT", "digest"]
+
+DEFAULT_BASE = "https://w3id.org/mamakg/"
+"""Where minted IRIs live unless ``--base-iri`` says otherwise."""
+
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+
+
+class MK(DefinedNamespace):
+    """mamakg's terms. A term not listed here raises AttributeError (a typo is a bug)."""
+
+    _NS = Namespace(DEFAULT_BASE + "ns#")
+    _fail = True
+
+    # classes
+    Run: URIRef  # how a graph was made
+    Fact: URIRef  # a described statement: one (head, relation, tail) of the corpus
+    Mention: URIRef  # one sentence that supports a fact
+    Entity: URIRef  # a head or tail node
+    Relation: URIRef  # a relation mapped to a Wikidata property
+    OpenRelation: URIRef  # a relation of the open schema
+
+    # the run
+    mamakgVersion: URIRef
+    model: URIRef
+    modelRevision: URIRef
+    modelCausal: URIRef
+    spacyModel: URIRef
+    config: URIRef  # the effective Config as JSON
+
+    # entities and relations
+    key: URIRef  # normalized text: the identity of an entity or relation
+    linkScore: URIRef
+
+    # facts
+    headKey: URIRef
+    relationKey: URIRef
+    tailKey: URIRef
+    score: URIRef
+    support: URIRef
+    status: URIRef
+    relationPhrase: URIRef
+    mapScore: URIRef
+    mapMethod: URIRef
+    run: URIRef
+    mention: URIRef
+
+    # mentions
+    document: URIRef
+    sentence: URIRef
+    sentenceIndex: URIRef
+    sentenceStart: URIRef
+    headText: URIRef
+    headStart: URIRef
+    headEnd: URIRef
+    relationText: URIRef
+    relationStart: URIRef
+    relationEnd: URIRef
+    tailText: URIRef
+    tailStart: URIRef
+    tailEnd: URIRef
+    path: URIRef  # the attention path as JSON: [[unit, weight], ...]
+
+
+def _slug(text: str) -> str:
+    return quote(text.replace(" ", "_"), safe="_-.~") or "_"
+
+
+def digest(*parts: object) -> str:
+    """A short stable hash of the parts (the local name of fact and mention IRIs).
+
+    >>> digest("marie curie", "bear in", "warsaw")
+    'dc1906e4f3f5a00a'
+    """
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
+
+
+class IRIs:
+    """The IRIs mamakg mints under one base.
+
+    >>> IRIs("https://example.org/kg").fact_iri("a", "b", "c")
+    rdflib.term.URIRef('https://example.org/kg/fact/a9b3a53fdedd3ff2')
+    """
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+        self.run = URIRef(self.base + "run")
+
+    def entity(self, e: Entity) -> URIRef:
+        return WD[e.qid] if e.qid else URIRef(self.base + "entity/" + _slug(e.key))
+
+    def relation(self, r: Relation) -> URIRef:
+        return WDT[r.pid] if r.pid else URIRef(self.base + "relation/" + _slug(r.key))
+
+    def fact_iri(self, head_key: str, relation_key: str, tail_key: str) -> URIRef:
+        return URIRef(self.base + "fact/" + digest(head_key, relation_key, tail_key))
+
+    def fact(self, f: Fact) -> URIRef:
+        return self.fact_iri(f.head.key, f.relation.key, f.tail.key)
+
+    def mention(self, f: Fact, m: Mention) -> URIRef:
+        return URIRef(self.base + "mention/" + digest(
+            f.head.key, f.relation.key, f.tail.key, m.doc_id, m.sent_index,
+            m.head.start, m.relation.start, m.tail.start))
+
+    def prefixes(self) -> dict[str, str]:
+        """The prefixes of a mamakg graph: name -> namespace."""
+        return {"mk": str(MK), "wd": str(WD), "wdt": str(WDT), "ent": self.base + "entity/",
+                "rel": self.base + "relation/", "fact": self.base + "fact/",
+                "mention": self.base + "mention/"}

@@ -1,0 +1,136 @@
+"""What a build gives back: its facts, its counts, and how it was made; with the ways to hand
+it on (rdflib, NetworkX, any output file).
+
+`Result` is what `mamakg.Builder.build` returns and `mamakg.load` reads back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mamakg.config import OutputFormat, parse_enum
+from mamakg.types import Fact, MappingStatus, RunInfo
+
+__all__ = ["Result", "Summary"]
+
+
+@dataclass
+class Summary:
+    """Counts reported at the end of a run."""
+
+    n_documents: int = 0
+    n_sentences: int = 0
+    n_truncated: int = 0
+    """Sentences cut to --max-tokens, or whose pieces did not fit the model."""
+    n_replaced: int = 0
+    """Undecodable input bytes replaced by U+FFFD."""
+    n_candidates: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)
+    """Candidates dropped, by filter."""
+    n_mentions: int = 0
+    n_facts: int = 0
+    status: Counter[str] = field(default_factory=Counter)
+    """Facts by mapping status."""
+    n_shards: int = 0
+    """With a work folder: its shards, and how many this run built."""
+    n_shards_built: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    """Seconds per stage: parse (spaCy), attend (LM), match (beam search, filters, storing),
+    collect (corpus filter and Map)."""
+
+    @property
+    def sentences_per_second(self) -> float:
+        return self.n_sentences / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": self.n_documents, "sentences": self.n_sentences,
+            "truncated": self.n_truncated, "replaced_bytes": self.n_replaced,
+            "candidates": self.n_candidates, "dropped": dict(sorted(self.dropped.items())),
+            "mentions": self.n_mentions, "facts": self.n_facts,
+            "status": dict(sorted(self.status.items())), "seconds": round(self.seconds, 3),
+            "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
+        }
+
+    @classmethod
+    def of_facts(cls, facts: Sequence[Fact]) -> Summary:
+        """The counts a set of facts alone can give (a graph read back from a file)."""
+        summary = cls(n_facts=len(facts))
+        for fact in facts:
+            summary.n_mentions += len(fact.mentions)
+            summary.status[fact.status.value] += 1
+        return summary
+
+    def lines(self) -> list[str]:
+        """The human-readable summary, one line each."""
+        drops = ", ".join(f"{k} {v}" for k, v in sorted(self.dropped.items())) or "none"
+        out = [
+            f"documents {self.n_documents}, sentences {self.n_sentences}"
+            + (f" ({self.n_truncated} truncated)" if self.n_truncated else ""),
+            f"candidate facts {self.n_candidates}; dropped: {drops}",
+            f"facts {self.n_facts} from {self.n_mentions} mentions: "
+            f"mapped {self.status[MappingStatus.MAPPED.value]}, "
+            f"partially mapped {self.status[MappingStatus.PARTIAL.value]}, "
+            f"unmapped {self.status[MappingStatus.UNMAPPED.value]}",
+            f"{self.seconds:.1f} s, {self.sentences_per_second:.1f} sentences/s",
+        ]
+        if self.n_replaced:
+            out.insert(1, f"warning: {self.n_replaced} undecodable bytes replaced by U+FFFD")
+        return out
+
+
+@dataclass(frozen=True)
+class Result:
+    """A knowledge graph: facts with their provenance, the run's counts and how it was made.
+
+    >>> from mamakg.types import RunInfo
+    >>> empty = Result(facts=[], summary=Summary(), run=RunInfo("0", "none"))
+    >>> len(empty.to_rdflib())  # only the run record
+    7
+    """
+
+    facts: list[Fact]
+    """The facts, sorted by (head, relation, tail) keys."""
+    summary: Summary
+    """The run's counts (for a graph read from a file: its facts and mentions only)."""
+    run: RunInfo
+    """How the graph was made: versions, models, effective settings."""
+    base: str = "https://w3id.org/mamakg/"
+    """The namespace of the IRIs minted for entities, open relations and facts."""
+    documents: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+    """Document id -> text, kept only when asked for (the CaRB output needs the input lines)."""
+    source: str | None = None
+    """The file a loaded graph came from (None for a build)."""
+
+    def best(self, n: int | None = 10) -> list[Fact]:
+        """The `n` facts with the highest score (then support), all of them for None."""
+        ranked = sorted(self.facts, key=lambda f: (-f.score, -f.support, f.head.key,
+                                                   f.relation.key, f.tail.key))
+        return ranked if n is None else ranked[:n]
+
+    def to_rdflib(self) -> Any:
+        """The graph as an `rdflib.Graph` (facts, provenance and the run record)."""
+        from mamakg.rdf.graph import to_rdf
+
+        return to_rdf(self.facts, self.run, self.base)
+
+    def to_networkx(self) -> Any:
+        """The graph as a `networkx.MultiDiGraph`: entities are nodes (by IRI), facts edges."""
+        from mamakg.rdf.graph import to_networkx
+
+        return to_networkx(self.facts, self.run, self.base)
+
+    def write(self, path: str, format: OutputFormat | str | None = None, *,
+              force: bool = False) -> None:
+        """Write the graph to `path` (``-``: standard output), atomically. The format comes
+        from `format` (ttl, nt, jsonld, graphml, jsonl, carb), else from the file name."""
+        from mamakg.rdf.writers import write_graph
+
+        fmt = (parse_enum(OutputFormat, format, "format") if format is not None
+               else OutputFormat.from_path(path))
+        write_graph(self.facts, self.run, path, fmt, self.base, force=force,
+                    documents=dict(self.documents) if self.documents is not None else None)

@@ -6,7 +6,7 @@ Sentence level (`check_candidate`), per candidate:
   3. the normalized relation is not empty and not stop words only;
   4. with `drop_self_loops`, head and tail are not the same entity.
 Corpus level: a relation must occur with at least `min_relation_pairs` distinct (head, tail)
-pairs; the disk-backed store in `mamakg.store` counts them (`pipeline.collect_facts`).
+pairs; the disk-backed store in `mamakg.store` counts them (`mamakg.mapping.facts`).
 Pure: no torch, no spaCy.
 """
 

@@ -19,10 +19,9 @@ import numpy as np
 from mamakg import __version__
 from mamakg.attention import AttentionModel
 from mamakg.config import Config
-from mamakg.filters import Drop, check_candidate, to_mention
-from mamakg.mapping.distant import map_relations
-from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker
-from mamakg.mapping.properties import PropertyIndex
+from mamakg.filters import check_candidate, to_mention
+from mamakg.mapping.entities import make_linker
+from mamakg.mapping.facts import collect_facts
 from mamakg.match import match_sentences
 from mamakg.parse import load_nlp, parse_documents, pipeline_name
 from mamakg.refine import confidence, number_entities, refine
@@ -31,15 +30,12 @@ from mamakg.scale.prefetch import prefetch
 from mamakg.store import MentionStore
 from mamakg.types import (
     Document,
-    Entity,
-    Fact,
     Mention,
-    Relation,
     RunInfo,
     Sentence,
 )
 
-__all__ = ["WINDOW", "build", "collect_facts", "load_models", "mentions_of", "run_info"]
+__all__ = ["WINDOW", "build", "load_models", "mentions_of", "run_info"]
 
 WINDOW = 16
 """Sentences are sorted by piece count within windows of WINDOW x batch_size before batching."""
@@ -124,57 +120,6 @@ def mentions_of(
         summary.timings["match"] += clock() - t2
         if on_sentences is not None:
             on_sentences(len(batch))
-
-
-def _label(forms: dict[str, int]) -> str:
-    return min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-
-
-def collect_facts(store: MentionStore, config: Config, summary: Summary,
-                  linker: EntityLinker | KBLinker | None = None) -> list[Fact]:
-    """Corpus-level filter and Map stage over every stored mention."""
-    pairs = store.relation_pairs()
-    keep = {r for r, n in pairs.items() if n >= config.min_relation_pairs}
-    rare = store.count_mentions_of(set(pairs) - keep)
-    if rare:
-        summary.dropped[Drop.RARE_RELATION.value] += rare
-    entity_forms, relation_forms = store.surface_counts()
-    properties = PropertyIndex.bundled()
-    relations = {r: properties.relation(r, _label(relation_forms[r]), config.min_map_score)
-                 for r in sorted(keep)}
-    entities: dict[str, Entity] = {}
-    groups: Iterable[list[Mention]] = store.facts(keep)
-    if isinstance(linker, KBLinker):  # link jointly per document, then distant supervision
-        groups = list(groups)
-        entities = linker.link_all(groups, {k: _label(f) for k, f in entity_forms.items()})
-        relations = map_relations(groups, entities, linker.kb, relations)
-
-    def entity(key: str) -> Entity:
-        if key not in entities:
-            label = _label(entity_forms[key])
-            entities[key] = (linker.entity(key, label) if linker else Entity(key=key, label=label))
-        return entities[key]
-
-    facts = []
-    for mentions in groups:
-        first = mentions[0]
-        relation, tail = relations[first.relation_key], entity(first.tail_key)
-        if relation.pid and not properties.fits(relation.pid, tail.label):
-            # a date where the property wants an item, or the reverse: keep it open
-            relation = Relation(key=relation.key, label=relation.label)
-        fact = Fact(
-            head=entity(first.head_key),
-            relation=relation,
-            tail=tail,
-            score=max(m.score for m in mentions),
-            support=len({(m.doc_id, m.sent_index) for m in mentions}),
-            mentions=tuple(mentions),
-        )
-        summary.status[fact.status.value] += 1
-        summary.n_mentions += len(mentions)
-        facts.append(fact)
-    summary.n_facts = len(facts)
-    return facts
 
 
 def build(

@@ -10,10 +10,11 @@ from mamakg.cli import cli
 from mamakg.config import Config
 from mamakg.mapping.distant import map_relations
 from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker, mention_variants
+from mamakg.mapping.facts import collect_facts
 from mamakg.mapping.kb import KnowledgeBase, build_kb
 from mamakg.mapping.properties import PropertyIndex
 from mamakg.normalize import squash
-from mamakg.pipeline import Summary, collect_facts
+from mamakg.result import Summary
 from mamakg.store import MentionStore
 from mamakg.types import Entity, Mention, Relation, TextSpan
 

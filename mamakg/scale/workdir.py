@@ -3,7 +3,7 @@
 The documents are cut into shards of `shard_docs` consecutive documents. Each shard goes
 through parse -> attend -> match -> filter on its own (`pipeline.mentions_of`) and its mentions
 are written to ``DIR/shards/NNNNNN.jsonl.gz`` atomically. The corpus-level half (relation
-filter, support, mapping: `pipeline.collect_facts`) then runs over every shard, so:
+filter, support, mapping: `mapping.facts.collect_facts`) then runs over every shard, so:
 
 - **resume**: rerunning the same command after a crash redoes only the shards that were in
   flight (a shard is done once its file is in place and the manifest says so);
@@ -41,9 +41,10 @@ from mamakg import __version__
 from mamakg.config import Config, Scope
 from mamakg.errors import MamakgError, UsageError
 from mamakg.mapping.entities import make_linker
+from mamakg.mapping.facts import collect_facts
 from mamakg.output import atomic_output
 from mamakg.parse import parse_documents, pipeline_name
-from mamakg.pipeline import collect_facts, mentions_of, run_info
+from mamakg.pipeline import mentions_of, run_info
 from mamakg.reader import Reading, expand_inputs
 from mamakg.result import Result, Summary
 from mamakg.store import MentionStore

@@ -2,13 +2,14 @@
 and `load` for a graph written earlier. The command line is a thin layer over these.
 
     >>> import mamakg
-    >>> builder = mamakg.Builder(device="cpu")                      # doctest: +SKIP
-    >>> result = builder.build(["Marie Curie was born in Warsaw."])  # doctest: +SKIP
-    >>> [(f.head.label, f.relation.label, f.tail.label) for f in result.facts]  # doctest: +SKIP
+    >>> builder = mamakg.Builder(device="cpu")
+    >>> result = builder.build(["Marie Curie was born in Warsaw."])
+    >>> [(f.head.label, f.relation.label, f.tail.label) for f in result.facts]
     [('Marie Curie', 'was born in', 'Warsaw')]
 
 Options are those of `Config` (the same names as ``mamakg build``'s flags, with ``_`` for
 ``-``), on top of a preset (``default``, what ``mamakg build`` uses; ``paper``, the paper's).
+Errors are `MamakgError` (or its `UsageError`), with the message the command line prints.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ class Builder:
 
     >>> Builder(beam_size=4).config.beam_size
     4
+    >>> Builder(preset="paper").config.pairs.value
+    'all'
     >>> Builder(no_such_option=1)
     Traceback (most recent call last):
     ...
@@ -106,6 +109,11 @@ class Builder:
 
         `keep_texts` keeps each document's text on the result (needed to write the CaRB
         format); `on_sentences` is called with the number of sentences after each window.
+
+        >>> builder = Builder(device="cpu")
+        >>> result = builder.build([("bio-1", "Marie Curie was born in Warsaw.")])
+        >>> result.facts[0].mentions[0].doc_id, result.summary.n_sentences
+        ('bio-1', 1)
         """
         from mamakg.pipeline import build
 
@@ -127,6 +135,13 @@ class Builder:
         With `workdir`, the build goes through a work folder (sharded, resumable, appendable:
         docs/scaling.md); `append`, `force`, `shard_docs`, `engine`, `ray_address` and
         `num_gpus` are its options.
+
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "bios.txt")
+        >>> _ = open(path, "w").write("Marie Curie was born in Warsaw.\\n")
+        >>> result = Builder(device="cpu").build_files([path])
+        >>> result.facts[0].mentions[0].doc_id == f"{path}:1"
+        True
         """
         from mamakg.reader import expand_inputs, read_documents
 
@@ -152,7 +167,12 @@ class Builder:
     def extract(self, text: str) -> list[Mention]:
         """The mentions of one text, sentence by sentence: every candidate fact that passes
         the sentence-level filters, with its offsets and attention path (no corpus-level
-        filter, no mapping). For trying settings interactively."""
+        filter, no mapping). For trying settings interactively.
+
+        >>> for m in Builder(device="cpu").extract("Bob Dylan is a songwriter."):
+        ...     print(m.head.text, "|", m.relation.text, "|", m.tail.text)
+        Bob Dylan | is | a songwriter
+        """
         from mamakg.parse import parse_documents
         from mamakg.pipeline import mentions_of
 
@@ -165,7 +185,15 @@ class Builder:
 
 def load(path: str) -> Result:
     """A graph that mamakg wrote (any RDF format it writes, JSONL, or an Oxigraph store
-    folder), read back as a `Result`."""
+    folder), read back as a `Result`.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "curie.ttl")
+    >>> Builder(device="cpu").build(["Marie Curie was born in Warsaw."]).write(path)
+    >>> again = load(path)
+    >>> again.facts[0].relation.label, again.run.model
+    ('was born in', 'sentence-transformers/all-MiniLM-L6-v2')
+    """
     from mamakg.rdf.load import load_graph
 
     graph = load_graph(path)

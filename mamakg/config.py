@@ -64,6 +64,12 @@ class Confidence(str, enum.Enum):
 
 
 class Preset(str, enum.Enum):
+    """Named starting settings: ``paper`` (the paper's Match and Filter) or ``default``.
+
+    >>> Config.preset(Preset.PAPER).pairs.value, Config.preset("default").pairs.value
+    ('all', 'consecutive')
+    """
+
     PAPER = "paper"  # the paper's Match and Filter settings (the field defaults of `Config`)
     DEFAULT = "default"  # what ships: the best measured settings (see docs/quality.md)
 
@@ -134,7 +140,16 @@ def _scoped(scope: Scope, default: Any) -> Any:
 
 @dataclass(frozen=True)
 class Config:
-    """How a graph is built. Defaults follow the paper where it states one (noted per field)."""
+    """How a graph is built. Defaults follow the paper where it states one (noted per field);
+    `Config.preset("default")` holds what ``mamakg build`` uses. Fields map one-to-one onto
+    ``mamakg build``'s flags.
+
+    >>> config = Config.preset("default", beam_size=4)
+    >>> config.beam_size, config.relation_span.value
+    (4, 'gap')
+    >>> config.replace(min_relation_pairs=3).min_relation_pairs
+    3
+    """
 
     # --- models -------------------------------------------------------------------------------
     model: str | None = None

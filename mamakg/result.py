@@ -87,10 +87,20 @@ class Summary:
 class Result:
     """A knowledge graph: facts with their provenance, the run's counts and how it was made.
 
-    >>> from mamakg.types import RunInfo
-    >>> empty = Result(facts=[], summary=Summary(), run=RunInfo("0", "none"))
-    >>> len(empty.to_rdflib())  # only the run record
-    7
+    >>> from mamakg.types import Entity, Mention, Relation, TextSpan
+    >>> said = Mention("d:1", 0, "Marie Curie was born in Warsaw", 0,
+    ...                TextSpan("Marie Curie", 0, 11), TextSpan("was born in", 12, 23),
+    ...                TextSpan("Warsaw", 24, 30), "marie curie", "bear in", "warsaw", 1.0)
+    >>> fact = Fact(Entity("marie curie", "Marie Curie"), Relation("bear in", "was born in"),
+    ...             Entity("warsaw", "Warsaw"), score=1.0, support=1, mentions=(said,))
+    >>> result = Result(facts=[fact], summary=Summary.of_facts([fact]), run=RunInfo("0", "x"))
+    >>> [f.tail.label for f in result.best(3)], result.summary.n_facts
+    (['Warsaw'], 1)
+    >>> g = result.to_networkx()
+    >>> sorted(data["label"] for _, data in g.nodes(data=True))
+    ['Marie Curie', 'Warsaw']
+    >>> len(result.to_rdflib()) > 20  # the fact, its provenance, the run record
+    True
     """
 
     facts: list[Fact]

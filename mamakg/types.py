@@ -30,7 +30,11 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Document:
-    """One input document."""
+    """One input document.
+
+    >>> Document("notes.txt:1", "Marie Curie was born in Warsaw.").doc_id
+    'notes.txt:1'
+    """
 
     doc_id: str
     """Stable id: ``path:line`` for text files, the given ``id`` for JSONL, ``<stdin>:line``."""
@@ -152,7 +156,16 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Mention:
-    """One candidate fact found in one sentence by the Match stage (paper section 2.1)."""
+    """One candidate fact found in one sentence by the Match stage (paper section 2.1): the
+    spans of head, relation and tail in its sentence, their normalized keys, the score and
+    the attention path.
+
+    >>> m = Mention("d:1", 0, "Bob Dylan is a songwriter", 0, TextSpan("Bob Dylan", 0, 9),
+    ...             TextSpan("is", 10, 12), TextSpan("a songwriter", 13, 25),
+    ...             "bob dylan", "be", "songwriter", 1.0)
+    >>> m.sentence[m.relation.start:m.relation.end], m.fact_key
+    ('is', ('bob dylan', 'be', 'songwriter'))
+    """
 
     doc_id: str
     """Document of the sentence."""
@@ -241,7 +254,12 @@ class MappingStatus(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Entity:
-    """A head or tail of the graph."""
+    """A head or tail of the graph: open (its normalized text is its identity) or linked to a
+    Wikidata item.
+
+    >>> Entity(key="warsaw", label="Warsaw", qid="Q270", link_score=0.9).qid
+    'Q270'
+    """
 
     key: str
     """Normalized text (the identity of an unlinked entity)."""
@@ -255,7 +273,12 @@ class Entity:
 
 @dataclass(frozen=True)
 class Relation:
-    """A relation of the graph: a Wikidata property, or an open relation."""
+    """A relation of the graph: a Wikidata property, or an open relation.
+
+    >>> Relation(key="bear in", label="was born in", pid="P19", map_score=0.95,
+    ...          map_method="alias", pid_label="place of birth").pid_label
+    'place of birth'
+    """
 
     key: str
     """Normalized relation phrase."""
@@ -273,7 +296,14 @@ class Relation:
 
 @dataclass(frozen=True)
 class Fact:
-    """A fact of the graph: all mentions of the same (head, relation, tail) in the corpus."""
+    """A fact of the graph: all mentions of the same (head, relation, tail) in the corpus.
+
+    >>> fact = Fact(Entity("marie curie", "Marie Curie"),
+    ...             Relation("bear in", "was born in", pid="P19"), Entity("warsaw", "Warsaw"),
+    ...             score=1.0, support=1, mentions=())
+    >>> fact.status.value
+    'partial'
+    """
 
     head: Entity
     relation: Relation
@@ -299,7 +329,12 @@ class Fact:
 @dataclass(frozen=True)
 class RunInfo:
     """How a graph was made: written into every output (``mk:Run``, the GraphML graph's
-    attributes, a work folder's manifest) and read back from it."""
+    attributes, a work folder's manifest) and read back from it.
+
+    >>> run = RunInfo("0.1.0", "sentence-transformers/all-MiniLM-L6-v2", config={"beam_size": 6})
+    >>> RunInfo.from_dict(run.to_dict()) == run and run.config["beam_size"]
+    6
+    """
 
     mamakg_version: str
     """The mamakg version that built the graph."""

@@ -11,7 +11,6 @@ import click
 from mamakg.cli.common import Command, progress, say
 from mamakg.config import (
     Confidence,
-    Config,
     Device,
     DType,
     HeadReduce,
@@ -142,7 +141,6 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
     """Build a knowledge graph from INPUT files (.txt: one document per line; .jsonl with
     'text' and optional 'id'; folders of them; .gz of either; '-' for stdin)."""
     from mamakg.api import Builder
-    from mamakg.reader import expand_inputs
 
     out_format = OutputFormat(fmt) if fmt else OutputFormat.from_path(output)
     check_output(output, force=force)
@@ -155,11 +153,10 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
                          "base with 'mamakg kb import')")
     if workdir is not None and out_format is OutputFormat.CARB:
         raise UsageError("--format carb needs the whole input in one run: drop --workdir")
-    expand_inputs(inputs)  # fail fast on missing inputs, before loading models
-    config = Config.preset(preset, **options)
     if no_path:
-        config = config.replace(store_path=False)
-    builder = Builder(config=config)
+        options["store_path"] = False
+    builder = Builder(preset=preset, **options)
+    # inputs (missing, binary) and model names are checked before any model loads
     with progress(" sent", "mamakg build") as on_sentences:
         result = builder.build_files(
             inputs, input_format=input_format, text_field=text_field, id_field=id_field,

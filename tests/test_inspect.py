@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 
 import pytest
 from click.testing import CliRunner
@@ -291,80 +290,6 @@ def test_rich_tables_print_labels_literally(monkeypatch):
     common.print_table(["label"], [["[bold]x[/] [fʁidɛl]"], [None]], title="[red]t[/]")
     text = console.export_text()
     assert "[bold]x[/] [fʁidɛl]" in text and "[red]t[/]" in text
-
-
-# -- view ---------------------------------------------------------------------------------------
-
-HOSTILE = '</script><script>document.title="owned"</script> & <!--'
-
-
-def hostile_facts():
-    facts = sample_facts()
-    f = facts[1]
-    tail = Entity(f.tail.key, HOSTILE)
-    return [facts[0], type(f)(f.head, f.relation, tail, f.score, f.support, f.mentions),
-            facts[2]]
-
-
-def test_view_page_is_self_contained_and_escapes_labels():
-    from mamakg.inspect.view import graph_data, render_html
-
-    graph = LoadedGraph(hostile_facts(), MANIFEST, BASE, "mem", "mem")
-    page = render_html(graph)
-    assert page.count("</script>") == 2 and HOSTILE not in page
-    assert "Content-Security-Policy" in page and "default-src 'none'" in page
-    assert " src=" not in page and " href=" not in page and "@import" not in page
-    data = graph_data(graph, max_facts=2)
-    assert len(data["edges"]) == 2 and data["n_facts"] == 3
-    assert render_html(graph) == page  # same graph, same bytes
-
-
-def test_view_command(runner, graph_path, tmp_path):
-    out = tmp_path / "g.html"
-    result = invoke(runner, "view", graph_path, "-o", out)
-    assert result.exit_code == 0, result.output
-    assert out.read_text("utf-8").startswith("<!doctype html>")
-    again = invoke(runner, "view", graph_path, "-o", out)
-    assert again.exit_code == 2 and "--force" in again.output
-
-
-def chromium_dom(tmp_path, page_url):
-    import shutil
-    import subprocess
-
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        pytest.skip("no chromium (apt-get install chromium)")
-    profile = tmp_path / "chromium-profile"
-    proc = subprocess.run(
-        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=5000",
-         "--dump-dom", page_url],
-        capture_output=True, text=True, timeout=90)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return proc.stdout
-
-
-def test_view_page_draws_in_headless_chromium(tmp_path):
-    from mamakg.inspect.view import render_html
-
-    graph = LoadedGraph(hostile_facts(), MANIFEST, BASE, "mem", "mem")
-    page = tmp_path / "g.html"
-    page.write_text(render_html(graph), encoding="utf-8")
-    from mamakg.rdf.vocab import IRIs
-
-    odd = next(f for f in graph.facts if f.head.qid is None)
-    fact_iri = str(IRIs(BASE).fact(odd))
-    dom = chromium_dom(tmp_path, page.as_uri() + "#" + fact_iri)
-    body = re.search(r"<body[^>]*>", dom).group(0)
-    assert 'data-ready="1"' in body and "data-error" not in body, body
-    assert 'data-nodes="5"' in dom and 'data-edges="3"' in dom
-    assert dom.count("<circle") == 5 and dom.count("<line") == 3
-    assert "owned" not in dom.split("</title>")[0]  # the label did not run as a script
-    assert "&lt;/script&gt;&lt;script&gt;" in dom  # ... it is drawn as text
-    # the #IRI opened that fact: its sentence with head, relation and tail marked
-    assert '<mark class="r">$rows ]-&gt;( ?x</mark>' in dom
-    assert fact_iri in dom
 
 
 def test_a_foreign_or_damaged_graph_fails_in_one_line(tmp_path):

@@ -304,24 +304,32 @@ VIEW_EXAMPLES = """
 \b
 Examples:
   mamakg view graph.ttl -o graph.html
-  mamakg view graph-store/ -o top50.html --max-facts 50
+  mamakg view graph.ttl -o curie.html --entity "Marie Curie" --hops 2
+  mamakg view graph-store/ -o top100.html --max-facts 100
 """
 
 
 @click.command("view", cls=Command, epilog=VIEW_EXAMPLES)
 @GRAPH
 @click.option("-o", "--output", required=True, help="The HTML file; '-' writes to stdout.")
-@click.option("--max-facts", type=click.IntRange(min=1), default=500, show_default=True,
-              help="Draw the best facts by score, at most this many.")
+@click.option("--entity", default=None,
+              help="Draw the neighbourhood of this entity: a Q-id, a label, or text in one.")
+@click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --entity: how many steps out from it.")
+@click.option("--max-facts", type=click.IntRange(min=1), default=60, show_default=True,
+              help="Draw at most this many facts.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-def view_command(graph: str, output: str, max_facts: int,
+def view_command(graph: str, output: str, entity: str | None, hops: int, max_facts: int,
                  force: bool) -> None:
-    """Write GRAPH as one self-contained HTML page (no network needed) that draws it:
-    click an entity for its facts, a fact for its sentence."""
+    """Write GRAPH as one self-contained HTML page (no network needed) that draws its most
+    informative part: the best-connected entities with their facts, or with --entity one
+    entity's neighbourhood. Hover an entity to light up its facts, click it or a relation for
+    details and the sentence; drag to move, scroll to zoom."""
     from mamakg.inspect.view import render_html
-    from mamakg.output import atomic_output
+    from mamakg.output import atomic_output, check_output
 
-    page = render_html(load_graph(graph), max_facts=max_facts)
+    check_output(output, force=force)
+    page = render_html(load_graph(graph), max_facts=max_facts, entity=entity, hops=hops)
     with atomic_output(output, force=force) as handle:
         handle.write(page.encode("utf-8"))
     if output != "-":

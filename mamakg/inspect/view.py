@@ -350,15 +350,15 @@ def _place_labels(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]],
         (sx, sy), (cx, cy), (tx, ty) = e.pop("curve")
         # along the curve, nearer the end with fewer facts (a hub's middle is crowded)
         toward_target = degree[e["target"]] <= degree[e["source"]]
-        spots = [((1 - t) ** 2 * sx + 2 * t * (1 - t) * cx + t * t * tx,
+        along = [((1 - t) ** 2 * sx + 2 * t * (1 - t) * cx + t * t * tx,
                   (1 - t) ** 2 * sy + 2 * t * (1 - t) * cy + t * t * ty)
                  for t in ((0.6, 0.5, 0.72, 0.4) if toward_target else (0.4, 0.5, 0.28, 0.6))]
-        e["lx"], e["ly"], e["shown"] = round(spots[0][0], 1), round(spots[0][1], 1), False
-        for x, y in spots:
-            box = (x - width / 2, y - 9, x + width / 2, y + 3)
-            if free(box):
-                e["lx"], e["ly"], e["shown"] = round(x, 1), round(y, 1), True
-                placed.append(box)
+        e["lx"], e["ly"], e["shown"] = round(along[0][0], 1), round(along[0][1], 1), False
+        for lx, ly in along:
+            label = (lx - width / 2, ly - 9, lx + width / 2, ly + 3)
+            if free(label):
+                e["lx"], e["ly"], e["shown"] = round(lx, 1), round(ly, 1), True
+                placed.append(label)
                 break
     return (min((b[0] for b in placed), default=0.0), min((b[1] for b in placed), default=0.0),
             max((b[2] for b in placed), default=0.0), max((b[3] for b in placed), default=0.0))

@@ -95,7 +95,7 @@ def choose_facts(graph: LoadedGraph, max_facts: int = 60, entity: str | None = N
         return _neighbourhood(graph, entity, hops, max_facts, iris, node)
     touching: dict[str, list[Fact]] = defaultdict(list)  # named entity -> its facts
     for fact in graph.facts:
-        for n in sorted({node(fact.head), node(fact.tail)} - {None}):  # type: ignore[type-var]
+        for n in sorted({n for n in (node(fact.head), node(fact.tail)) if n is not None}):
             touching[n].append(fact)
     degree = {n: len(fs) for n, fs in touching.items()}
 

@@ -27,7 +27,7 @@ from mamakg.rdf.graph import to_rdf
 from mamakg.rdf.load import LoadedGraph, load_graph
 from mamakg.rdf.vocab import MK, IRIs
 
-ROUND_TRIP = ["nt", "ttl", "jsonld", "trig", "jsonl", "oxigraph"]
+ROUND_TRIP = ["nt", "ttl", "jsonld", "trig", "jsonl", "graphml", "oxigraph"]
 
 
 def loaded(facts=None):
@@ -221,7 +221,7 @@ def test_export_command_and_reading_the_store(tmp_path):
 
 # -- property: any text survives every format ---------------------------------------------------
 
-@pytest.mark.parametrize("fmt", ["nt", "jsonld", "trig", "jsonl"])
+@pytest.mark.parametrize("fmt", ["nt", "jsonld", "trig", "jsonl", "graphml"])
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(fact=nasty_fact())

@@ -267,3 +267,44 @@ def test_a_bad_output_is_refused_before_any_model_loads(runner, tmp_path, no_mod
     result = runner.invoke(cli, ["build", "c.txt", "-o", output])
     one_error_line(result, 2, needle)
     assert (tmp_path / "existing.ttl").read_text() == "keep"
+
+
+# -- a work-folder build: rerun the same command to resume -----------------------------------------
+
+@pytest.mark.real_model
+def test_rerunning_a_workdir_build_replaces_its_own_output_without_force(runner, tmp_path):
+    corpus = tmp_path / "c.txt"
+    corpus.write_text(TEXT)
+    work, out = tmp_path / "work", tmp_path / "g.nt"
+    command = ["build", str(corpus), "--workdir", str(work), "-o", str(out), "-q"]
+    first = runner.invoke(cli, command)
+    assert first.exit_code == 0, first.output
+    written = out.read_bytes()
+    again = runner.invoke(cli, command)  # the README's "rerun the same command to resume"
+    assert again.exit_code == 0, again.output
+    assert out.read_bytes() == written
+    out.write_text("edited by hand\n")  # no longer what the work folder wrote: kept
+    refused = runner.invoke(cli, command)
+    one_error_line(refused, 2, "exists: pass --force")
+    assert out.read_text() == "edited by hand\n"
+    other = tmp_path / "other.nt"  # a file the work folder never wrote: kept
+    other.write_text("mine\n")
+    kept = runner.invoke(cli, ["build", str(corpus), "--workdir", str(work), "-o", str(other)])
+    one_error_line(kept, 2, "exists: pass --force")
+
+
+def test_a_work_folder_owns_only_the_outputs_it_recorded(tmp_path):
+    from mamakg.scale.workdir import record_output, wrote_output
+
+    work = tmp_path / "work"
+    out = tmp_path / "g.ttl"
+    out.write_text("graph\n")
+    assert not wrote_output(str(work), str(out))  # no work folder yet
+    work.mkdir()
+    (work / "manifest.json").write_text('{"schema": 1, "shards": [], "parts": []}')
+    assert not wrote_output(str(work), str(out))
+    record_output(str(work), str(out))
+    assert wrote_output(str(work), str(out))
+    assert json.loads((work / "manifest.json").read_text())["outputs"][str(out)]["size"] == 6
+    out.write_text("graph, edited\n")
+    assert not wrote_output(str(work), str(out))

@@ -143,7 +143,13 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
     from mamakg.api import Builder
 
     out_format = OutputFormat(fmt) if fmt else OutputFormat.from_path(output)
-    check_output(output, force=force)
+    replace = force
+    if workdir is not None and output != "-":
+        from mamakg.scale.workdir import wrote_output
+
+        # rerunning a work-folder build replaces the output it wrote (unchanged since)
+        replace = replace or wrote_output(workdir, output)
+    check_output(output, force=replace)
     if options.get("entities") and not os.path.isfile(options["entities"]):
         raise UsageError(f"--entities {options['entities']}: no such file")
     if options.get("kb") and not os.path.isfile(options["kb"]):
@@ -165,7 +171,11 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
             num_gpus=num_gpus, on_sentences=on_sentences)
     if result.summary.n_documents == 0:
         say("warning: the corpus has no documents; writing an empty graph")
-    result.write(output, out_format, force=force)
+    result.write(output, out_format, force=replace)
+    if workdir is not None and output != "-":
+        from mamakg.scale.workdir import record_output
+
+        record_output(workdir, output)
     for line in result.summary.lines():
         say(line)
     if workdir is not None:

@@ -19,6 +19,7 @@ from mamakg.cli.common import Command, json_option, print_json, print_table, ric
 from mamakg.errors import UsageError
 from mamakg.inspect.browse import (
     FACT_STATUSES,
+    RDF_FORMATS,
     explain,
     find_fact,
     marked_sentence,
@@ -87,6 +88,7 @@ def _fact_json(fact: Fact, iris: IRIs) -> dict[str, Any]:
             "relation": fact.relation.label, "relation_pid": fact.relation.pid,
             "tail": fact.tail.label, "tail_qid": fact.tail.qid, "status": fact.status.value,
             "score": fact.score, "support": fact.support,
+            "document": first.doc_id if first else None,
             "sentence": first.sentence if first else None,
             "marked": marked_sentence(first) if first else None}
 
@@ -112,31 +114,40 @@ Examples:
 @JSON
 def facts_command(graph: str, entity: str | None, relation: str | None, status: str | None,
                   min_score: float | None, limit: int, as_json: bool) -> None:
-    """Facts of GRAPH, best score first, with the sentence that supports each: head and tail
-    in [brackets], the relation in {braces}."""
+    """Facts of GRAPH, best score first: id, score, support, mapping status, P-id, the
+    document and the sentence that supports it, head and tail in [brackets], the relation in
+    {braces}."""
     loaded = load_graph(graph)
-    chosen = select_facts(loaded.facts, entity=entity, relation=relation, status=status,
-                          min_score=min_score, limit=limit or None)
+    found = select_facts(loaded.facts, entity=entity, relation=relation, status=status,
+                         min_score=min_score)
+    chosen = found[:limit] if limit else found
+    if len(chosen) < len(found):
+        say(f"{len(chosen):,} of {len(found):,} facts; --limit 0 for all")
     iris = IRIs(loaded.base)
     if as_json:
         print_json([_fact_json(f, iris) for f in chosen])
         return
+    columns = ("id", "score", "support", "status", "P-id", "document", "sentence")
     console = rich_console()
     if console is not None:
         from rich.table import Table
 
-        table = Table(title=f"{len(chosen)} facts")
-        for name in ("id", "score", "support", "status", "sentence"):
+        table = Table(title=f"{len(chosen):,} of {len(found):,} facts")
+        for name in columns:
             table.add_column(name, overflow="fold")
         for fact in chosen:
+            first = fact.mentions[0] if fact.mentions else None
             table.add_row(_short(str(iris.fact(fact))), f"{fact.score:.4f}", str(fact.support),
-                          fact.status.value, _styled(fact.mentions[0]) if fact.mentions else "")
+                          fact.status.value, fact.relation.pid or "-",
+                          first.doc_id if first else "", _styled(first) if first else "")
         console.print(table)
         return
-    for fact in chosen:
+    for fact in chosen:  # one line each: a line break in a sentence prints as a space
         first = fact.mentions[0] if fact.mentions else None
+        marked = " ".join(marked_sentence(first).splitlines()) if first else ""
         click.echo(f"{_short(str(iris.fact(fact)))}  {fact.score:.4f}  {fact.support}  "
-                   f"{fact.status.value}  {marked_sentence(first) if first else ''}")
+                   f"{fact.status.value}  {fact.relation.pid or '-'}  "
+                   f"{first.doc_id if first else '-'}  {marked}")
 
 
 def _styled(mention: Any) -> Any:
@@ -182,6 +193,7 @@ QUERY_EXAMPLES = """
 Examples:
   mamakg query graph.ttl 'SELECT ?s ?o WHERE { ?s <http://www.wikidata.org/prop/direct/P19> ?o }'
   mamakg query graph-store/ 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --csv
+  mamakg query graph.ttl 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 10' --format nt
 """
 
 
@@ -190,13 +202,24 @@ Examples:
 @click.argument("sparql")
 @JSON
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header line.")
-def query_command(graph: str, sparql: str, as_json: bool, as_csv: bool) -> None:
-    """Run a SPARQL query (SELECT, ASK, CONSTRUCT) on GRAPH; '-' reads the query from stdin."""
-    if as_json and as_csv:
-        raise UsageError("choose one of --json and --csv")
+@click.option("-f", "--format", "rdf_format", type=click.Choice(sorted(RDF_FORMATS)),
+              default=None, help="CONSTRUCT and DESCRIBE: print the RDF in this format "
+                                 "[default: ttl].")
+def query_command(graph: str, sparql: str, as_json: bool, as_csv: bool,
+                  rdf_format: str | None) -> None:
+    """Run a SPARQL query on GRAPH; '-' reads the query from stdin. SELECT and ASK print a
+    table (or --json, --csv); CONSTRUCT and DESCRIBE print RDF (Turtle, or --format; --json
+    and --csv give their triples as a table)."""
+    if sum((as_json, as_csv, rdf_format is not None)) > 1:
+        raise UsageError("choose one of --json, --csv and --format")
     if sparql == "-":
         sparql = sys.stdin.read()
     result = run_query(graph, sparql)
+    if result.graph is not None and not (as_json or as_csv):
+        click.echo(result.serialize(rdf_format or "ttl"), nl=False)
+        return
+    if rdf_format is not None:
+        result.serialize(rdf_format)  # a SELECT or ASK result: says what to use instead
     if as_json:
         print_json({"columns": list(result.columns), "rows": [list(r) for r in result.rows]})
         return

@@ -27,6 +27,7 @@ from mamakg.inspect.browse import (
     select_facts,
     summarize,
 )
+from mamakg.inspect.export import DIALECTS, EXPORT_FORMATS
 from mamakg.rdf.load import LoadedGraph, load_graph
 from mamakg.rdf.vocab import IRIs
 from mamakg.types import Fact
@@ -238,7 +239,8 @@ EXPORT_EXAMPLES = """
 Examples:
   mamakg export graph.ttl --to trig -o graph.trig
   mamakg export graph.ttl --to neo4j-csv -o neo4j-import/
-  mamakg export graph.ttl --to cypher --dialect ladybug -o graph.cypher.jsonl
+  mamakg export graph.ttl --to cypher -o graph.cypher      # then: cypher-shell -f graph.cypher
+  mamakg export graph.ttl --to cypher-json --dialect ladybug -o graph.cypher.jsonl
   mamakg export graph.jsonl --to oxigraph graph-store/
 """
 
@@ -247,21 +249,23 @@ Examples:
 @GRAPH
 @click.argument("out_arg", metavar="[OUT]", required=False)
 @click.option("--to", "fmt", required=True,
-              type=click.Choice(["nt", "ttl", "jsonld", "trig", "graphml", "jsonl",
-                                 "neo4j-csv", "cypher", "oxigraph"]),
+              type=click.Choice(list(EXPORT_FORMATS)),
               help="Target format.")
 @click.option("-o", "--output", default=None,
               help="Output file or folder (neo4j-csv, oxigraph); '-' = stdout.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output.")
-@click.option("--dialect", type=click.Choice(["neo4j", "ladybug"]), default="neo4j",
-              show_default=True, help="Schema statements of the cypher export.")
+@click.option("--dialect", type=click.Choice(list(DIALECTS)), default="neo4j",
+              show_default=True, help="Schema statements of the cypher exports.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
-              help="Rows per UNWIND statement (cypher).")
+              help="Rows per UNWIND statement (cypher, cypher-json).")
 @JSON_REPORT
 def export_command(graph: str, out_arg: str | None, fmt: str,
                    output: str | None, force: bool, dialect: str, batch_size: int,
                    as_json: bool) -> None:
-    """Convert GRAPH into another format or an Oxigraph store folder."""
+    """Convert GRAPH into another format or an Oxigraph store folder: nt, ttl, jsonld,
+    graphml, jsonl (what build writes), trig (provenance in a named graph per fact),
+    neo4j-csv (a folder for neo4j-admin import), cypher (a script cypher-shell -f runs),
+    cypher-json (the same statements with parameters, for a driver), oxigraph."""
     from mamakg.inspect.export import export_graph
 
     if out_arg and output and out_arg != output:
@@ -282,6 +286,7 @@ PUSH_EXAMPLES = """
 \b
 Examples:
   mamakg push graph.ttl --sparql http://127.0.0.1:7878/store --graph https://example.org/kg
+  mamakg push new.ttl --sparql http://127.0.0.1:7878/store --graph https://example.org/kg --replace
   NEO4J_USER=neo4j NEO4J_PASSWORD=secret mamakg push graph.ttl --neo4j bolt://localhost:7687
 """
 
@@ -296,22 +301,36 @@ Examples:
 @click.option("--database", default=None, help="Neo4j database (default: the server's).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Triples per request (SPARQL, 5000) or rows per statement (Neo4j, 500).")
+@click.option("--replace", is_flag=True,
+              help="With --sparql: replace what the graph (--graph, or the default graph) "
+                   "holds, in one PUT request; without it, triples are added.")
 @JSON_REPORT
 def push_command(graph: str, sparql: str | None, graph_iri: str | None,
                  neo4j: str | None, database: str | None, batch_size: int | None,
-                 as_json: bool) -> None:
-    """Send GRAPH to a running SPARQL store or Neo4j database."""
+                 replace: bool, as_json: bool) -> None:
+    """Send GRAPH to a running SPARQL store (added to a named graph or the default graph, or
+    replacing it with --replace) or Neo4j database (merged: pushing again adds and updates
+    nodes and relationships, never deletes)."""
     from mamakg.inspect.push import push_neo4j, push_sparql
 
     if (sparql is None) == (neo4j is None):
         raise UsageError("give exactly one target: --sparql URL or --neo4j URI")
     if graph_iri and not sparql:
         raise UsageError("--graph goes with --sparql")
+    if replace and not sparql:
+        raise UsageError("--replace goes with --sparql: a Neo4j database has no graph to "
+                         "replace; mamakg merges into it (to start over, delete its :Entity "
+                         "nodes first)")
+    if replace and batch_size:
+        raise UsageError("--replace sends one request: drop --batch-size")
     loaded: LoadedGraph = load_graph(graph)
     if sparql:
-        n = push_sparql(loaded, sparql, graph_iri=graph_iri, batch_size=batch_size or 5000)
-        report = {"target": sparql, "graph": graph_iri, "n_triples": n}
-        message = f"sent {n} triples to {sparql}"
+        n = push_sparql(loaded, sparql, graph_iri=graph_iri, batch_size=batch_size or 5000,
+                        replace=replace)
+        report = {"target": sparql, "graph": graph_iri, "n_triples": n, "replaced": replace}
+        message = (f"{'replaced' if replace else 'added to'} "
+                   f"{'graph ' + graph_iri if graph_iri else 'the default graph'} at {sparql}: "
+                   f"{n} triples sent")
     else:
         assert neo4j is not None
         n = push_neo4j(loaded, neo4j, batch_size=batch_size or 500, database=database)

@@ -308,3 +308,64 @@ def test_a_work_folder_owns_only_the_outputs_it_recorded(tmp_path):
     assert json.loads((work / "manifest.json").read_text())["outputs"][str(out)]["size"] == 6
     out.write_text("graph, edited\n")
     assert not wrote_output(str(work), str(out))
+
+
+# -- one exit-code convention ------------------------------------------------------------------
+
+def _graph(tmp_path):
+    from graph_samples import BASE, MANIFEST, sample_facts
+
+    from mamakg.config import OutputFormat
+    from mamakg.rdf.writers import render
+
+    path = tmp_path / "g.ttl"
+    path.write_bytes(render(sample_facts(), MANIFEST, OutputFormat.TTL, BASE))
+    return str(path)
+
+
+@pytest.mark.parametrize("command", [
+    ["build", "{text}", "-o", "{out}"],
+    ["view", "{graph}", "-o", "{out}"],
+    ["export", "{graph}", "--to", "nt", "-o", "{out}"],
+    ["kb", "build", "{dump}", "-o", "{out}"],
+])
+def test_an_existing_output_is_exit_2_in_every_command(runner, tmp_path, no_models, command):
+    from conftest import DATA
+
+    (tmp_path / "c.txt").write_text(TEXT)
+    out = tmp_path / "existing.out"
+    out.write_text("keep")
+    names = {"text": str(tmp_path / "c.txt"), "graph": _graph(tmp_path), "out": str(out),
+             "dump": str(DATA / "wikidata_sample.json")}
+    args = [a.format(**names) for a in command]
+    if command[0] == "build":
+        args += ["--format", "nt"]
+    result = runner.invoke(cli, args)
+    one_error_line(result, 2, "existing.out exists: pass --force")
+    assert out.read_text() == "keep"
+    missing = runner.invoke(cli, [a.replace(str(out), str(tmp_path / "no" / "x.out"))
+                                  for a in args])
+    one_error_line(missing, 2, "does not exist")
+
+
+@pytest.mark.parametrize("command", [["show"], ["facts"], ["explain", "{graph}", "abc"],
+                                     ["query", "{graph}", "ASK {}"], ["view", "-o", "x.html"],
+                                     ["export", "--to", "nt", "-o", "-"],
+                                     ["push", "--sparql", "http://127.0.0.1:1/store"]])
+def test_a_missing_graph_is_exit_2_in_every_command(runner, tmp_path, command):
+    missing = str(tmp_path / "nope.ttl")
+    args = [command[0], missing] + [a for a in command[1:] if a != "{graph}"]
+    result = runner.invoke(cli, args)
+    one_error_line(result, 2, "nope.ttl: no such file or folder")
+
+
+def test_a_runtime_failure_is_exit_1_and_interrupt_130(runner, tmp_path, monkeypatch):
+    graph = _graph(tmp_path)
+    result = runner.invoke(cli, ["explain", graph, "zzzz"])  # a well-formed id not there
+    one_error_line(result, 1, "no fact id starts with 'zzzz'")
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("mamakg.cli.inspect.summarize", interrupted)
+    stopped = runner.invoke(cli, ["show", graph])
+    assert stopped.exit_code == 130 and "interrupted" in stopped.stderr

@@ -12,10 +12,10 @@ current line.
 Binary input is skipped, never read as text: a file is binary when the first 64 KiB of its
 content (after gzip) hold a NUL byte, or when more than 30% of their characters are
 undecodable bytes (U+FFFD) or control characters other than tab, line feed, carriage return
-and form feed (`binary_reason`). Executables, images, PDFs, archives and random bytes measure
-above 50% (or hold NUL bytes); Latin-1 French text with an accent every few words, about 13%:
-it is read, its odd bytes replaced and counted. UTF-16 and non-Latin single-byte encodings
-(80% for Russian in cp1251) are refused: convert them to UTF-8.
+and form feed (`binary_reason`). Executables, images, PDFs, compressed data and random bytes
+hold NUL bytes or go far above that share; Latin-1 text with an accent every few words stays
+under it and is read, its odd bytes replaced and counted. UTF-16 and non-Latin single-byte
+encodings (Russian in cp1251) are refused: convert them to UTF-8.
 """
 
 from __future__ import annotations

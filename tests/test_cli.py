@@ -86,10 +86,10 @@ def test_missing_input_and_bad_model(runner, tmp_path):
     assert result.stderr.strip().splitlines() == [f"mamakg: error: {tmp_path / 'nope.txt'}: no such file or folder"]
     (tmp_path / "c.txt").write_text("x\n")
     result = runner.invoke(cli, ["build", str(tmp_path / "c.txt"), "--model", str(tmp_path / "no-model")])
-    assert result.exit_code == 1 and "cannot load language model" in result.stderr
+    assert result.exit_code == 2 and "no such model folder or file" in result.stderr
     assert "Traceback" not in result.stderr
     result = runner.invoke(cli, ["build", str(tmp_path / "c.txt"), "--spacy-model", "xx_nothing"])
-    assert result.exit_code == 1 and "spaCy pipeline" in result.stderr
+    assert result.exit_code == 2 and "spaCy pipeline" in result.stderr
     result = runner.invoke(cli, ["build", str(tmp_path / "c.txt"), "--beam-size", "0"])
     assert result.exit_code == 2 and "--beam-size" in result.stderr
     result = runner.invoke(cli, ["build", str(tmp_path / "c.txt"), "--parse-processes", "0"])

@@ -4,6 +4,7 @@ exports). Neo4j has no server here: only what the driver does without one is tes
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -28,6 +29,7 @@ from mamakg.inspect.push import push_neo4j, push_sparql
 from mamakg.rdf.graph import to_rdf
 from mamakg.rdf.load import LoadedGraph
 from mamakg.rdf.vocab import IRIs
+from mamakg.types import RunInfo
 
 
 def loaded(facts=None):
@@ -103,6 +105,37 @@ def test_push_to_a_named_graph_in_batches(oxigraph_server):
     assert len(construct(oxigraph_server, graph_iri)) == len(expected)
 
 
+def test_push_replace_replaces_a_named_graph_and_leaves_the_others(oxigraph_server, tmp_path):
+    store = oxigraph_server + "/store"
+    one, two = "https://example.org/graphs/r1", "https://example.org/graphs/r2"
+    push_sparql(loaded(), store, graph_iri=one, batch_size=5)
+    push_sparql(loaded(), store, graph_iri=two)
+    smaller = sample_facts()[:1]
+    source = str(tmp_path / "small.ttl")
+    export_graph(loaded(smaller), "ttl", source)
+    result = CliRunner().invoke(cli, ["push", source, "--sparql", store, "--graph", one,
+                                      "--replace"])
+    assert result.exit_code == 0, result.output
+    assert f"replaced graph {one} at {store}" in result.stderr
+    assert_isomorphic(construct(oxigraph_server, one), to_rdf(smaller, MANIFEST, BASE))
+    assert_isomorphic(construct(oxigraph_server, two), to_rdf(sample_facts(), MANIFEST, BASE))
+    # without --replace the same push adds: the named graph now holds both
+    push_sparql(loaded(sample_facts()[1:]), store, graph_iri=one)
+    assert_isomorphic(construct(oxigraph_server, one), to_rdf(sample_facts(), MANIFEST, BASE))
+
+
+def test_replace_is_refused_where_it_means_nothing(tmp_path):
+    source = str(tmp_path / "g.jsonl")
+    export_graph(loaded(), "jsonl", source)
+    neo = CliRunner().invoke(cli, ["push", source, "--neo4j", "bolt://127.0.0.1:1",
+                                   "--replace"])
+    assert neo.exit_code == 2 and "--replace goes with --sparql" in neo.stderr
+    assert neo.stderr.count("\n") == 1
+    batched = CliRunner().invoke(cli, ["push", source, "--sparql", "http://127.0.0.1:1/store",
+                                       "--replace", "--batch-size", "10"])
+    assert batched.exit_code == 2 and "one request" in batched.stderr
+
+
 def test_push_command_to_the_default_graph(oxigraph_server, tmp_path):
     source = str(tmp_path / "g.jsonld")
     export_graph(loaded(), "jsonld", source)
@@ -112,6 +145,15 @@ def test_push_command_to_the_default_graph(oxigraph_server, tmp_path):
     assert '"n_triples"' in result.output
     pushed = construct(oxigraph_server, None)
     assert_isomorphic(pushed, to_rdf(sample_facts(), MANIFEST, BASE))
+    # --replace on the default graph: only the new graph's triples are left there
+    small = str(tmp_path / "small.jsonl")
+    export_graph(loaded(sample_facts()[2:]), "jsonl", small)
+    replaced = CliRunner().invoke(cli, ["push", small, "--sparql", oxigraph_server + "/store",
+                                        "--replace", "--json"])
+    assert replaced.exit_code == 0, replaced.output
+    assert json.loads(replaced.stdout)["replaced"] is True
+    assert_isomorphic(construct(oxigraph_server, None),
+                      to_rdf(sample_facts()[2:], RunInfo.unknown(), BASE))
 
 
 @settings(max_examples=15, deadline=None,
@@ -158,11 +200,21 @@ def load_cypher(conn, path):
         conn.execute(query, params)
 
 
-def test_ladybug_runs_the_cypher_export(ladybug_db, tmp_path):
+def run_export(conn, path, fmt):
+    """A cypher export as a user runs it: the script whole, the JSON lines through a driver."""
+    if fmt == "cypher":
+        with open(path, encoding="utf-8") as handle:
+            conn.execute(handle.read())
+    else:
+        load_cypher(conn, path)
+
+
+@pytest.mark.parametrize("fmt", ["cypher", "cypher-json"])
+def test_ladybug_runs_the_cypher_export(ladybug_db, tmp_path, fmt):
     path = str(tmp_path / "g.cypher")
-    export_graph(loaded(), "cypher", path, dialect="ladybug", batch_size=2)
-    load_cypher(ladybug_db, path)
-    load_cypher(ladybug_db, path)  # MERGE: loading twice changes nothing
+    export_graph(loaded(), fmt, path, dialect="ladybug", batch_size=2)
+    run_export(ladybug_db, path, fmt)
+    run_export(ladybug_db, path, fmt)  # MERGE: loading twice changes nothing
     assert rows(ladybug_db, "MATCH (e:Entity) RETURN count(e)") == [[5]]
     assert rows(ladybug_db, "MATCH ()-[f:FACT]->() RETURN count(f), sum(f.support)") == [[3, 4]]
     iris = IRIs(BASE)
@@ -198,22 +250,23 @@ def test_ladybug_loads_the_neo4j_csv_export(ladybug_db, tmp_path):
 
 def read_cypher_script_of_schema(tmp_path):
     path = str(tmp_path / "schema.cypher")
-    export_graph(loaded([]), "cypher", path, dialect="ladybug")
+    export_graph(loaded([]), "cypher-json", path, dialect="ladybug")
     return read_cypher_script(path)
 
 
+@pytest.mark.parametrize("fmt", ["cypher", "cypher-json"])
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(fact=nasty_fact())
-def test_ladybug_keeps_any_text(tmp_path_factory, fact):
+def test_ladybug_keeps_any_text(tmp_path_factory, fmt, fact):
     ladybug = pytest.importorskip("ladybug")
     folder = tmp_path_factory.mktemp("lbh")
     db = ladybug.Database(str(folder / "db"))
     conn = ladybug.Connection(db)
     try:
         path = str(folder / "g.cypher")
-        export_graph(loaded([fact]), "cypher", path, dialect="ladybug")
-        load_cypher(conn, path)
+        export_graph(loaded([fact]), fmt, path, dialect="ladybug")
+        run_export(conn, path, fmt)
         got = rows(conn, "MATCH (h:Entity)-[f:FACT]->(t:Entity) RETURN h.key, h.label, "
                    "f.key, f.phrase, f.sentence, f.document, f.score, t.key, t.label")
         m = fact.mentions[0]

@@ -27,7 +27,7 @@ from mamakg.rdf.graph import to_rdf
 from mamakg.rdf.load import LoadedGraph, load_graph
 from mamakg.rdf.vocab import MK, IRIs
 
-ROUND_TRIP = ["nt", "ttl", "jsonld", "trig", "jsonl", "oxigraph"]
+ROUND_TRIP = ["nt", "ttl", "jsonld", "trig", "jsonl", "graphml", "oxigraph"]
 
 
 def loaded(facts=None):
@@ -131,9 +131,9 @@ def test_neo4j_csv_headers_and_rows(tmp_path):
     assert "--nodes=nodes.csv" in command and "--multiline-fields=true" in command
 
 
-def test_cypher_passes_every_value_as_a_parameter(tmp_path):
-    path = out_path(tmp_path, "cypher")
-    export_graph(loaded(), "cypher", path, batch_size=2)
+def test_cypher_json_passes_every_value_as_a_parameter(tmp_path):
+    path = out_path(tmp_path, "cypher-json")
+    export_graph(loaded(), "cypher-json", path, batch_size=2)
     statements = list(read_cypher_script(path))
     queries = {q for q, _ in statements}
     assert queries == {MERGE_ENTITIES, MERGE_FACTS, statements[0][0]}
@@ -144,9 +144,38 @@ def test_cypher_passes_every_value_as_a_parameter(tmp_path):
     rows = [r for q, p in statements if q == MERGE_ENTITIES for r in p["rows"]]
     assert len(rows) == 5 and max(len(p.get("rows", [])) for _, p in statements) == 2
     ladybug = tmp_path / "l.cypher"
-    export_graph(loaded(), "cypher", str(ladybug), dialect="ladybug")
+    export_graph(loaded(), "cypher-json", str(ladybug), dialect="ladybug")
     first = [q for q, _ in read_cypher_script(str(ladybug))][:2]
     assert first[0].startswith("CREATE NODE TABLE") and first[1].startswith("CREATE REL TABLE")
+
+
+def test_cypher_is_a_script_of_one_statement_a_line(tmp_path):
+    path = out_path(tmp_path, "cypher")
+    export_graph(loaded(), "cypher", path, batch_size=2)
+    lines = open(path, encoding="utf-8").read().splitlines()
+    assert lines[0].startswith("// mamakg graph: 5 entities, 3 facts; neo4j dialect. Run: "
+                               "cypher-shell -f FILE")
+    statements = lines[1:]
+    assert all(line.endswith(";") for line in statements)
+    assert statements[0].startswith("CREATE CONSTRAINT mamakg_entity_iri")
+    assert sum(s.startswith("UNWIND [{iri: ") for s in statements) == 3  # 5 entities by 2
+    assert sum(s.startswith("UNWIND [{head: ") for s in statements) == 2  # 3 facts by 2
+    assert "$rows" not in "".join(s[:20] for s in statements)  # no parameter left to bind
+    # the sentence with a line break stays on its line, escaped
+    assert any("Café ; DROP\\nend'" in s for s in statements)
+
+
+@pytest.mark.parametrize("value,literal", [
+    ("plain", "'plain'"), ("O'Neil", "'O\\'Neil'"), ('say "hi"', "'say \"hi\"'"),
+    ("back\\slash", "'back\\\\slash'"), ("a\nb\rc\td", "'a\\nb\\rc\\td'"),
+    ("bell\x07", "'bell\\u0007'"), ("café 中 🙂", "'café 中 🙂'"), (None, "null"),
+    (True, "true"), (3, "3"), (0.875, "0.875"), (1e-05, "1e-05"),
+    ([1, "x"], "[1, 'x']"), ({"a": None}, "{a: null}"),
+])
+def test_cypher_literals(value, literal):
+    from mamakg.inspect.export import cypher_literal
+
+    assert cypher_literal(value) == literal
 
 
 def test_refuses_to_overwrite_without_force(tmp_path):
@@ -221,7 +250,7 @@ def test_export_command_and_reading_the_store(tmp_path):
 
 # -- property: any text survives every format ---------------------------------------------------
 
-@pytest.mark.parametrize("fmt", ["nt", "jsonld", "trig", "jsonl"])
+@pytest.mark.parametrize("fmt", ["nt", "jsonld", "trig", "jsonl", "graphml"])
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(fact=nasty_fact())

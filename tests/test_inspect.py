@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 
 import pytest
 from click.testing import CliRunner
@@ -45,7 +44,7 @@ def invoke(runner, *args):
 
 # -- load ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "jsonl"])
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "jsonl", "graphml"])
 def test_build_output_loads_back_to_the_same_facts(tmp_path, fmt):
     facts = sample_facts()
     loaded = load_graph(str(write_build(tmp_path, facts, fmt)))
@@ -71,7 +70,7 @@ def test_turtle_key_ending_in_a_dot(tmp_path):
 def test_a_real_build_loads_back_from_every_format(tmp_path, demo_result):
     facts = demo_result.facts
     assert facts
-    for fmt in ("ttl", "jsonld", "jsonl", "nt"):
+    for fmt in ("ttl", "jsonld", "jsonl", "nt", "graphml"):
         loaded = load_graph(str(write_build(tmp_path, facts, fmt, demo_result.run)))
         assert rounded(loaded.facts) == rounded(facts), fmt
 
@@ -193,6 +192,57 @@ def test_run_query_select_ask_construct(graph_path):
         run_query(str(graph_path), "SELECT WHERE {")
 
 
+CONSTRUCT = ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o . FILTER(?p = "
+             "<http://www.wikidata.org/prop/direct/P19> || ?p = "
+             "<https://w3id.org/mamakg/ns#relationPhrase>) }")
+
+
+@pytest.mark.parametrize("fmt,parser", [(None, "turtle"), ("ttl", "turtle"), ("nt", "nt"),
+                                        ("jsonld", "json-ld")])
+def test_construct_prints_rdf(runner, graph_path, fmt, parser):
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    result = invoke(runner, "query", graph_path, CONSTRUCT, *(["--format", fmt] if fmt else []))
+    assert result.exit_code == 0, result.output
+    printed = Graph().parse(data=result.stdout, format=parser)
+    expected = run_query(str(graph_path), CONSTRUCT).graph
+    assert len(printed) == 4 and isomorphic(printed, expected)
+    if parser == "turtle":
+        assert "@prefix wdt: <http://www.wikidata.org/prop/direct/>" in result.stdout
+    if fmt == "nt":
+        assert result.stdout.splitlines() == sorted(result.stdout.splitlines())
+    table = invoke(runner, "query", graph_path, CONSTRUCT, "--csv")
+    assert table.stdout.splitlines()[0] == "subject,predicate,object"
+
+
+def test_describe_prints_rdf_and_format_is_refused_for_select(runner, graph_path):
+    from rdflib import Graph
+
+    described = invoke(runner, "query", graph_path,
+                       "DESCRIBE <http://www.wikidata.org/entity/Q485708>")
+    assert described.exit_code == 0, described.output
+    assert len(Graph().parse(data=described.stdout, format="turtle")) > 0
+    select = invoke(runner, "query", graph_path, "SELECT ?s WHERE { ?s ?p ?o }", "-f", "nt")
+    assert select.exit_code == 2 and "--format is for CONSTRUCT and DESCRIBE" in select.stderr
+    both = invoke(runner, "query", graph_path, CONSTRUCT, "--json", "--format", "nt")
+    assert both.exit_code == 2 and "choose one of" in both.stderr
+
+
+def test_construct_on_a_store_prints_rdf(runner, tmp_path):
+    pytest.importorskip("pyoxigraph")
+    from rdflib import Graph
+
+    from mamakg.inspect.export import export_graph
+
+    store = tmp_path / "store"
+    export_graph(LoadedGraph(sample_facts(), MANIFEST, BASE, "mem", "mem"), "oxigraph",
+                 str(store))
+    result = invoke(runner, "query", store, CONSTRUCT, "--format", "nt")
+    assert result.exit_code == 0, result.output
+    assert len(Graph().parse(data=result.stdout, format="nt")) == 4
+
+
 def test_run_query_on_jsonl(tmp_path):
     path = write_build(tmp_path, sample_facts(), "jsonl")
     result = run_query(str(path), "SELECT (COUNT(?f) AS ?n) WHERE "
@@ -222,9 +272,60 @@ def test_facts_plain_and_json(runner, graph_path):
     assert [d["relation"] for d in data] == ["wrote", "$rows ]->( ?x"]
     assert data[1]["marked"].startswith('[He said "hi" \\ <x> {y}] {$rows ]->( ?x} [Café')
     limited = invoke(runner, "facts", graph_path, "--limit", "1", "--min-score", "0.1")
-    assert len(limited.output.splitlines()) == 1
+    assert len(limited.stdout.splitlines()) == 1
+    assert limited.stderr == "mamakg: 1 of 2 facts; --limit 0 for all\n"
+    everything = invoke(runner, "facts", graph_path, "--limit", "0")
+    assert len(everything.stdout.splitlines()) == 3 and everything.stderr == ""
     bad = invoke(runner, "facts", graph_path, "--status", "linked")
     assert bad.exit_code == 2
+
+
+def test_facts_show_the_pid_and_the_document(runner, graph_path):
+    lines = invoke(runner, "facts", graph_path).stdout.splitlines()
+    columns = [line.split("  ")[:6] for line in lines]
+    assert [c[4:6] for c in columns] == [["P19", "t.txt:2"], ["-", "t.txt:3"], ["-", "ü.txt:1"]]
+    data = json.loads(invoke(runner, "facts", graph_path, "--json").stdout)
+    assert [(d["relation_pid"], d["document"]) for d in data] == [
+        ("P19", "t.txt:2"), (None, "t.txt:3"), (None, "ü.txt:1")]
+
+
+def test_show_facts_and_query_read_graphml(runner, tmp_path):
+    path = write_build(tmp_path, sample_facts(), "graphml")
+    data = json.loads(invoke(runner, "show", path, "--json").stdout)
+    assert data["format"] == "graphml" and data["n_facts"] == 3 and data["n_mentions"] == 4
+    assert data["run"] == MANIFEST.to_dict()
+    facts = invoke(runner, "facts", path, "--relation", "P19")
+    assert facts.exit_code == 0 and facts.stdout.strip().endswith(
+        "[Bob Dylan] {was born in} [Duluth].")
+    query = invoke(runner, "query", path, "SELECT (COUNT(?f) AS ?n) WHERE "
+                   "{ ?f a <https://w3id.org/mamakg/ns#Fact> }", "--csv")
+    assert query.stdout == "n\n3\n"
+
+
+def test_a_carb_file_is_refused_in_one_line(runner, tmp_path):
+    carb = tmp_path / "g.tsv"
+    carb.write_text("Bob Dylan was born in Duluth.\t0.5\twas born in\tBob Dylan\tDuluth\n")
+    for command in ("show", "facts"):
+        result = invoke(runner, command, carb)
+        assert result.exit_code == 2 and result.stdout == ""
+        assert result.stderr.count("\n") == 1
+        assert "a CaRB file holds only the strings an Open IE scorer compares" in result.stderr
+        assert "-o graph.jsonl" in result.stderr
+
+
+def test_an_old_graphml_without_records_is_refused_in_one_line(tmp_path):
+    import networkx as nx
+
+    from mamakg.rdf.graph import to_networkx
+
+    g = to_networkx(sample_facts(), MANIFEST, BASE)
+    for *_, data in g.edges(keys=True, data=True):
+        del data["record"]
+    path = tmp_path / "old.graphml"
+    nx.write_graphml(g, path)
+    with pytest.raises(MamakgError, match="old.graphml: its facts carry no record") as err:
+        load_graph(str(path))
+    assert "\n" not in str(err.value)
 
 
 def test_explain(runner, graph_path):
@@ -291,80 +392,6 @@ def test_rich_tables_print_labels_literally(monkeypatch):
     common.print_table(["label"], [["[bold]x[/] [fʁidɛl]"], [None]], title="[red]t[/]")
     text = console.export_text()
     assert "[bold]x[/] [fʁidɛl]" in text and "[red]t[/]" in text
-
-
-# -- view ---------------------------------------------------------------------------------------
-
-HOSTILE = '</script><script>document.title="owned"</script> & <!--'
-
-
-def hostile_facts():
-    facts = sample_facts()
-    f = facts[1]
-    tail = Entity(f.tail.key, HOSTILE)
-    return [facts[0], type(f)(f.head, f.relation, tail, f.score, f.support, f.mentions),
-            facts[2]]
-
-
-def test_view_page_is_self_contained_and_escapes_labels():
-    from mamakg.inspect.view import graph_data, render_html
-
-    graph = LoadedGraph(hostile_facts(), MANIFEST, BASE, "mem", "mem")
-    page = render_html(graph)
-    assert page.count("</script>") == 2 and HOSTILE not in page
-    assert "Content-Security-Policy" in page and "default-src 'none'" in page
-    assert " src=" not in page and " href=" not in page and "@import" not in page
-    data = graph_data(graph, max_facts=2)
-    assert len(data["edges"]) == 2 and data["n_facts"] == 3
-    assert render_html(graph) == page  # same graph, same bytes
-
-
-def test_view_command(runner, graph_path, tmp_path):
-    out = tmp_path / "g.html"
-    result = invoke(runner, "view", graph_path, "-o", out)
-    assert result.exit_code == 0, result.output
-    assert out.read_text("utf-8").startswith("<!doctype html>")
-    again = invoke(runner, "view", graph_path, "-o", out)
-    assert again.exit_code == 2 and "--force" in again.output
-
-
-def chromium_dom(tmp_path, page_url):
-    import shutil
-    import subprocess
-
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        pytest.skip("no chromium (apt-get install chromium)")
-    profile = tmp_path / "chromium-profile"
-    proc = subprocess.run(
-        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=5000",
-         "--dump-dom", page_url],
-        capture_output=True, text=True, timeout=90)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    return proc.stdout
-
-
-def test_view_page_draws_in_headless_chromium(tmp_path):
-    from mamakg.inspect.view import render_html
-
-    graph = LoadedGraph(hostile_facts(), MANIFEST, BASE, "mem", "mem")
-    page = tmp_path / "g.html"
-    page.write_text(render_html(graph), encoding="utf-8")
-    from mamakg.rdf.vocab import IRIs
-
-    odd = next(f for f in graph.facts if f.head.qid is None)
-    fact_iri = str(IRIs(BASE).fact(odd))
-    dom = chromium_dom(tmp_path, page.as_uri() + "#" + fact_iri)
-    body = re.search(r"<body[^>]*>", dom).group(0)
-    assert 'data-ready="1"' in body and "data-error" not in body, body
-    assert 'data-nodes="5"' in dom and 'data-edges="3"' in dom
-    assert dom.count("<circle") == 5 and dom.count("<line") == 3
-    assert "owned" not in dom.split("</title>")[0]  # the label did not run as a script
-    assert "&lt;/script&gt;&lt;script&gt;" in dom  # ... it is drawn as text
-    # the #IRI opened that fact: its sentence with head, relation and tail marked
-    assert '<mark class="r">$rows ]-&gt;( ?x</mark>' in dom
-    assert fact_iri in dom
 
 
 def test_a_foreign_or_damaged_graph_fails_in_one_line(tmp_path):

@@ -11,7 +11,6 @@ import click
 from mamakg.cli.common import Command, progress, say
 from mamakg.config import (
     Confidence,
-    Config,
     Device,
     DType,
     HeadReduce,
@@ -142,10 +141,15 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
     """Build a knowledge graph from INPUT files (.txt: one document per line; .jsonl with
     'text' and optional 'id'; folders of them; .gz of either; '-' for stdin)."""
     from mamakg.api import Builder
-    from mamakg.reader import expand_inputs
 
     out_format = OutputFormat(fmt) if fmt else OutputFormat.from_path(output)
-    check_output(output, force=force)
+    replace = force
+    if workdir is not None and output != "-":
+        from mamakg.scale.workdir import wrote_output
+
+        # rerunning a work-folder build replaces the output it wrote (unchanged since)
+        replace = replace or wrote_output(workdir, output)
+    check_output(output, force=replace)
     if options.get("entities") and not os.path.isfile(options["entities"]):
         raise UsageError(f"--entities {options['entities']}: no such file")
     if options.get("kb") and not os.path.isfile(options["kb"]):
@@ -155,11 +159,10 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
                          "base with 'mamakg kb import')")
     if workdir is not None and out_format is OutputFormat.CARB:
         raise UsageError("--format carb needs the whole input in one run: drop --workdir")
-    expand_inputs(inputs)  # fail fast on missing inputs, before loading models
-    config = Config.preset(preset, **options)
     if no_path:
-        config = config.replace(store_path=False)
-    builder = Builder(config=config)
+        options["store_path"] = False
+    builder = Builder(preset=preset, **options)
+    # inputs (missing, binary) and model names are checked before any model loads
     with progress(" sent", "mamakg build") as on_sentences:
         result = builder.build_files(
             inputs, input_format=input_format, text_field=text_field, id_field=id_field,
@@ -168,7 +171,11 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
             num_gpus=num_gpus, on_sentences=on_sentences)
     if result.summary.n_documents == 0:
         say("warning: the corpus has no documents; writing an empty graph")
-    result.write(output, out_format, force=force)
+    result.write(output, out_format, force=replace)
+    if workdir is not None and output != "-":
+        from mamakg.scale.workdir import record_output
+
+        record_output(workdir, output)
     for line in result.summary.lines():
         say(line)
     if workdir is not None:

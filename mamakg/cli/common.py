@@ -48,8 +48,23 @@ class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+class _Formatter(logging.Formatter):
+    """``mamakg: message``; ``mamakg: warning: message`` for warnings; the logger's name too
+    at DEBUG level (-vv)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if record.levelno >= logging.ERROR:
+            return f"mamakg: error: {text}"
+        if record.levelno >= logging.WARNING:
+            return f"mamakg: warning: {text}"
+        if record.levelno <= logging.DEBUG:
+            return f"mamakg: [{record.name}] {text}"
+        return f"mamakg: {text}"
+
+
 _HANDLER = _Stderr()
-_HANDLER.setFormatter(logging.Formatter("mamakg: %(message)s"))
+_HANDLER.setFormatter(_Formatter("%(message)s"))
 
 
 def _configure_logging(flags: dict[str, Any]) -> None:

@@ -11,27 +11,27 @@ import csv
 import io
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from mamakg.cli.common import Command, json_option, print_json, print_table, rich_console, say
 from mamakg.errors import UsageError
-from mamakg.inspect.browse import (
-    FACT_STATUSES,
-    explain,
-    find_fact,
-    marked_sentence,
-    run_query,
-    select_facts,
-    summarize,
-)
-from mamakg.rdf.load import LoadedGraph, load_graph
-from mamakg.rdf.vocab import IRIs
 from mamakg.types import Fact
+
+if TYPE_CHECKING:
+    from mamakg.rdf.vocab import IRIs
 
 __all__ = ["explain_command", "export_command", "facts_command", "push_command",
            "query_command", "show_command", "view_command"]
+
+# The choices, written out so that `mamakg build` never imports rdflib just to start; a test
+# holds them equal to the library's (FACT_STATUSES, RDF_FORMATS, EXPORT_FORMATS, DIALECTS).
+STATUSES = ("mapped", "partial", "unmapped", "open")
+RDF_FORMATS = ("jsonld", "nt", "ttl")
+EXPORT_FORMATS = ("nt", "ttl", "jsonld", "trig", "graphml", "jsonl", "neo4j-csv", "cypher",
+                  "cypher-json", "oxigraph")
+DIALECTS = ("neo4j", "ladybug")
 
 GRAPH = click.argument("graph", metavar="GRAPH")
 JSON = json_option()
@@ -58,6 +58,9 @@ Examples:
 def show_command(graph: str, top: int, as_json: bool) -> None:
     """Counts, mapping status, the best-supported relations and entities, and how GRAPH
     (a .ttl/.nt/.jsonld/.trig/.jsonl file or an Oxigraph store folder) was made."""
+    from mamakg.inspect.browse import summarize
+    from mamakg.rdf.load import load_graph
+
     data = summarize(load_graph(graph), top=top)
     if as_json:
         print_json(data)
@@ -82,11 +85,14 @@ def show_command(graph: str, top: int, as_json: bool) -> None:
 
 
 def _fact_json(fact: Fact, iris: IRIs) -> dict[str, Any]:
+    from mamakg.inspect.browse import marked_sentence
+
     first = fact.mentions[0] if fact.mentions else None
     return {"id": str(iris.fact(fact)), "head": fact.head.label, "head_qid": fact.head.qid,
             "relation": fact.relation.label, "relation_pid": fact.relation.pid,
             "tail": fact.tail.label, "tail_qid": fact.tail.qid, "status": fact.status.value,
             "score": fact.score, "support": fact.support,
+            "document": first.doc_id if first else None,
             "sentence": first.sentence if first else None,
             "marked": marked_sentence(first) if first else None}
 
@@ -104,7 +110,7 @@ Examples:
 @GRAPH
 @click.option("--entity", default=None, help="Q-id, or text in the head's or tail's label.")
 @click.option("--relation", default=None, help="P-id, or text in the relation's phrase.")
-@click.option("--status", type=click.Choice(FACT_STATUSES), default=None,
+@click.option("--status", type=click.Choice(STATUSES), default=None,
               help="Mapping status; 'open' = the relation is no Wikidata property.")
 @click.option("--min-score", type=float, default=None, help="Lowest matching degree shown.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
@@ -112,31 +118,44 @@ Examples:
 @JSON
 def facts_command(graph: str, entity: str | None, relation: str | None, status: str | None,
                   min_score: float | None, limit: int, as_json: bool) -> None:
-    """Facts of GRAPH, best score first, with the sentence that supports each: head and tail
-    in [brackets], the relation in {braces}."""
+    """Facts of GRAPH, best score first: id, score, support, mapping status, P-id, the
+    document and the sentence that supports it, head and tail in [brackets], the relation in
+    {braces}."""
+    from mamakg.inspect.browse import marked_sentence, select_facts
+    from mamakg.rdf.load import load_graph
+    from mamakg.rdf.vocab import IRIs
+
     loaded = load_graph(graph)
-    chosen = select_facts(loaded.facts, entity=entity, relation=relation, status=status,
-                          min_score=min_score, limit=limit or None)
+    found = select_facts(loaded.facts, entity=entity, relation=relation, status=status,
+                         min_score=min_score)
+    chosen = found[:limit] if limit else found
+    if len(chosen) < len(found):
+        say(f"{len(chosen):,} of {len(found):,} facts; --limit 0 for all")
     iris = IRIs(loaded.base)
     if as_json:
         print_json([_fact_json(f, iris) for f in chosen])
         return
+    columns = ("id", "score", "support", "status", "P-id", "document", "sentence")
     console = rich_console()
     if console is not None:
         from rich.table import Table
 
-        table = Table(title=f"{len(chosen)} facts")
-        for name in ("id", "score", "support", "status", "sentence"):
+        table = Table(title=f"{len(chosen):,} of {len(found):,} facts")
+        for name in columns:
             table.add_column(name, overflow="fold")
         for fact in chosen:
+            first = fact.mentions[0] if fact.mentions else None
             table.add_row(_short(str(iris.fact(fact))), f"{fact.score:.4f}", str(fact.support),
-                          fact.status.value, _styled(fact.mentions[0]) if fact.mentions else "")
+                          fact.status.value, fact.relation.pid or "-",
+                          first.doc_id if first else "", _styled(first) if first else "")
         console.print(table)
         return
-    for fact in chosen:
+    for fact in chosen:  # one line each: a line break in a sentence prints as a space
         first = fact.mentions[0] if fact.mentions else None
+        marked = " ".join(marked_sentence(first).splitlines()) if first else ""
         click.echo(f"{_short(str(iris.fact(fact)))}  {fact.score:.4f}  {fact.support}  "
-                   f"{fact.status.value}  {marked_sentence(first) if first else ''}")
+                   f"{fact.status.value}  {fact.relation.pid or '-'}  "
+                   f"{first.doc_id if first else '-'}  {marked}")
 
 
 def _styled(mention: Any) -> Any:
@@ -158,6 +177,9 @@ def _styled(mention: Any) -> Any:
 @JSON
 def explain_command(graph: str, fact_id: str, as_json: bool) -> None:
     """The attention path MAMA followed for one fact, in each sentence that supports it."""
+    from mamakg.inspect.browse import explain, find_fact
+    from mamakg.rdf.load import load_graph
+
     loaded = load_graph(graph)
     data = explain(loaded, find_fact(loaded, fact_id))
     if as_json:
@@ -182,6 +204,7 @@ QUERY_EXAMPLES = """
 Examples:
   mamakg query graph.ttl 'SELECT ?s ?o WHERE { ?s <http://www.wikidata.org/prop/direct/P19> ?o }'
   mamakg query graph-store/ 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --csv
+  mamakg query graph.ttl 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 10' --format nt
 """
 
 
@@ -190,13 +213,26 @@ Examples:
 @click.argument("sparql")
 @JSON
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV with a header line.")
-def query_command(graph: str, sparql: str, as_json: bool, as_csv: bool) -> None:
-    """Run a SPARQL query (SELECT, ASK, CONSTRUCT) on GRAPH; '-' reads the query from stdin."""
-    if as_json and as_csv:
-        raise UsageError("choose one of --json and --csv")
+@click.option("-f", "--format", "rdf_format", type=click.Choice(RDF_FORMATS),
+              default=None, help="CONSTRUCT and DESCRIBE: print the RDF in this format "
+                                 "[default: ttl].")
+def query_command(graph: str, sparql: str, as_json: bool, as_csv: bool,
+                  rdf_format: str | None) -> None:
+    """Run a SPARQL query on GRAPH; '-' reads the query from stdin. SELECT and ASK print a
+    table (or --json, --csv); CONSTRUCT and DESCRIBE print RDF (Turtle, or --format; --json
+    and --csv give their triples as a table)."""
+    if sum((as_json, as_csv, rdf_format is not None)) > 1:
+        raise UsageError("choose one of --json, --csv and --format")
+    from mamakg.inspect.browse import run_query
+
     if sparql == "-":
         sparql = sys.stdin.read()
     result = run_query(graph, sparql)
+    if result.graph is not None and not (as_json or as_csv):
+        click.echo(result.serialize(rdf_format or "ttl"), nl=False)
+        return
+    if rdf_format is not None:
+        result.serialize(rdf_format)  # a SELECT or ASK result: says what to use instead
     if as_json:
         print_json({"columns": list(result.columns), "rows": [list(r) for r in result.rows]})
         return
@@ -215,7 +251,8 @@ EXPORT_EXAMPLES = """
 Examples:
   mamakg export graph.ttl --to trig -o graph.trig
   mamakg export graph.ttl --to neo4j-csv -o neo4j-import/
-  mamakg export graph.ttl --to cypher --dialect ladybug -o graph.cypher.jsonl
+  mamakg export graph.ttl --to cypher -o graph.cypher      # then: cypher-shell -f graph.cypher
+  mamakg export graph.ttl --to cypher-json --dialect ladybug -o graph.cypher.jsonl
   mamakg export graph.jsonl --to oxigraph graph-store/
 """
 
@@ -224,22 +261,25 @@ Examples:
 @GRAPH
 @click.argument("out_arg", metavar="[OUT]", required=False)
 @click.option("--to", "fmt", required=True,
-              type=click.Choice(["nt", "ttl", "jsonld", "trig", "graphml", "jsonl",
-                                 "neo4j-csv", "cypher", "oxigraph"]),
+              type=click.Choice(list(EXPORT_FORMATS)),
               help="Target format.")
 @click.option("-o", "--output", default=None,
               help="Output file or folder (neo4j-csv, oxigraph); '-' = stdout.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output.")
-@click.option("--dialect", type=click.Choice(["neo4j", "ladybug"]), default="neo4j",
-              show_default=True, help="Schema statements of the cypher export.")
+@click.option("--dialect", type=click.Choice(list(DIALECTS)), default="neo4j",
+              show_default=True, help="Schema statements of the cypher exports.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
-              help="Rows per UNWIND statement (cypher).")
+              help="Rows per UNWIND statement (cypher, cypher-json).")
 @JSON_REPORT
 def export_command(graph: str, out_arg: str | None, fmt: str,
                    output: str | None, force: bool, dialect: str, batch_size: int,
                    as_json: bool) -> None:
-    """Convert GRAPH into another format or an Oxigraph store folder."""
+    """Convert GRAPH into another format or an Oxigraph store folder: nt, ttl, jsonld,
+    graphml, jsonl (what build writes), trig (provenance in a named graph per fact),
+    neo4j-csv (a folder for neo4j-admin import), cypher (a script cypher-shell -f runs),
+    cypher-json (the same statements with parameters, for a driver), oxigraph."""
     from mamakg.inspect.export import export_graph
+    from mamakg.rdf.load import load_graph
 
     if out_arg and output and out_arg != output:
         raise UsageError("give the output once: either OUT or -o OUT")
@@ -259,6 +299,7 @@ PUSH_EXAMPLES = """
 \b
 Examples:
   mamakg push graph.ttl --sparql http://127.0.0.1:7878/store --graph https://example.org/kg
+  mamakg push new.ttl --sparql http://127.0.0.1:7878/store --graph https://example.org/kg --replace
   NEO4J_USER=neo4j NEO4J_PASSWORD=secret mamakg push graph.ttl --neo4j bolt://localhost:7687
 """
 
@@ -273,22 +314,38 @@ Examples:
 @click.option("--database", default=None, help="Neo4j database (default: the server's).")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None,
               help="Triples per request (SPARQL, 5000) or rows per statement (Neo4j, 500).")
+@click.option("--replace", is_flag=True,
+              help="With --sparql: replace what the graph (--graph, or the default graph) "
+                   "holds, in one PUT request; without it, triples are added.")
 @JSON_REPORT
 def push_command(graph: str, sparql: str | None, graph_iri: str | None,
                  neo4j: str | None, database: str | None, batch_size: int | None,
-                 as_json: bool) -> None:
-    """Send GRAPH to a running SPARQL store or Neo4j database."""
+                 replace: bool, as_json: bool) -> None:
+    """Send GRAPH to a running SPARQL store (added to a named graph or the default graph, or
+    replacing it with --replace) or Neo4j database (merged: pushing again adds and updates
+    nodes and relationships, never deletes)."""
     from mamakg.inspect.push import push_neo4j, push_sparql
 
     if (sparql is None) == (neo4j is None):
         raise UsageError("give exactly one target: --sparql URL or --neo4j URI")
     if graph_iri and not sparql:
         raise UsageError("--graph goes with --sparql")
-    loaded: LoadedGraph = load_graph(graph)
+    if replace and not sparql:
+        raise UsageError("--replace goes with --sparql: a Neo4j database has no graph to "
+                         "replace; mamakg merges into it (to start over, delete its :Entity "
+                         "nodes first)")
+    if replace and batch_size:
+        raise UsageError("--replace sends one request: drop --batch-size")
+    from mamakg.rdf.load import load_graph
+
+    loaded = load_graph(graph)
     if sparql:
-        n = push_sparql(loaded, sparql, graph_iri=graph_iri, batch_size=batch_size or 5000)
-        report = {"target": sparql, "graph": graph_iri, "n_triples": n}
-        message = f"sent {n} triples to {sparql}"
+        n = push_sparql(loaded, sparql, graph_iri=graph_iri, batch_size=batch_size or 5000,
+                        replace=replace)
+        report = {"target": sparql, "graph": graph_iri, "n_triples": n, "replaced": replace}
+        message = (f"{'replaced' if replace else 'added to'} "
+                   f"{'graph ' + graph_iri if graph_iri else 'the default graph'} at {sparql}: "
+                   f"{n} triples sent")
     else:
         assert neo4j is not None
         n = push_neo4j(loaded, neo4j, batch_size=batch_size or 500, database=database)
@@ -304,24 +361,33 @@ VIEW_EXAMPLES = """
 \b
 Examples:
   mamakg view graph.ttl -o graph.html
-  mamakg view graph-store/ -o top50.html --max-facts 50
+  mamakg view graph.ttl -o curie.html --entity "Marie Curie" --hops 2
+  mamakg view graph-store/ -o top100.html --max-facts 100
 """
 
 
 @click.command("view", cls=Command, epilog=VIEW_EXAMPLES)
 @GRAPH
 @click.option("-o", "--output", required=True, help="The HTML file; '-' writes to stdout.")
-@click.option("--max-facts", type=click.IntRange(min=1), default=500, show_default=True,
-              help="Draw the best facts by score, at most this many.")
+@click.option("--entity", default=None,
+              help="Draw the neighbourhood of this entity: a Q-id, a label, or text in one.")
+@click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --entity: how many steps out from it.")
+@click.option("--max-facts", type=click.IntRange(min=1), default=60, show_default=True,
+              help="Draw at most this many facts.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
-def view_command(graph: str, output: str, max_facts: int,
+def view_command(graph: str, output: str, entity: str | None, hops: int, max_facts: int,
                  force: bool) -> None:
-    """Write GRAPH as one self-contained HTML page (no network needed) that draws it:
-    click an entity for its facts, a fact for its sentence."""
+    """Write GRAPH as one self-contained HTML page (no network needed) that draws its most
+    informative part: the best-connected entities with their facts, or with --entity one
+    entity's neighbourhood. Hover an entity to light up its facts, click it or a relation for
+    details and the sentence; drag to move, scroll to zoom."""
     from mamakg.inspect.view import render_html
-    from mamakg.output import atomic_output
+    from mamakg.output import atomic_output, check_output
+    from mamakg.rdf.load import load_graph
 
-    page = render_html(load_graph(graph), max_facts=max_facts)
+    check_output(output, force=force)
+    page = render_html(load_graph(graph), max_facts=max_facts, entity=entity, hops=hops)
     with atomic_output(output, force=force) as handle:
         handle.write(page.encode("utf-8"))
     if output != "-":

@@ -15,6 +15,7 @@ import click
 
 from mamakg.cli.common import Group, progress, say
 from mamakg.errors import MamakgError, UsageError
+from mamakg.output import check_output
 
 __all__ = ["kb_group"]
 
@@ -54,8 +55,7 @@ def build_command(dump: str, output: str, lang: str, min_sitelinks: int,
 
     if not os.path.isfile(dump):
         raise UsageError(f"{dump}: no such dump file")
-    if os.path.exists(output) and not force:
-        raise UsageError(f"{output} exists: pass --force to overwrite it")
+    check_output(output, force=force)
     if min_sitelinks < 0:
         raise UsageError("--min-sitelinks must not be negative")
     wanted = None

@@ -12,12 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from rdflib import Graph
+
 from mamakg.errors import MamakgError, UsageError
 from mamakg.rdf.load import LoadedGraph, read_rdf, source_format
-from mamakg.rdf.vocab import IRIs
+from mamakg.rdf.vocab import DEFAULT_BASE, IRIs
 from mamakg.types import Entity, Fact, MappingStatus, Mention
 
-__all__ = ["FACT_STATUSES", "QueryResult", "explain", "find_fact", "marked_sentence",
+__all__ = ["FACT_STATUSES", "RDF_FORMATS", "QueryResult", "explain", "find_fact", "marked_sentence",
            "run_query", "select_facts", "summarize"]
 
 FACT_STATUSES = ("mapped", "partial", "unmapped", "open")
@@ -170,11 +172,45 @@ def explain(graph: LoadedGraph, fact: Fact) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class QueryResult:
-    """A SPARQL result as a table: SELECT rows, one ASK row, or CONSTRUCT triples."""
+    """A SPARQL result as a table: SELECT rows, one ASK row, or CONSTRUCT/DESCRIBE triples
+    (then also as an RDF graph)."""
 
     columns: tuple[str, ...]
     rows: list[tuple[str | None, ...]]
     """Values as text: IRIs and literals' lexical forms; None where unbound."""
+    graph: Graph | None = None
+    """The triples of a CONSTRUCT or DESCRIBE query, with mamakg's prefixes bound."""
+
+    def serialize(self, fmt: str = "ttl") -> str:
+        """The graph of a CONSTRUCT or DESCRIBE result as ``ttl``, ``nt`` (sorted) or
+        ``jsonld``."""
+        if self.graph is None:
+            raise UsageError("--format is for CONSTRUCT and DESCRIBE queries; a SELECT or ASK "
+                             "result prints as a table, --json or --csv")
+        if fmt not in RDF_FORMATS:
+            raise UsageError(f"unknown RDF format {fmt!r}: choose one of "
+                             f"{', '.join(RDF_FORMATS)}")
+        if fmt == "nt":
+            from mamakg.rdf.graph import ntriples
+
+            return ntriples(self.graph)
+        return str(self.graph.serialize(format=RDF_FORMATS[fmt]))
+
+
+RDF_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+"""What a CONSTRUCT or DESCRIBE result prints as (`QueryResult.serialize`)."""
+
+
+def _graph_of(triples: Any, source: Graph | None) -> Graph:
+    """The triples as a graph, with mamakg's prefixes and those of the graph queried."""
+    from mamakg.rdf.graph import bind_prefixes
+
+    g = bind_prefixes(Graph(), DEFAULT_BASE)
+    for prefix, ns in source.namespaces() if source is not None else ():
+        g.bind(prefix, ns)
+    for triple in triples:
+        g.add(triple)
+    return g
 
 
 def _text(term: Any) -> str | None:
@@ -187,11 +223,12 @@ def _text(term: Any) -> str | None:
 def run_query(path: str, sparql: str, graph: LoadedGraph | None = None) -> QueryResult:
     """Run a SPARQL query on a graph file or Oxigraph store folder.
 
-    A jsonl source is turned into RDF first (`graph` must then be its loaded form).
+    A jsonl or graphml source is turned into RDF first (`graph`, when given, is its loaded
+    form).
     """
     if source_format(path) == "oxigraph":
         return _query_store(path, sparql)
-    if source_format(path) == "jsonl":
+    if source_format(path) in ("jsonl", "graphml"):
         from mamakg.rdf.graph import to_rdf
 
         if graph is None:
@@ -210,7 +247,8 @@ def run_query(path: str, sparql: str, graph: LoadedGraph | None = None) -> Query
     found: list[Any] = list(result)
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         return QueryResult(("subject", "predicate", "object"),
-                           sorted(tuple(_text(t) for t in row) for row in found))
+                           sorted(tuple(_text(t) for t in row) for row in found),
+                           _graph_of(found, rdf))
     columns = tuple(str(v) for v in result.vars or ())
     return QueryResult(columns, [tuple(_text(row[i]) for i in range(len(columns)))
                                  for row in found])
@@ -230,8 +268,10 @@ def _query_store(path: str, sparql: str) -> QueryResult:
     if isinstance(result, pyoxigraph.QueryBoolean):
         return QueryResult(("ask",), [(str(bool(result)).lower(),)])
     if isinstance(result, pyoxigraph.QueryTriples):
+        data = result.serialize(format=pyoxigraph.RdfFormat.N_TRIPLES)
+        triples = Graph().parse(data=data.decode("utf-8") if data else "", format="nt")
         return QueryResult(("subject", "predicate", "object"),
-                           sorted((_text(t.subject), _text(t.predicate), _text(t.object))
-                                  for t in result))
+                           sorted((_text(s), _text(p), _text(o)) for s, p, o in triples),
+                           _graph_of(triples, None))
     columns = tuple(v.value for v in result.variables)
     return QueryResult(columns, [tuple(_text(row[c]) for c in columns) for row in result])

@@ -5,9 +5,13 @@
   fact's statement and mentions (its provenance) in a named graph named by the fact's IRI;
 - ``neo4j-csv``: a folder with ``nodes.csv``, ``relationships.csv`` (neo4j-admin import
   headers) and ``import.txt``, the command that loads them;
-- ``cypher``: JSON lines of ``{"query": ..., "params": ...}``: a schema statement, then batches
-  of ``UNWIND $rows AS row MERGE ...``; values travel only as parameters. ``dialect`` picks
-  the schema statements: Neo4j (a uniqueness constraint) or LadybugDB (node and rel tables);
+- ``cypher``: a Cypher script that ``cypher-shell -f`` (Neo4j) or LadybugDB runs: one
+  statement a line, each ended by ``;``: the schema, then batches of
+  ``UNWIND [{...}, ...] AS row MERGE ...`` with every value written as an escaped literal
+  (`cypher_literal`); MERGE, so running it twice changes nothing. ``dialect`` picks the
+  schema statements: Neo4j (a uniqueness constraint) or LadybugDB (node and rel tables);
+- ``cypher-json``: the same statements as JSON lines of ``{"query": ..., "params": ...}``
+  (``UNWIND $rows ...``, values only as parameters), for a driver (`read_cypher_script`);
 - ``oxigraph``: a pyoxigraph store folder that ``mamakg show/facts/query`` read directly.
 """
 
@@ -33,11 +37,12 @@ from mamakg.rdf.vocab import IRIs
 from mamakg.rdf.writers import render
 from mamakg.types import Fact, RunInfo
 
-__all__ = ["DIALECTS", "EXPORT_FORMATS", "cypher_statements", "export_graph", "neo4j_csv",
-           "nt_term", "ntriples", "read_cypher_script", "trig", "write_store"]
+__all__ = ["DIALECTS", "EXPORT_FORMATS", "cypher_literal", "cypher_script", "cypher_statements",
+           "export_graph", "neo4j_csv", "nt_term", "ntriples", "read_cypher_script", "trig",
+           "write_store"]
 
 EXPORT_FORMATS = ("nt", "ttl", "jsonld", "trig", "graphml", "jsonl", "neo4j-csv", "cypher",
-                  "oxigraph")
+                  "cypher-json", "oxigraph")
 DIALECTS = ("neo4j", "ladybug")
 
 _ENTITY_COLUMNS = ("iri", "label", "key", "qid", "link_score")
@@ -113,8 +118,54 @@ def cypher_statements(facts: list[Fact], base: str, dialect: str = "neo4j",
             yield query, {"rows": rows[i:i + batch_size]}
 
 
+_CYPHER_ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t",
+                   "\b": "\\b", "\f": "\\f"}
+
+
+def cypher_literal(value: Any) -> str:
+    """A Cypher literal of a plain value: strings single-quoted with backslash escapes (every
+    control character escaped, so a statement stays on one line), numbers, booleans, null,
+    lists and maps.
+
+    >>> print(cypher_literal({"label": "O'Neil\\n", "score": 1e-05, "qid": None}))
+    {label: 'O\\'Neil\\n', score: 1e-05, qid: null}
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise MamakgError(f"{value} has no Cypher literal")
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + "".join(_CYPHER_ESCAPES.get(c) or (
+            f"\\u{ord(c):04x}" if ord(c) < 0x20 or ord(c) == 0x7F else c) for c in value) + "'"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {cypher_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
+    raise TypeError(f"no Cypher literal for {type(value).__name__}")
+
+
+def cypher_script(facts: list[Fact], base: str, dialect: str = "neo4j",
+                  batch_size: int = 500) -> str:
+    """`cypher_statements` as a script: one statement a line, ``;``-terminated, the
+    ``$rows`` parameter written in as a literal list of maps."""
+    run = "cypher-shell -f FILE" if dialect == "neo4j" else "Connection.execute(script)"
+    out = [f"// mamakg graph: {len(entity_rows(facts, base))} entities, {len(facts)} facts; "
+           f"{dialect} dialect. Run: {run}\n"]
+    for query, params in cypher_statements(facts, base, dialect, batch_size):
+        if "rows" in params:
+            query = query.replace("$rows", cypher_literal(params["rows"]), 1)
+        out.append(query + ";\n")
+    return "".join(out)
+
+
 def read_cypher_script(path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The (query, parameters) pairs of a ``cypher`` export."""
+    """The (query, parameters) pairs of a ``cypher-json`` export."""
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if line.strip():
@@ -245,6 +296,8 @@ def export_graph(graph: LoadedGraph, fmt: str, path: str, *, force: bool = False
     elif fmt == "trig":
         data = trig(graph.facts, graph.run_record, graph.base).encode("utf-8")
     elif fmt == "cypher":
+        data = cypher_script(graph.facts, graph.base, dialect, batch_size).encode("utf-8")
+    elif fmt == "cypher-json":
         data = "".join(
             json.dumps({"query": q, "params": p}, ensure_ascii=False, sort_keys=True) + "\n"
             for q, p in cypher_statements(graph.facts, graph.base, dialect, batch_size)

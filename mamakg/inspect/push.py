@@ -1,8 +1,10 @@
 """Send a loaded graph to a running database.
 
-- `push_sparql`: the SPARQL 1.1 Graph Store Protocol (``POST`` of N-Triples, in batches) to
-  an endpoint such as Oxigraph's ``http://host:7878/store``, into a named graph or the default
-  graph. mamakg graphs have no blank nodes, so cutting the triples into batches is safe.
+- `push_sparql`: the SPARQL 1.1 Graph Store Protocol to an endpoint such as Oxigraph's
+  ``http://host:7878/store``, into a named graph or the default graph: ``POST`` of N-Triples
+  in batches adds to what the graph holds (mamakg graphs have no blank nodes, so cutting the
+  triples into batches is safe); with `replace`, one ``PUT`` of every triple replaces the
+  graph's content, all at once (a failed request leaves the old graph as it was).
 - `push_neo4j`: the Cypher statements of `mamakg.inspect.export.cypher_statements` through the
   official driver, credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD``.
 """
@@ -34,26 +36,28 @@ def _target(url: str, graph_iri: str | None) -> str:
 
 
 def push_sparql(graph: LoadedGraph, url: str, *, graph_iri: str | None = None,
-                batch_size: int = 5000, timeout: float = 60.0) -> int:
-    """POST the graph's triples to a Graph Store Protocol endpoint; returns how many were sent.
+                batch_size: int = 5000, replace: bool = False, timeout: float = 60.0) -> int:
+    """Send the graph's triples to a Graph Store Protocol endpoint; returns how many were sent.
 
-    Batches of `batch_size` triples, each its own request, so a large graph never needs one
-    huge body; a failed batch stops the push with the server's reason.
+    Added (``POST``) in batches of `batch_size` triples, each its own request, so a large
+    graph never needs one huge body; a failed batch stops the push with the server's reason.
+    With `replace`, one ``PUT`` of every triple replaces the target graph's content.
     """
     if batch_size < 1:
         raise UsageError("the batch size must be at least 1")
     target = _target(url, graph_iri)
     lines = nt_lines(to_rdf(graph.facts, graph.run_record, graph.base))
-    for i in range(0, len(lines), batch_size):
-        body = "".join(lines[i:i + batch_size]).encode("utf-8")
-        request = urllib.request.Request(target, data=body, method="POST",
+    size = max(len(lines), 1) if replace else batch_size
+    for i in range(0, max(len(lines), 1) if replace else len(lines), size):
+        body = "".join(lines[i:i + size]).encode("utf-8")
+        request = urllib.request.Request(target, data=body, method="PUT" if replace else "POST",
                                          headers={"Content-Type": "application/n-triples"})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 response.read()
         except urllib.error.HTTPError as err:
             detail = err.read().decode("utf-8", "replace").strip().splitlines()
-            raise MamakgError(f"{url} refused triples {i + 1}-{i + len(lines[i:i + batch_size])}: "
+            raise MamakgError(f"{url} refused triples {i + 1}-{i + len(lines[i:i + size])}: "
                               f"HTTP {err.code} {detail[0] if detail else err.reason}") from err
         except (urllib.error.URLError, OSError) as err:
             reason = getattr(err, "reason", err)

@@ -1,245 +1,389 @@
-"""A self-contained HTML page that draws a graph: ``mamakg view GRAPH -o graph.html``.
+"""A picture of a graph that a person can read: ``mamakg view GRAPH -o graph.html``.
 
-One file, no network: the facts travel as JSON inside the page, and a small hand-written
-script lays them out (a seeded force layout, so the same graph gives the same picture) and
-draws them as SVG. Click a node for its facts, an edge for its sentence; type to filter;
-``graph.html#IRI`` opens on a fact or an entity.
-A Content-Security-Policy forbids every fetch, so the page cannot load anything.
+What is drawn (`choose_facts`):
+
+- the whole graph is rarely readable, so the view picks its most informative part: the facts
+  of the best-connected entities (most facts), a few per entity so that one hub does not take
+  the whole picture, and the facts that join two of them; isolated pairs come last;
+- only *named* entities (a Wikidata item, or a label with a capital letter that is not a
+  pronoun) are shared between facts. Pronouns ("He" in one document is not "He" in the next),
+  common nouns, numbers and dates are drawn once per fact, as leaves: a year or "company"
+  must not tie unrelated people together;
+- ``--entity NAME``: the neighbourhood of the entities that match NAME (a Q-id, a label, or
+  text in one), `hops` steps out through named entities, nearest facts first.
+
+Where it is drawn (`layout`): NetworkX's seeded spring layout of each connected piece, the
+pieces packed in rows, largest first; the same graph gives the same picture. Labels that
+would overlap one already placed are left for hover. `mamakg.inspect.page` draws the result
+as one self-contained HTML page (`render_html`).
 """
 
 from __future__ import annotations
 
-import html
-import json
+import math
 import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import Any
 
-from mamakg.errors import UsageError
+from mamakg.errors import MamakgError, UsageError
 from mamakg.inspect.browse import select_facts
+from mamakg.inspect.page import Picture, render_page
+from mamakg.normalize import is_month
 from mamakg.rdf.load import LoadedGraph
 from mamakg.rdf.vocab import IRIs
+from mamakg.types import Entity, Fact
 
-__all__ = ["graph_data", "render_html"]
+__all__ = ["PRONOUNS", "choose_facts", "is_named", "layout", "picture", "render_html"]
+
+PRONOUNS = frozenset(
+    "i me my mine myself you your yours yourself he him his himself she her hers herself it "
+    "its itself we us our ours ourselves they them their theirs themselves this that these "
+    "those who whom whose which what one ones someone something anyone anything everyone "
+    "everything somebody nobody none".split())
+"""English pronouns: an entity with such a label means something else in every sentence."""
+
+_WORD = re.compile(r"\w+")
+_SPACING = 100.0
+"""Pixels between the two nodes of the median edge of a piece."""
+_MIN_WIDTH, _MIN_HEIGHT = 900.0, 560.0
+"""The smallest drawing box (the page scales the box to the window)."""
+_CHAR = 7.3
+"""Width of one character of a 12 px bold label, in pixels (to tell overlapping labels)."""
 
 
-def graph_data(graph: LoadedGraph, max_facts: int = 500) -> dict[str, Any]:
-    """Nodes and edges of the best `max_facts` facts (by score), as plain JSON."""
+def is_named(entity: Entity) -> bool:
+    """Whether an entity is shared between the facts of the picture: a Wikidata item, or a
+    capitalised label that is not a pronoun, a number or a date.
+
+    >>> [is_named(Entity(k.lower(), k)) for k in ("Marie Curie", "He", "company", "1867")]
+    [True, False, False, False]
+    """
+    if entity.qid:
+        return True
+    words = _WORD.findall(entity.label)
+    if not words or all(w.isdigit() or is_month(w) for w in words):
+        return False
+    if entity.label.casefold() in PRONOUNS:
+        return False
+    return any(c.isupper() for c in entity.label)
+
+
+def _is_value(entity: Entity) -> bool:
+    words = _WORD.findall(entity.label)
+    return bool(words) and all(w.isdigit() or is_month(w) for w in words) \
+        and any(w.isdigit() for w in words)
+
+
+def _best(facts: Sequence[Fact]) -> list[Fact]:
+    return select_facts(facts)  # best score first, then support, then keys
+
+
+def choose_facts(graph: LoadedGraph, max_facts: int = 60, entity: str | None = None,
+                 hops: int = 1) -> tuple[list[Fact], str]:
+    """The facts to draw and a one-line note that says which they are."""
     if max_facts < 1:
         raise UsageError("--max-facts must be at least 1")
+    if hops < 1:
+        raise UsageError("--hops must be at least 1")
     iris = IRIs(graph.base)
-    chosen = select_facts(graph.facts, limit=max_facts)
+
+    def node(e: Entity) -> str | None:
+        return str(iris.entity(e)) if is_named(e) else None
+
+    if entity is not None:
+        return _neighbourhood(graph, entity, hops, max_facts, iris, node)
+    touching: dict[str, list[Fact]] = defaultdict(list)  # named entity -> its facts
+    for fact in graph.facts:
+        for n in sorted({n for n in (node(fact.head), node(fact.tail)) if n is not None}):
+            touching[n].append(fact)
+    degree = {n: len(fs) for n, fs in touching.items()}
+
+    def rank(fact: Fact) -> tuple[Any, ...]:
+        """Facts that join two entities with other facts first, then by score."""
+        joins = sum(1 for e in (fact.head, fact.tail) if degree.get(node(e) or "", 0) > 1)
+        return (-joins, -fact.score, -fact.support, fact.head.key, fact.relation.key,
+                fact.tail.key)
+
+    cap = max(5, max_facts // 8)  # facts drawn per entity, so that no hub takes the picture
+    hubs = sorted((n for n, d in degree.items() if d > 1), key=lambda n: (-degree[n], n))
+    taken: set[int] = set()
+    chosen: list[Fact] = []
+    over: list[Fact] = []  # a hub's facts past its share: drawn if room is left at the end
+    n_hubs = 0
+    for hub in hubs:
+        room = max_facts - len(chosen)
+        if room < 2:
+            break
+        new = [f for f in sorted(touching[hub], key=rank) if id(f) not in taken]
+        if len(new) < 2 and room < max_facts // 4:
+            continue  # late in the picture, one more lone edge says little
+        n_hubs += 1
+        for fact in new[:min(cap, room)]:
+            taken.add(id(fact))
+            chosen.append(fact)
+        over += new[cap:]
+    lone = [f for f in _best(graph.facts) if id(f) not in taken
+            and all(degree.get(node(e) or "", 0) <= 1 for e in (f.head, f.tail))]
+    n_lone = min(len(lone), max_facts // 4, max_facts - len(chosen))
+    chosen += lone[:n_lone]
+    for fact in over:
+        if len(chosen) >= max_facts:
+            break
+        if id(fact) not in taken:
+            taken.add(id(fact))
+            chosen.append(fact)
+    note = (f"{len(chosen):,} of {len(graph.facts):,} facts: those of the {n_hubs:,} "
+            "best-connected entities" + (f", and {n_lone:,} that share no entity" if n_lone
+                                         else ""))
+    return chosen, note
+
+
+def _neighbourhood(graph: LoadedGraph, wanted: str, hops: int, max_facts: int, iris: IRIs,
+                   node: Any) -> tuple[list[Fact], str]:
+    """The facts within `hops` steps of the entities that match `wanted`, nearest first."""
+    from mamakg.inspect.browse import _entity_matches
+
+    needle = wanted.casefold()
+    ends = {str(iris.entity(e)): e for f in graph.facts for e in (f.head, f.tail)}
+    exact = {n for n, e in ends.items() if e.label.casefold() == needle or
+             (e.qid or "").casefold() == needle}
+    centres = exact or {n for n, e in ends.items() if _entity_matches(e, wanted)}
+    if not centres:
+        raise MamakgError(f"no entity matches {wanted!r} in {graph.source}: try part of a "
+                          "label, or a Q-id (see 'mamakg show' for the top entities)")
+    hop_of: dict[int, int] = {}  # id(fact) -> the step at which it was reached
+    reached: list[Fact] = []
+    frontier = set(centres)
+    seen = set(centres)
+    for hop in range(1, hops + 1):
+        found = [f for f in graph.facts if str(iris.entity(f.head)) in frontier
+                 or str(iris.entity(f.tail)) in frontier]
+        for fact in found:
+            if id(fact) not in hop_of:
+                hop_of[id(fact)] = hop
+                reached.append(fact)
+        frontier = {n for f in found for n in (node(f.head), node(f.tail))
+                    if n and n not in seen}
+        seen |= frontier
+        if not frontier or len(reached) >= max_facts:
+            break
+    ordered = sorted(reached, key=lambda f: (hop_of[id(f)], -f.score, -f.support, f.head.key,
+                                             f.relation.key, f.tail.key))
+    names = sorted({ends[n].label for n in centres})
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    kept = ordered[:max_facts]
+    note = (f"{len(kept):,} of {len(ordered):,} facts within {hops} "
+            f"step{'s' if hops > 1 else ''} of {shown}")
+    return kept, note
+
+
+def layout(facts: Sequence[Fact], base: str, seed: int = 7) -> Picture:
+    """Place the facts' entities: a seeded spring layout per connected piece, pieces packed
+    in rows, largest first; then the edges' curves and the labels that fit."""
+    import networkx as nx
+
+    iris = IRIs(base)
     nodes: dict[str, dict[str, Any]] = {}
-    edges = []
-    for fact in chosen:
+    edges: list[dict[str, Any]] = []
+    for fact in facts:
+        fact_id = str(iris.fact(fact))
         ends = []
         for ent in (fact.head, fact.tail):
             iri = str(iris.entity(ent))
-            node = nodes.setdefault(iri, {"id": iri, "label": ent.label, "qid": ent.qid,
-                                          "support": 0})
-            node["support"] += fact.support
-            ends.append(iri)
+            named = is_named(ent)
+            key = iri if named else f"{iri}#{fact_id.rsplit('/', 1)[-1]}"
+            kind = "linked" if ent.qid else "named" if named else \
+                "value" if _is_value(ent) else "other"
+            node = nodes.setdefault(key, {"id": key, "iri": iri, "label": ent.label,
+                                          "qid": ent.qid, "kind": kind, "facts": []})
+            node["facts"].append(fact_id)
+            ends.append(key)
         m = fact.mentions[0] if fact.mentions else None
         edges.append({
-            "id": str(iris.fact(fact)), "source": ends[0], "target": ends[1],
+            "id": fact_id, "source": ends[0], "target": ends[1],
             "label": fact.relation.pid_label or fact.relation.label,
             "phrase": fact.relation.label, "pid": fact.relation.pid,
-            "status": fact.status.value, "score": round(fact.score, 6),
-            "support": fact.support,
-            "sentence": m.sentence if m else "",
+            "status": fact.status.value, "score": round(fact.score, 6), "support": fact.support,
+            "document": m.doc_id if m else "", "sentence": m.sentence if m else "",
             "spans": [[m.head.start, m.head.end], [m.relation.start, m.relation.end],
                       [m.tail.start, m.tail.end]] if m else [],
         })
-    return {"nodes": list(nodes.values()), "edges": edges, "n_facts": len(graph.facts),
-            "source": graph.source}
+    g = nx.Graph()
+    g.add_nodes_from(sorted(nodes))
+    g.add_edges_from(sorted((e["source"], e["target"]) for e in edges))
+    pieces = sorted((sorted(c) for c in nx.connected_components(g)),
+                    key=lambda c: (-len(c), c[0]))
+    boxes = []
+    for piece in pieces:
+        sub = nx.Graph()  # a fresh graph, not a view: a view iterates a set, in no fixed order
+        sub.add_nodes_from(piece)
+        sub.add_edges_from(sorted(tuple(sorted(e)) for e in g.subgraph(piece).edges))
+        if len(piece) == 1:
+            places = {piece[0]: (0.0, 0.0)}
+        else:
+            pos = nx.spring_layout(sub, seed=seed, iterations=300, k=1.0 / math.sqrt(len(piece)))
+            lengths = sorted(math.dist(pos[a], pos[b]) for a, b in sub.edges)
+            scale = _SPACING / max(lengths[len(lengths) // 2], 1e-6)  # median edge: _SPACING
+            places = _upright({n: (float(x) * scale, float(y) * scale)
+                               for n, (x, y) in pos.items()})
+        boxes.append(places)
+    _pack(boxes, nodes)
+    degree = Counter(n for e in edges for n in (e["source"], e["target"]))
+    for key, node in nodes.items():
+        node["r"] = round(min(16.0, 5.0 + 2.0 * math.sqrt(degree[key] - 1)), 1)
+    _curves(edges, nodes)
+    x0, y0, x1, y1 = _place_labels(nodes, edges, degree)
+    # a small drawing is not blown up past about 1.5 times on a laptop screen
+    pad_x = max(12.0, (_MIN_WIDTH - (x1 - x0)) / 2)
+    pad_y = max(12.0, (_MIN_HEIGHT - (y1 - y0)) / 2)
+    return Picture(sorted(nodes.values(), key=lambda n: n["id"]), edges,
+                   round(x0 - pad_x, 1), round(y0 - pad_y, 1), round(x1 - x0 + 2 * pad_x, 1),
+                   round(y1 - y0 + 2 * pad_y, 1))
 
 
-def _script_json(data: Any) -> str:
-    """JSON that cannot end its <script> element early."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def _upright(places: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """The piece turned so that its long axis is vertical: labels sit to the right of their
+    nodes, so a tall piece keeps them apart where a wide one would run them together."""
+    import numpy as np
+
+    keys = list(places)
+    xy = np.array([places[k] for k in keys])  # (N, 2)
+    xy -= xy.mean(axis=0)
+    _, vectors = np.linalg.eigh(np.cov(xy.T))  # eigenvalues ascending: the last is the long axis
+    long, short = vectors[:, 1], vectors[:, 0]
+    if long[1] < 0:  # a fixed sign: the same picture every time
+        long = -long
+    if short[0] < 0:
+        short = -short
+    turned = np.stack([xy @ short, xy @ long], axis=1)
+    return {k: (float(x), float(y)) for k, (x, y) in zip(keys, turned, strict=True)}
 
 
-def render_html(graph: LoadedGraph, max_facts: int = 500) -> str:
-    """The page, as text."""
-    data = graph_data(graph, max_facts)
-    title = html.escape(f"mamakg: {graph.source}")
-    shown = len(data["edges"])
-    note = html.escape(f"{shown} of {data['n_facts']} facts (best score first), "
-                       f"{len(data['nodes'])} entities")
-    values = {"TITLE": title, "NOTE": note, "DATA": _script_json(data)}
-    return re.sub(r"@(TITLE|NOTE|DATA)@", lambda m: values[m.group(1)], _PAGE)
+def _pack(boxes: list[dict[str, tuple[float, float]]], nodes: dict[str, dict[str, Any]],
+          margin: float = 24.0, aspect: float = 1.5) -> None:
+    """Lay the pieces out in rows (largest first) to fill a box about `aspect` times as wide
+    as high, and write each node's x, y. A piece's box holds its nodes and their labels (to
+    the right of each node, as they are placed first)."""
+    sizes = []
+    for places in boxes:
+        x0 = min(px for px, _ in places.values()) - 16
+        x1 = max(px + 20 + _CHAR * len(_short(nodes[k]["label"]))
+                 for k, (px, _) in places.items())
+        y0 = min(py for _, py in places.values()) - 20
+        y1 = max(py for _, py in places.values()) + 20
+        sizes.append((x0, y0, x1 - x0 + 2 * margin, y1 - y0 + 2 * margin))
+    area = sum(w * h for _, _, w, h in sizes)
+    row_width = max(max((w for _, _, w, _ in sizes), default=0.0), math.sqrt(area * aspect))
+    x = y = row_height = 0.0
+    for places, (x0, y0, w, h) in zip(boxes, sizes, strict=True):
+        if x > 0 and x + w > row_width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        for key, (px, py) in places.items():
+            nodes[key]["x"] = round(x + margin + px - x0, 1)
+            nodes[key]["y"] = round(y + margin + py - y0, 1)
+        x += w
+        row_height = max(row_height, h)
 
 
-_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy"
-      content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>@TITLE@</title>
-<style>
-body { margin: 0; font: 14px system-ui, sans-serif; color: #222; }
-header { display: flex; gap: 1em; align-items: center; padding: .5em 1em; background: #f3f3f3; }
-header h1 { font-size: 1em; margin: 0; }
-main { display: flex; height: calc(100vh - 3em); }
-svg { flex: 1; min-width: 0; background: #fff; }
-aside { width: 26em; overflow: auto; padding: 0 1em; border-left: 1px solid #ddd; }
-line { stroke: #999; stroke-width: 1.2; cursor: pointer; }
-line.mapped { stroke: #2a7; } line.partial { stroke: #69c; }
-line:hover, line.on { stroke: #d33; stroke-width: 3; }
-circle { fill: #fc6; stroke: #a70; cursor: pointer; } circle.linked { fill: #7bd; stroke: #147; }
-circle.on { stroke: #d33; stroke-width: 3; }
-text { font-size: 11px; pointer-events: none; fill: #333; }
-.hidden { display: none; }
-.h, .t { background: #cef; } .r { background: #fdc; }
-</style>
-</head>
-<body>
-<header><h1>@TITLE@</h1><input id="filter" type="search" placeholder="filter entities">
-<span id="note">@NOTE@</span></header>
-<main><svg id="graph" viewBox="0 0 1000 700" role="img" aria-label="knowledge graph"></svg>
-<aside id="info"><p>Click an entity or a fact.</p></aside></main>
-<script type="application/json" id="data">@DATA@</script>
-<script>
-(function () {
-  "use strict";
-  var body = document.body;
-  try {
-    var data = JSON.parse(document.getElementById("data").textContent);
-    var svg = document.getElementById("graph"), info = document.getElementById("info");
-    var NS = "http://www.w3.org/2000/svg", W = 1000, H = 700;
-    var nodes = data.nodes, byId = {};
-    nodes.forEach(function (n) { byId[n.id] = n; });
-    var edges = data.edges.map(function (e) {
-      return Object.assign({}, e, {s: byId[e.source], t: byId[e.target]});
-    });
-    var seed = 42;
-    function rand() { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; }
-    nodes.forEach(function (n, i) {
-      var a = 2 * Math.PI * i / Math.max(nodes.length, 1);
-      n.x = W / 2 + 300 * Math.cos(a) + 10 * rand(); n.y = H / 2 + 250 * Math.sin(a) + 10 * rand();
-      n.vx = 0; n.vy = 0;
-    });
-    var steps = nodes.length > 400 ? 60 : 250;
-    for (var it = 0; it < steps; it++) {
-      var limit = 20 * (1 - it / steps) + 1;
-      for (var a = 0; a < nodes.length; a++) {
-        for (var b = a + 1; b < nodes.length; b++) {
-          var p = nodes[a], q = nodes[b], dx = p.x - q.x, dy = p.y - q.y;
-          var f = 800 / (dx * dx + dy * dy + 0.01);
-          p.vx += dx * f; p.vy += dy * f; q.vx -= dx * f; q.vy -= dy * f;
-        }
-      }
-      edges.forEach(function (e) {
-        var dx = e.t.x - e.s.x, dy = e.t.y - e.s.y, d = Math.sqrt(dx * dx + dy * dy) + 0.01;
-        var f = (d - 80) * 0.02 / d;
-        e.s.vx += dx * f; e.s.vy += dy * f; e.t.vx -= dx * f; e.t.vy -= dy * f;
-      });
-      nodes.forEach(function (n) {
-        n.vx += (W / 2 - n.x) * 0.03; n.vy += (H / 2 - n.y) * 0.03;
-        var v = Math.sqrt(n.vx * n.vx + n.vy * n.vy);
-        if (v > limit) { n.vx *= limit / v; n.vy *= limit / v; }
-        n.x += n.vx; n.y += n.vy; n.vx *= 0.5; n.vy *= 0.5;
-      });
-    }
-    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-    nodes.forEach(function (n) {
-      x0 = Math.min(x0, n.x); x1 = Math.max(x1, n.x);
-      y0 = Math.min(y0, n.y); y1 = Math.max(y1, n.y);
-    });
-    var k = Math.min((W - 120) / Math.max(x1 - x0, 1), (H - 60) / Math.max(y1 - y0, 1), 3);
-    nodes.forEach(function (n) { n.x = 60 + (n.x - x0) * k; n.y = 30 + (n.y - y0) * k; });
+def _curves(edges: list[dict[str, Any]], nodes: dict[str, dict[str, Any]]) -> None:
+    """Each edge's SVG path (bent apart when several join the same two nodes; ending at the
+    target's rim, for the arrowhead) and its curve (start, control point, end), along which
+    its label goes."""
+    between: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for e in edges:
+        between[tuple(sorted((e["source"], e["target"])))].append(e)  # type: ignore[index]
+    for (a, _), group in between.items():
+        for i, e in enumerate(group):
+            s, t = nodes[e["source"]], nodes[e["target"]]
+            if s is t:  # a self-loop: a small circle above the node
+                x, y, r = s["x"], s["y"], s["r"]
+                e["path"] = (f"M{x - r / 2:.1f},{y - r:.1f} C{x - 40:.1f},{y - 70:.1f} "
+                             f"{x + 40:.1f},{y - 70:.1f} {x + r / 2:.1f},{y - r:.1f}")
+                e["curve"] = ((x, y - 60),) * 3
+                continue
+            bend = (i - (len(group) - 1) / 2) * 36.0
+            if e["source"] != a:
+                bend = -bend  # the same side whichever way the edge points
+            dx, dy = t["x"] - s["x"], t["y"] - s["y"]
+            length = math.hypot(dx, dy) or 1.0
+            nx_, ny_ = -dy / length, dx / length
+            cx, cy = (s["x"] + t["x"]) / 2 + nx_ * bend, (s["y"] + t["y"]) / 2 + ny_ * bend
+            # stop at the target's rim, in the direction the curve arrives from
+            ax, ay = t["x"] - cx, t["y"] - cy
+            arrive = math.hypot(ax, ay) or 1.0
+            ex, ey = t["x"] - ax / arrive * (t["r"] + 2), t["y"] - ay / arrive * (t["r"] + 2)
+            e["path"] = f"M{s['x']:.1f},{s['y']:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"
+            e["curve"] = ((s["x"], s["y"]), (cx, cy), (t["x"], t["y"]))
 
-    function el(name, attrs, parent) {
-      var node = document.createElementNS(NS, name);
-      Object.keys(attrs).forEach(function (key) { node.setAttribute(key, attrs[key]); });
-      parent.appendChild(node);
-      return node;
-    }
-    function html(name, text, parent, cls) {
-      var node = document.createElement(name);
-      if (text !== null) { node.textContent = text; }
-      if (cls) { node.className = cls; }
-      parent.appendChild(node);
-      return node;
-    }
-    function clear() {
-      info.textContent = "";
-      Array.prototype.forEach.call(svg.querySelectorAll(".on"), function (n) {
-        n.classList.remove("on");
-      });
-    }
-    function showEdge(e) {
-      clear(); e.line.classList.add("on");
-      html("h3", e.s.label + " \\u2192 " + e.label + " \\u2192 " + e.t.label, info);
-      html("p", e.status + (e.pid ? " (" + e.pid + ")" : "") + ", score " + e.score +
-           ", support " + e.support, info);
-      var p = html("p", null, info), text = e.sentence, at = 0;
-      var cuts = e.spans.map(function (s, i) { return [s[0], s[1], ["h", "r", "t"][i]]; })
-        .sort(function (a, b) { return a[0] - b[0]; });
-      cuts.forEach(function (c) {
-        if (c[0] < at || c[0] >= c[1]) { return; }
-        p.appendChild(document.createTextNode(text.slice(at, c[0])));
-        html("mark", text.slice(c[0], c[1]), p, c[2]);
-        at = c[1];
-      });
-      p.appendChild(document.createTextNode(text.slice(at)));
-      html("code", e.id, info);
-    }
-    function showNode(n) {
-      clear(); n.circle.classList.add("on");
-      html("h3", n.label, info);
-      html("p", (n.qid ? n.qid + ", " : "") + "support " + n.support, info);
-      var list = html("ul", null, info);
-      edges.forEach(function (e) {
-        if (e.s === n || e.t === n) {
-          var item = html("li", e.s.label + " \\u2192 " + e.label + " \\u2192 " + e.t.label, list);
-          item.style.cursor = "pointer";
-          item.addEventListener("click", function () { showEdge(e); });
-        }
-      });
-    }
-    edges.forEach(function (e) {
-      e.line = el("line", {x1: e.s.x, y1: e.s.y, x2: e.t.x, y2: e.t.y, "class": e.status}, svg);
-      el("title", {}, e.line).textContent = e.label;
-      e.line.addEventListener("click", function () { showEdge(e); });
-    });
-    nodes.forEach(function (n) {
-      var r = 4 + Math.min(8, Math.sqrt(n.support) * 2);
-      n.circle = el("circle", {cx: n.x, cy: n.y, r: r, "class": n.qid ? "linked" : ""}, svg);
-      el("title", {}, n.circle).textContent = n.label;
-      n.circle.addEventListener("click", function () { showNode(n); });
-      n.text = el("text", {x: n.x + r + 2, y: n.y + 4}, svg);
-      n.text.textContent = n.label;
-    });
-    document.getElementById("filter").addEventListener("input", function (ev) {
-      var want = ev.target.value.toLowerCase();
-      nodes.forEach(function (n) {
-        n.hidden = want !== "" && n.label.toLowerCase().indexOf(want) < 0;
-      });
-      edges.forEach(function (e) {
-        var hide = e.s.hidden && e.t.hidden;
-        e.line.classList.toggle("hidden", hide);
-        if (!hide) { e.s.shown = true; e.t.shown = true; }
-      });
-      nodes.forEach(function (n) {
-        var hide = n.hidden && !n.shown;
-        n.circle.classList.toggle("hidden", hide); n.text.classList.toggle("hidden", hide);
-        n.shown = false;
-      });
-    });
-    var wanted = decodeURIComponent(location.hash.slice(1));  // graph.html#<fact or entity IRI>
-    edges.forEach(function (e) { if (e.id === wanted) { showEdge(e); } });
-    nodes.forEach(function (n) { if (n.id === wanted) { showNode(n); } });
-    svg.setAttribute("data-nodes", String(nodes.length));
-    svg.setAttribute("data-edges", String(edges.length));
-    body.setAttribute("data-ready", "1");
-  } catch (err) {
-    body.setAttribute("data-error", String((err && err.message) || err));
-  }
-})();
-</script>
-</body>
-</html>
-"""
+
+def _place_labels(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]],
+                  degree: Counter[str]) -> tuple[float, float, float, float]:
+    """Place each label where it overlaps no circle and no label placed before it (right of
+    its node, else left, above or below; an edge's at the middle of its curve), or mark it
+    hidden until hover. The best-connected entities go first, then the best facts. Returns
+    the box (x0, y0, x1, y1) around every circle and shown label."""
+    placed = [(n["x"] - n["r"], n["y"] - n["r"], n["x"] + n["r"], n["y"] + n["r"])
+              for n in nodes.values()]
+
+    def free(box: tuple[float, float, float, float]) -> bool:
+        x0, y0, x1, y1 = box
+        return all(x1 < a or x0 > c or y1 < b or y0 > d for a, b, c, d in placed)
+
+    for node in sorted(nodes.values(), key=lambda n: (-degree[n["id"]], n["id"])):
+        width, r = _CHAR * len(_short(node["label"])), node["r"]
+        x, y = node["x"], node["y"]
+        # (text-anchor, dx, dy) relative to the node; boxes in page coordinates
+        spots = [("start", r + 3, 4, (x + r + 3, y - 9, x + r + 3 + width, y + 5)),
+                 ("end", -r - 3, 4, (x - r - 3 - width, y - 9, x - r - 3, y + 5)),
+                 ("middle", 0, -r - 4, (x - width / 2, y - r - 17, x + width / 2, y - r - 2)),
+                 ("middle", 0, r + 13, (x - width / 2, y + r + 1, x + width / 2, y + r + 16))]
+        node["shown"] = False
+        node["anchor"], node["dx"], node["dy"] = spots[0][:3]
+        for anchor, dx, dy, box in spots:
+            if free(box):
+                node["anchor"], node["dx"], node["dy"], node["shown"] = anchor, dx, dy, True
+                placed.append(box)
+                break
+    for e in sorted(edges, key=lambda e: (-e["score"], e["id"])):
+        width = _CHAR * 0.8 * len(_short(e["label"]))
+        (sx, sy), (cx, cy), (tx, ty) = e.pop("curve")
+        # along the curve, nearer the end with fewer facts (a hub's middle is crowded)
+        toward_target = degree[e["target"]] <= degree[e["source"]]
+        along = [((1 - t) ** 2 * sx + 2 * t * (1 - t) * cx + t * t * tx,
+                  (1 - t) ** 2 * sy + 2 * t * (1 - t) * cy + t * t * ty)
+                 for t in ((0.6, 0.5, 0.72, 0.4) if toward_target else (0.4, 0.5, 0.28, 0.6))]
+        e["lx"], e["ly"], e["shown"] = round(along[0][0], 1), round(along[0][1], 1), False
+        for lx, ly in along:
+            label = (lx - width / 2, ly - 9, lx + width / 2, ly + 3)
+            if free(label):
+                e["lx"], e["ly"], e["shown"] = round(lx, 1), round(ly, 1), True
+                placed.append(label)
+                break
+    return (min((b[0] for b in placed), default=0.0), min((b[1] for b in placed), default=0.0),
+            max((b[2] for b in placed), default=0.0), max((b[3] for b in placed), default=0.0))
+
+
+def _short(text: str, limit: int = 28) -> str:
+    """A label cut to `limit` characters for the picture (the whole text is on hover)."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def render_html(graph: LoadedGraph, max_facts: int = 60, entity: str | None = None,
+                hops: int = 1) -> str:
+    """The page of `mamakg view`: `picture`, drawn by `mamakg.inspect.page.render_page`."""
+    return render_page(picture(graph, max_facts, entity, hops), graph.source,
+                       len(graph.facts))
+
+
+def picture(graph: LoadedGraph, max_facts: int = 60, entity: str | None = None,
+            hops: int = 1) -> Picture:
+    """What `mamakg view` draws: `choose_facts`, then `layout`."""
+    facts, note = choose_facts(graph, max_facts, entity, hops)
+    drawn = layout(facts, graph.base)
+    drawn.note = note
+    for node in drawn.nodes:
+        node["text"] = _short(node["label"])
+    for e in drawn.edges:
+        e["text"] = _short(e["label"])
+    return drawn

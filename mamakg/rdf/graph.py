@@ -141,7 +141,11 @@ def rdf_triples(facts: Iterable[Fact], run: RunInfo, base: str) -> Iterator[Trip
 def to_networkx(facts: Iterable[Fact], run: RunInfo, base: str) -> Any:
     """A NetworkX MultiDiGraph: nodes are entities (by IRI), edges are facts.
 
-    Attribute values are plain strings and numbers, so the graph writes as GraphML.
+    Attribute values are plain strings and numbers, so the graph writes as GraphML. Each
+    edge's ``record`` holds, as JSON (which keeps line breaks and control characters XML
+    would not), what `mamakg.rdf.load` needs to read the fact back: its keys, its own labels
+    (a node may stand for several keys linked to one Q-id) and its mentions (the
+    `Mention.to_record` encoding).
     """
     import networkx as nx
 
@@ -164,7 +168,13 @@ def to_networkx(facts: Iterable[Fact], run: RunInfo, base: str) -> Any:
                    relation=str(iris.relation(rel)), label=rel.pid_label or rel.label,
                    phrase=rel.label, pid=rel.pid or "", status=fact.status.value,
                    score=fact.score, support=fact.support, sentence=first.sentence,
-                   document=first.doc_id)
+                   document=first.doc_id, map_score=rel.map_score, map_method=rel.map_method,
+                   record=json.dumps({
+                       "keys": [fact.head.key, rel.key, fact.tail.key],
+                       "labels": [fact.head.label, rel.label, fact.tail.label],
+                       "pid_label": rel.pid_label,
+                       "mentions": [m.to_record(keys=False) for m in fact.mentions]},
+                       ensure_ascii=False, separators=(",", ":")))
     return g
 
 

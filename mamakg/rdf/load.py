@@ -1,7 +1,9 @@
 """Read a graph that mamakg wrote back into `Fact` records and its `RunInfo`.
 
 Sources: RDF files (``.ttl``, ``.nt``, ``.jsonld``, ``.trig``, ``.nq``), the ``.jsonl`` fact
-records, and an Oxigraph store folder (``mamakg export GRAPH --to oxigraph DIR``).
+records, ``.graphml`` (`mamakg.rdf.graph.to_networkx`), and an Oxigraph store folder
+(``mamakg export GRAPH --to oxigraph DIR``). A CaRB ``.tsv`` (``--format carb``) is refused:
+it holds only the strings an Open IE scorer compares, no keys, offsets or run record.
 
 What RDF cannot give back exactly:
 
@@ -33,11 +35,11 @@ from mamakg.errors import MamakgError, UsageError
 from mamakg.rdf.vocab import DEFAULT_BASE, MK, WD, WDT
 from mamakg.types import Entity, Fact, Mention, PathStep, Relation, RunInfo, TextSpan
 
-__all__ = ["LoadedGraph", "load_graph", "natural_key", "read_rdf", "facts_from_rdf",
-           "facts_from_records", "source_format"]
+__all__ = ["LoadedGraph", "facts_from_networkx", "facts_from_rdf", "facts_from_records",
+           "load_graph", "natural_key", "read_rdf", "source_format"]
 
 _SUFFIXES = {".ttl": "ttl", ".turtle": "ttl", ".nt": "nt", ".jsonld": "jsonld",
-             ".json-ld": "jsonld", ".trig": "trig", ".nq": "nq"}
+             ".json-ld": "jsonld", ".trig": "trig", ".nq": "nq", ".graphml": "graphml"}
 _PARSERS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig", "nq": "nquads"}
 
 
@@ -54,9 +56,9 @@ class LoadedGraph:
     source: str
     """The path read."""
     fmt: str
-    """``ttl``, ``nt``, ``jsonld``, ``trig``, ``nq``, ``jsonl`` or ``oxigraph``."""
+    """``ttl``, ``nt``, ``jsonld``, ``trig``, ``nq``, ``jsonl``, ``graphml`` or ``oxigraph``."""
     rdf: Graph | None = field(default=None, compare=False, repr=False)
-    """The RDF graph when the source was RDF (None for jsonl)."""
+    """The RDF graph when the source was RDF (None for jsonl and graphml)."""
 
     @property
     def run_record(self) -> RunInfo:
@@ -81,8 +83,12 @@ def source_format(path: str) -> str:
     for suffix, fmt in _SUFFIXES.items():
         if name.endswith(suffix):
             return fmt
-    raise MamakgError(f"{path}: unknown graph format; expected a .ttl, .nt, .jsonld, .trig, .nq "
-                      "or .jsonl file, or an Oxigraph store folder")
+    if name.endswith((".tsv", ".carb")):
+        raise UsageError(f"{path}: a CaRB file holds only the strings an Open IE scorer "
+                         "compares, not a graph: build with -o graph.jsonl (or .ttl) to look "
+                         "inside it")
+    raise MamakgError(f"{path}: unknown graph format; expected a .ttl, .nt, .jsonld, .trig, .nq, "
+                      ".jsonl or .graphml file, or an Oxigraph store folder")
 
 
 def _open_text(path: str) -> Any:
@@ -94,8 +100,8 @@ def _open_text(path: str) -> Any:
 def read_rdf(path: str) -> Graph:
     """The union of every graph in an RDF file or an Oxigraph store folder."""
     fmt = source_format(path)
-    if fmt == "jsonl":
-        raise MamakgError(f"{path}: a jsonl file is not RDF")
+    if fmt in ("jsonl", "graphml"):
+        raise MamakgError(f"{path}: a {fmt} file is not RDF")
     dataset = Dataset(default_union=True)
     try:
         if fmt == "oxigraph":
@@ -272,9 +278,71 @@ def facts_from_records(lines: Iterable[str], source: str = "<jsonl>") -> Iterato
             raise MamakgError(f"{source}:{number}: not a mamakg fact record ({err})") from err
 
 
+def facts_from_networkx(g: Any) -> tuple[list[Fact], RunInfo | None, str]:
+    """(facts, run record, base) of a graph made by `mamakg.rdf.graph.to_networkx` (as
+    read back from GraphML)."""
+    facts = []
+    base = DEFAULT_BASE
+    for head_node, tail_node, fact_id, data in g.edges(keys=True, data=True):
+        if "record" not in data:
+            raise MamakgError("its facts carry no record of their keys and mentions (an "
+                              "older mamakg wrote it): rebuild it, or read the graph from "
+                              "another format")
+        record = json.loads(data["record"])
+        if "/fact/" in str(fact_id):
+            base = str(fact_id).rsplit("/fact/", 1)[0] + "/"
+        (head_key, rel_key, tail_key), (head_label, phrase, tail_label) = \
+            record["keys"], record["labels"]
+        ends = []
+        for node, key, label in ((head_node, head_key, head_label),
+                                 (tail_node, tail_key, tail_label)):
+            attrs = g.nodes[node]
+            qid = str(attrs.get("qid") or "") or None
+            ends.append(Entity(str(key), str(label), qid,
+                               float(attrs.get("link_score", 0.0)) if qid else 0.0))
+        pid = str(data.get("pid") or "") or None
+        relation = Relation(str(rel_key), str(phrase), pid,
+                            float(data.get("map_score", 0.0)) if pid else 0.0,
+                            str(data.get("map_method", "none")) if pid else "none",
+                            record.get("pid_label") if pid else None)
+        keys = (ends[0].key, relation.key, ends[1].key)
+        mentions = tuple(Mention.from_record(m, keys) for m in record["mentions"])
+        facts.append(Fact(ends[0], relation, ends[1], float(data["score"]),
+                          int(data["support"]), mentions))
+    facts.sort(key=_fact_key)
+    run = None
+    if "mamakg_version" in g.graph:
+        run = RunInfo.from_dict({k: g.graph.get(k, "") for k in (
+            "mamakg_version", "model", "model_revision", "model_causal", "spacy_model",
+            "config")})
+    return facts, run, base
+
+
+def _load_graphml(path: str) -> LoadedGraph:
+    import networkx as nx
+
+    try:
+        with _open_text(path) as handle:
+            g = nx.read_graphml(handle, force_multigraph=True)
+    except OSError as err:
+        raise MamakgError(f"cannot read {path}: {err.strerror or err}") from err
+    except Exception as err:  # networkx and ElementTree raise many types
+        reason = " ".join(str(err).split())
+        raise MamakgError(f"{path} is not valid GraphML: {reason[:300]}") from err
+    try:
+        facts, run, base = facts_from_networkx(g)
+    except MamakgError as err:
+        raise MamakgError(f"{path}: {err}") from err
+    except (ValueError, TypeError, KeyError) as err:
+        raise MamakgError(f"{path} is not a graph mamakg wrote: {err}") from err
+    return LoadedGraph(facts, run, base, path, "graphml")
+
+
 def load_graph(path: str) -> LoadedGraph:
     """Read a graph file or Oxigraph store folder written by mamakg."""
     fmt = source_format(path)
+    if fmt == "graphml":
+        return _load_graphml(path)
     if fmt == "jsonl":
         try:
             with _open_text(path) as handle:

@@ -11,8 +11,10 @@ filter, support, mapping: `mapping.facts.collect_facts`) then runs over every sh
   fact and entity IRIs stay stable because they derive from normalized text.
 
 ``DIR/manifest.json`` records the inputs (path, size, SHA-256), the effective config, the
-shard list and which shards are done. A changed input, or a changed setting that shards depend
-on (the `Config` fields of `Scope.MENTIONS`), is refused unless `force` starts the folder over.
+shard list and which shards are done, and the outputs written from the folder (an output the
+folder wrote, unchanged since, may be replaced without ``--force``: `wrote_output`).
+A changed input, or a changed setting that shards depend on (the `Config` fields of
+`Scope.MENTIONS`), is refused unless `force` starts the folder over.
 Settings of the corpus-level half (`Scope.CORPUS`: ``--min-relation-pairs``, ``--entities``,
 ``--kb``, ``--min-map-score``...) and those of speed (`Scope.SPEED`) may change between runs:
 the corpus-level half is recomputed over all shards every time.
@@ -56,7 +58,9 @@ __all__ = [
     "Shard",
     "ShardResult",
     "build_workdir",
+    "record_output",
     "run_shard",
+    "wrote_output",
 ]
 
 SCHEMA_VERSION = 1
@@ -361,6 +365,37 @@ def _prepare(folder: _Folder, files: list[str], config: Config, reading: Reading
     manifest["mamakg_version"] = __version__
     folder.manifest = manifest
     folder.save()
+
+
+def wrote_output(workdir: str, path: str) -> bool:
+    """Whether `path` is an output that a build through `workdir` wrote, unchanged since
+    (same size and modification time): rerunning the command may replace it without
+    ``--force``, so that "rerun the same command to resume" holds."""
+    try:
+        with open(os.path.join(workdir, MANIFEST), encoding="utf-8") as handle:
+            outputs = json.load(handle).get("outputs", {})
+        stat = os.stat(path)
+    except (OSError, ValueError, AttributeError):
+        return False
+    return bool(outputs.get(os.path.abspath(path)) == {"size": stat.st_size,
+                                                       "mtime_ns": stat.st_mtime_ns})
+
+
+def record_output(workdir: str, path: str) -> None:
+    """Note in the work folder's manifest that this build wrote `path` (see `wrote_output`)."""
+    folder = _Folder(workdir)
+    folder.lock()
+    try:
+        manifest = folder.load()
+        if manifest is None:
+            return
+        stat = os.stat(path)
+        manifest.setdefault("outputs", {})[os.path.abspath(path)] = {
+            "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        folder.manifest = manifest
+        folder.save()
+    finally:
+        folder.unlock()
 
 
 def _pending(folder: _Folder, reading: Reading,

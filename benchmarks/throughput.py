@@ -29,6 +29,8 @@ RANDOM_CONFIGS = {
     "bert-large": dict(kind="bert", hidden_size=1024, num_hidden_layers=24,
                        num_attention_heads=16, intermediate_size=4096),
     "gpt2": dict(kind="gpt2", n_embd=768, n_layer=12, n_head=12),
+    "tiny": dict(kind="bert", hidden_size=64, num_hidden_layers=1, num_attention_heads=2,
+                 intermediate_size=128),
 }
 
 

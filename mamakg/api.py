@@ -154,13 +154,13 @@ class Builder:
         the sentence-level filters, with its offsets and attention path (no corpus-level
         filter, no mapping). For trying settings interactively."""
         from mamakg.parse import parse_documents
-        from mamakg.pipeline import mentions_of
+        from mamakg.pipeline import attend_windows, match_window
 
         nlp, lm = self.models
         sentences = parse_documents([Document("text", text)], nlp,
                                     max_tokens=self.config.max_tokens)
-        return [m for found in mentions_of(sentences, lm, self.config, Summary())
-                for m in found]
+        return [m for window in attend_windows(sentences, lm, self.config)
+                for m in match_window(window, self.config)[0]]
 
 
 def load(path: str) -> Result:

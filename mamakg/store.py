@@ -10,11 +10,21 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from mamakg.types import Mention
 
-__all__ = ["MentionStore"]
+__all__ = ["MentionStore", "Row", "encode"]
+
+Row = tuple[str, str, str, str, str]
+"""A mention as the store keeps it: (head key, relation key, tail key, sentence id, payload =
+`Mention.to_json`). Cheap to pickle: Match workers hand these back."""
+
+
+def encode(mentions: Iterable[Mention]) -> list[Row]:
+    """The store rows of mentions."""
+    return [(m.head_key, m.relation_key, m.tail_key, f"{m.doc_id}#{m.sent_index}", m.to_json())
+            for m in mentions]
 
 _SCHEMA = """
 CREATE TABLE mention (
@@ -42,13 +52,15 @@ class MentionStore:
         self._db.executescript(_SCHEMA)
         self._seq = 0
 
-    def add(self, mentions: list[Mention]) -> None:
-        rows = []
-        for m in mentions:
-            rows.append((self._seq, m.head_key, m.relation_key, m.tail_key,
-                         f"{m.doc_id}#{m.sent_index}", m.to_json()))
-            self._seq += 1
-        self._db.executemany("INSERT INTO mention VALUES (?, ?, ?, ?, ?, ?)", rows)
+    def add(self, mentions: Iterable[Mention]) -> None:
+        self.add_rows(encode(mentions))
+
+    def add_rows(self, rows: list[Row]) -> None:
+        """Append encoded mentions (`encode`), in corpus order."""
+        first = self._seq
+        self._seq += len(rows)
+        self._db.executemany("INSERT INTO mention VALUES (?, ?, ?, ?, ?, ?)",
+                             [(first + i, *row) for i, row in enumerate(rows)])
 
     def __len__(self) -> int:
         return self._seq

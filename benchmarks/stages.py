@@ -23,8 +23,8 @@ from mamakg.filters import check_candidate, to_mention
 from mamakg.match import match_sentence
 from mamakg.parse import parse_documents
 from mamakg.pipeline import StageClock, attend_windows, load_models, match_windows
-from mamakg.result import Summary
 from mamakg.reader import read_documents
+from mamakg.result import Summary
 from mamakg.scale.workdir import build_workdir
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -258,6 +258,15 @@ class AttentionModel:
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
         return torch.device(device.value)
 
+    @property
+    def threads(self) -> int:
+        """torch's CPU threads (for the whole process: torch has one setting)."""
+        return int(self._torch.get_num_threads())
+
+    @threads.setter
+    def threads(self, n: int) -> None:
+        self._torch.set_num_threads(n)
+
     def attend(self, sentences: Sequence[Sentence]) -> list[np.ndarray]:
         """Token-level attention (T, T) of each sentence, in the order given."""
         return list(self.attend_window(sentences).attentions)

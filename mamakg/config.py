@@ -16,6 +16,7 @@ from mamakg.errors import UsageError
 
 __all__ = [
     "Confidence",
+    "available_cores",
     "default_workers",
     "Config",
     "Device",
@@ -133,20 +134,27 @@ def _scoped(scope: Scope, default: Any) -> Any:
     return field(default=default, metadata={"scope": scope})
 
 
-def default_workers() -> tuple[int, int]:
-    """(parse, match) worker processes for this machine: every core but one, the one whose
-    process feeds the model (and matches, where no Match worker runs), two thirds of them to
-    spaCy and the rest to Match (spaCy costs ~1.5 ms a sentence on one core, Match ~0.4 ms:
-    docs/performance.md). With three cores or fewer Match stays in the model's process and
-    spaCy gets one worker per spare core (at least one: on two cores the parser and the
-    model's process then run side by side)."""
+def available_cores() -> int:
+    """The CPU cores this process may run on."""
     import os
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
-    spare = cores - 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def default_workers(cores: int | None = None) -> tuple[int, int]:
+    """(parse, match) worker processes when the model runs on an accelerator: every core but
+    the one whose process feeds the model, two thirds of them to spaCy and the rest to Match
+    (spaCy costs ~1.5 ms a sentence on one core, Match ~0.4 ms: docs/performance.md); with
+    three cores or fewer, spaCy gets them all and Match stays in the model's process.
+
+    >>> default_workers(16), default_workers(2)
+    ((10, 5), (1, 0))
+    """
+    spare = (cores or available_cores()) - 1
     if spare < 3:
-        return max(1, spare), 0
+        return max(spare, 0), 0
     parse = round(spare * 2 / 3)
     return parse, spare - parse
 
@@ -166,12 +174,13 @@ class Config:
     """Floating-point type of the forward pass (bf16/fp16 only make sense on a GPU)."""
     batch_size: int = _scoped(Scope.SPEED, 32)
     """Sentences per forward pass (sentences are sorted by piece count before batching)."""
-    parse_processes: int = _scoped(Scope.SPEED, default_workers()[0])
-    """spaCy worker processes; 0 = parse in the build's own process. The output does not
-    depend on it. Default: from this machine's cores (`default_workers`)."""
-    match_processes: int = _scoped(Scope.SPEED, default_workers()[1])
+    parse_processes: int | None = _scoped(Scope.SPEED, None)
+    """spaCy worker processes; 0 = parse in the build's own process; None = decided by the
+    build from the cores and where the model runs (`pipeline.WorkerPlan`). The output does
+    not depend on it."""
+    match_processes: int | None = _scoped(Scope.SPEED, None)
     """Worker processes for Match and the sentence-level Filter; 0 = in the build's own
-    process. The output does not depend on it. Default: from this machine's cores."""
+    process; None = decided by the build, as `parse_processes`."""
 
     # --- Match (paper section 2.1) ----------------------------------------------------------------
     layer: int = -1
@@ -240,7 +249,7 @@ class Config:
             if getattr(self, name) < 1:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
         for name in ("parse_processes", "match_processes"):
-            if getattr(self, name) < 0:
+            if getattr(self, name) is not None and getattr(self, name) < 0:
                 raise UsageError(f"--{name.replace('_', '-')} must not be negative")
         if self.max_tokens < 2:
             raise UsageError("--max-tokens must be at least 2")

@@ -14,7 +14,7 @@ import itertools
 import logging
 import time
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from mamakg.errors import MamakgError
@@ -223,32 +223,43 @@ def parse_documents(
     nlp: Any,
     *,
     max_tokens: int = 128,
-    workers: int = 0,
+    workers: int | Callable[[], int] = 0,
     timings: dict[str, float] | None = None,
 ) -> Iterator[Sentence]:
     """Stream the sentences of the documents, in document order.
 
     Each document's sentences are numbered from 0; empty documents yield nothing. With
     `workers` > 0, spaCy runs in that many worker processes (`scale.processes.Workers`) that
-    hand back `Sentence` records, a bounded number of tasks ahead; the sentences are those of
-    a parse in this process. `timings` gets the workers' busy seconds (``parse_workers``).
+    hand back `Sentence` records, a bounded number of tasks ahead, and in this process too
+    whenever the next sentences are not ready; the sentences are those of a parse in this
+    process. A callable `workers` is asked after each task parsed here, until it says how
+    many workers to start (the build decides once it has timed the first window). `timings`
+    gets the workers' busy seconds (``parse_workers``, summed over the workers).
     """
     nlp.max_length = max(nlp.max_length, SEGMENT_CHARS + 1)
-    if workers < 1:
-        parsed: Iterator[Parsed] = (
-            _parse_task(nlp, task, max_tokens) for task in _tasks(documents))
-        yield from _numbered(parsed)
-        return
-    from mamakg.scale.processes import Workers
+    tasks = _tasks(documents)
 
-    def results(pool: Workers) -> Iterator[Parsed]:
-        for segments, seconds in pool.map(_worker_task, _tasks(documents)):
-            if timings is not None:
-                timings["parse_workers"] = timings.get("parse_workers", 0.0) + seconds
-            yield segments
+    def parsed() -> Iterator[Parsed]:
+        n = workers if isinstance(workers, int) else 0
+        while n < 1:
+            task = next(tasks, None)
+            if task is None:
+                return
+            yield _parse_task(nlp, task, max_tokens)
+            if callable(workers):
+                n = workers()
+        from mamakg.scale.processes import Workers
 
-    with Workers(workers, _init_worker, (nlp, max_tokens)) as pool:
-        yield from _numbered(results(pool))
+        def here(task: Task) -> tuple[Parsed, float]:
+            return _parse_task(nlp, task, max_tokens), 0.0
+
+        with Workers(n, _init_worker, (nlp, max_tokens)) as pool:
+            for segments, seconds in pool.map(_worker_task, tasks, local=here):
+                if timings is not None:
+                    timings["parse_workers"] = timings.get("parse_workers", 0.0) + seconds
+                yield segments
+
+    yield from _numbered(parsed())
 
 
 def _numbered(parsed: Iterable[Parsed]) -> Iterator[Sentence]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -38,8 +39,10 @@ from mamakg.scale.prefetch import prefetch
 from mamakg.store import MentionStore, Row, encode
 from mamakg.types import Document, MatchCounts, Mention, RunInfo, Sentence, Window
 
-__all__ = ["WINDOW", "StageClock", "attend_windows", "build", "load_models", "match_window",
-           "match_windows", "run_info"]
+__all__ = ["WINDOW", "StageClock", "WorkerPlan", "add_counts", "attend_windows", "build",
+           "load_models", "match_window", "match_windows", "mention_rows", "run_info"]
+
+log = logging.getLogger(__name__)
 
 WINDOW = 16
 """Sentences are sorted by piece count within windows of WINDOW x batch_size before batching."""
@@ -169,29 +172,36 @@ class StageClock:
 _END = object()
 
 
-def match_windows(windows: Iterable[Window], config: Config,
-                  clock: StageClock) -> Iterator[tuple[list[Row], MatchCounts]]:
+def match_windows(windows: Iterable[Window], config: Config, clock: StageClock,
+                  workers: int | None = None) -> Iterator[tuple[list[Row], MatchCounts]]:
     """`match_window` of each window, in order, mentions encoded (`store.encode`): in this
-    process, or in `config.match_processes` worker processes a bounded number of windows
-    ahead. Worker seconds go to ``match_workers``; the accelerator's to ``device``."""
+    process, or in `workers` (default: `config.match_processes`, None = 0) worker processes a
+    bounded number of windows ahead, this process matching the next window itself whenever
+    no result is ready. Worker seconds go to ``match_workers``; the accelerator's to
+    ``device``."""
+    if workers is None:
+        workers = config.match_processes or 0
 
     def seen(items: Iterable[Window]) -> Iterator[Window]:
         for window in items:
             clock.add("device", window.device_seconds)
             yield window
 
-    if config.match_processes < 1:
+    def here(window: Window) -> tuple[list[Row], MatchCounts, float]:
+        mentions, counts = match_window(window, config)
+        return encode(mentions), counts, 0.0
+
+    if workers < 1:
         for window in seen(windows):
             with clock.stage("match"):
-                mentions, counts = match_window(window, config)
-                rows = encode(mentions)
+                rows, counts, _ = here(window)
             yield rows, counts
         return
     from mamakg.scale.processes import Workers
 
-    with Workers(config.match_processes, _init_match_worker, (config,)) as pool:
-        for rows, counts, seconds in clock.timed(pool.map(_match_task, seen(windows)),
-                                                 "match"):
+    with Workers(workers, _init_match_worker, (config,)) as pool:
+        results = pool.map(_match_task, seen(windows), local=here)
+        for rows, counts, seconds in clock.timed(results, "match"):
             clock.add("match_workers", seconds)
             yield rows, counts
 
@@ -204,29 +214,92 @@ def add_counts(summary: Summary, counts: MatchCounts) -> None:
     summary.dropped.update(dict(counts.dropped))
 
 
+class WorkerPlan:
+    """How many worker processes a build uses, where `Config` leaves it to the build (None).
+
+    With the model on an accelerator this process only feeds it: spaCy and Match get the
+    other cores (`config.default_workers`). With the model on the CPU, torch's threads use
+    every core during the forward pass, and a worker would only take turns with it, unless
+    the model is cheap next to spaCy (a small model, a random-init benchmark). So the first
+    window runs in this process, timed; then spaCy moves to every core but one if the
+    estimate says it pays (this process then keeps one torch thread and parses too whenever
+    its next sentences are not ready):
+
+        one process:  parse + attend + match            (per window, as timed)
+        workers:      max(C x attend + match, (parse + C x attend + match) / C)
+
+    on C cores, where C x attend is the forward pass on one thread instead of C. Match stays
+    in this process on a CPU."""
+
+    def __init__(self, config: Config, lm: AttentionModel) -> None:
+        from mamakg.config import available_cores, default_workers
+
+        self.cores = available_cores()
+        on_cpu = lm.device.type == "cpu"
+        parse, match = (None, 0) if on_cpu else default_workers(self.cores)
+        self.parse = config.parse_processes if config.parse_processes is not None else parse
+        """spaCy workers; None until the first window is timed."""
+        self.match = config.match_processes if config.match_processes is not None else match
+        self._lm = lm
+        self._threads: int | None = None
+
+    def parse_workers(self) -> int | Callable[[], int]:
+        """For `parse.parse_documents`: a number, or a question asked until it is decided."""
+        if self.parse is not None:
+            return self.parse
+        return lambda: self.parse or 0
+
+    def observe(self, timings: dict[str, float]) -> None:
+        """Decide what was left open from the first window's seconds in this process."""
+        if self.parse is not None:
+            return
+        parse, attend, match = (timings.get(k, 0.0) for k in ("parse", "attend", "match"))
+        one = parse + attend + match
+        cores = self.cores
+        workers = max(cores - 1, 0)
+        shared = max(cores * attend + match, (parse + cores * attend + match) / cores)
+        self.parse = workers if workers and shared < 0.9 * one else 0
+        log.info("first window: parse %.2f s, attend %.2f s, match %.2f s: spaCy in %d worker "
+                 "processes", parse, attend, match, self.parse)
+        if self.parse:
+            self._threads = self._lm.threads
+            self._lm.threads = max(1, cores - self.parse)
+
+    def close(self) -> None:
+        """Give torch its threads back."""
+        if self._threads is not None:
+            self._lm.threads, self._threads = self._threads, None
+
+
 def mention_rows(
     documents: Iterable[Document], nlp: Any, lm: AttentionModel, config: Config,
     summary: Summary, clock: StageClock, *,
     on_sentences: Callable[[int], None] | None = None, overlap: bool | None = None,
 ) -> Iterator[list[Row]]:
-    """Parse, attend, match and filter: the encoded mentions of each window of sentences.
+    """Parse, attend, match and filter: the encoded mentions of each window of sentences, its
+    counts added to `summary`. Worker processes as `WorkerPlan` says.
 
     With `overlap` (None: when the model runs on an accelerator and spaCy in this process),
     spaCy parses the next window in a background thread while the model runs on this one."""
-    sentences: Iterable[Sentence] = parse_documents(
-        documents, nlp, max_tokens=config.max_tokens, workers=config.parse_processes,
-        timings=clock.timings)
-    if overlap is None:
-        overlap = lm.device.type != "cpu" and config.parse_processes < 1
-    if overlap:
-        sentences = prefetch(sentences, ahead=WINDOW * config.batch_size)
-    sentences = clock.timed(sentences, "parse")
-    windows = clock.timed(attend_windows(sentences, lm, config), "attend")
-    for rows, counts in match_windows(windows, config, clock):
-        add_counts(summary, counts)
-        yield rows
-        if on_sentences is not None:
-            on_sentences(counts.n_sentences)
+    plan = WorkerPlan(config, lm)
+    try:
+        sentences: Iterable[Sentence] = parse_documents(
+            documents, nlp, max_tokens=config.max_tokens, workers=plan.parse_workers(),
+            timings=clock.timings)
+        if overlap is None:
+            overlap = lm.device.type != "cpu" and plan.parse == 0
+        if overlap:
+            sentences = prefetch(sentences, ahead=WINDOW * config.batch_size)
+        sentences = clock.timed(sentences, "parse")
+        windows = clock.timed(attend_windows(sentences, lm, config), "attend")
+        for rows, counts in match_windows(windows, config, clock, plan.match):
+            add_counts(summary, counts)
+            plan.observe(clock.timings)
+            yield rows
+            if on_sentences is not None:
+                on_sentences(counts.n_sentences)
+    finally:
+        plan.close()
 
 
 def _counted(documents: Iterable[Document], summary: Summary) -> Iterator[Document]:

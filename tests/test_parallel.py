@@ -167,3 +167,44 @@ def test_worker_processes_give_the_graph_of_the_one_process_build(nlp, real_lm,
     timings = many.summary.timings
     workers = "match_workers" if match_processes else "parse_workers"
     assert timings[workers] > 0 and timings["attend"] > 0
+
+
+class _FakeLM:
+    def __init__(self, device):
+        import torch
+
+        self.device = torch.device(device)
+        self.threads = 2
+
+
+@pytest.mark.parametrize(("parse", "attend", "match", "workers", "threads"), [
+    (1.0, 0.1, 0.2, 1, 1),  # a model cheap next to spaCy: one worker, one torch thread
+    (0.5, 2.0, 0.2, 0, 2),  # the forward pass dominates: spaCy stays, torch keeps its threads
+])
+def test_on_a_cpu_the_first_window_decides_the_spacy_workers(monkeypatch, parse, attend, match,
+                                                             workers, threads):
+    from mamakg import config as config_module
+    from mamakg.pipeline import WorkerPlan
+
+    monkeypatch.setattr(config_module, "available_cores", lambda: 2)
+    lm = _FakeLM("cpu")
+    plan = WorkerPlan(Config(), lm)
+    ask = plan.parse_workers()
+    assert callable(ask) and ask() == 0 and plan.match == 0  # undecided: parse here
+    plan.observe({"parse": parse, "attend": attend, "match": match})
+    assert ask() == workers and lm.threads == threads
+    plan.observe({"parse": 100.0, "attend": 0.0, "match": 0.0})  # decided once
+    assert ask() == workers
+    plan.close()
+    assert lm.threads == 2
+
+
+def test_with_an_accelerator_or_explicit_counts_nothing_is_left_to_decide(monkeypatch):
+    from mamakg import config as config_module
+    from mamakg.pipeline import WorkerPlan
+
+    monkeypatch.setattr(config_module, "available_cores", lambda: 16)
+    plan = WorkerPlan(Config(), _FakeLM("meta"))  # not a CPU
+    assert (plan.parse_workers(), plan.match) == (10, 5)
+    plan = WorkerPlan(Config(parse_processes=3, match_processes=0), _FakeLM("cpu"))
+    assert (plan.parse_workers(), plan.match) == (3, 0)

@@ -1,8 +1,8 @@
 """Sharded, resumable, incremental builds in a work folder (``mamakg build --workdir DIR``).
 
 The documents are cut into shards of `shard_docs` consecutive documents. Each shard goes
-through parse -> attend -> match -> filter on its own (`pipeline.attend_windows`,
-`pipeline.match_windows`) and its mentions
+through parse -> attend -> match -> filter on its own (`pipeline.mention_rows`: the seam
+`attend_windows` -> `match_window`) and its mentions
 are written to ``DIR/shards/NNNNNN.jsonl.gz`` atomically. The corpus-level half (relation
 filter, support, mapping: `mapping.facts.collect_facts`) then runs over every shard, so:
 
@@ -44,11 +44,11 @@ from mamakg.errors import MamakgError, UsageError
 from mamakg.mapping.entities import make_linker
 from mamakg.mapping.facts import collect_facts
 from mamakg.output import atomic_output
-from mamakg.parse import parse_documents, pipeline_name
-from mamakg.pipeline import StageClock, add_counts, attend_windows, match_windows, run_info
+from mamakg.parse import pipeline_name
+from mamakg.pipeline import StageClock, add_counts, match_windows, mention_rows, run_info
 from mamakg.reader import Reading, expand_inputs
 from mamakg.result import Result, Summary
-from mamakg.store import MentionStore
+from mamakg.store import MentionStore, Row
 from mamakg.types import Document, Mention, RunInfo, Window
 
 __all__ = [
@@ -111,38 +111,49 @@ def _json_line(obj: Any) -> bytes:
 
 def run_shard(shard: Shard, nlp: Any, lm: Any, config: Config,
               on_sentences: Callable[[int], None] | None = None) -> ShardResult:
-    """Parse, attend, match and filter one shard; the result holds its complete file."""
-    sentences = parse_documents(shard.documents, nlp, max_tokens=config.max_tokens,
-                                workers=config.parse_processes)
+    """Parse, attend, match and filter one shard (`pipeline.mention_rows`); the result holds
+    its complete file."""
+    summary = Summary()
+    clock = StageClock(summary.timings)
+    rows = mention_rows(shard.documents, nlp, lm, config, summary, clock,
+                        on_sentences=on_sentences)
     models = run_info(config, lm, pipeline_name(nlp)).models()
-    return shard_result(shard, attend_windows(sentences, lm, config), config, models,
-                        on_sentences)
+    return _shard_file(shard, rows, summary, models)
 
 
 def shard_result(shard: Shard, windows: Iterable[Window], config: Config,
-                 models: dict[str, Any],
-                 on_sentences: Callable[[int], None] | None = None) -> ShardResult:
-    """Match and filter a shard's windows (`pipeline.match_windows`): the complete shard
-    file. `models` is the run record's model part (`RunInfo.models`)."""
+                 models: dict[str, Any]) -> ShardResult:
+    """Match and filter a shard's windows (`pipeline.match_windows`, in this process): the
+    complete shard file. `models` is the run record's model part (`RunInfo.models`)."""
     summary = Summary()
+    clock = StageClock(summary.timings)
+
+    def rows() -> Iterator[list[Row]]:
+        for found, counts in match_windows(windows, config, clock, workers=0):
+            add_counts(summary, counts)
+            yield found
+
+    return _shard_file(shard, rows(), summary, models)
+
+
+def _shard_file(shard: Shard, rows: Iterable[list[Row]], summary: Summary,
+                models: dict[str, Any]) -> ShardResult:
+    """The shard file of the mentions `rows` (counted into `summary` as they come)."""
     summary.n_documents = len(shard.documents)
     summary.n_replaced = sum(d.n_replaced for d in shard.documents)
     buffer = io.BytesIO()
     n_mentions = 0
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
         out.write(_json_line({"schema": SCHEMA_VERSION, "shard": shard.name}))
-        for rows, counts in match_windows(windows, config, StageClock(summary.timings)):
-            add_counts(summary, counts)
-            out.write("".join(row[-1] + "\n" for row in rows).encode("utf-8"))
-            n_mentions += len(rows)
-            if on_sentences is not None:
-                on_sentences(counts.n_sentences)
-        counts_record = summary.to_dict()
+        for found in rows:
+            out.write("".join(row[-1] + "\n" for row in found).encode("utf-8"))
+            n_mentions += len(found)
+        counts = summary.to_dict()
         for key in ("seconds", "mentions", "facts", "status"):
-            del counts_record[key]
-        counts_record["mentions"] = n_mentions
-        out.write(_json_line({"end": shard.name, "counts": counts_record, "models": models}))
-    return ShardResult(shard.name, buffer.getvalue(), counts_record, models)
+            del counts[key]
+        counts["mentions"] = n_mentions
+        out.write(_json_line({"end": shard.name, "counts": counts, "models": models}))
+    return ShardResult(shard.name, buffer.getvalue(), counts, models)
 
 
 def _shards(documents: Iterable[Document], shard_docs: int, part: int,

@@ -7,7 +7,6 @@ Python's hash seed), JSON-LD is sorted, GraphML nodes and edges go in in fact or
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 import re
@@ -18,7 +17,15 @@ from rdflib import RDF, URIRef
 
 from mamakg.config import OutputFormat
 from mamakg.output import atomic_output
-from mamakg.rdf.graph import Triple, nt_lines, nt_term, rdf_triples, to_networkx, to_rdf
+from mamakg.rdf.graph import (
+    Triple,
+    nt_lines,
+    nt_term,
+    rdf_triples,
+    term_writer,
+    to_networkx,
+    to_rdf,
+)
 from mamakg.rdf.vocab import IRIs
 from mamakg.types import Fact, RunInfo
 
@@ -40,14 +47,15 @@ def turtle_blocks(graph: Iterable[Triple], base: str) -> Iterator[str]:
     prefixes = sorted(names.items())
     by_length = sorted(prefixes, key=lambda pn: -len(pn[1]))
 
-    @functools.cache  # terms recur: write each once
-    def term(t: Any) -> str:
+    def write(t: Any) -> str:
         if isinstance(t, URIRef):
             for prefix, ns in by_length:
                 local = str(t)[len(ns):]
                 if str(t).startswith(ns) and _SAFE_LOCAL.match(local):
                     return f"{prefix}:{local}"
         return nt_term(t)
+
+    term = term_writer(write)  # terms recur: write each once
 
     yield "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in prefixes) + "\n"
     by_subject: dict[Any, dict[Any, set[str]]] = {}

@@ -18,6 +18,7 @@ Vocabulary (`mamakg.rdf.vocab.MK`, ``mk:``):
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -30,8 +31,8 @@ from mamakg.types import Fact, RunInfo
 
 Triple = tuple[Node, Node, Node]
 
-__all__ = ["bind_prefixes", "nt_lines", "nt_term", "ntriples", "rdf_triples", "term_writer",
-           "to_networkx", "to_rdf"]
+__all__ = ["bind_prefixes", "nt_lines", "nt_term", "ntriples", "rdf_triples", "to_networkx",
+           "to_rdf"]
 
 
 def _lit(value: Any) -> Literal:
@@ -189,26 +190,10 @@ def nt_term(term: object) -> str:
     return f"<{term}>"
 
 
-def term_writer(write: Callable[[Any], str]) -> Callable[[Any], str]:
-    """`write` made once per term object: terms recur (`rdf_triples` hands out one literal
-    object per value), and a cache keyed by the object's id skips rdflib's term hashing and
-    equality, which run in Python (a `functools.cache` spent most of its time there). The
-    term is kept with its text, so its id stays its own."""
-    made: dict[int, tuple[Any, str]] = {}
-
-    def term(t: Any) -> str:
-        found = made.get(id(t))
-        if found is None:
-            found = made[id(t)] = (t, write(t))
-        return found[1]
-
-    return term
-
-
 def nt_lines(graph: Iterable[Triple]) -> list[str]:
     """Sorted N-Triples lines (duplicates removed), each ending in a line break; `graph` is an
     rdflib graph or any stream of triples."""
-    term = term_writer(nt_term)  # terms recur: write each once
+    term = functools.cache(nt_term)  # terms recur: write each once
     return sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in graph})
 
 

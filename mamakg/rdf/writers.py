@@ -6,13 +6,14 @@ Python's hash seed), JSON-LD is sorted, GraphML nodes and edges go in in fact or
 
 Ours are also the faster: they stream the triples from the facts, while rdflib's serializers
 need an rdflib `Graph` built first. On 5,654 facts (205,475 triples; `python
-benchmarks/writers.py`, docs/performance.md) N-Triples took 3.5-3.9 s here against 12.6-13.4 s
-through rdflib (10.6 of them building the graph; the same 27.7 MB, the same triples), Turtle
-4.7 s against 23.7-29.9 s (the same triples).
+benchmarks/writers.py`, docs/performance.md) N-Triples took 3.2-4.0 s against 10.8-13.4 s
+through rdflib (8.5-10.7 s of it building the graph; the same 27.7 MB, the same triples),
+Turtle 4.6-5.5 s against 22.1-29.9 s (the same triples).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -23,15 +24,7 @@ from rdflib import RDF, URIRef
 
 from mamakg.config import OutputFormat
 from mamakg.output import atomic_output
-from mamakg.rdf.graph import (
-    Triple,
-    nt_lines,
-    nt_term,
-    rdf_triples,
-    term_writer,
-    to_networkx,
-    to_rdf,
-)
+from mamakg.rdf.graph import Triple, nt_lines, nt_term, rdf_triples, to_networkx, to_rdf
 from mamakg.rdf.vocab import IRIs
 from mamakg.types import Fact, RunInfo
 
@@ -53,15 +46,14 @@ def turtle_blocks(graph: Iterable[Triple], base: str) -> Iterator[str]:
     prefixes = sorted(names.items())
     by_length = sorted(prefixes, key=lambda pn: -len(pn[1]))
 
-    def write(t: Any) -> str:
+    @functools.cache  # terms recur: write each once
+    def term(t: Any) -> str:
         if isinstance(t, URIRef):
             for prefix, ns in by_length:
                 local = str(t)[len(ns):]
                 if str(t).startswith(ns) and _SAFE_LOCAL.match(local):
                     return f"{prefix}:{local}"
         return nt_term(t)
-
-    term = term_writer(write)  # terms recur: write each once
 
     yield "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in prefixes) + "\n"
     by_subject: dict[Any, dict[Any, set[str]]] = {}

@@ -11,7 +11,7 @@ On the throughput corpus (the raw-text abstracts, repeated) it measures:
   does), and whether the two readings are identical;
 - match: seconds of `match_sentences` for several `GROUP_CELLS` (0: each sentence alone), for
   both presets;
-- writers: seconds and tracemalloc peak of `write_result` for N-Triples and Turtle.
+- writers: seconds and tracemalloc peak of `Result.write` for N-Triples and Turtle.
 
 Prints one JSON object. Timings depend on the machine and its load: report them with both.
 """
@@ -92,17 +92,16 @@ def match_groups(sentences: list, attentions: list, cells: list[int]) -> dict:
 
 def writers(result) -> dict:
     from mamakg.config import OutputFormat
-    from mamakg.rdf.writers import write_result
 
     out = {}
     for fmt in (OutputFormat.NT, OutputFormat.TTL):
         with tempfile.TemporaryDirectory() as tmp:
             path = os.path.join(tmp, f"g.{fmt.value}")
             t0 = time.perf_counter()
-            write_result(result, path, fmt, "https://w3id.org/mamakg/")
+            result.write(path, fmt)
             seconds = time.perf_counter() - t0
             tracemalloc.start()
-            write_result(result, path, fmt, "https://w3id.org/mamakg/", force=True)
+            result.write(path, fmt, force=True)
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             out[fmt.value] = {"seconds": round(seconds, 2), "peak_mib": round(peak / 2**20, 1),

@@ -2,11 +2,17 @@
 
     python benchmarks/throughput.py --sentences 5000
     python benchmarks/throughput.py --device cuda --random-init bert-large --dtype bf16
+    python benchmarks/throughput.py --random-init tiny --sentences 5000 --check-graph
 
-Prints one JSON line: sent_per_s_e2e, sent_per_s_forward, ratio_e2e_to_forward,
-sent_per_s_spacy, peak_rss_mb, device, model, dtype, batch_size, and the per-stage seconds
-of the end-to-end build. The corpus is made of sentences of ../shared/data/raw-text (the
-KnowledgeNet/DBpedia abstracts, CC BY-SA), repeated as needed.
+Prints one JSON line: sentences per second end to end (build + N-Triples written), of the
+pipeline's forward only (the Attend stage alone: tokenizer, batching, forward pass, merge of
+pieces into tokens, one copy to the host per batch), of the raw forward limit (the model alone
+on the same batches, pre-tokenized, inputs already on the device, no host copy), of spaCy
+alone; their ratios; the seconds of each stage in the build's own process and the busy seconds
+of its worker processes (summed over the workers); on CUDA the GPU's busy seconds (CUDA events
+around each batch's device work) and their share of the build's wall time. The corpus is made
+of sentences of ../shared/data/raw-text (the KnowledgeNet/DBpedia abstracts, CC BY-SA),
+repeated as needed.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ RANDOM_CONFIGS = {
     "bert-large": dict(kind="bert", hidden_size=1024, num_hidden_layers=24,
                        num_attention_heads=16, intermediate_size=4096),
     "gpt2": dict(kind="gpt2", n_embd=768, n_layer=12, n_head=12),
+    "tiny": dict(kind="bert", hidden_size=64, num_hidden_layers=1, num_attention_heads=2,
+                 intermediate_size=128),
 }
 
 
@@ -57,6 +65,30 @@ def random_model(name: str, tokenizer, attention: str):
     return AutoModel.from_config(cfg, attn_implementation=attention)
 
 
+def raw_forward(lm, texts: list[str], window: int, sync) -> float:
+    """Seconds of the model alone on the texts: the pipeline's windows and batches, inputs
+    tokenized, padded and on the device beforehand, the read layer's weights computed, no
+    merge into tokens and no copy to the host."""
+    import torch
+
+    batches = []
+    for begin in range(0, len(texts), window):
+        chunk = texts[begin : begin + window]
+        enc = lm.encode(chunk)
+        lengths = [len(ids) for ids in enc["input_ids"]]
+        order = sorted(range(len(chunk)), key=lambda i: (lengths[i], i))
+        size = lm.config.batch_size
+        for b in range(0, len(order), size):
+            batches.append(lm.to_device(lm.batch_inputs(enc, order[b : b + size])))
+    sync()
+    started = time.perf_counter()
+    with torch.inference_mode():
+        for inputs in batches:
+            lm.layer_attention(inputs)
+    sync()
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
@@ -67,15 +99,22 @@ def main() -> None:
     parser.add_argument("--preset", default="default", choices=["default", "paper"],
                         help="settings preset, as `mamakg build --preset` [default]")
     parser.add_argument("--overlap", choices=["auto", "on", "off"], default="auto",
-                        help="parse in a background thread while the model runs "
-                             "(auto: only on an accelerator) [auto]")
+                        help="with spaCy in the build's own process: parse in a background "
+                             "thread while the model runs (auto: only on an accelerator)")
     parser.add_argument("--attention", choices=["sdpa", "eager"], default="sdpa",
                         help="sdpa: what the pipeline does (only the read layer computes its "
                              "weights); eager: eager attention in every layer [sdpa]")
     parser.add_argument("--threads", type=int, default=None,
                         help="torch CPU threads (default: torch's choice)")
-    parser.add_argument("--parse-processes", type=int, default=1,
-                        help="spaCy worker processes, as `mamakg build --parse-processes` [1]")
+    parser.add_argument("--parse-processes", type=int, default=None,
+                        help="spaCy worker processes, as `mamakg build --parse-processes` "
+                             "[the build's default for this machine]")
+    parser.add_argument("--match-processes", type=int, default=None,
+                        help="Match worker processes, as `mamakg build --match-processes` "
+                             "[the build's default for this machine]")
+    parser.add_argument("--check-graph", action="store_true",
+                        help="also build with no worker processes and report whether the "
+                             "N-Triples bytes are the same")
     parser.add_argument("--random-init", choices=sorted(RANDOM_CONFIGS), default=None,
                         help="random weights of this shape (tokenizer: the bundled model's)")
     args = parser.parse_args()
@@ -87,12 +126,12 @@ def main() -> None:
     from mamakg.attention import AttentionModel, resolve_model
     from mamakg.config import Config, OutputFormat
     from mamakg.parse import load_nlp, parse_documents
-    from mamakg.pipeline import WINDOW, build
-    from mamakg.rdf.writers import write_result
+    from mamakg.pipeline import WINDOW, attend_windows, build
 
     batch = args.batch_size or (256 if args.device == "cuda" else 32)
     config = Config.preset(args.preset, model=args.model, device=args.device, dtype=args.dtype,
-                           batch_size=batch, parse_processes=args.parse_processes)
+                           batch_size=batch, parse_processes=args.parse_processes,
+                           match_processes=args.match_processes)
     nlp = load_nlp(None)
     docs = corpus_documents(args.sentences, nlp)
     if args.threads:
@@ -110,10 +149,9 @@ def main() -> None:
     lm = AttentionModel(config, model=model, tokenizer=tokenizer)
     name = f"random-init {args.random_init}" if args.random_init else lm.info.name
 
-    # (b) spaCy only
+    # spaCy only, in this process
     t0 = time.perf_counter()
-    sentences = list(parse_documents(docs, nlp, max_tokens=config.max_tokens,
-                                     n_process=config.parse_processes))
+    sentences = list(parse_documents(docs, nlp, max_tokens=config.max_tokens))
     spacy_s = time.perf_counter() - t0
     n = len(sentences)
 
@@ -121,34 +159,50 @@ def main() -> None:
         if args.device == "cuda":
             torch.cuda.synchronize()
 
-    # (a) forward only: the pipeline's windows, tokenizer call, sorting and batching; not its
-    # alignment of pieces to words
+    # the raw forward limit: the model alone, inputs on the device beforehand
     texts = [s.text for s in sentences]
     window = WINDOW * batch
-    lm.piece_attention(texts[:batch])  # warm-up
+    lm.attend_window(sentences[:batch])  # warm-up
+    raw_s = raw_forward(lm, texts, window, sync)
+
+    # the pipeline's forward only: the Attend stage (tokenizer, batching, forward, merge into
+    # tokens, copy to the host) on parsed sentences, without Match
     sync()
     t0 = time.perf_counter()
-    for i in range(0, n, window):
-        lm.piece_attentions(texts[i : i + window])
+    for _ in attend_windows(sentences, lm, config):
+        pass
     sync()
     forward_s = time.perf_counter() - t0
 
-    # (c) end to end, output written
-    t0 = time.perf_counter()
+    # end to end, N-Triples written
     overlap = {"auto": None, "on": True, "off": False}[args.overlap]
-    result = build(docs, config, nlp=nlp, lm=lm, overlap=overlap)
     with tempfile.TemporaryDirectory() as tmp:
-        write_result(result, os.path.join(tmp, "g.nt"), OutputFormat.NT, config.base_iri)
-    e2e_s = time.perf_counter() - t0
-    timings = dict(result.summary.timings)
-    timings["write"] = e2e_s - result.summary.seconds
+        t0 = time.perf_counter()
+        result = build(docs, config, nlp=nlp, lm=lm, overlap=overlap)
+        t1 = time.perf_counter()
+        result.write(os.path.join(tmp, "g.nt"), OutputFormat.NT)
+        e2e_s = time.perf_counter() - t0
+        timings = dict(result.summary.timings)
+        timings["write"] = time.perf_counter() - t1
+        same = None
+        if args.check_graph:
+            one = build(docs, config.replace(parse_processes=0, match_processes=0), nlp=nlp,
+                        lm=lm)
+            from mamakg.rdf.writers import render
 
+            same = render(result.facts, one.run, OutputFormat.NT, config.base_iri) == render(
+                one.facts, one.run, OutputFormat.NT, config.base_iri)
+
+    main_stages = ("parse", "attend", "match", "store", "collect", "write")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = {
         "sentences": n,
         "sent_per_s_e2e": round(n / e2e_s, 1),
         "sent_per_s_forward": round(n / forward_s, 1),
+        "sent_per_s_raw_forward": round(n / raw_s, 1),
         "ratio_e2e_to_forward": round(forward_s / e2e_s, 3),
+        "ratio_e2e_to_raw_forward": round(raw_s / e2e_s, 3),
+        "ratio_forward_to_raw_forward": round(raw_s / forward_s, 3),
         "sent_per_s_spacy": round(n / spacy_s, 1),
         "peak_rss_mb": round(peak, 1),
         "device": str(lm.device) + (f" ({torch.cuda.get_device_name()})"
@@ -161,10 +215,22 @@ def main() -> None:
         "attention": args.attention if lm._capture is not None or args.attention == "eager"
         else "eager (no SDPA for this model)",
         "facts": result.summary.n_facts,
-        "stage_seconds": {k: round(v, 2) for k, v in sorted(timings.items())},
-        "torch_threads": torch.get_num_threads(),
+        "seconds_e2e": round(e2e_s, 2),
+        "main_process_seconds": {k: round(timings.get(k, 0.0), 2) for k in main_stages},
+        "worker_busy_seconds": {
+            "parse": round(timings.get("parse_workers", 0.0), 2),
+            "match": round(timings.get("match_workers", 0.0), 2)},
         "parse_processes": config.parse_processes,
+        "match_processes": config.match_processes,
+        "torch_threads": torch.get_num_threads(),
+        "cpus": os.cpu_count(),
     }
+    if args.device == "cuda":
+        report["gpu_busy_seconds"] = round(timings.get("device", 0.0), 2)
+        report["gpu_busy_share_of_build"] = round(timings.get("device", 0.0)
+                                                  / result.summary.seconds, 3)
+    if same is not None:
+        report["graph_identical_to_one_process_build"] = same
     print(json.dumps(report))
     sys.stdout.flush()
 

@@ -8,10 +8,11 @@ matrix worked out by hand. Rows are queries, columns are keys: ``att[i, j]`` is 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["causal_fill", "group_mean", "pieces_to_tokens"]
+__all__ = ["MergePlan", "causal_fill", "group_mean", "merge_plan", "pieces_to_tokens"]
 
 
 def causal_fill(att: np.ndarray) -> np.ndarray:
@@ -69,3 +70,81 @@ def pieces_to_tokens(
         for t in range(int(first[p]), int(last[p]) + 1):
             groups[t].append(p)
     return groups
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """How a batch's (B, P, P) piece attention becomes (B, T, T) token attention: the nonzero
+    entries of the batch's averaging matrix M (B, T, P), so that ``M @ att @ M^T`` is
+    `group_mean` of each row's pieces into its tokens (the batched form of `pieces_to_tokens`
+    + `group_mean`)."""
+
+    row: np.ndarray
+    """(K,) batch row of each entry."""
+    token: np.ndarray
+    """(K,) token index of each entry, within its row."""
+    piece: np.ndarray
+    """(K,) piece position of each entry, within its row (special and padding pieces never
+    appear)."""
+    weight: np.ndarray
+    """(K,) float64: 1 / the number of pieces of the entry's token."""
+    n_tokens: tuple[int, ...]
+    """Tokens of each row."""
+    truncated: tuple[bool, ...]
+    """Per row: the pieces stop before the text ends and some token got no piece."""
+
+
+def merge_plan(
+    piece_offsets: Sequence[Sequence[tuple[int, int]]],
+    token_offsets: Sequence[Sequence[tuple[int, int]]],
+    text_lengths: Sequence[int],
+) -> MergePlan:
+    """The `MergePlan` of a batch: per row, the (start, end) offsets of the pieces at their
+    positions in the padded row (special and padding pieces as empty spans), the token
+    offsets, and the text's length. Matches pieces to tokens as `pieces_to_tokens` does, for
+    all rows at once: each row's offsets are shifted into their own stretch of one number
+    line, so one sorted search serves the whole batch.
+
+    >>> plan = merge_plan([[(0, 0), (0, 3), (4, 8), (8, 9), (0, 0)]], [[(0, 3), (4, 9)]], [9])
+    >>> plan.token.tolist(), plan.piece.tolist(), plan.weight.tolist()
+    ([0, 1, 1], [1, 2, 3], [1.0, 0.5, 0.5])
+    """
+    n_rows = len(token_offsets)
+    n_tokens = np.array([len(t) for t in token_offsets], dtype=np.int64)
+    width = max((len(p) for p in piece_offsets), default=0)
+    stretch = int(max(text_lengths, default=0)) + 2  # one row's stretch of the number line
+    shift = np.arange(n_rows, dtype=np.int64) * stretch
+    tokens = np.concatenate([np.asarray(t, dtype=np.int64).reshape(-1, 2) for t in token_offsets]
+                            ) if n_rows else np.zeros((0, 2), dtype=np.int64)
+    token_row = np.repeat(np.arange(n_rows), n_tokens)
+    tokens = tokens + shift[token_row, None]  # (sum T, 2), sorted: rows in order
+    pieces = np.zeros((n_rows, width, 2), dtype=np.int64)
+    for b, row in enumerate(piece_offsets):
+        if len(row):
+            pieces[b, : len(row)] = row
+    nonempty = pieces[:, :, 1] > pieces[:, :, 0]  # (B, P)
+    shifted = pieces + shift[:, None, None]  # (B, P, 2)
+    first = np.searchsorted(tokens[:, 1], shifted[:, :, 0], side="right")  # (B, P) global
+    last = np.searchsorted(tokens[:, 0], shifted[:, :, 1], side="left") - 1
+    hit = nonempty & (first <= last)
+    rows, cols = np.nonzero(hit)  # pieces that cover at least one token
+    first, span = first[hit], (last - first + 1)[hit]
+    # one entry per (piece, token it covers): almost always one token per piece
+    entry_row, entry_piece = np.repeat(rows, span), np.repeat(cols, span)
+    starts = np.repeat(np.cumsum(span) - span, span)
+    global_token = np.repeat(first, span) + np.arange(int(span.sum())) - starts
+    counts = np.bincount(global_token, minlength=len(tokens))  # pieces per token
+    token_base = np.concatenate([[0], np.cumsum(n_tokens)[:-1]]) if n_rows else n_tokens
+    # truncated: the last real piece ends before the text does, and a token has no piece
+    last_end = np.where(nonempty, pieces[:, :, 1], -1).max(axis=1, initial=-1)  # (B,)
+    cut = (last_end >= 0) & (last_end < np.asarray(text_lengths, dtype=np.int64))
+    empty_token = np.zeros(n_rows, dtype=bool)
+    np.logical_or.at(empty_token, token_row, counts == 0)
+    return MergePlan(
+        row=entry_row,
+        token=global_token - token_base[entry_row],
+        piece=entry_piece,
+        weight=1.0 / counts[global_token],
+        n_tokens=tuple(int(n) for n in n_tokens),
+        truncated=tuple(bool(x) for x in cut & empty_token),
+    )

@@ -208,13 +208,13 @@ class Builder:
         Bob Dylan | is | a songwriter
         """
         from mamakg.parse import parse_documents
-        from mamakg.pipeline import mentions_of
+        from mamakg.pipeline import attend_windows, match_window
 
         nlp, lm = self.models
         sentences = parse_documents([Document("text", text)], nlp,
                                     max_tokens=self.config.max_tokens)
-        return [m for found in mentions_of(sentences, lm, self.config, Summary())
-                for m in found]
+        return [m for window in attend_windows(sentences, lm, self.config)
+                for m in match_window(window, self.config)[0]]
 
 
 def _check_spacy_model(name: str | None) -> None:
@@ -232,7 +232,9 @@ def _check_spacy_model(name: str | None) -> None:
 
 
 def _log_timings(summary: Summary) -> None:
-    stages = ", ".join(f"{k} {v:.1f} s" for k, v in summary.timings.items())
+    order = ("parse", "attend", "device", "match", "store", "collect", "write")
+    names = sorted(summary.timings, key=lambda k: (order.index(k) if k in order else len(order), k))
+    stages = ", ".join(f"{k} {summary.timings[k]:.1f} s" for k in names)
     log.info("timings: %s; total %.1f s (%.1f sentences/s)", stages or "none",
              summary.seconds, summary.sentences_per_second)
 

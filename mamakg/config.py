@@ -16,6 +16,8 @@ from mamakg.errors import UsageError
 
 __all__ = [
     "Confidence",
+    "available_cores",
+    "default_workers",
     "Config",
     "Device",
     "DType",
@@ -138,6 +140,31 @@ def _scoped(scope: Scope, default: Any) -> Any:
     return field(default=default, metadata={"scope": scope})
 
 
+def available_cores() -> int:
+    """The CPU cores this process may run on."""
+    import os
+
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def default_workers(cores: int | None = None) -> tuple[int, int]:
+    """(parse, match) worker processes when the model runs on an accelerator: every core but
+    the one whose process feeds the model, two thirds of them to spaCy and the rest to Match
+    (spaCy costs ~1.5 ms a sentence on one core, Match ~0.4 ms: docs/performance.md); with
+    three cores or fewer, spaCy gets them all and Match stays in the model's process.
+
+    >>> default_workers(16), default_workers(2)
+    ((10, 5), (1, 0))
+    """
+    spare = (cores or available_cores()) - 1
+    if spare < 3:
+        return max(spare, 0), 0
+    parse = round(spare * 2 / 3)
+    return parse, spare - parse
+
+
 @dataclass(frozen=True)
 class Config:
     """How a graph is built. Defaults follow the paper where it states one (noted per field);
@@ -162,9 +189,13 @@ class Config:
     """Floating-point type of the forward pass (bf16/fp16 only make sense on a GPU)."""
     batch_size: int = _scoped(Scope.SPEED, 32)
     """Sentences per forward pass (sentences are sorted by piece count before batching)."""
-    parse_processes: int = _scoped(Scope.SPEED, 1)
-    """spaCy worker processes (spaCy's ``n_process``); the output does not depend on it. More
-    than one pays only where cores are idle while the model runs (a GPU machine)."""
+    parse_processes: int | None = _scoped(Scope.SPEED, None)
+    """spaCy worker processes; 0 = parse in the build's own process; None = decided by the
+    build from the cores and where the model runs (`pipeline.WorkerPlan`). The output does
+    not depend on it."""
+    match_processes: int | None = _scoped(Scope.SPEED, None)
+    """Worker processes for Match and the sentence-level Filter; 0 = in the build's own
+    process; None = decided by the build, as `parse_processes`."""
 
     # --- Match (paper section 2.1) ----------------------------------------------------------------
     layer: int = -1
@@ -229,10 +260,12 @@ class Config:
     """Store the attention path (tokens and weights) behind every mention, for `explain`."""
 
     def __post_init__(self) -> None:
-        for name in ("batch_size", "parse_processes", "beam_size", "beams_per_pair",
-                     "max_relation_len"):
+        for name in ("batch_size", "beam_size", "beams_per_pair", "max_relation_len"):
             if getattr(self, name) < 1:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
+        for name in ("parse_processes", "match_processes"):
+            if getattr(self, name) is not None and getattr(self, name) < 0:
+                raise UsageError(f"--{name.replace('_', '-')} must not be negative")
         if self.max_tokens < 2:
             raise UsageError("--max-tokens must be at least 2")
         if self.min_relation_pairs < 1:
@@ -264,7 +297,7 @@ class Config:
         """The names of the fields of a scope (MENTIONS: those not marked otherwise).
 
         >>> Config.fields_of(Scope.SPEED)
-        ('device', 'batch_size', 'parse_processes')
+        ('device', 'batch_size', 'parse_processes', 'match_processes')
         """
         return tuple(f.name for f in dataclasses.fields(cls)
                      if f.metadata.get("scope", Scope.MENTIONS) is scope)

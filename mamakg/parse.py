@@ -9,10 +9,12 @@ costs bounded memory; very long sentences are cut to `max_tokens` tokens (and fl
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import logging
+import time
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from mamakg.errors import MamakgError
@@ -155,35 +157,121 @@ class _DocTokens:
         )
 
 
+TASK_SEGMENTS = 64
+"""Segments (documents, or pieces of long ones) per spaCy batch: one task of a worker."""
+
+TASK_CHARS = 64_000
+"""...and at most this many characters per batch, so a long document is parsed a segment or
+two at a time: spaCy's memory grows with the text of a batch, not with its count of docs."""
+
+Task = list[tuple[str, str, int]]
+"""Segments parsed together: (text, document id, offset of the text in the document)."""
+
+
+def _tasks(documents: Iterable[Document]) -> Iterator[Task]:
+    task: Task = []
+    chars = 0
+    for doc in documents:
+        for text, offset in _segments(doc):
+            if task and (len(task) >= TASK_SEGMENTS or chars + len(text) > TASK_CHARS):
+                yield task
+                task, chars = [], 0
+            task.append((text, doc.doc_id, offset))
+            chars += len(text)
+    if task:
+        yield task
+
+
+Parsed = list[tuple[str, list[Sentence]]]
+"""(document id, its sentences) of each segment of a task, numbered from 0 in the segment."""
+
+
+def _parse_task(nlp: Any, task: Task, max_tokens: int) -> Parsed:
+    """The sentences of each segment of a task."""
+    out = []
+    items = ((text, (doc_id, offset)) for text, doc_id, offset in task)
+    for spacy_doc, (doc_id, offset) in nlp.pipe(items, as_tuples=True, batch_size=len(task)):
+        tokens = _DocTokens(spacy_doc)
+        sentences: list[Sentence] = []
+        for sent in spacy_doc.sents:
+            record = tokens.sentence(sent.start, sent.end, doc_id, len(sentences), offset,
+                                     max_tokens)
+            if record is not None:
+                sentences.append(record)
+        out.append((doc_id, sentences))
+    return out
+
+
+_WORKER: dict[str, Any] = {}
+"""A parse worker's pipeline and settings (set once per worker process)."""
+
+
+def _init_worker(nlp: Any, max_tokens: int) -> None:
+    nlp.max_length = max(nlp.max_length, SEGMENT_CHARS + 1)
+    _WORKER.update(nlp=nlp, max_tokens=max_tokens)
+
+
+def _worker_task(task: Task) -> tuple[Parsed, float]:
+    """A worker's parse of one task, with the seconds it took."""
+    started = time.perf_counter()
+    out = _parse_task(_WORKER["nlp"], task, _WORKER["max_tokens"])
+    return out, time.perf_counter() - started
+
+
 def parse_documents(
     documents: Iterable[Document],
     nlp: Any,
     *,
     max_tokens: int = 128,
-    batch_size: int = 64,
-    n_process: int = 1,
+    workers: int | Callable[[], int] = 0,
+    timings: dict[str, float] | None = None,
 ) -> Iterator[Sentence]:
     """Stream the sentences of the documents, in document order.
 
-    Each document's sentences are numbered from 0; empty documents yield nothing.
+    Each document's sentences are numbered from 0; empty documents yield nothing. With
+    `workers` > 0, spaCy runs in that many worker processes (`scale.processes.Workers`) that
+    hand back `Sentence` records, a bounded number of tasks ahead, and in this process too
+    whenever the next sentences are not ready; the sentences are those of a parse in this
+    process. A callable `workers` is asked after each task parsed here, until it says how
+    many workers to start (the build decides once it has timed the first window). `timings`
+    gets the workers' busy seconds (``parse_workers``, summed over the workers).
     """
+    nlp.max_length = max(nlp.max_length, SEGMENT_CHARS + 1)
+    tasks = _tasks(documents)
 
-    def items() -> Iterator[tuple[str, tuple[str, int]]]:
-        for doc in documents:
-            for text, offset in _segments(doc):
-                yield text, (doc.doc_id, offset)
+    def parsed() -> Iterator[Parsed]:
+        n = workers if isinstance(workers, int) else 0
+        while n < 1:
+            task = next(tasks, None)
+            if task is None:
+                return
+            yield _parse_task(nlp, task, max_tokens)
+            if callable(workers):
+                n = workers()
+        from mamakg.scale.processes import Workers
 
+        def here(task: Task) -> tuple[Parsed, float]:
+            return _parse_task(nlp, task, max_tokens), 0.0
+
+        with Workers(n, _init_worker, (nlp, max_tokens)) as pool:
+            for segments, seconds in pool.map(_worker_task, tasks, local=here):
+                if timings is not None:
+                    timings["parse_workers"] = timings.get("parse_workers", 0.0) + seconds
+                yield segments
+
+    yield from _numbered(parsed())
+
+
+def _numbered(parsed: Iterable[Parsed]) -> Iterator[Sentence]:
+    """The sentences of parsed tasks, numbered within their document: a segment of the same
+    document as the one before goes on with its numbers."""
     last_doc: str | None = None
     index = 0
-    nlp.max_length = max(nlp.max_length, SEGMENT_CHARS + 1)
-    for spacy_doc, (doc_id, offset) in nlp.pipe(
-        items(), as_tuples=True, batch_size=batch_size, n_process=n_process
-    ):
-        if doc_id != last_doc:
-            last_doc, index = doc_id, 0
-        tokens = _DocTokens(spacy_doc)
-        for sent in spacy_doc.sents:
-            record = tokens.sentence(sent.start, sent.end, doc_id, index, offset, max_tokens)
-            if record is not None:
-                yield record
-                index += 1
+    for segments in parsed:
+        for doc_id, sentences in segments:
+            if doc_id != last_doc:
+                last_doc, index = doc_id, 0
+            if index:
+                sentences = [dataclasses.replace(s, index=s.index + index) for s in sentences]
+            yield from sentences
+            index += len(sentences)

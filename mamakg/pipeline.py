@@ -3,16 +3,25 @@
     read -> parse (spaCy) -> attend (LM) -> match (beam search) -> filter -> store
          -> corpus filter -> map -> facts
 
-`build` streams the corpus: only a window of sentences is in memory at a time, and candidate
-mentions wait on disk (`MentionStore`) for the corpus-level relation filter.
+Two functions are the seam every build goes through (this module's `build`, a work folder's
+shards, the Ray engine's actors): `attend_windows` turns sentences into `Window`s (the
+language model's part) and `match_window` turns a window into mentions (Match and the
+sentence-level Filter, pure CPU). `build` streams the corpus: spaCy runs in worker processes
+ahead of the model (`Config.parse_processes`), Match in others where cores allow
+(`Config.match_processes`), each a bounded number of tasks ahead, so only a few windows of
+sentences are in memory at a time; candidate mentions wait on disk (`MentionStore`) for the
+corpus-level relation filter.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -27,19 +36,18 @@ from mamakg.parse import load_nlp, parse_documents, pipeline_name
 from mamakg.refine import confidence, number_entities, refine
 from mamakg.result import Result, Summary
 from mamakg.scale.prefetch import prefetch
-from mamakg.store import MentionStore
-from mamakg.types import (
-    Document,
-    Mention,
-    RunInfo,
-    Sentence,
-)
+from mamakg.store import MentionStore, Row, encode
+from mamakg.types import Document, MatchCounts, Mention, RunInfo, Sentence, Window
 
-__all__ = ["WINDOW", "build", "load_models", "mentions_of", "run_info"]
+__all__ = ["WINDOW", "StageClock", "WorkerPlan", "add_counts", "attend_windows", "build",
+           "load_models", "match_window", "match_windows", "mention_rows", "run_info"]
+
+log = logging.getLogger(__name__)
 
 WINDOW = 16
 """Sentences are sorted by piece count within windows of WINDOW x batch_size before batching."""
 
+T = TypeVar("T")
 
 _MODEL_FIELDS = ("model", "spacy_model", "device", "dtype", "layer", "head_reduce",
                  "batch_size")
@@ -65,61 +73,240 @@ def run_info(config: Config, lm: AttentionModel, spacy_model: str) -> RunInfo:
                    spacy_model=spacy_model, config=config.to_dict())
 
 
+def attend_windows(sentences: Iterable[Sentence], lm: AttentionModel,
+                   config: Config) -> Iterator[Window]:
+    """The Attend stage: the sentences in windows of WINDOW x batch_size, each with its
+    token-level attention (`AttentionModel.attend_window`)."""
+    iterator = iter(sentences)
+    size = WINDOW * config.batch_size
+    while batch := list(itertools.islice(iterator, size)):
+        yield lm.attend_window(batch)
+
+
+def match_window(window: Window, config: Config) -> tuple[list[Mention], MatchCounts]:
+    """The Match stage and the sentence-level Filter on one window: the mentions that pass,
+    in sentence order, and what was counted on the way."""
+    sentences: Iterable[Sentence] = window.sentences
+    attentions: Iterable[np.ndarray] = window.attentions
+    if config.constant_attention:  # ablation: the same weight on every link
+        attentions = [np.full_like(a, 1.0 / max(len(a), 1)) for a in window.attentions]
+    if config.number_entities:
+        sentences = [number_entities(sentence) for sentence in window.sentences]
+    sentences = list(sentences)
+    kept: list[Mention] = []
+    dropped: Counter[str] = Counter()
+    n_candidates = 0
+    for candidates in match_sentences(sentences, list(attentions), config):
+        for candidate in candidates:
+            n_candidates += 1
+            candidate = refine(candidate, config)
+            reason = check_candidate(candidate, config)
+            if reason is None:
+                kept.append(to_mention(candidate, config.store_path,
+                                       confidence(candidate, config.confidence)))
+            else:
+                dropped[reason.value] += 1
+    n_truncated = window.n_truncated + sum(s.truncated for s in window.sentences)
+    return kept, MatchCounts(n_sentences=len(sentences), n_truncated=n_truncated,
+                             n_candidates=n_candidates, dropped=tuple(sorted(dropped.items())))
+
+
+_MATCH_CONFIG: list[Config] = []
+"""A Match worker's settings (set once per worker process)."""
+
+
+def _init_match_worker(config: Config) -> None:
+    _MATCH_CONFIG[:] = [config]
+
+
+def _match_task(window: Window) -> tuple[list[Row], MatchCounts, float]:
+    """A Match worker's task: the window's mentions, encoded for the store and shard files
+    (compact to send back), its counts and the seconds it took."""
+    started = time.perf_counter()
+    mentions, counts = match_window(window, _MATCH_CONFIG[0])
+    return encode(mentions), counts, time.perf_counter() - started
+
+
+class StageClock:
+    """Seconds the build's own process spends in each stage, into `timings`. Stages nest: a
+    stage that pulls from another (Attend pulling sentences from the parser) is paused while
+    the inner one runs, so each second is counted once."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self._stack: list[str] = []
+        self._mark = time.perf_counter()
+
+    def _switch(self) -> None:
+        now = time.perf_counter()
+        if self._stack:
+            self.timings[self._stack[-1]] = (self.timings.get(self._stack[-1], 0.0)
+                                             + now - self._mark)
+        self._mark = now
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self._switch()
+        self._stack.append(name)
+        try:
+            yield
+        finally:
+            self._switch()
+            self._stack.pop()
+
+    def timed(self, items: Iterable[T], name: str) -> Iterator[T]:
+        """The items, the time spent making each counted to stage `name`."""
+        iterator = iter(items)
+        while True:
+            with self.stage(name):
+                item = next(iterator, _END)
+            if item is _END:
+                return
+            yield item  # type: ignore[misc]
+
+    def add(self, name: str, seconds: float) -> None:
+        """Seconds spent elsewhere (a worker process, the accelerator)."""
+        self.timings[name] = self.timings.get(name, 0.0) + seconds
+
+
+_END = object()
+
+
+def match_windows(windows: Iterable[Window], config: Config, clock: StageClock,
+                  workers: int | None = None) -> Iterator[tuple[list[Row], MatchCounts]]:
+    """`match_window` of each window, in order, mentions encoded (`store.encode`): in this
+    process, or in `workers` (default: `config.match_processes`, None = 0) worker processes a
+    bounded number of windows ahead, this process matching the next window itself whenever
+    no result is ready. Worker seconds go to ``match_workers``; the accelerator's to
+    ``device``."""
+    if workers is None:
+        workers = config.match_processes or 0
+
+    def seen(items: Iterable[Window]) -> Iterator[Window]:
+        for window in items:
+            clock.add("device", window.device_seconds)
+            yield window
+
+    def here(window: Window) -> tuple[list[Row], MatchCounts, float]:
+        mentions, counts = match_window(window, config)
+        return encode(mentions), counts, 0.0
+
+    if workers < 1:
+        for window in seen(windows):
+            with clock.stage("match"):
+                rows, counts, _ = here(window)
+            yield rows, counts
+        return
+    from mamakg.scale.processes import Workers
+
+    with Workers(workers, _init_match_worker, (config,)) as pool:
+        results = pool.map(_match_task, seen(windows), local=here)
+        for rows, counts, seconds in clock.timed(results, "match"):
+            clock.add("match_workers", seconds)
+            yield rows, counts
+
+
+def add_counts(summary: Summary, counts: MatchCounts) -> None:
+    """Add a window's counts to the run's summary."""
+    summary.n_sentences += counts.n_sentences
+    summary.n_truncated += counts.n_truncated
+    summary.n_candidates += counts.n_candidates
+    summary.dropped.update(dict(counts.dropped))
+
+
+class WorkerPlan:
+    """How many worker processes a build uses, where `Config` leaves it to the build (None).
+
+    With the model on an accelerator this process only feeds it: spaCy and Match get the
+    other cores (`config.default_workers`). With the model on the CPU, torch's threads use
+    every core during the forward pass, and a worker would only take turns with it, unless
+    the model is cheap next to spaCy (a small model, a random-init benchmark). So the first
+    window runs in this process, timed; then spaCy moves to every core but one if the
+    estimate says it pays (this process then keeps one torch thread and parses too whenever
+    its next sentences are not ready):
+
+        one process:  parse + attend + match            (per window, as timed)
+        workers:      max(C x attend + match, (parse + C x attend + match) / C)
+
+    on C cores, where C x attend is the forward pass on one thread instead of C. Match stays
+    in this process on a CPU."""
+
+    def __init__(self, config: Config, lm: AttentionModel) -> None:
+        from mamakg.config import available_cores, default_workers
+
+        self.cores = available_cores()
+        on_cpu = lm.device.type == "cpu"
+        parse, match = (None, 0) if on_cpu else default_workers(self.cores)
+        self.parse = config.parse_processes if config.parse_processes is not None else parse
+        """spaCy workers; None until the first window is timed."""
+        self.match = config.match_processes if config.match_processes is not None else match
+        self._lm = lm
+        self._threads: int | None = None
+
+    def parse_workers(self) -> int | Callable[[], int]:
+        """For `parse.parse_documents`: a number, or a question asked until it is decided."""
+        if self.parse is not None:
+            return self.parse
+        return lambda: self.parse or 0
+
+    def observe(self, timings: dict[str, float]) -> None:
+        """Decide what was left open from the first window's seconds in this process."""
+        if self.parse is not None:
+            return
+        parse, attend, match = (timings.get(k, 0.0) for k in ("parse", "attend", "match"))
+        one = parse + attend + match
+        cores = self.cores
+        workers = max(cores - 1, 0)
+        shared = max(cores * attend + match, (parse + cores * attend + match) / cores)
+        self.parse = workers if workers and shared < 0.9 * one else 0
+        log.info("first window: parse %.2f s, attend %.2f s, match %.2f s: spaCy in %d worker "
+                 "processes", parse, attend, match, self.parse)
+        if self.parse:
+            self._threads = self._lm.threads
+            self._lm.threads = max(1, cores - self.parse)
+
+    def close(self) -> None:
+        """Give torch its threads back."""
+        if self._threads is not None:
+            self._lm.threads, self._threads = self._threads, None
+
+
+def mention_rows(
+    documents: Iterable[Document], nlp: Any, lm: AttentionModel, config: Config,
+    summary: Summary, clock: StageClock, *,
+    on_sentences: Callable[[int], None] | None = None, overlap: bool | None = None,
+) -> Iterator[list[Row]]:
+    """Parse, attend, match and filter: the encoded mentions of each window of sentences, its
+    counts added to `summary`. Worker processes as `WorkerPlan` says.
+
+    With `overlap` (None: when the model runs on an accelerator and spaCy in this process),
+    spaCy parses the next window in a background thread while the model runs on this one."""
+    plan = WorkerPlan(config, lm)
+    try:
+        sentences: Iterable[Sentence] = parse_documents(
+            documents, nlp, max_tokens=config.max_tokens, workers=plan.parse_workers(),
+            timings=clock.timings)
+        if overlap is None:
+            overlap = lm.device.type != "cpu" and plan.parse == 0
+        if overlap:
+            sentences = prefetch(sentences, ahead=WINDOW * config.batch_size)
+        sentences = clock.timed(sentences, "parse")
+        windows = clock.timed(attend_windows(sentences, lm, config), "attend")
+        for rows, counts in match_windows(windows, config, clock, plan.match):
+            add_counts(summary, counts)
+            plan.observe(clock.timings)
+            yield rows
+            if on_sentences is not None:
+                on_sentences(counts.n_sentences)
+    finally:
+        plan.close()
+
+
 def _counted(documents: Iterable[Document], summary: Summary) -> Iterator[Document]:
     for doc in documents:
         summary.n_documents += 1
         summary.n_replaced += doc.n_replaced
         yield doc
-
-
-def mentions_of(
-    sentences: Iterable[Sentence], lm: AttentionModel, config: Config, summary: Summary,
-    on_sentences: Callable[[int], None] | None = None,
-    overlap: bool | None = None,
-) -> Iterator[list[Mention]]:
-    """Match and filter: the mentions of each window of sentences.
-
-    With `overlap`, spaCy parses the next window in a background thread while the model runs
-    on this one (None: only when the model runs on an accelerator; on a CPU the two would
-    compete for the same cores, which measured no faster: docs/performance.md)."""
-    window = WINDOW * config.batch_size
-    if overlap is None:
-        overlap = getattr(getattr(lm, "device", None), "type", "cpu") != "cpu"
-    iterator = prefetch(sentences, ahead=window) if overlap else iter(sentences)
-    clock = time.perf_counter
-    while True:
-        t0 = clock()
-        batch = list(itertools.islice(iterator, window))  # spaCy runs lazily here
-        t1 = clock()
-        summary.timings["parse"] += t1 - t0
-        if not batch:
-            break
-        truncated_before = lm.n_truncated  # the model counts across calls: take this window's
-        attentions = lm.attend(batch)
-        summary.n_truncated += lm.n_truncated - truncated_before
-        t2 = clock()
-        summary.timings["attend"] += t2 - t1
-        if config.constant_attention:  # ablation: the same weight on every link
-            attentions = [np.full_like(a, 1.0 / max(len(a), 1)) for a in attentions]
-        if config.number_entities:
-            batch = [number_entities(sentence) for sentence in batch]
-        for sentence, candidates in zip(batch, match_sentences(batch, attentions, config)):
-            summary.n_sentences += 1
-            summary.n_truncated += sentence.truncated
-            kept = []
-            for candidate in candidates:
-                summary.n_candidates += 1
-                candidate = refine(candidate, config)
-                reason = check_candidate(candidate, config)
-                if reason is None:
-                    kept.append(to_mention(candidate, config.store_path,
-                                           confidence(candidate, config.confidence)))
-                else:
-                    summary.dropped[reason.value] += 1
-            yield kept
-        summary.timings["match"] += clock() - t2
-        if on_sentences is not None:
-            on_sentences(len(batch))
 
 
 def build(
@@ -132,7 +319,10 @@ def build(
     overlap: bool | None = None,
 ) -> Result:
     """Build the facts of a corpus. Models are loaded from `config` unless given; `overlap`:
-    see `mentions_of`."""
+    see `mention_rows`. The summary's timings are the seconds of this process per stage
+    (parse: waiting for sentences; attend; match: matching, or waiting for the Match
+    workers; store; collect), the busy seconds of the worker processes (``parse_workers``,
+    ``match_workers``: summed over the workers) and, on CUDA, of the GPU (``device``)."""
     started = time.perf_counter()
     if nlp is None:
         nlp = load_nlp(config.spacy_model)
@@ -140,14 +330,14 @@ def build(
         lm = AttentionModel(config)
     linker = make_linker(config)
     summary = Summary()
-    sentences = parse_documents(_counted(documents, summary), nlp, max_tokens=config.max_tokens,
-                                n_process=config.parse_processes)
+    clock = StageClock(summary.timings)
     with MentionStore() as store:
-        for mentions in mentions_of(sentences, lm, config, summary, on_sentences, overlap):
-            store.add(mentions)
-        t0 = time.perf_counter()
-        facts = collect_facts(store, config, summary, linker)
-        summary.timings["collect"] += time.perf_counter() - t0
+        for rows in mention_rows(_counted(documents, summary), nlp, lm, config, summary, clock,
+                                 on_sentences=on_sentences, overlap=overlap):
+            with clock.stage("store"):
+                store.add_rows(rows)
+        with clock.stage("collect"):
+            facts = collect_facts(store, config, summary, linker)
     summary.seconds = time.perf_counter() - started
     return Result(facts=facts, summary=summary, run=run_info(config, lm, pipeline_name(nlp)),
                   base=config.base_iri)

@@ -6,15 +6,26 @@ in a fixed order.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from mamakg.types import Mention
 
-__all__ = ["MentionStore"]
+__all__ = ["MentionStore", "Row", "encode"]
+
+Row = tuple[str, str, str, str, str, str, str, str]
+"""A mention as the store keeps it: (head key, relation key, tail key, sentence id, head
+text, relation text, tail text, payload = `Mention.to_json`), the payload last. Cheap to
+pickle: Match workers hand these back."""
+
+
+def encode(mentions: Iterable[Mention]) -> list[Row]:
+    """The store rows of mentions."""
+    return [(m.head_key, m.relation_key, m.tail_key, f"{m.doc_id}#{m.sent_index}", m.head.text,
+             m.relation.text, m.tail.text, m.to_json()) for m in mentions]
+
 
 _SCHEMA = """
 CREATE TABLE mention (
@@ -23,6 +34,9 @@ CREATE TABLE mention (
     relation_key TEXT NOT NULL,
     tail_key TEXT NOT NULL,
     sentence_id TEXT NOT NULL, -- doc_id + '#' + sentence index
+    head_text TEXT NOT NULL,   -- the surface forms, counted by `surface_counts`
+    relation_text TEXT NOT NULL,
+    tail_text TEXT NOT NULL,
     payload TEXT NOT NULL      -- the Mention as JSON (`Mention.to_json`)
 );
 """
@@ -42,13 +56,15 @@ class MentionStore:
         self._db.executescript(_SCHEMA)
         self._seq = 0
 
-    def add(self, mentions: list[Mention]) -> None:
-        rows = []
-        for m in mentions:
-            rows.append((self._seq, m.head_key, m.relation_key, m.tail_key,
-                         f"{m.doc_id}#{m.sent_index}", m.to_json()))
-            self._seq += 1
-        self._db.executemany("INSERT INTO mention VALUES (?, ?, ?, ?, ?, ?)", rows)
+    def add(self, mentions: Iterable[Mention]) -> None:
+        self.add_rows(encode(mentions))
+
+    def add_rows(self, rows: list[Row]) -> None:
+        """Append encoded mentions (`encode`), in corpus order."""
+        first = self._seq
+        self._seq += len(rows)
+        self._db.executemany("INSERT INTO mention VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             [(first + i, *row) for i, row in enumerate(rows)])
 
     def __len__(self) -> int:
         return self._seq
@@ -96,20 +112,26 @@ class MentionStore:
             yield group
 
     def surface_counts(self) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
-        """Surface forms with counts: (entity key -> {text: n}, relation key -> {text: n})."""
+        """Surface forms with counts: (entity key -> {text: n}, relation key -> {text: n}).
+
+        Counted by SQLite (distinct forms with their counts), not by reading every mention:
+        the order of the forms is not kept (a label is the most frequent form, ties broken by
+        text)."""
         entities: dict[str, dict[str, int]] = {}
         relations: dict[str, dict[str, int]] = {}
-        for payload, in self._db.execute("SELECT payload FROM mention ORDER BY seq"):
-            m = json.loads(payload)
-            for slot, key in (("head", "head_key"), ("tail", "tail_key")):
-                forms = entities.setdefault(m[key], {})
+        for slot in ("head", "tail"):
+            rows = self._db.execute(f"SELECT {slot}_key, {slot}_text, COUNT(*) FROM mention "
+                                    f"GROUP BY {slot}_key, {slot}_text")
+            for key, text, n in rows:
+                forms = entities.setdefault(key, {})
                 # the label is the chunk without leading determiners: as many trailing words
                 # of the chunk as the key has
-                n_words = len(m[key].split(" "))
-                label = " ".join(m[slot]["text"].split()[-n_words:])
-                forms[label] = forms.get(label, 0) + 1
-            forms = relations.setdefault(m["relation_key"], {})
-            forms[m["relation"]["text"]] = forms.get(m["relation"]["text"], 0) + 1
+                label = " ".join(text.split()[-len(key.split(" ")):])
+                forms[label] = forms.get(label, 0) + n
+        rows = self._db.execute("SELECT relation_key, relation_text, COUNT(*) FROM mention "
+                                "GROUP BY relation_key, relation_text")
+        for key, text, n in rows:
+            relations.setdefault(key, {})[text] = n
         return entities, relations
 
     def close(self) -> None:

@@ -1,6 +1,6 @@
 """The small frozen records that pass between the pipeline stages.
 
-    Document -> Sentence -> (attention matrix) -> Mention -> Fact
+    Document -> Sentence -> Window (sentences + token-level attention) -> Mention -> Fact
 
 Offsets are character offsets; a `TextSpan` is always relative to the text of its own sentence,
 so ``sentence.text[span.start:span.end] == span.text``.
@@ -11,7 +11,10 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = [
     "Candidate",
@@ -19,12 +22,14 @@ __all__ = [
     "Entity",
     "Fact",
     "MappingStatus",
+    "MatchCounts",
     "Mention",
     "PathStep",
     "Relation",
     "RunInfo",
     "Sentence",
     "TextSpan",
+    "Window",
 ]
 
 
@@ -97,6 +102,44 @@ class Sentence:
         """The text of tokens [start, end) as a span of the sentence."""
         a, b = self.offsets[start][0], self.offsets[end - 1][1]
         return TextSpan(self.text[a:b], a, b)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Sentences with their token-level attention: what the Attend stage hands to Match (one
+    window of `pipeline.WINDOW` x batch_size sentences, or fewer at the end)."""
+
+    sentences: tuple[Sentence, ...]
+    """The sentences, in corpus order."""
+    attentions: tuple[np.ndarray, ...]
+    """One float32 (T, T) matrix per sentence over its T tokens: rows attend to columns."""
+    n_truncated: int = 0
+    """Sentences of this window whose pieces did not fit the model (their last tokens got no
+    attention); those cut to `Config.max_tokens` say so themselves (`Sentence.truncated`)."""
+    device_seconds: float = 0.0
+    """Seconds the accelerator was busy on this window (CUDA events); 0 on a CPU."""
+
+    def __post_init__(self) -> None:
+        if len(self.attentions) != len(self.sentences):
+            raise ValueError("a Window needs one attention matrix per sentence")
+        for sentence, matrix in zip(self.sentences, self.attentions):
+            if matrix.shape != (len(sentence), len(sentence)):
+                raise ValueError(f"attention {matrix.shape} does not fit a "
+                                 f"{len(sentence)}-token sentence")
+        if not 0 <= self.n_truncated <= len(self.sentences):
+            raise ValueError("n_truncated must count sentences of the window")
+
+
+@dataclass(frozen=True)
+class MatchCounts:
+    """What the Match stage counted in one window (added up into the run's `Summary`)."""
+
+    n_sentences: int = 0
+    n_truncated: int = 0
+    """Sentences cut to `max_tokens` plus those whose pieces did not fit the model."""
+    n_candidates: int = 0
+    dropped: tuple[tuple[str, int], ...] = ()
+    """(filter, candidates it dropped), sorted by filter."""
 
 
 @dataclass(frozen=True)

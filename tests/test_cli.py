@@ -92,8 +92,8 @@ def test_missing_input_and_bad_model(runner, tmp_path):
     assert result.exit_code == 2 and "spaCy pipeline" in result.stderr
     result = runner.invoke(cli, ["build", str(tmp_path / "c.txt"), "--beam-size", "0"])
     assert result.exit_code == 2 and "--beam-size" in result.stderr
-    result = runner.invoke(cli, ["build", str(tmp_path / "c.txt"), "--parse-processes", "0"])
-    assert result.exit_code == 2 and "--parse-processes must be at least 1" in result.stderr
+    result = runner.invoke(cli, ["build", str(tmp_path / "c.txt"), "--parse-processes", "-1"])
+    assert result.exit_code == 2 and "--parse-processes must not be negative" in result.stderr
 
 
 def test_empty_corpus_gives_empty_valid_graph(runner, tmp_path):

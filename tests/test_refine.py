@@ -154,21 +154,18 @@ def test_presets():
 
 
 def test_pipeline_mentions_use_refinements_and_constant_attention():
-    from mamakg.pipeline import Summary, mentions_of
-
-    class FakeLM:
-        n_truncated = 0  # sentences that did not fit the model (none here)
-
-        def attend(self, sentences):
-            return [np.eye(len(s), k=1) + 0.01 for s in sentences]
+    from mamakg.pipeline import match_window
+    from mamakg.types import Window
 
     s = senate()
+    window = Window((s,), (np.eye(len(s), k=1) + 0.01,))
     config = Config.preset("default")
-    (mentions,) = list(mentions_of([s], FakeLM(), config, Summary()))
+    mentions, counts = match_window(window, config)
+    assert counts.n_sentences == 1 and counts.n_candidates >= len(mentions)
     triples = {(m.head.text, m.relation.text, m.tail.text, m.score) for m in mentions}
     assert ("Obama", "was", "a member of the Senate", 1.0) in triples
     flat = config.replace(constant_attention=True)
-    (mentions,) = list(mentions_of([s], FakeLM(), flat, Summary()))
+    mentions, _ = match_window(window, flat)
     assert mentions
     for m in mentions:  # every step of every path weighs the same, 1 / n_tokens
         assert [step.weight for step in m.path[1:]] == pytest.approx([1 / len(s)] * (len(m.path) - 1))

@@ -138,10 +138,11 @@ def test_sentence_longer_than_the_model_is_truncated_not_crashing(tokenizer):
     model = _bert(tokenizer)  # 64 positions
     lm = AttentionModel(Config(device="cpu"), model=model, tokenizer=tokenizer)
     words = ["cat"] * 100
-    (m,) = lm.attend([sentence(words, ["NOUN"] * 100)])
+    window = lm.attend_window([sentence(words, ["NOUN"] * 100), sentence(["cat"], ["NOUN"])])
+    m = window.attentions[0]
     assert m.shape == (100, 100)
     assert m[-1].sum() == 0  # tokens past the model's limit get no attention
-    assert lm.n_truncated == 1
+    assert window.n_truncated == 1
 
 
 def test_full_pipeline_with_tiny_model(tokenizer):
@@ -156,15 +157,15 @@ def test_full_pipeline_with_tiny_model(tokenizer):
     assert cand.relation == (2,) and cand.score > 0
 
 
-def test_truncation_is_counted_per_run_when_a_model_is_reused(tokenizer):
-    from mamakg.pipeline import Summary, mentions_of
+def test_truncation_is_counted_per_window_when_a_model_is_reused(tokenizer):
+    from mamakg.pipeline import attend_windows, match_window
 
     lm = AttentionModel(Config(device="cpu"), model=_bert(tokenizer), tokenizer=tokenizer)
     long = sentence(["cat"] * 100, ["NOUN"] * 100)
     for _ in range(2):  # the CLI keeps one model per process across builds
-        summary = Summary()
-        list(mentions_of([long], lm, Config(device="cpu"), summary))
-        assert summary.n_truncated == 1
+        (window,) = attend_windows([long], lm, Config(device="cpu"))
+        assert window.n_truncated == 1
+        assert match_window(window, Config(device="cpu"))[1].n_truncated == 1
 
 
 def _llama_config(tokenizer):

@@ -69,8 +69,13 @@ Examples:
 @click.option("--dtype", type=_choice(DType), default=None, help="fp32 (default), bf16, fp16.")
 @click.option("--batch-size", type=int, default=None, help="Sentences per forward pass [32].")
 @click.option("--parse-processes", type=int, default=None,
-              help="spaCy worker processes; more than 1 only pays where cores sit idle while "
-                   "the model runs, e.g. on a GPU machine [1].")
+              help="spaCy worker processes; 0: in the build's own process [auto: with the "
+                   "model on a GPU, two thirds of the cores but one; on a CPU, every core but "
+                   "one once the first window shows spaCy costs more than the model, else 0].")
+@click.option("--match-processes", type=int, default=None,
+              help="Worker processes for Match and the sentence filters; 0: in the build's own "
+                   "process [auto: with the model on a GPU, the cores left after spaCy's and "
+                   "the model's (none with 3 cores or fewer); on a CPU, 0].")
 @click.option("--layer", type=int, default=None, help="Attention layer; -1 = last [-1].")
 @click.option("--head-reduce", type=_choice(HeadReduce), default=None,
               help="Combine heads by mean (paper) or max [mean].")

@@ -3,6 +3,12 @@
 Every writer produces the same bytes for the same facts: RDF is written from sorted triples by
 our own Turtle / N-Triples writers (rdflib's serializers iterate sets whose order changes with
 Python's hash seed), JSON-LD is sorted, GraphML nodes and edges go in in fact order.
+
+Ours are also the faster: they stream the triples from the facts, while rdflib's serializers
+need an rdflib `Graph` built first. On 5,654 facts (205,475 triples; `python
+benchmarks/writers.py`, docs/performance.md) N-Triples took 3.2-4.0 s against 10.8-13.4 s
+through rdflib (8.5-10.7 s of it building the graph; the same 27.7 MB, the same triples),
+Turtle 4.6-5.5 s against 22.1-29.9 s (the same triples).
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ Two layouts, both giving the same shard files as the local engine:
   (spaCy, CPU) -> an `AttendWorker` (the language model, one GPU each) -> a `MatchWorker`
   (beam search + filters, CPU). The CPUs of the cluster left after the attenders are shared
   between parsers and matchers (2 : 3, from benchmarks/stages.py). Sentences and attention
-  matrices travel through Ray's object store; the attenders batch the same windows as
-  `pipeline.mentions_of`, so the numbers are those of a local run.
+  windows (`types.Window`: sentences with their attention) travel through Ray's object store;
+  the actors run the same seam as a local build (`pipeline.attend_windows`,
+  `pipeline.match_window`), so the numbers are those of a local run.
 
 Workers hand the shard file's bytes back to the driver, which alone writes the work folder,
 so the cluster needs no shared file system. A bounded number of shards is in flight, so the
@@ -25,12 +26,10 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from mamakg.attention import ModelInfo
 from mamakg.config import Config
 from mamakg.errors import MamakgError, UsageError
-from mamakg.pipeline import WINDOW
-from mamakg.scale.workdir import Shard, ShardResult, run_shard
-from mamakg.types import Sentence
+from mamakg.scale.workdir import Shard, ShardResult, run_shard, shard_result
+from mamakg.types import Sentence, Window
 
 __all__ = ["run_ray"]
 
@@ -44,7 +43,8 @@ class ShardWorker:
     def __init__(self, config: Config) -> None:
         from mamakg.pipeline import load_models
 
-        self.config = config
+        # one actor is one CPU: every stage runs in the actor's own process
+        self.config = config.replace(parse_processes=0, match_processes=0)
         self.nlp, self.lm = load_models(config)
 
     def run(self, shard: Shard) -> ShardResult:
@@ -61,6 +61,7 @@ class ParseWorker:
         self.nlp = load_nlp(config.spacy_model)
 
     def parse(self, shard: Shard) -> tuple[list[Sentence], str]:
+        """(the shard's sentences, the spaCy pipeline's name)."""
         from mamakg.parse import parse_documents, pipeline_name
 
         sentences = parse_documents(shard.documents, self.nlp, max_tokens=self.config.max_tokens)
@@ -68,48 +69,34 @@ class ParseWorker:
 
 
 class AttendWorker:
-    """Split layout, GPU: word-level attention of a shard's sentences."""
+    """Split layout, GPU: the Attend stage (`pipeline.attend_windows`) of a shard."""
 
     def __init__(self, config: Config) -> None:
         from mamakg.attention import AttentionModel
 
+        self.config = config
         self.lm = AttentionModel(config)
-        self.window = WINDOW * config.batch_size
 
-    def attend(self, parsed: tuple[list[Sentence], str]) -> tuple[list[Any], int, ModelInfo]:
-        """(one (T, T) matrix per sentence, sentences truncated to fit the model, model)."""
-        sentences, _ = parsed
-        before = self.lm.n_truncated
-        matrices: list[Any] = []
-        for start in range(0, len(sentences), self.window):  # the windows of mentions_of
-            matrices.extend(self.lm.attend(sentences[start:start + self.window]))
-        return matrices, self.lm.n_truncated - before, self.lm.info
+    def attend(self, parsed: tuple[list[Sentence], str]) -> tuple[list[Window], dict[str, Any]]:
+        """(the shard's windows, the run record's model part)."""
+        from mamakg.pipeline import attend_windows, run_info
 
-
-class _Replay:
-    """Stands in for the language model in `mentions_of`: hands back attention computed by
-    an `AttendWorker`, window by window."""
-
-    def __init__(self, matrices: list[Any], n_truncated: int, info: ModelInfo) -> None:
-        self._matrices = iter(matrices)
-        self._n_truncated = n_truncated
-        self.n_truncated = 0
-        self.info = info
-
-    def attend(self, sentences: list[Sentence]) -> list[Any]:
-        self.n_truncated = self._n_truncated
-        return [next(self._matrices) for _ in sentences]
+        sentences, spacy_model = parsed
+        windows = list(attend_windows(sentences, self.lm, self.config))
+        return windows, run_info(self.config, self.lm, spacy_model).models()
 
 
 class MatchWorker:
-    """Split layout, CPU: beam search and filters over a parsed and attended shard."""
+    """Split layout, CPU: Match and the sentence-level Filter (`pipeline.match_window`) of a
+    parsed and attended shard, and its shard file."""
 
     def __init__(self, config: Config) -> None:
-        self.config = config
+        # one actor is one CPU: Match runs in the actor's own process
+        self.config = config.replace(match_processes=0)
 
-    def match(self, shard: Shard, parsed: tuple[list[Sentence], str],
-              attended: tuple[list[Any], int, ModelInfo]) -> ShardResult:
-        return run_shard(shard, None, _Replay(*attended), self.config, parsed=parsed)
+    def match(self, shard: Shard, attended: tuple[list[Window], dict[str, Any]]) -> ShardResult:
+        windows, models = attended
+        return shard_result(shard, windows, self.config, models)
 
 
 def _import_ray() -> Any:
@@ -209,7 +196,7 @@ def run_ray(
                 p, a, m = parsers.pick(), attenders.pick(), matchers.pick()
                 parsed = parsers.actors[p].parse.remote(shard_ref)
                 attended = attenders.actors[a].attend.remote(parsed)
-                result = matchers.actors[m].match.remote(shard_ref, parsed, attended)
+                result = matchers.actors[m].match.remote(shard_ref, attended)
                 return result, [(parsers, p), (attenders, a), (matchers, m)]
 
             capacity = IN_FLIGHT_PER_ACTOR * max(n_parse, n_attend, n_match)

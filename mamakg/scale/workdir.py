@@ -1,7 +1,8 @@
 """Sharded, resumable, incremental builds in a work folder (``mamakg build --workdir DIR``).
 
 The documents are cut into shards of `shard_docs` consecutive documents. Each shard goes
-through parse -> attend -> match -> filter on its own (`pipeline.mentions_of`) and its mentions
+through parse -> attend -> match -> filter on its own (`pipeline.mention_rows`: the seam
+`attend_windows` -> `match_window`) and its mentions
 are written to ``DIR/shards/NNNNNN.jsonl.gz`` atomically. The corpus-level half (relation
 filter, support, mapping: `mapping.facts.collect_facts`) then runs over every shard, so:
 
@@ -45,12 +46,12 @@ from mamakg.errors import MamakgError, UsageError
 from mamakg.mapping.entities import make_linker
 from mamakg.mapping.facts import collect_facts
 from mamakg.output import atomic_output
-from mamakg.parse import parse_documents, pipeline_name
-from mamakg.pipeline import mentions_of, run_info
+from mamakg.parse import pipeline_name
+from mamakg.pipeline import StageClock, add_counts, match_windows, mention_rows, run_info
 from mamakg.reader import Reading, expand_inputs
 from mamakg.result import Result, Summary
-from mamakg.store import MentionStore
-from mamakg.types import Document, Mention, RunInfo, Sentence
+from mamakg.store import MentionStore, Row
+from mamakg.types import Document, Mention, RunInfo, Window
 
 __all__ = [
     "DEFAULT_SHARD_DOCS",
@@ -60,6 +61,7 @@ __all__ = [
     "build_workdir",
     "record_output",
     "run_shard",
+    "shard_result",
     "wrote_output",
 ]
 
@@ -112,35 +114,48 @@ def _json_line(obj: Any) -> bytes:
 
 
 def run_shard(shard: Shard, nlp: Any, lm: Any, config: Config,
-              on_sentences: Callable[[int], None] | None = None, *,
-              parsed: tuple[list[Sentence], str] | None = None) -> ShardResult:
-    """Parse, attend, match and filter one shard; the result holds its complete file.
-
-    `parsed` (sentences, spaCy pipeline name) skips parsing when the shard was parsed
-    elsewhere (the Ray engine parses on CPU workers); `nlp` may then be None.
-    """
+              on_sentences: Callable[[int], None] | None = None) -> ShardResult:
+    """Parse, attend, match and filter one shard (`pipeline.mention_rows`); the result holds
+    its complete file."""
     summary = Summary()
+    clock = StageClock(summary.timings)
+    rows = mention_rows(shard.documents, nlp, lm, config, summary, clock,
+                        on_sentences=on_sentences)
+    models = run_info(config, lm, pipeline_name(nlp)).models()
+    return _shard_file(shard, rows, summary, models)
+
+
+def shard_result(shard: Shard, windows: Iterable[Window], config: Config,
+                 models: dict[str, Any]) -> ShardResult:
+    """Match and filter a shard's windows (`pipeline.match_windows`, in this process): the
+    complete shard file. `models` is the run record's model part (`RunInfo.models`)."""
+    summary = Summary()
+    clock = StageClock(summary.timings)
+
+    def rows() -> Iterator[list[Row]]:
+        for found, counts in match_windows(windows, config, clock, workers=0):
+            add_counts(summary, counts)
+            yield found
+
+    return _shard_file(shard, rows(), summary, models)
+
+
+def _shard_file(shard: Shard, rows: Iterable[list[Row]], summary: Summary,
+                models: dict[str, Any]) -> ShardResult:
+    """The shard file of the mentions `rows` (counted into `summary` as they come)."""
     summary.n_documents = len(shard.documents)
     summary.n_replaced = sum(d.n_replaced for d in shard.documents)
     buffer = io.BytesIO()
     n_mentions = 0
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
         out.write(_json_line({"schema": SCHEMA_VERSION, "shard": shard.name}))
-        if parsed is None:
-            sentences: Iterable[Sentence] = parse_documents(
-                shard.documents, nlp, max_tokens=config.max_tokens,
-                n_process=config.parse_processes)
-            spacy_model = pipeline_name(nlp)
-        else:
-            sentences, spacy_model = parsed
-        for mentions in mentions_of(sentences, lm, config, summary, on_sentences):
-            for m in mentions:
-                out.write(m.to_json().encode("utf-8") + b"\n")
-            n_mentions += len(mentions)
+        for found in rows:
+            out.write("".join(row[-1] + "\n" for row in found).encode("utf-8"))
+            n_mentions += len(found)
         counts = summary.to_dict()
-        del counts["seconds"], counts["mentions"], counts["facts"], counts["status"]
+        for key in ("seconds", "mentions", "facts", "status"):
+            del counts[key]
         counts["mentions"] = n_mentions
-        models = run_info(config, lm, spacy_model).models()
         out.write(_json_line({"end": shard.name, "counts": counts, "models": models}))
     return ShardResult(shard.name, buffer.getvalue(), counts, models)
 
@@ -214,12 +229,14 @@ class _Folder:
         try:
             os.makedirs(self.shard_dir, exist_ok=True)
             self._lock = open(os.path.join(self.path, "lock"), "a")  # noqa: SIM115
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # a POSIX record lock, not flock: worker processes forked by the build do not
+            # inherit it, so it goes with this process even if a worker outlives it
+            fcntl.lockf(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             for folder in (self.path, self.shard_dir):  # left by a killed run
                 for name in os.listdir(folder):
                     if name.startswith(".") and name.endswith(".tmp"):
                         os.unlink(os.path.join(folder, name))
-        except BlockingIOError as err:
+        except (BlockingIOError, PermissionError) as err:  # lockf: EAGAIN or EACCES
             raise MamakgError(f"{self.path} is in use by another mamakg build") from err
         except OSError as err:
             raise MamakgError(f"--workdir {self.path}: cannot use it ({err.strerror})") from err

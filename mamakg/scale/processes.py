@@ -1,0 +1,124 @@
+"""Worker processes on one machine: an ordered map over a process pool, a bounded number of
+tasks ahead of its consumer.
+
+The build runs spaCy (and, where cores allow, the Match stage) in worker processes while its
+own process feeds the language model; when that process would wait for a worker, it takes the
+next task itself. Results come back in the order of the tasks, so the output is that of a
+one-process build; a bounded number of tasks is queued, running or done ahead of the
+consumer, so memory stays flat however fast the workers are. Workers are forked where the
+platform allows it (they inherit the loaded spaCy pipeline instead of loading it again) and
+ignore Ctrl-C, which the parent handles: it stops the pool. A worker whose parent was killed
+ends itself.
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Generic, TypeVar
+
+__all__ = ["Workers"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+WATCH_SECONDS = 0.5
+"""How often a worker checks that its parent is alive."""
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker once its parent is gone (killed: it could not stop the pool)."""
+    while os.getppid() == parent:
+        time.sleep(WATCH_SECONDS)
+    os._exit(1)
+
+
+class _Done(Generic[R]):
+    """A task's result computed by the caller (`Workers.map`'s `local`)."""
+
+    def __init__(self, result: R) -> None:
+        self.result = result
+
+
+_END = object()
+
+
+def _init(initializer: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool on Ctrl-C
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True,
+                     name="mamakg-watch-parent").start()
+    if initializer is not None:
+        initializer(*args)
+
+
+class Workers:
+    """`n` worker processes, each set up once by `initializer(*initargs)`."""
+
+    def __init__(self, n: int, initializer: Callable[..., None] | None = None,
+                 initargs: tuple[Any, ...] = ()) -> None:
+        if n < 1:
+            raise ValueError("a pool needs at least one worker")
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.n = n
+        self._pool = ProcessPoolExecutor(n, mp_context=context, initializer=_init,
+                                         initargs=(initializer, initargs))
+
+    def map(self, fn: Callable[[T], R], tasks: Iterable[T], ahead: int | None = None, *,
+            local: Callable[[T], R] | None = None) -> Iterator[R]:
+        """`fn(task)` of each task, in the order of the tasks, with at most `ahead` (default:
+        two per worker) submitted and not yet handed back. With `local`, the caller does not
+        wait idle: while the next result is not ready, it runs `local(task)` on a task not
+        yet submitted (at most `ahead` of them), whose result then waits for its turn. A
+        worker's exception is raised here, at its task's turn."""
+        ahead = ahead or 2 * self.n
+        queued: collections.deque[Future[R] | _Done[R]] = collections.deque()
+        iterator = iter(tasks)
+        exhausted = False
+        n_local = 0
+        try:
+            while True:
+                while not exhausted and len(queued) - n_local < ahead:
+                    task = next(iterator, _END)
+                    if task is _END:
+                        exhausted = True
+                    else:
+                        queued.append(self._pool.submit(fn, task))  # type: ignore[arg-type]
+                if not queued:
+                    return
+                head = queued[0]
+                if (local is not None and not exhausted and n_local < ahead
+                        and isinstance(head, Future) and not head.done()):
+                    task = next(iterator, _END)
+                    if task is _END:
+                        exhausted = True
+                    else:
+                        queued.append(_Done(local(task)))  # type: ignore[arg-type]
+                        n_local += 1
+                    continue
+                queued.popleft()
+                if isinstance(head, _Done):
+                    n_local -= 1
+                    yield head.result
+                else:
+                    yield head.result()
+        finally:
+            for future in queued:
+                if isinstance(future, Future):
+                    future.cancel()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,210 @@
+"""Worker processes change how fast a build runs, never what it gives: spaCy and Match in
+worker processes give the graph of the one-process build, results come back in order, a
+bounded number of tasks ahead, and a long document is parsed a bounded piece at a time."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from conftest import DEMO, ROOT
+
+from mamakg import parse
+from mamakg.config import Config, OutputFormat
+from mamakg.parse import parse_documents
+from mamakg.rdf.writers import render
+from mamakg.reader import read_documents
+from mamakg.scale.processes import Workers
+from mamakg.types import Document
+
+
+def _square(x: int) -> int:
+    time.sleep(0.01 * (x % 3))  # finish out of order
+    return x * x
+
+
+def _fail(x: int) -> int:
+    if x == 3:
+        raise ValueError(f"task {x} failed")
+    return x
+
+
+def test_workers_hand_back_results_in_order_and_stay_a_bounded_number_ahead():
+    pulled = []
+
+    def tasks():
+        for i in range(40):
+            pulled.append(i)
+            yield i
+
+    with Workers(2) as pool:
+        out = []
+        for result in pool.map(_square, tasks(), ahead=3):
+            out.append(result)
+            # the result of task k is handed back once at most 3 tasks are out: k + 3 pulled
+            assert len(pulled) <= len(out) + 3
+        assert out == [i * i for i in range(40)]
+
+
+def test_a_workers_exception_is_raised_at_its_turn():
+    with Workers(2) as pool:
+        got = []
+        with pytest.raises(ValueError, match="task 3 failed"):
+            for result in pool.map(_fail, range(10)):
+                got.append(result)
+        assert got == [0, 1, 2]
+
+
+def test_workers_end_when_their_parent_is_killed(tmp_path):
+    script = textwrap.dedent("""
+        import time
+        from mamakg.scale.processes import Workers
+        pool = Workers(2)
+        list(pool.map(abs, [1, 2]))  # the workers are up
+        print(" ".join(str(p) for p in pool._pool._processes), flush=True)
+        time.sleep(60)
+    """)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, env=env)
+    assert proc.stdout is not None
+    workers = [int(p) for p in proc.stdout.readline().split()]
+    assert len(workers) == 2
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.1)
+        alive = [p for p in workers if _alive(p)]
+    assert not alive, "worker processes outlived their killed parent"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+class _Recorder:
+    """A spaCy pipeline that records the characters of each batch it is handed."""
+
+    def __init__(self, nlp):
+        self.nlp = nlp
+        self.batches: list[int] = []
+
+    @property
+    def max_length(self):
+        return self.nlp.max_length
+
+    @max_length.setter
+    def max_length(self, value):
+        self.nlp.max_length = value
+
+    def pipe(self, items, **kwargs):
+        items = list(items)
+        self.batches.append(sum(len(text) for text, _ in items))
+        return self.nlp.pipe(items, **kwargs)
+
+
+@pytest.mark.real_model
+def test_a_long_document_is_parsed_a_bounded_piece_at_a_time(nlp, monkeypatch):
+    """A one-line document many times longer than a segment reaches spaCy a segment or two at
+    a time (spaCy's memory grows with the text of a batch), numbered as one document, in
+    this process and in workers alike."""
+    monkeypatch.setattr(parse, "SEGMENT_CHARS", 300)
+    monkeypatch.setattr(parse, "TASK_CHARS", 400)
+    text = " ".join(line for line in DEMO.read_text(encoding="utf-8").splitlines()[:8])
+    assert len(text) > 10 * parse.SEGMENT_CHARS
+    recorder = _Recorder(nlp)
+    long = list(parse_documents([Document("long", text)], recorder))
+    assert len(recorder.batches) >= 10
+    assert max(recorder.batches) <= parse.TASK_CHARS
+    assert [s.index for s in long] == list(range(len(long)))  # numbered across segments
+    for s in long:
+        assert text[s.start:s.start + len(s.text)] == s.text
+    in_workers = list(parse_documents([Document("long", text)], nlp, workers=2))
+    assert in_workers == long
+
+
+@pytest.mark.real_model
+def test_spacy_workers_give_the_sentences_of_one_process(nlp):
+    docs = list(read_documents([str(DEMO)]))
+    docs.insert(3, Document("empty", "   "))
+    one = list(parse_documents(docs, nlp, workers=0))
+    timings: dict[str, float] = {}
+    two = list(parse_documents(docs, nlp, workers=2, timings=timings))
+    assert two == one and len(one) > 100
+    assert timings["parse_workers"] > 0
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize(("parse_processes", "match_processes"), [(2, 0), (1, 2)])
+def test_worker_processes_give_the_graph_of_the_one_process_build(nlp, real_lm,
+                                                                  parse_processes,
+                                                                  match_processes):
+    from mamakg.pipeline import build
+
+    docs = list(read_documents([str(DEMO)]))[:8]
+    one = build(docs, Config(device="cpu", parse_processes=0, match_processes=0), nlp=nlp,
+                lm=real_lm)
+    config = Config(device="cpu", parse_processes=parse_processes,
+                    match_processes=match_processes, batch_size=4)  # several windows
+    many = build(docs, config, nlp=nlp, lm=real_lm)
+    assert one.facts
+    # the same bytes, but for the recorded settings
+    assert render(many.facts, one.run, OutputFormat.NT, config.base_iri) == \
+        render(one.facts, one.run, OutputFormat.NT, config.base_iri)
+    for field in ("n_documents", "n_sentences", "n_truncated", "n_candidates", "dropped",
+                  "n_mentions", "n_facts"):
+        assert getattr(many.summary, field) == getattr(one.summary, field), field
+    timings = many.summary.timings
+    workers = "match_workers" if match_processes else "parse_workers"
+    assert timings[workers] > 0 and timings["attend"] > 0
+
+
+class _FakeLM:
+    def __init__(self, device):
+        import torch
+
+        self.device = torch.device(device)
+        self.threads = 2
+
+
+@pytest.mark.parametrize(("parse", "attend", "match", "workers", "threads"), [
+    (1.0, 0.1, 0.2, 1, 1),  # a model cheap next to spaCy: one worker, one torch thread
+    (0.5, 2.0, 0.2, 0, 2),  # the forward pass dominates: spaCy stays, torch keeps its threads
+])
+def test_on_a_cpu_the_first_window_decides_the_spacy_workers(monkeypatch, parse, attend, match,
+                                                             workers, threads):
+    from mamakg import config as config_module
+    from mamakg.pipeline import WorkerPlan
+
+    monkeypatch.setattr(config_module, "available_cores", lambda: 2)
+    lm = _FakeLM("cpu")
+    plan = WorkerPlan(Config(), lm)
+    ask = plan.parse_workers()
+    assert callable(ask) and ask() == 0 and plan.match == 0  # undecided: parse here
+    plan.observe({"parse": parse, "attend": attend, "match": match})
+    assert ask() == workers and lm.threads == threads
+    plan.observe({"parse": 100.0, "attend": 0.0, "match": 0.0})  # decided once
+    assert ask() == workers
+    plan.close()
+    assert lm.threads == 2
+
+
+def test_with_an_accelerator_or_explicit_counts_nothing_is_left_to_decide(monkeypatch):
+    from mamakg import config as config_module
+    from mamakg.pipeline import WorkerPlan
+
+    monkeypatch.setattr(config_module, "available_cores", lambda: 16)
+    plan = WorkerPlan(Config(), _FakeLM("meta"))  # not a CPU
+    assert (plan.parse_workers(), plan.match) == (10, 5)
+    plan = WorkerPlan(Config(parse_processes=3, match_processes=0), _FakeLM("cpu"))
+    assert (plan.parse_workers(), plan.match) == (3, 0)

@@ -1,0 +1,113 @@
+"""The stage seam: `attend_windows` gives `Window`s whose token matrices are the reference
+alignment's (align.py: `pieces_to_tokens` + `group_mean`, and `causal_fill` for a decoder),
+merged on the device for a whole batch at once; `match_window` gives the mentions and counts
+every caller adds up."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import dylan, sentence
+from test_tiny_models import SENTENCES, _bert, _gpt2, tokenizer  # noqa: F401  (fixture)
+
+from mamakg.align import causal_fill, group_mean, merge_plan, pieces_to_tokens
+from mamakg.attention import AttentionModel
+from mamakg.config import Config
+from mamakg.pipeline import attend_windows, match_window
+from mamakg.types import Window
+
+
+def _dense(plan, n_pieces):
+    """The (B, T, P) averaging matrix of a plan."""
+    out = np.zeros((len(plan.n_tokens), max(plan.n_tokens), n_pieces))
+    out[plan.row, plan.token, plan.piece] = plan.weight
+    return out
+
+
+def test_merge_plan_equals_the_reference_alignment_on_random_offsets():
+    rng = np.random.default_rng(0)
+    pieces_rows, tokens_rows, lengths, atts = [], [], [], []
+    for _ in range(30):
+        # tokens: random words and gaps; pieces: random cuts of the text, some spanning a gap
+        n = int(rng.integers(1, 9))
+        tokens, at = [], 0
+        for _ in range(n):
+            at += int(rng.integers(0, 2))
+            size = int(rng.integers(1, 6))
+            tokens.append((at, at + size))
+            at += size
+        cuts = sorted({0, at, *rng.integers(0, at + 1, size=int(rng.integers(0, 6))).tolist()})
+        pieces = [(a, z) for a, z in zip(cuts, cuts[1:]) if rng.random() < 0.9]  # some missing
+        if rng.random() < 0.3:
+            pieces = pieces[: len(pieces) // 2]  # cut short: the model's limit
+        padded = [(0, 0), *pieces, (0, 0)] + [(0, 0)] * int(rng.integers(0, 3))  # CLS, SEP, pad
+        pieces_rows.append(padded)
+        tokens_rows.append(tokens)
+        lengths.append(at)
+        atts.append(pieces)
+    width = max(len(p) for p in pieces_rows)
+    plan = merge_plan(pieces_rows, tokens_rows, lengths)
+    merge = _dense(plan, width)
+    batch = rng.random((len(pieces_rows), width, width))
+    merged = merge @ batch @ merge.transpose(0, 2, 1)  # (B, T, T)
+    for b, (pieces, tokens) in enumerate(zip(atts, tokens_rows)):
+        keep = [1 + k for k in range(len(pieces))]  # positions of the real pieces
+        reference = group_mean(batch[b][np.ix_(keep, keep)], pieces_to_tokens(pieces, tokens))
+        n = len(tokens)
+        assert np.allclose(merged[b, :n, :n], reference, rtol=0, atol=1e-12)
+        assert plan.n_tokens[b] == n
+        groups = pieces_to_tokens(pieces, tokens)
+        cut = bool(pieces) and pieces[-1][1] < lengths[b]
+        assert plan.truncated[b] == (cut and any(not g for g in groups))
+
+
+@pytest.mark.parametrize("arch", ["bert", "gpt2"])
+def test_windows_hold_the_reference_alignment_of_each_sentence(tokenizer, arch):  # noqa: F811
+    model = {"bert": _bert, "gpt2": _gpt2}[arch](tokenizer)
+    sents = [sentence(w, ["X"] * len(w), index=i) for i, w in enumerate(SENTENCES)]
+    sents.append(sentence(["songwriters", "is"], ["NOUN", "AUX"]))
+    config = Config(device="cpu", batch_size=len(sents))  # one batch, as piece_attention runs
+    lm = AttentionModel(config, model=model, tokenizer=tokenizer)
+    (window,) = attend_windows(sents, lm, config)
+    assert window.sentences == tuple(sents) and window.n_truncated == 0
+    for s, (piece_att, offsets), got in zip(sents, lm.piece_attention([s.text for s in sents]),
+                                            window.attentions):
+        if lm.info.causal:
+            piece_att = causal_fill(piece_att)
+        reference = group_mean(piece_att, pieces_to_tokens(offsets, s.offsets))
+        assert got.dtype == np.float32
+        assert np.allclose(got, reference.astype(np.float32), rtol=0, atol=1e-7)
+
+
+def test_windows_cut_the_stream_and_count_their_own_truncations(tokenizer):  # noqa: F811
+    lm = AttentionModel(Config(device="cpu"), model=_bert(tokenizer), tokenizer=tokenizer)
+    config = Config(device="cpu", batch_size=2)  # windows of 16 x 2 sentences
+    long = sentence(["cat"] * 100, ["NOUN"] * 100)  # past the tiny model's 64 positions
+    sents = [dylan()] * 40 + [long]
+    windows = list(attend_windows(iter(sents), lm, config))
+    assert [len(w.sentences) for w in windows] == [32, 9]
+    assert [w.n_truncated for w in windows] == [0, 1]
+    assert all(w.device_seconds == 0 for w in windows)  # no accelerator here
+
+
+def test_match_window_counts_what_it_saw():
+    s = dylan()
+    att = np.zeros((5, 5))
+    att[1, 2] = att[2, 4] = 0.4  # Dylan -> is -> songwriter
+    trunc = sentence(["Bob"], ["PROPN"])
+    trunc = type(trunc)(**{**trunc.__dict__, "truncated": True})
+    window = Window((s, trunc), (att, np.zeros((1, 1))), 1)
+    mentions, counts = match_window(window, Config(copula_relations=True))
+    assert [(m.head.text, m.relation.text, m.tail.text) for m in mentions] == \
+        [("Bob Dylan", "is", "a songwriter")]
+    assert (counts.n_sentences, counts.n_truncated, counts.n_candidates) == (2, 2, 1)
+    assert counts.dropped == ()
+    mentions, counts = match_window(window, Config())  # the paper's: a copula alone is no relation
+    assert mentions == [] and counts.dropped == (("no_content", 1),)
+
+
+def test_a_window_checks_its_matrices():
+    with pytest.raises(ValueError, match="does not fit"):
+        Window((dylan(),), (np.zeros((4, 4)),))
+    with pytest.raises(ValueError, match="one attention matrix per sentence"):
+        Window((dylan(),), ())

@@ -146,8 +146,9 @@ def build(
         for mentions in mentions_of(sentences, lm, config, summary, on_sentences, overlap):
             store.add(mentions)
         t0 = time.perf_counter()
-        facts = collect_facts(store, config, summary, linker)
+        left_out: list[Mention] = []
+        facts = collect_facts(store, config, summary, linker, dropped=left_out)
         summary.timings["collect"] += time.perf_counter() - t0
     summary.seconds = time.perf_counter() - started
     return Result(facts=facts, summary=summary, run=run_info(config, lm, pipeline_name(nlp)),
-                  base=config.base_iri)
+                  base=config.base_iri, left_out=tuple(left_out))

@@ -95,6 +95,11 @@ class MentionStore:
         if group:
             yield group
 
+    def mentions(self) -> Iterator[Mention]:
+        """Every mention in corpus order (read-only; the Map stage's per-document pass)."""
+        for payload, in self._db.execute("SELECT payload FROM mention ORDER BY seq"):
+            yield Mention.from_json(payload)
+
     def surface_counts(self) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
         """Surface forms with counts: (entity key -> {text: n}, relation key -> {text: n})."""
         entities: dict[str, dict[str, int]] = {}

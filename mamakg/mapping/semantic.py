@@ -1,0 +1,202 @@
+"""Map stage, relations by meaning: a relation phrase, in the context of its head and tail, to
+the Wikidata property closest to it in a sentence-embedding space (paper section 2.2 maps with
+a knowledge base; this works without one).
+
+For a fact with relation phrase r, head kind h and tail kind t (`KINDS`, from the NER labels of
+`mamakg.mapping.arguments`), each candidate property p (`mamakg.mapping.vectors`) gets
+
+    logit(p) = sim(r, p) / TEMPERATURE + PRIOR_WEIGHT * log(usage(p) / max usage)
+    logit(none) = NONE_SIMILARITY / TEMPERATURE
+
+where sim is the cosine of r's vector with p's closest name (label or alias), blended with the
+cosine with "label: description" (`DESCRIPTION_WEIGHT`); an exact label or alias match (the
+string matcher of `mamakg.mapping.properties`) counts as cosine 1. Only properties whose value
+fits the tail take part: a date tail (or a year) only time-valued properties, a number only
+quantity-valued ones, anything else only entity-valued ones. The score of the best property
+is its softmax probability among the candidates and "no property", so it reads as how sure
+the mapper is; below `--min-map-score` the relation stays open.
+
+Each distinct phrase is embedded once and compared with every property once (`prepare`, in
+batches); the property vectors are precomputed and shipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from mamakg.mapping.properties import PropertyIndex, property_table
+from mamakg.mapping.vectors import PropertyVectors
+from mamakg.normalize import relation_variants
+
+__all__ = ["DESCRIPTION_WEIGHT", "KINDS", "PRIOR_WEIGHT", "TEMPERATURE", "MapQuery",
+           "Mapping", "SemanticMapper", "kind_of", "query_phrase"]
+
+log = logging.getLogger(__name__)
+
+TEMPERATURE = 0.05
+"""Softmax temperature on cosines: a cosine 0.05 higher makes a property e times likelier."""
+DESCRIPTION_WEIGHT = 0.3
+"""Share of the description's cosine in a property's similarity (the rest: its best name)."""
+PRIOR_WEIGHT = 0.1
+"""Weight of a property's log usage share in Wikidata (common properties are likelier)."""
+NONE_SIMILARITY = 0.6
+"""The similarity of "no property": it takes part in the softmax like a property, so a phrase
+that resembles no property well (every cosine far below this) abstains however the
+properties compare among themselves."""
+
+KINDS = {
+    "PERSON": "person", "ORG": "organization", "NORP": "group", "GPE": "place",
+    "LOC": "place", "FAC": "place", "DATE": "date", "TIME": "date", "CARDINAL": "number",
+    "QUANTITY": "number", "MONEY": "number", "PERCENT": "number", "ORDINAL": "number",
+    "NUM": "number", "WORK_OF_ART": "work", "PRODUCT": "work", "EVENT": "event",
+    "LAW": "work", "LANGUAGE": "language", "PRON": "", "": "",
+}
+"""The coarse kind of each head/tail type (spaCy entity labels, ``NUM``, ``PRON``, "")."""
+
+
+def kind_of(entity_type: str, text: str = "") -> str:
+    """The coarse kind of a head or tail: ``person``, ``place``, ``date``, ``number``...; a
+    number of three or four digits reads as a year (a date); "" when unknown.
+
+    >>> kind_of("GPE"), kind_of("CARDINAL", "1961"), kind_of("CARDINAL", "12")
+    ('place', 'date', 'number')
+    """
+    kind = KINDS.get(entity_type, "")
+    if kind == "number" and any(w.isdigit() and 3 <= len(w) <= 4 for w in text.split()):
+        return "date"
+    return kind
+
+
+def query_phrase(surface: str, key: str) -> str:
+    """The text embedded for a relation: its surface without leading auxiliaries (properties'
+    names have none), lower-cased.
+
+    >>> query_phrase("was born in", "bear in")
+    'born in'
+    """
+    variants = relation_variants(surface, key)
+    return variants[1] if len(variants) > 2 else variants[0]
+
+
+@dataclass(frozen=True)
+class MapQuery:
+    """What the mapper sees of a fact."""
+
+    key: str
+    """The relation key."""
+    surface: str
+    """The relation's most frequent surface form."""
+    head_kind: str = ""
+    tail_kind: str = ""
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """The mapper's decision for one query."""
+
+    pid: str | None
+    score: float
+    """Softmax probability of `pid` among the fitting candidates (0..1)."""
+    method: str
+    """``label`` / ``alias`` (an exact name), ``embedding``, or ``none``."""
+    evidence: tuple[tuple[str, str], ...] = ()
+
+
+_VALUE_DATATYPES = {"date": "Time", "number": "Quantity"}
+
+
+class SemanticMapper:
+    """Maps relation phrases to properties by sentence-embedding similarity (see the module
+    docstring). `embed` turns texts into unit vectors (`Embedder.embed`); tests pass a fake."""
+
+    def __init__(self, vectors: PropertyVectors, embed: Callable[[list[str]], np.ndarray],
+                 index: PropertyIndex | None = None, min_score: float = 0.5,
+                 temperature: float = TEMPERATURE,
+                 description_weight: float = DESCRIPTION_WEIGHT,
+                 prior_weight: float = PRIOR_WEIGHT,
+                 none_similarity: float = NONE_SIMILARITY,
+                 rows: Sequence[dict[str, str]] | None = None) -> None:
+        self.vectors = vectors
+        self.embed = embed
+        self.index = index if index is not None else PropertyIndex.bundled()
+        self.min_score = min_score
+        self.temperature = temperature
+        self.description_weight = description_weight
+        self.none_logit = none_similarity / temperature
+        table = {r["pid"]: r for r in (property_table() if rows is None else rows)}
+        self.labels = [table[p]["label"] if p in table else p for p in vectors.pids]
+        self.datatype = np.array([table[p]["datatype"] if p in table else "WikibaseItem"
+                                  for p in vectors.pids])
+        usage = np.array([max(int(table[p].get("usage_count") or 1), 1) if p in table else 1
+                          for p in vectors.pids], dtype=np.float64)
+        self.prior = prior_weight * np.log(usage / usage.max())
+        self.position = {p: i for i, p in enumerate(vectors.pids)}
+        self._cache: dict[MapQuery, Mapping] = {}
+        self._sims: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        """phrase -> (blended similarity (P,), best name cosine (P,), best name index (P,))."""
+
+    def _fits(self, tail_kind: str) -> np.ndarray:
+        wanted = _VALUE_DATATYPES.get(tail_kind, "WikibaseItem")
+        return self.datatype == wanted
+
+    def prepare(self, relations: Sequence[tuple[str, str]], batch: int = 512) -> None:
+        """Embed the phrases of these (surface, key) relations and compare them with every
+        property, in batches; `map` then only looks them up."""
+        phrases = [p for p in dict.fromkeys(query_phrase(s, k) for s, k in relations)
+                   if p not in self._sims]
+        w = self.description_weight
+        for begin in range(0, len(phrases), batch):
+            part = phrases[begin:begin + batch]
+            vectors = self.embed(part)  # (Q, D)
+            names, which = self.vectors.name_scores(vectors)  # (Q, P) each
+            sims = (1 - w) * names + w * (vectors @ self.vectors.descriptions.T)  # (Q, P)
+            for row, phrase in enumerate(part):
+                self._sims[phrase] = (sims[row].astype(np.float32), names[row], which[row])
+
+    def map(self, queries: Sequence[MapQuery]) -> list[Mapping]:
+        """The mapping of each query."""
+        self.prepare([(q.surface, q.key) for q in queries if q not in self._cache])
+        out = []
+        for q in queries:
+            if q not in self._cache:
+                phrase = query_phrase(q.surface, q.key)
+                self._cache[q] = self._decide(q, phrase, *self._sims[phrase])
+            out.append(self._cache[q])
+        return out
+
+    def _decide(self, q: MapQuery, phrase: str, sim: np.ndarray, names: np.ndarray,
+                which: np.ndarray) -> Mapping:
+        sim = sim.astype(np.float64).copy()
+        exact = self.index.match(q.surface, q.key)
+        if exact is not None and exact.pid in self.position:
+            sim[self.position[exact.pid]] = 1.0
+        fits = self._fits(q.tail_kind)
+        if not fits.any():
+            return Mapping(None, 0.0, "none")
+        logits = np.where(fits, sim / self.temperature + self.prior, -np.inf)
+        top = max(float(logits.max()), self.none_logit)
+        probs = np.exp(logits - top)
+        probs /= probs.sum() + np.exp(self.none_logit - top)
+        order = np.argsort(-probs, kind="stable")
+        best, second = int(order[0]), int(order[1])
+        score = round(float(probs[best]), 4)
+        pid = self.vectors.pids[best]
+        method = exact.method if exact is not None and exact.pid == pid else "embedding"
+        name = self.vectors.name_text[int(which[best])]
+        evidence = (
+            ("phrase", phrase),
+            ("matched", f"{name!r} of {pid} ({self.labels[best]}), cosine "
+                        f"{float(names[best]):.3f}" if method == "embedding"
+             else f"{method} of {pid} ({self.labels[best]}), exact"),
+            ("types", f"{q.head_kind or '?'} -> {q.tail_kind or '?'}: "
+                      f"{self.datatype[best]} value"),
+            ("runner-up", f"{self.vectors.pids[second]} ({self.labels[second]}) "
+                          f"{float(probs[second]):.3f}"),
+        )
+        if score < self.min_score:
+            return Mapping(None, score, "none", evidence)
+        return Mapping(pid, score, method, evidence)

@@ -140,24 +140,81 @@ def _trimmed(s: Sentence, tokens: range) -> list[int]:
     return rel
 
 
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+_MODIFIER_CLAUSES = frozenset({"acl", "relcl"})
+
+
+def _named_subject(s: Sentence, relation: tuple[int, ...]) -> tuple[int, int, str] | None:
+    """The named entity the relation is said of, by syntax: the subject of its verb (through
+    coordinated verbs), or the noun a participle or relative clause modifies ("a company
+    [founded in] 1982"); then, through appositions and copulas, the entity that noun stands
+    for ("Compaq was a company founded ...", "Maveron, a firm based in ..."); None when the
+    sentence has no parse or no such entity comes before the relation."""
+    if not s.heads:
+        return None
+    verbs = [t for t in relation if s.pos[t] == "VERB"] or [
+        t for t in relation if s.pos[t] == "AUX" and s.deps[t] not in ("aux", "auxpass")]
+    if not verbs:
+        return None
+    verb, token = verbs[0], None
+    for _ in range(4):
+        subjects = [t for t in range(len(s)) if s.heads[t] == verb and s.deps[t] in _SUBJECTS]
+        if subjects:
+            token = subjects[0]
+            break
+        if s.deps[verb] in _MODIFIER_CLAUSES and 0 <= s.heads[verb] != verb:
+            token = s.heads[verb]
+            break
+        if s.deps[verb] != "conj" or not 0 <= s.heads[verb] != verb:
+            break
+        verb = s.heads[verb]
+    for _ in range(4):
+        if token is None:
+            return None
+        head = s.heads[token]
+        if s.words[token].lower() in RELATIVE_PRONOUNS and 0 <= head and \
+                s.deps[head] == "relcl" and 0 <= s.heads[head]:
+            token = s.heads[head]  # "the firm which [is based in]": the firm
+        elif s.deps[token] == "appos" and 0 <= head != token:
+            token = head  # "Maveron, [a firm] based in": Maveron
+        elif s.deps[token] == "attr" and 0 <= head != token:
+            subjects = [t for t in range(len(s)) if s.heads[t] == head and s.deps[t] in _SUBJECTS]
+            token = subjects[0] if subjects else None  # "Compaq was [a company]": Compaq
+        else:
+            break
+    if token is None:
+        return None
+    found = _entity_at(s, token)
+    if found is None or found[2] in _VALUE_LABELS or found[1] > relation[0]:
+        return None
+    return found
+
+
 def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
                     tail: tuple[int, int], relation: tuple[int, ...]) -> tuple[Mention, ...]:
-    """The mention read between the named entities inside its head and tail chunks (token
-    ranges `head`, `tail`; `relation`: its relation tokens): one reading per entity of the
-    tail (or the tail itself), with the head's entity (or the head) as head; empty when
-    neither chunk is narrower. A reading's relation runs from the relation's start (from the
+    """The mention read between named entities (token ranges `head`, `tail` of its chunks;
+    `relation`: its relation tokens): one reading per entity of the tail (or the tail itself),
+    with as head the named entity the relation is said of by syntax when the head chunk is
+    not it (`_named_subject`), else the head's entity (or the head); empty when nothing is
+    narrower or elsewhere. A reading's relation runs from the relation's start (from the
     head's entity when the head chunk ends where the relation starts) to the tail's entity;
     its key leaves out the words of other entities ("born [24 April 1980] in Sydney" ->
     "bear in")."""
     if not relation:
         return ()
     head_core = entity_core(s, *head)
+    subject = _named_subject(s, relation)
+    if subject is not None and head[0] <= subject[0] and subject[1] <= head[1]:
+        subject = None  # the head chunk holds it: the head's own core decides
     cores = tail_cores(s, *tail)
-    if head_core is None and not cores:
+    if head_core is None and subject is None and not cores:
         return ()
-    h = (head_core[0], head_core[1]) if head_core else head
-    h_type = head_core[2] if head_core else mention.head_type
-    adjacent = head_core is not None and all(
+    if subject is not None:
+        h, h_type = (subject[0], subject[1]), subject[2]
+    else:
+        h = (head_core[0], head_core[1]) if head_core else head
+        h_type = head_core[2] if head_core else mention.head_type
+    adjacent = subject is None and head_core is not None and all(
         s.pos[t] in _EDGE_POS for t in range(head[1], relation[0]))
     begin = h[1] if adjacent else relation[0]
     targets = [(c[0], c[1], c[2]) for c in cores] or [(tail[0], tail[1], mention.tail_type)]

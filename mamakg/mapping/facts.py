@@ -8,8 +8,9 @@ then
 2. reads the rest document by document (`MentionStore.mentions`): pronoun heads and tails are
    resolved within their document or the mention leaves the graph (`mamakg.mapping.coref`),
    as does one whose head is a date or number; each mention's readings between named
-   entities (`Mention.readings`) join it as derived mentions. What goes on is written into a
-   second store, keyed as resolved;
+   entities (`Mention.readings`) join it as derived mentions (and the mention itself stays an
+   open fact: its readings carry the mapping). What goes on is written into a second store,
+   keyed as resolved;
 3. groups that store by (head, relation, tail), maps each group's relation in the context of
    its head and tail kinds (`mamakg.mapping.semantic`, or the label/alias matcher without the
    embedding model; distant supervision with ``--kb``), links entities (``--entities`` or
@@ -27,7 +28,7 @@ import dataclasses
 import itertools
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from mamakg.config import Config
 from mamakg.filters import Drop
@@ -78,8 +79,10 @@ class _Forms:
         self.entities: dict[str, Counter[str]] = {}
         self.kinds: dict[str, Counter[str]] = {}
         self.relations: dict[str, Counter[str]] = {}
+        self.triples: set[tuple[str, str, str]] = set()
 
     def add(self, m: Mention) -> None:
+        self.triples.add(m.fact_key)
         for text, key, kind in ((m.head.text, m.head_key, m.head_type),
                                 (m.tail.text, m.tail_key, m.tail_type)):
             forms = self.entities.setdefault(key, Counter())
@@ -126,12 +129,20 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
                 if dropped is not None:
                     dropped.append(original)
                 continue
-            batch.append(dataclasses.replace(m, readings=()) if m.readings else m)
-            if config.entity_readings:
-                batch.extend(x for x in m.readings if not is_value(x.head.text))
+            readings = [x for x in m.readings if not is_value(x.head.text)] \
+                if config.entity_readings else []
+            # a mention keeps its readings in the store only as a mark: the Map stage maps
+            # the readings, between named entities, and leaves such a mention open
+            batch.append(dataclasses.replace(m, readings=tuple(readings[:1])))
+            batch.extend(readings)
         for m in batch:
             forms.add(m)
         out.add(batch)
+
+
+def _query(key: str, head: Entity, tail: Entity, label: str) -> MapQuery:
+    tail_kind = kind_of(tail.kind, tail.label) or ("date" if is_value(tail.label) else "")
+    return MapQuery(key, label, kind_of(head.kind, head.label), tail_kind)
 
 
 def _tail_entity(entity: Entity, relation: Relation, datatype: str | None) -> Entity:
@@ -184,8 +195,6 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
                    if r.map_method == "distant"}
     semantic = mapper() if callable(mapper) and not isinstance(mapper, SemanticMapper) \
         else mapper
-    if semantic is not None:
-        semantic.prepare([(labels[k], k) for k in relation_keys])
 
     def entity(key: str) -> Entity:
         if key not in entities:
@@ -198,34 +207,29 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
                                            kind=kind)
         return found
 
-    def relation(key: str, head: Entity, tail: Entity) -> Relation:
+    def relation(key: str, head: Entity, tail: Entity) -> tuple[Relation, bool]:
+        """The relation of a fact, and whether the property holds from tail to head."""
         if key in distant:
-            return distant[key]
+            return distant[key], False
         label = labels[key]
         if semantic is None:
             found = properties.relation(key, label, config.min_map_score)
             if found.pid and not properties.fits(found.pid, tail.label):
-                return Relation(key=key, label=label)
-            return found
-        query = MapQuery(key, label, kind_of(head.kind, head.label),
-                         kind_of(tail.kind, tail.label) or ("date" if is_value(tail.label)
-                                                            else ""))
-        decision = semantic.map([query])[0]
-        if decision.pid is None or not properties.fits(decision.pid, tail.label):
-            return Relation(key=key, label=label, map_score=0.0, evidence=decision.evidence)
+                return Relation(key=key, label=label), False
+            return found, False
+        decision = semantic.map([_query(key, head, tail, label)])[0]
+        if decision.pid is None or not properties.fits(
+                decision.pid, (head if decision.inverse else tail).label):
+            return Relation(key=key, label=label), False
         return Relation(key=key, label=label, pid=decision.pid, map_score=decision.score,
                         map_method=decision.method, pid_label=property_table_label(
-                            decision.pid), evidence=decision.evidence)
+                            decision.pid), evidence=decision.evidence), decision.inverse
 
-    facts = []
-    for mentions in groups:
-        first = mentions[0]
-        head, tail = entity(first.head_key), entity(first.tail_key)
-        rel = relation(first.relation_key, head, tail)
-        if all(m.derived for m in mentions) and rel.pid is None:
-            continue  # a reading between entities is kept only as a mapped fact
-        if not rel.pid and rel.evidence:
-            rel = Relation(key=rel.key, label=rel.label)
+    if semantic is not None:  # every query at once: the embedding runs in a few batches
+        semantic.prepare(sorted({_query(r, entity(h), entity(t), labels[r])
+                                 for h, r, t in forms.triples}, key=repr))
+    def add(head: Entity, rel: Relation, tail: Entity, mentions: Sequence[Mention]) -> None:
+        mentions = [dataclasses.replace(m, readings=()) if m.readings else m for m in mentions]
         if config.literal_values:
             tail = _tail_entity(tail, rel, datatypes.get(rel.pid or ""))
         fact = Fact(
@@ -238,8 +242,37 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
         summary.status[fact.status.value] += 1
         summary.n_mentions += sum(1 for m in mentions if not m.derived)
         facts.append(fact)
+
+    facts: list[Fact] = []
+    for mentions in groups:
+        first = mentions[0]
+        head, tail = entity(first.head_key), entity(first.tail_key)
+        derived = all(m.derived for m in mentions)
+        if not derived and all(m.readings or m.derived for m in mentions):
+            # its readings between the named entities inside its chunks carry the mapping
+            add(head, Relation(key=first.relation_key, label=labels[first.relation_key]),
+                tail, mentions)
+            continue
+        rel, inverse = relation(first.relation_key, head, tail)
+        if derived and rel.pid is None:
+            continue  # a reading between entities is kept only as a mapped fact
+        if not inverse:
+            add(head, rel, tail, mentions)
+            continue
+        # the property holds from tail to head: the mapped fact reads the mentions backwards
+        # (derived), and a Match-stage fact stays as the open fact it is
+        add(tail, rel, head, [_reversed(m) for m in mentions])
+        if not derived:
+            add(head, Relation(key=rel.key, label=rel.label), tail,
+                [m for m in mentions if not m.derived])
     summary.n_facts = len(facts)
     return facts
+
+
+def _reversed(m: Mention) -> Mention:
+    return dataclasses.replace(m, head=m.tail, tail=m.head, head_key=m.tail_key,
+                               tail_key=m.head_key, head_type=m.tail_type,
+                               tail_type=m.head_type, derived=True)
 
 
 def property_table_label(pid: str) -> str | None:

@@ -8,13 +8,17 @@ For a fact with relation phrase r, head kind h and tail kind t (`KINDS`, from th
     logit(p) = sim(r, p) / TEMPERATURE + PRIOR_WEIGHT * log(usage(p) / max usage)
     logit(none) = NONE_SIMILARITY / TEMPERATURE
 
-where sim is the cosine of r's vector with p's closest name (label or alias), blended with the
-cosine with "label: description" (`DESCRIPTION_WEIGHT`); an exact label or alias match (the
-string matcher of `mamakg.mapping.properties`) counts as cosine 1. Only properties whose value
+where sim is the cosine of r's vector with p's closest name (label or alias), blended
+(`DESCRIPTION_WEIGHT`) with the cosines of "label: description" with r and with "h r t" (the
+phrase between its head and tail kinds: "organization based in place" is nearer the
+headquarters than the administrative location); a phrase that is a property's label or
+alias has cosine 1 with it, so the string matcher's answers stay (method ``label`` /
+``alias``) unless the kinds favour another property with the same name. Only properties whose value
 fits the tail take part: a date tail (or a year) only time-valued properties, a number only
 quantity-valued ones, anything else only entity-valued ones. The score of the best property
 is its softmax probability among the candidates and "no property", so it reads as how sure
-the mapper is; below `--min-map-score` the relation stays open.
+the mapper is; below `--min-map-score` the relation stays open. An active phrase mapped to a
+passive property ("founded" -> "founded by") reverses the fact (`is_inverse`).
 
 Each distinct phrase is embedded once and compared with every property once (`prepare`, in
 batches); the property vectors are precomputed and shipped.
@@ -32,18 +36,19 @@ from mamakg.mapping.properties import PropertyIndex, property_table
 from mamakg.mapping.vectors import PropertyVectors
 from mamakg.normalize import relation_variants
 
-__all__ = ["DESCRIPTION_WEIGHT", "KINDS", "PRIOR_WEIGHT", "TEMPERATURE", "MapQuery",
-           "Mapping", "SemanticMapper", "kind_of", "query_phrase"]
+__all__ = ["DESCRIPTION_WEIGHT", "KINDS", "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE",
+           "MapQuery", "Mapping", "SemanticMapper", "context_text", "is_inverse", "kind_of",
+           "query_phrase"]
 
 log = logging.getLogger(__name__)
 
-TEMPERATURE = 0.05
+TEMPERATURE = 0.03
 """Softmax temperature on cosines: a cosine 0.05 higher makes a property e times likelier."""
 DESCRIPTION_WEIGHT = 0.3
 """Share of the description's cosine in a property's similarity (the rest: its best name)."""
 PRIOR_WEIGHT = 0.1
 """Weight of a property's log usage share in Wikidata (common properties are likelier)."""
-NONE_SIMILARITY = 0.6
+NONE_SIMILARITY = 0.5
 """The similarity of "no property": it takes part in the softmax like a property, so a phrase
 that resembles no property well (every cosine far below this) abstains however the
 properties compare among themselves."""
@@ -82,6 +87,17 @@ def query_phrase(surface: str, key: str) -> str:
     return variants[1] if len(variants) > 2 else variants[0]
 
 
+def context_text(q: MapQuery) -> str:
+    """The phrase between its head and tail kinds, compared with the properties'
+    descriptions (which say what their subjects and values are).
+
+    >>> context_text(MapQuery("base in", "based in", "organization", "place"))
+    'organization based in place'
+    """
+    return f"{q.head_kind or 'something'} {query_phrase(q.surface, q.key)} " \
+           f"{q.tail_kind or 'something'}"
+
+
 @dataclass(frozen=True)
 class MapQuery:
     """What the mapper sees of a fact."""
@@ -104,6 +120,20 @@ class Mapping:
     method: str
     """``label`` / ``alias`` (an exact name), ``embedding``, or ``none``."""
     evidence: tuple[tuple[str, str], ...] = ()
+    inverse: bool = False
+    """The property holds from tail to head: its name is passive ("founded by") and the
+    phrase active ("founded"), so "Ann founded Acme" says (Acme, founded by, Ann)."""
+
+
+def is_inverse(phrase: str, name: str, label: str) -> bool:
+    """Whether an active phrase maps to a passive property name, which reverses the fact.
+
+    >>> is_inverse("founded", "founded by", "founded by"), is_inverse("founded by", "founded by",
+    ...     "founded by"), is_inverse("founder of", "founder", "founded by")
+    (True, False, True)
+    """
+    passive = name.lower().endswith(" by") or label.lower().endswith(" by")
+    return passive and not (phrase.endswith(" by") or " by " in phrase)
 
 
 _VALUE_DATATYPES = {"date": "Time", "number": "Quantity"}
@@ -137,43 +167,52 @@ class SemanticMapper:
         self.position = {p: i for i, p in enumerate(vectors.pids)}
         self._cache: dict[MapQuery, Mapping] = {}
         self._sims: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        """phrase -> (blended similarity (P,), best name cosine (P,), best name index (P,))."""
+        """phrase -> (best name cosine (P,), best name index (P,), description cosine (P,))."""
+        self._contexts: dict[str, np.ndarray] = {}
+        """`context_text` -> description cosine (P,)."""
 
     def _fits(self, tail_kind: str) -> np.ndarray:
         wanted = _VALUE_DATATYPES.get(tail_kind, "WikibaseItem")
         return self.datatype == wanted
 
-    def prepare(self, relations: Sequence[tuple[str, str]], batch: int = 512) -> None:
-        """Embed the phrases of these (surface, key) relations and compare them with every
-        property, in batches; `map` then only looks them up."""
-        phrases = [p for p in dict.fromkeys(query_phrase(s, k) for s, k in relations)
+    def prepare(self, queries: Sequence[MapQuery], batch: int = 512) -> None:
+        """Embed what these queries need and compare it with every property, in batches (each
+        relation phrase against the properties' names and descriptions, each phrase with its
+        head and tail kinds against the descriptions); `map` then only looks them up."""
+        phrases = [p for p in dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
                    if p not in self._sims]
-        w = self.description_weight
         for begin in range(0, len(phrases), batch):
             part = phrases[begin:begin + batch]
             vectors = self.embed(part)  # (Q, D)
             names, which = self.vectors.name_scores(vectors)  # (Q, P) each
-            sims = (1 - w) * names + w * (vectors @ self.vectors.descriptions.T)  # (Q, P)
+            descriptions = vectors @ self.vectors.descriptions.T  # (Q, P)
             for row, phrase in enumerate(part):
-                self._sims[phrase] = (sims[row].astype(np.float32), names[row], which[row])
+                self._sims[phrase] = (names[row], which[row], descriptions[row])
+        contexts = [c for c in dict.fromkeys(context_text(q) for q in queries)
+                    if c not in self._contexts]
+        for begin in range(0, len(contexts), batch):
+            part = contexts[begin:begin + batch]
+            sims = self.embed(part) @ self.vectors.descriptions.T  # (Q, P)
+            for row, text in enumerate(part):
+                self._contexts[text] = sims[row]
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping]:
         """The mapping of each query."""
-        self.prepare([(q.surface, q.key) for q in queries if q not in self._cache])
+        self.prepare([q for q in queries if q not in self._cache])
         out = []
         for q in queries:
             if q not in self._cache:
                 phrase = query_phrase(q.surface, q.key)
-                self._cache[q] = self._decide(q, phrase, *self._sims[phrase])
+                names, which, descriptions = self._sims[phrase]
+                w = self.description_weight
+                sim = (1 - w) * names + w * 0.5 * (descriptions + self._contexts[context_text(q)])
+                self._cache[q] = self._decide(q, phrase, sim, names, which)
             out.append(self._cache[q])
         return out
 
     def _decide(self, q: MapQuery, phrase: str, sim: np.ndarray, names: np.ndarray,
                 which: np.ndarray) -> Mapping:
-        sim = sim.astype(np.float64).copy()
-        exact = self.index.match(q.surface, q.key)
-        if exact is not None and exact.pid in self.position:
-            sim[self.position[exact.pid]] = 1.0
+        sim = sim.astype(np.float64)
         fits = self._fits(q.tail_kind)
         if not fits.any():
             return Mapping(None, 0.0, "none")
@@ -185,8 +224,10 @@ class SemanticMapper:
         best, second = int(order[0]), int(order[1])
         score = round(float(probs[best]), 4)
         pid = self.vectors.pids[best]
-        method = exact.method if exact is not None and exact.pid == pid else "embedding"
         name = self.vectors.name_text[int(which[best])]
+        method = "embedding"
+        if name.lower() == phrase:  # the string matcher's answer: an exact name
+            method = "label" if name.lower() == self.labels[best].lower() else "alias"
         evidence = (
             ("phrase", phrase),
             ("matched", f"{name!r} of {pid} ({self.labels[best]}), cosine "
@@ -199,4 +240,8 @@ class SemanticMapper:
         )
         if score < self.min_score:
             return Mapping(None, score, "none", evidence)
-        return Mapping(pid, score, method, evidence)
+        inverse = is_inverse(phrase, name, self.labels[best])
+        if inverse:
+            evidence += (("direction", f"{phrase!r} is active, {self.labels[best]!r} passive: "
+                                       "the fact reads from tail to head"),)
+        return Mapping(pid, score, method, evidence, inverse)

@@ -9,9 +9,9 @@ For a fact with relation phrase r, head kind h and tail kind t (`KINDS`, from th
     logit(none) = NONE_SIMILARITY / TEMPERATURE
 
 where sim is the cosine of r's vector with p's closest name (label or alias), blended
-(`DESCRIPTION_WEIGHT`) with the cosines of "label: description" with r and with "h r t" (the
-phrase between its head and tail kinds: "organization based in place" is nearer the
-headquarters than the administrative location); a phrase that is a property's label or
+(`DESCRIPTION_WEIGHT`) with the cosines of "label: description" with r and with r in the
+context of its head and tail kinds (r's vector plus theirs: "organization + based in + place"
+is nearer the headquarters than the administrative location); a phrase that is a property's label or
 alias has cosine 1 with it, so the string matcher's answers stay (method ``label`` /
 ``alias``) unless the kinds favour another property with the same name. Only properties whose value
 fits the tail take part: a date tail (or a year) only time-valued properties, a number only
@@ -20,8 +20,8 @@ is its softmax probability among the candidates and "no property", so it reads a
 the mapper is; below `--min-map-score` the relation stays open. An active phrase mapped to a
 passive property ("founded" -> "founded by") reverses the fact (`is_inverse`).
 
-Each distinct phrase is embedded once and compared with every property once (`prepare`, in
-batches); the property vectors are precomputed and shipped.
+Each distinct phrase (of at most `MAX_WORDS` words) is embedded once and compared with every
+property once (`prepare`, in batches); the property vectors are precomputed and shipped.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from mamakg.mapping.vectors import PropertyVectors
 from mamakg.normalize import relation_variants
 
 __all__ = ["DESCRIPTION_WEIGHT", "KINDS", "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE",
-           "MapQuery", "Mapping", "SemanticMapper", "context_text", "is_inverse", "kind_of",
+           "MapQuery", "Mapping", "SemanticMapper", "is_inverse", "kind_of",
            "query_phrase"]
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,12 @@ DESCRIPTION_WEIGHT = 0.3
 """Share of the description's cosine in a property's similarity (the rest: its best name)."""
 PRIOR_WEIGHT = 0.1
 """Weight of a property's log usage share in Wikidata (common properties are likelier)."""
+MAX_WORDS = 6
+"""Longer relation phrases are not embedded: they rarely state one property, and each costs a
+forward pass of the embedding model."""
+KIND_WEIGHT = 0.5
+"""Weight of the head's and the tail's kind vectors added to the phrase's vector to compare it,
+in context, with the properties' descriptions."""
 NONE_SIMILARITY = 0.5
 """The similarity of "no property": it takes part in the softmax like a property, so a phrase
 that resembles no property well (every cosine far below this) abstains however the
@@ -85,17 +91,6 @@ def query_phrase(surface: str, key: str) -> str:
     """
     variants = relation_variants(surface, key)
     return variants[1] if len(variants) > 2 else variants[0]
-
-
-def context_text(q: MapQuery) -> str:
-    """The phrase between its head and tail kinds, compared with the properties'
-    descriptions (which say what their subjects and values are).
-
-    >>> context_text(MapQuery("base in", "based in", "organization", "place"))
-    'organization based in place'
-    """
-    return f"{q.head_kind or 'something'} {query_phrase(q.surface, q.key)} " \
-           f"{q.tail_kind or 'something'}"
 
 
 @dataclass(frozen=True)
@@ -167,34 +162,31 @@ class SemanticMapper:
         self.position = {p: i for i, p in enumerate(vectors.pids)}
         self._cache: dict[MapQuery, Mapping] = {}
         self._sims: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        """phrase -> (best name cosine (P,), best name index (P,), description cosine (P,))."""
-        self._contexts: dict[str, np.ndarray] = {}
-        """`context_text` -> description cosine (P,)."""
+        """phrase -> (best name cosine (P,), best name index (P,), the phrase's vector (D,))."""
+        self._kinds: dict[str, np.ndarray] = {}
+        """kind -> its vector ("something" for an unknown kind)."""
 
     def _fits(self, tail_kind: str) -> np.ndarray:
         wanted = _VALUE_DATATYPES.get(tail_kind, "WikibaseItem")
         return self.datatype == wanted
 
     def prepare(self, queries: Sequence[MapQuery], batch: int = 512) -> None:
-        """Embed what these queries need and compare it with every property, in batches (each
-        relation phrase against the properties' names and descriptions, each phrase with its
-        head and tail kinds against the descriptions); `map` then only looks them up."""
+        """Embed the relation phrases of these queries and compare each with every property's
+        names and descriptions, in batches; `map` then only looks them up. A phrase of more
+        than `MAX_WORDS` words is not embedded (it abstains)."""
         phrases = [p for p in dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
-                   if p not in self._sims]
+                   if p not in self._sims and len(p.split()) <= MAX_WORDS]
+        kinds = [k for k in dict.fromkeys(k for q in queries for k in (q.head_kind, q.tail_kind))
+                 if k not in self._kinds]
+        if kinds:
+            for kind, vector in zip(kinds, self.embed([k or "something" for k in kinds])):
+                self._kinds[kind] = vector
         for begin in range(0, len(phrases), batch):
             part = phrases[begin:begin + batch]
             vectors = self.embed(part)  # (Q, D)
             names, which = self.vectors.name_scores(vectors)  # (Q, P) each
-            descriptions = vectors @ self.vectors.descriptions.T  # (Q, P)
             for row, phrase in enumerate(part):
-                self._sims[phrase] = (names[row], which[row], descriptions[row])
-        contexts = [c for c in dict.fromkeys(context_text(q) for q in queries)
-                    if c not in self._contexts]
-        for begin in range(0, len(contexts), batch):
-            part = contexts[begin:begin + batch]
-            sims = self.embed(part) @ self.vectors.descriptions.T  # (Q, P)
-            for row, text in enumerate(part):
-                self._contexts[text] = sims[row]
+                self._sims[phrase] = (names[row], which[row], vectors[row])
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping]:
         """The mapping of each query."""
@@ -203,10 +195,19 @@ class SemanticMapper:
         for q in queries:
             if q not in self._cache:
                 phrase = query_phrase(q.surface, q.key)
-                names, which, descriptions = self._sims[phrase]
-                w = self.description_weight
-                sim = (1 - w) * names + w * 0.5 * (descriptions + self._contexts[context_text(q)])
-                self._cache[q] = self._decide(q, phrase, sim, names, which)
+                if phrase not in self._sims:
+                    self._cache[q] = Mapping(None, 0.0, "none", (
+                        ("phrase", f"{phrase} (more than {MAX_WORDS} words: not mapped)"),))
+                else:
+                    names, which, vector = self._sims[phrase]
+                    # the phrase between its head and tail kinds, as the sum of their vectors
+                    context = vector + KIND_WEIGHT * (self._kinds[q.head_kind]
+                                                      + self._kinds[q.tail_kind])
+                    context /= np.linalg.norm(context)
+                    descriptions = np.stack([vector, context]) @ self.vectors.descriptions.T
+                    w = self.description_weight
+                    sim = (1 - w) * names + w * 0.5 * descriptions.sum(axis=0)
+                    self._cache[q] = self._decide(q, phrase, sim, names, which)
             out.append(self._cache[q])
         return out
 

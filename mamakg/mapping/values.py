@@ -23,6 +23,7 @@ _DAYS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 _YEAR = re.compile(r"^(\d{3,4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_DECADE = re.compile(r"^'?\d{1,3}0s$")
 _SPLIT = re.compile(r"[\s,]+")
 _DATE_PUNCT = frozenset(",.-–—/()")
 
@@ -39,8 +40,8 @@ def is_value(text: str) -> bool:
     """Whether a head or tail text is only a number or a date: digits, month names and date
     punctuation, with at least one digit.
 
-    >>> is_value("1961"), is_value("16 November 1991"), is_value("4.25")
-    (True, True, True)
+    >>> is_value("1961"), is_value("16 November 1991"), is_value("4.25"), is_value("1990s")
+    (True, True, True, True)
     >>> is_value("1961 election"), is_value("November")
     (False, False)
     """
@@ -52,7 +53,7 @@ def is_value(text: str) -> bool:
             continue
         if word.lower().rstrip(".") in MONTHS:
             continue
-        if _DAYS.match(word) or _NUMBER.match(word) or _ISO.match(word):
+        if _DAYS.match(word) or _NUMBER.match(word) or _ISO.match(word) or _DECADE.match(word):
             continue
         return False
     return True

@@ -229,7 +229,7 @@ class SemanticMapper:
         method = "embedding"
         if name.lower() == phrase:  # the string matcher's answer: an exact name
             method = "label" if name.lower() == self.labels[best].lower() else "alias"
-        evidence = (
+        evidence: tuple[tuple[str, str], ...] = (
             ("phrase", phrase),
             ("matched", f"{name!r} of {pid} ({self.labels[best]}), cosine "
                         f"{float(names[best]):.3f}" if method == "embedding"

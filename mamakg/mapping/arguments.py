@@ -120,10 +120,20 @@ def entity_core(s: Sentence, start: int, end: int) -> tuple[int, int, str] | Non
 def tail_cores(s: Sentence, start: int, end: int) -> list[tuple[int, int, str]]:
     """The entities inside the tail span [start, end) that may each be the value of a fact,
     in sentence order (at most `MAX_READINGS`): every named entity or value, but not one that
-    covers the span but for leading determiners (the tail itself)."""
+    covers the span but for leading determiners (the tail itself), nor a nationality beside
+    another named entity."""
     first = _first_word(s, start, end)
     inside = [e for e in s.entities if start <= e[0] and e[1] <= end
               and not (e[0] <= first and e[1] == end) and e[2] != "ORDINAL"]
+    named = [e for e in inside if e[2] not in _VALUE_LABELS and e[2] != "NORP"]
+
+    def modifies_name(norp: tuple[int, int, str]) -> bool:
+        # "the Swedish company Ericsson": the nationality of the name it comes with, not of
+        # the head ("an American politician from Chicago" keeps both)
+        after = [e for e in named if e[0] >= norp[1]]
+        return bool(after) and all(s.pos[t] != "ADP" for t in range(norp[1], after[0][0]))
+
+    inside = [e for e in inside if e[2] != "NORP" or not modifies_name(e)]
     return inside[:MAX_READINGS]
 
 

@@ -11,8 +11,8 @@ then
    entities (`Mention.readings`) join it as derived mentions (and the mention itself stays an
    open fact: its readings carry the mapping). What goes on is written into a second store,
    keyed as resolved;
-3. groups that store by (head, relation, tail), maps each group's relation in the context of
-   its head and tail kinds (`mamakg.mapping.semantic`, or the label/alias matcher without the
+3. groups that store by (head, relation, tail), maps each group's relation (when its head is
+   named: a common noun phrase is no schema subject) in the context of its head and tail kinds (`mamakg.mapping.semantic`, or the label/alias matcher without the
    embedding model; distant supervision with ``--kb``), links entities (``--entities`` or
    ``--kb``), turns dates and numbers into literal values (`mamakg.mapping.values`), grades
    each fact's confidence (`mamakg.mapping.confidence`) and builds one `Fact` per group. A
@@ -140,6 +140,12 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
         out.add(batch)
 
 
+def _named(entity: Entity) -> bool:
+    """Whether an entity can be the subject of a schema fact: NER named it, or it is written as
+    a name ("a privately held company" is not; "Acme" is, even where NER missed it)."""
+    return bool(entity.kind and entity.kind not in ("PRON", "NUM")) or entity.label[:1].isupper()
+
+
 def _query(key: str, head: Entity, tail: Entity, label: str) -> MapQuery:
     tail_kind = kind_of(tail.kind, tail.label) or ("date" if is_value(tail.label) else "")
     return MapQuery(key, label, kind_of(head.kind, head.label), tail_kind)
@@ -217,6 +223,8 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
             if found.pid and not properties.fits(found.pid, tail.label):
                 return Relation(key=key, label=label), False
             return found, False
+        if not _named(head):
+            return Relation(key=key, label=label), False
         decision = semantic.map([_query(key, head, tail, label)])[0]
         if decision.pid is None or not properties.fits(
                 decision.pid, (head if decision.inverse else tail).label):
@@ -227,7 +235,7 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
 
     if semantic is not None:  # every query at once: the embedding runs in a few batches
         semantic.prepare(sorted({_query(r, entity(h), entity(t), labels[r])
-                                 for h, r, t in forms.triples}, key=repr))
+                                 for h, r, t in forms.triples if _named(entity(h))}, key=repr))
     def add(head: Entity, rel: Relation, tail: Entity, mentions: Sequence[Mention]) -> None:
         mentions = [dataclasses.replace(m, readings=()) if m.readings else m for m in mentions]
         if config.literal_values:

@@ -18,7 +18,8 @@ fits the tail take part: a date tail (or a year) only time-valued properties, a 
 quantity-valued ones, anything else only entity-valued ones. The score of the best property
 is its softmax probability among the candidates and "no property", so it reads as how sure
 the mapper is; below `--min-map-score` the relation stays open. An active phrase mapped to a
-passive property ("founded" -> "founded by") reverses the fact (`is_inverse`).
+passive property ("founded" -> "founded by"), or "N of" mapped to the property N ("is the CEO
+of" -> "CEO"), reverses the fact (`is_inverse`).
 
 Each distinct phrase (of at most `MAX_WORDS` words) is embedded once and compared with every
 property once (`prepare`, in batches); the property vectors are precomputed and shipped.
@@ -116,19 +117,29 @@ class Mapping:
     """``label`` / ``alias`` (an exact name), ``embedding``, or ``none``."""
     evidence: tuple[tuple[str, str], ...] = ()
     inverse: bool = False
-    """The property holds from tail to head: its name is passive ("founded by") and the
-    phrase active ("founded"), so "Ann founded Acme" says (Acme, founded by, Ann)."""
+    """The property holds from tail to head (`is_inverse`): "Ann founded Acme" says (Acme,
+    founded by, Ann)."""
 
 
 def is_inverse(phrase: str, name: str, label: str) -> bool:
-    """Whether an active phrase maps to a passive property name, which reverses the fact.
+    """Whether the phrase states the property from its value to its subject, which reverses
+    the fact: an active phrase on a passive property ("Ann founded Acme": Acme is founded by
+    Ann), or "N of" where the property is the bare noun N, which names the value ("Ann is the
+    CEO of Acme": Acme's CEO is Ann; "X is a subsidiary of Y": Y has the subsidiary X).
 
-    >>> is_inverse("founded", "founded by", "founded by"), is_inverse("founded by", "founded by",
-    ...     "founded by"), is_inverse("founder of", "founder", "founded by")
+    >>> is_inverse("founded", "founded by", "founded by"), is_inverse("founded by",
+    ...     "founded by", "founded by"), is_inverse("founder of", "founder", "founded by")
     (True, False, True)
+    >>> is_inverse("ceo of", "CEO", "chief executive officer"), is_inverse("member of",
+    ...     "member of", "member of")
+    (True, False)
     """
-    passive = name.lower().endswith(" by") or label.lower().endswith(" by")
-    return passive and not (phrase.endswith(" by") or " by " in phrase)
+    name, label = name.lower(), label.lower()
+    if name.endswith(" by") or label.endswith(" by"):
+        return not (phrase.endswith(" by") or " by " in phrase)
+    words = name.split()
+    return phrase.endswith(" of") and not name.endswith(" of") and 0 < len(words) <= 3 \
+        and phrase.removesuffix(" of").split()[-len(words):] == words
 
 
 _VALUE_DATATYPES = {"date": "Time", "number": "Quantity"}
@@ -243,6 +254,6 @@ class SemanticMapper:
             return Mapping(None, score, "none", evidence)
         inverse = is_inverse(phrase, name, self.labels[best])
         if inverse:
-            evidence += (("direction", f"{phrase!r} is active, {self.labels[best]!r} passive: "
-                                       "the fact reads from tail to head"),)
+            evidence += (("direction", f"{phrase!r} states {name!r} of its tail: the fact "
+                                       "reads from tail to head"),)
         return Mapping(pid, score, method, evidence, inverse)

@@ -12,8 +12,9 @@ then
    open fact: its readings carry the mapping). What goes on is written into a second store,
    keyed as resolved;
 3. groups that store by (head, relation, tail), maps each group's relation (when its head is
-   named: a common noun phrase is no schema subject) in the context of its head and tail kinds (`mamakg.mapping.semantic`, or the label/alias matcher without the
-   embedding model; distant supervision with ``--kb``), links entities (``--entities`` or
+   named: a common noun phrase is no schema subject) in the context of its head and tail
+   kinds (`mamakg.mapping.semantic`, or the label/alias matcher without the embedding model;
+   distant supervision with ``--kb``), links entities (``--entities`` or
    ``--kb``), turns dates and numbers into literal values (`mamakg.mapping.values`), grades
    each fact's confidence (`mamakg.mapping.confidence`) and builds one `Fact` per group. A
    group made only of derived readings is kept only when its relation maps to a property.

@@ -88,7 +88,6 @@ def main() -> None:
     from mamakg.config import Config, OutputFormat
     from mamakg.parse import load_nlp, parse_documents
     from mamakg.pipeline import WINDOW, build
-    from mamakg.rdf.writers import write_result
 
     batch = args.batch_size or (256 if args.device == "cuda" else 32)
     config = Config.preset(args.preset, model=args.model, device=args.device, dtype=args.dtype,
@@ -138,7 +137,7 @@ def main() -> None:
     overlap = {"auto": None, "on": True, "off": False}[args.overlap]
     result = build(docs, config, nlp=nlp, lm=lm, overlap=overlap)
     with tempfile.TemporaryDirectory() as tmp:
-        write_result(result, os.path.join(tmp, "g.nt"), OutputFormat.NT, config.base_iri)
+        result.write(os.path.join(tmp, "g.nt"), OutputFormat.NT)
     e2e_s = time.perf_counter() - t0
     timings = dict(result.summary.timings)
     timings["write"] = e2e_s - result.summary.seconds

@@ -112,3 +112,20 @@ def test_paper_settings_keep_pronouns_and_values():
         facts = collect_facts(store, Config(), summary)
     assert [f.head.key for f in facts] == ["he"] and not facts[0].tail.is_literal
     assert facts[0].score == 1.0
+
+
+@pytest.mark.real_model
+def test_real_build_resolves_maps_and_types(nlp, real_lm):
+    from mamakg.pipeline import build
+    from mamakg.types import Document
+
+    text = ("Ann Lee is an American chemist. She was born in Paris on 4 May 1961. "
+            "She founded Acme Labs in 1990.")
+    result = build([Document("d", text)], Config.preset("default", device="cpu"), nlp=nlp,
+                   lm=real_lm)
+    keys = {key for f in result.facts for key in (f.head.key, f.tail.key)}
+    assert not keys & {"she", "he", "it"}
+    mapped = {f.relation.pid for f in result.facts if f.relation.pid}
+    assert "P19" in mapped  # "was born in" Paris
+    assert all(f.tail.is_literal for f in result.facts if f.tail.label[:1].isdigit())
+    assert len({f.score for f in result.facts}) == len(result.facts)

@@ -4,11 +4,12 @@ back to the scorer by passage.
 KnowledgeNet annotates sentences (passages) of documents; a passage often refers to its
 document's subject by a pronoun ("He was born in ..."), which mamakg resolves within the
 document it reads. So each KnowledgeNet document becomes one input document: its annotated
-passages placed at their own document offsets (the text between them, which the data set
-does not hold, is spaces). Scoring stays by passage (shared/data/SCORING.md section 4.1): each
-mention of mamakg's JSONL facts is given the passage that holds its head (``doc_id`` = the
-passage id, ``sent_start`` relative to the passage), which is what ``mamakg eval
-knowledgenet`` reads.
+passages placed at their own offsets from the first one (the text between them, which the
+data set does not hold, is spaces; the text before the first passage is left out, since
+leading spaces change spaCy's parse of the first sentence). Scoring stays by passage
+(shared/data/SCORING.md section 4.1): each mention of mamakg's JSONL facts is given the
+passage that holds its head (``doc_id`` = the passage id, ``sent_start`` relative to the
+passage), which is what ``mamakg eval knowledgenet`` reads.
 
     python benchmarks/knowledgenet_documents.py documents GOLD.jsonl -o docs.jsonl
     python benchmarks/knowledgenet_documents.py passages GOLD.jsonl FACTS.jsonl -o by_passage.jsonl
@@ -30,9 +31,10 @@ def documents(passages: Iterable[dict]) -> Iterator[dict]:
     for p in passages:
         by_doc[p["documentId"]].append(p)
     for doc_id, rows in by_doc.items():
-        text = ""
-        for p in sorted(rows, key=lambda r: r["passageStart"]):
-            start = p["passageStart"]
+        rows = sorted(rows, key=lambda r: r["passageStart"])
+        base, text = rows[0]["passageStart"], ""
+        for p in rows:
+            start = p["passageStart"] - base
             text = text[:start] + " " * (start - len(text)) + p["passageText"]
         yield {"id": doc_id, "text": text}
 
@@ -43,8 +45,10 @@ def to_passages(fact_lines: Iterable[str], passages: Iterable[dict]) -> Iterator
     spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for p in passages:
         spans[p["documentId"]].append((p["passageStart"], p["passageEnd"], p["passageId"]))
-    for rows in spans.values():
+    base = {}
+    for doc_id, rows in spans.items():
         rows.sort()
+        base[doc_id] = rows[0][0]  # the input document starts at its first passage
     for line in fact_lines:
         if not line.strip():
             continue
@@ -52,11 +56,14 @@ def to_passages(fact_lines: Iterable[str], passages: Iterable[dict]) -> Iterator
         moved = []
         for m in fact["mentions"]:
             rows = spans.get(m["doc_id"], [])
-            at = m["sent_start"] + m["head"]["start"]
+            if not rows:
+                continue
+            sent_start = base[m["doc_id"]] + m["sent_start"]  # a document offset
+            at = sent_start + m["head"]["start"]
             k = bisect.bisect_right(rows, (at, float("inf"), "")) - 1
             if k < 0 or not rows[k][0] <= at < rows[k][1]:
                 continue
-            moved.append({**m, "doc_id": rows[k][2], "sent_start": m["sent_start"] - rows[k][0]})
+            moved.append({**m, "doc_id": rows[k][2], "sent_start": sent_start - rows[k][0]})
         if moved:
             yield json.dumps({**fact, "mentions": moved}, ensure_ascii=False) + "\n"
 

@@ -375,7 +375,10 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         f"- run: `python benchmarks/quality.py {' '.join(argv)}` ({scope}), "
         + (f"{results['finished']}" if results.get("finished") else
            f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
-        + (f", {seconds / 60:.1f} min" if seconds else ""),
+        + (f", {seconds / 60:.1f} min" if seconds else "")
+        + (f"; the KnowledgeNet rows built by document were built again "
+           f"(`--redo-knowledgenet`) {results['knowledgenet_redone']}"
+           if results.get("knowledgenet_redone") else ""),
         f"- mamakg {__version__}, commit {results.get('commit') or _git_commit()}, "
         f"Python {platform.python_version()}, "
         f"{platform.machine()} with {os.cpu_count()} CPU cores, no GPU, bundled all-MiniLM-L6-v2"
@@ -575,6 +578,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--from-results", default=None, metavar="RESULTS_JSON",
                         help="Only write the report again from an earlier run's results.json "
                              "(the figures of that run; nothing is built).")
+    parser.add_argument("--redo-knowledgenet", default=None, metavar="RESULTS_JSON",
+                        help="Build and score the KnowledgeNet rows built by document again "
+                             "(default, paper, the Map ablations) into an earlier run's "
+                             "results.json, and write the report from it.")
     parser.add_argument("--model", action="append", default=[], metavar="NAME=WHERE",
                         help="Also measure another language model (a folder, .gguf file or id) "
                              "on the sentence sets; repeatable. NAME is shown as $NAME.")
@@ -598,6 +605,27 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(f"--model takes NAME=WHERE, got {spec!r}")
         models[name.upper()] = str(Path(where).resolve()) if os.path.exists(where) else where
     paths = Paths(data, out, models)
+    if args.redo_knowledgenet:
+        source = Path(args.redo_knowledgenet)
+        results = json.loads(source.read_text(encoding="utf-8"))
+        paths = Paths(data, source.resolve().parent, models)
+        kn, _ = knowledgenet_inputs(paths, results.get("limit"))
+        for row in results["rows"]:
+            if "knowledgenet" in row:
+                slug = re.sub(r"\W+", "_", row["config"]).strip("_")
+                options = dict(CONFIGS)[row["config"]]
+                row["knowledgenet"] = knowledgenet_run(paths, kn, slug, options,
+                                                       workdir=row["config"] == "default")
+        for row, (name, options) in zip(results["kn_rows"][1:], KN_ABLATIONS):
+            slug = re.sub(r"\W+", "_", name).strip("_")
+            row["knowledgenet"] = knowledgenet_run(paths, kn, slug,
+                                                   ["--preset", "default", *options],
+                                                   workdir=True)
+        results["knowledgenet_redone"] = (
+            f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit "
+            f"{_git_commit()}")
+        source.write_text(json.dumps(results, indent=1), encoding="utf-8")
+        args.from_results = str(source)
     if args.from_results:
         results = json.loads(Path(args.from_results).read_text(encoding="utf-8"))
         paths.models.update(results.get("models", {}))

@@ -11,7 +11,10 @@ $OUT = --out). Sets, fed as SCORING.md says:
 - OIE2016 dev: its 582 unique sentences, ``--format carb``, scored with the CaRB scorer against
   the gold without its predicate-head column (written under $OUT/inputs);
 - BenchIE dev: its 157 sentences (all CaRB dev sentences), ``--format carb``;
-- KnowledgeNet folds 1-3: one JSONL document per passage (``id`` = passageId), ``--format jsonl``.
+- KnowledgeNet folds 1-3: one JSONL document per KnowledgeNet document (its passages at their
+  offsets; benchmarks/knowledgenet_documents.py), ``--format jsonl``, the facts handed back by
+  passage; also one document per passage for the default; and the Map-stage ablations
+  (`KN_ABLATIONS`).
 
 Usage::
 
@@ -179,17 +182,75 @@ def benchie_inputs(paths: Paths, limit: int | None) -> tuple[Path, Path, int]:
     return sentences, _write(inputs / "benchie_gold.txt", kept), len(rows)
 
 
-def knowledgenet_inputs(paths: Paths, limit: int | None) -> tuple[Path, Path, int]:
+@dataclass(frozen=True)
+class KnowledgenetInputs:
+    documents: Path
+    """One JSONL document per KnowledgeNet document, its passages at their offsets."""
+    passages: Path
+    """One JSONL document per passage (the protocol before documents)."""
+    gold: Path
+    rows: list[dict]
+    """The gold passages (to hand predictions back by passage)."""
+
+
+def knowledgenet_inputs(paths: Paths, limit: int | None) -> tuple[KnowledgenetInputs, int]:
+    from knowledgenet_documents import documents
+
     gold_file = paths.data / "knowledgenet-dev" / "knowledgenet_folds123.jsonl"
     lines = [x for x in gold_file.read_text(encoding="utf-8").splitlines() if x.strip()]
     lines = lines[:limit] if limit is not None else lines
+    rows = [json.loads(x) for x in lines]
     inputs = paths.out / "inputs"
     passages = _write(inputs / "knowledgenet_passages.jsonl", [
         json.dumps({"id": r["passageId"], "text": r["passageText"]}, ensure_ascii=False)
-        for r in map(json.loads, lines)])
-    if limit is None:
-        return passages, gold_file, len(lines)
-    return passages, _write(inputs / "knowledgenet_gold.jsonl", lines), len(lines)
+        for r in rows])
+    docs = _write(inputs / "knowledgenet_documents.jsonl",
+                  [json.dumps(d, ensure_ascii=False) for d in documents(rows)])
+    gold = gold_file if limit is None else _write(inputs / "knowledgenet_gold.jsonl", lines)
+    return KnowledgenetInputs(docs, passages, gold, rows), len(lines)
+
+
+KN_ABLATIONS: list[tuple[str, list[str]]] = [
+    ("default, --no-semantic-map", ["--no-semantic-map"]),
+    ("default, --no-resolve-pronouns", ["--no-resolve-pronouns"]),
+    ("default, --no-entity-readings", ["--no-entity-readings"]),
+]
+"""Map-stage components, each switched off on KnowledgeNet (corpus-level settings: the rows
+rebuild the default's graph from its work folder, over the same mentions). They do not change
+the Open IE output of the sentence-level sets by design (the carb format lists the Match
+stage's mentions), so they are measured here and on FewRel / the T-REx sample
+(relation-mapping.md)."""
+
+
+def knowledgenet_run(paths: Paths, kn: KnowledgenetInputs, slug: str, options: list[str],
+                     by_document: bool = True, workdir: bool = False) -> dict[str, object]:
+    """Build KnowledgeNet, hand the facts back by passage when built by document, score."""
+    from knowledgenet_documents import to_passages
+
+    pred = paths.out / f"knowledgenet_{slug}.jsonl"
+    source = kn.documents if by_document else kn.passages
+    extra = ["--workdir", paths.out / "knowledgenet_work"] if workdir else []
+    _, err, build_cmd, secs = _mamakg(["build", source, "--format", "jsonl", "-o", pred,
+                                       "--force", *options, *extra], paths)
+    commands = [build_cmd]
+    scored = pred
+    if by_document:
+        scored = paths.out / f"knowledgenet_{slug}_by_passage.jsonl"
+        scored.write_text("".join(to_passages(pred.read_text(encoding="utf-8").splitlines(),
+                                              kn.rows)), encoding="utf-8")
+        commands.append(f"python benchmarks/knowledgenet_documents.py passages "
+                        f"{paths.show(kn.gold)} {paths.show(pred)} -o {paths.show(scored)}")
+    out, _, eval_cmd, _ = _mamakg(["eval", "knowledgenet", "--gold", kn.gold, scored,
+                                   "--mode", "label", "--mode", "span_overlap", "--json"], paths)
+    return {**json.loads(out), "commands": [*commands, eval_cmd], "speed": _speed(err),
+            "seconds": round(secs, 1), "summary": _summary(err)}
+
+
+def _summary(stderr: str) -> str:
+    """The build's dropped and facts lines."""
+    keep = [line.removeprefix("mamakg: ") for line in stderr.splitlines()
+            if "dropped:" in line or line.startswith("mamakg: facts ")]
+    return "; ".join(keep)
 
 
 # --- runs ---------------------------------------------------------------------------------------
@@ -210,7 +271,7 @@ def run_all(paths: Paths, limit: int | None) -> dict[str, object]:
     carb_s, carb_g, n_carb = carb_inputs(paths, limit)
     oie_s, oie_g, n_oie = oie2016_inputs(paths, limit)
     ben_s, ben_g, n_ben = benchie_inputs(paths, limit)
-    kn_s, kn_g, n_kn = knowledgenet_inputs(paths, limit)
+    kn, n_kn = knowledgenet_inputs(paths, limit)
     results: dict[str, object] = {
         "argv": sys.argv[1:],
         "n": {"carb": n_carb, "oie2016": n_oie, "benchie": n_ben, "knowledgenet": n_kn}}
@@ -224,16 +285,18 @@ def run_all(paths: Paths, limit: int | None) -> dict[str, object]:
         if row["ablation"]:
             rows.append(row)
             continue
-        pred = paths.out / f"knowledgenet_{slug}.jsonl"
-        _, err, build_cmd, secs = _mamakg(["build", kn_s, "--format", "jsonl", "-o", pred,
-                                           "--force", *options], paths)
-        out, _, eval_cmd, _ = _mamakg(["eval", "knowledgenet", "--gold", kn_g, pred,
-                                       "--mode", "label", "--mode", "span_overlap", "--json"],
-                                      paths)
-        row["knowledgenet"] = {**json.loads(out), "commands": [build_cmd, eval_cmd],
-                               "speed": _speed(err), "seconds": round(secs, 1)}
+        row["knowledgenet"] = knowledgenet_run(paths, kn, slug, options,
+                                               workdir=name == "default")
         rows.append(row)
     results["rows"] = rows
+    kn_rows = [{"config": "default, one document per passage", "knowledgenet":
+                knowledgenet_run(paths, kn, "default_passages", ["--preset", "default"],
+                                 by_document=False)}]
+    for name, options in KN_ABLATIONS:
+        slug = re.sub(r"\W+", "_", name).strip("_")
+        kn_rows.append({"config": name, "knowledgenet": knowledgenet_run(
+            paths, kn, slug, ["--preset", "default", *options], workdir=True)})
+    results["kn_rows"] = kn_rows
     model_rows = []
     for model in paths.models:
         for preset in ("default", "paper"):
@@ -312,7 +375,10 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         f"- run: `python benchmarks/quality.py {' '.join(argv)}` ({scope}), "
         + (f"{results['finished']}" if results.get("finished") else
            f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
-        + (f", {seconds / 60:.1f} min" if seconds else ""),
+        + (f", {seconds / 60:.1f} min" if seconds else "")
+        + (f"; the KnowledgeNet rows built by document were built again "
+           f"(`--redo-knowledgenet`) {results['knowledgenet_redone']}"
+           if results.get("knowledgenet_redone") else ""),
         f"- mamakg {__version__}, commit {results.get('commit') or _git_commit()}, "
         f"Python {platform.python_version()}, "
         f"{platform.machine()} with {os.cpu_count()} CPU cores, no GPU, bundled all-MiniLM-L6-v2"
@@ -401,12 +467,18 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         "Only facts whose relation mamakg maps to one of the 15 KnowledgeNet properties count.",
         "`label`: normalised strings (ours; dates strict); `span_overlap`: the official Text",
         "F1 rule. R (no pron.) = recall on gold facts whose subject is not a pronoun.",
+        "Input: one document per KnowledgeNet document, its annotated passages at their own",
+        "offsets (benchmarks/knowledgenet_documents.py), so that a pronoun can be resolved to",
+        "the document's subject; the facts are handed back to the scorer by passage (the",
+        "passage that holds each mention's head). `one document per passage`: the earlier",
+        "protocol, each passage alone. The `--no-...` rows switch one Map-stage component off",
+        "(same mentions: they rebuild from the default's work folder).",
         "",
         "| config | mode | P | R | F1 | R (no pron.) | macro-F1 | TP / FP / FN "
         "| mentions: in schema / other P-id / open |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in rows:
+    for r in rows + results.get("kn_rows", []):  # type: ignore[operator]
         k = r["knowledgenet"]
         counts = k["predictions"]
         for mode in ("label", "span_overlap"):
@@ -429,7 +501,8 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         "```",
         "",
     ]
-    for r in every + results.get("model_rows", []):  # type: ignore[operator]
+    for r in (every + results.get("kn_rows", [])  # type: ignore[operator]
+              + results.get("model_rows", [])):
         out += [f"### mamakg {r['config']}", "", "```sh"]
         for part in ("carb", "oie2016", "benchie", "knowledgenet"):
             if part in r:
@@ -449,7 +522,8 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         out += ["", "The input files `$OUT/inputs/*` are written by the runner (BenchIE: the "
                     "sentence column of benchie_sentences_dev.tsv; OIE2016: the unique "
                     "sentences of dev.oie, gold without its second column; KnowledgeNet: "
-                    "`{\"id\": passageId, \"text\": passageText}` per passage)."]
+                    "`{\"id\": documentId, \"text\": ...}` per document, its passages at their "
+                    "offsets, and `{\"id\": passageId, \"text\": passageText}` per passage)."]
     return "\n".join(out) + "\n"
 
 
@@ -504,6 +578,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--from-results", default=None, metavar="RESULTS_JSON",
                         help="Only write the report again from an earlier run's results.json "
                              "(the figures of that run; nothing is built).")
+    parser.add_argument("--redo-knowledgenet", default=None, metavar="RESULTS_JSON",
+                        help="Build and score the KnowledgeNet rows built by document again "
+                             "(default, paper, the Map ablations) into an earlier run's "
+                             "results.json, and write the report from it.")
     parser.add_argument("--model", action="append", default=[], metavar="NAME=WHERE",
                         help="Also measure another language model (a folder, .gguf file or id) "
                              "on the sentence sets; repeatable. NAME is shown as $NAME.")
@@ -527,6 +605,27 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(f"--model takes NAME=WHERE, got {spec!r}")
         models[name.upper()] = str(Path(where).resolve()) if os.path.exists(where) else where
     paths = Paths(data, out, models)
+    if args.redo_knowledgenet:
+        source = Path(args.redo_knowledgenet)
+        results = json.loads(source.read_text(encoding="utf-8"))
+        paths = Paths(data, source.resolve().parent, models)
+        kn, _ = knowledgenet_inputs(paths, results.get("limit"))
+        for row in results["rows"]:
+            if "knowledgenet" in row:
+                slug = re.sub(r"\W+", "_", row["config"]).strip("_")
+                options = dict(CONFIGS)[row["config"]]
+                row["knowledgenet"] = knowledgenet_run(paths, kn, slug, options,
+                                                       workdir=row["config"] == "default")
+        for row, (name, options) in zip(results["kn_rows"][1:], KN_ABLATIONS):
+            slug = re.sub(r"\W+", "_", name).strip("_")
+            row["knowledgenet"] = knowledgenet_run(paths, kn, slug,
+                                                   ["--preset", "default", *options],
+                                                   workdir=True)
+        results["knowledgenet_redone"] = (
+            f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, commit "
+            f"{_git_commit()}")
+        source.write_text(json.dumps(results, indent=1), encoding="utf-8")
+        args.from_results = str(source)
     if args.from_results:
         results = json.loads(Path(args.from_results).read_text(encoding="utf-8"))
         paths.models.update(results.get("models", {}))

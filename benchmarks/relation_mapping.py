@@ -4,15 +4,18 @@ the T-REx sample and FewRel's validation set (shared/data/SCORING.md section 4.3
     python benchmarks/relation_mapping.py [--limit N] [--out DIR] [--doc docs/relation-mapping.md]
 
 For each set: the sentences are written as a JSONL corpus (one document per sentence), built
-with ``mamakg build --format jsonl`` (default preset), and scored two ways:
+with ``mamakg build --format jsonl`` (default preset) in a work folder, then built again from
+that folder with each Map-stage component switched off (`ABLATIONS`: only the corpus-level
+half runs again, over the same mentions), and each build is scored two ways:
 
 - end-to-end recall: a sentence is a hit when some fact extracted from it has the gold P-id and
   head and tail that normalize to the gold subject and object (label or surface form; FewRel:
   its lower-cased names); micro recall, and macro recall over relations;
 - Map-stage accuracy: among the sentences where mamakg extracted a mention whose head and tail
-  overlap the gold subject and object mentions (either order), how often the fact's relation
-  maps to the gold P-id, how often it maps to another one, and how often the mapper abstains
-  (leaves the relation open); macro-F1 over the gold relations.
+  overlap the gold subject and object mentions (either order), how often the relation of the
+  most confident such fact (the graph's own ranking, ``score``) maps to the gold P-id, how
+  often it maps to another one, and how often the mapper abstains (leaves the relation open);
+  macro-F1 over the gold relations.
 
 Precision cannot be computed: the other true facts of a sentence are not labelled. The data
 are only read (the T-REx sample is non-commercial: figures only, never the data itself).
@@ -129,7 +132,7 @@ def score(records: list[Record], facts_path: Path) -> dict[str, object]:
             if fact["relation"]["pid"] == r.pid and heads & subjects and tails & objects:
                 hits[r.pid] += 1
                 break
-        linked = [(m["score"], fact) for fact, m in found if _links(r, m)]
+        linked = [(fact["score"], fact) for fact, m in found if _links(r, m)]
         if not linked:
             continue
         covered += 1
@@ -162,17 +165,31 @@ def score(records: list[Record], facts_path: Path) -> dict[str, object]:
     }
 
 
-def run(name: str, records: list[Record], out: Path) -> tuple[dict[str, object], str]:
+ABLATIONS: list[tuple[str, list[str]]] = [
+    ("default", []),
+    ("--no-semantic-map (label/alias matcher only)", ["--no-semantic-map"]),
+    ("--no-entity-readings", ["--no-entity-readings"]),
+    ("--no-resolve-pronouns", ["--no-resolve-pronouns"]),
+]
+"""(row name, options on top of the default preset); all Map-stage (corpus-level) settings,
+so every row reuses the default build's work folder."""
+
+
+def run(name: str, records: list[Record], out: Path, options: list[str], slug: str
+        ) -> tuple[dict[str, object], str]:
     corpus = out / f"{name}_sentences.jsonl"
-    corpus.write_text("".join(json.dumps({"id": r.id, "text": r.text}, ensure_ascii=False)
-                              + "\n" for r in records), encoding="utf-8")
-    pred = out / f"{name}_facts.jsonl"
-    cmd = [sys.executable, "-m", "mamakg", "-q", "build", str(corpus), "--format", "jsonl",
-           "-o", str(pred), "--force"]
+    if not corpus.exists():
+        corpus.write_text("".join(json.dumps({"id": r.id, "text": r.text}, ensure_ascii=False)
+                                  + "\n" for r in records), encoding="utf-8")
+    pred = out / f"{name}_{slug}.jsonl"
+    work = out / f"{name}_work"
+    args = ["build", str(corpus), "--format", "jsonl", "-o", str(pred), "--force",
+            "--workdir", str(work), *options]
+    cmd = [sys.executable, "-m", "mamakg", "-q", *args]
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     print("$ " + " ".join(cmd[2:]), file=sys.stderr, flush=True)
     subprocess.run(cmd, check=True, cwd=ROOT, env=env)
-    shown = f"mamakg build $OUT/{corpus.name} --format jsonl -o $OUT/{pred.name} --force"
+    shown = "mamakg " + " ".join(a.replace(str(out), "$OUT") for a in args)
     return score(records, pred), shown
 
 
@@ -195,9 +212,11 @@ def main() -> None:
     rows = []
     for name, records in sets:
         records = records[: args.limit] if args.limit else records
-        result, shown = run(name, records, out)
-        print(json.dumps({"set": name, **result}), flush=True)
-        rows.append((name, result, shown))
+        for config, options in ABLATIONS:
+            slug = "facts" if not options else options[0].lstrip("-").replace("-", "_")
+            result, shown = run(name, records, out, options, slug)
+            print(json.dumps({"set": name, "config": config, **result}), flush=True)
+            rows.append((name, config, result, shown))
     minutes = (time.perf_counter() - started) / 60
     label = {"trex": "T-REx sample", "fewrel": "FewRel val_wiki"}
     lines = [
@@ -208,16 +227,18 @@ def main() -> None:
         f" ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
         f"{minutes:.1f} min; do not edit by hand). Protocol: shared/data/SCORING.md section "
         "4.3; the script's docstring says exactly what counts. `--preset default`, bundled "
-        "all-MiniLM-L6-v2; relations map by the labels and aliases of Wikidata properties "
-        "(no knowledge base, so no distant supervision).",
+        "all-MiniLM-L6-v2: relations map by meaning (mamakg/mapping/semantic.py) and by the "
+        "labels and aliases of Wikidata properties; no knowledge base, so no distant "
+        "supervision. Each row below the default switches one Map-stage component off "
+        "(the same mentions: the rows share a work folder).",
         "",
-        "| set | sentences | e2e recall | e2e macro recall | linked head-tail mentions | "
-        "Map accuracy | other P-id | abstains | Map macro-F1 |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| set | config | sentences | e2e recall | e2e macro recall | linked head-tail "
+        "mentions | Map accuracy | other P-id | abstains | Map macro-F1 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, r, _ in rows:
+    for name, config, r, _ in rows:
         lines.append(
-            f"| {label[name]} ({r['relations']} relations) | {r['sentences']} | "
+            f"| {label[name]} ({r['relations']} relations) | {config} | {r['sentences']} | "
             f"{_pct(r['e2e_recall'])} | "
             f"{_pct(r['e2e_macro_recall'])} | {r['map_covered']} | {_pct(r['map_accuracy'])} | "
             f"{_pct(r['map_other_pid'])} | {_pct(r['map_abstain'])} | "
@@ -230,7 +251,7 @@ def main() -> None:
         "as one JSON document per sentence):",
         "",
         "```sh",
-        *[shown for _, _, shown in rows],
+        *[shown for _, _, _, shown in rows],
         "```",
         "",
     ]

@@ -24,7 +24,7 @@ from mamakg.config import Config, Device, DType, HeadReduce
 from mamakg.errors import MamakgError, UsageError
 from mamakg.types import Sentence, Window
 
-__all__ = ["AttentionModel", "BUNDLED_MODEL", "resolve_model"]
+__all__ = ["AttentionModel", "BUNDLED_MODEL", "Embedder", "resolve_model"]
 
 log = logging.getLogger(__name__)
 
@@ -456,3 +456,80 @@ class AttentionModel:
         if self.config.head_reduce is HeadReduce.MAX:
             return att.amax(dim=1)
         return att.mean(dim=1)
+
+class Embedder:
+    """Sentence embeddings of short texts (relation phrases, property names) with a sentence-
+    embedding model, by default the bundled all-MiniLM-L6-v2 (trained for semantic similarity):
+    the mean of the last layer's states over each text's pieces, L2-normalized. The Map stage
+    compares relation phrases with Wikidata properties by the cosine of these vectors
+    (`mamakg.mapping.semantic`).
+
+    Runs on the CPU in eval mode under ``torch.inference_mode()``; texts are sorted by piece
+    count and batched, and each distinct text is embedded once per `Embedder`.
+    """
+
+    def __init__(self, name: str | None = None, *, model: Any = None, tokenizer: Any = None,
+                 batch_size: int = 128, max_pieces: int = 64) -> None:
+        """Load `name` (None: the bundled model), or use the given `model` and `tokenizer`
+        (tests build tiny random-weight ones)."""
+        import torch
+        import transformers
+
+        transformers.utils.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
+        self._torch = torch
+        source, recorded, revision = resolve_model(name)
+        if tokenizer is None:
+            tokenizer = AttentionModel._load(transformers.AutoTokenizer, source, use_fast=True)
+        if model is None:
+            model = AttentionModel._load(transformers.AutoModel, source)
+        self.model = model.to(device="cpu", dtype=torch.float32).eval()
+        self.tokenizer = tokenizer
+        self.name = recorded
+        """The model's name, as recorded (``sentence-transformers/all-MiniLM-L6-v2``)."""
+        self.revision = revision
+        self.batch_size = batch_size
+        self.max_pieces = max_pieces
+        self.dim = int(getattr(model.config, "hidden_size", 0) or 0)
+        self._cache: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """(N, D) float32 unit vectors of the texts, in the order given (an empty text gets
+        a zero vector)."""
+        todo = sorted({t for t in texts if t and t not in self._cache})
+        if todo:
+            for text, vector in zip(todo, self._embed(todo)):
+                self._cache[text] = vector
+        zero = np.zeros(self.dim, dtype=np.float32)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._cache[t] if t else zero for t in texts])
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        torch = self._torch
+        enc = self.tokenizer(texts, truncation=True, max_length=self.max_pieces)
+        lengths = [len(ids) for ids in enc["input_ids"]]
+        order = sorted(range(len(texts)), key=lambda i: (lengths[i], i))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        pad = self.tokenizer.pad_token_id or 0
+        names = [k for k in ("input_ids", "token_type_ids") if k in enc]
+        with torch.inference_mode():
+            for begin in range(0, len(order), self.batch_size):
+                batch = order[begin:begin + self.batch_size]
+                width = max(lengths[i] for i in batch)
+                arrays = {k: np.zeros((len(batch), width), dtype=np.int64) for k in names}
+                arrays["input_ids"].fill(pad)
+                mask = np.zeros((len(batch), width), dtype=np.int64)
+                for row, i in enumerate(batch):
+                    n = lengths[i]
+                    for k in names:
+                        arrays[k][row, :n] = enc[k][i]
+                    mask[row, :n] = 1
+                inputs = {k: torch.from_numpy(v) for k, v in arrays.items()}
+                inputs["attention_mask"] = torch.from_numpy(mask)
+                states = self.model(**inputs).last_hidden_state  # (B, P, D)
+                weights = inputs["attention_mask"].unsqueeze(-1).to(states.dtype)  # (B, P, 1)
+                pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1.0)  # (B, D)
+                pooled = torch.nn.functional.normalize(pooled, dim=-1)
+                out[batch] = pooled.float().numpy()
+        return out

@@ -252,6 +252,21 @@ class Config:
     """Knowledge base file from `mamakg kb build` for entity linking and distant supervision."""
     min_link_score: float = _scoped(Scope.CORPUS, 0.5)
     """An entity links to a knowledge-base item only when its link score reaches this."""
+    semantic_map: bool = _scoped(Scope.CORPUS, False)
+    """Map relations by meaning (sentence embeddings of the phrase against the properties'
+    names and descriptions, given the head and tail kinds), not only by exact label or alias."""
+    resolve_pronouns: bool = _scoped(Scope.CORPUS, False)
+    """Resolve pronoun heads and tails within their document, and leave those that cannot be
+    resolved out of the graph (counted); off: a pronoun is an entity like any other."""
+    entity_readings: bool = _scoped(Scope.CORPUS, False)
+    """Also read each mention between the named entities inside its chunks ("Obama | is |
+    American" inside "Obama | is | an American politician"), kept where that maps."""
+    literal_values: bool = _scoped(Scope.CORPUS, False)
+    """Dates and numbers are literal values of the graph (typed on time and quantity
+    properties), not entity nodes; a mention whose head is one leaves the graph (counted)."""
+    graded_confidence: bool = _scoped(Scope.CORPUS, False)
+    """A fact's score is graded from its mentions, mapping, support and arguments
+    (`mamakg.mapping.confidence`); off: the best mention score."""
 
     # --- output ----------------------------------------------------------------------------------
     base_iri: str = _scoped(Scope.CORPUS, "https://w3id.org/mamakg/")
@@ -335,5 +350,10 @@ DEFAULT_SETTINGS: dict[str, Any] = dict(
     verb_subject=True,
     pairs=PairMode.CONSECUTIVE,
     confidence=Confidence.TIERED,
+    semantic_map=True,
+    resolve_pronouns=True,
+    entity_readings=True,
+    literal_values=True,
+    graded_confidence=True,
 )
 """What `Preset.DEFAULT` changes from the paper's settings, each measured in docs/quality.md."""

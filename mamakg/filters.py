@@ -12,9 +12,11 @@ Pure: no torch, no spaCy.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 
 from mamakg.config import Config
+from mamakg.mapping.arguments import narrow_readings, span_type
 from mamakg.normalize import entity_key, has_content, relation_key
 from mamakg.types import Candidate, Mention
 
@@ -30,6 +32,8 @@ class Drop(str, enum.Enum):
     NO_CONTENT = "no_content"
     RARE_RELATION = "rare_relation"
     SELF_LOOP = "self_loop"
+    PRONOUN = "unresolved_pronoun"  # Map stage: a pronoun it could not resolve (graph only)
+    VALUE_HEAD = "value_head"  # Map stage: a head that is a number or date (graph only)
 
 
 def check_candidate(candidate: Candidate, config: Config) -> Drop | None:
@@ -57,10 +61,13 @@ def is_self_loop(candidate: Candidate) -> bool:
 def to_mention(candidate: Candidate, store_path: bool = True,
                score: float | None = None) -> Mention:
     """The `Mention` of a candidate that passed `check_candidate`; `score` replaces the
-    matching degree as the mention's confidence when given (`mamakg.refine.confidence`)."""
+    matching degree as the mention's confidence when given (`mamakg.refine.confidence`; the
+    matching degree is then kept as `Mention.degree`). The mention carries what its head and
+    tail are and, where the chunks hold narrower named entities, the reading between those
+    (`mamakg.mapping.arguments`), for the Map stage."""
     s = candidate.sentence
     rel = candidate.relation
-    return Mention(
+    mention = Mention(
         doc_id=s.doc_id,
         sent_index=s.index,
         sentence=s.text,
@@ -73,4 +80,11 @@ def to_mention(candidate: Candidate, store_path: bool = True,
         tail_key=entity_key(s, *candidate.tail),
         score=round(candidate.score if score is None else score, 6),
         path=candidate.path if store_path else (),
+        head_type=span_type(s, *candidate.head),
+        tail_type=span_type(s, *candidate.tail),
+        degree=None if score is None or score == candidate.score else round(candidate.score, 6),
     )
+    if not s.entities:
+        return mention
+    readings = narrow_readings(s, mention, candidate.head, candidate.tail, rel)
+    return dataclasses.replace(mention, readings=readings) if readings else mention

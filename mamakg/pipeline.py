@@ -336,8 +336,9 @@ def build(
                                  on_sentences=on_sentences, overlap=overlap):
             with clock.stage("store"):
                 store.add_rows(rows)
+        left_out: list[Mention] = []
         with clock.stage("collect"):
-            facts = collect_facts(store, config, summary, linker)
+            facts = collect_facts(store, config, summary, linker, dropped=left_out)
     summary.seconds = time.perf_counter() - started
     return Result(facts=facts, summary=summary, run=run_info(config, lm, pipeline_name(nlp)),
-                  base=config.base_iri)
+                  base=config.base_iri, left_out=tuple(left_out))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mamakg.config import OutputFormat, parse_enum
-from mamakg.types import Fact, MappingStatus, RunInfo
+from mamakg.types import Fact, MappingStatus, Mention, RunInfo
 
 __all__ = ["Result", "Summary"]
 
@@ -121,6 +121,10 @@ class Result:
     """Document id -> text, kept only when asked for (the CaRB output needs the input lines)."""
     source: str | None = None
     """The file a loaded graph came from (None for a build)."""
+    left_out: tuple[Mention, ...] = field(default=(), repr=False, compare=False)
+    """Mentions the Map stage left out of the graph (pronouns it could not resolve, heads that
+    are dates or numbers): not facts, but still what the Match stage read, so the Open IE
+    (``carb``) output lists them."""
 
     def best(self, n: int | None = 10) -> list[Fact]:
         """The `n` facts with the highest score (then support), all of them for None."""
@@ -149,4 +153,5 @@ class Result:
         fmt = (parse_enum(OutputFormat, format, "format") if format is not None
                else OutputFormat.from_path(path))
         write_graph(self.facts, self.run, path, fmt, self.base, force=force,
-                    documents=dict(self.documents) if self.documents is not None else None)
+                    documents=dict(self.documents) if self.documents is not None else None,
+                    left_out=self.left_out)

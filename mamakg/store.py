@@ -15,16 +15,15 @@ from mamakg.types import Mention
 
 __all__ = ["MentionStore", "Row", "encode"]
 
-Row = tuple[str, str, str, str, str, str, str, str]
-"""A mention as the store keeps it: (head key, relation key, tail key, sentence id, head
-text, relation text, tail text, payload = `Mention.to_json`), the payload last. Cheap to
-pickle: Match workers hand these back."""
+Row = tuple[str, str, str, str, str]
+"""A mention as the store keeps it: (head key, relation key, tail key, sentence id, payload =
+`Mention.to_json`), the payload last. Cheap to pickle: Match workers hand these back."""
 
 
 def encode(mentions: Iterable[Mention]) -> list[Row]:
     """The store rows of mentions."""
-    return [(m.head_key, m.relation_key, m.tail_key, f"{m.doc_id}#{m.sent_index}", m.head.text,
-             m.relation.text, m.tail.text, m.to_json()) for m in mentions]
+    return [(m.head_key, m.relation_key, m.tail_key, f"{m.doc_id}#{m.sent_index}",
+             m.to_json()) for m in mentions]
 
 
 _SCHEMA = """
@@ -34,9 +33,6 @@ CREATE TABLE mention (
     relation_key TEXT NOT NULL,
     tail_key TEXT NOT NULL,
     sentence_id TEXT NOT NULL, -- doc_id + '#' + sentence index
-    head_text TEXT NOT NULL,   -- the surface forms, counted by `surface_counts`
-    relation_text TEXT NOT NULL,
-    tail_text TEXT NOT NULL,
     payload TEXT NOT NULL      -- the Mention as JSON (`Mention.to_json`)
 );
 """
@@ -63,7 +59,7 @@ class MentionStore:
         """Append encoded mentions (`encode`), in corpus order."""
         first = self._seq
         self._seq += len(rows)
-        self._db.executemany("INSERT INTO mention VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._db.executemany("INSERT INTO mention VALUES (?, ?, ?, ?, ?, ?)",
                              [(first + i, *row) for i, row in enumerate(rows)])
 
     def __len__(self) -> int:
@@ -111,28 +107,10 @@ class MentionStore:
         if group:
             yield group
 
-    def surface_counts(self) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]]]:
-        """Surface forms with counts: (entity key -> {text: n}, relation key -> {text: n}).
-
-        Counted by SQLite (distinct forms with their counts), not by reading every mention:
-        the order of the forms is not kept (a label is the most frequent form, ties broken by
-        text)."""
-        entities: dict[str, dict[str, int]] = {}
-        relations: dict[str, dict[str, int]] = {}
-        for slot in ("head", "tail"):
-            rows = self._db.execute(f"SELECT {slot}_key, {slot}_text, COUNT(*) FROM mention "
-                                    f"GROUP BY {slot}_key, {slot}_text")
-            for key, text, n in rows:
-                forms = entities.setdefault(key, {})
-                # the label is the chunk without leading determiners: as many trailing words
-                # of the chunk as the key has
-                label = " ".join(text.split()[-len(key.split(" ")):])
-                forms[label] = forms.get(label, 0) + n
-        rows = self._db.execute("SELECT relation_key, relation_text, COUNT(*) FROM mention "
-                                "GROUP BY relation_key, relation_text")
-        for key, text, n in rows:
-            relations.setdefault(key, {})[text] = n
-        return entities, relations
+    def mentions(self) -> Iterator[Mention]:
+        """Every mention in corpus order (read-only; the Map stage's per-document pass)."""
+        for payload, in self._db.execute("SELECT payload FROM mention ORDER BY seq"):
+            yield Mention.from_json(payload)
 
     def close(self) -> None:
         self._db.close()

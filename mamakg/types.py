@@ -80,11 +80,19 @@ class Sentence:
     heads: tuple[int, ...] = ()
     """Syntactic head of each token (its own index for the root, -1 when the head was cut
     off); empty when unknown (hand-made sentences)."""
+    entities: tuple[tuple[int, int, str], ...] = ()
+    """Named entities (spaCy NER) as [start, end) token ranges with their label (``PERSON``,
+    ``ORG``, ``GPE``, ``DATE``...), in sentence order, not overlapping; empty when unknown."""
 
     def __post_init__(self) -> None:
         n = len(self.words)
         if self.heads and len(self.heads) != n:
             raise ValueError("Sentence.heads must have one entry per token")
+        last_entity = 0
+        for start, end, label in self.entities:
+            if not (last_entity <= start < end <= n) or not label:
+                raise ValueError(f"bad or overlapping entity ({start}, {end}, {label!r})")
+            last_entity = end
         if not (len(self.offsets) == len(self.lemmas) == len(self.pos) == n):
             raise ValueError("Sentence columns must all have one entry per token")
         if len(self.deps) != n or len(self.is_stop) != n:
@@ -234,6 +242,26 @@ class Mention:
     """Matching degree: the sum of attention weights along the path."""
     path: tuple[PathStep, ...] = ()
     """The beam-search path from head to tail, with the weight of each step."""
+    head_type: str = ""
+    """What the head is (`mamakg.mapping.arguments`): a spaCy entity label (``PERSON``,
+    ``ORG``, ``GPE``, ``DATE``...), ``PRON`` for a pronoun, ``NUM`` for a number or date that
+    NER left unlabelled, or empty for a common noun phrase."""
+    tail_type: str = ""
+    """What the tail is (as `head_type`)."""
+    degree: float | None = None
+    """The matching degree (sum of attention on the path) when `score` holds another
+    confidence (``--confidence tiered``); None when `score` is the matching degree."""
+    readings: tuple[Mention, ...] = ()
+    """The same sentence read between the named entities inside head and tail where they are
+    narrower than the noun chunks ("Obama | is an | American" inside "Obama | is | an
+    American politician"), for the Map stage (`mamakg.mapping.arguments`); empty when the
+    chunks are the entities."""
+    derived: bool = False
+    """True for such a reading: the evidence of a mapped fact, not an Open IE extraction."""
+
+    def __post_init__(self) -> None:
+        if any(r.readings for r in self.readings):
+            raise ValueError("a reading has no readings of its own")
 
     @property
     def fact_key(self) -> tuple[str, str, str]:
@@ -258,6 +286,17 @@ class Mention:
         if keys:
             data.update(head_key=self.head_key, relation_key=self.relation_key,
                         tail_key=self.tail_key)
+        # written only when set: records of plain mentions stay as they were
+        if self.head_type:
+            data["head_type"] = self.head_type
+        if self.tail_type:
+            data["tail_type"] = self.tail_type
+        if self.degree is not None:
+            data["degree"] = round(self.degree, 6)
+        if self.readings:
+            data["readings"] = [r.to_record() for r in self.readings]
+        if self.derived:
+            data["derived"] = True
         return data
 
     def to_json(self) -> str:
@@ -271,6 +310,7 @@ class Mention:
         has none of its own."""
         head_key, relation_key, tail_key = keys if keys is not None else (
             data["head_key"], data["relation_key"], data["tail_key"])
+        degree = data.get("degree")
         return cls(
             doc_id=str(data["doc_id"]), sent_index=int(data["sent_index"]),
             sentence=data["sentence"], sent_start=int(data["sent_start"]),
@@ -280,6 +320,11 @@ class Mention:
             head_key=head_key, relation_key=relation_key, tail_key=tail_key,
             score=float(data["score"]),
             path=tuple(PathStep(str(t), float(w)) for t, w in data.get("path") or ()),
+            head_type=str(data.get("head_type") or ""),
+            tail_type=str(data.get("tail_type") or ""),
+            degree=None if degree is None else float(degree),
+            readings=tuple(cls.from_record(r) for r in data.get("readings") or ()),
+            derived=bool(data.get("derived", False)),
         )
 
     @classmethod
@@ -312,6 +357,25 @@ class Entity:
     """Wikidata item id when linked, else None."""
     link_score: float = 0.0
     """Confidence of the link (0 when unlinked)."""
+    datatype: str | None = None
+    """For a value rather than an item (a date, year or number: `mamakg.mapping.values`), the
+    XML Schema datatype of its literal (``date``, ``gYearMonth``, ``gYear``, ``decimal``), or
+    ``string`` for a plain literal (a value on an open relation); None for an entity node."""
+    value: str | None = None
+    """The literal's lexical form when `datatype` is set ("1961-08-04" for "August 4, 1961")."""
+    kind: str = ""
+    """What the entity is: the mentions' most common type (`Mention.head_type`), "" unknown."""
+
+    def __post_init__(self) -> None:
+        if (self.datatype is None) != (self.value is None):
+            raise ValueError("an entity's datatype and value go together")
+        if self.datatype is not None and self.qid is not None:
+            raise ValueError("a literal value is not linked to an item")
+
+    @property
+    def is_literal(self) -> bool:
+        """Whether the entity is written as a literal value, not a node."""
+        return self.datatype is not None
 
 
 @dataclass(frozen=True)
@@ -330,11 +394,17 @@ class Relation:
     pid: str | None = None
     """Wikidata property id when mapped, else None."""
     map_score: float = 0.0
-    """Confidence of the mapping (0 when unmapped)."""
+    """Confidence of the mapping, 0..1 (0 when unmapped)."""
     map_method: str = "none"
-    """What produced the mapping: ``distant`` (KB vote), ``label``, ``alias`` or ``none``."""
+    """What produced the mapping: ``distant`` (KB vote), ``label`` or ``alias`` (the phrase is
+    a property's label or alias), ``embedding`` (closest in meaning, given the head and tail
+    types: `mamakg.mapping.semantic`) or ``none``."""
     pid_label: str | None = None
     """The Wikidata label of `pid`."""
+    evidence: tuple[tuple[str, str], ...] = ()
+    """Why `pid` was chosen, as (what, detail) pairs for `mamakg explain`: the property text
+    the phrase matched and its similarity, the head and tail types and how they fit the
+    property, the runner-up; empty when unmapped."""
 
 
 @dataclass(frozen=True)
@@ -352,7 +422,9 @@ class Fact:
     relation: Relation
     tail: Entity
     score: float
-    """The best matching degree among its mentions."""
+    """The fact's confidence (`mamakg.mapping.confidence`): graded from the matching degree
+    and relation tier of its mentions, the mapping score, its support across sentences and
+    documents and the kind of its head and tail; larger = more reliable."""
     support: int
     """How many distinct sentences yield this fact."""
     mentions: tuple[Mention, ...]

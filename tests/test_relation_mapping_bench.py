@@ -12,7 +12,7 @@ from relation_mapping import Record, score  # noqa: E402
 
 def _fact(pid, head, tail, doc, h_span, t_span, score_=1.0):
     return {"head": {"label": head}, "tail": {"label": tail},
-            "relation": {"pid": pid},
+            "relation": {"pid": pid}, "score": score_,
             "mentions": [{"doc_id": doc, "sent_start": 0, "score": score_,
                           "head": {"text": head, "start": h_span[0], "end": h_span[1]},
                           "tail": {"text": tail, "start": t_span[0], "end": t_span[1]}}]}
@@ -42,3 +42,14 @@ def test_recall_and_map_accuracy(tmp_path):
     assert (r["map_accuracy"], r["map_other_pid"], r["map_abstain"]) == (1 / 3, 1 / 3, 1 / 3)
     # P19: predicted twice, right once (P 0.5, R 0.5); P20: never right
     assert r["map_macro_f1"] == (0.5 + 0.0) / 2
+
+
+def test_the_most_confident_linked_fact_decides(tmp_path):
+    text = "Willie Mosconi was born in Philadelphia ."
+    records = [Record("a", text, "P19", ("Willie Mosconi",), ("Philadelphia",), (0, 14),
+                      (27, 39))]
+    facts = [_fact(None, "Willie Mosconi", "Philadelphia", "a", (0, 14), (27, 39), 0.4),
+             _fact("P19", "Willie Mosconi", "Philadelphia", "a", (0, 14), (27, 39), 0.7)]
+    path = tmp_path / "facts.jsonl"
+    path.write_text("".join(json.dumps(f) + "\n" for f in facts), encoding="utf-8")
+    assert score(records, path)["map_accuracy"] == 1.0

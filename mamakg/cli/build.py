@@ -121,6 +121,22 @@ Examples:
                    "mapping by distant supervision.")
 @click.option("--min-link-score", type=float, default=None,
               help="Minimum score to link an entity to a knowledge-base item [0.5].")
+@click.option("--semantic-map/--no-semantic-map", default=None,
+              help="Map relations to Wikidata properties by meaning (sentence embeddings, "
+                   "head and tail kinds), not only by exact label or alias "
+                   "[default: on; paper: off].")
+@click.option("--resolve-pronouns/--no-resolve-pronouns", default=None,
+              help="Resolve pronouns within their document; leave the rest out of the graph "
+                   "[default: on; paper: off].")
+@click.option("--entity-readings/--no-entity-readings", default=None,
+              help="Also read facts between the named entities inside noun chunks, kept "
+                   "where they map to a property [default: on; paper: off].")
+@click.option("--literal-values/--no-literal-values", default=None,
+              help="Dates and numbers are literal values, not entity nodes "
+                   "[default: on; paper: off].")
+@click.option("--graded-confidence/--no-graded-confidence", default=None,
+              help="Grade each fact's score from its mentions, mapping, support and "
+                   "arguments; off: its best mention score [default: on; paper: off].")
 @click.option("--base-iri", default=None, help="Namespace for minted IRIs.")
 @click.option("--no-path", is_flag=True, help="Do not store attention paths (smaller output).")
 @click.option("--workdir", type=click.Path(file_okay=False), default=None,

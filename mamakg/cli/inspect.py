@@ -176,7 +176,8 @@ def _styled(mention: Any) -> Any:
 @click.argument("fact_id", metavar="FACT_ID_OR_PREFIX")
 @JSON
 def explain_command(graph: str, fact_id: str, as_json: bool) -> None:
-    """The attention path MAMA followed for one fact, in each sentence that supports it."""
+    """Why one fact is in the graph: the property its relation maps to and why, and the
+    attention path MAMA followed in each sentence that supports it."""
     from mamakg.inspect.browse import explain, find_fact
     from mamakg.rdf.load import load_graph
 
@@ -185,15 +186,29 @@ def explain_command(graph: str, fact_id: str, as_json: bool) -> None:
     if as_json:
         print_json(data)
         return
-    click.echo(f"fact {data['id']} ({data['status']})  score {data['score']:.6f}  "
+    click.echo(f"fact {data['id']} ({data['status']})  confidence {data['score']:.6f}  "
                f"support {data['support']}")
-    click.echo(f"  {data['head']} --{data['relation']}--> {data['tail']}")
+    kinds = [f" [{k}]" if k else "" for k in (data["head_kind"], data["tail_kind"])]
+    value = data["tail_value"]
+    tail = data["tail"] + (f" = {value['value']} (xsd:{value['datatype']})"
+                           if value and value["datatype"] != "string" else "")
+    click.echo(f"  {data['head']}{kinds[0]} --{data['relation']}--> {tail}{kinds[1]}")
+    mapping = data["mapping"]
+    if mapping["pid"]:
+        click.echo(f"  maps to {mapping['pid']} ({mapping['label']}) by {mapping['method']}, "
+                   f"score {mapping['score']:.4f}")
+        for item in mapping["evidence"]:
+            click.echo(f"    {item['what']}: {item['detail']}")
+    else:
+        click.echo("  open relation: no property matched it well enough (--min-map-score)")
     for n, m in enumerate(data["mentions"], 1):
+        kind = " (a reading between named entities)" if m["derived"] else ""
         click.echo(f"\nmention {n}: {m['document']} sentence {m['sentence_index']}  "
-                   f"score {m['score']:.6f}")
+                   f"score {m['score']:.6f}{kind}")
         click.echo(f"  {m['marked']}")
         if not m["path"]:
-            click.echo("  (no path stored: the graph was built with --no-path)")
+            click.echo("  (no path stored: " + ("a reading has none)" if m["derived"] else
+                                               "the graph was built with --no-path)"))
             continue
         rows = [[i, s["unit"], f"{s['weight']:.6f}"] for i, s in enumerate(m["path"])]
         print_table(["step", "unit", "weight"], rows)

@@ -153,17 +153,28 @@ def find_fact(graph: LoadedGraph, wanted: str) -> Fact:
 
 
 def explain(graph: LoadedGraph, fact: Fact) -> dict[str, Any]:
-    """A fact with, for each mention, its marked sentence and attention path."""
+    """A fact with why its relation maps where it does (the property, the score, the method
+    and the mapper's evidence), what its head and tail are, and for each mention its marked
+    sentence, kinds and attention path."""
     iris = IRIs(graph.base)
+    rel = fact.relation
     return {
         "id": str(iris.fact(fact)),
-        "head": fact.head.label, "relation": fact.relation.label, "tail": fact.tail.label,
-        "head_qid": fact.head.qid, "relation_pid": fact.relation.pid,
+        "head": fact.head.label, "relation": rel.label, "tail": fact.tail.label,
+        "head_qid": fact.head.qid, "relation_pid": rel.pid,
         "tail_qid": fact.tail.qid, "status": fact.status.value,
         "score": fact.score, "support": fact.support,
+        "head_kind": fact.head.kind, "tail_kind": fact.tail.kind,
+        "tail_value": ({"value": fact.tail.value, "datatype": fact.tail.datatype}
+                       if fact.tail.is_literal else None),
+        "mapping": {"pid": rel.pid, "label": rel.pid_label, "score": rel.map_score,
+                    "method": rel.map_method,
+                    "evidence": [{"what": what, "detail": detail}
+                                 for what, detail in rel.evidence]},
         "mentions": [
             {"document": m.doc_id, "sentence_index": m.sent_index, "score": m.score,
              "sentence": m.sentence, "marked": marked_sentence(m),
+             "head_type": m.head_type, "tail_type": m.tail_type, "derived": m.derived,
              "path": [{"unit": s.text, "weight": s.weight} for s in m.path]}
             for m in fact.mentions
         ],

@@ -3,15 +3,23 @@
 Vocabulary (`mamakg.rdf.vocab.MK`, ``mk:``):
 
 - each fact is a plain triple ``head relation tail`` (``wd:Q…``/``wdt:P…`` when mapped, minted
-  IRIs ``<base>entity/…`` and ``<base>relation/…`` otherwise), for simple consumers;
+  IRIs ``<base>entity/…`` and ``<base>relation/…`` otherwise), for simple consumers; a tail
+  that is a date or number is a literal (``xsd:date``, ``xsd:gYearMonth``, ``xsd:gYear``,
+  ``xsd:decimal`` on time and quantity properties, plain on open relations), its surface form
+  in ``mk:tailLabel``;
+- entity nodes carry ``rdfs:label``, ``mk:key``, ``mk:kind`` (the NER label) and, when linked,
+  ``mk:linkScore``;
 - and a described statement ``<base>fact/<hash>`` (``rdf:Statement``, ``mk:Fact``) with
   ``rdf:subject/predicate/object``, its keys (``mk:headKey``, ``mk:relationKey``,
-  ``mk:tailKey``), ``mk:score``, ``mk:support``, ``mk:status``, ``mk:relationPhrase`` and one
-  ``mk:mention`` per supporting sentence;
+  ``mk:tailKey``), ``mk:score`` (the graded confidence), ``mk:support``, ``mk:status``,
+  ``mk:relationPhrase``, when mapped ``mk:mapScore``, ``mk:mapMethod`` and ``mk:mapEvidence``
+  (why: JSON pairs), and one ``mk:mention`` per supporting sentence;
 - a mention ``<base>mention/<hash>`` carries ``mk:document``, ``mk:sentence``,
   ``mk:sentenceIndex``, ``mk:sentenceStart``, the character offsets of head, relation and tail
-  in the sentence (``mk:headStart`` … ``mk:tailEnd``), its ``mk:score`` and ``mk:path``
-  (the attention path as JSON: ``[[unit, weight], …]``);
+  in the sentence (``mk:headStart`` … ``mk:tailEnd``), its ``mk:score``, ``mk:path``
+  (the attention path as JSON: ``[[unit, weight], …]``), ``mk:headType``/``mk:tailType``,
+  ``mk:degree`` (the matching degree when the score is another confidence) and ``mk:derived``
+  (a reading the Map stage derived);
 - ``<base>run`` records how the graph was made (`RunInfo`: ``mk:mamakgVersion``, ``mk:model``,
   ``mk:modelRevision``, ``mk:modelCausal``, ``mk:spacyModel``, ``mk:config`` as JSON).
 """
@@ -27,12 +35,12 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace
 from rdflib.term import Node
 
 from mamakg.rdf.vocab import MK, IRIs
-from mamakg.types import Fact, RunInfo
+from mamakg.types import Entity, Fact, RunInfo
 
 Triple = tuple[Node, Node, Node]
 
 __all__ = ["bind_prefixes", "nt_lines", "nt_term", "ntriples", "rdf_triples", "to_networkx",
-           "to_rdf"]
+           "to_rdf", "value_term"]
 
 
 def _lit(value: Any) -> Literal:
@@ -91,12 +99,17 @@ def rdf_triples(facts: Iterable[Fact], run: RunInfo, base: str) -> Iterator[Trip
     spans = [(MK[slot + "Text"], MK[slot + "Start"], MK[slot + "End"])
              for slot in ("head", "relation", "tail")]
     for fact in facts:
-        h, r, t = iris.entity(fact.head), iris.relation(fact.relation), iris.entity(fact.tail)
+        h, r = iris.entity(fact.head), iris.relation(fact.relation)
+        t: Node = value_term(fact.tail) if fact.tail.is_literal else iris.entity(fact.tail)
         yield (h, r, t)
         for ent_node, ent in ((h, fact.head), (t, fact.tail)):
+            if ent.is_literal:
+                continue
             yield (ent_node, RDF.type, MK.Entity)
             yield (ent_node, RDFS.label, lit(ent.label))
             yield (ent_node, MK.key, lit(ent.key))
+            if ent.kind:
+                yield (ent_node, MK.kind, lit(ent.kind))
             if ent.qid:
                 yield (ent_node, MK.linkScore, lit(ent.link_score))
         rel = fact.relation
@@ -116,9 +129,16 @@ def rdf_triples(facts: Iterable[Fact], run: RunInfo, base: str) -> Iterator[Trip
         yield (f, MK.support, lit(fact.support))
         yield (f, MK.status, lit(fact.status.value))
         yield (f, MK.relationPhrase, lit(rel.label))
+        if fact.tail.is_literal:
+            yield (f, MK.tailLabel, lit(fact.tail.label))
+            if fact.tail.kind:
+                yield (f, MK.tailKind, lit(fact.tail.kind))
         if rel.pid:
             yield (f, MK.mapScore, lit(rel.map_score))
             yield (f, MK.mapMethod, lit(rel.map_method))
+            if rel.evidence:
+                yield (f, MK.mapEvidence, lit(json.dumps([list(e) for e in rel.evidence],
+                                                         ensure_ascii=False)))
         yield (f, MK.run, node)
         for m in fact.mentions:
             mnode = iris.mention(fact, m)
@@ -133,13 +153,35 @@ def rdf_triples(facts: Iterable[Fact], run: RunInfo, base: str) -> Iterator[Trip
                 yield (mnode, start, lit(span.start))
                 yield (mnode, end, lit(span.end))
             yield (mnode, MK.score, lit(m.score))
+            if m.head_type:
+                yield (mnode, MK.headType, lit(m.head_type))
+            if m.tail_type:
+                yield (mnode, MK.tailType, lit(m.tail_type))
+            if m.degree is not None:
+                yield (mnode, MK.degree, lit(m.degree))
+            if m.derived:
+                yield (mnode, MK.derived, lit(True))
             if m.path:
                 path = [[s.text, round(s.weight, 6)] for s in m.path]
                 yield (mnode, MK.path, lit(json.dumps(path, ensure_ascii=False)))
 
 
+def value_term(entity: Entity) -> Literal:
+    """The literal of a value entity: typed (``xsd:date``, ``xsd:gYear``...) or plain.
+
+    >>> value_term(Entity("1961", "1961", datatype="gYear", value="1961")).n3()
+    '"1961"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+    """
+    if entity.datatype is None or entity.value is None:
+        raise ValueError(f"entity {entity.key!r} is not a literal value")
+    if entity.datatype == "string":
+        return Literal(entity.value)
+    return Literal(entity.value, datatype=XSD[entity.datatype])
+
+
 def to_networkx(facts: Iterable[Fact], run: RunInfo, base: str) -> Any:
-    """A NetworkX MultiDiGraph: nodes are entities (by IRI), edges are facts.
+    """A NetworkX MultiDiGraph: nodes are entities (by IRI) and literal values (by their
+    N-Triples form, with ``literal`` true, ``datatype`` and ``value``), edges are facts.
 
     Attribute values are plain strings and numbers, so the graph writes as GraphML. Each
     edge's ``record`` holds, as JSON (which keeps line breaks and control characters XML
@@ -157,10 +199,17 @@ def to_networkx(facts: Iterable[Fact], run: RunInfo, base: str) -> Any:
     for fact in facts:
         ends = []
         for ent in (fact.head, fact.tail):
-            node = str(iris.entity(ent))
-            if node not in g:
-                g.add_node(node, label=ent.label, key=ent.key, qid=ent.qid or "",
-                           link_score=ent.link_score)
+            if ent.is_literal:
+                node = nt_term(value_term(ent))
+                if node not in g:
+                    g.add_node(node, label=ent.label, key=ent.key, literal=True,
+                               datatype=ent.datatype or "", value=ent.value or "",
+                               kind=ent.kind)
+            else:
+                node = str(iris.entity(ent))
+                if node not in g:
+                    g.add_node(node, label=ent.label, key=ent.key, qid=ent.qid or "",
+                               link_score=ent.link_score, literal=False, kind=ent.kind)
             ends.append(node)
         rel = fact.relation
         first = fact.mentions[0]
@@ -173,6 +222,7 @@ def to_networkx(facts: Iterable[Fact], run: RunInfo, base: str) -> Any:
                        "keys": [fact.head.key, rel.key, fact.tail.key],
                        "labels": [fact.head.label, rel.label, fact.tail.label],
                        "pid_label": rel.pid_label,
+                       "evidence": [list(e) for e in rel.evidence],
                        "mentions": [m.to_record(keys=False) for m in fact.mentions]},
                        ensure_ascii=False, separators=(",", ":")))
     return g

@@ -8,6 +8,8 @@ it holds only the strings an Open IE scorer compares, no keys, offsets or run re
 What RDF cannot give back exactly:
 
 - scores and path weights are stored rounded to 6 decimals;
+- a tail written as a literal value (a date or number) comes back with its surface form
+  (``mk:tailLabel``) and lexical value;
 - mentions come back sorted by (document, sentence, offsets), not in corpus order;
 - when several entity keys share one node (two texts linked to the same Q-id), each key's
   label is guessed from the fact's own mentions and its link score is the node's highest.
@@ -29,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import RDF, RDFS, Dataset, Graph, Namespace, URIRef
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
 
 from mamakg.errors import MamakgError, UsageError
 from mamakg.rdf.vocab import DEFAULT_BASE, MK, WD, WDT
@@ -182,8 +184,17 @@ def _entity(graph: Graph, node: Any, key: str, surfaces: set[str]) -> Entity:
         labels = [x for x in labels if x in surfaces] or labels
     qid = _local(node, WD)
     scores = [float(str(v)) for v in graph.objects(node, MK.linkScore)] if qid else []
+    kinds = sorted(str(v) for v in graph.objects(node, MK.kind))
     return Entity(key=key, label=labels[0] if labels else key, qid=qid,
-                  link_score=max(scores, default=0.0))
+                  link_score=max(scores, default=0.0), kind=kinds[0] if kinds else "")
+
+
+def _value(graph: Graph, fact: Any, term: Literal, key: str) -> Entity:
+    """The tail of a fact whose object is a literal value."""
+    datatype = str(term.datatype).rsplit("#", 1)[-1] if term.datatype else "string"
+    return Entity(key=key, label=str(_one(graph, fact, MK.tailLabel, str(term))),
+                  datatype=datatype, value=str(term),
+                  kind=str(_one(graph, fact, MK.tailKind, "")))
 
 
 def _mention(graph: Graph, node: Any, keys: tuple[str, str, str]) -> Mention:
@@ -202,6 +213,10 @@ def _mention(graph: Graph, node: Any, keys: tuple[str, str, str]) -> Mention:
         head_key=keys[0], relation_key=keys[1], tail_key=keys[2],
         score=float(_one(graph, node, MK.score, 0.0)),
         path=tuple(PathStep(str(text), float(weight)) for text, weight in path),
+        head_type=str(_one(graph, node, MK.headType, "")),
+        tail_type=str(_one(graph, node, MK.tailType, "")),
+        degree=None if (degree := _one(graph, node, MK.degree)) is None else float(degree),
+        derived=bool(_one(graph, node, MK.derived, False)),
     )
 
 
@@ -237,16 +252,20 @@ def facts_from_rdf(graph: Graph) -> tuple[list[Fact], RunInfo | None, str]:
         mentions = sorted((_mention(graph, m, keys) for m in graph.objects(node, MK.mention)),
                           key=_mention_order)
         pid = _local(r, WDT)
+        evidence = json.loads(_one(graph, node, MK.mapEvidence, "[]")) if pid else []
         relation = Relation(
             key=keys[1], label=str(_one(graph, node, MK.relationPhrase, keys[1])), pid=pid,
             map_score=float(_one(graph, node, MK.mapScore, 0.0)) if pid else 0.0,
             map_method=str(_one(graph, node, MK.mapMethod, "none")) if pid else "none",
             pid_label=(str(_one(graph, r, RDFS.label, "")) or None) if pid else None,
+            evidence=tuple((str(a), str(b)) for a, b in evidence),
         )
+        tail = (_value(graph, node, t, keys[2]) if isinstance(t, Literal)
+                else _entity(graph, t, keys[2], {m.tail.text for m in mentions}))
         facts.append(Fact(
             head=_entity(graph, h, keys[0], {m.head.text for m in mentions}),
             relation=relation,
-            tail=_entity(graph, t, keys[2], {m.tail.text for m in mentions}),
+            tail=tail,
             score=float(_one(graph, node, MK.score, 0.0)),
             support=int(_one(graph, node, MK.support, 0)),
             mentions=tuple(mentions),
@@ -258,10 +277,12 @@ def facts_from_rdf(graph: Graph) -> tuple[list[Fact], RunInfo | None, str]:
 def fact_from_record(record: dict[str, Any]) -> Fact:
     """The `Fact` of one ``jsonl`` record (`mamakg.rdf.writers.fact_record`)."""
     h, r, t = record["head"], record["relation"], record["tail"]
-    head = Entity(h["key"], h["label"], h.get("qid"), float(h.get("link_score", 0.0)))
-    tail = Entity(t["key"], t["label"], t.get("qid"), float(t.get("link_score", 0.0)))
+    head, tail = (Entity(e["key"], e["label"], e.get("qid"), float(e.get("link_score", 0.0)),
+                         datatype=e.get("datatype"), value=e.get("value"),
+                         kind=e.get("kind") or "") for e in (h, t))
     relation = Relation(r["key"], r["label"], r.get("pid"), float(r.get("map_score", 0.0)),
-                        r.get("map_method", "none"), r.get("pid_label"))
+                        r.get("map_method", "none"), r.get("pid_label"),
+                        tuple((str(a), str(b)) for a, b in r.get("evidence") or ()))
     keys = (head.key, relation.key, tail.key)
     mentions = tuple(Mention.from_record(m, keys) for m in record.get("mentions", []))
     return Fact(head, relation, tail, float(record["score"]), int(record["support"]), mentions)
@@ -297,14 +318,22 @@ def facts_from_networkx(g: Any) -> tuple[list[Fact], RunInfo | None, str]:
         for node, key, label in ((head_node, head_key, head_label),
                                  (tail_node, tail_key, tail_label)):
             attrs = g.nodes[node]
+            kind = str(attrs.get("kind") or "")
+            if attrs.get("literal") in (True, "true", "True"):
+                ends.append(Entity(str(key), str(label), kind=kind,
+                                   datatype=str(attrs.get("datatype") or "string"),
+                                   value=str(attrs.get("value") or "")))
+                continue
             qid = str(attrs.get("qid") or "") or None
             ends.append(Entity(str(key), str(label), qid,
-                               float(attrs.get("link_score", 0.0)) if qid else 0.0))
+                               float(attrs.get("link_score", 0.0)) if qid else 0.0, kind=kind))
         pid = str(data.get("pid") or "") or None
         relation = Relation(str(rel_key), str(phrase), pid,
                             float(data.get("map_score", 0.0)) if pid else 0.0,
                             str(data.get("map_method", "none")) if pid else "none",
-                            record.get("pid_label") if pid else None)
+                            record.get("pid_label") if pid else None,
+                            tuple((str(a), str(b)) for a, b in record.get("evidence") or ())
+                            if pid else ())
         keys = (ends[0].key, relation.key, ends[1].key)
         mentions = tuple(Mention.from_record(m, keys) for m in record["mentions"])
         facts.append(Fact(ends[0], relation, ends[1], float(data["score"]),

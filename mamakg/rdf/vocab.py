@@ -54,6 +54,7 @@ class MK(DefinedNamespace):
     # entities and relations
     key: URIRef  # normalized text: the identity of an entity or relation
     linkScore: URIRef
+    kind: URIRef  # what an entity is: a spaCy entity label (PERSON, ORG, GPE...)
 
     # facts
     headKey: URIRef
@@ -65,6 +66,9 @@ class MK(DefinedNamespace):
     relationPhrase: URIRef
     mapScore: URIRef
     mapMethod: URIRef
+    mapEvidence: URIRef  # why the property was chosen, as JSON: [[what, detail], ...]
+    tailLabel: URIRef  # the surface form of a tail written as a literal value
+    tailKind: URIRef  # what such a tail is (DATE, CARDINAL...)
     run: URIRef
     mention: URIRef
 
@@ -83,6 +87,10 @@ class MK(DefinedNamespace):
     tailStart: URIRef
     tailEnd: URIRef
     path: URIRef  # the attention path as JSON: [[unit, weight], ...]
+    headType: URIRef  # what the mention's head is (mamakg.types.Mention.head_type)
+    tailType: URIRef
+    degree: URIRef  # the matching degree, when the mention's score is another confidence
+    derived: URIRef  # true for a reading the Map stage derived (not an Open IE extraction)
 
 
 def _slug(text: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,7 +27,7 @@ from mamakg.config import OutputFormat
 from mamakg.output import atomic_output
 from mamakg.rdf.graph import Triple, nt_lines, nt_term, rdf_triples, to_networkx, to_rdf
 from mamakg.rdf.vocab import IRIs
-from mamakg.types import Fact, RunInfo
+from mamakg.types import Fact, Mention, RunInfo
 
 __all__ = ["fact_record", "render", "render_parts", "turtle", "turtle_blocks", "write_graph"]
 
@@ -86,15 +87,27 @@ def _sorted_jsonld(graph: Any) -> str:
 def fact_record(fact: Fact, iris: IRIs) -> dict[str, Any]:
     """Every field of a fact as plain JSON (one line of the ``jsonl`` output)."""
     rel = fact.relation
+
+    def entity(e: Any) -> dict[str, Any]:
+        out = {"label": e.label, "key": e.key, "qid": e.qid,
+               "iri": None if e.is_literal else str(iris.entity(e)),
+               "link_score": e.link_score}
+        if e.kind:
+            out["kind"] = e.kind
+        if e.is_literal:
+            out.update(datatype=e.datatype, value=e.value)
+        return out
+
+    relation: dict[str, Any] = {"label": rel.label, "key": rel.key, "pid": rel.pid,
+                "pid_label": rel.pid_label, "iri": str(iris.relation(rel)),
+                "map_score": rel.map_score, "map_method": rel.map_method}
+    if rel.evidence:
+        relation["evidence"] = [list(e) for e in rel.evidence]
     return {
         "id": str(iris.fact(fact)),
-        "head": {"label": fact.head.label, "key": fact.head.key, "qid": fact.head.qid,
-                 "iri": str(iris.entity(fact.head)), "link_score": fact.head.link_score},
-        "relation": {"label": rel.label, "key": rel.key, "pid": rel.pid,
-                     "pid_label": rel.pid_label, "iri": str(iris.relation(rel)),
-                     "map_score": rel.map_score, "map_method": rel.map_method},
-        "tail": {"label": fact.tail.label, "key": fact.tail.key, "qid": fact.tail.qid,
-                 "iri": str(iris.entity(fact.tail)), "link_score": fact.tail.link_score},
+        "head": entity(fact.head),
+        "relation": relation,
+        "tail": entity(fact.tail),
         "status": fact.status.value,
         "score": fact.score,
         "support": fact.support,
@@ -102,25 +115,29 @@ def fact_record(fact: Fact, iris: IRIs) -> dict[str, Any]:
     }
 
 
-def _carb_lines(facts: Sequence[Fact], documents: dict[str, str]) -> str:
-    """``input line TAB score TAB relation TAB head TAB tail``, one line per mention."""
+def _carb_lines(facts: Sequence[Fact], documents: dict[str, str],
+                left_out: Sequence[Mention] = ()) -> str:
+    """``input line TAB score TAB relation TAB head TAB tail``, one line per mention the Match
+    stage made (also those the Map stage left out of the graph, not the readings it derived)."""
     order = {doc_id: i for i, doc_id in enumerate(documents)}
     rows = []
-    for fact in facts:
-        for m in fact.mentions:
-            line = documents.get(m.doc_id, m.sentence)
-            rows.append(((order.get(m.doc_id, len(order)), m.sent_index, -m.score, m.head.start,
-                          m.relation.start, m.tail.start),
-                         "\t".join([line, f"{m.score:.6f}", m.relation.text, m.head.text,
-                                    m.tail.text])))
+    read = itertools.chain((m for fact in facts for m in fact.mentions), left_out)
+    for m in read:
+        if m.derived:
+            continue
+        line = documents.get(m.doc_id, m.sentence)
+        rows.append(((order.get(m.doc_id, len(order)), m.sent_index, -m.score, m.head.start,
+                      m.relation.start, m.tail.start),
+                     "\t".join([line, f"{m.score:.6f}", m.relation.text, m.head.text,
+                                m.tail.text])))
     rows.sort(key=lambda r: r[0])
     return "".join(text + "\n" for _, text in rows)
 
 
 def render(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: str,
-           documents: dict[str, str] | None = None) -> bytes:
+           documents: dict[str, str] | None = None, left_out: Sequence[Mention] = ()) -> bytes:
     """The bytes of the facts in a format."""
-    return b"".join(render_parts(facts, run, fmt, base, documents))
+    return b"".join(render_parts(facts, run, fmt, base, documents, left_out))
 
 
 PART_LINES = 10_000
@@ -128,7 +145,8 @@ PART_LINES = 10_000
 
 
 def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: str,
-                 documents: dict[str, str] | None = None) -> Iterator[bytes]:
+                 documents: dict[str, str] | None = None,
+                 left_out: Sequence[Mention] = ()) -> Iterator[bytes]:
     """`render` in parts: RDF formats come a block at a time, so the text of the whole graph
     is never held a second and third time (joined, then encoded). `documents` (id -> text)
     gives the CaRB format its input lines."""
@@ -139,7 +157,7 @@ def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: s
             for f in facts
         ).encode("utf-8")
     elif fmt is OutputFormat.CARB:
-        yield _carb_lines(facts, documents or {}).encode("utf-8")
+        yield _carb_lines(facts, documents or {}, left_out).encode("utf-8")
     elif fmt is OutputFormat.GRAPHML:
         import networkx as nx
 
@@ -158,14 +176,15 @@ def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: s
 
 
 def write_graph(facts: Sequence[Fact], run: RunInfo, path: str, fmt: OutputFormat, base: str,
-                *, force: bool = False, documents: dict[str, str] | None = None) -> None:
+                *, force: bool = False, documents: dict[str, str] | None = None,
+                left_out: Sequence[Mention] = ()) -> None:
     """Render and write atomically to `path` (``-`` = stdout: rendered whole first, so a
     failure writes nothing there either)."""
     if path == "-":
-        data = render(facts, run, fmt, base, documents)
+        data = render(facts, run, fmt, base, documents, left_out)
         with atomic_output(path, force=force) as handle:
             handle.write(data)
         return
     with atomic_output(path, force=force) as handle:
-        for part in render_parts(facts, run, fmt, base, documents):
+        for part in render_parts(facts, run, fmt, base, documents, left_out):
             handle.write(part)

@@ -539,9 +539,10 @@ def build_workdir(
             folder.manifest["models"] = run_info(config, lm, pipeline_name(nlp)).models()
             folder.save()
         linker = make_linker(config)
+        left_out: list[Mention] = []
         with MentionStore() as store:
             _load(folder, store, summary)
-            facts = collect_facts(store, config, summary, linker)
+            facts = collect_facts(store, config, summary, linker, dropped=left_out)
     finally:
         folder.unlock()
     summary.seconds = time.perf_counter() - started
@@ -549,4 +550,5 @@ def build_workdir(
     summary.n_shards_built = n_built
     run = RunInfo.from_dict({"mamakg_version": __version__, **folder.manifest["models"],
                              "config": config.to_dict()})
-    return Result(facts=facts, summary=summary, run=run, base=config.base_iri)
+    return Result(facts=facts, summary=summary, run=run, base=config.base_iri,
+                  left_out=tuple(left_out))

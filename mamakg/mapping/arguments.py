@@ -1,0 +1,247 @@
+"""Map stage, arguments: what a mention's head and tail are, read from its sentence when the
+Match stage makes the mention (`mamakg.filters.to_mention`).
+
+- `span_type`: the kind of a head or tail: the spaCy entity label of the token that heads the
+  span (``PERSON``, ``ORG``, ``GPE``, ``DATE``...), ``PRON`` for a pronoun, ``NUM`` for a
+  number or date that NER left unlabelled, "" for a common noun phrase;
+- `narrow_readings`: when head or tail hold a named entity narrower than the noun chunk ("an
+  [American] politician", "a member of [the Senate]"), the same fact read between the entities
+  ("Obama | is | American"), whose relation runs from the end of the head's entity to the
+  start of the tail's. The Map stage keeps such a reading only where it maps to a property.
+
+Pure: works on `Sentence` columns (the NER labels are `Sentence.entities`), no spaCy.
+"""
+
+from __future__ import annotations
+
+from mamakg.normalize import entity_key, has_content, is_month, relation_key
+from mamakg.types import Mention, Sentence
+
+__all__ = ["MAX_READINGS", "PRONOUNS", "RELATIVE_PRONOUNS", "entity_core", "is_pronoun",
+           "narrow_readings", "span_root", "span_type", "tail_cores"]
+
+PRONOUNS = frozenset(
+    "i me my mine myself we us our ours ourselves you your yours yourself yourselves he him "
+    "his himself she her hers herself it its itself they them their theirs themselves one "
+    "this these those".split()
+)
+"""Personal, possessive, reflexive and demonstrative pronouns (lower case)."""
+RELATIVE_PRONOUNS = frozenset("who whom whose which that what whoever whatever".split())
+"""Relative and interrogative pronouns (lower case)."""
+
+_VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",
+                           "ORDINAL"})
+_EDGE_POS = frozenset({"PUNCT", "CCONJ", "SCONJ", "SYM", "SPACE", "DET"})
+"""Parts of speech a narrow reading's relation may not start or end with."""
+
+
+def is_pronoun(text: str) -> bool:
+    """Whether a head or tail text is a lone pronoun.
+
+    >>> is_pronoun("He"), is_pronoun("who"), is_pronoun("his wife")
+    (True, True, False)
+    """
+    word = text.strip().lower()
+    return word in PRONOUNS or word in RELATIVE_PRONOUNS
+
+
+def span_root(s: Sentence, start: int, end: int) -> int:
+    """The token that heads the span [start, end): the one whose syntactic head lies outside
+    it (the last token when the sentence has no parse)."""
+    if s.heads:
+        for t in range(start, end):
+            head = s.heads[t]
+            if head == t or not start <= head < end:
+                return t
+    return end - 1
+
+
+def _entity_at(s: Sentence, token: int) -> tuple[int, int, str] | None:
+    for entity in s.entities:
+        if entity[0] <= token < entity[1]:
+            return entity
+        if entity[0] > token:
+            break
+    return None
+
+
+def _is_value_word(s: Sentence, t: int) -> bool:
+    return s.pos[t] == "NUM" or is_month(s.words[t]) or s.words[t] in (",", "-", "–", "/")
+
+
+def span_type(s: Sentence, start: int, end: int) -> str:
+    """The kind of the span [start, end) of a sentence.
+
+    >>> from mamakg.types import Sentence
+    >>> s = Sentence("d", 0, "He met Ann Lee", 0, ("He", "met", "Ann", "Lee"),
+    ...     ((0, 2), (3, 6), (7, 10), (11, 14)), ("he", "meet", "ann", "lee"),
+    ...     ("PRON", "VERB", "PROPN", "PROPN"), ("nsubj", "ROOT", "compound", "dobj"),
+    ...     (True, False, False, False), ((0, 1), (2, 4)), heads=(1, 1, 3, 1),
+    ...     entities=((2, 4, "PERSON"),))
+    >>> span_type(s, 0, 1), span_type(s, 2, 4)
+    ('PRON', 'PERSON')
+    """
+    if end - start == 1 and (s.pos[start] == "PRON" or is_pronoun(s.words[start])):
+        return "PRON"
+    root = span_root(s, start, end)
+    entity = _entity_at(s, root)
+    if entity is not None:
+        return entity[2]
+    if any(s.pos[t] == "NUM" for t in range(start, end)) and all(
+            _is_value_word(s, t) for t in range(start, end)):
+        return "NUM"
+    return ""
+
+
+def _first_word(s: Sentence, start: int, end: int) -> int:
+    first = start
+    while first < end - 1 and s.pos[first] in ("DET", "PRON", "PUNCT"):
+        first += 1
+    return first
+
+
+def entity_core(s: Sentence, start: int, end: int) -> tuple[int, int, str] | None:
+    """The named entity that stands for the head span [start, end) when it is narrower than
+    it: the entity holding the span's root, else the last named entity inside the span that
+    is not a value; None when there is none or it covers the span but for leading
+    determiners."""
+    inside = [e for e in s.entities if start <= e[0] and e[1] <= end]
+    if not inside:
+        return None
+    root = span_root(s, start, end)
+    holding = [e for e in inside if e[0] <= root < e[1]]
+    named = [e for e in inside if e[2] not in _VALUE_LABELS]
+    core = holding[0] if holding else (named[-1] if named else None)
+    if core is None or (core[0] <= _first_word(s, start, end) and core[1] == end):
+        return None
+    return core
+
+
+def tail_cores(s: Sentence, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The entities inside the tail span [start, end) that may each be the value of a fact,
+    in sentence order (at most `MAX_READINGS`): every named entity or value, but not one that
+    covers the span but for leading determiners (the tail itself), nor a nationality beside
+    another named entity."""
+    first = _first_word(s, start, end)
+    inside = [e for e in s.entities if start <= e[0] and e[1] <= end
+              and not (e[0] <= first and e[1] == end) and e[2] != "ORDINAL"]
+    named = [e for e in inside if e[2] not in _VALUE_LABELS and e[2] != "NORP"]
+
+    def modifies_name(norp: tuple[int, int, str]) -> bool:
+        # "the Swedish company Ericsson": the nationality of the name it comes with, not of
+        # the head ("an American politician from Chicago" keeps both)
+        after = [e for e in named if e[0] >= norp[1]]
+        return bool(after) and all(s.pos[t] != "ADP" for t in range(norp[1], after[0][0]))
+
+    inside = [e for e in inside if e[2] != "NORP" or not modifies_name(e)]
+    return inside[:MAX_READINGS]
+
+
+MAX_READINGS = 3
+"""Readings kept per mention."""
+
+
+def _trimmed(s: Sentence, tokens: range) -> list[int]:
+    rel = list(tokens)
+    while rel and s.pos[rel[0]] in _EDGE_POS:
+        rel.pop(0)
+    while rel and s.pos[rel[-1]] in _EDGE_POS:
+        rel.pop()
+    return rel
+
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+_MODIFIER_CLAUSES = frozenset({"acl", "relcl"})
+
+
+def _named_subject(s: Sentence, relation: tuple[int, ...]) -> tuple[int, int, str] | None:
+    """The named entity the relation is said of, by syntax: the subject of its verb (through
+    coordinated verbs), or the noun a participle or relative clause modifies ("a company
+    [founded in] 1982"); then, through appositions and copulas, the entity that noun stands
+    for ("Compaq was a company founded ...", "Maveron, a firm based in ..."); None when the
+    sentence has no parse or no such entity comes before the relation."""
+    if not s.heads:
+        return None
+    verbs = [t for t in relation if s.pos[t] == "VERB"] or [
+        t for t in relation if s.pos[t] == "AUX" and s.deps[t] not in ("aux", "auxpass")]
+    if not verbs:
+        return None
+    verb, token = verbs[0], None
+    for _ in range(4):
+        subjects = [t for t in range(len(s)) if s.heads[t] == verb and s.deps[t] in _SUBJECTS]
+        if subjects:
+            token = subjects[0]
+            break
+        if s.deps[verb] in _MODIFIER_CLAUSES and 0 <= s.heads[verb] != verb:
+            token = s.heads[verb]
+            break
+        if s.deps[verb] != "conj" or not 0 <= s.heads[verb] != verb:
+            break
+        verb = s.heads[verb]
+    for _ in range(4):
+        if token is None:
+            return None
+        head = s.heads[token]
+        if s.words[token].lower() in RELATIVE_PRONOUNS and 0 <= head and \
+                s.deps[head] == "relcl" and 0 <= s.heads[head]:
+            token = s.heads[head]  # "the firm which [is based in]": the firm
+        elif s.deps[token] == "appos" and 0 <= head != token:
+            token = head  # "Maveron, [a firm] based in": Maveron
+        elif s.deps[token] == "attr" and 0 <= head != token:
+            subjects = [t for t in range(len(s)) if s.heads[t] == head and s.deps[t] in _SUBJECTS]
+            token = subjects[0] if subjects else None  # "Compaq was [a company]": Compaq
+        else:
+            break
+    if token is None:
+        return None
+    found = _entity_at(s, token)
+    if found is None or found[2] in _VALUE_LABELS or found[1] > relation[0]:
+        return None
+    return found
+
+
+def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
+                    tail: tuple[int, int], relation: tuple[int, ...]) -> tuple[Mention, ...]:
+    """The mention read between named entities (token ranges `head`, `tail` of its chunks;
+    `relation`: its relation tokens): one reading per entity of the tail (or the tail itself),
+    with as head the named entity the relation is said of by syntax when the head chunk is
+    not it (`_named_subject`), else the head's entity (or the head); empty when nothing is
+    narrower or elsewhere. A reading's relation runs from the relation's start (from the
+    head's entity when the head chunk ends where the relation starts) to the tail's entity;
+    its key leaves out the words of other entities ("born [24 April 1980] in Sydney" ->
+    "bear in")."""
+    if not relation:
+        return ()
+    head_core = entity_core(s, *head)
+    subject = _named_subject(s, relation)
+    if subject is not None and head[0] <= subject[0] and subject[1] <= head[1]:
+        subject = None  # the head chunk holds it: the head's own core decides
+    cores = tail_cores(s, *tail)
+    if head_core is None and subject is None and not cores:
+        return ()
+    if subject is not None:
+        h, h_type = (subject[0], subject[1]), subject[2]
+    else:
+        h = (head_core[0], head_core[1]) if head_core else head
+        h_type = head_core[2] if head_core else mention.head_type
+    adjacent = subject is None and head_core is not None and all(
+        s.pos[t] in _EDGE_POS for t in range(head[1], relation[0]))
+    begin = h[1] if adjacent else relation[0]
+    targets = [(c[0], c[1], c[2]) for c in cores] or [(tail[0], tail[1], mention.tail_type)]
+    out = []
+    for t_start, t_end, t_type in targets:
+        rel = _trimmed(s, range(begin, t_start))
+        if not rel or not has_content(s, rel, copula=True):
+            continue
+        others = {t for e in s.entities if e[1] <= t_start and e[0] >= begin
+                  for t in range(e[0], e[1])}
+        key_tokens = [t for t in rel if t not in others] or rel
+        out.append(Mention(
+            doc_id=mention.doc_id, sent_index=mention.sent_index, sentence=mention.sentence,
+            sent_start=mention.sent_start, head=s.char_span(*h),
+            relation=s.char_span(rel[0], rel[-1] + 1), tail=s.char_span(t_start, t_end),
+            head_key=entity_key(s, *h), relation_key=relation_key(s, key_tokens),
+            tail_key=entity_key(s, t_start, t_end), score=mention.score, path=(),
+            head_type=h_type, tail_type=t_type, degree=mention.degree, derived=True,
+        ))
+    return tuple(out)

@@ -1,0 +1,101 @@
+"""Map stage, values: heads and tails that are dates, years or numbers are literal values of
+the graph, not entity nodes ("1961" is no thing one can say more about).
+
+`value_literal` gives the typed literal of such a text on a time- or quantity-valued property
+(``xsd:date``, ``xsd:gYearMonth``, ``xsd:gYear``, ``xsd:decimal``); on an open relation the value
+is a plain literal of its text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mamakg.normalize import MONTHS
+
+__all__ = ["is_value", "value_literal"]
+
+_MONTH_NUMBER = {name: i + 1 for i, name in enumerate(
+    "january february march april may june july august september october november "
+    "december".split())}
+_MONTH_NUMBER.update({name[:3]: n for name, n in list(_MONTH_NUMBER.items())})
+_MONTH_NUMBER["sept"] = 9
+_DAYS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
+_YEAR = re.compile(r"^(\d{3,4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_DECADE = re.compile(r"^'?\d{1,3}0s$")
+_SPLIT = re.compile(r"[\s,]+")
+_DATE_PUNCT = frozenset(",.-–—/()")
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _SPLIT.split(text.strip()) if w]
+
+
+def _month(word: str) -> int | None:
+    return _MONTH_NUMBER.get(word.lower().rstrip("."))
+
+
+def is_value(text: str) -> bool:
+    """Whether a head or tail text is only a number or a date: digits, month names and date
+    punctuation, with at least one digit.
+
+    >>> is_value("1961"), is_value("16 November 1991"), is_value("4.25"), is_value("1990s")
+    (True, True, True, True)
+    >>> is_value("1961 election"), is_value("November")
+    (False, False)
+    """
+    if not any(c.isdigit() for c in text):
+        return False
+    for word in text.replace("–", " ").replace("—", " ").split():
+        word = word.strip("".join(_DATE_PUNCT))
+        if not word:
+            continue
+        if word.lower().rstrip(".") in MONTHS:
+            continue
+        if _DAYS.match(word) or _NUMBER.match(word) or _ISO.match(word) or _DECADE.match(word):
+            continue
+        return False
+    return True
+
+
+def _date(text: str) -> tuple[str, str] | None:
+    words = _words(text)
+    iso = _ISO.match(text.strip())
+    if iso:
+        return "date", iso.group(0)
+    months = [i for i, w in enumerate(words) if _month(w)]
+    years = [i for i, w in enumerate(words) if _YEAR.match(w)]
+    if len(years) != 1 or len(months) > 1:
+        return None
+    year = int(words[years[0]])
+    if not months:
+        return ("gYear", f"{year:04d}") if len(words) == 1 else None
+    month = _month(words[months[0]]) or 0
+    days = [int(m.group(1)) for i, w in enumerate(words)
+            if i not in years and i not in months and (m := _DAYS.match(w))]
+    if len(words) == 2:
+        return "gYearMonth", f"{year:04d}-{month:02d}"
+    if len(words) == 3 and len(days) == 1 and 1 <= days[0] <= 31:
+        return "date", f"{year:04d}-{month:02d}-{days[0]:02d}"
+    return None
+
+
+def value_literal(text: str, datatype: str) -> tuple[str, str] | None:
+    """(XML Schema datatype, lexical form) of a value text on a property of this Wikidata
+    datatype (``Time`` or ``Quantity``); None when the text does not parse as one.
+
+    >>> value_literal("August 4, 1961", "Time"), value_literal("4 August 1961", "Time")
+    (('date', '1961-08-04'), ('date', '1961-08-04'))
+    >>> value_literal("1961", "Time"), value_literal("May 1890", "Time")
+    (('gYear', '1961'), ('gYearMonth', '1890-05'))
+    >>> value_literal("1,200", "Quantity"), value_literal("the 1960s", "Time")
+    (('decimal', '1200'), None)
+    """
+    if datatype == "Time":
+        return _date(text)
+    if datatype == "Quantity":
+        words = _words(text.replace(",", ""))
+        if len(words) == 1 and _NUMBER.match(words[0]):
+            return "decimal", words[0].lstrip("+")
+    return None

@@ -1,0 +1,131 @@
+"""The corpus-level Map stage (mamakg.mapping.facts.collect_facts) on hand-made mentions:
+pronouns resolved or left out and counted, readings kept only where they map, dates as
+literal values, graded confidence, the mapping's evidence on the relation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mamakg.config import Config
+from mamakg.mapping.facts import collect_facts
+from mamakg.mapping.properties import PropertyIndex
+from mamakg.mapping.semantic import SemanticMapper
+from mamakg.mapping.vectors import build_property_vectors
+from mamakg.result import Summary
+from mamakg.store import MentionStore
+from mamakg.types import Mention, TextSpan
+
+ROWS = [
+    {"pid": "P19", "label": "place of birth", "description": "", "aliases": "born in",
+     "datatype": "WikibaseItem", "usage_count": "1000"},
+    {"pid": "P569", "label": "date of birth", "description": "", "aliases": "born on",
+     "datatype": "Time", "usage_count": "1000"},
+    {"pid": "P27", "label": "country of citizenship", "description": "",
+     "aliases": "nationality", "datatype": "WikibaseItem", "usage_count": "1000"},
+]
+VECTORS = {"place of birth": [1, 0, 0], "born in": [1, 0, 0], "date of birth": [0.9, 0.1, 0],
+           "born on": [0.9, 0.1, 0], "born": [0.95, 0.05, 0], "country of citizenship": [0, 1, 0],
+           "nationality": [0, 1, 0], "likes": [0, 0, 1], "is": [0, 0.2, 1]}
+
+
+def embed(texts):
+    rows = np.array([VECTORS.get(t, [0.1, 0.1, 1]) for t in texts], dtype=np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def mapper():
+    return SemanticMapper(build_property_vectors(embed, "fake", ROWS), embed,
+                          index=PropertyIndex(ROWS), rows=ROWS, min_score=0.5)
+
+
+def m(doc, index, head, rel, tail, keys, types, **kw):
+    text = f"{head} {rel} {tail}"
+    a, b = len(head) + 1, len(head) + len(rel) + 2
+    return Mention(doc, index, text, 0, TextSpan(head, 0, len(head)),
+                   TextSpan(rel, a, a + len(rel)), TextSpan(tail, b, b + len(tail)),
+                   *keys, score=1.0, head_type=types[0], tail_type=types[1],
+                   degree=kw.pop("degree", 0.3), **kw)
+
+
+@pytest.fixture
+def collected():
+    reading = m("d", 1, "Ann Lee", "is", "American", ("ann lee", "be", "american"),
+                ("PERSON", "NORP"), derived=True)
+    mentions = [
+        m("d", 0, "Ann Lee", "born", "4 May 1961", ("ann lee", "bear", "4 may 1961"),
+          ("PERSON", "DATE")),
+        m("d", 1, "She", "likes", "an American chemist", ("she", "like", "american chemist"),
+          ("PRON", ""), readings=(reading,)),
+        m("d", 2, "He", "was born in", "Paris", ("he", "bear in", "paris"), ("PRON", "GPE"),
+          degree=0.05),
+        m("e", 0, "I", "likes", "Paris", ("i", "like", "paris"), ("PRON", "GPE")),
+        m("e", 1, "1961", "is", "a year", ("1961", "be", "year"), ("DATE", "")),
+    ]
+    summary, left_out = Summary(), []
+    with MentionStore() as store:
+        store.add(mentions)
+        facts = collect_facts(store, Config.preset("default"), summary, dropped=left_out,
+                              mapper=mapper())
+    return facts, summary, left_out
+
+
+def test_pronouns_resolve_or_leave_the_graph(collected):
+    facts, summary, left_out = collected
+    heads = {f.head.key for f in facts}
+    assert heads == {"ann lee"}  # "She" and "He" (no other person: Ann Lee) resolve to her
+    assert summary.dropped["unresolved_pronoun"] == 1  # "I"
+    assert summary.dropped["value_head"] == 1  # "1961 is a year"
+    assert [x.head.text for x in left_out] == ["I", "1961"]
+    resolved = next(f for f in facts if f.relation.key == "bear in")
+    assert resolved.mentions[0].head.text == "He"  # the text stays as written
+    assert resolved.head.label == "Ann Lee"  # the label comes from the named mentions
+
+
+def test_mapping_literals_and_readings(collected):
+    facts, _, _ = collected
+    by_relation = {f.relation.key: f for f in facts}
+    born = by_relation["bear"]
+    assert born.relation.pid == "P569"
+    assert (born.tail.datatype, born.tail.value) == ("date", "1961-05-04")
+    assert born.relation.evidence and born.relation.evidence[0] == ("phrase", "born")
+    assert by_relation["bear in"].relation.pid == "P19"
+    assert by_relation["like"].relation.pid is None  # open, kept: a Match-stage mention
+    # the reading "Ann Lee | is | American" maps to nothing here, so it is not a fact
+    assert "be" not in by_relation
+
+
+def test_confidence_is_graded(collected):
+    facts, _, _ = collected
+    scores = [f.score for f in facts]
+    assert len(set(scores)) == len(scores)
+    by_relation = {f.relation.key: f for f in facts}
+    # a mapped fact between named arguments above an open one with a common-noun tail
+    assert by_relation["bear"].score > by_relation["like"].score
+
+
+def test_paper_settings_keep_pronouns_and_values():
+    mentions = [m("d", 0, "He", "likes", "1961", ("he", "like", "1961"), ("PRON", "DATE"))]
+    summary = Summary()
+    with MentionStore() as store:
+        store.add(mentions)
+        facts = collect_facts(store, Config(), summary)
+    assert [f.head.key for f in facts] == ["he"] and not facts[0].tail.is_literal
+    assert facts[0].score == 1.0
+
+
+@pytest.mark.real_model
+def test_real_build_resolves_maps_and_types(nlp, real_lm):
+    from mamakg.pipeline import build
+    from mamakg.types import Document
+
+    text = ("Ann Lee is an American chemist. She was born in Paris on 4 May 1961. "
+            "She founded Acme Labs in 1990.")
+    result = build([Document("d", text)], Config.preset("default", device="cpu"), nlp=nlp,
+                   lm=real_lm)
+    keys = {key for f in result.facts for key in (f.head.key, f.tail.key)}
+    assert not keys & {"she", "he", "it"}
+    mapped = {f.relation.pid for f in result.facts if f.relation.pid}
+    assert "P19" in mapped  # "was born in" Paris
+    assert all(f.tail.is_literal for f in result.facts if f.tail.label[:1].isdigit())
+    assert len({f.score for f in result.facts}) == len(result.facts)

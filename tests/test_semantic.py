@@ -1,0 +1,102 @@
+"""Relation mapping by meaning (mamakg.mapping.semantic, mamakg.mapping.vectors), on tiny
+hand-made vectors; one test uses the shipped vectors and the bundled model."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from mamakg.mapping.properties import PropertyIndex
+from mamakg.mapping.semantic import MapQuery, SemanticMapper, kind_of
+from mamakg.mapping.vectors import PropertyVectors, build_property_vectors, candidate_rows
+
+ROWS = [
+    {"pid": "P19", "label": "place of birth", "description": "where born", "aliases": "born in",
+     "datatype": "WikibaseItem", "usage_count": "1000"},
+    {"pid": "P569", "label": "date of birth", "description": "when born", "aliases": "born on",
+     "datatype": "Time", "usage_count": "1000"},
+    {"pid": "P26", "label": "spouse", "description": "husband or wife", "aliases": "married to",
+     "datatype": "WikibaseItem", "usage_count": "100"},
+]
+AXES = {"birth": 0, "marriage": 1, "other": 2}
+TEXTS = {  # each text's meaning as a direction
+    "place of birth": [1, 0, 0.2], "born in": [1, 0, 0], "place of birth: where born": [1, 0, .3],
+    "date of birth": [1, 0, 0.3], "born on": [1, 0, 0.1], "date of birth: when born": [1, 0, .3],
+    "spouse": [0, 1, 0], "married to": [0, 1, 0.1], "spouse: husband or wife": [0, 1, 0.2],
+    "born at": [1, 0, 0.05], "wed": [0.1, 1, 0], "likes": [0.3, 0.3, 1],
+}
+
+
+def embed(texts):
+    rows = np.array([TEXTS.get(t, [0.1, 0.1, 1]) for t in texts], dtype=np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def mapper():
+    vectors = build_property_vectors(embed, "fake", ROWS)
+    return SemanticMapper(vectors, embed, index=PropertyIndex(ROWS), rows=ROWS, min_score=0.5)
+
+
+def test_meaning_and_value_type_pick_the_property(mapper):
+    place, date, wed = mapper.map([MapQuery("bear at", "was born at", "person", "place"),
+                                   MapQuery("bear at", "was born at", "person", "date"),
+                                   MapQuery("wed", "wed", "person", "person")])
+    assert (place.pid, place.method) == ("P19", "embedding")
+    assert date.pid == "P569"  # a date tail: only time-valued properties take part
+    assert wed.pid == "P26"
+    assert place.evidence[0] == ("phrase", "born at")
+    assert "cosine" in place.evidence[1][1]
+
+
+def test_exact_alias_counts_as_a_perfect_match(mapper):
+    (found,) = mapper.map([MapQuery("bear in", "born in", "person", "place")])
+    assert (found.pid, found.method) == ("P19", "alias")
+
+
+def test_abstains_below_the_threshold_and_scores_are_probabilities(mapper):
+    (vague,) = mapper.map([MapQuery("like", "likes", "person", "person")])
+    assert vague.pid is None and 0 < vague.score < 0.5
+    assert vague.method == "none"
+
+
+def test_kinds():
+    assert kind_of("PERSON") == "person"
+    assert kind_of("CARDINAL", "1961") == "date"
+    assert kind_of("") == ""
+
+
+def test_vectors_save_and_load():
+    vectors = build_property_vectors(embed, "fake", ROWS)
+    buffer = io.BytesIO()
+    vectors.save(buffer)  # type: ignore[arg-type]
+    buffer.seek(0)
+    back = PropertyVectors.load(buffer)
+    assert back.pids == vectors.pids and back.name_text == vectors.name_text
+    assert np.allclose(back.names, vectors.names, atol=1e-3)
+    assert back.check(ROWS) and not back.check(ROWS[:2])
+    best, which = back.name_scores(embed(["married to"]))
+    assert back.pids[int(best[0].argmax())] == "P26"
+    assert back.name_text[int(which[0][int(best[0].argmax())])] == "married to"
+
+
+def test_shipped_vectors_fit_the_shipped_table():
+    vectors = PropertyVectors.bundled()
+    assert vectors.check(), "rebuild with: python scripts/build_property_vectors.py"
+    assert len(vectors) == len(candidate_rows())
+    assert np.allclose(np.linalg.norm(vectors.names, axis=1), 1.0, atol=1e-2)
+
+
+@pytest.mark.real_model
+def test_bundled_model_maps_plain_phrases():
+    from mamakg.attention import Embedder
+
+    embedder = Embedder()
+    mapper = SemanticMapper(PropertyVectors.bundled(), embedder.embed, min_score=0.5)
+    got = mapper.map([MapQuery("marry", "married", "person", "person"),
+                      MapQuery("be headquarter in", "is headquartered in", "organization",
+                               "place"),
+                      MapQuery("bear", "born", "person", "date")])
+    assert [g.pid for g in got] == ["P26", "P159", "P569"]

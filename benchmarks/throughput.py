@@ -115,6 +115,10 @@ def main() -> None:
     parser.add_argument("--check-graph", action="store_true",
                         help="also build with no worker processes and report whether the "
                              "N-Triples bytes are the same")
+    parser.add_argument("--no-map", action="store_true",
+                        help="the build as before the Map stage of issue 13: its five switches "
+                             "off and spaCy without its named-entity recognizer (compare with "
+                             "a default run for what the Map stage costs)")
     parser.add_argument("--random-init", choices=sorted(RANDOM_CONFIGS), default=None,
                         help="random weights of this shape (tokenizer: the bundled model's)")
     args = parser.parse_args()
@@ -133,6 +137,12 @@ def main() -> None:
                            batch_size=batch, parse_processes=args.parse_processes,
                            match_processes=args.match_processes)
     nlp = load_nlp(None)
+    if args.no_map:
+        config = config.replace(semantic_map=False, resolve_pronouns=False,
+                                entity_readings=False, literal_values=False,
+                                graded_confidence=False)
+        if "ner" in nlp.pipe_names:
+            nlp.remove_pipe("ner")
     docs = corpus_documents(args.sentences, nlp)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -210,7 +220,7 @@ def main() -> None:
         "model": name,
         "dtype": args.dtype,
         "batch_size": batch,
-        "preset": args.preset,
+        "preset": args.preset + (" --no-map" if args.no_map else ""),
         "overlap": args.overlap,
         "attention": args.attention if lm._capture is not None or args.attention == "eager"
         else "eager (no SDPA for this model)",

@@ -102,6 +102,29 @@ class OutputFormat(str, enum.Enum):
         raise UsageError(f"{path}: cannot tell the output format from the file name (known: "
                          f"{known}): pass --format")
 
+    @classmethod
+    def for_output(cls, path: str, given: OutputFormat | str | None = None) -> OutputFormat:
+        """The format to write `path` in: `given` (``--format``) when set, else the file
+        name's; a UsageError when both are known and disagree (``-o graph.ttl --format
+        jsonl`` would put JSON lines in a file every tool reads as Turtle).
+
+        >>> OutputFormat.for_output("graph.out", "nt").value
+        'nt'
+        >>> OutputFormat.for_output("graph.ttl", "jsonl")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        mamakg.errors.UsageError: graph.ttl: the file name says ttl, --format says jsonl...
+        """
+        if given is None:
+            return cls.from_path(path)
+        fmt = parse_enum(cls, given, "format")
+        if path != "-":
+            named = next((f for suffix, f in _SUFFIXES if path.lower().endswith(suffix)), None)
+            if named is not None and named is not fmt:
+                raise UsageError(f"{path}: the file name says {named.value}, --format says "
+                                 f"{fmt.value}: rename the output or drop --format")
+        return fmt
+
 
 _SUFFIXES = (
     (".ttl", OutputFormat.TTL),

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from mamakg.config import OutputFormat, parse_enum
+from mamakg.config import OutputFormat
 from mamakg.types import Fact, MappingStatus, Mention, RunInfo
 
 __all__ = ["Result", "Summary"]
@@ -147,11 +147,11 @@ class Result:
     def write(self, path: str, format: OutputFormat | str | None = None, *,
               force: bool = False) -> None:
         """Write the graph to `path` (``-``: standard output), atomically. The format comes
-        from `format` (ttl, nt, jsonld, graphml, jsonl, carb), else from the file name."""
+        from `format` (ttl, nt, jsonld, graphml, jsonl, carb), else from the file name; a
+        UsageError when both say something and disagree."""
         from mamakg.rdf.writers import write_graph
 
-        fmt = (parse_enum(OutputFormat, format, "format") if format is not None
-               else OutputFormat.from_path(path))
+        fmt = OutputFormat.for_output(path, format)
         write_graph(self.facts, self.run, path, fmt, self.base, force=force,
                     documents=dict(self.documents) if self.documents is not None else None,
                     left_out=self.left_out)

@@ -398,7 +398,8 @@ class Relation:
     map_method: str = "none"
     """What produced the mapping: ``distant`` (KB vote), ``label`` or ``alias`` (the phrase is
     a property's label or alias), ``embedding`` (closest in meaning, given the head and tail
-    types: `mamakg.mapping.semantic`) or ``none``."""
+    types: `mamakg.mapping.semantic`), ``kind`` (a copula between a person and a nationality,
+    party or religion) or ``none``."""
     pid_label: str | None = None
     """The Wikidata label of `pid`."""
     evidence: tuple[tuple[str, str], ...] = ()

@@ -131,6 +131,17 @@ def test_a_binary_input_alone_is_refused_before_any_model_loads(runner, tmp_path
     assert not (tmp_path / "g.ttl").exists()
 
 
+@pytest.mark.parametrize("output,fmt", [("g.ttl", "jsonl"), ("g.nt", "ttl"), ("g.tsv", "nt")])
+def test_a_format_that_contradicts_the_file_name_is_refused(runner, tmp_path, no_models, output,
+                                                             fmt):
+    (tmp_path / "c.txt").write_text("Marie Curie was born in Warsaw.\n")
+    (tmp_path / output).write_text("kept\n")
+    result = runner.invoke(cli, ["build", str(tmp_path / "c.txt"), "-o", str(tmp_path / output),
+                                 "--format", fmt, "--force"])
+    one_error_line(result, 2, "the file name says", f"--format says {fmt}")
+    assert (tmp_path / output).read_text() == "kept\n"
+
+
 @pytest.mark.real_model
 def test_a_binary_input_among_text_is_skipped_and_counted(runner, tmp_path):
     (tmp_path / "ls").write_bytes(ELF)

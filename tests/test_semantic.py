@@ -100,3 +100,35 @@ def test_bundled_model_maps_plain_phrases():
                                "place"),
                       MapQuery("bear", "born", "person", "date")])
     assert [g.pid for g in got] == ["P26", "P159", "P569"]
+
+
+def test_a_negated_phrase_and_a_bare_copula_map_to_no_property(mapper):
+    negated, copula = mapper.map([MapQuery("not bear in", "was not born in", "person", "place"),
+                                  MapQuery("be", "was", "person", "place")])
+    assert negated.pid is None and ("negated", "a negated phrase states no property") in \
+        negated.evidence
+    assert copula.pid is None and copula.evidence[-1][0] == "copula"
+
+
+def test_a_copula_between_a_person_and_a_group_reads_the_group():
+    rows = ROWS + [
+        {"pid": pid, "label": label, "description": label, "aliases": "",
+         "datatype": "WikibaseItem", "usage_count": "100"}
+        for pid, label in (("P27", "country of citizenship"), ("P102", "member of political party"),
+                           ("P140", "religion or worldview"))]
+    texts = {"nationality": [1, 0, 0], "political party": [0, 1, 0], "religion": [0, 0, 1],
+             "Dutch": [1, 0.1, 0.1], "Republican": [0.1, 1, 0.2]}
+
+    def embed_groups(items):
+        out = np.array([texts.get(t, [0.3, 0.3, 0.3]) for t in items], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    mapper = SemanticMapper(build_property_vectors(embed_groups, "fake", rows), embed_groups,
+                            index=PropertyIndex(rows), rows=rows, min_score=0.5)
+    dutch, party, org = mapper.map([
+        MapQuery("be", "was", "person", "group", "Dutch"),
+        MapQuery("be", "is a", "person", "group", "Republican"),
+        MapQuery("be", "is", "organization", "group", "Dutch")])
+    assert (dutch.pid, dutch.method) == ("P27", "kind") and dutch.score > 0.9
+    assert party.pid == "P102"
+    assert org.pid is None  # only a person's group says citizenship, party or religion

@@ -163,7 +163,7 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
     'text' and optional 'id'; folders of them; .gz of either; '-' for stdin)."""
     from mamakg.api import Builder
 
-    out_format = OutputFormat(fmt) if fmt else OutputFormat.from_path(output)
+    out_format = OutputFormat.for_output(output, fmt)
     replace = force
     if workdir is not None and output != "-":
         from mamakg.scale.workdir import wrote_output

@@ -149,7 +149,8 @@ def _named(entity: Entity) -> bool:
 
 def _query(key: str, head: Entity, tail: Entity, label: str) -> MapQuery:
     tail_kind = kind_of(tail.kind, tail.label) or ("date" if is_value(tail.label) else "")
-    return MapQuery(key, label, kind_of(head.kind, head.label), tail_kind)
+    return MapQuery(key, label, kind_of(head.kind, head.label), tail_kind,
+                    tail.label if tail_kind == "group" else "")
 
 
 def _tail_entity(entity: Entity, relation: Relation, datatype: str | None) -> Entity:

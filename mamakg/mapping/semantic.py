@@ -21,6 +21,15 @@ the mapper is; below `--min-map-score` the relation stays open. An active phrase
 passive property ("founded" -> "founded by"), or "N of" mapped to the property N ("is the CEO
 of" -> "CEO"), reverses the fact (`is_inverse`).
 
+Two kinds of phrase are not compared with property names, since a sentence embedding cannot
+read them: a negated phrase ("was not born in") states no property, and abstains; a bare
+copula ("is", "was") names none by itself ("is" lies nearest the alias "is not" of *different
+from*). A copula between a person and a nationality, party or religion (spaCy's ``NORP``:
+"Pieter Withoos was a *Dutch* painter") states the person's country of citizenship, political
+party or religion (`GROUP_PROPERTIES`, chosen by the cosine of the tail's own words with each
+of them, scored by the same softmax among the three, method ``kind``); any other bare copula
+abstains.
+
 Each distinct phrase (of at most `MAX_WORDS` words) is embedded once and compared with every
 property once (`prepare`, in batches); the property vectors are precomputed and shipped.
 """
@@ -37,9 +46,9 @@ from mamakg.mapping.properties import PropertyIndex, property_table
 from mamakg.mapping.vectors import PropertyVectors
 from mamakg.normalize import relation_variants
 
-__all__ = ["DESCRIPTION_WEIGHT", "KINDS", "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE",
-           "MapQuery", "Mapping", "SemanticMapper", "is_inverse", "kind_of",
-           "query_phrase"]
+__all__ = ["COPULAS", "DESCRIPTION_WEIGHT", "GROUP_PROPERTIES", "GROUP_VALUED", "KINDS",
+           "NEGATIONS", "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE", "MapQuery", "Mapping",
+           "SemanticMapper", "is_inverse", "kind_of", "query_phrase"]
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +68,18 @@ NONE_SIMILARITY = 0.5
 """The similarity of "no property": it takes part in the softmax like a property, so a phrase
 that resembles no property well (every cosine far below this) abstains however the
 properties compare among themselves."""
+
+NEGATIONS = frozenset({"not", "never", "no", "n't", "nor", "neither", "without"})
+"""Words that make a relation phrase a negated statement: it maps to no property."""
+COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "am", "a", "an",
+                     "the"})
+"""A phrase made only of these (and no other word) is a bare copula."""
+GROUP_PROPERTIES = (("P27", "nationality"), ("P102", "political party"), ("P140", "religion"))
+"""What a person's ``NORP`` ("Dutch", "Republican", "Catholic") after a copula states, with
+the word its tail is compared with."""
+GROUP_VALUED = (*(pid for pid, _ in GROUP_PROPERTIES), "P172", "P1142")
+"""The properties a group (``NORP``) can be the value of: these three, ethnic group and
+political ideology; a phrase with a group tail competes only among them."""
 
 KINDS = {
     "PERSON": "person", "ORG": "organization", "NORP": "group", "GPE": "place",
@@ -104,6 +125,8 @@ class MapQuery:
     """The relation's most frequent surface form."""
     head_kind: str = ""
     tail_kind: str = ""
+    tail_text: str = ""
+    """The tail's label; read only for a copula between a person and a group (``NORP``)."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +142,16 @@ class Mapping:
     inverse: bool = False
     """The property holds from tail to head (`is_inverse`): "Ann founded Acme" says (Acme,
     founded by, Ann)."""
+
+
+def _unreadable(phrase: str) -> bool:
+    """A negated phrase or a bare copula: not compared with property names.
+
+    >>> _unreadable("was"), _unreadable("was not born in"), _unreadable("born in")
+    (True, True, False)
+    """
+    words = phrase.split()
+    return any(w in NEGATIONS for w in words) or all(w in COPULAS for w in words)
 
 
 def is_inverse(phrase: str, name: str, label: str) -> bool:
@@ -171,22 +204,29 @@ class SemanticMapper:
                           for p in vectors.pids], dtype=np.float64)
         self.prior = prior_weight * np.log(usage / usage.max())
         self.position = {p: i for i, p in enumerate(vectors.pids)}
+        self._group_valued = np.isin(np.array(vectors.pids), GROUP_VALUED)
         self._cache: dict[MapQuery, Mapping] = {}
         self._sims: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         """phrase -> (best name cosine (P,), best name index (P,), the phrase's vector (D,))."""
+        self._groups: dict[str, np.ndarray] = {}
+        """Vectors of `GROUP_PROPERTIES`' words ("group") and of group tails' texts."""
         self._kinds: dict[str, np.ndarray] = {}
         """kind -> its vector ("something" for an unknown kind)."""
 
     def _fits(self, tail_kind: str) -> np.ndarray:
         wanted = _VALUE_DATATYPES.get(tail_kind, "WikibaseItem")
-        return self.datatype == wanted
+        fits = self.datatype == wanted
+        if tail_kind == "group":  # "Iranian" is no one's spouse: a group is the value only of
+            fits &= self._group_valued  # group-valued properties
+        return fits
 
     def prepare(self, queries: Sequence[MapQuery], batch: int = 512) -> None:
         """Embed the relation phrases of these queries and compare each with every property's
         names and descriptions, in batches; `map` then only looks them up. A phrase of more
         than `MAX_WORDS` words is not embedded (it abstains)."""
         phrases = [p for p in dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
-                   if p not in self._sims and len(p.split()) <= MAX_WORDS]
+                   if p not in self._sims and len(p.split()) <= MAX_WORDS
+                   and not _unreadable(p)]
         kinds = [k for k in dict.fromkeys(k for q in queries for k in (q.head_kind, q.tail_kind))
                  if k not in self._kinds]
         if kinds:
@@ -206,7 +246,9 @@ class SemanticMapper:
         for q in queries:
             if q not in self._cache:
                 phrase = query_phrase(q.surface, q.key)
-                if phrase not in self._sims:
+                if _unreadable(phrase):
+                    self._cache[q] = self._unreadable(q, phrase)
+                elif phrase not in self._sims:
                     self._cache[q] = Mapping(None, 0.0, "none", (
                         ("phrase", f"{phrase} (more than {MAX_WORDS} words: not mapped)"),))
                 else:
@@ -221,6 +263,34 @@ class SemanticMapper:
                     self._cache[q] = self._decide(q, phrase, sim, names, which)
             out.append(self._cache[q])
         return out
+
+    def _unreadable(self, q: MapQuery, phrase: str) -> Mapping:
+        """The mapping of a negated phrase or a bare copula (see the module docstring)."""
+        words = phrase.split()
+        if any(w in NEGATIONS for w in words):
+            return Mapping(None, 0.0, "none", (
+                ("phrase", phrase), ("negated", "a negated phrase states no property")))
+        if not (q.head_kind == "person" and q.tail_kind == "group" and q.tail_text):
+            return Mapping(None, 0.0, "none", (
+                ("phrase", phrase), ("copula", "a copula alone names no property")))
+        if "group" not in self._groups:
+            self._groups["group"] = self.embed([w for _, w in GROUP_PROPERTIES])
+        if q.tail_text not in self._groups:
+            self._groups[q.tail_text] = self.embed([q.tail_text])[0]
+        sims = self._groups["group"] @ self._groups[q.tail_text]  # (3,)
+        probs = np.exp((sims - sims.max()) / self.temperature)
+        probs /= probs.sum()
+        best = int(np.argmax(probs))
+        pid, word = GROUP_PROPERTIES[best]
+        score = round(float(probs[best]), 4)
+        evidence = (("phrase", phrase),
+                    ("types", f"person -> group: {q.tail_text!r} read as a {word} (cosine "
+                              f"{float(sims[best]):.3f}; "
+                              + ", ".join(f"{w} {float(c):.3f}" for (_, w), c in
+                                          zip(GROUP_PROPERTIES, sims) if w != word) + ")"))
+        if score < self.min_score or pid not in self.position:
+            return Mapping(None, score, "none", evidence)
+        return Mapping(pid, score, "kind", evidence)
 
     def _decide(self, q: MapQuery, phrase: str, sim: np.ndarray, names: np.ndarray,
                 which: np.ndarray) -> Mapping:

@@ -154,6 +154,12 @@ def _unreadable(phrase: str) -> bool:
     return any(w in NEGATIONS for w in words) or all(w in COPULAS for w in words)
 
 
+def _reads_group(q: MapQuery) -> bool:
+    """A bare copula between a person and a group: read as citizenship, party or religion."""
+    return q.head_kind == "person" and q.tail_kind == "group" and bool(q.tail_text) and all(
+        w in COPULAS for w in query_phrase(q.surface, q.key).split())
+
+
 def is_inverse(phrase: str, name: str, label: str) -> bool:
     """Whether the phrase states the property from its value to its subject, which reverses
     the fact: an active phrase on a passive property ("Ann founded Acme": Acme is founded by
@@ -232,6 +238,17 @@ class SemanticMapper:
         if kinds:
             for kind, vector in zip(kinds, self.embed([k or "something" for k in kinds])):
                 self._kinds[kind] = vector
+        groups = [t for t in dict.fromkeys(q.tail_text for q in queries if _reads_group(q))
+                  if t not in self._groups]
+        if groups:  # the tails of copulas between a person and a group, in one batch
+            if "group" not in self._groups:
+                groups.insert(0, "group")
+            texts = [[w for _, w in GROUP_PROPERTIES] if t == "group" else [t] for t in groups]
+            vectors = self.embed([w for ws in texts for w in ws])
+            at = 0
+            for text, ws in zip(groups, texts):
+                self._groups[text] = vectors[at] if len(ws) == 1 else vectors[at:at + len(ws)]
+                at += len(ws)
         for begin in range(0, len(phrases), batch):
             part = phrases[begin:begin + batch]
             vectors = self.embed(part)  # (Q, D)
@@ -270,13 +287,9 @@ class SemanticMapper:
         if any(w in NEGATIONS for w in words):
             return Mapping(None, 0.0, "none", (
                 ("phrase", phrase), ("negated", "a negated phrase states no property")))
-        if not (q.head_kind == "person" and q.tail_kind == "group" and q.tail_text):
+        if not _reads_group(q):
             return Mapping(None, 0.0, "none", (
                 ("phrase", phrase), ("copula", "a copula alone names no property")))
-        if "group" not in self._groups:
-            self._groups["group"] = self.embed([w for _, w in GROUP_PROPERTIES])
-        if q.tail_text not in self._groups:
-            self._groups[q.tail_text] = self.embed([q.tail_text])[0]
         sims = self._groups["group"] @ self._groups[q.tail_text]  # (3,)
         probs = np.exp((sims - sims.max()) / self.temperature)
         probs /= probs.sum()

@@ -54,6 +54,18 @@ def _documents(items: Iterable[TextLike], keep: dict[str, str] | None) -> Iterat
         yield doc
 
 
+def _check_linking_files(config: Config) -> None:
+    """The entity table and knowledge base of the settings exist, and not both are given
+    (before any model loads)."""
+    if config.entities and not os.path.isfile(config.entities):
+        raise UsageError(f"--entities {config.entities}: no such file")
+    if config.kb and not os.path.isfile(config.kb):
+        raise UsageError(f"--kb {config.kb}: no such file; build one with 'mamakg kb build'")
+    if config.kb and config.entities:
+        raise UsageError("pass --kb or --entities, not both (add the table to the knowledge "
+                         "base with 'mamakg kb import')")
+
+
 class Builder:
     """Builds knowledge graphs with one set of settings; loads its models once, on first use.
 
@@ -85,6 +97,7 @@ class Builder:
                 if name not in known:
                     raise UsageError(f"unknown option {name!r} (see mamakg.Config)")
             self.config = Config.preset(preset, model=model, device=device, **options)
+        _check_linking_files(self.config)
         self._models: tuple[Any, Any] | None = None
         self._log_settings(preset if config is None else Preset.DEFAULT)
 

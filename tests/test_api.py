@@ -78,6 +78,16 @@ def test_errors_are_mamakg_errors_with_the_messages_the_cli_prints(tmp_path):
         mamakg.Builder(beam_size=0)
     with pytest.raises(mamakg.UsageError, match="expected a text"):
         mamakg.Builder(device="cpu").build([42])
+    # linking files are checked when the Builder is made, before any model loads
+    with pytest.raises(mamakg.UsageError, match="--kb .*kb.db: no such file"):
+        mamakg.Builder(kb=str(tmp_path / "kb.db"))
+    (tmp_path / "aliases.tsv").write_text("Marie Curie\tQ7186\n")
+    (tmp_path / "kb.db").write_text("")
+    with pytest.raises(mamakg.UsageError, match="not both"):
+        mamakg.Builder(kb=str(tmp_path / "kb.db"), entities=str(tmp_path / "aliases.tsv"))
+    with pytest.raises(mamakg.UsageError, match="format says jsonl"):
+        mamakg.Builder(device="cpu").build(["Marie Curie was born in Warsaw."]).write(
+            str(tmp_path / "g.ttl"), "jsonl")
 
 
 def test_result_write_picks_the_format_from_the_name_and_load_reads_it_back(tmp_path):

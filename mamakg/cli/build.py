@@ -3,7 +3,6 @@ first, then load the models, build, write, report)."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import click
@@ -171,13 +170,6 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
         # rerunning a work-folder build replaces the output it wrote (unchanged since)
         replace = replace or wrote_output(workdir, output)
     check_output(output, force=replace)
-    if options.get("entities") and not os.path.isfile(options["entities"]):
-        raise UsageError(f"--entities {options['entities']}: no such file")
-    if options.get("kb") and not os.path.isfile(options["kb"]):
-        raise UsageError(f"--kb {options['kb']}: no such file; build one with 'mamakg kb build'")
-    if options.get("kb") and options.get("entities"):
-        raise UsageError("pass --kb or --entities, not both (add the table to the knowledge "
-                         "base with 'mamakg kb import')")
     if workdir is not None and out_format is OutputFormat.CARB:
         raise UsageError("--format carb needs the whole input in one run: drop --workdir")
     if no_path:

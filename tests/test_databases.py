@@ -235,7 +235,7 @@ def test_ladybug_loads_the_neo4j_csv_export(ladybug_db, tmp_path):
     # LadybugDB reads the typed 'link_score:double' header as a DOUBLE column 'link_score'
     ladybug_db.execute(
         f"COPY Entity FROM (LOAD FROM '{nodes}' (header=true, parallel=false) "
-        "RETURN `iri:ID(Entity)`, label, key, qid, link_score)")
+        "RETURN `iri:ID(Entity)`, label, key, qid, link_score, kind, value, datatype)")
     ladybug_db.execute(
         f"COPY FACT FROM (LOAD FROM '{edges}' (header=true, parallel=false) "
         "RETURN `:START_ID(Entity)`, `:END_ID(Entity)`, id, relation, label, phrase, key, pid, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 
@@ -19,6 +20,7 @@ from mamakg.errors import MamakgError, UsageError
 from mamakg.inspect.export import (
     MERGE_ENTITIES,
     MERGE_FACTS,
+    entity_rows,
     export_graph,
     neo4j_csv,
     read_cypher_script,
@@ -26,6 +28,7 @@ from mamakg.inspect.export import (
 from mamakg.rdf.graph import to_rdf
 from mamakg.rdf.load import LoadedGraph, load_graph
 from mamakg.rdf.vocab import MK, IRIs
+from mamakg.types import Entity
 
 ROUND_TRIP = ["nt", "ttl", "jsonld", "trig", "jsonl", "graphml", "oxigraph"]
 
@@ -120,7 +123,8 @@ def test_neo4j_csv_headers_and_rows(tmp_path):
     export_graph(loaded(), "neo4j-csv", str(folder))
     nodes = list(csv.reader(io.StringIO((folder / "nodes.csv").read_text("utf-8"))))
     edges = list(csv.reader(io.StringIO((folder / "relationships.csv").read_text("utf-8"))))
-    assert nodes[0] == ["iri:ID(Entity)", "label", "key", "qid", "link_score:double", ":LABEL"]
+    assert nodes[0] == ["iri:ID(Entity)", "label", "key", "qid", "link_score:double", "kind",
+                        "value", "datatype", ":LABEL"]
     assert edges[0][:3] == [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
     assert "score:double" in edges[0] and "support:long" in edges[0]
     assert len(nodes) == 1 + 5 and len(edges) == 1 + 3
@@ -129,6 +133,15 @@ def test_neo4j_csv_headers_and_rows(tmp_path):
     command = (folder / "import.txt").read_text("utf-8")
     assert "neo4j-admin database import full" in command
     assert "--nodes=nodes.csv" in command and "--multiline-fields=true" in command
+
+
+def test_a_literal_value_is_a_node_with_its_value_and_datatype():
+    fact = sample_facts()[0]
+    year = Entity("1925", "1925", datatype="gYear", value="1925", kind="DATE")
+    rows = {r["key"]: r for r in entity_rows([dataclasses.replace(fact, tail=year)], BASE)}
+    assert (rows["1925"]["value"], rows["1925"]["datatype"], rows["1925"]["kind"]) == (
+        "1925", "gYear", "DATE")
+    assert (rows[fact.head.key]["value"], rows[fact.head.key]["datatype"]) == ("", "")
 
 
 def test_cypher_json_passes_every_value_as_a_parameter(tmp_path):

@@ -45,7 +45,10 @@ EXPORT_FORMATS = ("nt", "ttl", "jsonld", "trig", "graphml", "jsonl", "neo4j-csv"
                   "cypher-json", "oxigraph")
 DIALECTS = ("neo4j", "ladybug")
 
-_ENTITY_COLUMNS = ("iri", "label", "key", "qid", "link_score")
+_ENTITY_COLUMNS = ("iri", "label", "key", "qid", "link_score", "kind", "value", "datatype")
+"""An entity node's properties; ``value`` and ``datatype`` are set on the nodes of dates and
+numbers (RDF writes those as typed literals: ``value`` is the literal's lexical form,
+``datatype`` its XML Schema type, e.g. ``gYear``), empty on the others."""
 _FACT_COLUMNS = ("id", "relation", "label", "phrase", "key", "pid", "status", "score",
                  "support", "sentence", "document")
 
@@ -56,7 +59,8 @@ _SCHEMA = {
     ],
     "ladybug": [
         "CREATE NODE TABLE IF NOT EXISTS Entity(iri STRING, label STRING, key STRING, "
-        "qid STRING, link_score DOUBLE, PRIMARY KEY(iri))",
+        "qid STRING, link_score DOUBLE, kind STRING, value STRING, datatype STRING, "
+        "PRIMARY KEY(iri))",
         "CREATE REL TABLE IF NOT EXISTS FACT(FROM Entity TO Entity, id STRING, "
         "relation STRING, label STRING, phrase STRING, key STRING, pid STRING, status STRING, "
         "score DOUBLE, support INT64, sentence STRING, document STRING)",
@@ -64,8 +68,7 @@ _SCHEMA = {
 }
 
 MERGE_ENTITIES = ("UNWIND $rows AS row MERGE (e:Entity {iri: row.iri}) "
-                  "SET e.label = row.label, e.key = row.key, e.qid = row.qid, "
-                  "e.link_score = row.link_score")
+                  "SET " + ", ".join(f"e.{c} = row.{c}" for c in _ENTITY_COLUMNS if c != "iri"))
 MERGE_FACTS = ("UNWIND $rows AS row "
                "MATCH (h:Entity {iri: row.head}), (t:Entity {iri: row.tail}) "
                "MERGE (h)-[f:FACT {id: row.id}]->(t) "
@@ -80,7 +83,9 @@ def entity_rows(facts: list[Fact], base: str) -> list[dict[str, Any]]:
         for ent in (fact.head, fact.tail):
             iri = str(iris.entity(ent))
             rows.setdefault(iri, {"iri": iri, "label": ent.label, "key": ent.key,
-                                  "qid": ent.qid or "", "link_score": ent.link_score})
+                                  "qid": ent.qid or "", "link_score": ent.link_score,
+                                  "kind": ent.kind, "value": ent.value or "",
+                                  "datatype": ent.datatype or ""})
     return list(rows.values())
 
 
@@ -187,7 +192,8 @@ def neo4j_csv(facts: list[Fact], base: str) -> dict[str, str]:
         return out.getvalue()
 
     entities = entity_rows(facts, base)
-    nodes = table(["iri:ID(Entity)", "label", "key", "qid", "link_score:double", ":LABEL"],
+    nodes = table(["iri:ID(Entity)", "label", "key", "qid", "link_score:double", "kind", "value",
+                   "datatype", ":LABEL"],
                   [[e[c] for c in _ENTITY_COLUMNS] + ["Entity"] for e in entities])
     edges = fact_rows(facts, base)
     typed = {"score": "score:double", "support": "support:long"}

@@ -182,6 +182,7 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
 
 
 _VALUE_DATATYPES = {"date": "Time", "number": "Quantity"}
+_GROUP_WORDS = "\0group properties"  # no tail's text: the key of their vectors
 
 
 class SemanticMapper:
@@ -215,7 +216,7 @@ class SemanticMapper:
         self._sims: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         """phrase -> (best name cosine (P,), best name index (P,), the phrase's vector (D,))."""
         self._groups: dict[str, np.ndarray] = {}
-        """Vectors of `GROUP_PROPERTIES`' words ("group") and of group tails' texts."""
+        """Vectors of `GROUP_PROPERTIES`' words (key `_GROUP_WORDS`) and of group tails."""
         self._kinds: dict[str, np.ndarray] = {}
         """kind -> its vector ("something" for an unknown kind)."""
 
@@ -241,9 +242,10 @@ class SemanticMapper:
         groups = [t for t in dict.fromkeys(q.tail_text for q in queries if _reads_group(q))
                   if t not in self._groups]
         if groups:  # the tails of copulas between a person and a group, in one batch
-            if "group" not in self._groups:
-                groups.insert(0, "group")
-            texts = [[w for _, w in GROUP_PROPERTIES] if t == "group" else [t] for t in groups]
+            if _GROUP_WORDS not in self._groups:
+                groups.insert(0, _GROUP_WORDS)
+            texts = [[w for _, w in GROUP_PROPERTIES] if t == _GROUP_WORDS else [t]
+                     for t in groups]
             vectors = self.embed([w for ws in texts for w in ws])
             at = 0
             for text, ws in zip(groups, texts):
@@ -290,7 +292,7 @@ class SemanticMapper:
         if not _reads_group(q):
             return Mapping(None, 0.0, "none", (
                 ("phrase", phrase), ("copula", "a copula alone names no property")))
-        sims = self._groups["group"] @ self._groups[q.tail_text]  # (3,)
+        sims = self._groups[_GROUP_WORDS] @ self._groups[q.tail_text]  # (3,)
         probs = np.exp((sims - sims.max()) / self.temperature)
         probs /= probs.sum()
         best = int(np.argmax(probs))

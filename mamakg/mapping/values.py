@@ -42,12 +42,15 @@ def is_value(text: str) -> bool:
 
     >>> is_value("1961"), is_value("16 November 1991"), is_value("4.25"), is_value("1990s")
     (True, True, True, True)
-    >>> is_value("1961 election"), is_value("November")
-    (False, False)
+    >>> is_value("1961 election"), is_value("November"), is_value("the 1960s")
+    (False, False, True)
     """
     if not any(c.isdigit() for c in text):
         return False
-    for word in text.replace("–", " ").replace("—", " ").split():
+    words = text.replace("–", " ").replace("—", " ").split()
+    if len(words) > 1 and words[0].lower() in ("the", "a", "an"):  # "the 1960s"
+        words = words[1:]
+    for word in words:
         word = word.strip("".join(_DATE_PUNCT))
         if not word:
             continue

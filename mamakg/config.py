@@ -94,13 +94,18 @@ class OutputFormat(str, enum.Enum):
         """
         if path == "-":
             return cls.TTL
-        name = path.lower()
-        for suffix, fmt in _SUFFIXES:
-            if name.endswith(suffix):
-                return fmt
+        named = cls._named(path)
+        if named is not None:
+            return named
         known = ", ".join(sorted({s for s, _ in _SUFFIXES}))
         raise UsageError(f"{path}: cannot tell the output format from the file name (known: "
                          f"{known}): pass --format")
+
+    @classmethod
+    def _named(cls, path: str) -> OutputFormat | None:
+        """The format the file name's extension names, if any."""
+        name = path.lower()
+        return next((fmt for suffix, fmt in _SUFFIXES if name.endswith(suffix)), None)
 
     @classmethod
     def for_output(cls, path: str, given: OutputFormat | str | None = None) -> OutputFormat:
@@ -119,7 +124,7 @@ class OutputFormat(str, enum.Enum):
             return cls.from_path(path)
         fmt = parse_enum(cls, given, "format")
         if path != "-":
-            named = next((f for suffix, f in _SUFFIXES if path.lower().endswith(suffix)), None)
+            named = cls._named(path)
             if named is not None and named is not fmt:
                 raise UsageError(f"{path}: the file name says {named.value}, --format says "
                                  f"{fmt.value}: rename the output or drop --format")

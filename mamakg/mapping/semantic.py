@@ -48,7 +48,7 @@ from mamakg.normalize import relation_variants
 
 __all__ = ["COPULAS", "DESCRIPTION_WEIGHT", "GROUP_PROPERTIES", "GROUP_VALUED", "KINDS",
            "NEGATIONS", "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE", "MapQuery", "Mapping",
-           "SemanticMapper", "is_inverse", "kind_of", "query_phrase"]
+           "SemanticMapper", "is_inverse", "is_unreadable", "kind_of", "query_phrase"]
 
 log = logging.getLogger(__name__)
 
@@ -144,10 +144,10 @@ class Mapping:
     founded by, Ann)."""
 
 
-def _unreadable(phrase: str) -> bool:
+def is_unreadable(phrase: str) -> bool:
     """A negated phrase or a bare copula: not compared with property names.
 
-    >>> _unreadable("was"), _unreadable("was not born in"), _unreadable("born in")
+    >>> is_unreadable("was"), is_unreadable("was not born in"), is_unreadable("born in")
     (True, True, False)
     """
     words = phrase.split()
@@ -233,7 +233,7 @@ class SemanticMapper:
         than `MAX_WORDS` words is not embedded (it abstains)."""
         phrases = [p for p in dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
                    if p not in self._sims and len(p.split()) <= MAX_WORDS
-                   and not _unreadable(p)]
+                   and not is_unreadable(p)]
         kinds = [k for k in dict.fromkeys(k for q in queries for k in (q.head_kind, q.tail_kind))
                  if k not in self._kinds]
         if kinds:
@@ -265,8 +265,8 @@ class SemanticMapper:
         for q in queries:
             if q not in self._cache:
                 phrase = query_phrase(q.surface, q.key)
-                if _unreadable(phrase):
-                    self._cache[q] = self._unreadable(q, phrase)
+                if is_unreadable(phrase):
+                    self._cache[q] = self._map_unreadable(q, phrase)
                 elif phrase not in self._sims:
                     self._cache[q] = Mapping(None, 0.0, "none", (
                         ("phrase", f"{phrase} (more than {MAX_WORDS} words: not mapped)"),))
@@ -283,13 +283,12 @@ class SemanticMapper:
             out.append(self._cache[q])
         return out
 
-    def _unreadable(self, q: MapQuery, phrase: str) -> Mapping:
-        """The mapping of a negated phrase or a bare copula (see the module docstring)."""
-        words = phrase.split()
-        if any(w in NEGATIONS for w in words):
-            return Mapping(None, 0.0, "none", (
-                ("phrase", phrase), ("negated", "a negated phrase states no property")))
-        if not _reads_group(q):
+    def _map_unreadable(self, q: MapQuery, phrase: str) -> Mapping:
+        """The mapping of a negated phrase or a bare copula (`is_unreadable`)."""
+        if not _reads_group(q):  # a copula of another kind, or a negated phrase
+            if any(w in NEGATIONS for w in phrase.split()):
+                return Mapping(None, 0.0, "none", (
+                    ("phrase", phrase), ("negated", "a negated phrase states no property")))
             return Mapping(None, 0.0, "none", (
                 ("phrase", phrase), ("copula", "a copula alone names no property")))
         sims = self._groups[_GROUP_WORDS] @ self._groups[q.tail_text]  # (3,)

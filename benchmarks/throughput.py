@@ -116,7 +116,7 @@ def main() -> None:
                         help="also build with no worker processes and report whether the "
                              "N-Triples bytes are the same")
     parser.add_argument("--no-map", action="store_true",
-                        help="the build as before the Map stage of issue 13: its five switches "
+                        help="the build as before the Map stage of issue 13: its six switches "
                              "off and spaCy without its named-entity recognizer (compare with "
                              "a default run for what the Map stage costs)")
     parser.add_argument("--random-init", choices=sorted(RANDOM_CONFIGS), default=None,
@@ -139,8 +139,8 @@ def main() -> None:
     nlp = load_nlp(None)
     if args.no_map:
         config = config.replace(semantic_map=False, resolve_pronouns=False,
-                                entity_readings=False, literal_values=False,
-                                graded_confidence=False)
+                                entity_readings=False, clause_readings=False,
+                                literal_values=False, graded_confidence=False)
         if "ner" in nlp.pipe_names:
             nlp.remove_pipe("ner")
     docs = corpus_documents(args.sentences, nlp)

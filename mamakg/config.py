@@ -289,6 +289,11 @@ class Config:
     entity_readings: bool = _scoped(Scope.CORPUS, False)
     """Also read each mention between the named entities inside its chunks ("Obama | is |
     American" inside "Obama | is | an American politician"), kept where that maps."""
+    clause_readings: bool = _scoped(Scope.MENTIONS, False)
+    """Also read the named entities of each mention's chunks with the subject of their clause,
+    found by syntax ("He was professor of mathematics at MIT": "He | was professor at |
+    MIT"; "his wife Christina": "his | wife | Christina"), kept where that maps; with
+    ``--no-entity-readings`` no reading is kept."""
     literal_values: bool = _scoped(Scope.CORPUS, False)
     """Dates and numbers are literal values of the graph (typed on time and quantity
     properties), not entity nodes; a mention whose head is one leaves the graph (counted)."""
@@ -381,6 +386,7 @@ DEFAULT_SETTINGS: dict[str, Any] = dict(
     semantic_map=True,
     resolve_pronouns=True,
     entity_readings=True,
+    clause_readings=True,
     literal_values=True,
     graded_confidence=True,
 )

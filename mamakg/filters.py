@@ -16,7 +16,7 @@ import dataclasses
 import enum
 
 from mamakg.config import Config
-from mamakg.mapping.arguments import narrow_readings, span_type
+from mamakg.mapping.arguments import clause_readings, narrow_readings, span_type
 from mamakg.normalize import entity_key, has_content, relation_key
 from mamakg.types import Candidate, Mention
 
@@ -58,13 +58,29 @@ def is_self_loop(candidate: Candidate) -> bool:
     return entity_key(s, *candidate.head) == entity_key(s, *candidate.tail)
 
 
+def _with_clause_readings(narrow: tuple[Mention, ...], clause: tuple[Mention, ...],
+                          mention: Mention) -> tuple[Mention, ...]:
+    """The narrow readings and the clause readings of a mention, one per (head, tail) pair
+    that is not the mention's own: the narrow one, unless its relation is a bare copula where
+    the clause reading says more ("is a British [Labour Party] politician": "politician")."""
+    pairs = {(r.head.start, r.tail.start): r for r in narrow}
+    for r in clause:
+        pair = (r.head.start, r.tail.start)
+        if pair == (mention.head.start, mention.tail.start):
+            continue
+        if pair not in pairs or pairs[pair].relation_key == "be":
+            pairs[pair] = r
+    return tuple(pairs.values())
+
+
 def to_mention(candidate: Candidate, store_path: bool = True,
-               score: float | None = None) -> Mention:
+               score: float | None = None, clause: bool = False) -> Mention:
     """The `Mention` of a candidate that passed `check_candidate`; `score` replaces the
     matching degree as the mention's confidence when given (`mamakg.refine.confidence`; the
     matching degree is then kept as `Mention.degree`). The mention carries what its head and
     tail are and, where the chunks hold narrower named entities, the reading between those
-    (`mamakg.mapping.arguments`), for the Map stage."""
+    (`mamakg.mapping.arguments`), for the Map stage; with `clause`, also the readings of its
+    chunks' entities with the subject of their clause."""
     s = candidate.sentence
     rel = candidate.relation
     mention = Mention(
@@ -87,4 +103,7 @@ def to_mention(candidate: Candidate, store_path: bool = True,
     if not s.entities:
         return mention
     readings = narrow_readings(s, mention, candidate.head, candidate.tail, rel)
+    if clause:
+        readings = _with_clause_readings(
+            readings, clause_readings(s, mention, candidate.head, candidate.tail), mention)
     return dataclasses.replace(mention, readings=readings) if readings else mention

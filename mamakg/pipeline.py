@@ -103,7 +103,8 @@ def match_window(window: Window, config: Config) -> tuple[list[Mention], MatchCo
             reason = check_candidate(candidate, config)
             if reason is None:
                 kept.append(to_mention(candidate, config.store_path,
-                                       confidence(candidate, config.confidence)))
+                                       confidence(candidate, config.confidence),
+                                       clause=config.clause_readings))
             else:
                 dropped[reason.value] += 1
     n_truncated = window.n_truncated + sum(s.truncated for s in window.sentences)

@@ -76,3 +76,83 @@ def test_mention_record_round_trip_with_readings():
     m = to_mention(Candidate(s, head=(0, 1), tail=(2, 7), relation=(1,), score=0.4, path=()),
                    score=1.0)
     assert Mention.from_json(m.to_json()) == m
+
+
+def professor():
+    """'He was professor of mathematics at MIT', parsed: Match reads 'mathematics | at | MIT'."""
+    s = sentence(["He", "was", "professor", "of", "mathematics", "at", "MIT"],
+                 ["PRON", "AUX", "NOUN", "ADP", "NOUN", "ADP", "PROPN"],
+                 deps=["nsubj", "ROOT", "attr", "prep", "pobj", "prep", "pobj"],
+                 lemmas=["he", "be", "professor", "of", "mathematic", "at", "mit"],
+                 chunks=[(0, 1), (4, 5), (6, 7)])
+    return dataclasses.replace(s, heads=(1, 1, 1, 2, 3, 2, 5), entities=((6, 7, "ORG"),))
+
+
+def test_clause_readings_join_a_tail_to_the_subject_of_its_clause():
+    s = professor()
+    candidate = Candidate(s, head=(4, 5), tail=(6, 7), relation=(5,), score=0.4, path=())
+    assert to_mention(candidate).readings == ()  # off unless asked for
+    m = to_mention(candidate, clause=True)
+    got = [(r.head.text, r.head_type, r.relation.text, r.relation_key, r.tail.text, r.tail_type)
+           for r in m.readings]
+    # the relation's text runs from the predicate to the tail; its key keeps the path's words
+    assert got == [("He", "PRON", "was professor of mathematics at", "be professor at", "MIT",
+                    "ORG")]
+    for r in m.readings:
+        for span in (r.head, r.relation, r.tail):
+            assert r.sentence[span.start:span.end] == span.text
+
+
+def test_clause_readings_through_a_possessor_and_an_apposition():
+    # "his wife Christina": the possessor is the subject of the relation noun
+    s = sentence(["Bob", "met", "his", "wife", "Christina"],
+                 ["PROPN", "VERB", "PRON", "NOUN", "PROPN"],
+                 deps=["nsubj", "ROOT", "poss", "dobj", "appos"],
+                 lemmas=["bob", "meet", "his", "wife", "christina"], chunks=[(0, 1), (2, 5)])
+    s = dataclasses.replace(s, heads=(1, 1, 3, 1, 3),
+                            entities=((0, 1, "PERSON"), (4, 5, "PERSON")))
+    candidate = Candidate(s, head=(0, 1), tail=(2, 5), relation=(1,), score=0.4, path=())
+    got = [(r.head.text, r.relation.text, r.tail.text)
+           for r in to_mention(candidate, clause=True).readings]
+    assert ("his", "wife", "Christina") in got
+    # "Kinsey, a zoologist at Indiana University": the noun an appositive stands beside
+    k = sentence(["Kinsey", ",", "a", "zoologist", "at", "Indiana", "University"],
+                 ["PROPN", "PUNCT", "DET", "NOUN", "ADP", "PROPN", "PROPN"],
+                 deps=["ROOT", "punct", "det", "appos", "prep", "compound", "pobj"],
+                 lemmas=["kinsey", ",", "a", "zoologist", "at", "indiana", "university"],
+                 chunks=[(0, 1), (2, 4), (5, 7)])
+    k = dataclasses.replace(k, heads=(0, 0, 3, 0, 3, 6, 4),
+                            entities=((0, 1, "PERSON"), (5, 7, "ORG")))
+    candidate = Candidate(k, head=(2, 4), tail=(5, 7), relation=(4,), score=0.4, path=())
+    got = [(r.head.text, r.relation.text, r.relation_key, r.tail.text)
+           for r in to_mention(candidate, clause=True).readings]
+    assert got == [("Kinsey", "zoologist at", "zoologist at", "Indiana University")]
+
+
+def test_no_clause_reading_without_a_named_or_pronoun_subject():
+    s = professor()
+    common = dataclasses.replace(s, words=("Bob",) + s.words[1:], pos=("NOUN",) + s.pos[1:])
+    candidate = Candidate(common, head=(4, 5), tail=(6, 7), relation=(5,), score=0.4, path=())
+    assert to_mention(candidate, clause=True).readings == ()  # "Bob" is no entity here
+    unparsed = dataclasses.replace(s, heads=())
+    candidate = Candidate(unparsed, head=(4, 5), tail=(6, 7), relation=(5,), score=0.4, path=())
+    assert to_mention(candidate, clause=True).readings == ()
+
+
+def test_a_role_noun_the_tail_modifies_is_the_relation():
+    # "McGuire is a British Labour Party politician": the party modifies "politician"
+    s = sentence(["McGuire", "is", "a", "British", "Labour", "Party", "politician"],
+                 ["PROPN", "AUX", "DET", "ADJ", "PROPN", "PROPN", "NOUN"],
+                 deps=["nsubj", "ROOT", "det", "amod", "compound", "compound", "attr"],
+                 lemmas=["mcguire", "be", "a", "british", "labour", "party", "politician"],
+                 chunks=[(0, 1), (2, 7)])
+    s = dataclasses.replace(s, heads=(1, 1, 6, 6, 5, 6, 1), entities=(
+        (0, 1, "PERSON"), (3, 4, "NORP"), (4, 6, "ORG")))
+    candidate = Candidate(s, head=(0, 1), tail=(2, 7), relation=(1,), score=0.4, path=())
+    narrow = [(r.relation.text, r.relation_key, r.tail.text)
+              for r in to_mention(candidate).readings]
+    assert ("is a British", "be", "Labour Party") in narrow  # between the entities: a copula
+    got = [(r.relation.text, r.relation_key, r.tail.text)
+           for r in to_mention(candidate, clause=True).readings]
+    assert ("politician", "be politician", "Labour Party") in got  # the clause says more
+    assert ("is a British", "be", "Labour Party") not in got

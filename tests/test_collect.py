@@ -129,3 +129,23 @@ def test_real_build_resolves_maps_and_types(nlp, real_lm):
     assert "P19" in mapped  # "was born in" Paris
     assert all(f.tail.is_literal for f in result.facts if f.tail.label[:1].isdigit())
     assert len({f.score for f in result.facts}) == len(result.facts)
+
+
+def test_a_reading_two_mentions_share_counts_once():
+    # two Match mentions of one sentence that both carry "Ann Lee | born in | Paris"
+    reading = m("d", 0, "Ann Lee", "born in", "Paris", ("ann lee", "bear in", "paris"),
+                ("PERSON", "GPE"), derived=True)
+    mentions = [
+        m("d", 0, "Ann Lee", "likes", "a town like Paris", ("ann lee", "like", "town"),
+          ("PERSON", ""), readings=(reading,)),
+        m("d", 0, "the film", "likes", "Paris", ("film", "like", "paris"), ("", "GPE"),
+          readings=(reading,)),
+    ]
+    summary = Summary()
+    with MentionStore() as store:
+        store.add(mentions)
+        facts = collect_facts(store, Config.preset("default"), summary, mapper=mapper())
+    (born,) = [f for f in facts if f.relation.pid == "P19"]
+    assert len(born.mentions) == 1  # not two: the same words of the same sentence
+    # each Match mention stays an open fact: its reading carries the mapping
+    assert sorted(f.relation.key for f in facts if f.relation.pid is None) == ["like", "like"]

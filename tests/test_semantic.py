@@ -132,3 +132,83 @@ def test_a_copula_between_a_person_and_a_group_reads_the_group():
     assert (dutch.pid, dutch.method) == ("P27", "kind") and dutch.score > 0.9
     assert party.pid == "P102"
     assert org.pid is None  # only a person's group says citizenship, party or religion
+
+
+def test_a_role_at_an_organization_reads_the_organization():
+    rows = ROWS + [
+        {"pid": pid, "label": label, "description": label, "aliases": "",
+         "datatype": "WikibaseItem", "usage_count": "100"}
+        for pid, label in (("P108", "employer"), ("P463", "member of"),
+                           ("P102", "member of political party"), ("P54", "member of sports team"),
+                           ("P69", "educated at"))]
+    texts = {"company": [1, 0, 0], "political party": [0, 1, 0], "association": [0.5, 0.5, 0.7],
+             "sports team": [0, 0, 1], "school": [0.2, 0.2, 0.2],
+             "Kyoto University": [1, 0.1, 0.1], "Labour Party": [0.1, 1, 0.1]}
+
+    def embed_orgs(items):
+        out = np.array([texts.get(t, [0.3, 0.3, 0.3]) for t in items], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    mapper = SemanticMapper(build_property_vectors(embed_orgs, "fake", rows), embed_orgs,
+                            index=PropertyIndex(rows), rows=rows, min_score=0.5)
+    prof, party, student, acted, company, who = mapper.map([
+        MapQuery("be professor at", "was a professor at", "person", "organization",
+                 "Kyoto University"),
+        MapQuery("be politician", "politician", "person", "organization", "Labour Party"),
+        MapQuery("be student at", "was a graduate student at", "person", "organization",
+                 "Kyoto University"),
+        MapQuery("act at", "acted at", "person", "organization", "Kyoto University"),
+        MapQuery("be supplier for", "is a supplier for", "organization", "organization",
+                 "Kyoto University"),
+        MapQuery("be", "is", "person", "organization", "Kyoto University")])
+    assert (prof.pid, prof.method) == ("P108", "kind")
+    assert "'Kyoto University' is nearest 'company'" in dict(prof.evidence)["types"]
+    assert party.pid == "P102"  # "a British [Labour Party] politician": the party's role
+    assert (student.pid, student.score) == ("P69", 1.0)
+    assert acted.method != "kind"  # a verb, not a role: mapped by meaning
+    assert company.method != "kind"  # only a person holds a role
+    assert who.pid is None  # "X is Acme" names no role
+
+
+def test_a_property_whose_value_is_a_person_takes_no_organization():
+    rows = ROWS + [
+        {"pid": "P1066", "label": "student of", "description": "person who has taught this person",
+         "aliases": "professor", "datatype": "WikibaseItem", "usage_count": "100"}]
+    texts = {"professor": [0, 0, 1], "student of": [0, 0.2, 1],
+             "student of: person who has taught this person": [0, 0.2, 1]}
+
+    def embed_roles(items):
+        out = np.array([texts.get(t, TEXTS.get(t, [0.1, 0.1, 1])) for t in items],
+                       dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    mapper = SemanticMapper(build_property_vectors(embed_roles, "fake", rows), embed_roles,
+                            index=PropertyIndex(rows), rows=rows, min_score=0.5)
+    teacher, school, unknown = mapper.map([
+        MapQuery("professor", "professor", "person", "person"),
+        MapQuery("professor", "professor", "person", "organization", "MIT"),
+        MapQuery("professor", "professor", "person", "")])
+    assert teacher.pid == "P1066"
+    assert school.pid is None  # a university is no one's teacher
+    assert unknown.pid == "P1066"  # a tail of unknown kind excludes nothing
+
+
+def test_an_inverse_phrase_checks_the_head_against_the_value():
+    rows = ROWS + [
+        {"pid": "P169", "label": "chief executive officer", "description": "person who leads "
+         "the organization", "aliases": "CEO", "datatype": "WikibaseItem", "usage_count": "100"}]
+    texts = {"the ceo of": [0, 0, 1], "CEO": [0, 0, 1], "chief executive officer": [0, 0.5, 1],
+             "chief executive officer: person who leads the organization": [0, 0.2, 1]}
+
+    def embed_ceo(items):
+        out = np.array([texts.get(t, TEXTS.get(t, [0.1, 0.1, 1])) for t in items],
+                       dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    mapper = SemanticMapper(build_property_vectors(embed_ceo, "fake", rows), embed_ceo,
+                            index=PropertyIndex(rows), rows=rows, min_score=0.5)
+    ceo, led = mapper.map([MapQuery("be ceo of", "is the CEO of", "person", "organization"),
+                           MapQuery("ceo", "CEO", "person", "organization")])
+    # Acme's CEO is Ann: the value is the head, a person, though the tail is an organization
+    assert (ceo.pid, ceo.inverse) == ("P169", True)
+    assert led.pid is None  # read from head to tail, its value would be an organization

@@ -130,6 +130,10 @@ Examples:
 @click.option("--entity-readings/--no-entity-readings", default=None,
               help="Also read facts between the named entities inside noun chunks, kept "
                    "where they map to a property [default: on; paper: off].")
+@click.option("--clause-readings/--no-clause-readings", default=None,
+              help="Also read the entities of each mention's chunks with the subject of "
+                   "their clause, found by syntax, kept where they map to a property "
+                   "[default: on; paper: off].")
 @click.option("--literal-values/--no-literal-values", default=None,
               help="Dates and numbers are literal values, not entity nodes "
                    "[default: on; paper: off].")

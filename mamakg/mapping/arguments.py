@@ -7,7 +7,13 @@ Match stage makes the mention (`mamakg.filters.to_mention`).
 - `narrow_readings`: when head or tail hold a named entity narrower than the noun chunk ("an
   [American] politician", "a member of [the Senate]"), the same fact read between the entities
   ("Obama | is | American"), whose relation runs from the end of the head's entity to the
-  start of the tail's. The Map stage keeps such a reading only where it maps to a property.
+  start of the tail's;
+- `clause_readings`: the tail's entity read with the subject of its clause, found by syntax
+  where Match's chunks do not join them ("[He] was professor of mathematics at [MIT]": Match
+  reads "mathematics | at | MIT"; "[his] wife [Christina]"; "[Kinsey], a zoologist at
+  [Indiana University]").
+
+The Map stage keeps a reading only where it maps to a property.
 
 Pure: works on `Sentence` columns (the NER labels are `Sentence.entities`), no spaCy.
 """
@@ -17,8 +23,8 @@ from __future__ import annotations
 from mamakg.normalize import entity_key, has_content, is_month, relation_key
 from mamakg.types import Mention, Sentence
 
-__all__ = ["MAX_READINGS", "PRONOUNS", "RELATIVE_PRONOUNS", "entity_core", "is_pronoun",
-           "narrow_readings", "span_root", "span_type", "tail_cores"]
+__all__ = ["MAX_READINGS", "PRONOUNS", "RELATIVE_PRONOUNS", "clause_readings", "entity_core",
+           "is_pronoun", "narrow_readings", "span_root", "span_type", "tail_cores"]
 
 PRONOUNS = frozenset(
     "i me my mine myself we us our ours ourselves you your yours yourself yourselves he him "
@@ -154,19 +160,13 @@ _SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 _MODIFIER_CLAUSES = frozenset({"acl", "relcl"})
 
 
-def _named_subject(s: Sentence, relation: tuple[int, ...]) -> tuple[int, int, str] | None:
-    """The named entity the relation is said of, by syntax: the subject of its verb (through
-    coordinated verbs), or the noun a participle or relative clause modifies ("a company
-    [founded in] 1982"); then, through appositions and copulas, the entity that noun stands
-    for ("Compaq was a company founded ...", "Maveron, a firm based in ..."); None when the
-    sentence has no parse or no such entity comes before the relation."""
-    if not s.heads:
-        return None
-    verbs = [t for t in relation if s.pos[t] == "VERB"] or [
-        t for t in relation if s.pos[t] == "AUX" and s.deps[t] not in ("aux", "auxpass")]
-    if not verbs:
-        return None
-    verb, token = verbs[0], None
+def _verb_subject(s: Sentence, verb: int) -> int | None:
+    """The token a verb's relation is said of: its subject (through coordinated verbs), or the
+    noun a participle or relative clause modifies ("a company [founded in] 1982"); then,
+    through relative pronouns, appositions and copulas, the token that noun stands for
+    ("Compaq was a company founded ...", "Maveron, a firm based in ..."); None when there is
+    none."""
+    token = None
     for _ in range(4):
         subjects = [t for t in range(len(s)) if s.heads[t] == verb and s.deps[t] in _SUBJECTS]
         if subjects:
@@ -178,6 +178,11 @@ def _named_subject(s: Sentence, relation: tuple[int, ...]) -> tuple[int, int, st
         if s.deps[verb] != "conj" or not 0 <= s.heads[verb] != verb:
             break
         verb = s.heads[verb]
+    return _stand_in(s, token)
+
+
+def _stand_in(s: Sentence, token: int | None) -> int | None:
+    """The token a noun stands for, through relative pronouns, appositions and copulas."""
     for _ in range(4):
         if token is None:
             return None
@@ -192,6 +197,20 @@ def _named_subject(s: Sentence, relation: tuple[int, ...]) -> tuple[int, int, st
             token = subjects[0] if subjects else None  # "Compaq was [a company]": Compaq
         else:
             break
+    return token
+
+
+def _named_subject(s: Sentence, relation: tuple[int, ...]) -> tuple[int, int, str] | None:
+    """The named entity the relation is said of, by syntax (`_verb_subject` of its first
+    verb); None when the sentence has no parse or no such entity comes before the
+    relation."""
+    if not s.heads:
+        return None
+    verbs = [t for t in relation if s.pos[t] == "VERB"] or [
+        t for t in relation if s.pos[t] == "AUX" and s.deps[t] not in ("aux", "auxpass")]
+    if not verbs:
+        return None
+    token = _verb_subject(s, verbs[0])
     if token is None:
         return None
     found = _entity_at(s, token)
@@ -236,6 +255,123 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
         others = {t for e in s.entities if e[1] <= t_start and e[0] >= begin
                   for t in range(e[0], e[1])}
         key_tokens = [t for t in rel if t not in others] or rel
+        out.append(Mention(
+            doc_id=mention.doc_id, sent_index=mention.sent_index, sentence=mention.sentence,
+            sent_start=mention.sent_start, head=s.char_span(*h),
+            relation=s.char_span(rel[0], rel[-1] + 1), tail=s.char_span(t_start, t_end),
+            head_key=entity_key(s, *h), relation_key=relation_key(s, key_tokens),
+            tail_key=entity_key(s, t_start, t_end), score=mention.score, path=(),
+            head_type=h_type, tail_type=t_type, degree=mention.degree, derived=True,
+        ))
+    return tuple(out)
+
+
+_ATTACHING = frozenset({"pobj", "prep", "agent", "dative", "dobj", "attr", "oprd", "compound",
+                        "nmod", "appos", "pcomp", "npadvmod"})
+"""Dependencies by which an argument hangs on the word that relates it to its clause."""
+_PREDICATE_MARKS = frozenset({"neg", "prt", "auxpass"})
+"""Children of a verb that belong to its relation ("was *not*", "grew *up*", "*was* born")."""
+MAX_PATH = 5
+"""Longest chain of dependencies from a tail up to its predicate that a clause reading follows."""
+MAX_CLAUSE_WORDS = 8
+"""Longest relation (in tokens) of a clause reading."""
+
+
+def _governor(s: Sentence, token: int) -> tuple[int, list[int], bool] | None:
+    """Walk up from a tail's root token through attaching dependencies (`_ATTACHING`) to its
+    predicate: a verb or copula, an appositive noun ("Kinsey, [a zoologist] at ..."), or a
+    noun with a possessor the tail is in apposition to ("his [wife] Christina"). Returns the
+    predicate, the tokens passed on the way (the predicate last) and whether the predicate is
+    a noun whose subject is its possessor; None when the chain breaks or is too long."""
+    path: list[int] = []
+    came_by = ""
+    for _ in range(MAX_PATH):
+        dep, head = s.deps[token], s.heads[token]
+        if head == token or not 0 <= head < len(s) or dep not in _ATTACHING:
+            return None
+        path.append(head)
+        came_by, token = dep, head
+        if s.pos[token] in ("VERB", "AUX"):
+            return token, path, False
+        if s.deps[token] == "appos":
+            return token, path, False
+        if came_by in ("appos", "compound") and any(
+                s.heads[t] == token and s.deps[t] == "poss" for t in range(len(s))):
+            return token, path, True
+    return None
+
+
+def _subject_of(s: Sentence, predicate: int, possessed: bool) -> int | None:
+    """The token a clause reading's predicate (`_governor`) is said of: a possessor, the noun
+    an appositive stands beside, or a verb's subject (`_verb_subject`)."""
+    if possessed:
+        return next(t for t in range(len(s)) if s.heads[t] == predicate and s.deps[t] == "poss")
+    if s.pos[predicate] not in ("VERB", "AUX"):
+        return _stand_in(s, s.heads[predicate] if s.heads[predicate] != predicate else None)
+    return _verb_subject(s, predicate)
+
+
+def _relation_tokens(s: Sentence, path: list[int], tail: tuple[int, int],
+                     subject: tuple[int, int]) -> tuple[list[int], list[int]] | None:
+    """The tokens of a clause reading's relation: its text, contiguous, and its key. The key
+    is the path's tokens with the predicate's marks (`_PREDICATE_MARKS`); the text runs from
+    the first to the last of them on one side of the tail (after it only where the words
+    before it are all auxiliaries: "was a British [Labour Party] *politician*", key "be
+    politician"). None when the text runs into the subject or is too long."""
+    marks = [t for t in range(len(s)) if s.heads[t] == path[-1] and s.deps[t] in _PREDICATE_MARKS
+             and t != path[-1]]
+    words = sorted({*path, *marks} - set(range(*tail)) - set(range(*subject)))
+    before = [t for t in words if t < tail[0]]
+    after = [t for t in words if t >= tail[1]]
+    side = before if any(s.pos[t] not in ("AUX", "DET", "ADP") for t in before) or not after \
+        else after
+    if not side:
+        return None
+    span = list(range(side[0], side[-1] + 1))
+    if len(span) > MAX_CLAUSE_WORDS or any(subject[0] <= t < subject[1] for t in span) or \
+            any(tail[0] <= t < tail[1] for t in span):
+        return None
+    return span, words
+
+
+def clause_readings(s: Sentence, mention: Mention, head: tuple[int, int],
+                    tail: tuple[int, int]) -> tuple[Mention, ...]:
+    """The entities of the mention's chunks (token ranges `head` and `tail`; `tail_cores`, or
+    the chunk itself when it is named) read with the subject of their clause, found by syntax
+    (`_governor`, `_subject_of`), where that subject is a named entity or a pronoun (resolved
+    later, `mamakg.mapping.coref`) outside the entity's chunk, or a possessor inside it. The
+    relation is the words from the tail up to its predicate (`_relation_tokens`); its key
+    leaves out the words off that path ("was professor of mathematics at" -> "be professor
+    at")."""
+    if not s.heads:
+        return ()
+    targets = []
+    for chunk, kind in ((tail, mention.tail_type), (head, mention.head_type)):
+        cores = [(c[0], c[1], c[2], chunk) for c in tail_cores(s, *chunk)]
+        targets += cores or ([(*chunk, kind, chunk)] if kind not in ("", "PRON") else [])
+    out = []
+    for t_start, t_end, t_type, chunk in targets:
+        found = _governor(s, span_root(s, t_start, t_end))
+        if found is None:
+            continue
+        predicate, path, possessed = found
+        subject = _subject_of(s, predicate, possessed)
+        if subject is None or t_start <= subject < t_end or (
+                not possessed and chunk[0] <= subject < chunk[1]):
+            continue  # a possessor may share the tail's chunk ("[his wife Christina]")
+        if s.pos[subject] == "PRON" or is_pronoun(s.words[subject]):
+            if s.words[subject].lower() in RELATIVE_PRONOUNS:
+                continue
+            h, h_type = (subject, subject + 1), "PRON"
+        else:
+            entity = _entity_at(s, subject)
+            if entity is None or entity[2] in _VALUE_LABELS:
+                continue
+            h, h_type = (entity[0], entity[1]), entity[2]
+        found_tokens = _relation_tokens(s, path, (t_start, t_end), h)
+        if found_tokens is None or not has_content(s, found_tokens[0], copula=True):
+            continue
+        rel, key_tokens = found_tokens
         out.append(Mention(
             doc_id=mention.doc_id, sent_index=mention.sent_index, sentence=mention.sentence,
             sent_start=mention.sent_start, head=s.char_span(*h),

@@ -81,9 +81,12 @@ class _Forms:
         self.kinds: dict[str, Counter[str]] = {}
         self.relations: dict[str, Counter[str]] = {}
         self.triples: set[tuple[str, str, str]] = set()
+        """The (head, relation, tail) keys the Map stage may map: not those of a mention whose
+        readings carry its mapping (unless a reading or another mention has the same key)."""
 
     def add(self, m: Mention) -> None:
-        self.triples.add(m.fact_key)
+        if m.derived or not m.readings:
+            self.triples.add(m.fact_key)
         for text, key, kind in ((m.head.text, m.head_key, m.head_type),
                                 (m.tail.text, m.tail_key, m.tail_type)):
             forms = self.entities.setdefault(key, Counter())
@@ -115,6 +118,7 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
     kept = (m for m in store.mentions() if m.relation_key in keep)
     for document in _documents(kept):
         batch: list[Mention] = []
+        seen: set[tuple[int, int, int, int]] = set()  # two mentions may give the same reading
         if config.resolve_pronouns:
             resolutions = [(r.mention, r.original) for r in resolve_document(document)]
         else:
@@ -135,7 +139,11 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
             # a mention keeps its readings in the store only as a mark: the Map stage maps
             # the readings, between named entities, and leaves such a mention open
             batch.append(dataclasses.replace(m, readings=tuple(readings[:1])))
-            batch.extend(readings)
+            for x in readings:
+                where = (x.sent_index, x.head.start, x.relation.start, x.tail.start)
+                if where not in seen:
+                    seen.add(where)
+                    batch.append(x)
         for m in batch:
             forms.add(m)
         out.add(batch)
@@ -150,7 +158,7 @@ def _named(entity: Entity) -> bool:
 def _query(key: str, head: Entity, tail: Entity, label: str) -> MapQuery:
     tail_kind = kind_of(tail.kind, tail.label) or ("date" if is_value(tail.label) else "")
     return MapQuery(key, label, kind_of(head.kind, head.label), tail_kind,
-                    tail.label if tail_kind == "group" else "")
+                    tail.label if tail_kind in ("group", "organization") else "")
 
 
 def _tail_entity(entity: Entity, relation: Relation, datatype: str | None) -> Entity:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 from dataclasses import dataclass
 from importlib import resources
 
 from mamakg.normalize import is_month, relation_variants, squash
 from mamakg.types import Relation
 
-__all__ = ["PropertyIndex", "PropertyMatch", "property_labels", "property_table"]
+__all__ = ["PropertyIndex", "PropertyMatch", "property_labels", "property_table", "value_kinds"]
 
 _DATATYPES = frozenset({"WikibaseItem", "Time", "Quantity"})
 _LABEL, _ALIAS = 1.0, 0.9
@@ -60,6 +61,47 @@ def property_labels() -> dict[str, str]:
     'place of birth'
     """
     return {row["pid"]: row["label"] for row in property_table()}
+
+
+_KIND_WORDS = {
+    "person": frozenset("person persons people human humans man woman men women someone "
+                        "individual individuals parent parents child children officer".split()),
+    "organization": frozenset("organization organizations organisation organisations company "
+                              "companies institution institutions party club clubs group band "
+                              "team teams agency university school employer business "
+                              "firm".split()),
+    "place": frozenset("place places location locations city cities country countries "
+                       "territory region area settlement municipality town".split()),
+    "event": frozenset("event events election elections competition competitions war battle "
+                       "tournament".split()),
+}
+_GENERIC = frozenset("entity entities item items thing things object subject work".split())
+_PHRASE_ENDS = frozenset("who whom which that whose where when of for with at in on to by from "
+                         "as than is was are were has have".split())
+_DETERMINERS = frozenset("the a an this that these those its their".split())
+
+
+def value_kinds(description: str) -> frozenset[str]:
+    """What kind of thing a property's value is (``person``, ``organization``, ``place``,
+    ``event``), read from the noun phrase that opens its Wikidata description, which names
+    the value ("student of: *person* who has taught this person", "educated at: *educational
+    institution* attended by subject"); empty when that phrase names none of them or only
+    something generic ("entity or event that inspired...").
+
+    >>> sorted(value_kinds("person or organization for which the subject works"))
+    ['organization', 'person']
+    >>> value_kinds("person(s) elected after the election"), value_kinds("the subject has the"
+    ...     " object as their spouse")
+    (frozenset({'person'}), frozenset())
+    """
+    kinds: set[str] = set()
+    for i, word in enumerate(re.findall(r"[a-z]+", description.lower())[:6]):
+        if word in _PHRASE_ENDS or (i and (word in _DETERMINERS or word.endswith(("ed", "ing")))):
+            break
+        if word in _GENERIC:
+            return frozenset()
+        kinds.update(k for k, words in _KIND_WORDS.items() if word in words)
+    return frozenset(kinds)
 
 
 class PropertyIndex:

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mamakg.mapping.properties import PropertyIndex, property_table
+from mamakg.mapping.properties import PropertyIndex, property_table, value_kinds
 from mamakg.mapping.vectors import PropertyVectors
 from mamakg.normalize import relation_variants
 
@@ -77,6 +77,20 @@ COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "am", "a
 GROUP_PROPERTIES = (("P27", "nationality"), ("P102", "political party"), ("P140", "religion"))
 """What a person's ``NORP`` ("Dutch", "Republican", "Catholic") after a copula states, with
 the word its tail is compared with."""
+AFFILIATION_PROPERTIES = (
+    ("P108", "company"), ("P108", "university"), ("P108", "newspaper"),
+    ("P108", "government agency"), ("P463", "association"), ("P463", "academy"),
+    ("P102", "political party"), ("P54", "sports team"), ("P54", "football club"),
+    ("P241", "armed forces"))
+"""What a person's role at an organization states ("X was a professor at Kyoto University",
+"X served as director for Acme", "X is a British [Labour Party] politician", "an American
+[Air Force] general"), with the words the organization is compared with (a property is as
+near as its nearest word); a student's role (`STUDENT_WORDS`) states P69."""
+STUDENT_WORDS = frozenset("student students undergraduate graduate postgraduate alumnus "
+                          "alumna pupil fellow-student".split())
+ROLE_PREPOSITIONS = frozenset({"at", "for", "with"})
+"""A role phrase ends with one of these ("a professor *at*"); "N of" names a property of the
+organization itself ("chairman of") and is mapped by meaning."""
 GROUP_VALUED = (*(pid for pid, _ in GROUP_PROPERTIES), "P172", "P1142")
 """The properties a group (``NORP``) can be the value of: these three, ethnic group and
 political ideology; a phrase with a group tail competes only among them."""
@@ -154,10 +168,67 @@ def is_unreadable(phrase: str) -> bool:
     return any(w in NEGATIONS for w in words) or all(w in COPULAS for w in words)
 
 
-def _reads_group(q: MapQuery) -> bool:
-    """A bare copula between a person and a group: read as citizenship, party or religion."""
-    return q.head_kind == "person" and q.tail_kind == "group" and bool(q.tail_text) and all(
-        w in COPULAS for w in query_phrase(q.surface, q.key).split())
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _is_role(surface: list[str], words: list[str], key: list[str]) -> bool:
+    """Whether a relation names a role held at its tail: a copula or "as", then a noun phrase,
+    then a preposition of `ROLE_PREPOSITIONS` ("was a professor at", "served as director for",
+    "is Professor of Economics at"). A verb there ("was born at", "is working at") is no role:
+    a role has an article or "as", or no word whose lemma differs from it (a verb's does:
+    "born" -> "bear").
+
+    >>> _is_role("was a professor at".split(), "a professor at".split(), "be professor at".split())
+    True
+    >>> _is_role("was born at".split(), "born at".split(), "bear at".split())
+    False
+    """
+    if not (2 <= len(words) <= MAX_WORDS + 2 and words[-1] in ROLE_PREPOSITIONS
+            and words[0] not in ROLE_PREPOSITIONS):
+        return False
+    if not (surface[0] in COPULAS or "as" in words[:-1]):
+        return False
+    if _ARTICLES & set(words) or "as" in words[:-1]:
+        return True
+    return words == [w for w in key if w not in COPULAS]
+
+
+def _is_role_noun(surface: list[str], key: list[str]) -> bool:
+    """Whether a relation is a role noun that its tail modifies: read after the tail, its key
+    keeps the copula before it ("was a British [Labour Party] *politician*": text
+    "politician", key "be politician"; "is a [BBC] *executive*").
+
+    >>> _is_role_noun(["politician"], ["be", "politician"]), _is_role_noun(["is"], ["be"])
+    (True, False)
+    """
+    return len(key) >= 2 and key[0] in COPULAS and surface[0] not in COPULAS and \
+        surface == key[1:] and surface[-1] not in ROLE_PREPOSITIONS
+
+
+def _kind_reading(q: MapQuery) -> tuple[tuple[str, str], ...]:
+    """The properties a phrase that names none by itself states by the kinds it joins, each
+    with the word the tail's text is compared with; empty when none. A bare copula between a
+    person and a group ("was *Dutch*") states citizenship, party or religion
+    (`GROUP_PROPERTIES`); a role between a person and an organization ("was [a professor at]",
+    "served as director for", `_is_role`; "is a British [Labour Party] politician",
+    `_is_role_noun`) states employment or membership (`AFFILIATION_PROPERTIES`), or education
+    for a student."""
+    if q.head_kind != "person" or not q.tail_text:
+        return ()
+    surface = q.surface.lower().split()
+    words = query_phrase(q.surface, q.key).split()
+    if q.tail_kind == "group":
+        # the key leaves out other entities' words: "is an [American] politician" is read
+        # between the entities as "is an" with the key "be"
+        copula = all(w in COPULAS for w in words) or all(w in COPULAS for w in q.key.split())
+        return GROUP_PROPERTIES if copula else ()
+    if q.tail_kind != "organization":
+        return ()
+    if not (_is_role(surface, words, q.key.split()) or _is_role_noun(surface, q.key.split())):
+        return ()  # a bare copula says who someone is ("He is the co[-founder]"), no role
+    if STUDENT_WORDS & set(words):
+        return (("P69", "school"),)
+    return AFFILIATION_PROPERTIES
 
 
 def is_inverse(phrase: str, name: str, label: str) -> bool:
@@ -182,7 +253,10 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
 
 
 _VALUE_DATATYPES = {"date": "Time", "number": "Quantity"}
-_GROUP_WORDS = "\0group properties"  # no tail's text: the key of their vectors
+_KIND_FITS = {"person": frozenset({"person"}), "organization": frozenset({"organization", "place"}),
+              "place": frozenset({"organization", "place"}), "event": frozenset({"event"})}
+"""The value kinds a tail of each kind fits: NER tells people from the rest reliably, but an
+organization from a place less so ("Cambridge"), so those two fit each other's properties."""
 
 
 class SemanticMapper:
@@ -212,19 +286,36 @@ class SemanticMapper:
         self.prior = prior_weight * np.log(usage / usage.max())
         self.position = {p: i for i, p in enumerate(vectors.pids)}
         self._group_valued = np.isin(np.array(vectors.pids), GROUP_VALUED)
+        kinds = [value_kinds(table[p].get("description", "")) if p in table else frozenset()
+                 for p in vectors.pids]
+        self._kind_fits = {
+            tail: np.array([not k or bool(k & fitting) for k in kinds])
+            for tail, fitting in _KIND_FITS.items()}
+        """tail kind -> the properties whose value may be of that kind (`value_kinds`)."""
         self._cache: dict[MapQuery, Mapping] = {}
         self._sims: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         """phrase -> (best name cosine (P,), best name index (P,), the phrase's vector (D,))."""
-        self._groups: dict[str, np.ndarray] = {}
-        """Vectors of `GROUP_PROPERTIES`' words (key `_GROUP_WORDS`) and of group tails."""
+        self._words: dict[str, np.ndarray] = {}
+        """Vectors of the tails read by their kind (`_kind_reading`) and of the words of
+        `GROUP_PROPERTIES` and `AFFILIATION_PROPERTIES`."""
         self._kinds: dict[str, np.ndarray] = {}
         """kind -> its vector ("something" for an unknown kind)."""
 
-    def _fits(self, tail_kind: str) -> np.ndarray:
-        wanted = _VALUE_DATATYPES.get(tail_kind, "WikibaseItem")
+    def _fits(self, q: MapQuery, phrase: str, which: np.ndarray) -> np.ndarray:
+        """The properties whose value the fact's value may be: the tail's (its datatype and
+        kind), or the head's where the phrase states the property from tail to head
+        (`is_inverse`: "Ann is the CEO of Acme": Acme's CEO is Ann)."""
+        wanted = _VALUE_DATATYPES.get(q.tail_kind, "WikibaseItem")
         fits = self.datatype == wanted
-        if tail_kind == "group":  # "Iranian" is no one's spouse: a group is the value only of
-            fits &= self._group_valued  # group-valued properties
+        if q.tail_kind == "group":  # "Iranian" is no one's spouse: a group is the value only
+            fits &= self._group_valued  # of group-valued properties
+        if q.tail_kind in self._kind_fits:  # a university is no one's teacher ("student of")
+            unfit = fits & ~self._kind_fits[q.tail_kind]
+            fits &= self._kind_fits[q.tail_kind]
+            if q.head_kind in self._kind_fits:
+                for i in np.flatnonzero(unfit & self._kind_fits[q.head_kind]):
+                    fits[i] = is_inverse(phrase, self.vectors.name_text[int(which[i])],
+                                         self.labels[i])
         return fits
 
     def prepare(self, queries: Sequence[MapQuery], batch: int = 512) -> None:
@@ -239,18 +330,12 @@ class SemanticMapper:
         if kinds:
             for kind, vector in zip(kinds, self.embed([k or "something" for k in kinds])):
                 self._kinds[kind] = vector
-        groups = [t for t in dict.fromkeys(q.tail_text for q in queries if _reads_group(q))
-                  if t not in self._groups]
-        if groups:  # the tails of copulas between a person and a group, in one batch
-            if _GROUP_WORDS not in self._groups:
-                groups.insert(0, _GROUP_WORDS)
-            texts = [[w for _, w in GROUP_PROPERTIES] if t == _GROUP_WORDS else [t]
-                     for t in groups]
-            vectors = self.embed([w for ws in texts for w in ws])
-            at = 0
-            for text, ws in zip(groups, texts):
-                self._groups[text] = vectors[at] if len(ws) == 1 else vectors[at:at + len(ws)]
-                at += len(ws)
+        words = [w for w in dict.fromkeys(
+            w for q in queries for w in (*(word for _, word in _kind_reading(q)), q.tail_text)
+            if _kind_reading(q)) if w not in self._words]
+        if words:  # the tails read by their kind, and the words they are compared with
+            for word, vector in zip(words, self.embed(words)):
+                self._words[word] = vector
         for begin in range(0, len(phrases), batch):
             part = phrases[begin:begin + batch]
             vectors = self.embed(part)  # (Q, D)
@@ -265,7 +350,10 @@ class SemanticMapper:
         for q in queries:
             if q not in self._cache:
                 phrase = query_phrase(q.surface, q.key)
-                if is_unreadable(phrase):
+                kind_reading = _kind_reading(q)
+                if kind_reading:
+                    self._cache[q] = self._map_kind(q, phrase, kind_reading)
+                elif is_unreadable(phrase):
                     self._cache[q] = self._map_unreadable(q, phrase)
                 elif phrase not in self._sims:
                     self._cache[q] = Mapping(None, 0.0, "none", (
@@ -284,24 +372,35 @@ class SemanticMapper:
         return out
 
     def _map_unreadable(self, q: MapQuery, phrase: str) -> Mapping:
-        """The mapping of a negated phrase or a bare copula (`is_unreadable`)."""
-        if not _reads_group(q):  # a copula of another kind, or a negated phrase
-            if any(w in NEGATIONS for w in phrase.split()):
-                return Mapping(None, 0.0, "none", (
-                    ("phrase", phrase), ("negated", "a negated phrase states no property")))
+        """The mapping of a negated phrase or a bare copula (`is_unreadable`) that is no kind
+        reading."""
+        if any(w in NEGATIONS for w in phrase.split()):
             return Mapping(None, 0.0, "none", (
-                ("phrase", phrase), ("copula", "a copula alone names no property")))
-        sims = self._groups[_GROUP_WORDS] @ self._groups[q.tail_text]  # (3,)
+                ("phrase", phrase), ("negated", "a negated phrase states no property")))
+        return Mapping(None, 0.0, "none", (
+            ("phrase", phrase), ("copula", "a copula alone names no property")))
+
+    def _map_kind(self, q: MapQuery, phrase: str,
+                  properties: tuple[tuple[str, str], ...]) -> Mapping:
+        """The mapping of a kind reading (`_kind_reading`): the property whose word is nearest
+        the tail's text, scored by a softmax among the properties (each by its nearest
+        word)."""
+        nearest: dict[str, tuple[float, str]] = {}
+        for pid, word in properties:
+            cosine = float(self._words[word] @ self._words[q.tail_text])
+            if pid not in nearest or cosine > nearest[pid][0]:
+                nearest[pid] = (cosine, word)
+        sims = np.array([c for c, _ in nearest.values()])
         probs = np.exp((sims - sims.max()) / self.temperature)
         probs /= probs.sum()
         best = int(np.argmax(probs))
-        pid, word = GROUP_PROPERTIES[best]
+        pid, (_, word) = list(nearest.items())[best]
         score = round(float(probs[best]), 4)
+        others = ", ".join(f"{w} {c:.3f}" for c, w in nearest.values() if w != word)
         evidence = (("phrase", phrase),
-                    ("types", f"person -> group: {q.tail_text!r} read as a {word} (cosine "
-                              f"{float(sims[best]):.3f}; "
-                              + ", ".join(f"{w} {float(c):.3f}" for (_, w), c in
-                                          zip(GROUP_PROPERTIES, sims) if w != word) + ")"))
+                    ("types", f"person -> {q.tail_kind}: {q.tail_text!r} is nearest {word!r} "
+                              f"(cosine {float(sims[best]):.3f}" + (f"; {others})" if others
+                                                                     else ")")))
         if score < self.min_score or pid not in self.position:
             return Mapping(None, score, "none", evidence)
         return Mapping(pid, score, "kind", evidence)
@@ -309,7 +408,7 @@ class SemanticMapper:
     def _decide(self, q: MapQuery, phrase: str, sim: np.ndarray, names: np.ndarray,
                 which: np.ndarray) -> Mapping:
         sim = sim.astype(np.float64)
-        fits = self._fits(q.tail_kind)
+        fits = self._fits(q, phrase, which)
         if not fits.any():
             return Mapping(None, 0.0, "none")
         logits = np.where(fits, sim / self.temperature + self.prior, -np.inf)

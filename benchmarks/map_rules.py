@@ -1,0 +1,161 @@
+"""Map-stage rules that have no switch of their own, each measured switched off: the value
+kinds read from property descriptions (`mamakg.mapping.properties.value_kinds`: a property
+whose value is a person takes no organization, and the reverse) and the role readings
+(`mamakg.mapping.semantic`: "was a professor at", "a British [Labour Party] politician" read
+as employment, membership, party or team by the organization's meaning).
+
+    python benchmarks/map_rules.py --quality-out Q --relmap-out R [--doc docs/map-rules.md]
+
+Q is the ``--out`` folder of a finished ``benchmarks/quality.py`` run (its
+``knowledgenet_work`` folder and ``inputs/``), R that of ``benchmarks/relation_mapping.py``
+(``trex_work``, ``fewrel_work`` and the sentence corpora). Both rules act in the corpus-level
+half of the build, so each row rebuilds a copy of the default build's work folder with the
+rule off (no sentence is read again) and scores it as those scripts score the default: the
+KnowledgeNet label and span-overlap modes, and the Map accuracy / other P-id / abstains of
+relation_mapping.py. To switch a rule off, this script runs the build in a process of its own
+with the rule replaced (``--off RULE -- BUILD ARGS``); that is the only place it is done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+GOLD = DATA / "knowledgenet-dev" / "knowledgenet_folds123.jsonl"
+
+
+def _no_value_kinds() -> None:
+    from mamakg.mapping import semantic
+
+    semantic._KIND_FITS = {}
+
+
+def _no_role_readings() -> None:
+    from mamakg.mapping import semantic
+
+    semantic._is_role = lambda *args: False  # type: ignore[assignment]
+    semantic._is_role_noun = lambda *args: False  # type: ignore[assignment]
+
+
+RULES = {"value-kinds": _no_value_kinds, "role-readings": _no_role_readings}
+"""Rule name -> what switches it off in the build's process."""
+
+
+def _build(rule: str, args: list[str]) -> None:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    cmd = [sys.executable, __file__, "--off", rule, "--", "-q", "build", *args]
+    print("$ " + " ".join(cmd[1:]), file=sys.stderr, flush=True)
+    subprocess.run(cmd, check=True, cwd=ROOT, env=env)
+
+
+def knowledgenet(rule: str, quality_out: Path, scratch: Path) -> dict[str, object]:
+    from knowledgenet_documents import to_passages
+
+    work = scratch / f"knowledgenet_work_{rule}"
+    shutil.copytree(quality_out / "knowledgenet_work", work)
+    pred = scratch / f"knowledgenet_{rule}.jsonl"
+    _build(rule, [str(quality_out / "inputs" / "knowledgenet_documents.jsonl"), "--format",
+                  "jsonl", "-o", str(pred), "--force", "--preset", "default", "--workdir",
+                  str(work)])
+    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line]
+    scored = scratch / f"knowledgenet_{rule}_by_passage.jsonl"
+    scored.write_text("".join(to_passages(pred.read_text(encoding="utf-8").splitlines(), rows)),
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mamakg", "eval", "knowledgenet", "--gold",
+                           str(GOLD), str(scored), "--mode", "label", "--json"],
+                          check=True, capture_output=True, text=True, cwd=ROOT)
+    label = json.loads(done.stdout)["label"]
+    return {"precision": label["precision"], "recall": label["recall"], "tp": label["tp"],
+            "fp": label["fp"]}
+
+
+def relation_sets(rule: str, relmap_out: Path, scratch: Path) -> dict[str, dict[str, object]]:
+    from relation_mapping import fewrel_records, score, trex_records
+
+    records = {"trex": trex_records(DATA / "trex-lama-sample" / "trex_lama_shared.jsonl"),
+               "fewrel": fewrel_records(DATA / "fewrel-val-wiki" / "val_wiki.json")}
+    out = {}
+    for name, recs in records.items():
+        work = scratch / f"{name}_work_{rule}"
+        shutil.copytree(relmap_out / f"{name}_work", work)
+        pred = scratch / f"{name}_{rule}.jsonl"
+        _build(rule, [str(relmap_out / f"{name}_sentences.jsonl"), "--format", "jsonl", "-o",
+                      str(pred), "--force", "--workdir", str(work)])
+        out[name] = score(recs, pred)
+    return out
+
+
+def _pct(x: object) -> str:
+    return f"{100 * float(x):.1f}"  # type: ignore[arg-type]
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--off":  # the build, with one rule off
+        RULES[sys.argv[2]]()
+        from mamakg.cli import main as mamakg
+
+        sys.argv = ["mamakg", *sys.argv[4:]]
+        mamakg()
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quality-out", type=Path, required=True)
+    parser.add_argument("--relmap-out", type=Path, required=True)
+    parser.add_argument("--doc", default=str(ROOT / "docs" / "map-rules.md"))
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from relation_mapping import fewrel_records, score, trex_records
+
+    rows: list[tuple[str, dict[str, object], dict[str, dict[str, object]]]] = []
+    results = json.loads((args.quality_out / "results.json").read_text(encoding="utf-8"))
+    label = next(r for r in results["rows"] if r["config"] == "default")["knowledgenet"]["label"]
+    default_sets = {
+        "trex": score(trex_records(DATA / "trex-lama-sample" / "trex_lama_shared.jsonl"),
+                      args.relmap_out / "trex_facts.jsonl"),
+        "fewrel": score(fewrel_records(DATA / "fewrel-val-wiki" / "val_wiki.json"),
+                        args.relmap_out / "fewrel_facts.jsonl")}
+    rows.append(("default", {k: label[k] for k in ("precision", "recall", "tp", "fp")},
+                 default_sets))
+    with tempfile.TemporaryDirectory(prefix="mamakg-map-rules-") as tmp:
+        for rule in RULES:
+            kn = knowledgenet(rule, args.quality_out, Path(tmp))
+            sets = relation_sets(rule, args.relmap_out, Path(tmp))
+            print(json.dumps({"off": rule, "knowledgenet": kn, **sets}), flush=True)
+            rows.append((f"without {rule}", kn, sets))
+    lines = [
+        "# Map-stage rules without a switch, measured off",
+        "",
+        "Produced by `python benchmarks/map_rules.py --quality-out $Q --relmap-out $R` "
+        f"({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; do not edit "
+        "by hand), over the work folders of the runs behind docs/quality.md and "
+        "docs/relation-mapping.md: each row rebuilds the default build's corpus-level half "
+        "with one rule off, over the same mentions. KnowledgeNet: folds 1-3, label mode; "
+        "T-REx sample and FewRel val: Map accuracy / other P-id / abstains on the linked "
+        "mentions (the protocols of those two documents).",
+        "",
+        "| config | KnowledgeNet P / R (TP / FP) | T-REx accuracy / other / abstains "
+        "| FewRel accuracy / other / abstains |",
+        "|---|---|---|---|",
+    ]
+    for name, kn, sets in rows:
+        cells = [f"{_pct(s['map_accuracy'])} / {_pct(s['map_other_pid'])} / "
+                 f"{_pct(s['map_abstain'])} ({s['map_right']} right)"
+                 for s in (sets["trex"], sets["fewrel"])]
+        lines.append(f"| {name} | {_pct(kn['precision'])} / {_pct(kn['recall'])} "
+                     f"({kn['tp']} / {kn['fp']}) | {cells[0]} | {cells[1]} |")
+    lines.append("")
+    Path(args.doc).write_text("\n".join(lines), encoding="utf-8")
+    print(f"map_rules: wrote {args.doc}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

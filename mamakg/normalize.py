@@ -9,7 +9,8 @@ from collections.abc import Sequence
 
 from mamakg.types import Sentence
 
-__all__ = ["entity_key", "entity_label", "relation_key", "relation_variants", "squash"]
+__all__ = ["ARTICLES", "entity_key", "entity_label", "main_verb", "relation_key",
+           "relation_variants", "squash"]
 
 _DROP_POS = frozenset({"ADJ", "ADV", "DET", "PUNCT", "SYM", "X", "SPACE"})
 """Parts of speech removed from a relation (paper: adjectives, adverbs...)."""
@@ -18,7 +19,7 @@ _DROP_DEP = frozenset({"aux", "auxpass"})
 _KEEP_DEP = frozenset({"neg"})
 """Negation is kept even when tagged as an adverb: "not" changes the relation."""
 _LEADING = frozenset({"DET", "PRON", "PUNCT"})
-_ARTICLES = frozenset({"a", "an", "the"})
+ARTICLES = frozenset({"a", "an", "the"})
 _WS = re.compile(r"\s+")
 
 
@@ -86,6 +87,15 @@ def has_content(sentence: Sentence, tokens: Sequence[int], copula: bool = False)
     return False
 
 
+def main_verb(sentence: Sentence, tokens: Sequence[int]) -> int | None:
+    """The verb a relation's tokens are built on: the first verb, else the first auxiliary
+    that is the main verb (a copula: "is" in "is a member of"); None when there is none."""
+    s = sentence
+    verbs = [t for t in tokens if s.pos[t] == "VERB"] or [
+        t for t in tokens if s.pos[t] == "AUX" and s.deps[t] not in ("aux", "auxpass")]
+    return verbs[0] if verbs else None
+
+
 def relation_variants(surface: str, key: str) -> list[str]:
     """Strings to look up in a property table for a relation, most specific first:
     the surface text, the surface without a leading auxiliary or copula, and the lemma key.
@@ -102,7 +112,7 @@ def relation_variants(surface: str, key: str) -> list[str]:
     while len(words) > 1 and words[0] in aux:
         words = words[1:]
         out.append(" ".join(words))
-    bare = [w for w in words if w not in _ARTICLES]
+    bare = [w for w in words if w not in ARTICLES]
     if bare and len(bare) < len(words):
         out.append(" ".join(bare))
     out.append(key)

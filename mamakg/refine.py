@@ -28,7 +28,7 @@ from __future__ import annotations
 import dataclasses
 
 from mamakg.config import Confidence, Config, RelationSpan
-from mamakg.normalize import is_month
+from mamakg.normalize import is_month, main_verb
 from mamakg.types import Candidate, Sentence
 
 __all__ = ["confidence", "extend_tail", "first_to_last", "number_entities", "refine", "trim_edges",
@@ -119,11 +119,10 @@ def verb_subject(candidate: Candidate) -> Candidate:
     s, rel = candidate.sentence, candidate.relation
     if not s.heads or not rel:
         return candidate
-    verbs = [t for t in rel if s.pos[t] == "VERB"] or [
-        t for t in rel if s.pos[t] == "AUX" and s.deps[t] not in ("aux", "auxpass")]
-    if not verbs:
+    verb = main_verb(s, rel)
+    if verb is None:
         return candidate
-    subject = _subject_of(s, verbs[0])
+    subject = _subject_of(s, verb)
     if subject is None or candidate.head[0] <= subject < candidate.head[1]:
         return candidate
     for start, end in s.chunks:

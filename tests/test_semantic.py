@@ -110,6 +110,19 @@ def test_a_negated_phrase_and_a_bare_copula_map_to_no_property(mapper):
     assert copula.pid is None and copula.evidence[-1][0] == "copula"
 
 
+def _mapper_with(rows, texts, default):
+    """A mapper over `rows` whose embedding gives each text of `texts` its direction, and
+    `default` (a direction, or the `TEXTS` fallback when None) to any other text."""
+
+    def embed_texts(items):
+        out = np.array([texts.get(t, TEXTS.get(t, [0.1, 0.1, 1]) if default is None else default)
+                        for t in items], dtype=np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    return SemanticMapper(build_property_vectors(embed_texts, "fake", rows), embed_texts,
+                          index=PropertyIndex(rows), rows=rows, min_score=0.5)
+
+
 def test_a_copula_between_a_person_and_a_group_reads_the_group():
     rows = ROWS + [
         {"pid": pid, "label": label, "description": label, "aliases": "",
@@ -119,12 +132,7 @@ def test_a_copula_between_a_person_and_a_group_reads_the_group():
     texts = {"nationality": [1, 0, 0], "political party": [0, 1, 0], "religion": [0, 0, 1],
              "Dutch": [1, 0.1, 0.1], "Republican": [0.1, 1, 0.2]}
 
-    def embed_groups(items):
-        out = np.array([texts.get(t, [0.3, 0.3, 0.3]) for t in items], dtype=np.float32)
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
-
-    mapper = SemanticMapper(build_property_vectors(embed_groups, "fake", rows), embed_groups,
-                            index=PropertyIndex(rows), rows=rows, min_score=0.5)
+    mapper = _mapper_with(rows, texts, [0.3, 0.3, 0.3])
     dutch, party, org = mapper.map([
         MapQuery("be", "was", "person", "group", "Dutch"),
         MapQuery("be", "is a", "person", "group", "Republican"),
@@ -145,12 +153,7 @@ def test_a_role_at_an_organization_reads_the_organization():
              "sports team": [0, 0, 1], "school": [0.2, 0.2, 0.2],
              "Kyoto University": [1, 0.1, 0.1], "Labour Party": [0.1, 1, 0.1]}
 
-    def embed_orgs(items):
-        out = np.array([texts.get(t, [0.3, 0.3, 0.3]) for t in items], dtype=np.float32)
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
-
-    mapper = SemanticMapper(build_property_vectors(embed_orgs, "fake", rows), embed_orgs,
-                            index=PropertyIndex(rows), rows=rows, min_score=0.5)
+    mapper = _mapper_with(rows, texts, [0.3, 0.3, 0.3])
     prof, party, student, acted, company, who = mapper.map([
         MapQuery("be professor at", "was a professor at", "person", "organization",
                  "Kyoto University"),
@@ -177,13 +180,7 @@ def test_a_property_whose_value_is_a_person_takes_no_organization():
     texts = {"professor": [0, 0, 1], "student of": [0, 0.2, 1],
              "student of: person who has taught this person": [0, 0.2, 1]}
 
-    def embed_roles(items):
-        out = np.array([texts.get(t, TEXTS.get(t, [0.1, 0.1, 1])) for t in items],
-                       dtype=np.float32)
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
-
-    mapper = SemanticMapper(build_property_vectors(embed_roles, "fake", rows), embed_roles,
-                            index=PropertyIndex(rows), rows=rows, min_score=0.5)
+    mapper = _mapper_with(rows, texts, None)
     teacher, school, unknown = mapper.map([
         MapQuery("professor", "professor", "person", "person"),
         MapQuery("professor", "professor", "person", "organization", "MIT"),
@@ -200,13 +197,7 @@ def test_an_inverse_phrase_checks_the_head_against_the_value():
     texts = {"the ceo of": [0, 0, 1], "CEO": [0, 0, 1], "chief executive officer": [0, 0.5, 1],
              "chief executive officer: person who leads the organization": [0, 0.2, 1]}
 
-    def embed_ceo(items):
-        out = np.array([texts.get(t, TEXTS.get(t, [0.1, 0.1, 1])) for t in items],
-                       dtype=np.float32)
-        return out / np.linalg.norm(out, axis=1, keepdims=True)
-
-    mapper = SemanticMapper(build_property_vectors(embed_ceo, "fake", rows), embed_ceo,
-                            index=PropertyIndex(rows), rows=rows, min_score=0.5)
+    mapper = _mapper_with(rows, texts, None)
     ceo, led = mapper.map([MapQuery("be ceo of", "is the CEO of", "person", "organization"),
                            MapQuery("ceo", "CEO", "person", "organization")])
     # Acme's CEO is Ann: the value is the head, a person, though the tail is an organization

@@ -20,7 +20,7 @@ Pure: works on `Sentence` columns (the NER labels are `Sentence.entities`), no s
 
 from __future__ import annotations
 
-from mamakg.normalize import entity_key, has_content, is_month, relation_key
+from mamakg.normalize import entity_key, has_content, is_month, main_verb, relation_key
 from mamakg.types import Mention, Sentence
 
 __all__ = ["MAX_READINGS", "PRONOUNS", "RELATIVE_PRONOUNS", "clause_readings", "entity_core",
@@ -204,13 +204,8 @@ def _named_subject(s: Sentence, relation: tuple[int, ...]) -> tuple[int, int, st
     """The named entity the relation is said of, by syntax (`_verb_subject` of its first
     verb); None when the sentence has no parse or no such entity comes before the
     relation."""
-    if not s.heads:
-        return None
-    verbs = [t for t in relation if s.pos[t] == "VERB"] or [
-        t for t in relation if s.pos[t] == "AUX" and s.deps[t] not in ("aux", "auxpass")]
-    if not verbs:
-        return None
-    token = _verb_subject(s, verbs[0])
+    verb = main_verb(s, relation) if s.heads else None
+    token = None if verb is None else _verb_subject(s, verb)
     if token is None:
         return None
     found = _entity_at(s, token)
@@ -255,15 +250,23 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
         others = {t for e in s.entities if e[1] <= t_start and e[0] >= begin
                   for t in range(e[0], e[1])}
         key_tokens = [t for t in rel if t not in others] or rel
-        out.append(Mention(
-            doc_id=mention.doc_id, sent_index=mention.sent_index, sentence=mention.sentence,
-            sent_start=mention.sent_start, head=s.char_span(*h),
-            relation=s.char_span(rel[0], rel[-1] + 1), tail=s.char_span(t_start, t_end),
-            head_key=entity_key(s, *h), relation_key=relation_key(s, key_tokens),
-            tail_key=entity_key(s, t_start, t_end), score=mention.score, path=(),
-            head_type=h_type, tail_type=t_type, degree=mention.degree, derived=True,
-        ))
+        out.append(_reading(s, mention, (h, h_type), rel, key_tokens, (t_start, t_end, t_type)))
     return tuple(out)
+
+
+def _reading(s: Sentence, mention: Mention, head: tuple[tuple[int, int], str], rel: list[int],
+             key_tokens: list[int], tail: tuple[int, int, str]) -> Mention:
+    """A derived mention of the sentence: head (token range, type), relation (its tokens, in
+    a row, and those of its key), tail (start, end, type)."""
+    (h, h_type), (t_start, t_end, t_type) = head, tail
+    return Mention(
+        doc_id=mention.doc_id, sent_index=mention.sent_index, sentence=mention.sentence,
+        sent_start=mention.sent_start, head=s.char_span(*h),
+        relation=s.char_span(rel[0], rel[-1] + 1), tail=s.char_span(t_start, t_end),
+        head_key=entity_key(s, *h), relation_key=relation_key(s, key_tokens),
+        tail_key=entity_key(s, t_start, t_end), score=mention.score, path=(),
+        head_type=h_type, tail_type=t_type, degree=mention.degree, derived=True,
+    )
 
 
 _ATTACHING = frozenset({"pobj", "prep", "agent", "dative", "dobj", "attr", "oprd", "compound",
@@ -372,12 +375,5 @@ def clause_readings(s: Sentence, mention: Mention, head: tuple[int, int],
         if found_tokens is None or not has_content(s, found_tokens[0], copula=True):
             continue
         rel, key_tokens = found_tokens
-        out.append(Mention(
-            doc_id=mention.doc_id, sent_index=mention.sent_index, sentence=mention.sentence,
-            sent_start=mention.sent_start, head=s.char_span(*h),
-            relation=s.char_span(rel[0], rel[-1] + 1), tail=s.char_span(t_start, t_end),
-            head_key=entity_key(s, *h), relation_key=relation_key(s, key_tokens),
-            tail_key=entity_key(s, t_start, t_end), score=mention.score, path=(),
-            head_type=h_type, tail_type=t_type, degree=mention.degree, derived=True,
-        ))
+        out.append(_reading(s, mention, (h, h_type), rel, key_tokens, (t_start, t_end, t_type)))
     return tuple(out)

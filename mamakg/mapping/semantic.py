@@ -44,7 +44,7 @@ import numpy as np
 
 from mamakg.mapping.properties import PropertyIndex, property_table, value_kinds
 from mamakg.mapping.vectors import PropertyVectors
-from mamakg.normalize import relation_variants
+from mamakg.normalize import ARTICLES, relation_variants
 
 __all__ = ["COPULAS", "DESCRIPTION_WEIGHT", "GROUP_PROPERTIES", "GROUP_VALUED", "KINDS",
            "NEGATIONS", "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE", "MapQuery", "Mapping",
@@ -168,9 +168,6 @@ def is_unreadable(phrase: str) -> bool:
     return any(w in NEGATIONS for w in words) or all(w in COPULAS for w in words)
 
 
-_ARTICLES = frozenset({"a", "an", "the"})
-
-
 def _is_role(surface: list[str], words: list[str], key: list[str]) -> bool:
     """Whether a relation names a role held at its tail: a copula or "as", then a noun phrase,
     then a preposition of `ROLE_PREPOSITIONS` ("was a professor at", "served as director for",
@@ -186,11 +183,11 @@ def _is_role(surface: list[str], words: list[str], key: list[str]) -> bool:
     if not (2 <= len(words) <= MAX_WORDS + 2 and words[-1] in ROLE_PREPOSITIONS
             and words[0] not in ROLE_PREPOSITIONS):
         return False
-    if not (surface[0] in COPULAS or "as" in words[:-1]):
-        return False
-    if _ARTICLES & set(words) or "as" in words[:-1]:
+    if "as" in words[:-1]:
         return True
-    return words == [w for w in key if w not in COPULAS]
+    if surface[0] not in COPULAS:
+        return False
+    return bool(ARTICLES & set(words)) or words == [w for w in key if w not in COPULAS]
 
 
 def _is_role_noun(surface: list[str], key: list[str]) -> bool:
@@ -330,9 +327,10 @@ class SemanticMapper:
         if kinds:
             for kind, vector in zip(kinds, self.embed([k or "something" for k in kinds])):
                 self._kinds[kind] = vector
+        readings = [(q, _kind_reading(q)) for q in queries]
         words = [w for w in dict.fromkeys(
-            w for q in queries for w in (*(word for _, word in _kind_reading(q)), q.tail_text)
-            if _kind_reading(q)) if w not in self._words]
+            w for q, reading in readings if reading
+            for w in (*(word for _, word in reading), q.tail_text)) if w not in self._words]
         if words:  # the tails read by their kind, and the words they are compared with
             for word, vector in zip(words, self.embed(words)):
                 self._words[word] = vector

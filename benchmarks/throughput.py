@@ -10,7 +10,9 @@ pieces into tokens, one copy to the host per batch), of the raw forward limit (t
 on the same batches, pre-tokenized, inputs already on the device, no host copy), of spaCy
 alone; their ratios; the seconds of each stage in the build's own process and the busy seconds
 of its worker processes (summed over the workers); on CUDA the GPU's busy seconds (CUDA events
-around each batch's device work) and their share of the build's wall time. The corpus is made
+around each batch's device work) and their share of the build's wall time; and a ``budget``
+(`budget`): CPU seconds per 1,000 sentences by stage over all processes, the serial part, spaCy
+alone, and the rate a 16-core host with a free model could reach. The corpus is made
 of sentences of ../shared/data/raw-text (the KnowledgeNet/DBpedia abstracts, CC BY-SA),
 repeated as needed.
 """
@@ -87,6 +89,64 @@ def raw_forward(lm, texts: list[str], window: int, sync) -> float:
             lm.layer_attention(inputs)
     sync()
     return time.perf_counter() - started
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this process and of its finished worker processes."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+SERIAL_STAGES = ("attend", "store", "collect", "write")
+"""Stages that stay in the build's own process whatever the number of cores (the model is
+fed from it; the corpus-level half and the writer run there)."""
+
+
+def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
+           cpu_s: float, cores: int = 16) -> dict[str, object]:
+    """Where every second goes, per 1,000 sentences, and what it means for a host with
+    `cores` cores and a model that costs nothing (a GPU far faster than the rest):
+
+    - ``stage_seconds_per_1k``: each stage, summed over all processes (the build's own
+      stages; the worker processes' busy seconds under ``parse_workers`` / ``match_workers``;
+      while workers run, the build's own ``parse`` / ``match`` seconds are waiting, not work,
+      and are left out of the sums);
+    - ``all_cpu_per_1k``: the sum of that work, outside the model's forward pass (the raw
+      forward seconds are taken out of ``attend``); ``cpu_rusage_per_1k`` is the operating
+      system's count of CPU seconds of all processes over the build (forward pass included,
+      on every torch thread), as a cross-check;
+    - ``serial_per_1k``: the build's own work outside the forward pass (attend less the raw
+      forward, store, collect, write): the part that one process does whatever the cores;
+    - ``spacy_per_1k``: spaCy alone, the components the build loads, one process;
+    - ``projected_sent_per_s``: min(cores / all-CPU seconds per sentence, 1 / serial seconds
+      per sentence), for `cores` cores."""
+    workers = timings.get("parse_workers", 0.0) > 0 or timings.get("match_workers", 0.0) > 0
+    stages = {k: v for k, v in timings.items() if k != "device"}
+    if timings.get("parse_workers", 0.0) > 0:
+        stages.pop("parse", None)
+    if timings.get("match_workers", 0.0) > 0:
+        stages.pop("match", None)
+    attend_cpu = max(timings.get("attend", 0.0) - raw_s, 0.0)
+    stages["attend"] = attend_cpu
+    all_cpu = sum(stages.values())
+    serial = attend_cpu + sum(timings.get(k, 0.0) for k in SERIAL_STAGES if k != "attend")
+    per_k = 1000.0 / max(n, 1)
+    all_per_s, serial_per_s = all_cpu / max(n, 1), serial / max(n, 1)
+    projected = min(cores / all_per_s if all_per_s else float("inf"),
+                    1 / serial_per_s if serial_per_s else float("inf"))
+    return {
+        "stage_seconds_per_1k": {k: round(v * per_k, 2) for k, v in sorted(stages.items())},
+        "worker_processes_used": workers,
+        "all_cpu_per_1k": round(all_cpu * per_k, 2),
+        "cpu_rusage_per_1k": round(cpu_s * per_k, 2),
+        "serial_per_1k": round(serial * per_k, 2),
+        "spacy_per_1k": round(spacy_s * per_k, 2),
+        "all_cpu_to_spacy": round(all_cpu / spacy_s, 2) if spacy_s else None,
+        "serial_to_spacy": round(serial / spacy_s, 2) if spacy_s else None,
+        "projected_cores": cores,
+        "projected_sent_per_s": round(projected, 1),
+    }
 
 
 def main() -> None:
@@ -188,10 +248,12 @@ def main() -> None:
     overlap = {"auto": None, "on": True, "off": False}[args.overlap]
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
+        cpu0 = _cpu_seconds()
         result = build(docs, config, nlp=nlp, lm=lm, overlap=overlap)
         t1 = time.perf_counter()
         result.write(os.path.join(tmp, "g.nt"), OutputFormat.NT)
         e2e_s = time.perf_counter() - t0
+        cpu_s = _cpu_seconds() - cpu0
         timings = dict(result.summary.timings)
         timings["write"] = time.perf_counter() - t1
         same = None
@@ -235,6 +297,7 @@ def main() -> None:
         "torch_threads": torch.get_num_threads(),
         "cpus": os.cpu_count(),
     }
+    report["budget"] = budget(timings, n, spacy_s, raw_s, cpu_s)
     if args.device == "cuda":
         report["gpu_busy_seconds"] = round(timings.get("device", 0.0), 2)
         report["gpu_busy_share_of_build"] = round(timings.get("device", 0.0)

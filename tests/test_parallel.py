@@ -96,6 +96,7 @@ class _Recorder:
 
     def __init__(self, nlp):
         self.nlp = nlp
+        self.tokenizer = nlp.tokenizer  # finds where sentences end, parses nothing
         self.batches: list[int] = []
 
     @property

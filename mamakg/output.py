@@ -34,7 +34,7 @@ def check_output(path: str, *, force: bool = False, folder: bool = False) -> Non
     >>> check_output("/proc/graph.ttl")
     Traceback (most recent call last):
     ...
-    mamakg.errors.UsageError: /proc/graph.ttl: cannot create a file in /proc (No such file or directory)
+    mamakg.errors.UsageError: /proc/graph.ttl: cannot create a file in /proc (...)
     """
     if path == "-":
         return

@@ -326,7 +326,7 @@ def checked_inputs(paths: Iterable[str], reading: Reading = Reading()) -> Iterat
     ...     pass
     Traceback (most recent call last):
     ...
-    mamakg.errors.UsageError: ...c.jsonl:2: a JSONL line needs a string field 'text' (--text-field names another)
+    mamakg.errors.UsageError: ...c.jsonl:2: a JSONL line needs a string field 'text' (...)
     """
     if reading.input_format not in (None, "txt", "jsonl"):
         raise UsageError(f"invalid input format {reading.input_format!r}: choose one of txt, "
@@ -358,8 +358,11 @@ def _not_utf8(name: str, n_bytes: int, line: int) -> str:
     """The warning for an input with bytes that are not UTF-8, with the command that
     converts it from Latin-1 (the usual culprit).
 
-    >>> print(_not_utf8("notes.txt", 3, 2))
-    notes.txt: 3 bytes are not UTF-8 (first on line 2) and are read as U+FFFD: is it Latin-1? convert it with: iconv -f latin1 -t utf-8 notes.txt > notes.utf8.txt
+    >>> message = _not_utf8("notes.txt", 3, 2)
+    >>> message[:message.index("?") + 1]
+    'notes.txt: 3 bytes are not UTF-8 (first on line 2) and are read as U+FFFD: is it Latin-1?'
+    >>> message.split(": ")[-1]
+    'iconv -f latin1 -t utf-8 notes.txt > notes.utf8.txt'
     """
     if name == "-" or name.endswith(".gz"):
         how = "iconv -f latin1 -t utf-8"

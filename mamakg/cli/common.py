@@ -130,12 +130,12 @@ class _CommandLineError(click.UsageError):
     """A click usage error, shown the way the tool shows its own errors."""
 
     def show(self, file: Any = None) -> None:
-        file = file or click.get_text_stream("stderr")
+        out = sys.stderr if file is None else file
         message = self.format_message().strip().rstrip(".")
-        click.echo(f"mamakg: error: {message[:1].lower()}{message[1:]}", file=file)
+        click.echo(f"mamakg: error: {message[:1].lower()}{message[1:]}", file=out)
         if self.ctx is not None:
             option = self.ctx.help_option_names[0] if self.ctx.help_option_names else "--help"
-            click.echo(f"Try '{self.ctx.command_path} {option}' for help.", file=file)
+            click.echo(f"Try '{self.ctx.command_path} {option}' for help.", file=out)
 
 
 def _retold(err: click.UsageError) -> click.UsageError:
@@ -143,9 +143,7 @@ def _retold(err: click.UsageError) -> click.UsageError:
     command, stays as it is)."""
     if isinstance(err, _CommandLineError) or type(err).__name__ == "NoArgsIsHelpError":
         return err
-    retold = _CommandLineError(err.format_message(), err.ctx)
-    retold.exit_code = err.exit_code
-    return retold
+    return _CommandLineError(err.format_message(), err.ctx)  # exit code 2, as click's
 
 
 class RootGroup(Group):

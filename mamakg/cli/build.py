@@ -3,6 +3,7 @@ first, then load the models, build, write, report)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import click
@@ -163,7 +164,11 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
                   shard_docs: int | None, engine: str, ray_address: str | None, num_gpus: int,
                   **options: Any) -> None:
     """Build a knowledge graph from INPUT files (.txt: one document per line; .jsonl with
-    'text' and optional 'id'; folders of them; .gz of either; '-' for stdin)."""
+    'text' and optional 'id'; folders of them; .gz of either; '-' for stdin).
+
+    The inputs are read once before any model loads, so a bad JSONL line or an empty corpus
+    is found at once (stdin is copied to a temporary file for that)."""
+    started = time.perf_counter()
     from mamakg.api import Builder
 
     out_format = OutputFormat.for_output(output, fmt)
@@ -193,6 +198,7 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
         from mamakg.scale.workdir import record_output
 
         record_output(workdir, output)
+    result.summary.seconds = time.perf_counter() - started  # all of it: loading, writing
     for line in result.summary.lines():
         say(line)
     if workdir is not None:

@@ -7,7 +7,9 @@ here adds them to its own options.
 
 Exit codes: 0 success; 1 runtime failure (one line on stderr says why); 2 usage error (a bad
 option or argument, a missing input, an output that exists without ``--force``); 130
-interrupted. A traceback only with ``--debug`` or ``MAMAKG_DEBUG=1``.
+interrupted. A traceback only with ``--debug`` or ``MAMAKG_DEBUG=1``. Every error is one
+``mamakg: error: ...`` line; a mistyped command line (click's own errors: a missing argument,
+an unknown option) adds a ``Try 'mamakg CMD -h' for help.`` line.
 """
 
 from __future__ import annotations
@@ -124,8 +126,36 @@ class Group(click.Group):
 Group.group_class = Group
 
 
+class _CommandLineError(click.UsageError):
+    """A click usage error, shown the way the tool shows its own errors."""
+
+    def show(self, file: Any = None) -> None:
+        out = sys.stderr if file is None else file
+        message = self.format_message().strip().rstrip(".")
+        click.echo(f"mamakg: error: {message[:1].lower()}{message[1:]}", file=out)
+        if self.ctx is not None:
+            option = self.ctx.help_option_names[0] if self.ctx.help_option_names else "--help"
+            click.echo(f"Try '{self.ctx.command_path} {option}' for help.", file=out)
+
+
+def _retold(err: click.UsageError) -> click.UsageError:
+    """`err` as a `_CommandLineError` (a request for help, such as a group called without a
+    command, stays as it is)."""
+    if isinstance(err, _CommandLineError) or type(err).__name__ == "NoArgsIsHelpError":
+        return err
+    return _CommandLineError(err.format_message(), err.ctx)  # exit code 2, as click's
+
+
 class RootGroup(Group):
-    """The ``mamakg`` group: library errors become one line on stderr and an exit code."""
+    """The ``mamakg`` group: library errors become one line on stderr and an exit code;
+    click's usage errors are shown in the same form."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as err:
+            raise _retold(err) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         _configure_logging(settings(ctx))
@@ -135,6 +165,8 @@ class RootGroup(Group):
 
         try:
             return super().invoke(ctx)
+        except click.UsageError as err:
+            raise _retold(err) from None
         except MamakgError as err:
             if debug():
                 raise

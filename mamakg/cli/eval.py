@@ -1,4 +1,5 @@
-"""``mamakg eval``: score predictions against the benchmarks described in SCORING.md.
+"""``mamakg eval``: score predictions against three benchmarks' gold (CaRB, BenchIE,
+KnowledgeNet); the protocols are in each command's help and `mamakg.evaluate`'s modules.
 
 Thin commands over `mamakg.evaluate`: tables (or one JSON object with --json) on stdout.
 """
@@ -31,8 +32,20 @@ def _emit(as_json: bool, data: dict[str, object], text: str) -> None:
 
 @click.group("eval", cls=Group, epilog=EVAL_EXAMPLES)
 def eval_group() -> None:
-    """Score predictions against benchmark gold (CaRB, BenchIE, KnowledgeNet), as described
-    in shared/data/SCORING.md."""
+    """Score predictions against benchmark gold, with each benchmark's usual protocol:
+
+    \b
+    carb          open extractions against CaRB (Bhardwaj et al. 2019): lenient token
+                  matching of each pair, precision and recall at every confidence
+                  threshold, area under the PR curve and the best-F1 point
+    benchie       triples against BenchIE fact synsets (Gashteovski et al. 2022): exact
+                  match with any variant of a gold triple's [optional] words
+    knowledgenet  mapped facts against KnowledgeNet passages (Mesquita et al. 2019): only
+                  its 15 properties count; facts match by label, span overlap ("Text F1"),
+                  exact span or Wikidata item ("Link F1")
+
+    The gold files come with each benchmark; the scores of mamakg's own builds, and the
+    commands that give them, are in the project's docs/quality.md."""
 
 
 @eval_group.command("carb", epilog=EVAL_EXAMPLES)

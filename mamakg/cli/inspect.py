@@ -294,6 +294,7 @@ def export_command(graph: str, out_arg: str | None, fmt: str,
     neo4j-csv (a folder for neo4j-admin import), cypher (a script cypher-shell -f runs),
     cypher-json (the same statements with parameters, for a driver), oxigraph."""
     from mamakg.inspect.export import export_graph
+    from mamakg.output import check_output
     from mamakg.rdf.load import load_graph
 
     if out_arg and output and out_arg != output:
@@ -301,6 +302,8 @@ def export_command(graph: str, out_arg: str | None, fmt: str,
     path = out_arg or output
     if path is None:
         raise UsageError("give an output: -o OUT ('-' for stdout)")
+    folder = fmt in ("neo4j-csv", "oxigraph")  # export_graph checks what a folder holds
+    check_output(path, force=force or folder, folder=folder)  # before the graph is read
     loaded = load_graph(graph)
     export_graph(loaded, fmt, path, force=force, dialect=dialect, batch_size=batch_size)
     report = {"format": fmt, "output": path, "n_facts": len(loaded.facts)}

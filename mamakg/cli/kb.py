@@ -90,6 +90,10 @@ def import_command(tsv: str, output: str) -> None:
 
     if not os.path.isfile(tsv):
         raise UsageError(f"{tsv}: no such alias table")
+    if not os.path.exists(output):
+        check_output(output)  # a new knowledge base: its folder must take a file
+    elif not os.access(output, os.W_OK):
+        raise UsageError(f"{output}: not writable")
     n = import_aliases(tsv, output)
     say(f"imported {n} aliases into {output}")
 

@@ -117,3 +117,141 @@ def test_export_to_nt_of_every_written_format_keeps_every_triple(demo_default, t
                 assert_isomorphic(exported, turtle)
             else:
                 assert_isomorphic(facts_only(exported), facts_only(turtle))
+
+
+# --- facts: a header, the entities the graph holds, one "no match" --------------------------
+
+def meitner_graph(tmp_path):
+    """'She' resolved to Lise Meitner; a year written as a literal; a derived reading."""
+    from mamakg.config import OutputFormat
+    from mamakg.rdf.writers import render
+
+    lise = Entity("lise meitner", "Lise Meitner", kind="PERSON")
+    vienna = Entity("vienna", "Vienna", kind="GPE")
+    year = Entity("1878", "1878", datatype="gYear", value="1878", kind="DATE")
+    born = Relation("bear in", "was born in", pid="P19", map_score=0.9, map_method="alias",
+                    pid_label="place of birth")
+    born_on = Relation("bear on", "was born on", pid="P569", map_score=0.9, map_method="alias",
+                       pid_label="date of birth")
+    said = "She was born in Vienna."
+    she = dataclasses.replace(mention(lise, born, vienna, said, "She", "was born in", "Vienna"),
+                              head_type="PRON", tail_type="GPE")
+    reading = dataclasses.replace(
+        mention(lise, born_on, year, "Lise Meitner was born on 1878.", "Lise Meitner",
+                "was born on", "1878", index=1), derived=True)
+    facts = [fact(lise, born, vienna, [she]), fact(lise, born_on, year, [reading])]
+    path = tmp_path / "meitner.ttl"
+    path.write_bytes(render(facts, MANIFEST, OutputFormat.TTL, BASE))
+    return path
+
+
+def test_facts_has_a_header_and_the_resolved_entities(tmp_path):
+    path = meitner_graph(tmp_path)
+    runner = CliRunner()
+    done = runner.invoke(cli, ["facts", str(path)])
+    assert done.exit_code == 0, done.output
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["id", "score", "support", "status", "head", "relation", "P-id",
+                                "tail", "document"]
+    assert len(lines) == 3
+    row = next(x for x in lines[1:] if "Vienna" in x)
+    assert "Lise Meitner" in row and "She" not in row  # whom "She" was taken to be
+    assert "place of birth" in row and "P19" in row
+    # the words as written are explain's
+    fact_id = row.split()[0]
+    explained = runner.invoke(cli, ["explain", str(path), fact_id])
+    assert "[She] {was born in} [Vienna]" in explained.stdout
+
+
+def test_facts_and_view_say_the_same_when_no_entity_matches(tmp_path):
+    path = meitner_graph(tmp_path)
+    runner = CliRunner()
+    facts = runner.invoke(cli, ["facts", str(path), "--entity", "Otto Robert Frisch"])
+    view = runner.invoke(cli, ["view", str(path), "-o", str(tmp_path / "v.html"),
+                               "--entity", "Otto Robert Frisch"])
+    assert facts.exit_code == view.exit_code == 1
+    assert facts.stdout == "" and view.stdout == ""
+    assert facts.stderr == view.stderr == (
+        f"mamakg: error: no entity matches 'Otto Robert Frisch' in {path}: try part of a "
+        "label, or a Q-id (see 'mamakg show' for the top entities)\n")
+    assert not (tmp_path / "v.html").exists()
+    # an entity that is there, with filters that leave nothing: said too, exit 1
+    none = runner.invoke(cli, ["facts", str(path), "--entity", "Meitner", "--status",
+                               "unmapped"])
+    assert none.exit_code == 1 and none.stdout == ""
+    assert none.stderr == (f"mamakg: error: no fact matches --entity 'Meitner' --status "
+                           f"'unmapped' in {path}\n")
+    as_json = runner.invoke(cli, ["facts", str(path), "--entity", "Zzyzx", "--json"])
+    assert as_json.exit_code == 1 and as_json.stdout == ""
+
+
+# --- show: entity nodes only, counts named as the build's, settings one per line ------------
+
+def test_show_lists_entity_nodes_and_names_its_counts(tmp_path):
+    import json
+
+    path = meitner_graph(tmp_path)
+    runner = CliRunner()
+    data = json.loads(runner.invoke(cli, ["show", str(path), "--json"]).stdout)
+    assert [e["label"] for e in data["top_entities"]] == ["Lise Meitner", "Vienna"]  # no 1878
+    assert data["n_entities"] == 2 and data["n_values"] == 1
+    assert (data["n_mentions"], data["n_readings"]) == (1, 1)
+    out = runner.invoke(cli, ["show", str(path)]).stdout
+    assert "1878" not in out.split("top entities")[1]
+    assert any(x.split()[:2] == ["mentions", "1"] for x in out.splitlines())
+    assert any(x.split()[:2] == ["readings", "1"] for x in out.splitlines())
+    # the settings one per line, never one long JSON line
+    assert max(len(line) for line in out.splitlines()) < 120
+    assert any(line.split() == ["beam_size", "6"] for line in out.splitlines())
+    assert any(line.split() == ["min_score", "0.005"] for line in out.splitlines())
+
+
+@pytest.mark.real_model
+def test_show_counts_what_the_build_summary_counts(demo_default, tmp_path):
+    from mamakg.inspect.browse import summarize
+    from mamakg.rdf.load import load_graph
+
+    path = tmp_path / "demo.ttl"
+    demo_default.write(str(path))
+    data = summarize(load_graph(str(path)))
+    summary = demo_default.summary
+    assert summary.n_readings > 0
+    assert (data["n_facts"], data["n_mentions"], data["n_readings"]) == (
+        summary.n_facts, summary.n_mentions, summary.n_readings)
+    line = next(x for x in summary.lines() if x.startswith("facts "))
+    assert line.startswith(f"facts {summary.n_facts} from {summary.n_mentions} mentions and "
+                           f"{summary.n_readings} readings of them: relations mapped "
+                           f"{summary.n_relations_mapped}, entities linked 0 (no --kb)")
+    assert summary.n_relations_mapped == sum(1 for f in demo_default.facts if f.relation.pid)
+
+
+def test_show_on_a_folder_that_is_no_store(tmp_path):
+    folder = tmp_path / "exp"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("x")
+    for command in ("show", "facts", "query"):
+        args = [command, str(folder)] + (["ASK { ?s ?p ?o }"] if command == "query" else [])
+        done = CliRunner().invoke(cli, args)
+        assert done.exit_code == 2, done.output
+        assert done.stderr == (f"mamakg: error: {folder} is a folder but not an Oxigraph "
+                               "store: give a graph file or a folder written by 'mamakg export "
+                               "GRAPH --to oxigraph DIR'\n")
+
+
+# --- summary words -------------------------------------------------------------------------
+
+def test_the_build_summary_says_what_was_mapped_and_linked():
+    from mamakg.result import Summary
+
+    h, r, t, read, derived = served_as()
+    summary = Summary.of_facts([fact(h, r, t, [read, dataclasses.replace(
+        derived, sent_index=2)])])
+    assert (summary.n_mentions, summary.n_readings, summary.n_relations_mapped) == (1, 1, 1)
+    summary.linking = False
+    assert "facts 1 from 1 mention and 1 reading of them: relations mapped 1, entities " \
+           "linked 0 (no --kb)" in summary.lines()
+    linked = dataclasses.replace(h, qid="Q84132")
+    summary = Summary.of_facts([fact(linked, r, t, [read])])
+    summary.linking = True
+    assert "facts 1 from 1 mention: relations mapped 1, entities linked 1" in summary.lines()
+    assert not any("mapped 0" in line for line in summary.lines())

@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from mamakg.errors import MamakgError, UsageError
+from mamakg.errors import UsageError
 from mamakg.inspect.browse import select_facts
 from mamakg.inspect.page import Picture, render_page
 from mamakg.normalize import is_month
@@ -142,7 +142,7 @@ def choose_facts(graph: LoadedGraph, max_facts: int = 60, entity: str | None = N
 def _neighbourhood(graph: LoadedGraph, wanted: str, hops: int, max_facts: int, iris: IRIs,
                    node: Any) -> tuple[list[Fact], str]:
     """The facts within `hops` steps of the entities that match `wanted`, nearest first."""
-    from mamakg.inspect.browse import _entity_matches
+    from mamakg.inspect.browse import _entity_matches, no_entity
 
     needle = wanted.casefold()
     ends = {str(iris.entity(e)): e for f in graph.facts for e in (f.head, f.tail)}
@@ -150,8 +150,7 @@ def _neighbourhood(graph: LoadedGraph, wanted: str, hops: int, max_facts: int, i
              (e.qid or "").casefold() == needle}
     centres = exact or {n for n, e in ends.items() if _entity_matches(e, wanted)}
     if not centres:
-        raise MamakgError(f"no entity matches {wanted!r} in {graph.source}: try part of a "
-                          "label, or a Q-id (see 'mamakg show' for the top entities)")
+        raise no_entity(wanted, graph.source)
     hop_of: dict[int, int] = {}  # id(fact) -> the step at which it was reached
     reached: list[Fact] = []
     frontier = set(centres)

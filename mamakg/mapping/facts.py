@@ -181,6 +181,7 @@ def collect_facts(store: MentionStore, config: Config, summary: Summary,
     """Corpus-level filter and Map stage over every stored mention (see the module
     docstring). `mapper`: the relation mapper, or a function making one (default
     `make_mapper`); mentions left out of the graph go to `dropped` when given."""
+    summary.linking = linker is not None
     pairs = store.relation_pairs()
     keep = {r for r, n in pairs.items() if n >= config.min_relation_pairs}
     rare = store.count_mentions_of(set(pairs) - keep)
@@ -259,8 +260,7 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
             support=len({(m.doc_id, m.sent_index) for m in mentions}),
             mentions=tuple(mentions),
         )
-        summary.status[fact.status.value] += 1
-        summary.n_mentions += sum(1 for m in mentions if not m.derived)
+        summary.add_fact(fact)
         facts.append(fact)
 
     facts: list[Fact] = []

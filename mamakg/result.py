@@ -91,9 +91,11 @@ class Summary:
     def _facts_line(self) -> str:
         """How many facts, from what, and how much of them Wikidata names.
 
-        >>> print(Summary(n_facts=242, n_mentions=182, n_readings=60, n_relations_mapped=90,
-        ...               linking=False)._facts_line().replace(": ", ":\n"))
-        facts 242 from 182 mentions and 60 readings of them:
+        >>> summary = Summary(n_facts=242, n_mentions=182, n_readings=60,
+        ...                   n_relations_mapped=90, linking=False)
+        >>> for part in summary._facts_line().split(": "):
+        ...     print(part)
+        facts 242 from 182 mentions and 60 readings of them
         relations mapped 90, entities linked 0 (no --kb)
         """
         source = f"{self.n_mentions} mention{'s' if self.n_mentions != 1 else ''}"

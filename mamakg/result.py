@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mamakg.config import OutputFormat
-from mamakg.types import Fact, MappingStatus, Mention, RunInfo
+from mamakg.types import Fact, Mention, RunInfo
 
 __all__ = ["Result", "Summary"]
 
@@ -33,9 +33,19 @@ class Summary:
     dropped: Counter[str] = field(default_factory=Counter)
     """Candidates dropped, by filter."""
     n_mentions: int = 0
+    """Match-stage extractions behind the facts (one per sentence and reading)."""
+    n_readings: int = 0
+    """Readings the Map stage derived from them (between the named entities inside a chunk,
+    with the subject of a clause, or read backwards for an inverse property)."""
     n_facts: int = 0
     status: Counter[str] = field(default_factory=Counter)
     """Facts by mapping status."""
+    n_relations_mapped: int = 0
+    """Facts whose relation maps to a Wikidata property."""
+    linked: set[str] = field(default_factory=set, repr=False)
+    """Keys of the entities linked to a Wikidata item."""
+    linking: bool | None = None
+    """Whether entities could be linked (--kb or --entities); None when not known."""
     n_shards: int = 0
     """With a work folder: its shards, and how many this run built."""
     n_shards_built: int = 0
@@ -53,8 +63,10 @@ class Summary:
             "documents": self.n_documents, "sentences": self.n_sentences,
             "truncated": self.n_truncated, "replaced_bytes": self.n_replaced,
             "candidates": self.n_candidates, "dropped": dict(sorted(self.dropped.items())),
-            "mentions": self.n_mentions, "facts": self.n_facts,
-            "status": dict(sorted(self.status.items())), "seconds": round(self.seconds, 3),
+            "mentions": self.n_mentions, "readings": self.n_readings, "facts": self.n_facts,
+            "status": dict(sorted(self.status.items())),
+            "relations_mapped": self.n_relations_mapped, "entities_linked": len(self.linked),
+            "seconds": round(self.seconds, 3),
             "timings": {k: round(v, 3) for k, v in sorted(self.timings.items())},
         }
 
@@ -63,9 +75,37 @@ class Summary:
         """The counts a set of facts alone can give (a graph read back from a file)."""
         summary = cls(n_facts=len(facts))
         for fact in facts:
-            summary.n_mentions += len(fact.mentions)
-            summary.status[fact.status.value] += 1
+            summary.add_fact(fact)
         return summary
+
+    def add_fact(self, fact: Fact) -> None:
+        """Count a fact of the graph (not `n_facts`, which its maker sets)."""
+        self.status[fact.status.value] += 1
+        n_readings = sum(1 for m in fact.mentions if m.derived)
+        self.n_readings += n_readings
+        self.n_mentions += len(fact.mentions) - n_readings
+        if fact.relation.pid:
+            self.n_relations_mapped += 1
+        self.linked.update(e.key for e in (fact.head, fact.tail) if e.qid)
+
+    def _facts_line(self) -> str:
+        """How many facts, from what, and how much of them Wikidata names.
+
+        >>> summary = Summary(n_facts=242, n_mentions=182, n_readings=60,
+        ...                   n_relations_mapped=90, linking=False)
+        >>> for part in summary._facts_line().split(": "):
+        ...     print(part)
+        facts 242 from 182 mentions and 60 readings of them
+        relations mapped 90, entities linked 0 (no --kb)
+        """
+        source = f"{self.n_mentions} mention{'s' if self.n_mentions != 1 else ''}"
+        if self.n_readings:
+            source += f" and {self.n_readings} reading{'s' if self.n_readings != 1 else ''} " \
+                      "of them"
+        linked = f"entities linked {len(self.linked)}" + \
+            (" (no --kb)" if self.linking is False else "")
+        return (f"facts {self.n_facts} from {source}: "
+                f"relations mapped {self.n_relations_mapped}, {linked}")
 
     def lines(self) -> list[str]:
         """The human-readable summary, one line each."""
@@ -74,10 +114,7 @@ class Summary:
             f"documents {self.n_documents}, sentences {self.n_sentences}"
             + (f" ({self.n_truncated} truncated)" if self.n_truncated else ""),
             f"candidate facts {self.n_candidates}; dropped: {drops}",
-            f"facts {self.n_facts} from {self.n_mentions} mentions: "
-            f"mapped {self.status[MappingStatus.MAPPED.value]}, "
-            f"partially mapped {self.status[MappingStatus.PARTIAL.value]}, "
-            f"unmapped {self.status[MappingStatus.UNMAPPED.value]}",
+            self._facts_line(),
             f"{self.seconds:.1f} s, {self.sentences_per_second:.1f} sentences/s",
         ]
         if self.n_replaced:

@@ -265,25 +265,29 @@ def test_facts_plain_and_json(runner, graph_path):
     result = invoke(runner, "facts", graph_path, "--entity", "Q392")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert len(lines) == 2
-    assert lines[0].endswith("[Bob Dylan] {was born in} [Duluth].")
-    assert "mapped" in lines[0]
+    assert len(lines) == 3  # a header row, then one row per fact
+    assert lines[0].split() == ["id", "score", "support", "status", "head", "relation", "P-id",
+                                "tail", "document"]
+    assert lines[1].split()[3:] == ["mapped", "Bob", "Dylan", "place", "of", "birth", "P19",
+                                    "Duluth", "t.txt:2"]
     data = json.loads(invoke(runner, "facts", graph_path, "--status", "open", "--json").output)
     assert [d["relation"] for d in data] == ["wrote", "$rows ]->( ?x"]
     assert data[1]["marked"].startswith('[He said "hi" \\ <x> {y}] {$rows ]->( ?x} [Café')
     limited = invoke(runner, "facts", graph_path, "--limit", "1", "--min-score", "0.1")
-    assert len(limited.stdout.splitlines()) == 1
+    assert len(limited.stdout.splitlines()) == 2
     assert limited.stderr == "mamakg: 1 of 2 facts; --limit 0 for all\n"
     everything = invoke(runner, "facts", graph_path, "--limit", "0")
-    assert len(everything.stdout.splitlines()) == 3 and everything.stderr == ""
+    assert len(everything.stdout.splitlines()) == 4 and everything.stderr == ""
     bad = invoke(runner, "facts", graph_path, "--status", "linked")
     assert bad.exit_code == 2
 
 
 def test_facts_show_the_pid_and_the_document(runner, graph_path):
     lines = invoke(runner, "facts", graph_path).stdout.splitlines()
-    columns = [line.split("  ")[:6] for line in lines]
-    assert [c[4:6] for c in columns] == [["P19", "t.txt:2"], ["-", "t.txt:3"], ["-", "ü.txt:1"]]
+    header = lines[0]
+    at = {name: header.index(name) for name in ("P-id", "tail", "document")}
+    assert [(line[at["P-id"]:at["tail"]].strip(), line[at["document"]:]) for line in lines[1:]] \
+        == [("P19", "t.txt:2"), ("-", "t.txt:3"), ("-", "ü.txt:1")]
     data = json.loads(invoke(runner, "facts", graph_path, "--json").stdout)
     assert [(d["relation_pid"], d["document"]) for d in data] == [
         ("P19", "t.txt:2"), (None, "t.txt:3"), (None, "ü.txt:1")]
@@ -295,8 +299,8 @@ def test_show_facts_and_query_read_graphml(runner, tmp_path):
     assert data["format"] == "graphml" and data["n_facts"] == 3 and data["n_mentions"] == 4
     assert data["run"] == MANIFEST.to_dict()
     facts = invoke(runner, "facts", path, "--relation", "P19")
-    assert facts.exit_code == 0 and facts.stdout.strip().endswith(
-        "[Bob Dylan] {was born in} [Duluth].")
+    assert facts.exit_code == 0 and facts.stdout.splitlines()[1].split()[4:] == [
+        "Bob", "Dylan", "place", "of", "birth", "P19", "Duluth", "t.txt:2"]
     query = invoke(runner, "query", path, "SELECT (COUNT(?f) AS ?n) WHERE "
                    "{ ?f a <https://w3id.org/mamakg/ns#Fact> }", "--csv")
     assert query.stdout == "n\n3\n"
@@ -336,7 +340,13 @@ def test_explain(runner, graph_path):
     result = invoke(runner, "explain", graph_path, fact_id[:8])
     assert result.exit_code == 0, result.output
     assert "Bob Dylan --was born in--> Duluth" in result.output
-    assert "was born in  0.250000" in result.output
+    # each number says what it is: the fact's confidence, a mention's matching degree and
+    # the attention weights that sum to it
+    assert "confidence  0.5000  graded from the mentions' scores" in result.output
+    assert "matching degree  0.3750  MAMA's score: the sum of the attention weights along " \
+        "the path" in result.output
+    assert "attention weights along the path (sum 0.3750):" in result.output
+    assert "was born in  0.1875" in result.output
     data = json.loads(invoke(runner, "explain", graph_path, fact_id, "--json").output)
     assert data["mentions"][1]["path"][2] == {"unit": "Duluth", "weight": 0.1875}
     no_path = invoke(runner, "explain", graph_path,

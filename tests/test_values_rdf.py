@@ -106,7 +106,7 @@ def test_explain_shows_the_mapping_and_its_evidence(tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["explain", str(path), short])
     assert result.exit_code == 0, result.output
-    assert "maps to P569 (date of birth) by embedding, score 0.9300" in result.output
+    assert "maps to     P569 (date of birth) by embedding, mapping score 0.9300" in result.output
     assert "matched: 'born on' of P569" in result.output
     assert "= 1961-05-04 (xsd:date)" in result.output
     data = json.loads(runner.invoke(cli, ["explain", str(path), short, "--json"]).output)

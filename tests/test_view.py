@@ -15,7 +15,16 @@ from graph_samples import BASE, MANIFEST, fact, mention, sample_facts
 
 from mamakg.cli import cli
 from mamakg.errors import MamakgError, UsageError
-from mamakg.inspect.view import _CHAR, _short, choose_facts, layout, picture, render_html
+from mamakg.inspect.page import EDGE_FONT, NODE_FONT
+from mamakg.inspect.view import (
+    CANVAS,
+    choose_facts,
+    label_width,
+    layout,
+    picture,
+    piece_spacing,
+    render_html,
+)
 from mamakg.rdf.load import LoadedGraph
 from mamakg.rdf.vocab import IRIs
 from mamakg.types import Entity, Relation
@@ -117,13 +126,15 @@ def test_shown_labels_do_not_overlap_and_everything_is_in_the_box():
         assert drawn.x <= n["x"] <= drawn.x + drawn.width
         assert drawn.y <= n["y"] <= drawn.y + drawn.height
         if n["shown"]:
-            width = _CHAR * len(_short(n["label"]))
+            width = label_width(n["label"])
             x = n["x"] + n["dx"] - {"start": 0, "end": width, "middle": width / 2}[n["anchor"]]
-            boxes.append((x, n["y"] + n["dy"] - 9, x + width, n["y"] + n["dy"] + 1))
+            # the baseline is at dy: letters reach about a font size above it
+            boxes.append((x, n["y"] + n["dy"] - NODE_FONT + 2, x + width, n["y"] + n["dy"] + 2))
     for e in drawn.edges:
         if e["shown"]:
-            width = _CHAR * 0.8 * len(_short(e["label"]))
-            boxes.append((e["lx"] - width / 2, e["ly"] - 8, e["lx"] + width / 2, e["ly"] + 2))
+            width = label_width(e["label"], edge=True)
+            boxes.append((e["lx"] - width / 2, e["ly"] - EDGE_FONT + 2, e["lx"] + width / 2,
+                          e["ly"] + 2))
     assert len(boxes) > len(drawn.nodes) // 2  # most labels are shown
     for i, a in enumerate(boxes):
         assert drawn.x <= a[0] and a[2] <= drawn.x + drawn.width
@@ -222,7 +233,63 @@ def test_the_page_draws_in_headless_chromium(tmp_path):
     assert "&lt;/script&gt;&lt;script&gt;" in dom  # ... it is drawn as text
     # the #IRI opened that fact: its sentence with head, relation and tail marked
     assert '<mark class="r">$rows ]-&gt;( ?x</mark>' in dom
+    assert re.search(r'<aside id="info" class=""[^>]*>', dom)  # the details panel opened
     assert fact_iri in dom
     shot = tmp_path / "g.png"
     chromium(tmp_path, f"--screenshot={shot}", page.as_uri())
     assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
+
+
+# --- readable at 1400 x 1000 -------------------------------------------------------------------
+
+def star(n_leaves, label):
+    hub = ent("Ian Hancock")
+    return LoadedGraph([f(hub, f"rel {i}", ent(f"{label} {i:02d}"), score=0.5)
+                        for i in range(n_leaves)], MANIFEST, BASE, "mem", "mem")
+
+
+def test_labels_are_drawn_at_a_readable_size():
+    assert NODE_FONT >= 13 and EDGE_FONT >= 11
+    page = render_html(corpus())
+    assert f".nlabel {{ font-size: {NODE_FONT}px;" in page
+    assert f".elabel {{ font-size: {EDGE_FONT}px;" in page
+    # the drawing is about the window's size, so a pixel of it is about a pixel on screen
+    for graph in (corpus(), star(15, "Leaf")):
+        drawn = picture(graph)
+        assert drawn.width <= CANVAS[0] * 1.15 and drawn.height <= CANVAS[1] * 1.15, \
+            (drawn.width, drawn.height)
+
+
+def test_a_star_fills_the_canvas():
+    drawn = picture(star(15, "Romani people at the 1997 Rally"), entity="Ian Hancock")
+    xs = [n["x"] for n in drawn.nodes]
+    ys = [n["y"] for n in drawn.nodes]
+    # before: a star of 15 leaves was a circle of about 100 px in the middle of the page
+    assert max(xs) - min(xs) > 0.45 * CANVAS[0] or max(ys) - min(ys) > 0.7 * CANVAS[1]
+    assert sum(n["shown"] for n in drawn.nodes) == len(drawn.nodes)  # every label fits
+
+
+def test_a_piece_is_spaced_by_its_labels():
+    assert piece_spacing(["Al", "Bo", "Cy"]) == 100.0
+    long = ["Program of Romani Studies at the University"] * 3
+    assert piece_spacing(long) == label_width(long[0]) / 2 + 40.0 > 150
+    # before fitting the canvas, a piece with long labels is drawn wider than one with short
+    short, wide = picture(star(4, "Al")), picture(star(4, "Program of Romani Studies"))
+    assert max(n["x"] for n in wide.nodes) - min(n["x"] for n in wide.nodes) >= \
+        max(n["x"] for n in short.nodes) - min(n["x"] for n in short.nodes)
+
+
+def test_the_legend_lists_only_the_kinds_drawn():
+    plain = render_html(corpus())  # no entity is linked: no Wikidata colour
+    legend = re.search(r'<span class="legend">(.*?)</span>\n<span class="hint">', plain,
+                       re.S).group(1)
+    assert "Wikidata item" not in legend
+    assert "named entity" in legend and "number or date" in legend
+    linked = render_html(LoadedGraph(sample_facts(), MANIFEST, BASE, "mem", "mem"))
+    assert '<i class="dot linked"></i> Wikidata item' in linked
+
+
+def test_the_details_panel_is_hidden_until_something_is_clicked():
+    page = render_html(corpus())
+    assert '<aside id="info" class="hidden"></aside>' in page
+    assert 'info.classList.remove("hidden")' in page  # a click opens it (the browser test)

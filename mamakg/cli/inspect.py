@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mamakg.cli.common import Command, json_option, print_json, print_table, rich_console, say
-from mamakg.errors import UsageError
+from mamakg.cli.common import Command, json_option, print_json, print_table, say
+from mamakg.errors import MamakgError, UsageError
 from mamakg.types import Fact
 
 if TYPE_CHECKING:
@@ -66,22 +66,38 @@ def show_command(graph: str, top: int, as_json: bool) -> None:
         print_json(data)
         return
     status = data["status"]
-    counts = [["entities", data["n_entities"]], ["relations", data["n_relations"]],
-              ["facts", data["n_facts"]], ["mentions", data["n_mentions"]],
-              ["mapped", status["mapped"]], ["partial", status["partial"]],
-              ["unmapped", status["unmapped"]], ["open relations", data["n_open_relations"]]]
-    run = [[k, json.dumps(v, sort_keys=True) if isinstance(v, dict) else v]
-           for k, v in data["run"].items()]
-    print_table(["count", "n"], counts, title=f"{data['source']} ({data['format']})")
+    counts = [["facts", data["n_facts"], "best first: mamakg facts"],
+              ["  mapped", status["mapped"], "head, relation and tail in Wikidata"],
+              ["  partial", status["partial"], "some of them in Wikidata"],
+              ["  unmapped", status["unmapped"], "none of them: open schema"],
+              ["mentions", data["n_mentions"], "extractions from sentences behind the facts"],
+              ["readings", data["n_readings"], "derived from them by the Map stage"],
+              ["entities", data["n_entities"], "entity nodes"],
+              ["values", data["n_values"], "dates and numbers written as literals"],
+              ["relations", data["n_relations"],
+               f"{data['n_open_relations']} of them open (no Wikidata property)"]]
+    print_table(["count", "n", "what"], counts, title=f"{data['source']} ({data['format']})")
     for title, rows in (("top relations", data["top_relations"]),
                         ("top entities", data["top_entities"])):
         click.echo()
         print_table(["support", "label", "iri"],
                     [[r["support"], r["label"], r["iri"]] for r in rows],
                     title=title + " by support")
+    run = {k: v for k, v in data["run"].items() if k != "config"}
     if run:
         click.echo()
-        print_table(["field", "value"], run, title="how it was made")
+        print_table(["field", "value"], [[k, _setting(v)] for k, v in run.items()],
+                    title="how it was made")
+    config = data["run"].get("config") or {}
+    if isinstance(config, dict) and config:
+        click.echo()
+        print_table(["setting", "value"], [[k, _setting(v)] for k, v in sorted(config.items())],
+                    title="settings (mamakg build --help says what each does)")
+
+
+def _setting(value: Any) -> str:
+    """A setting as a person writes it: text as is, anything else as JSON (true, null)."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
 def _fact_json(fact: Fact, iris: IRIs) -> dict[str, Any]:
@@ -112,22 +128,33 @@ Examples:
 @click.option("--relation", default=None, help="P-id, or text in the relation's phrase.")
 @click.option("--status", type=click.Choice(STATUSES), default=None,
               help="Mapping status; 'open' = the relation is no Wikidata property.")
-@click.option("--min-score", type=float, default=None, help="Lowest matching degree shown.")
+@click.option("--min-score", type=float, default=None, help="Lowest fact confidence shown.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="How many facts (best score first); 0 = all.")
 @JSON
 def facts_command(graph: str, entity: str | None, relation: str | None, status: str | None,
                   min_score: float | None, limit: int, as_json: bool) -> None:
-    """Facts of GRAPH, best score first: id, score, support, mapping status, P-id, the
-    document and the sentence that supports it, head and tail in [brackets], the relation in
-    {braces}."""
-    from mamakg.inspect.browse import marked_sentence, select_facts
+    """Facts of GRAPH, best first, one row each under a header: id, confidence, support
+    (sentences), mapping status, head, relation, P-id, tail and the document. Head and tail are
+    the entities the graph holds (a pronoun resolved to whom it was taken to mean); `mamakg
+    explain ID` shows the sentences as written. No fact matching the filters: a line on
+    stderr, exit 1."""
+    from mamakg.inspect.browse import require_entity, select_facts
     from mamakg.rdf.load import load_graph
     from mamakg.rdf.vocab import IRIs
 
     loaded = load_graph(graph)
     found = select_facts(loaded.facts, entity=entity, relation=relation, status=status,
                          min_score=min_score)
+    if not found:
+        if entity:
+            require_entity(loaded.facts, entity, loaded.source)
+        asked = " ".join(f"{flag} {value!r}" if isinstance(value, str) else f"{flag} {value}"
+                         for flag, value in (("--entity", entity), ("--relation", relation),
+                                             ("--status", status), ("--min-score", min_score))
+                         if value is not None)
+        if asked:
+            raise MamakgError(f"no fact matches {asked} in {loaded.source}")
     chosen = found[:limit] if limit else found
     if len(chosen) < len(found):
         say(f"{len(chosen):,} of {len(found):,} facts; --limit 0 for all")
@@ -135,38 +162,20 @@ def facts_command(graph: str, entity: str | None, relation: str | None, status: 
     if as_json:
         print_json([_fact_json(f, iris) for f in chosen])
         return
-    columns = ("id", "score", "support", "status", "P-id", "document", "sentence")
-    console = rich_console()
-    if console is not None:
-        from rich.table import Table
-
-        table = Table(title=f"{len(chosen):,} of {len(found):,} facts")
-        for name in columns:
-            table.add_column(name, overflow="fold")
-        for fact in chosen:
-            first = fact.mentions[0] if fact.mentions else None
-            table.add_row(_short(str(iris.fact(fact))), f"{fact.score:.4f}", str(fact.support),
-                          fact.status.value, fact.relation.pid or "-",
-                          first.doc_id if first else "", _styled(first) if first else "")
-        console.print(table)
-        return
-    for fact in chosen:  # one line each: a line break in a sentence prints as a space
-        first = fact.mentions[0] if fact.mentions else None
-        marked = " ".join(marked_sentence(first).splitlines()) if first else ""
-        click.echo(f"{_short(str(iris.fact(fact)))}  {fact.score:.4f}  {fact.support}  "
-                   f"{fact.status.value}  {fact.relation.pid or '-'}  "
-                   f"{first.doc_id if first else '-'}  {marked}")
+    columns = ["id", "score", "support", "status", "head", "relation", "P-id", "tail",
+               "document"]
+    rows = [[_short(str(iris.fact(fact))), f"{fact.score:.4f}", fact.support,
+             fact.status.value, _cut(fact.head.label),
+             _cut(fact.relation.pid_label or fact.relation.label), fact.relation.pid or "-",
+             _cut(fact.tail.label), fact.mentions[0].doc_id if fact.mentions else "-"]
+            for fact in chosen]
+    print_table(columns, rows)
 
 
-def _styled(mention: Any) -> Any:
-    """The sentence as rich Text with head and tail in cyan, the relation in magenta."""
-    from rich.text import Text
-
-    text = Text(mention.sentence)
-    for span, style in ((mention.head, "bold cyan"), (mention.relation, "bold magenta"),
-                        (mention.tail, "bold cyan")):
-        text.stylize(style, span.start, span.end)
-    return text
+def _cut(text: str, limit: int = 40) -> str:
+    """A label on one line, cut to `limit` characters (--json has it whole)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 @click.command("explain", cls=Command,
@@ -186,32 +195,46 @@ def explain_command(graph: str, fact_id: str, as_json: bool) -> None:
     if as_json:
         print_json(data)
         return
-    click.echo(f"fact {data['id']} ({data['status']})  confidence {data['score']:.6f}  "
-               f"support {data['support']}")
+    click.echo(f"fact {data['id']}")
     kinds = [f" [{k}]" if k else "" for k in (data["head_kind"], data["tail_kind"])]
     value = data["tail_value"]
     tail = data["tail"] + (f" = {value['value']} (xsd:{value['datatype']})"
                            if value and value["datatype"] != "string" else "")
     click.echo(f"  {data['head']}{kinds[0]} --{data['relation']}--> {tail}{kinds[1]}")
+    click.echo(f"  status      {data['status']} ({_STATUS_WORDS[data['status']]})")
+    click.echo(f"  confidence  {data['score']:.4f}  graded from the mentions' scores and "
+               "degrees, what head and tail are, the mapping score and the support")
+    click.echo(f"  support     {data['support']}  how many sentences say it")
     mapping = data["mapping"]
     if mapping["pid"]:
-        click.echo(f"  maps to {mapping['pid']} ({mapping['label']}) by {mapping['method']}, "
-                   f"score {mapping['score']:.4f}")
+        click.echo(f"  maps to     {mapping['pid']} ({mapping['label']}) by {mapping['method']}, "
+                   f"mapping score {mapping['score']:.4f}")
         for item in mapping["evidence"]:
             click.echo(f"    {item['what']}: {item['detail']}")
     else:
         click.echo("  open relation: no property matched it well enough (--min-map-score)")
     for n, m in enumerate(data["mentions"], 1):
-        kind = " (a reading between named entities)" if m["derived"] else ""
-        click.echo(f"\nmention {n}: {m['document']} sentence {m['sentence_index']}  "
-                   f"score {m['score']:.6f}{kind}")
+        kind = ", a reading derived by the Map stage" if m["derived"] else ""
+        click.echo(f"\nmention {n}: {m['document']}, sentence {m['sentence_index']}{kind}")
         click.echo(f"  {m['marked']}")
+        if m["score"] != m["degree"]:
+            click.echo(f"  mention score    {m['score']:.4f}  its relation's tier "
+                       "(--confidence tiered: 1 with a verb, 0.5 without)")
+        click.echo(f"  matching degree  {m['degree']:.4f}  MAMA's score: the sum of the "
+                   "attention weights along the path"
+                   + (" it was read from" if m["derived"] else ""))
         if not m["path"]:
             click.echo("  (no path stored: " + ("a reading has none)" if m["derived"] else
                                                "the graph was built with --no-path)"))
             continue
-        rows = [[i, s["unit"], f"{s['weight']:.6f}"] for i, s in enumerate(m["path"])]
+        click.echo(f"  attention weights along the path (sum {m['path_sum']:.4f}):")
+        rows = [[i, s["unit"], f"{s['weight']:.4f}"] for i, s in enumerate(m["path"])]
         print_table(["step", "unit", "weight"], rows)
+
+
+_STATUS_WORDS = {"mapped": "head, relation and tail in Wikidata",
+                 "partial": "some of head, relation and tail in Wikidata",
+                 "unmapped": "none in Wikidata: open schema"}
 
 
 QUERY_EXAMPLES = """

@@ -20,7 +20,7 @@ from mamakg.rdf.vocab import DEFAULT_BASE, IRIs
 from mamakg.types import Entity, Fact, MappingStatus, Mention
 
 __all__ = ["FACT_STATUSES", "RDF_FORMATS", "QueryResult", "explain", "find_fact", "marked_sentence",
-           "run_query", "select_facts", "summarize"]
+           "no_entity", "require_entity", "run_query", "select_facts", "summarize"]
 
 FACT_STATUSES = ("mapped", "partial", "unmapped", "open")
 """``open``: the relation is not a Wikidata property (whatever the entities)."""
@@ -42,6 +42,19 @@ def _relation_matches(fact: Fact, wanted: str) -> bool:
         return (rel.pid or "").upper() == wanted.upper()
     needle = wanted.casefold()
     return any(needle in text.casefold() for text in (rel.label, rel.key, rel.pid_label or ""))
+
+
+def no_entity(wanted: str, source: str) -> MamakgError:
+    """The one error of every command asked for an entity the graph does not have."""
+    return MamakgError(f"no entity matches {wanted!r} in {source}: try part of a label, or a "
+                       "Q-id (see 'mamakg show' for the top entities)")
+
+
+def require_entity(facts: Iterable[Fact], wanted: str, source: str) -> None:
+    """Raise `no_entity` unless some head or tail matches `wanted` (a Q-id, or text in its
+    label or key)."""
+    if not any(_entity_matches(e, wanted) for f in facts for e in (f.head, f.tail)):
+        raise no_entity(wanted, source)
 
 
 def select_facts(facts: Iterable[Fact], *, entity: str | None = None,
@@ -75,16 +88,25 @@ def select_facts(facts: Iterable[Fact], *, entity: str | None = None,
 
 
 def summarize(graph: LoadedGraph, top: int = 10) -> dict[str, Any]:
-    """Counts, mapping status, the best-supported relations and entities, and the manifest."""
+    """Counts, mapping status, the best-supported relations and entities, and the manifest.
+
+    Counts are named as in the build summary: ``mentions`` are the sentences' extractions
+    behind the facts (the Match stage's), ``readings`` the ones the Map stage derived from
+    them; ``entities`` are entity nodes, ``values`` the dates and numbers written as literals
+    (never among the top entities)."""
     iris = IRIs(graph.base)
     entities: Counter[str] = Counter()
     relations: Counter[str] = Counter()
     entity_label: dict[str, str] = {}
     relation_label: dict[str, str] = {}
+    values: set[str] = set()
     status = Counter({s.value: 0 for s in MappingStatus})
-    n_mentions = 0
+    n_mentions = n_readings = 0
     for fact in graph.facts:
         for ent in (fact.head, fact.tail):
+            if ent.is_literal:
+                values.add(f"{ent.datatype}\x1f{ent.value}")
+                continue
             iri = str(iris.entity(ent))
             entities[iri] += fact.support
             entity_label.setdefault(iri, ent.label)
@@ -92,7 +114,8 @@ def summarize(graph: LoadedGraph, top: int = 10) -> dict[str, Any]:
         relations[rel_iri] += fact.support
         relation_label.setdefault(rel_iri, fact.relation.pid_label or fact.relation.label)
         status[fact.status.value] += 1
-        n_mentions += len(fact.mentions)
+        n_readings += sum(1 for m in fact.mentions if m.derived)
+        n_mentions += sum(1 for m in fact.mentions if not m.derived)
 
     def ranked(counts: Counter[str], labels: dict[str, str]) -> list[dict[str, Any]]:
         rows = sorted(counts.items(), key=lambda kv: (-kv[1], labels[kv[0]], kv[0]))[:top]
@@ -102,10 +125,12 @@ def summarize(graph: LoadedGraph, top: int = 10) -> dict[str, Any]:
         "source": graph.source,
         "format": graph.fmt,
         "n_entities": len(entities),
+        "n_values": len(values),
         "n_relations": len(relations),
         "n_facts": len(graph.facts),
         "n_mentions": n_mentions,
-        "n_open_relations": sum(1 for f in graph.facts if f.relation.pid is None),
+        "n_readings": n_readings,
+        "n_open_relations": len({f.relation.key for f in graph.facts if f.relation.pid is None}),
         "status": dict(status),
         "top_relations": ranked(relations, relation_label),
         "top_entities": ranked(entities, entity_label),
@@ -155,7 +180,12 @@ def find_fact(graph: LoadedGraph, wanted: str) -> Fact:
 def explain(graph: LoadedGraph, fact: Fact) -> dict[str, Any]:
     """A fact with why its relation maps where it does (the property, the score, the method
     and the mapper's evidence), what its head and tail are, and for each mention its marked
-    sentence, kinds and attention path."""
+    sentence, kinds and attention path.
+
+    The numbers: ``score`` is the fact's graded confidence (`mamakg.mapping.confidence`,
+    from its mentions); a mention's ``score`` is what the Match stage gave it (with
+    ``--confidence tiered``, the relation's tier), its ``degree`` MAMA's matching degree (the
+    sum of the attention weights along its path, ``path_sum``, when it has its own path)."""
     iris = IRIs(graph.base)
     rel = fact.relation
     return {
@@ -173,6 +203,8 @@ def explain(graph: LoadedGraph, fact: Fact) -> dict[str, Any]:
                                  for what, detail in rel.evidence]},
         "mentions": [
             {"document": m.doc_id, "sentence_index": m.sent_index, "score": m.score,
+             "degree": m.score if m.degree is None else m.degree,
+             "path_sum": round(sum(s.weight for s in m.path), 6),
              "sentence": m.sentence, "marked": marked_sentence(m),
              "head_type": m.head_type, "tail_type": m.tail_type, "derived": m.derived,
              "path": [{"unit": s.text, "weight": s.weight} for s in m.path]}

@@ -16,7 +16,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Picture", "render_page"]
+__all__ = ["EDGE_FONT", "KINDS", "NODE_FONT", "Picture", "render_page"]
+
+NODE_FONT, EDGE_FONT = 14, 12
+"""Font sizes of entity and relation labels, in pixels of the drawing. `mamakg.inspect.view`
+makes the drawing about the size of a laptop window, so they are about that on screen."""
+KINDS = {"linked": "Wikidata item", "named": "named entity", "other": "pronoun or common noun",
+         "value": "number or date"}
+"""What an entity's colour says; the legend lists the kinds a picture draws."""
 
 
 @dataclass
@@ -83,9 +90,14 @@ def render_page(p: Picture, source: str, n_facts: int) -> str:
                                          "status", "score", "support", "document", "sentence",
                                          "spans")} for e in p.edges],
             "n_facts": n_facts, "source": source}
+    drawn = {n["kind"] for n in p.nodes}
+    legend = "\n".join(f'<span><i class="dot {kind}"></i> {html.escape(words)}</span>'
+                       for kind, words in KINDS.items() if kind in drawn)
     values = {"TITLE": html.escape(f"mamakg: {source}"), "NOTE": html.escape(p.note),
-              "SVG": _svg(p), "DATA": _script_json(data)}
-    return re.sub(r"@(TITLE|NOTE|SVG|DATA)@", lambda m: values[m.group(1)], _PAGE)
+              "SVG": _svg(p), "DATA": _script_json(data), "LEGEND": legend,
+              "NODE_FONT": str(NODE_FONT), "EDGE_FONT": str(EDGE_FONT)}
+    return re.sub(r"@(TITLE|NOTE|SVG|DATA|LEGEND|NODE_FONT|EDGE_FONT)@",
+                  lambda m: values[m.group(1)], _PAGE)
 
 
 _PAGE = """<!doctype html>
@@ -99,21 +111,26 @@ _PAGE = """<!doctype html>
 <style>
 body { margin: 0; font: 14px system-ui, sans-serif; color: #222; display: flex;
        flex-direction: column; height: 100vh; }
-header { display: flex; flex-wrap: wrap; gap: .4em 1.2em; align-items: center;
-         padding: .4em 1em; background: #f4f4f4; border-bottom: 1px solid #ddd; }
+header { display: flex; flex-wrap: wrap; gap: .3em 1.2em; align-items: center;
+         padding: .35em 1em; background: #f4f4f4; border-bottom: 1px solid #ddd; }
+.hint { color: #666; font-size: 13px; }
 header h1 { font-size: 1em; margin: 0; }
 .legend span { margin-right: .8em; white-space: nowrap; }
 .dot { display: inline-block; width: .8em; height: .8em; border-radius: 50%;
        vertical-align: -.05em; border: 1px solid #555; }
-main { display: flex; flex: 1; min-height: 0; }
+main { display: flex; flex: 1; min-height: 0; position: relative; }
 svg { flex: 1; min-width: 0; background: #fff; cursor: grab; user-select: none; }
-aside { width: 24em; overflow: auto; padding: 0 1em; border-left: 1px solid #ddd; }
+aside { position: absolute; top: 0; right: 0; max-height: calc(100% - 2em); width: 26em;
+        overflow: auto; padding: 0 1em .5em; margin: 1em; background: #fffffff2;
+        border: 1px solid #ccc; border-radius: 6px; box-shadow: 0 2px 10px #0002; }
+aside .close { float: right; border: none; background: none; font-size: 20px;
+               cursor: pointer; color: #666; margin-top: .4em; }
 .edge { fill: none; stroke: #b9b9b9; stroke-width: 1.3; cursor: pointer; }
 .edge.mapped { stroke: #3a9a6a; } .edge.partial { stroke: #6b9fd1; }
 .head { fill: #b9b9b9; } .head.mapped { fill: #3a9a6a; } .head.partial { fill: #6b9fd1; }
 text { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
-.elabel { font-size: 10px; fill: #666; cursor: pointer; }
-.nlabel { font-size: 12px; fill: #222; pointer-events: none; }
+.elabel { font-size: @EDGE_FONT@px; fill: #555; cursor: pointer; }
+.nlabel { font-size: @NODE_FONT@px; fill: #222; pointer-events: none; }
 .node { cursor: pointer; } .node circle { stroke: #555; stroke-width: 1; }
 .node.linked circle { fill: #5b9bd5; } .node.named circle { fill: #f2b544; }
 .node.value circle { fill: #b7dfb0; } .node.other circle { fill: #e4e4e4; }
@@ -134,13 +151,11 @@ li { cursor: pointer; margin: .2em 0; } code { font-size: 11px; word-break: brea
 <header><h1>@TITLE@</h1>
 <input id="find" type="search" placeholder="find an entity">
 <span id="note">@NOTE@</span>
-<span class="legend"><span><i class="dot linked"></i> Wikidata item</span>
-<span><i class="dot named"></i> named entity</span>
-<span><i class="dot other"></i> pronoun or common noun</span>
-<span><i class="dot value"></i> number or date</span></span></header>
+<span class="legend">@LEGEND@</span>
+<span class="hint">hover an entity to light up its facts; click it or a relation for details;
+drag to move, scroll to zoom</span></header>
 <main>@SVG@
-<aside id="info"><p>Hover an entity to see its facts; click it, or a relation, for details.
-Drag to move, scroll to zoom.</p></aside></main>
+<aside id="info" class="hidden"></aside></main>
 <script type="application/json" id="data">@DATA@</script>
 <script>
 (function () {
@@ -181,14 +196,21 @@ Drag to move, scroll to zoom.</p></aside></main>
     }
     function clear() {
       info.textContent = "";
+      info.classList.add("hidden");
       each(svg.querySelectorAll(".on"), function (el) { el.classList.remove("on"); });
     }
     function title(e) {
       return data.nodes[e.s].label + " \\u2192 " + e.label + " \\u2192 " + data.nodes[e.t].label;
     }
+    function open() {
+      info.classList.remove("hidden");
+      add("button", "\u00d7", info, "close").addEventListener("click", function (ev) {
+        ev.stopPropagation(); delete info.dataset.pinned; clear(); focus([], []);
+      });
+    }
     function showEdge(i) {
       var e = data.edges[i];
-      clear(); each(e.els, function (el) { el.classList.add("on"); });
+      clear(); open(); each(e.els, function (el) { el.classList.add("on"); });
       focus([e.s, e.t], [i]);
       add("h3", title(e), info);
       add("p", e.status + (e.pid ? " (" + e.pid + ")" : "") + ", score " + e.score +
@@ -208,7 +230,7 @@ Drag to move, scroll to zoom.</p></aside></main>
     }
     function showNode(i) {
       var n = data.nodes[i];
-      clear(); n.el.classList.add("on"); around(i);
+      clear(); open(); n.el.classList.add("on"); around(i);
       add("h3", n.label, info);
       add("p", (n.qid ? n.qid + ", " : "") + adj[i].length + " facts drawn", info);
       var list = add("ul", null, info);

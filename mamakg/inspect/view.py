@@ -12,9 +12,12 @@ What is drawn (`choose_facts`):
 - ``--entity NAME``: the neighbourhood of the entities that match NAME (a Q-id, a label, or
   text in one), `hops` steps out through named entities, nearest facts first.
 
-Where it is drawn (`layout`): NetworkX's seeded spring layout of each connected piece, the
-pieces packed in rows, largest first; the same graph gives the same picture. Labels that
-would overlap one already placed are left for hover. `mamakg.inspect.page` draws the result
+Where it is drawn (`layout`): NetworkX's seeded spring layout of each connected piece, spaced
+by the width of its labels (`piece_spacing`), the pieces packed in rows, largest first, as
+wide as fills the canvas best; then every distance (never the text) is grown or shrunk so the
+drawing is about the size of a laptop window (`CANVAS`), where labels are drawn at
+`NODE_FONT` and `EDGE_FONT` pixels. The same graph gives the same picture. Labels that would
+overlap one already placed are left for hover. `mamakg.inspect.page` draws the result
 as one self-contained HTML page (`render_html`).
 """
 
@@ -26,15 +29,16 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from mamakg.errors import MamakgError, UsageError
+from mamakg.errors import UsageError
 from mamakg.inspect.browse import select_facts
-from mamakg.inspect.page import Picture, render_page
+from mamakg.inspect.page import EDGE_FONT, NODE_FONT, Picture, render_page
 from mamakg.normalize import is_month
 from mamakg.rdf.load import LoadedGraph
 from mamakg.rdf.vocab import IRIs
 from mamakg.types import Entity, Fact
 
-__all__ = ["PRONOUNS", "choose_facts", "is_named", "layout", "picture", "render_html"]
+__all__ = ["CANVAS", "EDGE_FONT", "NODE_FONT", "PRONOUNS", "choose_facts", "is_named",
+           "label_width", "layout", "picture", "piece_spacing", "render_html"]
 
 PRONOUNS = frozenset(
     "i me my mine myself you your yours yourself he him his himself she her hers herself it "
@@ -44,12 +48,19 @@ PRONOUNS = frozenset(
 """English pronouns: an entity with such a label means something else in every sentence."""
 
 _WORD = re.compile(r"\w+")
+_CHAR = 0.64 * NODE_FONT
+"""Width of one character of a bold entity label (a generous average of sans-serif fonts)."""
+_EDGE_CHAR = 0.6 * EDGE_FONT
+"""Width of one character of a relation label."""
+_LINE = NODE_FONT + 4
+"""Height of a label's box."""
+CANVAS = (1360.0, 880.0)
+"""The drawing's target size: the page at 1400 x 1000 without its header. A drawing is grown
+or shrunk (its distances, never its text) to about this size."""
 _SPACING = 100.0
-"""Pixels between the two nodes of the median edge of a piece."""
-_MIN_WIDTH, _MIN_HEIGHT = 900.0, 560.0
-"""The smallest drawing box (the page scales the box to the window)."""
-_CHAR = 7.3
-"""Width of one character of a 12 px bold label, in pixels (to tell overlapping labels)."""
+"""The shortest median edge of a piece, in pixels, before it is fitted to the canvas."""
+_GROW = (0.6, 3.0)
+"""How far fitting may shrink or grow the distances."""
 
 
 def is_named(entity: Entity) -> bool:
@@ -142,7 +153,7 @@ def choose_facts(graph: LoadedGraph, max_facts: int = 60, entity: str | None = N
 def _neighbourhood(graph: LoadedGraph, wanted: str, hops: int, max_facts: int, iris: IRIs,
                    node: Any) -> tuple[list[Fact], str]:
     """The facts within `hops` steps of the entities that match `wanted`, nearest first."""
-    from mamakg.inspect.browse import _entity_matches
+    from mamakg.inspect.browse import _entity_matches, no_entity
 
     needle = wanted.casefold()
     ends = {str(iris.entity(e)): e for f in graph.facts for e in (f.head, f.tail)}
@@ -150,8 +161,7 @@ def _neighbourhood(graph: LoadedGraph, wanted: str, hops: int, max_facts: int, i
              (e.qid or "").casefold() == needle}
     centres = exact or {n for n, e in ends.items() if _entity_matches(e, wanted)}
     if not centres:
-        raise MamakgError(f"no entity matches {wanted!r} in {graph.source}: try part of a "
-                          "label, or a Q-id (see 'mamakg show' for the top entities)")
+        raise no_entity(wanted, graph.source)
     hop_of: dict[int, int] = {}  # id(fact) -> the step at which it was reached
     reached: list[Fact] = []
     frontier = set(centres)
@@ -214,32 +224,70 @@ def layout(facts: Sequence[Fact], base: str, seed: int = 7) -> Picture:
     g.add_edges_from(sorted((e["source"], e["target"]) for e in edges))
     pieces = sorted((sorted(c) for c in nx.connected_components(g)),
                     key=lambda c: (-len(c), c[0]))
-    boxes = []
+    shapes = []  # each piece: its places with a median edge of 1, and its spacing in pixels
     for piece in pieces:
         sub = nx.Graph()  # a fresh graph, not a view: a view iterates a set, in no fixed order
         sub.add_nodes_from(piece)
         sub.add_edges_from(sorted(tuple(sorted(e)) for e in g.subgraph(piece).edges))
         if len(piece) == 1:
-            places = {piece[0]: (0.0, 0.0)}
-        else:
-            pos = nx.spring_layout(sub, seed=seed, iterations=300, k=1.0 / math.sqrt(len(piece)))
-            lengths = sorted(math.dist(pos[a], pos[b]) for a, b in sub.edges)
-            scale = _SPACING / max(lengths[len(lengths) // 2], 1e-6)  # median edge: _SPACING
-            places = _upright({n: (float(x) * scale, float(y) * scale)
-                               for n, (x, y) in pos.items()})
-        boxes.append(places)
-    _pack(boxes, nodes)
+            shapes.append(({piece[0]: (0.0, 0.0)}, 0.0))
+            continue
+        pos = nx.spring_layout(sub, seed=seed, iterations=300, k=1.0 / math.sqrt(len(piece)))
+        lengths = sorted(math.dist(pos[a], pos[b]) for a, b in sub.edges)
+        unit = 1.0 / max(lengths[len(lengths) // 2], 1e-6)
+        places = _upright({n: (float(x) * unit, float(y) * unit) for n, (x, y) in pos.items()})
+        shapes.append((places, piece_spacing([nodes[n]["label"] for n in piece])))
+    grow = _fit(shapes, nodes)
+    _pack([{k: (x * spacing * grow, y * spacing * grow) for k, (x, y) in places.items()}
+           for places, spacing in shapes], nodes, write=True)
     degree = Counter(n for e in edges for n in (e["source"], e["target"]))
     for key, node in nodes.items():
         node["r"] = round(min(16.0, 5.0 + 2.0 * math.sqrt(degree[key] - 1)), 1)
     _curves(edges, nodes)
     x0, y0, x1, y1 = _place_labels(nodes, edges, degree)
-    # a small drawing is not blown up past about 1.5 times on a laptop screen
-    pad_x = max(12.0, (_MIN_WIDTH - (x1 - x0)) / 2)
-    pad_y = max(12.0, (_MIN_HEIGHT - (y1 - y0)) / 2)
+    # a small drawing is shown at its size (text at its size), centred in a canvas-sized box
+    pad_x = max(12.0, (CANVAS[0] - (x1 - x0)) / 2)
+    pad_y = max(12.0, (CANVAS[1] - (y1 - y0)) / 2)
     return Picture(sorted(nodes.values(), key=lambda n: n["id"]), edges,
                    round(x0 - pad_x, 1), round(y0 - pad_y, 1), round(x1 - x0 + 2 * pad_x, 1),
                    round(y1 - y0 + 2 * pad_y, 1))
+
+
+def label_width(text: str, edge: bool = False) -> float:
+    """The width of a label as drawn, in pixels (an estimate that errs wide)."""
+    return (_EDGE_CHAR if edge else _CHAR) * len(_short(text))
+
+
+def piece_spacing(labels: Sequence[str]) -> float:
+    """The median edge of a piece, in pixels: `_SPACING`, or more where its labels are long,
+    so that neighbours' labels have room (half the median label width, and a margin).
+
+    >>> piece_spacing(["Bob", "Al"]), piece_spacing(["University of Buenos Aires"] * 3) > 150
+    (100.0, True)
+    """
+    widths = sorted(label_width(x) for x in labels)
+    return max(_SPACING, widths[len(widths) // 2] / 2 + 40.0)
+
+
+def _fit(shapes: list[tuple[dict[str, tuple[float, float]], float]],
+         nodes: dict[str, dict[str, Any]]) -> float:
+    """The factor on every piece's spacing that makes the packed drawing about `CANVAS` in
+    size (within `_GROW`): a lone star fills the window, many pieces come closer together.
+    Labels keep their size, so the drawing's size is not proportional to the factor: a few
+    rounds of correction."""
+    grow = 1.0
+    for _ in range(8):
+        width, height = _pack([{k: (x * spacing * grow, y * spacing * grow)
+                                for k, (x, y) in places.items()}
+                               for places, spacing in shapes], nodes, write=False)
+        ratio = min(CANVAS[0] / max(width, 1.0), CANVAS[1] / max(height, 1.0))
+        if abs(ratio - 1.0) < 0.03:
+            break
+        new = min(max(grow * ratio, _GROW[0]), _GROW[1])
+        if new == grow:
+            break
+        grow = new
+    return grow
 
 
 def _upright(places: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
@@ -261,29 +309,43 @@ def _upright(places: dict[str, tuple[float, float]]) -> dict[str, tuple[float, f
 
 
 def _pack(boxes: list[dict[str, tuple[float, float]]], nodes: dict[str, dict[str, Any]],
-          margin: float = 24.0, aspect: float = 1.5) -> None:
-    """Lay the pieces out in rows (largest first) to fill a box about `aspect` times as wide
-    as high, and write each node's x, y. A piece's box holds its nodes and their labels (to
-    the right of each node, as they are placed first)."""
+          margin: float = 24.0, *, write: bool) -> tuple[float, float]:
+    """Lay the pieces out in rows (largest first), the rows as wide as fills the canvas's
+    shape best, and (`write`) write each node's x, y. A piece's box holds its nodes and their
+    labels (to the right of each node, as they are placed first). Returns the width and
+    height of it all."""
     sizes = []
     for places in boxes:
         x0 = min(px for px, _ in places.values()) - 16
-        x1 = max(px + 20 + _CHAR * len(_short(nodes[k]["label"]))
-                 for k, (px, _) in places.items())
+        x1 = max(px + 20 + label_width(nodes[k]["label"]) for k, (px, _) in places.items())
         y0 = min(py for _, py in places.values()) - 20
         y1 = max(py for _, py in places.values()) + 20
         sizes.append((x0, y0, x1 - x0 + 2 * margin, y1 - y0 + 2 * margin))
+    widest = max((w for _, _, w, _ in sizes), default=0.0)
     area = sum(w * h for _, _, w, h in sizes)
-    row_width = max(max((w for _, _, w, _ in sizes), default=0.0), math.sqrt(area * aspect))
-    x = y = row_height = 0.0
-    for places, (x0, y0, w, h) in zip(boxes, sizes, strict=True):
-        if x > 0 and x + w > row_width:
-            x, y, row_height = 0.0, y + row_height, 0.0
-        for key, (px, py) in places.items():
-            nodes[key]["x"] = round(x + margin + px - x0, 1)
-            nodes[key]["y"] = round(y + margin + py - y0, 1)
-        x += w
-        row_height = max(row_height, h)
+    aspect = CANVAS[0] / CANVAS[1]
+
+    def rows(row_width: float) -> tuple[list[tuple[float, float]], float, float]:
+        corners, x, y, row_height, width = [], 0.0, 0.0, 0.0, 0.0
+        for _, _, w, h in sizes:
+            if x > 0 and x + w > row_width:
+                x, y, row_height = 0.0, y + row_height, 0.0
+            corners.append((x, y))
+            x += w
+            width = max(width, x)
+            row_height = max(row_height, h)
+        return corners, width, y + row_height
+
+    tries = [rows(max(widest, math.sqrt(area * aspect) * f))
+             for f in (0.7, 0.85, 1.0, 1.2, 1.4, 1.7, 2.0)]
+    corners, width, height = max(tries, key=lambda t: min(CANVAS[0] / max(t[1], 1.0),
+                                                          CANVAS[1] / max(t[2], 1.0)))
+    if write:
+        for places, (x0, y0, _, _), (x, y) in zip(boxes, sizes, corners, strict=True):
+            for key, (px, py) in places.items():
+                nodes[key]["x"] = round(x + margin + px - x0, 1)
+                nodes[key]["y"] = round(y + margin + py - y0, 1)
+    return width, height
 
 
 def _curves(edges: list[dict[str, Any]], nodes: dict[str, dict[str, Any]]) -> None:
@@ -326,18 +388,26 @@ def _place_labels(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]],
     placed = [(n["x"] - n["r"], n["y"] - n["r"], n["x"] + n["r"], n["y"] + n["r"])
               for n in nodes.values()]
 
-    def free(box: tuple[float, float, float, float]) -> bool:
+    def free(box: tuple[float, float, float, float], gap: float = 2.0) -> bool:
         x0, y0, x1, y1 = box
-        return all(x1 < a or x0 > c or y1 < b or y0 > d for a, b, c, d in placed)
+        return all(x1 + gap < a or x0 - gap > c or y1 + gap < b or y0 - gap > d
+                   for a, b, c, d in placed)
 
     for node in sorted(nodes.values(), key=lambda n: (-degree[n["id"]], n["id"])):
-        width, r = _CHAR * len(_short(node["label"])), node["r"]
+        width, r = label_width(node["label"]), node["r"]
         x, y = node["x"], node["y"]
-        # (text-anchor, dx, dy) relative to the node; boxes in page coordinates
-        spots = [("start", r + 3, 4, (x + r + 3, y - 9, x + r + 3 + width, y + 5)),
-                 ("end", -r - 3, 4, (x - r - 3 - width, y - 9, x - r - 3, y + 5)),
-                 ("middle", 0, -r - 4, (x - width / 2, y - r - 17, x + width / 2, y - r - 2)),
-                 ("middle", 0, r + 13, (x - width / 2, y + r + 1, x + width / 2, y + r + 16))]
+        h = _LINE
+        # (text-anchor, dx, dy) relative to the node (dy: the baseline); boxes in page
+        # coordinates, a few pixels clear of the circle
+        spots = [("start", r + 4, 5, (x + r + 3, y - h / 2, x + r + 6 + width, y + h / 2)),
+                 ("end", -r - 4, 5, (x - r - 6 - width, y - h / 2, x - r - 3, y + h / 2)),
+                 ("middle", 0, -r - 6, (x - width / 2, y - r - 3 - h, x + width / 2, y - r - 3)),
+                 ("middle", 0, r + h, (x - width / 2, y + r + 3, x + width / 2, y + r + 3 + h))]
+        for side, sign in (("start", 1), ("end", -1)):  # then corners: above or below a side
+            for dy in (-r - 4, r + h):
+                left = x + 2 if sign > 0 else x - 2 - width
+                top = y + dy - h + 4
+                spots.append((side, sign * 2, dy, (left, top, left + width, top + h)))
         node["shown"] = False
         node["anchor"], node["dx"], node["dy"] = spots[0][:3]
         for anchor, dx, dy, box in spots:
@@ -346,7 +416,7 @@ def _place_labels(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]],
                 placed.append(box)
                 break
     for e in sorted(edges, key=lambda e: (-e["score"], e["id"])):
-        width = _CHAR * 0.8 * len(_short(e["label"]))
+        width = label_width(e["label"], edge=True)
         (sx, sy), (cx, cy), (tx, ty) = e.pop("curve")
         # along the curve, nearer the end with fewer facts (a hub's middle is crowded)
         toward_target = degree[e["target"]] <= degree[e["source"]]
@@ -355,7 +425,7 @@ def _place_labels(nodes: dict[str, dict[str, Any]], edges: list[dict[str, Any]],
                  for t in ((0.6, 0.5, 0.72, 0.4) if toward_target else (0.4, 0.5, 0.28, 0.6))]
         e["lx"], e["ly"], e["shown"] = round(along[0][0], 1), round(along[0][1], 1), False
         for lx, ly in along:
-            label = (lx - width / 2, ly - 9, lx + width / 2, ly + 3)
+            label = (lx - width / 2 - 2, ly - EDGE_FONT, lx + width / 2 + 2, ly + 4)
             if free(label):
                 e["lx"], e["ly"], e["shown"] = round(lx, 1), round(ly, 1), True
                 placed.append(label)

@@ -30,6 +30,7 @@ import itertools
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from mamakg.config import Config
 from mamakg.filters import Drop
@@ -45,7 +46,7 @@ from mamakg.result import Summary
 from mamakg.store import MentionStore
 from mamakg.types import Entity, Fact, Mention, Relation
 
-__all__ = ["collect_facts", "make_mapper"]
+__all__ = ["collect_facts", "make_mapper", "one_per_reading"]
 
 log = logging.getLogger(__name__)
 
@@ -180,6 +181,7 @@ def collect_facts(store: MentionStore, config: Config, summary: Summary,
     """Corpus-level filter and Map stage over every stored mention (see the module
     docstring). `mapper`: the relation mapper, or a function making one (default
     `make_mapper`); mentions left out of the graph go to `dropped` when given."""
+    summary.linking = linker is not None
     pairs = store.relation_pairs()
     keep = {r for r, n in pairs.items() if n >= config.min_relation_pairs}
     rare = store.count_mentions_of(set(pairs) - keep)
@@ -247,7 +249,8 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
         semantic.prepare(sorted({_query(r, entity(h), entity(t), labels[r])
                                  for h, r, t in forms.triples if _named(entity(h))}, key=repr))
     def add(head: Entity, rel: Relation, tail: Entity, mentions: Sequence[Mention]) -> None:
-        mentions = [dataclasses.replace(m, readings=()) if m.readings else m for m in mentions]
+        mentions = one_per_reading(
+            [dataclasses.replace(m, readings=()) if m.readings else m for m in mentions])
         if config.literal_values:
             tail = _tail_entity(tail, rel, datatypes.get(rel.pid or ""))
         fact = Fact(
@@ -257,8 +260,7 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
             support=len({(m.doc_id, m.sent_index) for m in mentions}),
             mentions=tuple(mentions),
         )
-        summary.status[fact.status.value] += 1
-        summary.n_mentions += sum(1 for m in mentions if not m.derived)
+        summary.add_fact(fact)
         facts.append(fact)
 
     facts: list[Fact] = []
@@ -285,6 +287,32 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
                 [m for m in mentions if not m.derived])
     summary.n_facts = len(facts)
     return facts
+
+
+def one_per_reading(mentions: Sequence[Mention]) -> list[Mention]:
+    """The mentions with each reading once: two mentions of one fact with the same document,
+    sentence and spans are one mention (a reading derived from a wider chunk can repeat what
+    the Match stage read in the sentence itself). The Match-stage mention is kept (it has its
+    own path and matching degree), else the best-scored; the order is kept.
+
+    >>> from mamakg.types import TextSpan
+    >>> s = [TextSpan("he", 0, 2), TextSpan("served as", 3, 12), TextSpan("Syndikus", 13, 21)]
+    >>> read = Mention("d", 4, "he served as Syndikus", 0, *s, "he", "serve as", "syndikus", 0.05)
+    >>> derived = dataclasses.replace(read, score=0.09, derived=True)
+    >>> one_per_reading([derived, read]) == [read]
+    True
+    """
+    best: dict[tuple[Any, ...], Mention] = {}
+    for m in mentions:
+        where = (m.doc_id, m.sent_index, m.head.start, m.head.end, m.relation.start,
+                 m.relation.end, m.tail.start, m.tail.end)
+        kept = best.get(where)
+        if kept is None or (kept.derived, -kept.score) > (m.derived, -m.score):
+            best[where] = m
+    if len(best) == len(mentions):
+        return list(mentions)
+    chosen = {id(m) for m in best.values()}
+    return [m for m in mentions if id(m) in chosen]
 
 
 def _reversed(m: Mention) -> Mention:

@@ -14,7 +14,9 @@ Vocabulary (`mamakg.rdf.vocab.MK`, ``mk:``):
   ``mk:tailKey``), ``mk:score`` (the graded confidence), ``mk:support``, ``mk:status``,
   ``mk:relationPhrase``, when mapped ``mk:mapScore``, ``mk:mapMethod`` and ``mk:mapEvidence``
   (why: JSON pairs), and one ``mk:mention`` per supporting sentence;
-- a mention ``<base>mention/<hash>`` carries ``mk:document``, ``mk:sentence``,
+- a mention ``<base>mention/<hash>`` (the hash of the fact's keys, the document, the sentence
+  and the start and end of head, relation and tail: one node per reading; a fact that holds
+  the same reading twice has it written once) carries ``mk:document``, ``mk:sentence``,
   ``mk:sentenceIndex``, ``mk:sentenceStart``, the character offsets of head, relation and tail
   in the sentence (``mk:headStart`` … ``mk:tailEnd``), its ``mk:score``, ``mk:path``
   (the attention path as JSON: ``[[unit, weight], …]``), ``mk:headType``/``mk:tailType``,
@@ -140,8 +142,12 @@ def rdf_triples(facts: Iterable[Fact], run: RunInfo, base: str) -> Iterator[Trip
                 yield (f, MK.mapEvidence, lit(json.dumps([list(e) for e in rel.evidence],
                                                          ensure_ascii=False)))
         yield (f, MK.run, node)
+        written: set[Node] = set()
         for m in fact.mentions:
             mnode = iris.mention(fact, m)
+            if mnode in written:  # the same reading twice (a hand-made Fact): one node
+                continue
+            written.add(mnode)
             yield (f, MK.mention, mnode)
             yield (mnode, RDF.type, MK.Mention)
             yield (mnode, MK.document, lit(m.doc_id))

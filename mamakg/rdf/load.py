@@ -78,6 +78,9 @@ def source_format(path: str) -> str:
     if not os.path.exists(path):
         raise UsageError(f"{path}: no such file or folder")
     if os.path.isdir(path):
+        if not os.path.isfile(os.path.join(path, "CURRENT")):  # every RocksDB store has one
+            raise UsageError(f"{path} is a folder but not an Oxigraph store: give a graph file "
+                             "or a folder written by 'mamakg export GRAPH --to oxigraph DIR'")
         return "oxigraph"
     name = path.lower().removesuffix(".gz")
     if name.endswith(".jsonl"):

@@ -130,9 +130,12 @@ class IRIs:
         return self.fact_iri(f.head.key, f.relation.key, f.tail.key)
 
     def mention(self, f: Fact, m: Mention) -> URIRef:
+        """One reading of a fact: its document, sentence and the three spans, start and end
+        (a fact holds each reading once: `mamakg.mapping.facts.one_per_reading`)."""
         return URIRef(self.base + "mention/" + digest(
             f.head.key, f.relation.key, f.tail.key, m.doc_id, m.sent_index,
-            m.head.start, m.relation.start, m.tail.start))
+            m.head.start, m.head.end, m.relation.start, m.relation.end, m.tail.start,
+            m.tail.end))
 
     def prefixes(self) -> dict[str, str]:
         """The prefixes of a mamakg graph: name -> namespace."""

@@ -171,8 +171,10 @@ def docred_command(gold: str, graph: str | None, write_docs: bool, records: str 
     result = docred.score(gold_docs, load_graph(graph).facts)
     if records:
         with atomic_output(records, force=force) as handle:
-            for r in (*result.node_records, *result.fact_records):
-                handle.write((json.dumps(r.to_dict(), ensure_ascii=False) + "\n").encode())
+            rows = [r.to_dict() for r in result.node_records]
+            rows += [r.to_dict() for r in result.fact_records]
+            for row in rows:
+                handle.write((json.dumps(row, ensure_ascii=False) + "\n").encode())
 
     def pct(x: float) -> str:
         return f"{100 * x:.1f}%"

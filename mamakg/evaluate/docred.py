@@ -537,10 +537,12 @@ def score(gold: Sequence[GoldDocument], facts: Iterable[Fact],
     found_by_pid: dict[str, int] = {}
     for _, (_, r, _) in found:
         found_by_pid[r] = found_by_pid.get(r, 0) + 1
-    table = tuple(PropertyCounts(p, *prop.get(p, [0, 0, 0])[:3], gold_by_pid.get(p, 0),
-                                 found_by_pid.get(p, 0))
-                  for p in sorted(set(prop) | set(gold_by_pid), key=lambda p: int(p[1:])
-                                  if p[1:].isdigit() else 0))
+    table = []
+    for p in sorted(set(prop) | set(gold_by_pid),
+                    key=lambda p: (int(p[1:]) if p[1:].isdigit() else 0, p)):
+        n_p, n_u, n_t = prop.get(p, [0, 0, 0])
+        table.append(PropertyCounts(p, n_p, n_u, n_t, gold_by_pid.get(p, 0),
+                                    found_by_pid.get(p, 0)))
 
     def shares(rows: Iterable[NodeRecord]) -> NodeShares:
         kinds = [r.kind for r in rows]
@@ -555,4 +557,4 @@ def score(gold: Sequence[GoldDocument], facts: Iterable[Fact],
         n_facts_in_schema=sum(r.in_schema for r in records), n_facts_other=n_other,
         n_predictions=n_pred, n_unresolved=n_unresolved, n_true_positives=n_tp,
         n_gold=sum(len(d.triples) for d in gold), n_gold_found=len(found),
-        per_property=table, node_records=tuple(nodes), fact_records=tuple(records))
+        per_property=tuple(table), node_records=tuple(nodes), fact_records=tuple(records))

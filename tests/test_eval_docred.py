@@ -238,3 +238,18 @@ def test_cli_write_docs_and_usage(files):
     assert runner.invoke(cli, ["eval", "docred", str(gold)]).exit_code == 2
     bad = runner.invoke(cli, ["eval", "docred", str(files[1]), str(files[1])])
     assert bad.exit_code == 1 and "not JSON" in bad.output
+
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "redocred-dev" / "dev_revised.json"
+
+
+@pytest.mark.skipif(not DEV.is_file(), reason="shared Re-DocRED dev data not present")
+def test_shared_dev_counts():
+    """The figures its README gives: 500 documents, 9,684 entities, 17,284 triples, 4,110
+    sentences; titles are unique, so they can be the documents' ids."""
+    dev = docred.parse_gold(DEV.read_text(encoding="utf-8"), str(DEV))
+    assert len(dev) == 500 and len({d.doc_id for d in dev}) == 500
+    assert sum(len(d.entities) for d in dev) == 9684
+    assert sum(len(d.triples) for d in dev) == 17284
+    assert sum(len(d.sentences) for d in dev) == 4110
+    assert {r for d in dev for _, r, _ in d.triples} <= docred.DOCRED_PROPERTIES

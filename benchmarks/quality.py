@@ -15,6 +15,8 @@ $OUT = --out). Sets, fed as SCORING.md says:
   offsets; benchmarks/knowledgenet_documents.py), ``--format jsonl``, the facts handed back by
   passage; also one document per passage for the default; and the Map-stage ablations
   (`KN_ABLATIONS`).
+- Re-DocRED dev: its 500 documents, ``--format jsonl``, scored with ``mamakg eval docred``
+  (the rows of benchmarks/redocred.py, which also runs alone).
 
 Usage::
 
@@ -316,6 +318,9 @@ def run_all(paths: Paths, limit: int | None) -> dict[str, object]:
     reference = paths.data / "carb-dev" / "reference_openie5_dev_output.tsv"
     out, _, cmd, _ = _mamakg(["eval", "carb", "--gold", carb_g, reference, "--json"], paths)
     results["carb_reference"] = {**json.loads(out), "commands": [cmd]}
+    import redocred  # the Re-DocRED rows (benchmarks/redocred.py), its section below
+
+    results["redocred"] = redocred.run_all(paths, limit)
     systems = []
     for system in BENCHIE_SYSTEMS:
         pred = paths.data / "benchie-dev" / "system_extractions" / f"{system}_dev.txt"
@@ -497,6 +502,12 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
         "Anchors: the official leaderboard reports Text F1 (human 87.8) and Link F1 (human",
         "82.2) on the hidden test fold; our label mode is not directly comparable.",
         "",
+    ]
+    if results.get("redocred"):
+        import redocred
+
+        out += redocred.section(results["redocred"])  # type: ignore[arg-type]
+    out += [
         "## Commands",
         "",
         "```sh",

@@ -141,3 +141,75 @@ def knowledgenet_command(gold: str, pred: str, modes: tuple[str, ...], dates: st
             + format_table(rows))
     _emit(as_json, data, "\n".join(blocks))
 
+
+
+@eval_group.command("docred", epilog="""
+\b
+Examples:
+  mamakg eval docred dev_revised.json --write-docs > docs.jsonl
+  mamakg build docs.jsonl --format jsonl -o graph.jsonl
+  mamakg eval docred dev_revised.json graph.jsonl
+  mamakg eval docred dev_revised.json graph.ttl --json --records records.jsonl
+""")
+@click.argument("gold")
+@click.argument("graph", required=False)
+@click.option("--write-docs", is_flag=True,
+              help="Print the gold's documents as JSONL input for mamakg build ({\"id\": "
+                   "title, \"text\": sentences detokenised and joined}) and stop.")
+@click.option("--records", default=None, metavar="PATH",
+              help="Also write one JSON line per (document, node) and per (document, mapped "
+                   "fact): its strings, match and gold entities.")
+@click.option("--force", is_flag=True, help="Overwrite the --records file.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def docred_command(gold: str, graph: str | None, write_docs: bool, records: str | None,
+                   force: bool, as_json: bool) -> None:
+    """Score a graph GRAPH (any file mamakg writes and reads back: jsonl, ttl, nt, ...) built
+    from the documents of Re-DocRED / DocRED gold GOLD (JSON): how many of its nodes are the
+    gold's entities, and the precision and recall of its facts mapped to DocRED's 96
+    properties (strict name match). Document ids are the gold titles (--write-docs)."""
+    from mamakg.errors import UsageError
+    from mamakg.evaluate import docred
+    from mamakg.output import atomic_output, check_output
+    from mamakg.rdf.load import load_graph
+
+    gold_docs = docred.parse_gold("\n".join(read_lines(gold)), gold)
+    if write_docs:
+        for d in docred.documents(gold_docs):
+            click.echo(json.dumps(d, ensure_ascii=False))
+        return
+    if graph is None:
+        raise UsageError("give the GRAPH to score (or --write-docs)")
+    if records:
+        check_output(records, force=force)
+    result = docred.score(gold_docs, load_graph(graph).facts)
+    if records:
+        with atomic_output(records, force=force) as handle:
+            rows = [r.to_dict() for r in result.node_records]
+            rows += [r.to_dict() for r in result.fact_records]
+            for row in rows:
+                handle.write((json.dumps(row, ensure_ascii=False) + "\n").encode())
+
+    def pct(x: float) -> str:
+        return f"{100 * x:.1f}%"
+
+    n, nl = result.nodes, result.name_like
+    text = format_table([
+        ("Re-DocRED", "all nodes", "name-like nodes"),
+        ("nodes (document, node)", str(n.n_nodes), str(nl.n_nodes)),
+        ("exact gold mention", pct(n.share(n.n_exact)), pct(nl.share(nl.n_exact))),
+        ("overlap only", pct(n.share(n.n_overlap)), pct(nl.share(nl.n_overlap))),
+        ("unmatched", pct(n.share(n.n_unmatched)), pct(nl.share(nl.n_unmatched))),
+    ]) + "\n\n" + format_table([
+        ("facts", "value"),
+        ("split entities", f"{pct(result.split_share)} ({result.n_entities_split} of "
+                           f"{result.n_entities_matched} matched)"),
+        ("mapped facts in schema", str(result.n_facts_in_schema)),
+        ("mapped facts outside", str(result.n_facts_other)),
+        ("predictions", f"{result.n_predictions} between annotated entities, "
+                        f"{result.n_unresolved} not"),
+        ("precision (all)", pct(result.precision_all)),
+        ("precision (restricted)", pct(result.precision_restricted)),
+        ("recall", f"{pct(result.recall)} ({result.n_gold_found} of {result.n_gold})"),
+        ("documents", f"{result.n_documents_with_facts} of {result.n_documents} with facts"),
+    ])
+    _emit(as_json, result.to_dict(), text)

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from mamakg.config import Config
 from mamakg.filters import Drop
-from mamakg.mapping.arguments import is_pronoun
+from mamakg.mapping.arguments import is_named, is_pronoun
 from mamakg.mapping.confidence import fact_confidence
 from mamakg.mapping.coref import resolve_document
 from mamakg.mapping.distant import map_relations
@@ -149,12 +149,6 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
         out.add(batch)
 
 
-def _named(entity: Entity) -> bool:
-    """Whether an entity can be the subject of a schema fact: NER named it, or it is written as
-    a name ("a privately held company" is not; "Acme" is, even where NER missed it)."""
-    return bool(entity.kind and entity.kind not in ("PRON", "NUM")) or entity.label[:1].isupper()
-
-
 def _query(key: str, head: Entity, tail: Entity, label: str) -> MapQuery:
     tail_kind = kind_of(tail.kind, tail.label) or ("date" if is_value(tail.label) else "")
     return MapQuery(key, label, kind_of(head.kind, head.label), tail_kind,
@@ -233,7 +227,7 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
             if found.pid and not properties.fits(found.pid, tail.label):
                 return Relation(key=key, label=label), False
             return found, False
-        if not _named(head):
+        if not is_named(head):
             return Relation(key=key, label=label), False
         decision = semantic.map([_query(key, head, tail, label)])[0]
         if decision.pid is None or not properties.fits(
@@ -245,7 +239,7 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
 
     if semantic is not None:  # every query at once: the embedding runs in a few batches
         semantic.prepare(sorted({_query(r, entity(h), entity(t), labels[r])
-                                 for h, r, t in forms.triples if _named(entity(h))}, key=repr))
+                                 for h, r, t in forms.triples if is_named(entity(h))}, key=repr))
     def add(head: Entity, rel: Relation, tail: Entity, mentions: Sequence[Mention]) -> None:
         mentions = [dataclasses.replace(m, readings=()) if m.readings else m for m in mentions]
         if config.literal_values:

@@ -42,9 +42,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mamakg.english import ARTICLES, BE_FORMS, NEGATIONS, ROLE_PREPOSITIONS, STUDENT_NOUNS
 from mamakg.mapping.properties import PropertyIndex, property_table, value_kinds
 from mamakg.mapping.vectors import PropertyVectors
-from mamakg.normalize import ARTICLES, relation_variants
+from mamakg.normalize import relation_variants
 
 __all__ = ["COPULAS", "DESCRIPTION_WEIGHT", "GROUP_PROPERTIES", "GROUP_VALUED", "KINDS",
            "NEGATIONS", "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE", "MapQuery", "Mapping",
@@ -69,11 +70,9 @@ NONE_SIMILARITY = 0.5
 that resembles no property well (every cosine far below this) abstains however the
 properties compare among themselves."""
 
-NEGATIONS = frozenset({"not", "never", "no", "n't", "nor", "neither", "without"})
-"""Words that make a relation phrase a negated statement: it maps to no property."""
-COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "am", "a", "an",
-                     "the"})
-"""A phrase made only of these (and no other word) is a bare copula."""
+COPULAS = BE_FORMS | ARTICLES
+"""A phrase made only of these (and no other word) is a bare copula; one with a word of
+`NEGATIONS` is a negated statement (both map to no property)."""
 GROUP_PROPERTIES = (("P27", "nationality"), ("P102", "political party"), ("P140", "religion"))
 """What a person's ``NORP`` ("Dutch", "Republican", "Catholic") after a copula states, with
 the word its tail is compared with."""
@@ -86,11 +85,9 @@ AFFILIATION_PROPERTIES = (
 "X served as director for Acme", "X is a British [Labour Party] politician", "an American
 [Air Force] general"), with the words the organization is compared with (a property is as
 near as its nearest word); a student's role (`STUDENT_WORDS`) states P69."""
-STUDENT_WORDS = frozenset("student students undergraduate graduate postgraduate alumnus "
-                          "alumna pupil fellow-student".split())
-ROLE_PREPOSITIONS = frozenset({"at", "for", "with"})
-"""A role phrase ends with one of these ("a professor *at*"); "N of" names a property of the
-organization itself ("chairman of") and is mapped by meaning."""
+STUDENT_WORDS = STUDENT_NOUNS
+"""A role phrase ends with one of `ROLE_PREPOSITIONS` ("a professor *at*"); "N of" names a
+property of the organization itself ("chairman of") and is mapped by meaning."""
 GROUP_VALUED = (*(pid for pid, _ in GROUP_PROPERTIES), "P172", "P1142")
 """The properties a group (``NORP``) can be the value of: these three, ethnic group and
 political ideology; a phrase with a group tail competes only among them."""

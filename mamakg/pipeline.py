@@ -29,6 +29,7 @@ from mamakg import __version__
 from mamakg.attention import AttentionModel
 from mamakg.config import Config
 from mamakg.filters import check_candidate, to_mention
+from mamakg.mapping.annotate import annotate
 from mamakg.mapping.entities import make_linker
 from mamakg.mapping.facts import collect_facts
 from mamakg.match import match_sentences
@@ -84,8 +85,9 @@ def attend_windows(sentences: Iterable[Sentence], lm: AttentionModel,
 
 
 def match_window(window: Window, config: Config) -> tuple[list[Mention], MatchCounts]:
-    """The Match stage and the sentence-level Filter on one window: the mentions that pass,
-    in sentence order, and what was counted on the way."""
+    """The Match stage and the sentence-level Filter on one window, then the Map stage's
+    annotate step (`mamakg.mapping.annotate`, while the parse is at hand): the mentions that
+    pass, in sentence order, and what was counted on the way."""
     sentences: Iterable[Sentence] = window.sentences
     attentions: Iterable[np.ndarray] = window.attentions
     if config.constant_attention:  # ablation: the same weight on every link
@@ -102,9 +104,9 @@ def match_window(window: Window, config: Config) -> tuple[list[Mention], MatchCo
             candidate = refine(candidate, config)
             reason = check_candidate(candidate, config)
             if reason is None:
-                kept.append(to_mention(candidate, config.store_path,
-                                       confidence(candidate, config.confidence),
-                                       clause=config.clause_readings))
+                mention = to_mention(candidate, config.store_path,
+                                     confidence(candidate, config.confidence))
+                kept.append(annotate(mention, candidate, clause=config.clause_readings))
             else:
                 dropped[reason.value] += 1
     n_truncated = window.n_truncated + sum(s.truncated for s in window.sentences)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Candidate",
     "Document",
+    "Drop",
     "Entity",
     "Fact",
     "MappingStatus",
@@ -136,6 +137,20 @@ class Window:
                                  f"{len(sentence)}-token sentence")
         if not 0 <= self.n_truncated <= len(self.sentences):
             raise ValueError("n_truncated must count sentences of the window")
+
+
+class Drop(str, enum.Enum):
+    """Why a candidate or a mention was dropped (counted in the run summary): by the Filter
+    stage (`mamakg.filters`) or the Map stage (`mamakg.mapping.facts`)."""
+
+    LOW_SCORE = "low_score"
+    NOT_CONTIGUOUS = "not_contiguous"
+    TOO_LONG = "too_long"
+    NO_CONTENT = "no_content"
+    RARE_RELATION = "rare_relation"
+    SELF_LOOP = "self_loop"
+    PRONOUN = "unresolved_pronoun"  # Map stage: a pronoun it could not resolve (graph only)
+    VALUE_HEAD = "value_head"  # Map stage: a head that is a number or date (graph only)
 
 
 @dataclass(frozen=True)

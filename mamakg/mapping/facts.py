@@ -32,7 +32,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from mamakg.config import Config
-from mamakg.filters import Drop
 from mamakg.mapping.arguments import is_named, is_pronoun
 from mamakg.mapping.confidence import fact_confidence
 from mamakg.mapping.coref import resolve_document
@@ -43,7 +42,7 @@ from mamakg.mapping.semantic import MapQuery, SemanticMapper, kind_of
 from mamakg.mapping.values import is_value, value_literal
 from mamakg.result import Summary
 from mamakg.store import MentionStore
-from mamakg.types import Entity, Fact, Mention, Relation
+from mamakg.types import Drop, Entity, Fact, Mention, Relation
 
 __all__ = ["collect_facts", "make_mapper"]
 

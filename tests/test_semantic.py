@@ -8,7 +8,6 @@ import io
 import numpy as np
 import pytest
 
-from mamakg.mapping.properties import PropertyIndex
 from mamakg.mapping.semantic import MapQuery, SemanticMapper, kind_of
 from mamakg.mapping.vectors import PropertyVectors, build_property_vectors, candidate_rows
 
@@ -37,7 +36,7 @@ def embed(texts):
 @pytest.fixture
 def mapper():
     vectors = build_property_vectors(embed, "fake", ROWS)
-    return SemanticMapper(vectors, embed, index=PropertyIndex(ROWS), rows=ROWS, min_score=0.5)
+    return SemanticMapper(vectors, embed, rows=ROWS, min_score=0.5)
 
 
 def test_meaning_and_value_type_pick_the_property(mapper):
@@ -120,7 +119,7 @@ def _mapper_with(rows, texts, default):
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
     return SemanticMapper(build_property_vectors(embed_texts, "fake", rows), embed_texts,
-                          index=PropertyIndex(rows), rows=rows, min_score=0.5)
+                          rows=rows, min_score=0.5)
 
 
 def test_a_copula_between_a_person_and_a_group_reads_the_group():

@@ -30,8 +30,9 @@ from mamakg.attention import AttentionModel
 from mamakg.config import Config
 from mamakg.filters import check_candidate, to_mention
 from mamakg.mapping.annotate import annotate
-from mamakg.mapping.entities import make_linker
+from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker
 from mamakg.mapping.facts import collect_facts
+from mamakg.mapping.mapper import MapChain
 from mamakg.match import match_sentences
 from mamakg.parse import load_nlp, parse_documents, pipeline_name
 from mamakg.refine import confidence, number_entities, refine
@@ -318,30 +319,36 @@ def build(
     *,
     nlp: Any = None,
     lm: AttentionModel | None = None,
+    linker: EntityLinker | KBLinker | None = None,
+    mappers: MapChain | None = None,
     on_sentences: Callable[[int], None] | None = None,
     overlap: bool | None = None,
 ) -> Result:
-    """Build the facts of a corpus. Models are loaded from `config` unless given; `overlap`:
-    see `mention_rows`. The summary's timings are the seconds of this process per stage
-    (parse: waiting for sentences; attend; match: matching, or waiting for the Match
-    workers; store; collect), the busy seconds of the worker processes (``parse_workers``,
-    ``match_workers``: summed over the workers) and, on CUDA, of the GPU (``device``)."""
+    """Build the facts of a corpus. Models are loaded from `config` unless given, and so are
+    the Map stage's entity `linker` (`make_linker`, closed at the end when made here) and
+    relation `mappers` (`mapping.facts.make_mappers`); `overlap`: see `mention_rows`. The
+    summary's timings are the seconds of this process per stage (parse: waiting for
+    sentences; attend; match: matching, or waiting for the Match workers; store; collect),
+    the busy seconds of the worker processes (``parse_workers``, ``match_workers``: summed
+    over the workers) and, on CUDA, of the GPU (``device``)."""
     started = time.perf_counter()
     if nlp is None:
         nlp = load_nlp(config.spacy_model)
     if lm is None:
         lm = AttentionModel(config)
-    linker = make_linker(config)
+    made = make_linker(config) if linker is None else None
     summary = Summary()
     clock = StageClock(summary.timings)
-    with MentionStore() as store:
+    with contextlib.closing(made) if made is not None else contextlib.nullcontext(), \
+            MentionStore() as store:
         for rows in mention_rows(_counted(documents, summary), nlp, lm, config, summary, clock,
                                  on_sentences=on_sentences, overlap=overlap):
             with clock.stage("store"):
                 store.add_rows(rows)
         left_out: list[Mention] = []
         with clock.stage("collect"):
-            facts = collect_facts(store, config, summary, linker, dropped=left_out)
+            facts = collect_facts(store, config, summary, linker or made, dropped=left_out,
+                                  mappers=mappers)
     summary.seconds = time.perf_counter() - started
     return Result(facts=facts, summary=summary, run=run_info(config, lm, pipeline_name(nlp)),
                   base=config.base_iri, left_out=tuple(left_out))

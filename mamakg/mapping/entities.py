@@ -203,6 +203,9 @@ class EntityLinker:
             table.setdefault(text, []).append((qid, prior))
         return cls(table)
 
+    def close(self) -> None:
+        """Nothing to close: the table is in memory (a `KBLinker` closes its database)."""
+
     def entity(self, key: str, label: str, min_score: float = 0.0) -> Entity:
         """The `Entity` for a key: linked to its best item, or unlinked (NIL)."""
         items = self._table.get(key)

@@ -273,6 +273,11 @@ class Mention:
     chunks are the entities."""
     derived: bool = False
     """True for such a reading: the evidence of a mapped fact, not an Open IE extraction."""
+    relation_pos: tuple[str, ...] = ()
+    """spaCy's part of speech of each token of `relation` (``AUX``, ``VERB``, ``DET``...),
+    read while the parse is at hand (`mamakg.mapping.annotate`) so the Map stage need not
+    guess syntax from strings; empty when not annotated. Kept in the mention store and the
+    work folder's shards, not written in the graph."""
 
     def __post_init__(self) -> None:
         if any(r.readings for r in self.readings):
@@ -282,10 +287,12 @@ class Mention:
     def fact_key(self) -> tuple[str, str, str]:
         return (self.head_key, self.relation_key, self.tail_key)
 
-    def to_record(self, keys: bool = True) -> dict[str, Any]:
+    def to_record(self, keys: bool = True, parse: bool = False) -> dict[str, Any]:
         """The mention as plain JSON values (the one encoding used by the mention store,
         shard files and the ``jsonl`` output); `keys=False` leaves out the three keys, which a
-        fact record carries once for all its mentions.
+        fact record carries once for all its mentions; `parse` adds what was read from the
+        parse for the Map stage (`relation_pos`: the store and shards keep it, the graph's
+        outputs do not).
 
         >>> m = Mention("d", 0, "Bob is here", 0, TextSpan("Bob", 0, 3), TextSpan("is", 4, 6),
         ...             TextSpan("here", 7, 11), "bob", "be", "here", 0.5)
@@ -309,14 +316,18 @@ class Mention:
         if self.degree is not None:
             data["degree"] = round(self.degree, 6)
         if self.readings:
-            data["readings"] = [r.to_record() for r in self.readings]
+            data["readings"] = [r.to_record(parse=parse) for r in self.readings]
         if self.derived:
             data["derived"] = True
+        if parse and self.relation_pos:
+            data["relation_pos"] = list(self.relation_pos)
         return data
 
     def to_json(self) -> str:
-        """`to_record` with keys, as compact JSON."""
-        return json.dumps(self.to_record(), ensure_ascii=False, separators=(",", ":"))
+        """`to_record` with keys and parse features, as compact JSON (the mention store's and
+        the shards' encoding)."""
+        return json.dumps(self.to_record(parse=True), ensure_ascii=False,
+                          separators=(",", ":"))
 
     @classmethod
     def from_record(cls, data: dict[str, Any],
@@ -340,6 +351,7 @@ class Mention:
             degree=None if degree is None else float(degree),
             readings=tuple(cls.from_record(r) for r in data.get("readings") or ()),
             derived=bool(data.get("derived", False)),
+            relation_pos=tuple(str(p) for p in data.get("relation_pos") or ()),
         )
 
     @classmethod

@@ -161,3 +161,15 @@ def test_a_role_noun_the_tail_modifies_is_the_relation():
            for r in annotated(candidate, clause=True).readings]
     assert ("politician", "be politician", "Labour Party") in got  # the clause says more
     assert ("is a British", "be", "Labour Party") not in got
+
+
+def test_annotate_keeps_the_relation_parts_of_speech_for_the_store_only():
+    from mamakg.types import Mention
+
+    s = obama()
+    m = annotated(Candidate(s, head=(0, 1), tail=(2, 7), relation=(1,), score=0.4, path=()))
+    assert m.relation_pos == (s.pos[1],)
+    assert Mention.from_json(m.to_json()) == m  # the store's encoding keeps it
+    assert "relation_pos" not in m.to_record() and "relation_pos" not in m.to_record(keys=False)
+    assert all(r.relation_pos and len(r.relation_pos) == len(r.relation.text.split())
+               for r in m.readings)

@@ -172,6 +172,22 @@ def test_a_role_at_an_organization_reads_the_organization():
     assert who.pid is None  # "X is Acme" names no role
 
 
+def test_a_role_is_told_from_a_verb_by_the_parse_where_asked():
+    """By default a role is guessed from strings ("put" is its own lemma, so "was put at"
+    reads as a role, and "professors" is not, so "was professors at" does not); with
+    `role_by_pos` the parts of speech of the surface decide."""
+    from mamakg.mapping.semantic import _kind_reading
+
+    put = MapQuery("be put at", "was put at", "person", "organization", "Acme",
+                   surface_pos=("AUX", "VERB", "ADP"))
+    professors = MapQuery("be professor at", "were professors at", "person", "organization",
+                          "Acme", surface_pos=("AUX", "NOUN", "ADP"))
+    assert _kind_reading(put) and not _kind_reading(professors)  # the string guess
+    assert not _kind_reading(put, by_pos=True) and _kind_reading(professors, by_pos=True)
+    unknown = MapQuery("be put at", "was put at", "person", "organization", "Acme")
+    assert _kind_reading(unknown, by_pos=True) == _kind_reading(unknown)  # no parse: the guess
+
+
 def test_a_property_whose_value_is_a_person_takes_no_organization():
     rows = ROWS + [
         {"pid": "P1066", "label": "student of", "description": "person who has taught this person",

@@ -1,7 +1,8 @@
 """Map stage, annotate: what the Map stage needs from a mention's sentence, read while the
-parse is at hand, right after Match and the sentence-level Filter (`mamakg.pipeline.
-match_window`): what head and tail are (`Mention.head_type`, `Mention.tail_type`) and the
-mention read between the named entities inside its chunks (`Mention.readings`), both from
+parse is at hand, right after Match and the sentence-level Filter
+(`mamakg.pipeline.match_window`): what head and tail are (`Mention.head_type`,
+`Mention.tail_type`), the parts of speech of the relation's words (`Mention.relation_pos`) and
+the mention read between the named entities inside its chunks (`Mention.readings`), from
 `mamakg.mapping.arguments`. After this step the Map stage reads only mentions, never a
 sentence.
 
@@ -39,11 +40,12 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False) -> Me
     with `clause`, also the readings of its chunks' entities with the subject of their
     clause."""
     s = candidate.sentence
+    rel = candidate.relation
     mention = dataclasses.replace(mention, head_type=span_type(s, *candidate.head),
-                                  tail_type=span_type(s, *candidate.tail))
+                                  tail_type=span_type(s, *candidate.tail),
+                                  relation_pos=tuple(s.pos[t] for t in rel))
     if not s.entities:
         return mention
-    rel = candidate.relation
     readings = narrow_readings(s, mention, candidate.head, candidate.tail, rel)
     if clause:
         readings = _with_clause_readings(

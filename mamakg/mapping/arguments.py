@@ -289,6 +289,7 @@ def _reading(s: Sentence, mention: Mention, head: tuple[tuple[int, int], str], r
         head_key=entity_key(s, *h), relation_key=relation_key(s, key_tokens),
         tail_key=entity_key(s, t_start, t_end), score=mention.score, path=(),
         head_type=h_type, tail_type=t_type, degree=mention.degree, derived=True,
+        relation_pos=tuple(s.pos[t] for t in range(rel[0], rel[-1] + 1)),
     )
 
 

@@ -95,6 +95,8 @@ class _Forms:
         self.entities: dict[str, Counter[str]] = {}
         self.kinds: dict[str, Counter[str]] = {}
         self.relations: dict[str, Counter[str]] = {}
+        self.relation_pos: dict[tuple[str, str], tuple[str, ...]] = {}
+        """(relation key, surface) -> the parts of speech of the surface, as first seen."""
         self.triples: set[tuple[str, str, str]] = set()
         """The (head, relation, tail) keys the Map stage may map: not those of a mention whose
         readings carry its mapping (unless a reading or another mention has the same key)."""
@@ -112,6 +114,8 @@ class _Forms:
             if kind and kind != "PRON":
                 self.kinds.setdefault(key, Counter())[kind] += 1
         self.relations.setdefault(m.relation_key, Counter())[m.relation.text] += 1
+        if m.relation_pos:
+            self.relation_pos.setdefault((m.relation_key, m.relation.text), m.relation_pos)
 
     def entity_label(self, key: str) -> str:
         forms = self.entities.get(key)
@@ -164,11 +168,12 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
         out.add(batch)
 
 
-def _query(key: str, head: Entity, tail: Entity, label: str) -> MapQuery:
+def _query(key: str, head: Entity, tail: Entity, label: str,
+           pos: tuple[str, ...] = ()) -> MapQuery:
     tail_kind = kind_of(tail.kind, tail.label) or ("date" if is_value(tail.label) else "")
     return MapQuery(key, label, kind_of(head.kind, head.label), tail_kind,
                     tail.label if tail_kind in ("group", "organization") else "",
-                    head_named=is_named(head))
+                    head_named=is_named(head), surface_pos=pos)
 
 
 def _tail_entity(entity: Entity, relation: Relation, datatype: str | None) -> Entity:
@@ -227,7 +232,8 @@ class _Entities:
 
 
 def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
-             labels: dict[str, str]) -> Iterator[tuple[Entity, Relation, Entity, list[Mention]]]:
+             labels: dict[str, str], poses: dict[str, tuple[str, ...]],
+             ) -> Iterator[tuple[Entity, Relation, Entity, list[Mention]]]:
     """The facts of one group of mentions with the same (head, relation, tail) keys, as
     (head, relation, tail, mentions): a group whose Match-stage mentions all have readings
     stays open (its readings carry the mapping); a group of readings only is kept only when
@@ -240,8 +246,9 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     if not derived and all(m.readings or m.derived for m in mentions):
         yield head, Relation(key=first.relation_key, label=label), tail, mentions
         return
-    rel, inverse = chain.relation(_query(first.relation_key, head, tail, label),
-                                  head.label, tail.label)
+    rel, inverse = chain.relation(
+        _query(first.relation_key, head, tail, label, poses[first.relation_key]),
+        head.label, tail.label)
     if derived and rel.pid is None:
         return  # a reading between entities is kept only as a mapped fact
     if not inverse:
@@ -256,8 +263,10 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
 def _fact(head: Entity, rel: Relation, tail: Entity, mentions: Sequence[Mention],
           config: Config, datatypes: dict[str, str]) -> Fact:
     """One fact of the graph: the tail a literal where it is a value, the confidence graded
-    (or the best mention's score), the support counted by sentence."""
-    mentions = [dataclasses.replace(m, readings=()) if m.readings else m for m in mentions]
+    (or the best mention's score), the support counted by sentence; its mentions without
+    what only the Map stage reads (readings, parse features)."""
+    mentions = [dataclasses.replace(m, readings=(), relation_pos=())
+                if m.readings or m.relation_pos else m for m in mentions]
     if config.literal_values:
         tail = _tail_entity(tail, rel, datatypes.get(rel.pid or ""))
     return Fact(
@@ -276,6 +285,7 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
     datatypes = {row["pid"]: row["datatype"] for row in property_table()}
     relation_keys = sorted(forms.relations)
     labels = {k: _label(forms.relations[k]) for k in relation_keys}
+    poses = {k: forms.relation_pos.get((k, labels[k]), ()) for k in relation_keys}
     groups: Iterable[list[Mention]] = store.facts(set(relation_keys))
     entity = _Entities(forms, linker)
     chain = mappers
@@ -286,11 +296,11 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
         distant = DistantMapper.vote(groups, entity.known, linker.kb, labels)
         chain = MapChain((distant, *mappers.mappers), mappers.index)
     # every query at once: the embedding runs in a few batches
-    chain.prepare(sorted({_query(r, entity(h), entity(t), labels[r])
+    chain.prepare(sorted({_query(r, entity(h), entity(t), labels[r], poses[r])
                           for h, r, t in forms.triples if is_named(entity(h))}, key=repr))
     facts: list[Fact] = []
     for mentions in groups:
-        for head, rel, tail, kept in _triples(mentions, entity, chain, labels):
+        for head, rel, tail, kept in _triples(mentions, entity, chain, labels, poses):
             fact = _fact(head, rel, tail, kept, config, datatypes)
             summary.status[fact.status.value] += 1
             summary.n_mentions += sum(1 for m in fact.mentions if not m.derived)

@@ -55,6 +55,9 @@ class MapQuery:
     head_named: bool = True
     """Whether the head can be the subject of a schema fact (`arguments.is_named`): the
     mappers by meaning leave a common noun phrase's relations open."""
+    surface_pos: tuple[str, ...] = ()
+    """spaCy's part of speech of each token of `surface` where it was seen
+    (`Mention.relation_pos`); empty when unknown."""
 
 
 @dataclass(frozen=True)

@@ -137,12 +137,16 @@ def is_unreadable(phrase: str) -> bool:
     return any(w in NEGATIONS for w in words) or all(w in COPULAS for w in words)
 
 
-def _is_role(surface: list[str], words: list[str], key: list[str]) -> bool:
+def _is_role(surface: list[str], words: list[str], key: list[str],
+             verb: bool | None = None) -> bool:
     """Whether a relation names a role held at its tail: a copula or "as", then a noun phrase,
     then a preposition of `ROLE_PREPOSITIONS` ("was a professor at", "served as director for",
     "is Professor of Economics at"). A verb there ("was born at", "is working at") is no role:
-    a role has an article or "as", or no word whose lemma differs from it (a verb's does:
-    "born" -> "bear").
+    a role has an article or "as", or no verb: by the parse where `verb` says whether the
+    surface has one (`KindMapper(role_by_pos=True)`), else guessed from the strings, as no
+    word whose lemma differs from it (a verb's does: "born" -> "bear"; the guess errs where a
+    verb's lemma is its form, "was put at", and where a plural noun's is not, "was professors
+    at").
 
     >>> _is_role("was a professor at".split(), "a professor at".split(), "be professor at".split())
     True
@@ -156,7 +160,11 @@ def _is_role(surface: list[str], words: list[str], key: list[str]) -> bool:
         return True
     if surface[0] not in COPULAS:
         return False
-    return bool(ARTICLES & set(words)) or words == [w for w in key if w not in COPULAS]
+    if ARTICLES & set(words):
+        return True
+    if verb is not None:
+        return not verb
+    return words == [w for w in key if w not in COPULAS]
 
 
 def _is_role_noun(surface: list[str], key: list[str]) -> bool:
@@ -171,7 +179,7 @@ def _is_role_noun(surface: list[str], key: list[str]) -> bool:
         surface == key[1:] and surface[-1] not in ROLE_PREPOSITIONS
 
 
-def _kind_reading(q: MapQuery) -> tuple[tuple[str, str], ...]:
+def _kind_reading(q: MapQuery, by_pos: bool = False) -> tuple[tuple[str, str], ...]:
     """The properties a phrase that names none by itself states by the kinds it joins, each
     with the word the tail's text is compared with; empty when none. A bare copula between a
     person and a group ("was *Dutch*") states citizenship, party or religion
@@ -190,7 +198,9 @@ def _kind_reading(q: MapQuery) -> tuple[tuple[str, str], ...]:
         return GROUP_PROPERTIES if copula else ()
     if q.tail_kind != "organization":
         return ()
-    if not (_is_role(surface, words, q.key.split()) or _is_role_noun(surface, q.key.split())):
+    verb = "VERB" in q.surface_pos if by_pos and q.surface_pos else None
+    if not (_is_role(surface, words, q.key.split(), verb)
+            or _is_role_noun(surface, q.key.split())):
         return ()  # a bare copula says who someone is ("He is the co[-founder]"), no role
     if STUDENT_WORDS & set(words):
         return (("P69", "school"),)
@@ -230,11 +240,15 @@ class KindMapper:
     nationality, party or religion; a role at an organization: `_kind_reading`), the tail's
     text compared by embedding with the words of the candidate properties; leaves every
     other phrase to the next mapper. `known`: the properties it may answer (the others
-    abstain)."""
+    abstain). `role_by_pos`: tell a role from a verb by the parse's parts of speech
+    (`MapQuery.surface_pos`) instead of by lemmas and surface forms (`_is_role`); off by
+    default, as the graph has been made so far."""
 
     def __init__(self, embed: Callable[[list[str]], np.ndarray], known: Sequence[str],
-                 min_score: float = 0.5, temperature: float = TEMPERATURE) -> None:
+                 min_score: float = 0.5, temperature: float = TEMPERATURE,
+                 role_by_pos: bool = False) -> None:
         self.embed = embed
+        self.role_by_pos = role_by_pos
         self.known = frozenset(known)
         self.min_score = min_score
         self.temperature = temperature
@@ -244,7 +258,7 @@ class KindMapper:
 
     def prepare(self, queries: Sequence[MapQuery]) -> None:
         """Embed the tails read by their kind, and the words they are compared with."""
-        readings = [(q, _kind_reading(q)) for q in queries]
+        readings = [(q, _kind_reading(q, self.role_by_pos)) for q in queries]
         words = [w for w in dict.fromkeys(
             w for q, reading in readings if reading
             for w in (*(word for _, word in reading), q.tail_text)) if w not in self._words]
@@ -254,7 +268,8 @@ class KindMapper:
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]:
         self.prepare(queries)
-        return [self._map_kind(q, reading) if (reading := _kind_reading(q)) else None
+        return [self._map_kind(q, reading)
+                if (reading := _kind_reading(q, self.role_by_pos)) else None
                 for q in queries]
 
     def _map_kind(self, q: MapQuery, properties: tuple[tuple[str, str], ...]) -> Mapping:
@@ -440,8 +455,9 @@ class SemanticMapper(MapChain):
                  description_weight: float = DESCRIPTION_WEIGHT,
                  prior_weight: float = PRIOR_WEIGHT,
                  none_similarity: float = NONE_SIMILARITY,
-                 rows: Sequence[dict[str, str]] | None = None) -> None:
+                 rows: Sequence[dict[str, str]] | None = None,
+                 role_by_pos: bool = False) -> None:
         super().__init__((
-            KindMapper(embed, vectors.pids, min_score, temperature),
+            KindMapper(embed, vectors.pids, min_score, temperature, role_by_pos),
             EmbeddingMapper(vectors, embed, min_score, temperature, description_weight,
                             prior_weight, none_similarity, rows)))

@@ -1,16 +1,16 @@
 """The one place that knows the order of the stages:
 
-    read -> parse (spaCy) -> attend (LM) -> match (beam search) -> filter -> store
-         -> corpus filter -> map -> facts
+    read -> parse (spaCy) -> attend (LM) -> match (beam search) -> filter -> annotate
+         -> store -> corpus filter -> map -> facts
 
 Two functions are the seam every build goes through (this module's `build`, a work folder's
 shards, the Ray engine's actors): `attend_windows` turns sentences into `Window`s (the
-language model's part) and `match_window` turns a window into mentions (Match and the
-sentence-level Filter, pure CPU). `build` streams the corpus: spaCy runs in worker processes
-ahead of the model (`Config.parse_processes`), Match in others where cores allow
-(`Config.match_processes`), each a bounded number of tasks ahead, so only a few windows of
-sentences are in memory at a time; candidate mentions wait on disk (`MentionStore`) for the
-corpus-level relation filter.
+language model's part) and `match_window` turns a window into mentions (Match, the
+sentence-level Filter and the Map stage's annotate step, pure CPU). `build` streams the
+corpus: spaCy runs in worker processes ahead of the model (`Config.parse_processes`), Match
+in others where cores allow (`Config.match_processes`), each a bounded number of tasks
+ahead, so only a few windows of sentences are in memory at a time; candidate mentions wait
+on disk (`MentionStore`) for the corpus-level relation filter.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Map stage, arguments: what a mention's head and tail are, read from its sentence when the
-Match stage makes the mention (`mamakg.filters.to_mention`).
+"""Map stage, arguments: what a mention's head and tail are, read from its sentence right
+after the Match stage makes the mention (`mamakg.mapping.annotate`).
 
 - `span_type`: the kind of a head or tail: the spaCy entity label of the token that heads the
   span (``PERSON``, ``ORG``, ``GPE``, ``DATE``...), ``PRON`` for a pronoun, ``NUM`` for a

@@ -20,6 +20,7 @@ import time
 
 from mamakg.config import Config
 from mamakg.filters import check_candidate, to_mention
+from mamakg.mapping.annotate import annotate
 from mamakg.match import match_sentence
 from mamakg.parse import parse_documents
 from mamakg.pipeline import StageClock, attend_windows, load_models, match_windows
@@ -66,7 +67,7 @@ def main() -> None:
         for candidate in match_sentence(sentence, matrix, config):
             n_candidates += 1
             if check_candidate(candidate, config) is None:
-                to_mention(candidate, config.store_path)
+                annotate(to_mention(candidate, config.store_path), candidate)
                 n_mentions += 1
     elapsed = time.perf_counter() - started
     out["match_filter_sentences_per_s_1_core"] = round(len(sentences) / elapsed, 1)

@@ -67,7 +67,11 @@ def _check_linking_files(config: Config) -> None:
 
 
 class Builder:
-    """Builds knowledge graphs with one set of settings; loads its models once, on first use.
+    """Builds knowledge graphs with one set of settings; loads its models once, on first use:
+    the spaCy pipeline and the language model (`models`), and the Map stage's relation mappers
+    with their sentence-embedding model and property vectors (`mappers`) and entity linker
+    (`linker`). `close()` (or a ``with Builder(...) as builder:`` block) closes the linker's
+    knowledge base and lets the Map stage's models go.
 
     `model` is a Hugging Face model id, a local model folder or a ``.gguf`` file (default: the
     bundled all-MiniLM-L6-v2); `device` is ``auto``, ``cpu`` or ``cuda``; `preset` the
@@ -99,6 +103,9 @@ class Builder:
             self.config = Config.preset(preset, model=model, device=device, **options)
         _check_linking_files(self.config)
         self._models: tuple[Any, Any] | None = None
+        self._mappers: Any = None
+        self._linker: Any = None
+        self._linker_made = False
         self._log_settings(preset if config is None else Preset.DEFAULT)
 
     def _log_settings(self, preset: Preset | str) -> None:
@@ -141,6 +148,43 @@ class Builder:
                      self.config.dtype.value, pipeline_name(nlp))
         return self._models
 
+    @property
+    def mappers(self) -> Any:
+        """The Map stage's relation mappers (`mapping.mapper.MapChain`), made on first use and
+        kept: the sentence-embedding model and the property vectors load once."""
+        if self._mappers is None:
+            from mamakg.mapping.facts import load_embedder, make_mappers
+            from mamakg.mapping.vectors import PropertyVectors
+
+            embedder = load_embedder(self.config)
+            self._mappers = make_mappers(self.config, embedder,
+                                         PropertyVectors.bundled() if embedder else None)
+        return self._mappers
+
+    @property
+    def linker(self) -> Any:
+        """The entity linker of the settings (``--kb`` or ``--entities``; None without),
+        opened on first use and kept until `close`."""
+        if not self._linker_made:
+            from mamakg.mapping.entities import make_linker
+
+            self._linker = make_linker(self.config)
+            self._linker_made = True
+        return self._linker
+
+    def close(self) -> None:
+        """Close the entity linker's knowledge base and let the Map stage's models go (a later
+        build loads them again)."""
+        linker, self._linker, self._linker_made, self._mappers = self._linker, None, False, None
+        if linker is not None:
+            linker.close()
+
+    def __enter__(self) -> Builder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def build(self, texts: Iterable[TextLike], *, keep_texts: bool = False,
               on_sentences: Callable[[int], None] | None = None) -> Result:
         """The graph of a corpus in memory (streamed: any iterable of texts works).
@@ -161,7 +205,7 @@ class Builder:
         loaded = time.perf_counter()
         kept: dict[str, str] | None = {} if keep_texts else None
         result = build(_documents(texts, kept), self.config, nlp=nlp, lm=lm,
-                       on_sentences=on_sentences)
+                       linker=self.linker, mappers=self.mappers, on_sentences=on_sentences)
         if loading:  # this call loaded the models: the time it took counts
             result.summary.timings["load"] = loaded - started
         result.summary.seconds = time.perf_counter() - started
@@ -220,7 +264,8 @@ class Builder:
                 from mamakg.scale.workdir import build_workdir
 
                 result = build_workdir(list(inputs.files), self.config, workdir,
-                                       models=lambda: self.models, input_format=input_format,
+                                       models=lambda: self.models, linker=self.linker,
+                                       mappers=self.mappers, input_format=input_format,
                                        text_field=text_field, id_field=id_field,
                                        shard_docs=shard_docs, append=append, force=force,
                                        engine=engine, ray_address=ray_address,

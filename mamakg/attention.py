@@ -10,10 +10,11 @@ over its spaCy tokens.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,6 +195,25 @@ def _install_capture(model: Any, layer: int, n_layers: int) -> Any | None:
     return module
 
 
+@contextlib.contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """transformers' warnings and progress bars off while a model loads (its notes on unused
+    weights are not the user's business), and back as they were after: the log level of the
+    rest of the process is not mamakg's to set."""
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
+    bar = hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(level)
+        if bar:
+            hf_logging.enable_progress_bar()
+
+
 class AttentionModel:
     """A frozen language model that turns sentences into token-level attention matrices."""
 
@@ -202,8 +222,6 @@ class AttentionModel:
         import torch
         import transformers
 
-        transformers.utils.logging.set_verbosity_error()
-        transformers.utils.logging.disable_progress_bar()
         self._torch = torch
         self.config = config
         source, name, revision = resolve_model(config.model)
@@ -257,7 +275,8 @@ class AttentionModel:
         their own), else eager attention in every layer."""
         kwargs.setdefault("local_files_only", True)  # never a download (resolve_model)
         try:
-            return factory.from_pretrained(source, attn_implementation="sdpa", **kwargs)
+            with quiet_transformers():
+                return factory.from_pretrained(source, attn_implementation="sdpa", **kwargs)
         except (ValueError, ImportError, OSError, KeyError):
             # no SDPA for this architecture; or the model does not load at all, which the
             # eager load reports in a clear error
@@ -267,7 +286,8 @@ class AttentionModel:
     def _load(factory: Any, source: str, **kwargs: Any) -> Any:
         kwargs.setdefault("local_files_only", True)  # never a download (resolve_model)
         try:
-            return factory.from_pretrained(source, **kwargs)
+            with quiet_transformers():
+                return factory.from_pretrained(source, **kwargs)
         except ImportError as err:  # e.g. a .gguf file without the gguf package
             raise MamakgError(f"cannot load language model {source!r}: {err}".splitlines()[0]
                               + (" (pip install gguf)" if "gguf_file" in kwargs else "")) from err
@@ -475,8 +495,6 @@ class Embedder:
         import torch
         import transformers
 
-        transformers.utils.logging.set_verbosity_error()
-        transformers.utils.logging.disable_progress_bar()
         self._torch = torch
         source, recorded, revision = resolve_model(name)
         if tokenizer is None:

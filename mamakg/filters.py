@@ -12,28 +12,11 @@ Pure: no torch, no spaCy.
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-
 from mamakg.config import Config
-from mamakg.mapping.arguments import clause_readings, narrow_readings, span_type
 from mamakg.normalize import entity_key, has_content, relation_key
-from mamakg.types import Candidate, Mention
+from mamakg.types import Candidate, Drop, Mention
 
 __all__ = ["Drop", "check_candidate", "is_self_loop", "to_mention"]
-
-
-class Drop(str, enum.Enum):
-    """Why a candidate was dropped (counted in the run summary)."""
-
-    LOW_SCORE = "low_score"
-    NOT_CONTIGUOUS = "not_contiguous"
-    TOO_LONG = "too_long"
-    NO_CONTENT = "no_content"
-    RARE_RELATION = "rare_relation"
-    SELF_LOOP = "self_loop"
-    PRONOUN = "unresolved_pronoun"  # Map stage: a pronoun it could not resolve (graph only)
-    VALUE_HEAD = "value_head"  # Map stage: a head that is a number or date (graph only)
 
 
 def check_candidate(candidate: Candidate, config: Config) -> Drop | None:
@@ -58,32 +41,16 @@ def is_self_loop(candidate: Candidate) -> bool:
     return entity_key(s, *candidate.head) == entity_key(s, *candidate.tail)
 
 
-def _with_clause_readings(narrow: tuple[Mention, ...], clause: tuple[Mention, ...],
-                          mention: Mention) -> tuple[Mention, ...]:
-    """The narrow readings and the clause readings of a mention, one per (head, tail) pair
-    that is not the mention's own: the narrow one, unless its relation is a bare copula where
-    the clause reading says more ("is a British [Labour Party] politician": "politician")."""
-    pairs = {(r.head.start, r.tail.start): r for r in narrow}
-    for r in clause:
-        pair = (r.head.start, r.tail.start)
-        if pair == (mention.head.start, mention.tail.start):
-            continue
-        if pair not in pairs or pairs[pair].relation_key == "be":
-            pairs[pair] = r
-    return tuple(pairs.values())
-
-
 def to_mention(candidate: Candidate, store_path: bool = True,
-               score: float | None = None, clause: bool = False) -> Mention:
-    """The `Mention` of a candidate that passed `check_candidate`; `score` replaces the
-    matching degree as the mention's confidence when given (`mamakg.refine.confidence`; the
-    matching degree is then kept as `Mention.degree`). The mention carries what its head and
-    tail are and, where the chunks hold narrower named entities, the reading between those
-    (`mamakg.mapping.arguments`), for the Map stage; with `clause`, also the readings of its
-    chunks' entities with the subject of their clause."""
+               score: float | None = None) -> Mention:
+    """The `Mention` of a candidate that passed `check_candidate`: its spans and keys; `score`
+    replaces the matching degree as the mention's confidence when given
+    (`mamakg.refine.confidence`; the matching degree is then kept as `Mention.degree`). What
+    head and tail are, and the readings between named entities, are the Map stage's
+    (`mamakg.mapping.annotate`)."""
     s = candidate.sentence
     rel = candidate.relation
-    mention = Mention(
+    return Mention(
         doc_id=s.doc_id,
         sent_index=s.index,
         sentence=s.text,
@@ -96,14 +63,5 @@ def to_mention(candidate: Candidate, store_path: bool = True,
         tail_key=entity_key(s, *candidate.tail),
         score=round(candidate.score if score is None else score, 6),
         path=candidate.path if store_path else (),
-        head_type=span_type(s, *candidate.head),
-        tail_type=span_type(s, *candidate.tail),
         degree=None if score is None or score == candidate.score else round(candidate.score, 6),
     )
-    if not s.entities:
-        return mention
-    readings = narrow_readings(s, mention, candidate.head, candidate.tail, rel)
-    if clause:
-        readings = _with_clause_readings(
-            readings, clause_readings(s, mention, candidate.head, candidate.tail), mention)
-    return dataclasses.replace(mention, readings=readings) if readings else mention

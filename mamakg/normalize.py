@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from mamakg.english import ARTICLES, LEADING_AUXILIARIES
 from mamakg.types import Sentence
 
-__all__ = ["ARTICLES", "entity_key", "entity_label", "main_verb", "relation_key",
-           "relation_variants", "squash"]
+__all__ = ["SUBJECTS", "clause_subject", "entity_key", "entity_label", "main_verb",
+           "relation_key", "relation_variants", "squash"]
 
 _DROP_POS = frozenset({"ADJ", "ADV", "DET", "PUNCT", "SYM", "X", "SPACE"})
 """Parts of speech removed from a relation (paper: adjectives, adverbs...)."""
@@ -19,20 +20,7 @@ _DROP_DEP = frozenset({"aux", "auxpass"})
 _KEEP_DEP = frozenset({"neg"})
 """Negation is kept even when tagged as an adverb: "not" changes the relation."""
 _LEADING = frozenset({"DET", "PRON", "PUNCT"})
-ARTICLES = frozenset({"a", "an", "the"})
 _WS = re.compile(r"\s+")
-
-
-MONTHS = frozenset(
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
-"""English month names (lower case): a month joins a date's numbers into one entity, and a
-tail of numbers and months is a value, not an item."""
-
-
-def is_month(word: str) -> bool:
-    """Whether a word names a month ("November", "Nov.")."""
-    return word.lower().rstrip(".") in MONTHS
 
 
 def squash(text: str) -> str:
@@ -96,6 +84,33 @@ def main_verb(sentence: Sentence, tokens: Sequence[int]) -> int | None:
     return verbs[0] if verbs else None
 
 
+SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+"""Dependencies of a verb's subject."""
+_MODIFIER_CLAUSES = frozenset({"acl", "relcl"})
+
+
+def clause_subject(sentence: Sentence, verb: int,
+                   modified: bool = False) -> tuple[int | None, int]:
+    """The subject of a verb, by syntax: its own ``nsubj``/``nsubjpass``, else, through
+    coordination ("joined X and *founded* Y", a few hops at most), that of the verb it is
+    coordinated with; with `modified`, a participle or relative clause without a subject is
+    said of the noun it modifies ("a company [founded in] 1982"). Returns the token (None when
+    there is none) and the verb it was found on. The one walk from a verb to its subject:
+    `mamakg.refine.verb_subject` and the clause readings of `mamakg.mapping.arguments` follow
+    it, each reading relative pronouns its own way."""
+    s = sentence
+    for _ in range(4):
+        subjects = [t for t in range(len(s)) if s.heads[t] == verb and s.deps[t] in SUBJECTS]
+        if subjects:
+            return subjects[0], verb
+        if modified and s.deps[verb] in _MODIFIER_CLAUSES and 0 <= s.heads[verb] != verb:
+            return s.heads[verb], verb
+        if s.deps[verb] != "conj" or not 0 <= s.heads[verb] != verb:
+            return None, verb
+        verb = s.heads[verb]
+    return None, verb
+
+
 def relation_variants(surface: str, key: str) -> list[str]:
     """Strings to look up in a property table for a relation, most specific first:
     the surface text, the surface without a leading auxiliary or copula, and the lemma key.
@@ -108,8 +123,7 @@ def relation_variants(surface: str, key: str) -> list[str]:
     surface = squash(surface)
     out = [surface]
     words = surface.split(" ")
-    aux = {"is", "was", "are", "were", "be", "been", "being", "has", "have", "had", "will"}
-    while len(words) > 1 and words[0] in aux:
+    while len(words) > 1 and words[0] in LEADING_AUXILIARIES:
         words = words[1:]
         out.append(" ".join(words))
     bare = [w for w in words if w not in ARTICLES]

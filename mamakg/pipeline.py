@@ -1,16 +1,16 @@
 """The one place that knows the order of the stages:
 
-    read -> parse (spaCy) -> attend (LM) -> match (beam search) -> filter -> store
-         -> corpus filter -> map -> facts
+    read -> parse (spaCy) -> attend (LM) -> match (beam search) -> filter -> annotate
+         -> store -> corpus filter -> map -> facts
 
 Two functions are the seam every build goes through (this module's `build`, a work folder's
 shards, the Ray engine's actors): `attend_windows` turns sentences into `Window`s (the
-language model's part) and `match_window` turns a window into mentions (Match and the
-sentence-level Filter, pure CPU). `build` streams the corpus: spaCy runs in worker processes
-ahead of the model (`Config.parse_processes`), Match in others where cores allow
-(`Config.match_processes`), each a bounded number of tasks ahead, so only a few windows of
-sentences are in memory at a time; candidate mentions wait on disk (`MentionStore`) for the
-corpus-level relation filter.
+language model's part) and `match_window` turns a window into mentions (Match, the
+sentence-level Filter and the Map stage's annotate step, pure CPU). `build` streams the
+corpus: spaCy runs in worker processes ahead of the model (`Config.parse_processes`), Match
+in others where cores allow (`Config.match_processes`), each a bounded number of tasks
+ahead, so only a few windows of sentences are in memory at a time; candidate mentions wait
+on disk (`MentionStore`) for the corpus-level relation filter.
 """
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ from mamakg import __version__
 from mamakg.attention import AttentionModel
 from mamakg.config import Config
 from mamakg.filters import check_candidate, to_mention
-from mamakg.mapping.entities import make_linker
+from mamakg.mapping.annotate import annotate
+from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker
 from mamakg.mapping.facts import collect_facts
+from mamakg.mapping.mapper import MapChain
 from mamakg.match import match_sentences
 from mamakg.parse import load_nlp, parse_documents, pipeline_name
 from mamakg.refine import confidence, number_entities, refine
@@ -84,8 +86,9 @@ def attend_windows(sentences: Iterable[Sentence], lm: AttentionModel,
 
 
 def match_window(window: Window, config: Config) -> tuple[list[Mention], MatchCounts]:
-    """The Match stage and the sentence-level Filter on one window: the mentions that pass,
-    in sentence order, and what was counted on the way."""
+    """The Match stage and the sentence-level Filter on one window, then the Map stage's
+    annotate step (`mamakg.mapping.annotate`, while the parse is at hand): the mentions that
+    pass, in sentence order, and what was counted on the way."""
     sentences: Iterable[Sentence] = window.sentences
     attentions: Iterable[np.ndarray] = window.attentions
     if config.constant_attention:  # ablation: the same weight on every link
@@ -102,9 +105,9 @@ def match_window(window: Window, config: Config) -> tuple[list[Mention], MatchCo
             candidate = refine(candidate, config)
             reason = check_candidate(candidate, config)
             if reason is None:
-                kept.append(to_mention(candidate, config.store_path,
-                                       confidence(candidate, config.confidence),
-                                       clause=config.clause_readings))
+                mention = to_mention(candidate, config.store_path,
+                                     confidence(candidate, config.confidence))
+                kept.append(annotate(mention, candidate, clause=config.clause_readings))
             else:
                 dropped[reason.value] += 1
     n_truncated = window.n_truncated + sum(s.truncated for s in window.sentences)
@@ -316,30 +319,36 @@ def build(
     *,
     nlp: Any = None,
     lm: AttentionModel | None = None,
+    linker: EntityLinker | KBLinker | None = None,
+    mappers: MapChain | None = None,
     on_sentences: Callable[[int], None] | None = None,
     overlap: bool | None = None,
 ) -> Result:
-    """Build the facts of a corpus. Models are loaded from `config` unless given; `overlap`:
-    see `mention_rows`. The summary's timings are the seconds of this process per stage
-    (parse: waiting for sentences; attend; match: matching, or waiting for the Match
-    workers; store; collect), the busy seconds of the worker processes (``parse_workers``,
-    ``match_workers``: summed over the workers) and, on CUDA, of the GPU (``device``)."""
+    """Build the facts of a corpus. Models are loaded from `config` unless given, and so are
+    the Map stage's entity `linker` (`make_linker`, closed at the end when made here) and
+    relation `mappers` (`mapping.facts.make_mappers`); `overlap`: see `mention_rows`. The
+    summary's timings are the seconds of this process per stage (parse: waiting for
+    sentences; attend; match: matching, or waiting for the Match workers; store; collect),
+    the busy seconds of the worker processes (``parse_workers``, ``match_workers``: summed
+    over the workers) and, on CUDA, of the GPU (``device``)."""
     started = time.perf_counter()
     if nlp is None:
         nlp = load_nlp(config.spacy_model)
     if lm is None:
         lm = AttentionModel(config)
-    linker = make_linker(config)
+    made = make_linker(config) if linker is None else None
     summary = Summary()
     clock = StageClock(summary.timings)
-    with MentionStore() as store:
+    with contextlib.closing(made) if made is not None else contextlib.nullcontext(), \
+            MentionStore() as store:
         for rows in mention_rows(_counted(documents, summary), nlp, lm, config, summary, clock,
                                  on_sentences=on_sentences, overlap=overlap):
             with clock.stage("store"):
                 store.add_rows(rows)
         left_out: list[Mention] = []
         with clock.stage("collect"):
-            facts = collect_facts(store, config, summary, linker, dropped=left_out)
+            facts = collect_facts(store, config, summary, linker or made, dropped=left_out,
+                                  mappers=mappers)
     summary.seconds = time.perf_counter() - started
     return Result(facts=facts, summary=summary, run=run_info(config, lm, pipeline_name(nlp)),
                   base=config.base_iri, left_out=tuple(left_out))

@@ -28,7 +28,8 @@ from __future__ import annotations
 import dataclasses
 
 from mamakg.config import Confidence, Config, RelationSpan
-from mamakg.normalize import is_month, main_verb
+from mamakg.english import RELATIVIZERS, is_month
+from mamakg.normalize import clause_subject, main_verb
 from mamakg.types import Candidate, Sentence
 
 __all__ = ["confidence", "extend_tail", "first_to_last", "number_entities", "refine", "trim_edges",
@@ -90,25 +91,15 @@ def extend_tail(candidate: Candidate) -> Candidate:
     return dataclasses.replace(candidate, tail=(tail_start, end))
 
 
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
-_RELATIVE = frozenset({"who", "which", "that", "whom"})
-
-
 def _subject_of(s: Sentence, verb: int) -> int | None:
-    """The token that is the subject of `verb`: its own nsubj, else (a verb coordinated with an
-    earlier one: "joined X and founded Y") the subject of that verb; a relative pronoun
-    ("the man who founded Y") stands for the noun its clause modifies."""
-    for _ in range(4):  # a few hops of coordination at most
-        subjects = [t for t in range(len(s)) if s.heads[t] == verb and s.deps[t] in _SUBJECT_DEPS]
-        if subjects:
-            subject = subjects[0]
-            if s.lemmas[subject] in _RELATIVE and s.deps[verb] == "relcl" and s.heads[verb] >= 0:
-                return s.heads[verb]
-            return subject
-        if s.deps[verb] != "conj" or s.heads[verb] < 0 or s.heads[verb] == verb:
-            return None
-        verb = s.heads[verb]
-    return None
+    """The token that is the subject of `verb` (`normalize.clause_subject`, through
+    coordination); a relative pronoun ("the man who founded Y") stands for the noun its clause
+    modifies."""
+    subject, verb = clause_subject(s, verb)
+    if subject is not None and s.lemmas[subject] in RELATIVIZERS and \
+            s.deps[verb] == "relcl" and s.heads[verb] >= 0:
+        return s.heads[verb]
+    return subject
 
 
 def verb_subject(candidate: Candidate) -> Candidate:

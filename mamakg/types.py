@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Candidate",
     "Document",
+    "Drop",
     "Entity",
     "Fact",
     "MappingStatus",
@@ -136,6 +137,20 @@ class Window:
                                  f"{len(sentence)}-token sentence")
         if not 0 <= self.n_truncated <= len(self.sentences):
             raise ValueError("n_truncated must count sentences of the window")
+
+
+class Drop(str, enum.Enum):
+    """Why a candidate or a mention was dropped (counted in the run summary): by the Filter
+    stage (`mamakg.filters`) or the Map stage (`mamakg.mapping.facts`)."""
+
+    LOW_SCORE = "low_score"
+    NOT_CONTIGUOUS = "not_contiguous"
+    TOO_LONG = "too_long"
+    NO_CONTENT = "no_content"
+    RARE_RELATION = "rare_relation"
+    SELF_LOOP = "self_loop"
+    PRONOUN = "unresolved_pronoun"  # Map stage: a pronoun it could not resolve (graph only)
+    VALUE_HEAD = "value_head"  # Map stage: a head that is a number or date (graph only)
 
 
 @dataclass(frozen=True)
@@ -258,6 +273,11 @@ class Mention:
     chunks are the entities."""
     derived: bool = False
     """True for such a reading: the evidence of a mapped fact, not an Open IE extraction."""
+    relation_pos: tuple[str, ...] = ()
+    """spaCy's part of speech of each token of `relation` (``AUX``, ``VERB``, ``DET``...),
+    read while the parse is at hand (`mamakg.mapping.annotate`) so the Map stage need not
+    guess syntax from strings; empty when not annotated. Kept in the mention store and the
+    work folder's shards, not written in the graph."""
 
     def __post_init__(self) -> None:
         if any(r.readings for r in self.readings):
@@ -267,10 +287,12 @@ class Mention:
     def fact_key(self) -> tuple[str, str, str]:
         return (self.head_key, self.relation_key, self.tail_key)
 
-    def to_record(self, keys: bool = True) -> dict[str, Any]:
+    def to_record(self, keys: bool = True, parse: bool = False) -> dict[str, Any]:
         """The mention as plain JSON values (the one encoding used by the mention store,
         shard files and the ``jsonl`` output); `keys=False` leaves out the three keys, which a
-        fact record carries once for all its mentions.
+        fact record carries once for all its mentions; `parse` adds what was read from the
+        parse for the Map stage (`relation_pos`: the store and shards keep it, the graph's
+        outputs do not).
 
         >>> m = Mention("d", 0, "Bob is here", 0, TextSpan("Bob", 0, 3), TextSpan("is", 4, 6),
         ...             TextSpan("here", 7, 11), "bob", "be", "here", 0.5)
@@ -294,14 +316,18 @@ class Mention:
         if self.degree is not None:
             data["degree"] = round(self.degree, 6)
         if self.readings:
-            data["readings"] = [r.to_record() for r in self.readings]
+            data["readings"] = [r.to_record(parse=parse) for r in self.readings]
         if self.derived:
             data["derived"] = True
+        if parse and self.relation_pos:
+            data["relation_pos"] = list(self.relation_pos)
         return data
 
     def to_json(self) -> str:
-        """`to_record` with keys, as compact JSON."""
-        return json.dumps(self.to_record(), ensure_ascii=False, separators=(",", ":"))
+        """`to_record` with keys and parse features, as compact JSON (the mention store's and
+        the shards' encoding)."""
+        return json.dumps(self.to_record(parse=True), ensure_ascii=False,
+                          separators=(",", ":"))
 
     @classmethod
     def from_record(cls, data: dict[str, Any],
@@ -325,6 +351,7 @@ class Mention:
             degree=None if degree is None else float(degree),
             readings=tuple(cls.from_record(r) for r in data.get("readings") or ()),
             derived=bool(data.get("derived", False)),
+            relation_pos=tuple(str(p) for p in data.get("relation_pos") or ()),
         )
 
     @classmethod

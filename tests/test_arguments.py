@@ -8,9 +8,14 @@ import dataclasses
 from helpers import sentence
 
 from mamakg.filters import to_mention
+from mamakg.mapping.annotate import annotate
 from mamakg.mapping.arguments import entity_core, narrow_readings, span_type, tail_cores
 from mamakg.types import Candidate
 
+
+def annotated(candidate, score=None, clause=False):
+    """The mention of a candidate as the pipeline makes it: `to_mention`, then `annotate`."""
+    return annotate(to_mention(candidate, score=score), candidate, clause=clause)
 
 def obama():
     """'Obama is an American politician from Chicago' with NER labels and a parse."""
@@ -44,7 +49,7 @@ def test_entity_cores():
 def test_readings_between_entities():
     s = obama()
     candidate = Candidate(s, head=(0, 1), tail=(2, 7), relation=(1,), score=0.4, path=())
-    m = to_mention(candidate, score=1.0)
+    m = annotated(candidate, score=1.0)
     assert (m.head_type, m.tail_type, m.degree) == ("PERSON", "", 0.4)
     got = [(r.head.text, r.relation.text, r.relation_key, r.tail.text, r.tail_type, r.derived)
            for r in m.readings]
@@ -63,18 +68,18 @@ def test_no_readings_without_entities_or_when_chunks_are_entities():
     s = obama()
     plain = dataclasses.replace(s, entities=())
     candidate = Candidate(plain, head=(0, 1), tail=(2, 5), relation=(1,), score=0.4, path=())
-    assert to_mention(candidate).readings == ()
+    assert annotated(candidate).readings == ()
     both_whole = Candidate(s, head=(0, 1), tail=(6, 7), relation=(1, 2, 3, 4, 5), score=0.4,
                            path=())
-    assert narrow_readings(s, to_mention(both_whole), (0, 1), (6, 7), (1, 2, 3, 4, 5)) == ()
+    assert narrow_readings(s, annotated(both_whole), (0, 1), (6, 7), (1, 2, 3, 4, 5)) == ()
 
 
 def test_mention_record_round_trip_with_readings():
     from mamakg.types import Mention
 
     s = obama()
-    m = to_mention(Candidate(s, head=(0, 1), tail=(2, 7), relation=(1,), score=0.4, path=()),
-                   score=1.0)
+    m = annotated(Candidate(s, head=(0, 1), tail=(2, 7), relation=(1,), score=0.4, path=()),
+                  score=1.0)
     assert Mention.from_json(m.to_json()) == m
 
 
@@ -91,8 +96,8 @@ def professor():
 def test_clause_readings_join_a_tail_to_the_subject_of_its_clause():
     s = professor()
     candidate = Candidate(s, head=(4, 5), tail=(6, 7), relation=(5,), score=0.4, path=())
-    assert to_mention(candidate).readings == ()  # off unless asked for
-    m = to_mention(candidate, clause=True)
+    assert annotated(candidate).readings == ()  # off unless asked for
+    m = annotated(candidate, clause=True)
     got = [(r.head.text, r.head_type, r.relation.text, r.relation_key, r.tail.text, r.tail_type)
            for r in m.readings]
     # the relation's text runs from the predicate to the tail; its key keeps the path's words
@@ -113,7 +118,7 @@ def test_clause_readings_through_a_possessor_and_an_apposition():
                             entities=((0, 1, "PERSON"), (4, 5, "PERSON")))
     candidate = Candidate(s, head=(0, 1), tail=(2, 5), relation=(1,), score=0.4, path=())
     got = [(r.head.text, r.relation.text, r.tail.text)
-           for r in to_mention(candidate, clause=True).readings]
+           for r in annotated(candidate, clause=True).readings]
     assert ("his", "wife", "Christina") in got
     # "Kinsey, a zoologist at Indiana University": the noun an appositive stands beside
     k = sentence(["Kinsey", ",", "a", "zoologist", "at", "Indiana", "University"],
@@ -125,7 +130,7 @@ def test_clause_readings_through_a_possessor_and_an_apposition():
                             entities=((0, 1, "PERSON"), (5, 7, "ORG")))
     candidate = Candidate(k, head=(2, 4), tail=(5, 7), relation=(4,), score=0.4, path=())
     got = [(r.head.text, r.relation.text, r.relation_key, r.tail.text)
-           for r in to_mention(candidate, clause=True).readings]
+           for r in annotated(candidate, clause=True).readings]
     assert got == [("Kinsey", "zoologist at", "zoologist at", "Indiana University")]
 
 
@@ -133,10 +138,10 @@ def test_no_clause_reading_without_a_named_or_pronoun_subject():
     s = professor()
     common = dataclasses.replace(s, words=("Bob",) + s.words[1:], pos=("NOUN",) + s.pos[1:])
     candidate = Candidate(common, head=(4, 5), tail=(6, 7), relation=(5,), score=0.4, path=())
-    assert to_mention(candidate, clause=True).readings == ()  # "Bob" is no entity here
+    assert annotated(candidate, clause=True).readings == ()  # "Bob" is no entity here
     unparsed = dataclasses.replace(s, heads=())
     candidate = Candidate(unparsed, head=(4, 5), tail=(6, 7), relation=(5,), score=0.4, path=())
-    assert to_mention(candidate, clause=True).readings == ()
+    assert annotated(candidate, clause=True).readings == ()
 
 
 def test_a_role_noun_the_tail_modifies_is_the_relation():
@@ -150,9 +155,21 @@ def test_a_role_noun_the_tail_modifies_is_the_relation():
         (0, 1, "PERSON"), (3, 4, "NORP"), (4, 6, "ORG")))
     candidate = Candidate(s, head=(0, 1), tail=(2, 7), relation=(1,), score=0.4, path=())
     narrow = [(r.relation.text, r.relation_key, r.tail.text)
-              for r in to_mention(candidate).readings]
+              for r in annotated(candidate).readings]
     assert ("is a British", "be", "Labour Party") in narrow  # between the entities: a copula
     got = [(r.relation.text, r.relation_key, r.tail.text)
-           for r in to_mention(candidate, clause=True).readings]
+           for r in annotated(candidate, clause=True).readings]
     assert ("politician", "be politician", "Labour Party") in got  # the clause says more
     assert ("is a British", "be", "Labour Party") not in got
+
+
+def test_annotate_keeps_the_relation_parts_of_speech_for_the_store_only():
+    from mamakg.types import Mention
+
+    s = obama()
+    m = annotated(Candidate(s, head=(0, 1), tail=(2, 7), relation=(1,), score=0.4, path=()))
+    assert m.relation_pos == (s.pos[1],)
+    assert Mention.from_json(m.to_json()) == m  # the store's encoding keeps it
+    assert "relation_pos" not in m.to_record() and "relation_pos" not in m.to_record(keys=False)
+    assert all(r.relation_pos and len(r.relation_pos) == len(r.relation.text.split())
+               for r in m.readings)

@@ -9,7 +9,6 @@ import pytest
 
 from mamakg.config import Config
 from mamakg.mapping.facts import collect_facts
-from mamakg.mapping.properties import PropertyIndex
 from mamakg.mapping.semantic import SemanticMapper
 from mamakg.mapping.vectors import build_property_vectors
 from mamakg.result import Summary
@@ -36,7 +35,7 @@ def embed(texts):
 
 def mapper():
     return SemanticMapper(build_property_vectors(embed, "fake", ROWS), embed,
-                          index=PropertyIndex(ROWS), rows=ROWS, min_score=0.5)
+                          rows=ROWS, min_score=0.5)
 
 
 def m(doc, index, head, rel, tail, keys, types, **kw):
@@ -66,7 +65,7 @@ def collected():
     with MentionStore() as store:
         store.add(mentions)
         facts = collect_facts(store, Config.preset("default"), summary, dropped=left_out,
-                              mapper=mapper())
+                              mappers=mapper())
     return facts, summary, left_out
 
 
@@ -144,7 +143,7 @@ def test_a_reading_two_mentions_share_counts_once():
     summary = Summary()
     with MentionStore() as store:
         store.add(mentions)
-        facts = collect_facts(store, Config.preset("default"), summary, mapper=mapper())
+        facts = collect_facts(store, Config.preset("default"), summary, mappers=mapper())
     (born,) = [f for f in facts if f.relation.pid == "P19"]
     assert len(born.mentions) == 1  # not two: the same words of the same sentence
     # each Match mention stays an open fact: its reading carries the mapping

@@ -8,7 +8,6 @@ import io
 import numpy as np
 import pytest
 
-from mamakg.mapping.properties import PropertyIndex
 from mamakg.mapping.semantic import MapQuery, SemanticMapper, kind_of
 from mamakg.mapping.vectors import PropertyVectors, build_property_vectors, candidate_rows
 
@@ -37,7 +36,7 @@ def embed(texts):
 @pytest.fixture
 def mapper():
     vectors = build_property_vectors(embed, "fake", ROWS)
-    return SemanticMapper(vectors, embed, index=PropertyIndex(ROWS), rows=ROWS, min_score=0.5)
+    return SemanticMapper(vectors, embed, rows=ROWS, min_score=0.5)
 
 
 def test_meaning_and_value_type_pick_the_property(mapper):
@@ -120,7 +119,7 @@ def _mapper_with(rows, texts, default):
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
     return SemanticMapper(build_property_vectors(embed_texts, "fake", rows), embed_texts,
-                          index=PropertyIndex(rows), rows=rows, min_score=0.5)
+                          rows=rows, min_score=0.5)
 
 
 def test_a_copula_between_a_person_and_a_group_reads_the_group():
@@ -171,6 +170,22 @@ def test_a_role_at_an_organization_reads_the_organization():
     assert acted.method != "kind"  # a verb, not a role: mapped by meaning
     assert company.method != "kind"  # only a person holds a role
     assert who.pid is None  # "X is Acme" names no role
+
+
+def test_a_role_is_told_from_a_verb_by_the_parse_where_asked():
+    """By default a role is guessed from strings ("put" is its own lemma, so "was put at"
+    reads as a role, and "professors" is not, so "was professors at" does not); with
+    `role_by_pos` the parts of speech of the surface decide."""
+    from mamakg.mapping.semantic import _kind_reading
+
+    put = MapQuery("be put at", "was put at", "person", "organization", "Acme",
+                   surface_pos=("AUX", "VERB", "ADP"))
+    professors = MapQuery("be professor at", "were professors at", "person", "organization",
+                          "Acme", surface_pos=("AUX", "NOUN", "ADP"))
+    assert _kind_reading(put) and not _kind_reading(professors)  # the string guess
+    assert not _kind_reading(put, by_pos=True) and _kind_reading(professors, by_pos=True)
+    unknown = MapQuery("be put at", "was put at", "person", "organization", "Acme")
+    assert _kind_reading(unknown, by_pos=True) == _kind_reading(unknown)  # no parse: the guess
 
 
 def test_a_property_whose_value_is_a_person_takes_no_organization():

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mamakg.english import BE_FORMS
 from mamakg.errors import MamakgError
 from mamakg.evaluate.files import read_lines
 
@@ -39,7 +40,7 @@ __all__ = [
 _PTB_BRACKETS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{",
                  "-RCB-": "}"}
 _PUNCT = str.maketrans("", "", string.punctuation)
-_FORMS_OF_BE = ("be", "is", "am", "are", "was", "were", "been", "being")
+_FORMS_OF_BE = tuple(sorted(BE_FORMS))
 _SAID = ("said", "told", "added", "adds", "says")
 
 

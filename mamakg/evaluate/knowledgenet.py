@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from mamakg import english
 from mamakg.errors import MamakgError
 from mamakg.evaluate.files import read_lines
 from mamakg.evaluate.strings import DateRule, dates_equal, norm, parse_date
@@ -76,11 +77,8 @@ PROPERTIES: dict[str, tuple[str, bool]] = {
 
 SYMMETRIC = frozenset({"SPOUSE"})
 DATES = frozenset({"DATE_OF_BIRTH", "DATE_OF_DEATH", "DATE_FOUNDED"})
-PRONOUNS = frozenset(
-    "i me my mine myself we us our ours ourselves you your yours yourself he him his himself "
-    "she her hers herself it its itself they them their theirs themselves who whom whose which "
-    "that where this these those".split()
-)
+PRONOUNS = (english.PRONOUNS - {"one", "yourselves"}) | (
+    english.RELATIVE_PRONOUNS - {"what", "whoever", "whatever"}) | {"where"}
 """Subject texts that sentence-level extraction cannot resolve (the non-pronoun subset)."""
 
 class Mode(str, enum.Enum):

@@ -6,14 +6,13 @@ import enum
 import re
 import unicodedata
 
+from mamakg.english import MONTH_NUMBERS
+
 __all__ = ["DateRule", "dates_equal", "norm", "parse_date"]
 
 _ARTICLE = re.compile(r"^(?:the|a|an) ")
 _NON_ALNUM = re.compile(r"[\W_]+")
-_MONTHS = {name: i for i, names in enumerate(
-    ["jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july",
-     "aug august", "sep sept september", "oct october", "nov november", "dec december"], 1)
-    for name in names.split()}
+_MONTHS = MONTH_NUMBERS
 
 
 class DateRule(str, enum.Enum):

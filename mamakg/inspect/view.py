@@ -29,23 +29,18 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from mamakg.english import is_month
 from mamakg.errors import UsageError
 from mamakg.inspect.browse import select_facts
 from mamakg.inspect.page import EDGE_FONT, NODE_FONT, Picture, render_page
-from mamakg.normalize import is_month
+from mamakg.mapping.arguments import is_named
 from mamakg.rdf.load import LoadedGraph
 from mamakg.rdf.vocab import IRIs
 from mamakg.types import Entity, Fact
 
-__all__ = ["CANVAS", "EDGE_FONT", "NODE_FONT", "PRONOUNS", "choose_facts", "is_named",
-           "label_width", "layout", "picture", "piece_spacing", "render_html"]
+__all__ = ["CANVAS", "EDGE_FONT", "NODE_FONT", "choose_facts", "label_width", "layout",
+           "picture", "piece_spacing", "render_html"]
 
-PRONOUNS = frozenset(
-    "i me my mine myself you your yours yourself he him his himself she her hers herself it "
-    "its itself we us our ours ourselves they them their theirs themselves this that these "
-    "those who whom whose which what one ones someone something anyone anything everyone "
-    "everything somebody nobody none".split())
-"""English pronouns: an entity with such a label means something else in every sentence."""
 
 _WORD = re.compile(r"\w+")
 _CHAR = 0.64 * NODE_FONT
@@ -61,23 +56,6 @@ _SPACING = 100.0
 """The shortest median edge of a piece, in pixels, before it is fitted to the canvas."""
 _GROW = (0.6, 3.0)
 """How far fitting may shrink or grow the distances."""
-
-
-def is_named(entity: Entity) -> bool:
-    """Whether an entity is shared between the facts of the picture: a Wikidata item, or a
-    capitalised label that is not a pronoun, a number or a date.
-
-    >>> [is_named(Entity(k.lower(), k)) for k in ("Marie Curie", "He", "company", "1867")]
-    [True, False, False, False]
-    """
-    if entity.qid:
-        return True
-    words = _WORD.findall(entity.label)
-    if not words or all(w.isdigit() or is_month(w) for w in words):
-        return False
-    if entity.label.casefold() in PRONOUNS:
-        return False
-    return any(c.isupper() for c in entity.label)
 
 
 def _is_value(entity: Entity) -> bool:
@@ -100,7 +78,7 @@ def choose_facts(graph: LoadedGraph, max_facts: int = 60, entity: str | None = N
     iris = IRIs(graph.base)
 
     def node(e: Entity) -> str | None:
-        return str(iris.entity(e)) if is_named(e) else None
+        return str(iris.entity(e)) if is_named(e, strict=True) else None
 
     if entity is not None:
         return _neighbourhood(graph, entity, hops, max_facts, iris, node)
@@ -201,7 +179,7 @@ def layout(facts: Sequence[Fact], base: str, seed: int = 7) -> Picture:
         ends = []
         for ent in (fact.head, fact.tail):
             iri = str(iris.entity(ent))
-            named = is_named(ent)
+            named = is_named(ent, strict=True)
             key = iri if named else f"{iri}#{fact_id.rsplit('/', 1)[-1]}"
             kind = "linked" if ent.qid else "named" if named else \
                 "value" if _is_value(ent) else "other"

@@ -1,5 +1,5 @@
-"""Map stage, arguments: what a mention's head and tail are, read from its sentence when the
-Match stage makes the mention (`mamakg.filters.to_mention`).
+"""Map stage, arguments: what a mention's head and tail are, read from its sentence right
+after the Match stage makes the mention (`mamakg.mapping.annotate`).
 
 - `span_type`: the kind of a head or tail: the spaCy entity label of the token that heads the
   span (``PERSON``, ``ORG``, ``GPE``, ``DATE``...), ``PRON`` for a pronoun, ``NUM`` for a
@@ -20,20 +20,22 @@ Pure: works on `Sentence` columns (the NER labels are `Sentence.entities`), no s
 
 from __future__ import annotations
 
-from mamakg.normalize import entity_key, has_content, is_month, main_verb, relation_key
-from mamakg.types import Mention, Sentence
+import re
+
+from mamakg.english import INDEFINITE_PRONOUNS, PRONOUNS, RELATIVE_PRONOUNS, is_month
+from mamakg.normalize import (
+    SUBJECTS,
+    clause_subject,
+    entity_key,
+    has_content,
+    main_verb,
+    relation_key,
+)
+from mamakg.types import Entity, Mention, Sentence
 
 __all__ = ["MAX_READINGS", "PRONOUNS", "RELATIVE_PRONOUNS", "clause_readings", "entity_core",
-           "is_pronoun", "narrow_readings", "span_root", "span_type", "tail_cores"]
+           "is_named", "is_pronoun", "narrow_readings", "span_root", "span_type", "tail_cores"]
 
-PRONOUNS = frozenset(
-    "i me my mine myself we us our ours ourselves you your yours yourself yourselves he him "
-    "his himself she her hers herself it its itself they them their theirs themselves one "
-    "this these those".split()
-)
-"""Personal, possessive, reflexive and demonstrative pronouns (lower case)."""
-RELATIVE_PRONOUNS = frozenset("who whom whose which that what whoever whatever".split())
-"""Relative and interrogative pronouns (lower case)."""
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",
                            "ORDINAL"})
@@ -49,6 +51,43 @@ def is_pronoun(text: str) -> bool:
     """
     word = text.strip().lower()
     return word in PRONOUNS or word in RELATIVE_PRONOUNS
+
+
+_WORD = re.compile(r"\w+")
+_ANY_PRONOUN = PRONOUNS | RELATIVE_PRONOUNS | INDEFINITE_PRONOUNS
+
+
+def is_named(entity: Entity, *, strict: bool = False) -> bool:
+    """Whether an entity is a name: the one test of the Map stage and of the graph picture,
+    which read it differently (`strict`).
+
+    Lenient (the Map stage: whether an entity can be the subject of a schema fact): NER named
+    it (any label but ``PRON`` and ``NUM``), or it is written as a name, its label starting
+    with a capital ("a privately held company" is not; "Acme" is, even where NER missed it).
+    No word list is read: by then pronouns are resolved or dropped (`mamakg.mapping.coref`),
+    and with pronoun resolution off a capitalised "He" counts as a name, as the graph has
+    always read it.
+
+    Strict (`mamakg.inspect.view`, which nodes a picture shares between facts, where a
+    pronoun left in the graph would join unrelated facts): a Wikidata item, or a label with a
+    capital that is not a pronoun, a number or a date; NER labels are not read.
+
+    >>> [is_named(Entity(k.lower(), k)) for k in ("Marie Curie", "He", "company", "1867")]
+    [True, True, False, False]
+    >>> [is_named(Entity(k.lower(), k), strict=True) for k in ("Marie Curie", "He", "1867")]
+    [True, False, False]
+    """
+    if not strict:
+        return bool(entity.kind and entity.kind not in ("PRON", "NUM")) or \
+            entity.label[:1].isupper()
+    if entity.qid:
+        return True
+    words = _WORD.findall(entity.label)
+    if not words or all(w.isdigit() or is_month(w) for w in words):
+        return False
+    if entity.label.casefold() in _ANY_PRONOUN:
+        return False
+    return any(c.isupper() for c in entity.label)
 
 
 def span_root(s: Sentence, start: int, end: int) -> int:
@@ -156,29 +195,13 @@ def _trimmed(s: Sentence, tokens: range) -> list[int]:
     return rel
 
 
-_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
-_MODIFIER_CLAUSES = frozenset({"acl", "relcl"})
-
-
 def _verb_subject(s: Sentence, verb: int) -> int | None:
     """The token a verb's relation is said of: its subject (through coordinated verbs), or the
     noun a participle or relative clause modifies ("a company [founded in] 1982"); then,
     through relative pronouns, appositions and copulas, the token that noun stands for
     ("Compaq was a company founded ...", "Maveron, a firm based in ..."); None when there is
     none."""
-    token = None
-    for _ in range(4):
-        subjects = [t for t in range(len(s)) if s.heads[t] == verb and s.deps[t] in _SUBJECTS]
-        if subjects:
-            token = subjects[0]
-            break
-        if s.deps[verb] in _MODIFIER_CLAUSES and 0 <= s.heads[verb] != verb:
-            token = s.heads[verb]
-            break
-        if s.deps[verb] != "conj" or not 0 <= s.heads[verb] != verb:
-            break
-        verb = s.heads[verb]
-    return _stand_in(s, token)
+    return _stand_in(s, clause_subject(s, verb, modified=True)[0])
 
 
 def _stand_in(s: Sentence, token: int | None) -> int | None:
@@ -193,7 +216,7 @@ def _stand_in(s: Sentence, token: int | None) -> int | None:
         elif s.deps[token] == "appos" and 0 <= head != token:
             token = head  # "Maveron, [a firm] based in": Maveron
         elif s.deps[token] == "attr" and 0 <= head != token:
-            subjects = [t for t in range(len(s)) if s.heads[t] == head and s.deps[t] in _SUBJECTS]
+            subjects = [t for t in range(len(s)) if s.heads[t] == head and s.deps[t] in SUBJECTS]
             token = subjects[0] if subjects else None  # "Compaq was [a company]": Compaq
         else:
             break
@@ -266,6 +289,7 @@ def _reading(s: Sentence, mention: Mention, head: tuple[tuple[int, int], str], r
         head_key=entity_key(s, *h), relation_key=relation_key(s, key_tokens),
         tail_key=entity_key(s, t_start, t_end), score=mention.score, path=(),
         head_type=h_type, tail_type=t_type, degree=mention.degree, derived=True,
+        relation_pos=tuple(s.pos[t] for t in range(rel[0], rel[-1] + 1)),
     )
 
 

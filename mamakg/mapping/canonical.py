@@ -12,29 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from mamakg.english import AUXILIARY_LEMMAS, DETERMINERS, IRREGULAR_LEMMAS, TIME_ADVERBS
 from mamakg.normalize import squash
 
 __all__ = ["OpenRelation", "canonical_key", "canonicalize"]
 
-_LEMMAS = {
-    "am": "be", "is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be",
-    "'s": "be", "has": "have", "had": "have", "having": "have", "does": "do", "did": "do",
-    "done": "do", "born": "bear", "bore": "bear", "borne": "bear", "wrote": "write",
-    "written": "write", "made": "make", "became": "become", "founded": "found", "led": "lead",
-    "won": "win", "took": "take", "taken": "take", "gave": "give", "given": "give",
-    "went": "go", "gone": "go", "held": "hold", "built": "build", "married": "marry",
-    "located": "locate", "based": "base", "known": "know", "knew": "know", "died": "die",
-    "lived": "live", "worked": "work", "studied": "study", "joined": "join",
-}
-"""Irregular (and a few very common regular) verb forms and their lemma."""
-_AUXILIARIES = frozenset(
-    "be have do will would shall should can could may might must".split()
-)
-_DROP = frozenset(
-    "a an the this that these those his her its their our my your some also later then now "
-    "still just only first once eventually subsequently originally currently formerly already "
-    "recently often".split()
-)
+_DROP = (DETERMINERS - {"any", "every"}) | TIME_ADVERBS
+"""Articles, demonstratives, possessives and "some", and time adverbs: they leave the relation
+as it is ("any" and "every" stay: "attend every" is not "attend")."""
 _PUNCT = frozenset(",.;:!?\"'()-")
 
 
@@ -49,9 +34,9 @@ def canonical_key(phrase: str) -> str:
     'not member of'
     """
     words = [w for w in squash(phrase).split(" ") if w and w not in _PUNCT]
-    words = [_LEMMAS.get(w, w) for w in words]
+    words = [IRREGULAR_LEMMAS.get(w, w) for w in words]
     kept = [w for w in words if w not in _DROP]
-    content = [w for w in kept if w not in _AUXILIARIES]
+    content = [w for w in kept if w not in AUXILIARY_LEMMAS]
     if content:
         kept = content
     return " ".join(kept) or squash(phrase)

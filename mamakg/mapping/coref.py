@@ -20,6 +20,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mamakg.english import PERSON_PRONOUNS, PLURAL_PRONOUNS, THING_PRONOUNS
 from mamakg.mapping.arguments import is_pronoun
 from mamakg.types import Mention
 
@@ -30,9 +31,9 @@ _THING = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT
                     "LANGUAGE"})
 _GROUP = frozenset({"ORG", "NORP", "GPE"})
 _KINDS = {
-    **{w: _PERSON for w in "he him his himself she her hers herself".split()},
-    **{w: _THING for w in "it its itself".split()},
-    **{w: _GROUP for w in "they them their theirs themselves".split()},
+    **{w: _PERSON for w in sorted(PERSON_PRONOUNS)},
+    **{w: _THING for w in sorted(THING_PRONOUNS)},
+    **{w: _GROUP for w in sorted(PLURAL_PRONOUNS)},
 }
 
 

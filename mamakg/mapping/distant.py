@@ -4,7 +4,7 @@
 An open relation key maps to the property that holds most often between the linked
 (head, tail) pairs of its facts, when at least `min_count` pairs vote for it and they are at
 least `min_share` of the linked pairs (``map_method = "distant"``, score = that share); else the
-property-table match of `mamakg.mapping.properties` stays (``label`` / ``alias``).
+next mapper of the chain decides (`mamakg.mapping.mapper`).
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from mamakg.mapping.kb import KnowledgeBase
+from mamakg.mapping.mapper import MapMethod, Mapping, MapQuery
 from mamakg.mapping.properties import property_labels
 from mamakg.types import Entity, Mention, Relation
 
-__all__ = ["MIN_DISTANT_COUNT", "MIN_DISTANT_SHARE", "map_relations"]
+__all__ = ["MIN_DISTANT_COUNT", "MIN_DISTANT_SHARE", "DistantMapper", "map_relations"]
 
 MIN_DISTANT_COUNT = 2
 """Distant supervision: linked pairs that must vote for a property."""
@@ -60,3 +61,30 @@ def map_relations(
     return out
 
 
+
+
+class DistantMapper:
+    """The relation mapper of distant supervision: the keys `map_relations` remapped, each to
+    its property; leaves every other key to the next mapper."""
+
+    def __init__(self, relations: dict[str, Relation]) -> None:
+        self.relations = {k: r for k, r in relations.items() if r.map_method == "distant"}
+
+    @classmethod
+    def vote(cls, facts: Iterable[Sequence[Mention]], entities: dict[str, Entity],
+             kb: KnowledgeBase, labels: dict[str, str]) -> DistantMapper:
+        """The mapper of these facts' votes (`labels`: relation key -> its surface)."""
+        open_relations = {k: Relation(key=k, label=label) for k, label in labels.items()}
+        return cls(map_relations(facts, entities, kb, open_relations))
+
+    def prepare(self, queries: Sequence[MapQuery]) -> None:
+        """Nothing to prepare: the votes were counted when the mapper was made."""
+
+    def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]:
+        out: list[Mapping | None] = []
+        for q in queries:
+            found = self.relations.get(q.key)
+            out.append(None if found is None or found.pid is None else Mapping(
+                found.pid, found.map_score or 0.0, MapMethod.DISTANT,
+                pid_label=found.pid_label))
+        return out

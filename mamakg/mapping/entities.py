@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mamakg.config import Config
+from mamakg.english import DETERMINERS
 from mamakg.mapping.kb import KnowledgeBase, read_alias_table
 from mamakg.normalize import squash
 from mamakg.types import Entity, Mention
@@ -40,9 +41,6 @@ COHERENCE_WEIGHT = 0.5
 VARIANT_DECAY = 0.9
 """Each variant of a mention after the first (no determiner, singular) multiplies the score."""
 
-_DETERMINERS = frozenset(
-    "a an the this that these those his her its their our my your some any every".split()
-)
 _NO_PLURAL = ("ss", "us", "is", "ous")
 
 
@@ -65,7 +63,7 @@ def mention_variants(key: str) -> list[str]:
     """
     words = squash(key).split(" ")
     out = [" ".join(words)]
-    while len(words) > 1 and words[0] in _DETERMINERS:
+    while len(words) > 1 and words[0] in DETERMINERS:
         words = words[1:]
     out.append(" ".join(words))
     out.append(" ".join([*words[:-1], _singular(words[-1])]))
@@ -204,6 +202,9 @@ class EntityLinker:
         for text, qid, prior, _ in read_alias_table(path):
             table.setdefault(text, []).append((qid, prior))
         return cls(table)
+
+    def close(self) -> None:
+        """Nothing to close: the table is in memory (a `KBLinker` closes its database)."""
 
     def entity(self, key: str, label: str, min_score: float = 0.0) -> Entity:
         """The `Entity` for a key: linked to its best item, or unlinked (NIL)."""

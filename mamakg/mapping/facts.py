@@ -29,24 +29,30 @@ import dataclasses
 import itertools
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from mamakg.config import Config
-from mamakg.filters import Drop
-from mamakg.mapping.arguments import is_pronoun
+from mamakg.errors import MamakgError
+from mamakg.mapping.arguments import is_named, is_pronoun
 from mamakg.mapping.confidence import fact_confidence
 from mamakg.mapping.coref import resolve_document
-from mamakg.mapping.distant import map_relations
+from mamakg.mapping.distant import DistantMapper
 from mamakg.mapping.entities import EntityLinker, KBLinker
-from mamakg.mapping.properties import PropertyIndex, property_table
-from mamakg.mapping.semantic import MapQuery, SemanticMapper, kind_of
+from mamakg.mapping.mapper import MapChain, MapQuery
+from mamakg.mapping.properties import property_table
+from mamakg.mapping.semantic import SemanticMapper, kind_of
+from mamakg.mapping.strings import StringMapper
 from mamakg.mapping.values import is_value, value_literal
+from mamakg.mapping.vectors import PropertyVectors
 from mamakg.result import Summary
 from mamakg.store import MentionStore
-from mamakg.types import Entity, Fact, Mention, Relation
+from mamakg.types import Drop, Entity, Fact, Mention, Relation
 
-__all__ = ["collect_facts", "make_mapper", "one_per_reading"]
+if TYPE_CHECKING:
+    from mamakg.attention import Embedder
+
+__all__ = ["collect_facts", "load_embedder", "make_mappers", "one_per_reading"]
 
 log = logging.getLogger(__name__)
 
@@ -55,23 +61,31 @@ def _label(forms: dict[str, int]) -> str:
     return min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
-def make_mapper(config: Config) -> SemanticMapper | None:
-    """The embedding mapper with the shipped property vectors and the bundled sentence-
-    embedding model, or None when ``--no-semantic-map`` or the model is not installed (the
-    label/alias matcher then maps alone)."""
+def load_embedder(config: Config) -> Embedder | None:
+    """The bundled sentence-embedding model for the embedding mapper, or None when
+    ``--no-semantic-map`` or the model is not installed (the label/alias matcher then maps
+    alone)."""
     if not config.semantic_map:
         return None
     from mamakg.attention import Embedder
-    from mamakg.errors import MamakgError
-    from mamakg.mapping.vectors import PropertyVectors
 
     try:
-        embedder = Embedder()
+        return Embedder()
     except MamakgError as err:
         log.warning("relations map by label and alias only: %s", err)
         return None
-    return SemanticMapper(PropertyVectors.bundled(), embedder.embed,
-                          min_score=config.min_map_score)
+
+
+def make_mappers(config: Config, embedder: Embedder | None = None,
+                 vectors: PropertyVectors | None = None) -> MapChain:
+    """The relation mappers of a build, in their order (`mamakg.mapping.mapper`): by meaning
+    (kind readings, then sentence embeddings with `embedder` and the property `vectors`,
+    default the shipped ones) when there is an embedder, else by label and alias. Distant
+    supervision joins at the front in `collect_facts` when a knowledge base links entities."""
+    if embedder is None:
+        return MapChain((StringMapper(min_score=config.min_map_score),))
+    return SemanticMapper(vectors if vectors is not None else PropertyVectors.bundled(),
+                          embedder.embed, min_score=config.min_map_score)
 
 
 class _Forms:
@@ -81,6 +95,8 @@ class _Forms:
         self.entities: dict[str, Counter[str]] = {}
         self.kinds: dict[str, Counter[str]] = {}
         self.relations: dict[str, Counter[str]] = {}
+        self.relation_pos: dict[tuple[str, str], tuple[str, ...]] = {}
+        """(relation key, surface) -> the parts of speech of the surface, as first seen."""
         self.triples: set[tuple[str, str, str]] = set()
         """The (head, relation, tail) keys the Map stage may map: not those of a mention whose
         readings carry its mapping (unless a reading or another mention has the same key)."""
@@ -98,6 +114,8 @@ class _Forms:
             if kind and kind != "PRON":
                 self.kinds.setdefault(key, Counter())[kind] += 1
         self.relations.setdefault(m.relation_key, Counter())[m.relation.text] += 1
+        if m.relation_pos:
+            self.relation_pos.setdefault((m.relation_key, m.relation.text), m.relation_pos)
 
     def entity_label(self, key: str) -> str:
         forms = self.entities.get(key)
@@ -150,16 +168,12 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
         out.add(batch)
 
 
-def _named(entity: Entity) -> bool:
-    """Whether an entity can be the subject of a schema fact: NER named it, or it is written as
-    a name ("a privately held company" is not; "Acme" is, even where NER missed it)."""
-    return bool(entity.kind and entity.kind not in ("PRON", "NUM")) or entity.label[:1].isupper()
-
-
-def _query(key: str, head: Entity, tail: Entity, label: str) -> MapQuery:
+def _query(key: str, head: Entity, tail: Entity, label: str,
+           pos: tuple[str, ...] = ()) -> MapQuery:
     tail_kind = kind_of(tail.kind, tail.label) or ("date" if is_value(tail.label) else "")
     return MapQuery(key, label, kind_of(head.kind, head.label), tail_kind,
-                    tail.label if tail_kind in ("group", "organization") else "")
+                    tail.label if tail_kind in ("group", "organization") else "",
+                    head_named=is_named(head), surface_pos=pos)
 
 
 def _tail_entity(entity: Entity, relation: Relation, datatype: str | None) -> Entity:
@@ -176,11 +190,11 @@ def _tail_entity(entity: Entity, relation: Relation, datatype: str | None) -> En
 def collect_facts(store: MentionStore, config: Config, summary: Summary,
                   linker: EntityLinker | KBLinker | None = None,
                   dropped: list[Mention] | None = None,
-                  mapper: SemanticMapper | None | Callable[[], SemanticMapper | None] = None,
-                  ) -> list[Fact]:
+                  mappers: MapChain | None = None) -> list[Fact]:
     """Corpus-level filter and Map stage over every stored mention (see the module
-    docstring). `mapper`: the relation mapper, or a function making one (default
-    `make_mapper`); mentions left out of the graph go to `dropped` when given."""
+    docstring). `mappers`: the relation mappers (default `make_mappers` with the bundled
+    embedding model, loaded here); mentions left out of the graph go to `dropped` when
+    given."""
     summary.linking = linker is not None
     pairs = store.relation_pairs()
     keep = {r for r, n in pairs.items() if n >= config.min_relation_pairs}
@@ -188,103 +202,109 @@ def collect_facts(store: MentionStore, config: Config, summary: Summary,
     if rare:
         summary.dropped[Drop.RARE_RELATION.value] += rare
     forms = _Forms()
+    if mappers is None:
+        mappers = make_mappers(config, load_embedder(config))
     with MentionStore() as resolved:
         _resolve_into(store, keep, resolved, forms, config, summary, dropped)
-        return _facts(resolved, config, summary, linker, forms,
-                      mapper if mapper is not None else (lambda: make_mapper(config)))
+        return _facts(resolved, config, summary, linker, forms, mappers)
+
+
+class _Entities:
+    """The `Entity` of each entity key, made once: linked (`linker`), with the label and kind
+    its mentions give most often."""
+
+    def __init__(self, forms: _Forms, linker: EntityLinker | KBLinker | None,
+                 linked: dict[str, Entity] | None = None) -> None:
+        self.forms = forms
+        self.linker = linker
+        self.known: dict[str, Entity] = dict(linked or {})
+
+    def __call__(self, key: str) -> Entity:
+        if key not in self.known:
+            label = self.forms.entity_label(key)
+            self.known[key] = (self.linker.entity(key, label) if self.linker
+                               else Entity(key=key, label=label))
+        found = self.known[key]
+        kind = self.forms.kind(key)
+        if kind and not found.kind:
+            found = self.known[key] = Entity(found.key, found.label, found.qid,
+                                             found.link_score, kind=kind)
+        return found
+
+
+def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
+             labels: dict[str, str], poses: dict[str, tuple[str, ...]],
+             ) -> Iterator[tuple[Entity, Relation, Entity, list[Mention]]]:
+    """The facts of one group of mentions with the same (head, relation, tail) keys, as
+    (head, relation, tail, mentions): a group whose Match-stage mentions all have readings
+    stays open (its readings carry the mapping); a group of readings only is kept only when
+    it maps; a property that holds from tail to head gives the mapped fact read backwards and
+    keeps the Match-stage mentions as an open fact."""
+    first = mentions[0]
+    head, tail = entity(first.head_key), entity(first.tail_key)
+    label = labels[first.relation_key]
+    derived = all(m.derived for m in mentions)
+    if not derived and all(m.readings or m.derived for m in mentions):
+        yield head, Relation(key=first.relation_key, label=label), tail, mentions
+        return
+    rel, inverse = chain.relation(
+        _query(first.relation_key, head, tail, label, poses[first.relation_key]),
+        head.label, tail.label)
+    if derived and rel.pid is None:
+        return  # a reading between entities is kept only as a mapped fact
+    if not inverse:
+        yield head, rel, tail, mentions
+        return
+    yield tail, rel, head, [_reversed(m) for m in mentions]
+    if not derived:
+        yield head, Relation(key=rel.key, label=rel.label), tail, \
+            [m for m in mentions if not m.derived]
+
+
+def _fact(head: Entity, rel: Relation, tail: Entity, mentions: Sequence[Mention],
+          config: Config, datatypes: dict[str, str]) -> Fact:
+    """One fact of the graph: the tail a literal where it is a value, the confidence graded
+    (or the best mention's score), the support counted by sentence; its mentions without
+    what only the Map stage reads (readings, parse features)."""
+    mentions = one_per_reading([dataclasses.replace(m, readings=(), relation_pos=())
+                                if m.readings or m.relation_pos else m for m in mentions])
+    if config.literal_values:
+        tail = _tail_entity(tail, rel, datatypes.get(rel.pid or ""))
+    return Fact(
+        head=head, relation=rel, tail=tail,
+        score=(fact_confidence(mentions, rel) if config.graded_confidence
+               else max(m.score for m in mentions)),
+        support=len({(m.doc_id, m.sent_index) for m in mentions}),
+        mentions=tuple(mentions),
+    )
 
 
 def _facts(store: MentionStore, config: Config, summary: Summary,
            linker: EntityLinker | KBLinker | None, forms: _Forms,
-           mapper: SemanticMapper | None | Callable[[], SemanticMapper | None]) -> list[Fact]:
-    properties = PropertyIndex.bundled()
+           mappers: MapChain) -> list[Fact]:
+    """Step 3 of `collect_facts`: the facts of the resolved mentions' groups."""
     datatypes = {row["pid"]: row["datatype"] for row in property_table()}
     relation_keys = sorted(forms.relations)
     labels = {k: _label(forms.relations[k]) for k in relation_keys}
-    entities: dict[str, Entity] = {}
+    poses = {k: forms.relation_pos.get((k, labels[k]), ()) for k in relation_keys}
     groups: Iterable[list[Mention]] = store.facts(set(relation_keys))
-    distant: dict[str, Relation] = {}
+    entity = _Entities(forms, linker)
+    chain = mappers
     if isinstance(linker, KBLinker):  # link jointly per document, then distant supervision
         groups = list(groups)
-        entities = linker.link_all(groups, {k: forms.entity_label(k) for k in forms.entities})
-        plain = {k: properties.relation(k, labels[k], config.min_map_score)
-                 for k in relation_keys}
-        distant = {k: r for k, r in map_relations(groups, entities, linker.kb, plain).items()
-                   if r.map_method == "distant"}
-    semantic = mapper() if callable(mapper) and not isinstance(mapper, SemanticMapper) \
-        else mapper
-
-    def entity(key: str) -> Entity:
-        if key not in entities:
-            label = forms.entity_label(key)
-            entities[key] = (linker.entity(key, label) if linker else Entity(key=key, label=label))
-        found = entities[key]
-        kind = forms.kind(key)
-        if kind and not found.kind:
-            found = entities[key] = Entity(found.key, found.label, found.qid, found.link_score,
-                                           kind=kind)
-        return found
-
-    def relation(key: str, head: Entity, tail: Entity) -> tuple[Relation, bool]:
-        """The relation of a fact, and whether the property holds from tail to head."""
-        if key in distant:
-            return distant[key], False
-        label = labels[key]
-        if semantic is None:
-            found = properties.relation(key, label, config.min_map_score)
-            if found.pid and not properties.fits(found.pid, tail.label):
-                return Relation(key=key, label=label), False
-            return found, False
-        if not _named(head):
-            return Relation(key=key, label=label), False
-        decision = semantic.map([_query(key, head, tail, label)])[0]
-        if decision.pid is None or not properties.fits(
-                decision.pid, (head if decision.inverse else tail).label):
-            return Relation(key=key, label=label), False
-        return Relation(key=key, label=label, pid=decision.pid, map_score=decision.score,
-                        map_method=decision.method, pid_label=property_table_label(
-                            decision.pid), evidence=decision.evidence), decision.inverse
-
-    if semantic is not None:  # every query at once: the embedding runs in a few batches
-        semantic.prepare(sorted({_query(r, entity(h), entity(t), labels[r])
-                                 for h, r, t in forms.triples if _named(entity(h))}, key=repr))
-    def add(head: Entity, rel: Relation, tail: Entity, mentions: Sequence[Mention]) -> None:
-        mentions = one_per_reading(
-            [dataclasses.replace(m, readings=()) if m.readings else m for m in mentions])
-        if config.literal_values:
-            tail = _tail_entity(tail, rel, datatypes.get(rel.pid or ""))
-        fact = Fact(
-            head=head, relation=rel, tail=tail,
-            score=(fact_confidence(mentions, rel) if config.graded_confidence
-                   else max(m.score for m in mentions)),
-            support=len({(m.doc_id, m.sent_index) for m in mentions}),
-            mentions=tuple(mentions),
-        )
-        summary.add_fact(fact)
-        facts.append(fact)
-
+        entity = _Entities(forms, linker, linker.link_all(
+            groups, {k: forms.entity_label(k) for k in forms.entities}))
+        distant = DistantMapper.vote(groups, entity.known, linker.kb, labels)
+        chain = MapChain((distant, *mappers.mappers), mappers.index)
+    # every query at once: the embedding runs in a few batches
+    chain.prepare(sorted({_query(r, entity(h), entity(t), labels[r], poses[r])
+                          for h, r, t in forms.triples if is_named(entity(h))}, key=repr))
     facts: list[Fact] = []
     for mentions in groups:
-        first = mentions[0]
-        head, tail = entity(first.head_key), entity(first.tail_key)
-        derived = all(m.derived for m in mentions)
-        if not derived and all(m.readings or m.derived for m in mentions):
-            # its readings between the named entities inside its chunks carry the mapping
-            add(head, Relation(key=first.relation_key, label=labels[first.relation_key]),
-                tail, mentions)
-            continue
-        rel, inverse = relation(first.relation_key, head, tail)
-        if derived and rel.pid is None:
-            continue  # a reading between entities is kept only as a mapped fact
-        if not inverse:
-            add(head, rel, tail, mentions)
-            continue
-        # the property holds from tail to head: the mapped fact reads the mentions backwards
-        # (derived), and a Match-stage fact stays as the open fact it is
-        add(tail, rel, head, [_reversed(m) for m in mentions])
-        if not derived:
-            add(head, Relation(key=rel.key, label=rel.label), tail,
-                [m for m in mentions if not m.derived])
+        for head, rel, tail, kept in _triples(mentions, entity, chain, labels, poses):
+            fact = _fact(head, rel, tail, kept, config, datatypes)
+            summary.add_fact(fact)
+            facts.append(fact)
     summary.n_facts = len(facts)
     return facts
 
@@ -319,9 +339,3 @@ def _reversed(m: Mention) -> Mention:
     return dataclasses.replace(m, head=m.tail, tail=m.head, head_key=m.tail_key,
                                tail_key=m.head_key, head_type=m.tail_type,
                                tail_type=m.head_type, derived=True)
-
-
-def property_table_label(pid: str) -> str | None:
-    from mamakg.mapping.properties import property_labels
-
-    return property_labels().get(pid)

@@ -15,7 +15,18 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from mamakg.normalize import is_month, relation_variants, squash
+from mamakg.english import (
+    BE_FORMS,
+    DETERMINERS,
+    GENERIC_NOUNS,
+    HAVE_FORMS,
+    KIND_NOUNS,
+    PREPOSITIONS,
+    RELATIVE_PRONOUNS,
+    WH_ADVERBS,
+    is_month,
+)
+from mamakg.normalize import relation_variants, squash
 from mamakg.types import Relation
 
 __all__ = ["PropertyIndex", "PropertyMatch", "property_labels", "property_table", "value_kinds"]
@@ -63,22 +74,8 @@ def property_labels() -> dict[str, str]:
     return {row["pid"]: row["label"] for row in property_table()}
 
 
-_KIND_WORDS = {
-    "person": frozenset("person persons people human humans man woman men women someone "
-                        "individual individuals parent parents child children officer".split()),
-    "organization": frozenset("organization organizations organisation organisations company "
-                              "companies institution institutions party club clubs group band "
-                              "team teams agency university school employer business "
-                              "firm".split()),
-    "place": frozenset("place places location locations city cities country countries "
-                       "territory region area settlement municipality town".split()),
-    "event": frozenset("event events election elections competition competitions war battle "
-                       "tournament".split()),
-}
-_GENERIC = frozenset("entity entities item items thing things object subject work".split())
-_PHRASE_ENDS = frozenset("who whom which that whose where when of for with at in on to by from "
-                         "as than is was are were has have".split())
-_DETERMINERS = frozenset("the a an this that these those its their".split())
+_PHRASE_ENDS = RELATIVE_PRONOUNS | WH_ADVERBS | PREPOSITIONS | BE_FORMS | HAVE_FORMS
+"""Words that end the noun phrase opening a description ("person *who*...", "item *of*...")."""
 
 
 def value_kinds(description: str) -> frozenset[str]:
@@ -96,11 +93,11 @@ def value_kinds(description: str) -> frozenset[str]:
     """
     kinds: set[str] = set()
     for i, word in enumerate(re.findall(r"[a-z]+", description.lower())[:6]):
-        if word in _PHRASE_ENDS or (i and (word in _DETERMINERS or word.endswith(("ed", "ing")))):
+        if word in _PHRASE_ENDS or (i and (word in DETERMINERS or word.endswith(("ed", "ing")))):
             break
-        if word in _GENERIC:
+        if word in GENERIC_NOUNS:
             return frozenset()
-        kinds.update(k for k, words in _KIND_WORDS.items() if word in words)
+        kinds.update(k for k, words in KIND_NOUNS.items() if word in words)
     return frozenset(kinds)
 
 

@@ -38,17 +38,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from mamakg.mapping.properties import PropertyIndex, property_table, value_kinds
+from mamakg.english import ARTICLES, BE_FORMS, NEGATIONS, ROLE_PREPOSITIONS, STUDENT_NOUNS
+from mamakg.mapping.mapper import MapChain, MapMethod, Mapping, MapQuery
+from mamakg.mapping.properties import property_table, value_kinds
 from mamakg.mapping.vectors import PropertyVectors
-from mamakg.normalize import ARTICLES, relation_variants
+from mamakg.normalize import relation_variants
 
 __all__ = ["COPULAS", "DESCRIPTION_WEIGHT", "GROUP_PROPERTIES", "GROUP_VALUED", "KINDS",
-           "NEGATIONS", "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE", "MapQuery", "Mapping",
-           "SemanticMapper", "is_inverse", "is_unreadable", "kind_of", "query_phrase"]
+           "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE", "EmbeddingMapper", "KindMapper",
+           "MapQuery", "Mapping", "SemanticMapper", "is_inverse", "is_unreadable", "kind_of",
+           "query_phrase"]
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +71,9 @@ NONE_SIMILARITY = 0.5
 that resembles no property well (every cosine far below this) abstains however the
 properties compare among themselves."""
 
-NEGATIONS = frozenset({"not", "never", "no", "n't", "nor", "neither", "without"})
-"""Words that make a relation phrase a negated statement: it maps to no property."""
-COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "being", "am", "a", "an",
-                     "the"})
-"""A phrase made only of these (and no other word) is a bare copula."""
+COPULAS = BE_FORMS | ARTICLES
+"""A phrase made only of these (and no other word) is a bare copula; one with a word of
+`NEGATIONS` is a negated statement (both map to no property)."""
 GROUP_PROPERTIES = (("P27", "nationality"), ("P102", "political party"), ("P140", "religion"))
 """What a person's ``NORP`` ("Dutch", "Republican", "Catholic") after a copula states, with
 the word its tail is compared with."""
@@ -86,11 +86,9 @@ AFFILIATION_PROPERTIES = (
 "X served as director for Acme", "X is a British [Labour Party] politician", "an American
 [Air Force] general"), with the words the organization is compared with (a property is as
 near as its nearest word); a student's role (`STUDENT_WORDS`) states P69."""
-STUDENT_WORDS = frozenset("student students undergraduate graduate postgraduate alumnus "
-                          "alumna pupil fellow-student".split())
-ROLE_PREPOSITIONS = frozenset({"at", "for", "with"})
-"""A role phrase ends with one of these ("a professor *at*"); "N of" names a property of the
-organization itself ("chairman of") and is mapped by meaning."""
+STUDENT_WORDS = STUDENT_NOUNS
+"""A role phrase ends with one of `ROLE_PREPOSITIONS` ("a professor *at*"); "N of" names a
+property of the organization itself ("chairman of") and is mapped by meaning."""
 GROUP_VALUED = (*(pid for pid, _ in GROUP_PROPERTIES), "P172", "P1142")
 """The properties a group (``NORP``) can be the value of: these three, ethnic group and
 political ideology; a phrase with a group tail competes only among them."""
@@ -129,35 +127,6 @@ def query_phrase(surface: str, key: str) -> str:
     return variants[1] if len(variants) > 2 else variants[0]
 
 
-@dataclass(frozen=True)
-class MapQuery:
-    """What the mapper sees of a fact."""
-
-    key: str
-    """The relation key."""
-    surface: str
-    """The relation's most frequent surface form."""
-    head_kind: str = ""
-    tail_kind: str = ""
-    tail_text: str = ""
-    """The tail's label; read only for a copula between a person and a group (``NORP``)."""
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """The mapper's decision for one query."""
-
-    pid: str | None
-    score: float
-    """Softmax probability of `pid` among the fitting candidates (0..1)."""
-    method: str
-    """``label`` / ``alias`` (an exact name), ``embedding``, or ``none``."""
-    evidence: tuple[tuple[str, str], ...] = ()
-    inverse: bool = False
-    """The property holds from tail to head (`is_inverse`): "Ann founded Acme" says (Acme,
-    founded by, Ann)."""
-
-
 def is_unreadable(phrase: str) -> bool:
     """A negated phrase or a bare copula: not compared with property names.
 
@@ -168,12 +137,16 @@ def is_unreadable(phrase: str) -> bool:
     return any(w in NEGATIONS for w in words) or all(w in COPULAS for w in words)
 
 
-def _is_role(surface: list[str], words: list[str], key: list[str]) -> bool:
+def _is_role(surface: list[str], words: list[str], key: list[str],
+             verb: bool | None = None) -> bool:
     """Whether a relation names a role held at its tail: a copula or "as", then a noun phrase,
     then a preposition of `ROLE_PREPOSITIONS` ("was a professor at", "served as director for",
     "is Professor of Economics at"). A verb there ("was born at", "is working at") is no role:
-    a role has an article or "as", or no word whose lemma differs from it (a verb's does:
-    "born" -> "bear").
+    a role has an article or "as", or no verb: by the parse where `verb` says whether the
+    surface has one (`KindMapper(role_by_pos=True)`), else guessed from the strings, as no
+    word whose lemma differs from it (a verb's does: "born" -> "bear"; the guess errs where a
+    verb's lemma is its form, "was put at", and where a plural noun's is not, "was professors
+    at").
 
     >>> _is_role("was a professor at".split(), "a professor at".split(), "be professor at".split())
     True
@@ -187,7 +160,11 @@ def _is_role(surface: list[str], words: list[str], key: list[str]) -> bool:
         return True
     if surface[0] not in COPULAS:
         return False
-    return bool(ARTICLES & set(words)) or words == [w for w in key if w not in COPULAS]
+    if ARTICLES & set(words):
+        return True
+    if verb is not None:
+        return not verb
+    return words == [w for w in key if w not in COPULAS]
 
 
 def _is_role_noun(surface: list[str], key: list[str]) -> bool:
@@ -202,7 +179,7 @@ def _is_role_noun(surface: list[str], key: list[str]) -> bool:
         surface == key[1:] and surface[-1] not in ROLE_PREPOSITIONS
 
 
-def _kind_reading(q: MapQuery) -> tuple[tuple[str, str], ...]:
+def _kind_reading(q: MapQuery, by_pos: bool = False) -> tuple[tuple[str, str], ...]:
     """The properties a phrase that names none by itself states by the kinds it joins, each
     with the word the tail's text is compared with; empty when none. A bare copula between a
     person and a group ("was *Dutch*") states citizenship, party or religion
@@ -221,7 +198,9 @@ def _kind_reading(q: MapQuery) -> tuple[tuple[str, str], ...]:
         return GROUP_PROPERTIES if copula else ()
     if q.tail_kind != "organization":
         return ()
-    if not (_is_role(surface, words, q.key.split()) or _is_role_noun(surface, q.key.split())):
+    verb = "VERB" in q.surface_pos if by_pos and q.surface_pos else None
+    if not (_is_role(surface, words, q.key.split(), verb)
+            or _is_role_noun(surface, q.key.split())):
         return ()  # a bare copula says who someone is ("He is the co[-founder]"), no role
     if STUDENT_WORDS & set(words):
         return (("P69", "school"),)
@@ -256,20 +235,83 @@ _KIND_FITS = {"person": frozenset({"person"}), "organization": frozenset({"organ
 organization from a place less so ("Cambridge"), so those two fit each other's properties."""
 
 
-class SemanticMapper:
+class KindMapper:
+    """Maps the phrases that name no property by themselves from what they join (a person's
+    nationality, party or religion; a role at an organization: `_kind_reading`), the tail's
+    text compared by embedding with the words of the candidate properties; leaves every
+    other phrase to the next mapper. `known`: the properties it may answer (the others
+    abstain). `role_by_pos`: tell a role from a verb by the parse's parts of speech
+    (`MapQuery.surface_pos`) instead of by lemmas and surface forms (`_is_role`); off by
+    default, as the graph has been made so far."""
+
+    def __init__(self, embed: Callable[[list[str]], np.ndarray], known: Sequence[str],
+                 min_score: float = 0.5, temperature: float = TEMPERATURE,
+                 role_by_pos: bool = False) -> None:
+        self.embed = embed
+        self.role_by_pos = role_by_pos
+        self.known = frozenset(known)
+        self.min_score = min_score
+        self.temperature = temperature
+        self._words: dict[str, np.ndarray] = {}
+        """Vectors of the tails read by their kind and of the words of `GROUP_PROPERTIES` and
+        `AFFILIATION_PROPERTIES`."""
+
+    def prepare(self, queries: Sequence[MapQuery]) -> None:
+        """Embed the tails read by their kind, and the words they are compared with."""
+        readings = [(q, _kind_reading(q, self.role_by_pos)) for q in queries]
+        words = [w for w in dict.fromkeys(
+            w for q, reading in readings if reading
+            for w in (*(word for _, word in reading), q.tail_text)) if w not in self._words]
+        if words:
+            for word, vector in zip(words, self.embed(words)):
+                self._words[word] = vector
+
+    def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]:
+        self.prepare(queries)
+        return [self._map_kind(q, reading)
+                if (reading := _kind_reading(q, self.role_by_pos)) else None
+                for q in queries]
+
+    def _map_kind(self, q: MapQuery, properties: tuple[tuple[str, str], ...]) -> Mapping:
+        """The property whose word is nearest the tail's text, scored by a softmax among the
+        properties (each by its nearest word)."""
+        phrase = query_phrase(q.surface, q.key)
+        nearest: dict[str, tuple[float, str]] = {}
+        for pid, word in properties:
+            cosine = float(self._words[word] @ self._words[q.tail_text])
+            if pid not in nearest or cosine > nearest[pid][0]:
+                nearest[pid] = (cosine, word)
+        sims = np.array([c for c, _ in nearest.values()])
+        probs = np.exp((sims - sims.max()) / self.temperature)
+        probs /= probs.sum()
+        best = int(np.argmax(probs))
+        pid, (_, word) = list(nearest.items())[best]
+        score = round(float(probs[best]), 4)
+        others = ", ".join(f"{w} {c:.3f}" for c, w in nearest.values() if w != word)
+        evidence = (("phrase", phrase),
+                    ("types", f"person -> {q.tail_kind}: {q.tail_text!r} is nearest {word!r} "
+                              f"(cosine {float(sims[best]):.3f}" + (f"; {others})" if others
+                                                                     else ")")))
+        if score < self.min_score or pid not in self.known:
+            return Mapping(None, score, MapMethod.NONE, evidence)
+        return Mapping(pid, score, MapMethod.KIND, evidence)
+
+
+class EmbeddingMapper:
     """Maps relation phrases to properties by sentence-embedding similarity (see the module
-    docstring). `embed` turns texts into unit vectors (`Embedder.embed`); tests pass a fake."""
+    docstring): decides every query whose head is named (`MapQuery.head_named`), abstaining
+    on a negated phrase, a bare copula or a phrase too long to embed. `embed` turns texts
+    into unit vectors (`Embedder.embed`); tests pass a fake. `rows`: the property table
+    (default: the shipped one)."""
 
     def __init__(self, vectors: PropertyVectors, embed: Callable[[list[str]], np.ndarray],
-                 index: PropertyIndex | None = None, min_score: float = 0.5,
-                 temperature: float = TEMPERATURE,
+                 min_score: float = 0.5, temperature: float = TEMPERATURE,
                  description_weight: float = DESCRIPTION_WEIGHT,
                  prior_weight: float = PRIOR_WEIGHT,
                  none_similarity: float = NONE_SIMILARITY,
                  rows: Sequence[dict[str, str]] | None = None) -> None:
         self.vectors = vectors
         self.embed = embed
-        self.index = index if index is not None else PropertyIndex.bundled()
         self.min_score = min_score
         self.temperature = temperature
         self.description_weight = description_weight
@@ -281,7 +323,6 @@ class SemanticMapper:
         usage = np.array([max(int(table[p].get("usage_count") or 1), 1) if p in table else 1
                           for p in vectors.pids], dtype=np.float64)
         self.prior = prior_weight * np.log(usage / usage.max())
-        self.position = {p: i for i, p in enumerate(vectors.pids)}
         self._group_valued = np.isin(np.array(vectors.pids), GROUP_VALUED)
         kinds = [value_kinds(table[p].get("description", "")) if p in table else frozenset()
                  for p in vectors.pids]
@@ -292,16 +333,15 @@ class SemanticMapper:
         self._cache: dict[MapQuery, Mapping] = {}
         self._sims: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         """phrase -> (best name cosine (P,), best name index (P,), the phrase's vector (D,))."""
-        self._words: dict[str, np.ndarray] = {}
-        """Vectors of the tails read by their kind (`_kind_reading`) and of the words of
-        `GROUP_PROPERTIES` and `AFFILIATION_PROPERTIES`."""
         self._kinds: dict[str, np.ndarray] = {}
         """kind -> its vector ("something" for an unknown kind)."""
 
-    def _fits(self, q: MapQuery, phrase: str, which: np.ndarray) -> np.ndarray:
-        """The properties whose value the fact's value may be: the tail's (its datatype and
-        kind), or the head's where the phrase states the property from tail to head
-        (`is_inverse`: "Ann is the CEO of Acme": Acme's CEO is Ann)."""
+    def _candidates(self, q: MapQuery, phrase: str, which: np.ndarray) -> np.ndarray:
+        """The properties that compete for the phrase: those whose value the fact's value may
+        be, by its kind: the tail's (its datatype and kind), or the head's where the phrase
+        states the property from tail to head (`is_inverse`: "Ann is the CEO of Acme": Acme's
+        CEO is Ann). (The chosen property's value is then checked against the text of the
+        value, `MapChain.relation`.)"""
         wanted = _VALUE_DATATYPES.get(q.tail_kind, "WikibaseItem")
         fits = self.datatype == wanted
         if q.tail_kind == "group":  # "Iranian" is no one's spouse: a group is the value only
@@ -327,13 +367,6 @@ class SemanticMapper:
         if kinds:
             for kind, vector in zip(kinds, self.embed([k or "something" for k in kinds])):
                 self._kinds[kind] = vector
-        readings = [(q, _kind_reading(q)) for q in queries]
-        words = [w for w in dict.fromkeys(
-            w for q, reading in readings if reading
-            for w in (*(word for _, word in reading), q.tail_text)) if w not in self._words]
-        if words:  # the tails read by their kind, and the words they are compared with
-            for word, vector in zip(words, self.embed(words)):
-                self._words[word] = vector
         for begin in range(0, len(phrases), batch):
             part = phrases[begin:begin + batch]
             vectors = self.embed(part)  # (Q, D)
@@ -341,74 +374,45 @@ class SemanticMapper:
             for row, phrase in enumerate(part):
                 self._sims[phrase] = (names[row], which[row], vectors[row])
 
-    def map(self, queries: Sequence[MapQuery]) -> list[Mapping]:
+    def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]:
         """The mapping of each query."""
         self.prepare([q for q in queries if q not in self._cache])
-        out = []
+        out: list[Mapping | None] = []
         for q in queries:
             if q not in self._cache:
-                phrase = query_phrase(q.surface, q.key)
-                kind_reading = _kind_reading(q)
-                if kind_reading:
-                    self._cache[q] = self._map_kind(q, phrase, kind_reading)
-                elif is_unreadable(phrase):
-                    self._cache[q] = self._map_unreadable(q, phrase)
-                elif phrase not in self._sims:
-                    self._cache[q] = Mapping(None, 0.0, "none", (
-                        ("phrase", f"{phrase} (more than {MAX_WORDS} words: not mapped)"),))
-                else:
-                    names, which, vector = self._sims[phrase]
-                    # the phrase between its head and tail kinds, as the sum of their vectors
-                    context = vector + KIND_WEIGHT * (self._kinds[q.head_kind]
-                                                      + self._kinds[q.tail_kind])
-                    context /= np.linalg.norm(context)
-                    descriptions = np.stack([vector, context]) @ self.vectors.descriptions.T
-                    w = self.description_weight
-                    sim = (1 - w) * names + w * 0.5 * descriptions.sum(axis=0)
-                    self._cache[q] = self._decide(q, phrase, sim, names, which)
+                self._cache[q] = self._map(q)
             out.append(self._cache[q])
         return out
 
-    def _map_unreadable(self, q: MapQuery, phrase: str) -> Mapping:
-        """The mapping of a negated phrase or a bare copula (`is_unreadable`) that is no kind
-        reading."""
+    def _map(self, q: MapQuery) -> Mapping:
+        phrase = query_phrase(q.surface, q.key)
+        if not q.head_named:
+            return Mapping(None, 0.0, MapMethod.NONE, (
+                ("phrase", phrase), ("head", "not a name: no subject of a schema fact")))
         if any(w in NEGATIONS for w in phrase.split()):
-            return Mapping(None, 0.0, "none", (
+            return Mapping(None, 0.0, MapMethod.NONE, (
                 ("phrase", phrase), ("negated", "a negated phrase states no property")))
-        return Mapping(None, 0.0, "none", (
-            ("phrase", phrase), ("copula", "a copula alone names no property")))
-
-    def _map_kind(self, q: MapQuery, phrase: str,
-                  properties: tuple[tuple[str, str], ...]) -> Mapping:
-        """The mapping of a kind reading (`_kind_reading`): the property whose word is nearest
-        the tail's text, scored by a softmax among the properties (each by its nearest
-        word)."""
-        nearest: dict[str, tuple[float, str]] = {}
-        for pid, word in properties:
-            cosine = float(self._words[word] @ self._words[q.tail_text])
-            if pid not in nearest or cosine > nearest[pid][0]:
-                nearest[pid] = (cosine, word)
-        sims = np.array([c for c, _ in nearest.values()])
-        probs = np.exp((sims - sims.max()) / self.temperature)
-        probs /= probs.sum()
-        best = int(np.argmax(probs))
-        pid, (_, word) = list(nearest.items())[best]
-        score = round(float(probs[best]), 4)
-        others = ", ".join(f"{w} {c:.3f}" for c, w in nearest.values() if w != word)
-        evidence = (("phrase", phrase),
-                    ("types", f"person -> {q.tail_kind}: {q.tail_text!r} is nearest {word!r} "
-                              f"(cosine {float(sims[best]):.3f}" + (f"; {others})" if others
-                                                                     else ")")))
-        if score < self.min_score or pid not in self.position:
-            return Mapping(None, score, "none", evidence)
-        return Mapping(pid, score, "kind", evidence)
+        if is_unreadable(phrase):
+            return Mapping(None, 0.0, MapMethod.NONE, (
+                ("phrase", phrase), ("copula", "a copula alone names no property")))
+        if phrase not in self._sims:
+            return Mapping(None, 0.0, MapMethod.NONE, (
+                ("phrase", f"{phrase} (more than {MAX_WORDS} words: not mapped)"),))
+        names, which, vector = self._sims[phrase]
+        # the phrase between its head and tail kinds, as the sum of their vectors
+        context = vector + KIND_WEIGHT * (self._kinds[q.head_kind] + self._kinds[q.tail_kind])
+        context /= np.linalg.norm(context)
+        descriptions = np.stack([vector, context]) @ self.vectors.descriptions.T
+        w = self.description_weight
+        sim = (1 - w) * names + w * 0.5 * descriptions.sum(axis=0)
+        return self._decide(q, phrase, sim, names, which)
 
     def _decide(self, q: MapQuery, phrase: str, sim: np.ndarray, names: np.ndarray,
                 which: np.ndarray) -> Mapping:
         sim = sim.astype(np.float64)
-        fits = self._fits(q, phrase, which)
+        fits = self._candidates(q, phrase, which)
         if not fits.any():
-            return Mapping(None, 0.0, "none")
+            return Mapping(None, 0.0, MapMethod.NONE)
         logits = np.where(fits, sim / self.temperature + self.prior, -np.inf)
         top = max(float(logits.max()), self.none_logit)
         probs = np.exp(logits - top)
@@ -418,23 +422,42 @@ class SemanticMapper:
         score = round(float(probs[best]), 4)
         pid = self.vectors.pids[best]
         name = self.vectors.name_text[int(which[best])]
-        method = "embedding"
+        method = MapMethod.EMBEDDING
         if name.lower() == phrase:  # the string matcher's answer: an exact name
-            method = "label" if name.lower() == self.labels[best].lower() else "alias"
+            method = MapMethod.LABEL if name.lower() == self.labels[best].lower() \
+                else MapMethod.ALIAS
         evidence: tuple[tuple[str, str], ...] = (
             ("phrase", phrase),
             ("matched", f"{name!r} of {pid} ({self.labels[best]}), cosine "
-                        f"{float(names[best]):.3f}" if method == "embedding"
-             else f"{method} of {pid} ({self.labels[best]}), exact"),
+                        f"{float(names[best]):.3f}" if method is MapMethod.EMBEDDING
+             else f"{method.value} of {pid} ({self.labels[best]}), exact"),
             ("types", f"{q.head_kind or '?'} -> {q.tail_kind or '?'}: "
                       f"{self.datatype[best]} value"),
             ("runner-up", f"{self.vectors.pids[second]} ({self.labels[second]}) "
                           f"{float(probs[second]):.3f}"),
         )
         if score < self.min_score:
-            return Mapping(None, score, "none", evidence)
+            return Mapping(None, score, MapMethod.NONE, evidence)
         inverse = is_inverse(phrase, name, self.labels[best])
         if inverse:
             evidence += (("direction", f"{phrase!r} states {name!r} of its tail: the fact "
                                        "reads from tail to head"),)
         return Mapping(pid, score, method, evidence, inverse)
+
+
+class SemanticMapper(MapChain):
+    """The mappers by meaning, chained: kind readings (`KindMapper`), then sentence
+    embeddings (`EmbeddingMapper`), with the same embedding function, settings and property
+    table."""
+
+    def __init__(self, vectors: PropertyVectors, embed: Callable[[list[str]], np.ndarray],
+                 min_score: float = 0.5, temperature: float = TEMPERATURE,
+                 description_weight: float = DESCRIPTION_WEIGHT,
+                 prior_weight: float = PRIOR_WEIGHT,
+                 none_similarity: float = NONE_SIMILARITY,
+                 rows: Sequence[dict[str, str]] | None = None,
+                 role_by_pos: bool = False) -> None:
+        super().__init__((
+            KindMapper(embed, vectors.pids, min_score, temperature, role_by_pos),
+            EmbeddingMapper(vectors, embed, min_score, temperature, description_weight,
+                            prior_weight, none_similarity, rows)))

@@ -10,15 +10,10 @@ from __future__ import annotations
 
 import re
 
-from mamakg.normalize import MONTHS
+from mamakg.english import ARTICLES, MONTH_NUMBERS, MONTHS
 
 __all__ = ["is_value", "value_literal"]
 
-_MONTH_NUMBER = {name: i + 1 for i, name in enumerate(
-    "january february march april may june july august september october november "
-    "december".split())}
-_MONTH_NUMBER.update({name[:3]: n for name, n in list(_MONTH_NUMBER.items())})
-_MONTH_NUMBER["sept"] = 9
 _DAYS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 _YEAR = re.compile(r"^(\d{3,4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -33,7 +28,7 @@ def _words(text: str) -> list[str]:
 
 
 def _month(word: str) -> int | None:
-    return _MONTH_NUMBER.get(word.lower().rstrip("."))
+    return MONTH_NUMBERS.get(word.lower().rstrip("."))
 
 
 def is_value(text: str) -> bool:
@@ -48,7 +43,7 @@ def is_value(text: str) -> bool:
     if not any(c.isdigit() for c in text):
         return False
     words = text.replace("–", " ").replace("—", " ").split()
-    if len(words) > 1 and words[0].lower() in ("the", "a", "an"):  # "the 1960s"
+    if len(words) > 1 and words[0].lower() in ARTICLES:  # "the 1960s"
         words = words[1:]
     for word in words:
         word = word.strip("".join(_DATE_PUNCT))

@@ -43,8 +43,9 @@ from typing import Any
 from mamakg import __version__
 from mamakg.config import Config, Scope
 from mamakg.errors import MamakgError, UsageError
-from mamakg.mapping.entities import make_linker
+from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker
 from mamakg.mapping.facts import collect_facts
+from mamakg.mapping.mapper import MapChain
 from mamakg.output import atomic_output
 from mamakg.parse import pipeline_name
 from mamakg.pipeline import StageClock, add_counts, match_windows, mention_rows, run_info
@@ -65,7 +66,7 @@ __all__ = [
     "wrote_output",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the manifest and shard file layout; a folder with another version is refused."""
 
 DEFAULT_SHARD_DOCS = 1000
@@ -481,6 +482,8 @@ def build_workdir(
     workdir: str,
     *,
     models: Callable[[], Models] | None = None,
+    linker: EntityLinker | KBLinker | None = None,
+    mappers: MapChain | None = None,
     input_format: str | None = None,
     text_field: str = "text",
     id_field: str | None = None,
@@ -497,7 +500,8 @@ def build_workdir(
 
     `input_format`, `text_field` and `id_field` say how the inputs are read (`Reading`).
     `models` gives the (spaCy pipeline, language model) pair for the local engine; it is
-    called only when a shard needs processing. `engine`, `ray_address`, `num_gpus` and
+    called only when a shard needs processing; `linker` and `mappers` are the Map stage's (as
+    `pipeline.build` takes them). `engine`, `ray_address`, `num_gpus` and
     `split` are those of `ray_engine.run_ray`. The result's summary counts the folder's shards
     (``n_shards``) and those this run built (``n_shards_built``).
     """
@@ -538,11 +542,13 @@ def build_workdir(
             nlp, lm = get_models()
             folder.manifest["models"] = run_info(config, lm, pipeline_name(nlp)).models()
             folder.save()
-        linker = make_linker(config)
+        made = make_linker(config) if linker is None else None
         left_out: list[Mention] = []
-        with MentionStore() as store:
+        with contextlib.closing(made) if made is not None else contextlib.nullcontext(), \
+                MentionStore() as store:
             _load(folder, store, summary)
-            facts = collect_facts(store, config, summary, linker, dropped=left_out)
+            facts = collect_facts(store, config, summary, linker or made, dropped=left_out,
+                                  mappers=mappers)
     finally:
         folder.unlock()
     summary.seconds = time.perf_counter() - started

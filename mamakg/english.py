@@ -1,0 +1,124 @@
+"""English word classes, in one place for every stage (as spaCy keeps its ``lang/en/`` data):
+the function words that normalization, the Filter stage and the Map stage read by their
+string. Every list is lower case; a stage that needs a narrower or a wider class composes it
+here from these, so that a reader finds each word in one file.
+
+Pure data and two one-line tests; imports nothing of mamakg.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ARTICLES", "AUXILIARY_LEMMAS", "BE_FORMS", "DEMONSTRATIVES", "DETERMINERS",
+    "FIRST_PERSON_PRONOUNS", "GENERIC_NOUNS", "HAVE_FORMS", "INDEFINITE_PRONOUNS",
+    "IRREGULAR_LEMMAS", "KIND_NOUNS", "LEADING_AUXILIARIES", "MODALS", "MONTHS", "MONTH_NUMBERS",
+    "NEGATIONS", "PERSON_PRONOUNS", "PLURAL_PRONOUNS", "POSSESSIVE_DETERMINERS", "PREPOSITIONS",
+    "PRONOUNS", "QUANTIFIERS", "RELATIVE_PRONOUNS", "RELATIVIZERS", "ROLE_PREPOSITIONS",
+    "SECOND_PERSON_PRONOUNS", "STUDENT_NOUNS", "THING_PRONOUNS", "TIME_ADVERBS", "WH_ADVERBS",
+    "is_month",
+]
+
+# --- determiners -------------------------------------------------------------------------
+
+ARTICLES = frozenset({"a", "an", "the"})
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+POSSESSIVE_DETERMINERS = frozenset({"his", "her", "its", "their", "our", "my", "your"})
+QUANTIFIERS = frozenset({"some", "any", "every"})
+DETERMINERS = ARTICLES | DEMONSTRATIVES | POSSESSIVE_DETERMINERS | QUANTIFIERS
+"""Words that open a noun phrase without naming anything ("*the* university", "*his* wife")."""
+
+# --- verbs -------------------------------------------------------------------------------
+
+BE_FORMS = frozenset({"am", "is", "are", "was", "were", "be", "been", "being"})
+"""The forms of "be": the copula and the passive auxiliary."""
+HAVE_FORMS = frozenset({"has", "have", "had"})
+MODALS = frozenset({"will", "would", "shall", "should", "can", "could", "may", "might", "must"})
+AUXILIARY_LEMMAS = frozenset({"be", "have", "do"}) | MODALS
+"""Auxiliaries and modals as lemmas (a relation key's words)."""
+LEADING_AUXILIARIES = (BE_FORMS - {"am"}) | HAVE_FORMS | {"will"}
+"""The auxiliaries a relation's surface may open with that a property's name leaves out ("*was*
+born in": "born in"); the string matcher strips them one at a time (first person "am" never
+opens a relation of the corpora it was tuned on, and is left as it was)."""
+NEGATIONS = frozenset({"not", "never", "no", "n't", "nor", "neither", "without"})
+"""Words that make a relation phrase a negated statement."""
+TIME_ADVERBS = frozenset(
+    "also later then now still just only first once eventually subsequently originally "
+    "currently formerly already recently often".split())
+"""Adverbs of time and focus that leave a relation's meaning as it is ("*later* moved to")."""
+IRREGULAR_LEMMAS = {
+    "am": "be", "is": "be", "are": "be", "was": "be", "were": "be", "been": "be", "being": "be",
+    "'s": "be", "has": "have", "had": "have", "having": "have", "does": "do", "did": "do",
+    "done": "do", "born": "bear", "bore": "bear", "borne": "bear", "wrote": "write",
+    "written": "write", "made": "make", "became": "become", "founded": "found", "led": "lead",
+    "won": "win", "took": "take", "taken": "take", "gave": "give", "given": "give",
+    "went": "go", "gone": "go", "held": "hold", "built": "build", "married": "marry",
+    "located": "locate", "based": "base", "known": "know", "knew": "know", "died": "die",
+    "lived": "live", "worked": "work", "studied": "study", "joined": "join",
+}
+"""Irregular (and a few very common regular) verb forms and their lemma. Only for text read
+back without its parse (``kb canon`` groups the relation phrases of a written graph): where
+the sentence is parsed, the lemmas are spaCy's (`Sentence.lemmas`)."""
+
+# --- pronouns ----------------------------------------------------------------------------
+
+FIRST_PERSON_PRONOUNS = frozenset("i me my mine myself we us our ours ourselves".split())
+SECOND_PERSON_PRONOUNS = frozenset("you your yours yourself yourselves".split())
+PERSON_PRONOUNS = frozenset("he him his himself she her hers herself".split())
+"""Third-person singular pronouns that stand for a person."""
+THING_PRONOUNS = frozenset("it its itself".split())
+PLURAL_PRONOUNS = frozenset("they them their theirs themselves".split())
+PRONOUNS = (FIRST_PERSON_PRONOUNS | SECOND_PERSON_PRONOUNS | PERSON_PRONOUNS | THING_PRONOUNS
+            | PLURAL_PRONOUNS | DEMONSTRATIVES | {"one"})
+"""Personal, possessive, reflexive and demonstrative pronouns."""
+RELATIVE_PRONOUNS = frozenset("who whom whose which that what whoever whatever".split())
+"""Relative and interrogative pronouns."""
+RELATIVIZERS = frozenset({"who", "whom", "which", "that"})
+"""The relative pronouns that are the subject of their clause and stand for the noun it
+modifies ("the man *who* founded Acme")."""
+WH_ADVERBS = frozenset({"where", "when"})
+INDEFINITE_PRONOUNS = frozenset(
+    "one ones someone something anyone anything everyone everything somebody nobody "
+    "none".split())
+
+# --- nouns -------------------------------------------------------------------------------
+
+KIND_NOUNS = {
+    "person": frozenset("person persons people human humans man woman men women someone "
+                        "individual individuals parent parents child children officer".split()),
+    "organization": frozenset("organization organizations organisation organisations company "
+                              "companies institution institutions party club clubs group band "
+                              "team teams agency university school employer business "
+                              "firm".split()),
+    "place": frozenset("place places location locations city cities country countries "
+                       "territory region area settlement municipality town".split()),
+    "event": frozenset("event events election elections competition competitions war battle "
+                       "tournament".split()),
+}
+"""Nouns that name a kind of thing (a Wikidata description's "*person* who...")."""
+GENERIC_NOUNS = frozenset("entity entities item items thing things object subject work".split())
+"""Nouns that name no kind in particular."""
+STUDENT_NOUNS = frozenset("student students undergraduate graduate postgraduate alumnus "
+                          "alumna pupil fellow-student".split())
+"""Roles held at a school as its student."""
+PREPOSITIONS = frozenset("of for with at in on to by from as than".split())
+"""The prepositions (and "as", "than") that join a noun phrase to what follows it."""
+ROLE_PREPOSITIONS = frozenset({"at", "for", "with"})
+"""Prepositions that join a role to where it is held ("a professor *at*")."""
+
+# --- months ------------------------------------------------------------------------------
+
+MONTH_NUMBERS = {name: number for number, names in enumerate(
+    ["january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
+     "august aug", "september sep sept", "october oct", "november nov", "december dec"],
+    start=1) for name in names.split()}
+"""English month names and their abbreviations, with the month's number."""
+MONTHS = frozenset(MONTH_NUMBERS)
+
+
+def is_month(word: str) -> bool:
+    """Whether a word names a month ("November", "Nov.").
+
+    >>> is_month("Nov."), is_month("Monday")
+    (True, False)
+    """
+    return word.lower().rstrip(".") in MONTHS

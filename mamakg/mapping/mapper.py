@@ -1,0 +1,134 @@
+"""Map stage, relations: the one interface of every relation mapper, and the chain that asks
+them in order.
+
+A `RelationMapper` turns `MapQuery`s (a relation phrase with what its head and tail are) into
+`Mapping`s (a property, its score, how it was found and why), or leaves a query to the next
+mapper (None). The build chains them in this order (`MapChain`), the first decision wins:
+
+    distant supervision (``--kb``)       mamakg.mapping.distant.DistantMapper
+    kind and role readings               mamakg.mapping.semantic.KindMapper
+    sentence embeddings                  mamakg.mapping.semantic.EmbeddingMapper
+      (or, without the embedding model:  mamakg.mapping.properties.StringMapper)
+
+A decision without a property (method ``none``) ends the chain too: the relation stays open.
+`MapChain.relation` then checks, in one place, that the fact's value fits the property's value
+type (`PropertyIndex.fits`) and makes the `Relation`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from mamakg.mapping.properties import PropertyIndex, property_labels
+from mamakg.types import Relation
+
+__all__ = ["MapChain", "MapMethod", "MapQuery", "Mapping", "RelationMapper"]
+
+
+class MapMethod(str, enum.Enum):
+    """How a relation was mapped (`Relation.map_method` holds the value)."""
+
+    LABEL = "label"  # the phrase is the property's label
+    ALIAS = "alias"  # the phrase is one of the property's aliases
+    KIND = "kind"  # read from what head and tail are (a person's nationality, employer...)
+    EMBEDDING = "embedding"  # the nearest property in a sentence-embedding space
+    DISTANT = "distant"  # the property most linked pairs have in the knowledge base
+    NONE = "none"  # no property: the relation stays open
+
+
+@dataclass(frozen=True)
+class MapQuery:
+    """What a mapper sees of a fact."""
+
+    key: str
+    """The relation key."""
+    surface: str
+    """The relation's most frequent surface form."""
+    head_kind: str = ""
+    """The head's coarse kind (`semantic.kind_of`): ``person``, ``place``..., "" unknown."""
+    tail_kind: str = ""
+    tail_text: str = ""
+    """The tail's label; read only for a copula between a person and a group (``NORP``)."""
+    head_named: bool = True
+    """Whether the head can be the subject of a schema fact (`arguments.is_named`): the
+    mappers by meaning leave a common noun phrase's relations open."""
+    surface_pos: tuple[str, ...] = ()
+    """spaCy's part of speech of each token of `surface` where it was seen
+    (`Mention.relation_pos`); empty when unknown."""
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A mapper's decision for one query."""
+
+    pid: str | None
+    score: float
+    """How sure the mapper is (0..1): a softmax probability, a match score or a vote share."""
+    method: MapMethod
+    evidence: tuple[tuple[str, str], ...] = ()
+    """(what, why) pairs that say how the decision was reached, written on the relation."""
+    inverse: bool = False
+    """The property holds from tail to head: "Ann founded Acme" says (Acme, founded by,
+    Ann)."""
+    pid_label: str | None = None
+    """The property's label where the mapper knows it (None: the shipped table's)."""
+
+
+class RelationMapper(Protocol):
+    """Maps relation phrases to properties. `prepare` sees every query of a build at once (to
+    batch its work); `map` gives each query's decision, or None to leave it to the next
+    mapper of the chain."""
+
+    def prepare(self, queries: Sequence[MapQuery]) -> None: ...
+
+    def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]: ...
+
+
+_OPEN = Mapping(None, 0.0, MapMethod.NONE)
+
+
+class MapChain:
+    """Relation mappers asked in their order (see the module docstring); `index` checks that a
+    fact's value fits the property found (default: the shipped property table)."""
+
+    def __init__(self, mappers: Sequence[RelationMapper],
+                 index: PropertyIndex | None = None) -> None:
+        self.mappers = tuple(mappers)
+        self.index = index if index is not None else PropertyIndex.bundled()
+
+    def prepare(self, queries: Sequence[MapQuery]) -> None:
+        """Every mapper prepares every query, in the chain's order."""
+        for mapper in self.mappers:
+            mapper.prepare(queries)
+
+    def map(self, queries: Sequence[MapQuery]) -> list[Mapping]:
+        """The first decision of the chain for each query (no property when none decides)."""
+        decided: list[Mapping | None] = [None] * len(queries)
+        for mapper in self.mappers:
+            todo = [i for i, found in enumerate(decided) if found is None]
+            if not todo:
+                break
+            for i, found in zip(todo, mapper.map([queries[i] for i in todo])):
+                decided[i] = found
+        return [found if found is not None else _OPEN for found in decided]
+
+    def relation(self, query: MapQuery, head: str, tail: str) -> tuple[Relation, bool]:
+        """The `Relation` of a query whose head and tail have these labels, and whether the
+        property holds from tail to head. The value (the tail, or the head of an inverse
+        property) must fit the property's value type, unless the knowledge base's own
+        statements chose it (distant supervision)."""
+        found = self.map([query])[0]
+        open_relation = Relation(key=query.key, label=query.surface)
+        if found.pid is None:
+            return open_relation, False
+        if found.method is not MapMethod.DISTANT and not self.index.fits(
+                found.pid, head if found.inverse else tail):
+            return open_relation, False
+        label = found.pid_label if found.pid_label is not None else \
+            property_labels().get(found.pid)
+        return Relation(key=query.key, label=query.surface, pid=found.pid,
+                        map_score=found.score, map_method=found.method.value, pid_label=label,
+                        evidence=found.evidence), found.inverse

@@ -43,6 +43,9 @@ def eval_group() -> None:
     knowledgenet  mapped facts against KnowledgeNet passages (Mesquita et al. 2019): only
                   its 15 properties count; facts match by label, span overlap ("Text F1"),
                   exact span or Wikidata item ("Link F1")
+    docred        a whole graph against Re-DocRED / DocRED documents (Tan et al. 2022): its
+                  nodes against the annotated entity mentions, entities split over nodes,
+                  mapped facts against the triples over DocRED's 96 properties (strict names)
 
     The gold files come with each benchmark; the scores of mamakg's own builds, and the
     commands that give them, are in the project's docs/quality.md."""

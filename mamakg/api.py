@@ -200,13 +200,21 @@ class Builder:
             if keep_texts:
                 raise UsageError("the CaRB format needs the whole input in one run: drop "
                                  "--workdir")
-            from mamakg.scale.workdir import build_workdir
+            from mamakg.reader import Reading
+            from mamakg.scale.workdir import WorkOptions, build_workdir
 
+            if engine not in ("local", "ray"):
+                raise UsageError(f"invalid engine {engine!r}: choose one of local, ray")
+            run_shards = None
+            if engine == "ray":
+                from mamakg.scale.ray_engine import RayEngine
+
+                run_shards = RayEngine(address=ray_address, num_gpus=num_gpus)
+            options = WorkOptions(Reading(input_format, text_field, id_field),
+                                  shard_docs=shard_docs, append=append, force=force)
             result = build_workdir(files, self.config, workdir, models=lambda: self.models,
-                                   input_format=input_format, text_field=text_field,
-                                   id_field=id_field, shard_docs=shard_docs, append=append,
-                                   force=force, engine=engine, ray_address=ray_address,
-                                   num_gpus=num_gpus, on_sentences=on_sentences)
+                                   options=options, engine=run_shards,
+                                   on_sentences=on_sentences)
         result.summary.binary.extend(binary)
         _log_timings(result.summary)
         return result

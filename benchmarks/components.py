@@ -9,7 +9,7 @@ On the throughput corpus (the raw-text abstracts, repeated) it measures:
   corpus sorted by characters (the old forward-only benchmark's batching);
 - spaCy: seconds for the corpus with thinc's BLIS and with numpy's BLAS (what `load_nlp`
   does), and whether the two readings are identical;
-- match: seconds of `match_sentences` for several `GROUP_CELLS` (0: each sentence alone), for
+- match: seconds of `match_sentences` for several `group_cells` (0: each sentence alone), for
   both presets;
 - writers: seconds and tracemalloc peak of `Result.write` for N-Triples and Turtle.
 

@@ -9,7 +9,7 @@ On the throughput corpus (the raw-text abstracts, repeated) it measures:
   corpus sorted by characters (the old forward-only benchmark's batching);
 - spaCy: seconds for the corpus with thinc's BLIS and with numpy's BLAS (what `load_nlp`
   does), and whether the two readings are identical;
-- match: seconds of `match_sentences` for several `GROUP_CELLS` (0: each sentence alone), for
+- match: seconds of `match_sentences` for several `group_cells` (0: each sentence alone), for
   both presets;
 - writers: seconds and tracemalloc peak of `Result.write` for N-Triples and Turtle.
 
@@ -82,10 +82,10 @@ def match_groups(sentences: list, attentions: list, cells: list[int]) -> dict:
         config = Config.preset(preset, device="cpu")
         sents = [number_entities(s) for s in sentences] if config.number_entities else sentences
         for size in cells:
-            match.GROUP_CELLS = size
             t0 = time.perf_counter()
             for w in range(0, len(sents), 512):
-                match.match_sentences(sents[w:w + 512], attentions[w:w + 512], config)
+                match.match_sentences(sents[w:w + 512], attentions[w:w + 512], config,
+                                      group_cells=size)
             out[f"{preset}_{size}"] = round(time.perf_counter() - t0, 2)
     return out
 

@@ -26,7 +26,7 @@ from mamakg.parse import parse_documents
 from mamakg.pipeline import StageClock, attend_windows, load_models, match_windows
 from mamakg.reader import read_documents
 from mamakg.result import Summary
-from mamakg.scale.workdir import build_workdir
+from mamakg.scale.workdir import WorkOptions, build_workdir
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -83,7 +83,8 @@ def main() -> None:
 
     work = os.path.join(tmp, "work")
     started = time.perf_counter()
-    build_workdir([corpus], config, work, models=lambda: (nlp, lm), shard_docs=25)
+    build_workdir([corpus], config, work, models=lambda: (nlp, lm),
+                  options=WorkOptions(shard_docs=25))
     elapsed = time.perf_counter() - started
     out["workdir_build_sentences_per_s"] = round(len(sentences) / elapsed, 1)
     shard_dir = os.path.join(work, "shards")

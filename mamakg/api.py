@@ -252,6 +252,8 @@ class Builder:
                                  "--workdir")
             if "-" in paths:
                 raise UsageError("--workdir cannot read standard input: name the input files")
+            if engine not in ("local", "ray"):
+                raise UsageError(f"invalid engine {engine!r}: choose one of local, ray")
         self.check_models()
         reading = Reading(input_format, text_field, id_field)
         with checked_inputs(paths, reading) as inputs:  # fails here, before any model loads
@@ -261,15 +263,19 @@ class Builder:
                 result = self.build(inputs.read(), keep_texts=keep_texts,
                                     on_sentences=on_sentences)
             else:
-                from mamakg.scale.workdir import build_workdir
+                from mamakg.scale.workdir import WorkOptions, build_workdir
 
+                run_shards = None
+                if engine == "ray":
+                    from mamakg.scale.ray_engine import RayEngine
+
+                    run_shards = RayEngine(address=ray_address, num_gpus=num_gpus)
+                options = WorkOptions(reading, shard_docs=shard_docs, append=append,
+                                      force=force)
                 result = build_workdir(list(inputs.files), self.config, workdir,
                                        models=lambda: self.models, linker=self.linker,
-                                       mappers=self.mappers, input_format=input_format,
-                                       text_field=text_field, id_field=id_field,
-                                       shard_docs=shard_docs, append=append, force=force,
-                                       engine=engine, ray_address=ray_address,
-                                       num_gpus=num_gpus, on_sentences=on_sentences)
+                                       mappers=self.mappers, options=options,
+                                       engine=run_shards, on_sentences=on_sentences)
         result.summary.binary.extend(inputs.binary)
         result.summary.seconds = time.perf_counter() - started
         _log_timings(result.summary)

@@ -18,7 +18,7 @@ from mamakg.beam import beam_search_batch
 from mamakg.config import Config, PairMode
 from mamakg.types import Candidate, PathStep, Sentence
 
-__all__ = ["chunk_units", "match_sentence", "match_sentences"]
+__all__ = ["GROUP_CELLS", "chunk_units", "match_sentence", "match_sentences"]
 
 
 def chunk_units(sentence: Sentence) -> tuple[list[list[int]], list[int]]:
@@ -58,9 +58,9 @@ def _pairs(n_chunks: int, mode: PairMode) -> Iterator[tuple[int, int]]:
 
 
 GROUP_CELLS = 8_000
-"""Sentences are searched together while their pairs x units stay under this: the search's
-(pairs, beams, units) arrays then stay small enough for the CPU's caches (larger groups were
-slower on this machine: docs/performance.md)."""
+"""The default `group_cells` of `match_sentences`: sentences are searched together while their
+pairs x units stay under this: the search's (pairs, beams, units) arrays then stay small
+enough for the CPU's caches (larger groups were slower on this machine: docs/performance.md)."""
 
 
 def match_sentence(sentence: Sentence, attention: np.ndarray, config: Config) -> list[Candidate]:
@@ -91,12 +91,15 @@ def _prepare(sentence: Sentence, attention: np.ndarray, config: Config) -> _Prep
 
 
 def match_sentences(
-    sentences: Sequence[Sentence], attentions: Sequence[np.ndarray], config: Config
+    sentences: Sequence[Sentence], attentions: Sequence[np.ndarray], config: Config,
+    group_cells: int = GROUP_CELLS,
 ) -> list[list[Candidate]]:
     """The candidates of each sentence, given its token-level attention (T, T).
 
     The beam search runs for the chunk pairs of many sentences at once (sentences of similar
-    size together, their unit matrices zero-padded to one size)."""
+    size together, their unit matrices zero-padded to one size), as long as a group's pairs x
+    units stay under `group_cells` (0: each sentence alone). The candidates do not depend on
+    it."""
     prepared = [_prepare(s, a, config) for s, a in zip(sentences, attentions, strict=True)]
     ready = sorted(((i, p) for i, p in enumerate(prepared) if p is not None),
                    key=lambda item: len(item[1].units))
@@ -105,7 +108,7 @@ def match_sentences(
     cells = 0
     for i, p in ready:
         size = len(p.pairs) * len(p.units)
-        if group and cells + size > GROUP_CELLS:
+        if group and cells + size > group_cells:
             _search(group, out, config)
             group, cells = [], 0
         group.append((i, p))

@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from mamakg import __version__
 from mamakg.attention import AttentionModel
 from mamakg.config import Config
 from mamakg.filters import check_candidate, to_mention
@@ -33,13 +32,14 @@ from mamakg.mapping.annotate import annotate
 from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker
 from mamakg.mapping.facts import collect_facts
 from mamakg.mapping.mapper import MapChain
-from mamakg.match import match_sentences
+from mamakg.match import GROUP_CELLS, match_sentences
 from mamakg.parse import load_nlp, parse_documents, pipeline_name
 from mamakg.refine import confidence, number_entities, refine
 from mamakg.result import Result, Summary
 from mamakg.scale.prefetch import prefetch
 from mamakg.store import MentionStore, Row, encode
 from mamakg.types import Document, MatchCounts, Mention, RunInfo, Sentence, Window
+from mamakg.version import __version__
 
 __all__ = ["WINDOW", "StageClock", "WorkerPlan", "add_counts", "attend_windows", "build",
            "load_models", "match_window", "match_windows", "mention_rows", "run_info"]
@@ -51,21 +51,11 @@ WINDOW = 16
 
 T = TypeVar("T")
 
-_MODEL_FIELDS = ("model", "spacy_model", "device", "dtype", "layer", "head_reduce",
-                 "batch_size")
-"""The settings the loaded models depend on."""
-_LOADED: dict[tuple[Any, ...], tuple[Any, AttentionModel]] = {}
-
 
 def load_models(config: Config) -> tuple[Any, AttentionModel]:
-    """(spaCy pipeline, language model) for a config. The last pair loaded is kept for the
-    process: builds with the same models (a `Builder` reused, tests, a notebook that makes a
-    new `Builder`) do not load them again."""
-    key = tuple(getattr(config, name) for name in _MODEL_FIELDS)
-    if key not in _LOADED:
-        _LOADED.clear()  # one pair at a time: models are large
-        _LOADED[key] = load_nlp(config.spacy_model), AttentionModel(config)
-    return _LOADED[key]
+    """(spaCy pipeline, language model) for a config, loaded anew: the caller owns them (a
+    `Builder` keeps its pair for every build it runs; a Ray actor for its lifetime)."""
+    return load_nlp(config.spacy_model), AttentionModel(config)
 
 
 def run_info(config: Config, lm: AttentionModel, spacy_model: str) -> RunInfo:
@@ -85,10 +75,12 @@ def attend_windows(sentences: Iterable[Sentence], lm: AttentionModel,
         yield lm.attend_window(batch)
 
 
-def match_window(window: Window, config: Config) -> tuple[list[Mention], MatchCounts]:
+def match_window(window: Window, config: Config, *,
+                 group_cells: int = GROUP_CELLS) -> tuple[list[Mention], MatchCounts]:
     """The Match stage and the sentence-level Filter on one window, then the Map stage's
     annotate step (`mamakg.mapping.annotate`, while the parse is at hand): the mentions that
-    pass, in sentence order, and what was counted on the way."""
+    pass, in sentence order, and what was counted on the way. `group_cells`: see
+    `match.match_sentences`."""
     sentences: Iterable[Sentence] = window.sentences
     attentions: Iterable[np.ndarray] = window.attentions
     if config.constant_attention:  # ablation: the same weight on every link
@@ -99,7 +91,7 @@ def match_window(window: Window, config: Config) -> tuple[list[Mention], MatchCo
     kept: list[Mention] = []
     dropped: Counter[str] = Counter()
     n_candidates = 0
-    for candidates in match_sentences(sentences, list(attentions), config):
+    for candidates in match_sentences(sentences, list(attentions), config, group_cells):
         for candidate in candidates:
             n_candidates += 1
             candidate = refine(candidate, config)
@@ -115,19 +107,20 @@ def match_window(window: Window, config: Config) -> tuple[list[Mention], MatchCo
                              n_candidates=n_candidates, dropped=tuple(sorted(dropped.items())))
 
 
-_MATCH_CONFIG: list[Config] = []
-"""A Match worker's settings (set once per worker process)."""
+_MATCH_CONFIG: list[tuple[Config, int]] = []
+"""A Match worker's settings and group size (set once per worker process)."""
 
 
-def _init_match_worker(config: Config) -> None:
-    _MATCH_CONFIG[:] = [config]
+def _init_match_worker(config: Config, group_cells: int) -> None:
+    _MATCH_CONFIG[:] = [(config, group_cells)]
 
 
 def _match_task(window: Window) -> tuple[list[Row], MatchCounts, float]:
     """A Match worker's task: the window's mentions, encoded for the store and shard files
     (compact to send back), its counts and the seconds it took."""
     started = time.perf_counter()
-    mentions, counts = match_window(window, _MATCH_CONFIG[0])
+    config, group_cells = _MATCH_CONFIG[0]
+    mentions, counts = match_window(window, config, group_cells=group_cells)
     return encode(mentions), counts, time.perf_counter() - started
 
 
@@ -177,7 +170,8 @@ _END = object()
 
 
 def match_windows(windows: Iterable[Window], config: Config, clock: StageClock,
-                  workers: int | None = None) -> Iterator[tuple[list[Row], MatchCounts]]:
+                  workers: int | None = None, *, group_cells: int = GROUP_CELLS,
+                  ) -> Iterator[tuple[list[Row], MatchCounts]]:
     """`match_window` of each window, in order, mentions encoded (`store.encode`): in this
     process, or in `workers` (default: `config.match_processes`, None = 0) worker processes a
     bounded number of windows ahead, this process matching the next window itself whenever
@@ -192,7 +186,7 @@ def match_windows(windows: Iterable[Window], config: Config, clock: StageClock,
             yield window
 
     def here(window: Window) -> tuple[list[Row], MatchCounts, float]:
-        mentions, counts = match_window(window, config)
+        mentions, counts = match_window(window, config, group_cells=group_cells)
         return encode(mentions), counts, 0.0
 
     if workers < 1:
@@ -203,7 +197,7 @@ def match_windows(windows: Iterable[Window], config: Config, clock: StageClock,
         return
     from mamakg.scale.processes import Workers
 
-    with Workers(workers, _init_match_worker, (config,)) as pool:
+    with Workers(workers, _init_match_worker, (config, group_cells)) as pool:
         results = pool.map(_match_task, seen(windows), local=here)
         for rows, counts, seconds in clock.timed(results, "match"):
             clock.add("match_workers", seconds)
@@ -233,19 +227,19 @@ class WorkerPlan:
         workers:      max(C x attend + match, (parse + C x attend + match) / C)
 
     on C cores, where C x attend is the forward pass on one thread instead of C. Match stays
-    in this process on a CPU."""
+    in this process on a CPU. The plan only decides: its owner sets torch's threads
+    (`threads`) and gives them back (`mention_rows`)."""
 
-    def __init__(self, config: Config, lm: AttentionModel) -> None:
+    def __init__(self, config: Config, on_cpu: bool) -> None:
         from mamakg.config import available_cores, default_workers
 
         self.cores = available_cores()
-        on_cpu = lm.device.type == "cpu"
         parse, match = (None, 0) if on_cpu else default_workers(self.cores)
         self.parse = config.parse_processes if config.parse_processes is not None else parse
         """spaCy workers; None until the first window is timed."""
         self.match = config.match_processes if config.match_processes is not None else match
-        self._lm = lm
-        self._threads: int | None = None
+        self.threads: int | None = None
+        """torch's threads for the forward pass, once spaCy got workers (None: unchanged)."""
 
     def parse_workers(self) -> int | Callable[[], int]:
         """For `parse.parse_documents`: a number, or a question asked until it is decided."""
@@ -266,27 +260,33 @@ class WorkerPlan:
         log.info("first window: parse %.2f s, attend %.2f s, match %.2f s: spaCy in %d worker "
                  "processes", parse, attend, match, self.parse)
         if self.parse:
-            self._threads = self._lm.threads
-            self._lm.threads = max(1, cores - self.parse)
+            self.threads = max(1, cores - self.parse)
 
-    def close(self) -> None:
-        """Give torch its threads back."""
-        if self._threads is not None:
-            self._lm.threads, self._threads = self._threads, None
+
+@contextlib.contextmanager
+def _threads_kept(lm: AttentionModel) -> Iterator[None]:
+    """torch's threads as they were before the block, whatever the block set."""
+    before = lm.threads
+    try:
+        yield
+    finally:
+        if lm.threads != before:
+            lm.threads = before
 
 
 def mention_rows(
     documents: Iterable[Document], nlp: Any, lm: AttentionModel, config: Config,
     summary: Summary, clock: StageClock, *,
     on_sentences: Callable[[int], None] | None = None, overlap: bool | None = None,
+    group_cells: int = GROUP_CELLS,
 ) -> Iterator[list[Row]]:
     """Parse, attend, match and filter: the encoded mentions of each window of sentences, its
     counts added to `summary`. Worker processes as `WorkerPlan` says.
 
     With `overlap` (None: when the model runs on an accelerator and spaCy in this process),
     spaCy parses the next window in a background thread while the model runs on this one."""
-    plan = WorkerPlan(config, lm)
-    try:
+    plan = WorkerPlan(config, on_cpu=lm.device.type == "cpu")
+    with _threads_kept(lm):
         sentences: Iterable[Sentence] = parse_documents(
             documents, nlp, max_tokens=config.max_tokens, workers=plan.parse_workers(),
             timings=clock.timings)
@@ -296,14 +296,15 @@ def mention_rows(
             sentences = prefetch(sentences, ahead=WINDOW * config.batch_size)
         sentences = clock.timed(sentences, "parse")
         windows = clock.timed(attend_windows(sentences, lm, config), "attend")
-        for rows, counts in match_windows(windows, config, clock, plan.match):
+        for rows, counts in match_windows(windows, config, clock, plan.match,
+                                          group_cells=group_cells):
             add_counts(summary, counts)
             plan.observe(clock.timings)
+            if plan.threads is not None and lm.threads != plan.threads:
+                lm.threads = plan.threads
             yield rows
             if on_sentences is not None:
                 on_sentences(counts.n_sentences)
-    finally:
-        plan.close()
 
 
 def _counted(documents: Iterable[Document], summary: Summary) -> Iterator[Document]:
@@ -323,14 +324,16 @@ def build(
     mappers: MapChain | None = None,
     on_sentences: Callable[[int], None] | None = None,
     overlap: bool | None = None,
+    group_cells: int = GROUP_CELLS,
 ) -> Result:
     """Build the facts of a corpus. Models are loaded from `config` unless given, and so are
     the Map stage's entity `linker` (`make_linker`, closed at the end when made here) and
-    relation `mappers` (`mapping.facts.make_mappers`); `overlap`: see `mention_rows`. The
-    summary's timings are the seconds of this process per stage (parse: waiting for
-    sentences; attend; match: matching, or waiting for the Match workers; store; collect),
-    the busy seconds of the worker processes (``parse_workers``, ``match_workers``: summed
-    over the workers) and, on CUDA, of the GPU (``device``)."""
+    relation `mappers` (`mapping.facts.make_mappers`); `overlap`: see `mention_rows`;
+    `group_cells`: see `match.match_sentences`. The summary's timings are the seconds of
+    this process per stage (parse: waiting for sentences; attend; match: matching, or
+    waiting for the Match workers; store; collect), the busy seconds of the worker processes
+    (``parse_workers``, ``match_workers``: summed over the workers) and, on CUDA, of the GPU
+    (``device``)."""
     started = time.perf_counter()
     if nlp is None:
         nlp = load_nlp(config.spacy_model)
@@ -342,7 +345,8 @@ def build(
     with contextlib.closing(made) if made is not None else contextlib.nullcontext(), \
             MentionStore() as store:
         for rows in mention_rows(_counted(documents, summary), nlp, lm, config, summary, clock,
-                                 on_sentences=on_sentences, overlap=overlap):
+                                 on_sentences=on_sentences, overlap=overlap,
+                                 group_cells=group_cells):
             with clock.stage("store"):
                 store.add_rows(rows)
         left_out: list[Mention] = []

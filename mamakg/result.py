@@ -47,8 +47,10 @@ class Summary:
     linking: bool | None = None
     """Whether entities could be linked (--kb or --entities); None when not known."""
     n_shards: int = 0
-    """With a work folder: its shards, and how many this run built."""
+    """With a work folder: its shards, how many this run built, and their sentences (the
+    speed counts these alone)."""
     n_shards_built: int = 0
+    n_sentences_built: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     """Seconds per stage: parse (spaCy), attend (LM), match (beam search, filters, storing),
@@ -56,7 +58,9 @@ class Summary:
 
     @property
     def sentences_per_second(self) -> float:
-        return self.n_sentences / self.seconds if self.seconds > 0 else 0.0
+        """Of the sentences this run built (with a work folder, shards reused count none)."""
+        n = self.n_sentences_built if self.n_shards else self.n_sentences
+        return n / self.seconds if self.seconds > 0 else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -115,7 +119,10 @@ class Summary:
             + (f" ({self.n_truncated} truncated)" if self.n_truncated else ""),
             f"candidate facts {self.n_candidates}; dropped: {drops}",
             self._facts_line(),
-            f"{self.seconds:.1f} s, {self.sentences_per_second:.1f} sentences/s",
+            f"{self.seconds:.1f} s, "
+            + (f"nothing to do: {self.n_shards} shards reused"
+               if self.n_shards and not self.n_shards_built
+               else f"{self.sentences_per_second:.1f} sentences/s"),
         ]
         if self.n_replaced:
             out.insert(1, f"warning: {self.n_replaced} undecodable bytes replaced by U+FFFD")

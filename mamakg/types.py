@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -492,27 +492,39 @@ class RunInfo:
     config: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     """The effective settings (`Config.to_dict`)."""
 
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        """The record's fields, in order: what every output writes and reads back."""
+        return tuple(f.name for f in fields(cls))
+
     def to_dict(self) -> dict[str, Any]:
-        return {"mamakg_version": self.mamakg_version, "model": self.model,
-                "model_revision": self.model_revision, "model_causal": self.model_causal,
-                "spacy_model": self.spacy_model, "config": dict(self.config)}
+        return {name: dict(self.config) if name == "config" else getattr(self, name)
+                for name in self.field_names()}
+
+    def flat(self) -> dict[str, Any]:
+        """`to_dict` with plain values only, the config as sorted JSON (RDF, GraphML)."""
+        return {**self.to_dict(), "config": json.dumps(self.config, sort_keys=True)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunInfo:
-        config = data.get("config") or {}
-        if isinstance(config, str):
-            try:
-                config = json.loads(config)
-            except ValueError:
-                config = {}
-        causal = data.get("model_causal", False)
-        return cls(
-            mamakg_version=str(data.get("mamakg_version", "")), model=str(data.get("model", "")),
-            model_revision=str(data.get("model_revision", "")),
-            model_causal=causal if isinstance(causal, bool) else str(causal).lower() == "true",
-            spacy_model=str(data.get("spacy_model", "")),
-            config=config if isinstance(config, dict) else {},
-        )
+        """The record of `to_dict` or `flat` (a missing field: empty; strings from a file's
+        attributes are read as what they stand for)."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            value = data.get(f.name)
+            if f.name == "config":
+                if isinstance(value, str):
+                    try:
+                        value = json.loads(value)
+                    except ValueError:
+                        value = {}
+                values[f.name] = value if isinstance(value, dict) else {}
+            elif f.type == "bool":
+                values[f.name] = value if isinstance(value, bool) else \
+                    str(value).lower() == "true"
+            else:
+                values[f.name] = "" if value is None else str(value)
+        return cls(**values)
 
     @classmethod
     def unknown(cls) -> RunInfo:

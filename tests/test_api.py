@@ -51,7 +51,6 @@ def test_two_builds_with_one_builder_load_the_models_once(monkeypatch):
         return real(config, **kwargs)
 
     monkeypatch.setattr(pipeline, "AttentionModel", counting)
-    monkeypatch.setattr(pipeline, "_LOADED", {})  # no models left from other tests
     builder = mamakg.Builder(device="cpu")
     first = builder.build(["Marie Curie was born in Warsaw."])
     second = builder.build(["Pierre Curie was born in Paris."])

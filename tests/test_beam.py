@@ -148,7 +148,7 @@ def test_batch_search_rejects_a_tail_outside_the_matrix():
 
 
 @pytest.mark.parametrize("cells", [0, 50, 8_000, 10**9])
-def test_matching_many_sentences_at_once_equals_one_at_a_time(monkeypatch, cells):
+def test_matching_many_sentences_at_once_equals_one_at_a_time(cells):
     """Whatever the group size of the batched search (0: each sentence alone), every sentence
     gets the candidates a search of that sentence alone gives, in the same order."""
     from helpers import sentence
@@ -167,9 +167,7 @@ def test_matching_many_sentences_at_once_equals_one_at_a_time(monkeypatch, cells
         atts.append(rng.random((n, n)).astype(np.float32))
     for pairs in PairMode:
         config = Config(pairs=pairs, beams_per_pair=2)
-        monkeypatch.setattr(match, "GROUP_CELLS", 0)
         alone = [match.match_sentence(s, a, config) for s, a in zip(sents, atts)]
-        monkeypatch.setattr(match, "GROUP_CELLS", cells)
-        together = match.match_sentences(sents, atts, config)
+        together = match.match_sentences(sents, atts, config, group_cells=cells)
         assert together == alone
         assert sum(map(len, alone)) > 20

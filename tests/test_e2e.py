@@ -60,8 +60,7 @@ def test_same_bytes_on_a_second_run(tmp_path):
     assert g.value(run, mk.model) is not None and g.value(run, mk.config) is not None
 
 
-def test_fast_paths_give_the_graph_of_the_straightforward_path(nlp, real_lm, demo_result,
-                                                                monkeypatch):
+def test_fast_paths_give_the_graph_of_the_straightforward_path(nlp, real_lm, demo_result):
     """The default build reads one layer's weights from an SDPA model, in batches of sentences
     of similar piece counts, parses in line and runs the beam search for many sentences at
     once; the straightforward path runs eager attention in every layer (the paper's reading)
@@ -70,7 +69,6 @@ def test_fast_paths_give_the_graph_of_the_straightforward_path(nlp, real_lm, dem
     padded batches sum in another order)."""
     from transformers import AutoModel
 
-    from mamakg import match
     from mamakg.attention import AttentionModel, resolve_model
     from mamakg.config import Config
     from mamakg.pipeline import build
@@ -82,8 +80,7 @@ def test_fast_paths_give_the_graph_of_the_straightforward_path(nlp, real_lm, dem
     lm = AttentionModel(one, model=eager, tokenizer=real_lm.tokenizer)
     assert lm._capture is None
     docs = list(read_documents([str(DEMO)]))[:6]
-    monkeypatch.setattr(match, "GROUP_CELLS", 0)
-    plain = build(docs, one, nlp=nlp, lm=lm, overlap=True)
+    plain = build(docs, one, nlp=nlp, lm=lm, overlap=True, group_cells=0)
 
     def shape(result):
         return [(f.head.key, f.relation.key, f.tail.key, f.support,

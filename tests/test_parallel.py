@@ -168,17 +168,9 @@ def test_worker_processes_give_the_graph_of_the_one_process_build(nlp, real_lm,
     assert timings[workers] > 0 and timings["attend"] > 0
 
 
-class _FakeLM:
-    def __init__(self, device):
-        import torch
-
-        self.device = torch.device(device)
-        self.threads = 2
-
-
 @pytest.mark.parametrize(("parse", "attend", "match", "workers", "threads"), [
     (1.0, 0.1, 0.2, 1, 1),  # a model cheap next to spaCy: one worker, one torch thread
-    (0.5, 2.0, 0.2, 0, 2),  # the forward pass dominates: spaCy stays, torch keeps its threads
+    (0.5, 2.0, 0.2, 0, None),  # the forward pass dominates: spaCy stays, torch keeps its threads
 ])
 def test_on_a_cpu_the_first_window_decides_the_spacy_workers(monkeypatch, parse, attend, match,
                                                              workers, threads):
@@ -186,16 +178,35 @@ def test_on_a_cpu_the_first_window_decides_the_spacy_workers(monkeypatch, parse,
     from mamakg.pipeline import WorkerPlan
 
     monkeypatch.setattr(config_module, "available_cores", lambda: 2)
-    lm = _FakeLM("cpu")
-    plan = WorkerPlan(Config(), lm)
+    plan = WorkerPlan(Config(), on_cpu=True)
     ask = plan.parse_workers()
     assert callable(ask) and ask() == 0 and plan.match == 0  # undecided: parse here
     plan.observe({"parse": parse, "attend": attend, "match": match})
-    assert ask() == workers and lm.threads == threads
+    assert ask() == workers and plan.threads == threads
     plan.observe({"parse": 100.0, "attend": 0.0, "match": 0.0})  # decided once
     assert ask() == workers
-    plan.close()
-    assert lm.threads == 2
+
+
+def test_the_build_gives_torch_its_threads_back(monkeypatch, nlp, real_lm):
+    """The threads a plan decides hold while the build runs, and are given back after."""
+    from mamakg import pipeline
+    from mamakg.result import Summary
+
+    before = real_lm.threads
+    decided = 1 if before > 1 else 2
+
+    class Decided(pipeline.WorkerPlan):
+        def observe(self, timings):
+            self.parse, self.threads = 0, decided
+
+    monkeypatch.setattr(pipeline, "WorkerPlan", Decided)
+    docs = [Document(f"d:{i}", "Marie Curie was born in Warsaw.") for i in range(3)]
+    summary = Summary()
+    seen = [real_lm.threads for _ in pipeline.mention_rows(
+        docs, nlp, real_lm, Config(device="cpu", batch_size=1), summary,
+        pipeline.StageClock(summary.timings))]
+    assert seen and set(seen) == {decided}
+    assert real_lm.threads == before
 
 
 def test_with_an_accelerator_or_explicit_counts_nothing_is_left_to_decide(monkeypatch):
@@ -203,7 +214,7 @@ def test_with_an_accelerator_or_explicit_counts_nothing_is_left_to_decide(monkey
     from mamakg.pipeline import WorkerPlan
 
     monkeypatch.setattr(config_module, "available_cores", lambda: 16)
-    plan = WorkerPlan(Config(), _FakeLM("meta"))  # not a CPU
+    plan = WorkerPlan(Config(), on_cpu=False)  # an accelerator
     assert (plan.parse_workers(), plan.match) == (10, 5)
-    plan = WorkerPlan(Config(parse_processes=3, match_processes=0), _FakeLM("cpu"))
+    plan = WorkerPlan(Config(parse_processes=3, match_processes=0), on_cpu=True)
     assert (plan.parse_workers(), plan.match) == (3, 0)

@@ -10,7 +10,8 @@ from mamakg.config import Config, OutputFormat
 from mamakg.pipeline import build
 from mamakg.rdf.writers import render
 from mamakg.reader import read_documents
-from mamakg.scale.workdir import build_workdir
+from mamakg.scale.ray_engine import RayEngine
+from mamakg.scale.workdir import WorkOptions, build_workdir
 
 ray = pytest.importorskip("ray")
 
@@ -37,8 +38,8 @@ def test_ray_engine_equals_single_process_build(local_ray, tmp_path, nlp, real_l
     corpus.write_text(TEXT, encoding="utf-8")
     config = Config(device="cpu")
     work = tmp_path / "w"
-    result = build_workdir([str(corpus)], config, str(work), shard_docs=2, engine="ray",
-                           split=split)
+    result = build_workdir([str(corpus)], config, str(work), options=WorkOptions(shard_docs=2),
+                           engine=RayEngine(split=split))
     assert (result.summary.n_shards, result.summary.n_shards_built) == (3, 3)
     manifest = json.loads((work / "manifest.json").read_text())
     assert all(s["done"] for s in manifest["shards"])

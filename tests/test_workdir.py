@@ -20,7 +20,7 @@ from mamakg.errors import MamakgError, UsageError
 from mamakg.pipeline import build
 from mamakg.rdf.writers import render
 from mamakg.reader import read_documents
-from mamakg.scale.workdir import build_workdir
+from mamakg.scale.workdir import WorkOptions, build_workdir
 
 pytestmark = pytest.mark.real_model
 
@@ -66,7 +66,8 @@ def manifest(folder):
 def test_same_graph_as_plain_build_and_reuse(corpus, tmp_path, models, nlp, real_lm):
     a, _ = corpus
     work = tmp_path / "w"
-    result = build_workdir([str(a)], CONFIG, str(work), models=models, shard_docs=2)
+    result = build_workdir([str(a)], CONFIG, str(work), models=models,
+                           options=WorkOptions(shard_docs=2))
     assert (result.summary.n_shards, result.summary.n_shards_built) == (3, 3)
     expected = plain([a], nlp, real_lm)
     assert nt(result) == nt(expected)
@@ -91,7 +92,7 @@ def test_same_graph_as_plain_build_and_reuse(corpus, tmp_path, models, nlp, real
 def test_refusals_and_force(corpus, tmp_path, models):
     a, b = corpus
     work = str(tmp_path / "w")
-    build_workdir([str(a)], CONFIG, work, models=models, shard_docs=3)
+    build_workdir([str(a)], CONFIG, work, models=models, options=WorkOptions(shard_docs=3))
     with pytest.raises(MamakgError, match=r"other settings \(min_score\).*--force"):
         build_workdir([str(a)], CONFIG.replace(min_score=0.1), work, models=models)
     # the sentence-level refinements change a shard's mentions too
@@ -99,7 +100,7 @@ def test_refusals_and_force(corpus, tmp_path, models):
         build_workdir([str(a)], CONFIG.replace(relation_span="first-last", verb_subject=True),
                       work, models=models)
     with pytest.raises(MamakgError, match="--shard-docs 3, not 2"):
-        build_workdir([str(a)], CONFIG, work, models=models, shard_docs=2)
+        build_workdir([str(a)], CONFIG, work, models=models, options=WorkOptions(shard_docs=2))
     with pytest.raises(MamakgError, match="other inputs.*--append"):
         build_workdir([str(b)], CONFIG, work, models=models)
     a.write_text(FIRST + "Oslo is the capital of Norway.\n", encoding="utf-8")
@@ -107,7 +108,7 @@ def test_refusals_and_force(corpus, tmp_path, models):
         build_workdir([str(a)], CONFIG, work, models=models)
     with pytest.raises(UsageError, match="standard input"):
         build_workdir(["-"], CONFIG, work, models=models)
-    forced = build_workdir([str(a)], CONFIG, work, models=models, force=True)
+    forced = build_workdir([str(a)], CONFIG, work, models=models, options=WorkOptions(force=True))
     assert (forced.summary.n_shards, forced.summary.n_shards_built) == (3, 3)
     assert forced.summary.n_documents == 7
     # a damaged shard file is noticed
@@ -128,13 +129,13 @@ def test_append_builds_only_new_shards(corpus, tmp_path, models, nlp, real_lm):
     a, b = corpus
     work = str(tmp_path / "w")
     strict = CONFIG.replace(min_relation_pairs=2)  # corpus-level: recomputed on every run
-    first = build_workdir([str(a)], CONFIG, work, models=models, shard_docs=2)
+    first = build_workdir([str(a)], CONFIG, work, models=models, options=WorkOptions(shard_docs=2))
     assert first.facts and not build_workdir([str(a)], strict, work, models=models).facts
-    both = build_workdir([str(b)], strict, work, models=models, append=True)
+    both = build_workdir([str(b)], strict, work, models=models, options=WorkOptions(append=True))
     assert (both.summary.n_shards, both.summary.n_shards_built) == (5, 2)
     # a relation that is rare in the first part reaches 2 pairs with the appended part
     assert both.facts and nt(both, strict) == nt(plain([a, b], nlp, real_lm, strict), strict)
-    again = build_workdir([str(b)], CONFIG, work, models=models, append=True)
+    again = build_workdir([str(b)], CONFIG, work, models=models, options=WorkOptions(append=True))
     assert (again.summary.n_shards, again.summary.n_shards_built) == (5, 0)
     assert nt(again) == nt(plain([a, b], nlp, real_lm))
     assert fact_iris(nt(first)) < fact_iris(nt(again))  # old facts keep their IRIs
@@ -183,3 +184,49 @@ def test_cli_usage_errors(corpus, tmp_path):
     result = runner.invoke(cli, ["build", str(a), "--workdir", str(tmp_path / "w"),
                                  "--format", "carb"])
     assert result.exit_code == 2 and "carb" in result.output
+
+
+@pytest.fixture(scope="module")
+def tiny_lm():
+    """A tiny random-weight BERT over the vocabulary in tests/data (nothing downloaded)."""
+    import torch
+    from conftest import DATA
+    from tokenizers import BertWordPieceTokenizer
+    from transformers import AutoModel, BertConfig, PreTrainedTokenizerFast
+
+    from mamakg.attention import AttentionModel
+
+    wordpiece = BertWordPieceTokenizer(str(DATA / "vocab.txt"), lowercase=True)
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=wordpiece._tokenizer, unk_token="[UNK]", pad_token="[PAD]",
+        cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]", model_max_length=64)
+    torch.manual_seed(0)
+    model = AutoModel.from_config(
+        BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
+                   num_attention_heads=4, intermediate_size=37, max_position_embeddings=64),
+        attn_implementation="eager")
+    return AttentionModel(CONFIG, model=model, tokenizer=tokenizer)
+
+
+def test_a_rerun_with_nothing_to_do_loads_no_model_and_says_so(corpus, tmp_path, nlp, tiny_lm):
+    a, b = corpus
+    work = str(tmp_path / "w")
+    first = build_workdir([str(a)], CONFIG, work, models=lambda: (nlp, tiny_lm),
+                          options=WorkOptions(shard_docs=2))
+    assert (first.summary.n_shards_built, first.summary.n_sentences_built) == (3, 6)
+    assert first.summary.lines()[-1].endswith(" sentences/s")
+
+    def refuse():
+        raise AssertionError("a model was loaded")
+
+    again = build_workdir([str(a)], CONFIG, work, models=refuse)
+    assert (again.summary.n_shards_built, again.summary.n_sentences_built) == (0, 0)
+    assert again.summary.n_sentences == 6  # the folder's sentences, from the shards' counts
+    assert again.summary.lines()[-1].endswith(" s, nothing to do: 3 shards reused")
+    assert again.summary.sentences_per_second == 0.0
+    # an append: the speed counts the sentences of the new shards alone
+    more = build_workdir([str(b)], CONFIG, work, models=lambda: (nlp, tiny_lm),
+                         options=WorkOptions(append=True))
+    assert (more.summary.n_shards_built, more.summary.n_sentences_built) == (2, 3)
+    assert more.summary.n_sentences == 9
+    assert more.summary.sentences_per_second == pytest.approx(3 / more.summary.seconds)

@@ -11,14 +11,13 @@ from mamakg.rdf.writers import render, render_parts, write_graph
 
 
 @pytest.mark.parametrize("fmt", list(OutputFormat))
-def test_the_file_holds_the_bytes_render_gives(tmp_path, monkeypatch, fmt):
-    monkeypatch.setattr(writers, "PART_LINES", 7)  # many parts even for a small graph
+def test_the_file_holds_the_bytes_render_gives(tmp_path, fmt):
     facts = sample_facts()
     path = tmp_path / f"g.{fmt.value}"
-    write_graph(facts, MANIFEST, str(path), fmt, BASE)
+    write_graph(facts, MANIFEST, str(path), fmt, BASE, part_lines=7)  # many parts, small graph
     assert path.read_bytes() == render(facts, MANIFEST, fmt, BASE)
     if fmt in (OutputFormat.NT, OutputFormat.TTL):
-        assert len(list(render_parts(facts, MANIFEST, fmt, BASE))) > 3
+        assert len(list(render_parts(facts, MANIFEST, fmt, BASE, part_lines=7))) > 3
 
 
 def test_a_failure_while_streaming_leaves_the_old_file(tmp_path, monkeypatch):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import click
 
-from mamakg import __version__
 from mamakg.cli.build import build_command
 from mamakg.cli.common import RootGroup
 from mamakg.cli.eval import eval_group
@@ -27,6 +26,7 @@ from mamakg.cli.inspect import (
     view_command,
 )
 from mamakg.cli.kb import kb_group
+from mamakg.version import __version__
 
 __all__ = ["cli", "main"]
 

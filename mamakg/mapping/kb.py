@@ -23,9 +23,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from mamakg import __version__
 from mamakg.errors import MamakgError
 from mamakg.normalize import squash
+from mamakg.version import __version__
 
 __all__ = ["KnowledgeBase", "build_kb", "import_aliases", "read_alias_table", "read_dump"]
 

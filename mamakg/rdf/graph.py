@@ -36,7 +36,7 @@ from typing import Any
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace
 from rdflib.term import Node
 
-from mamakg.rdf.vocab import MK, IRIs
+from mamakg.rdf.vocab import MK, IRIs, run_terms
 from mamakg.types import Entity, Fact, RunInfo
 
 Triple = tuple[Node, Node, Node]
@@ -92,12 +92,9 @@ def rdf_triples(facts: Iterable[Fact], run: RunInfo, base: str) -> Iterator[Trip
     lit = _literals()
     node = iris.run
     yield (node, RDF.type, MK.Run)
-    yield (node, MK.mamakgVersion, lit(run.mamakg_version))
-    yield (node, MK.model, lit(run.model))
-    yield (node, MK.modelRevision, lit(run.model_revision))
-    yield (node, MK.modelCausal, lit(run.model_causal))
-    yield (node, MK.spacyModel, lit(run.spacy_model))
-    yield (node, MK.config, lit(json.dumps(run.config, sort_keys=True)))
+    terms = run_terms()
+    for name, value in run.flat().items():
+        yield (node, terms[name], lit(value))
     spans = [(MK[slot + "Text"], MK[slot + "Start"], MK[slot + "End"])
              for slot in ("head", "relation", "tail")]
     for fact in facts:
@@ -198,10 +195,7 @@ def to_networkx(facts: Iterable[Fact], run: RunInfo, base: str) -> Any:
     import networkx as nx
 
     iris = IRIs(base)
-    g = nx.MultiDiGraph(mamakg_version=run.mamakg_version, model=run.model,
-                        model_revision=run.model_revision, model_causal=run.model_causal,
-                        spacy_model=run.spacy_model,
-                        config=json.dumps(run.config, sort_keys=True))
+    g = nx.MultiDiGraph(**run.flat())
     for fact in facts:
         ends = []
         for ent in (fact.head, fact.tail):

@@ -34,7 +34,7 @@ from typing import Any
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
 
 from mamakg.errors import MamakgError, UsageError
-from mamakg.rdf.vocab import DEFAULT_BASE, MK, WD, WDT
+from mamakg.rdf.vocab import DEFAULT_BASE, MK, WD, WDT, run_terms
 from mamakg.types import Entity, Fact, Mention, PathStep, Relation, RunInfo, TextSpan
 
 __all__ = ["LoadedGraph", "facts_from_networkx", "facts_from_rdf", "facts_from_records",
@@ -166,14 +166,8 @@ def _run(graph: Graph, base: str) -> RunInfo | None:
     run = URIRef(base + "run")
     if (run, RDF.type, MK.Run) not in graph:
         return None
-    return RunInfo.from_dict({
-        "mamakg_version": _one(graph, run, MK.mamakgVersion, ""),
-        "model": _one(graph, run, MK.model, ""),
-        "model_revision": _one(graph, run, MK.modelRevision, ""),
-        "model_causal": _one(graph, run, MK.modelCausal, False),
-        "spacy_model": _one(graph, run, MK.spacyModel, ""),
-        "config": _one(graph, run, MK.config, "{}"),
-    })
+    return RunInfo.from_dict({name: _one(graph, run, term)
+                              for name, term in run_terms().items()})
 
 
 def _local(iri: Any, ns: Namespace) -> str | None:
@@ -344,9 +338,7 @@ def facts_from_networkx(g: Any) -> tuple[list[Fact], RunInfo | None, str]:
     facts.sort(key=_fact_key)
     run = None
     if "mamakg_version" in g.graph:
-        run = RunInfo.from_dict({k: g.graph.get(k, "") for k in (
-            "mamakg_version", "model", "model_revision", "model_causal", "spacy_model",
-            "config")})
+        run = RunInfo.from_dict({k: g.graph.get(k, "") for k in RunInfo.field_names()})
     return facts, run, base
 
 

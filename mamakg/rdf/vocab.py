@@ -18,9 +18,9 @@ from urllib.parse import quote
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-from mamakg.types import Entity, Fact, Mention, Relation
+from mamakg.types import Entity, Fact, Mention, Relation, RunInfo
 
-__all__ = ["DEFAULT_BASE", "IRIs", "MK", "WD", "WDT", "digest"]
+__all__ = ["DEFAULT_BASE", "IRIs", "MK", "WD", "WDT", "digest", "run_terms"]
 
 DEFAULT_BASE = "https://w3id.org/mamakg/"
 """Where minted IRIs live unless ``--base-iri`` says otherwise."""
@@ -142,3 +142,17 @@ class IRIs:
         return {"mk": str(MK), "wd": str(WD), "wdt": str(WDT), "ent": self.base + "entity/",
                 "rel": self.base + "relation/", "fact": self.base + "fact/",
                 "mention": self.base + "mention/"}
+
+
+def run_terms() -> dict[str, URIRef]:
+    """The ``mk:`` term of each `RunInfo` field, in field order (``model_revision``:
+    ``mk:modelRevision``): the run record's one mapping, for the writer and the reader.
+
+    >>> run_terms()["model_revision"] == MK.modelRevision
+    True
+    """
+    def camel(name: str) -> str:
+        first, *rest = name.split("_")
+        return first + "".join(word.title() for word in rest)
+
+    return {name: MK[camel(name)] for name in RunInfo.field_names()}

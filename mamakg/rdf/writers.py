@@ -141,15 +141,16 @@ def render(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: str,
 
 
 PART_LINES = 10_000
-"""N-Triples lines per part of `render_parts`."""
+"""N-Triples lines per part of `render_parts` unless told."""
 
 
 def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: str,
                  documents: dict[str, str] | None = None,
-                 left_out: Sequence[Mention] = ()) -> Iterator[bytes]:
-    """`render` in parts: RDF formats come a block at a time, so the text of the whole graph
-    is never held a second and third time (joined, then encoded). `documents` (id -> text)
-    gives the CaRB format its input lines."""
+                 left_out: Sequence[Mention] = (), *,
+                 part_lines: int = PART_LINES) -> Iterator[bytes]:
+    """`render` in parts: RDF formats come a block at a time (N-Triples: `part_lines` lines
+    a part), so the text of the whole graph is never held a second and third time (joined,
+    then encoded). `documents` (id -> text) gives the CaRB format its input lines."""
     if fmt is OutputFormat.JSONL:
         iris = IRIs(base)
         yield "".join(
@@ -168,8 +169,8 @@ def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: s
         yield _sorted_jsonld(to_rdf(facts, run, base)).encode("utf-8")
     elif fmt is OutputFormat.NT:
         lines = nt_lines(rdf_triples(facts, run, base))
-        for begin in range(0, len(lines), PART_LINES):
-            yield "".join(lines[begin : begin + PART_LINES]).encode("utf-8")
+        for begin in range(0, len(lines), part_lines):
+            yield "".join(lines[begin : begin + part_lines]).encode("utf-8")
     else:
         for block in turtle_blocks(rdf_triples(facts, run, base), base):
             yield block.encode("utf-8")
@@ -177,14 +178,15 @@ def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: s
 
 def write_graph(facts: Sequence[Fact], run: RunInfo, path: str, fmt: OutputFormat, base: str,
                 *, force: bool = False, documents: dict[str, str] | None = None,
-                left_out: Sequence[Mention] = ()) -> None:
+                left_out: Sequence[Mention] = (), part_lines: int = PART_LINES) -> None:
     """Render and write atomically to `path` (``-`` = stdout: rendered whole first, so a
-    failure writes nothing there either)."""
+    failure writes nothing there either); `part_lines`: see `render_parts`."""
     if path == "-":
         data = render(facts, run, fmt, base, documents, left_out)
         with atomic_output(path, force=force) as handle:
             handle.write(data)
         return
     with atomic_output(path, force=force) as handle:
-        for part in render_parts(facts, run, fmt, base, documents, left_out):
+        for part in render_parts(facts, run, fmt, base, documents, left_out,
+                                 part_lines=part_lines):
             handle.write(part)

@@ -3,7 +3,7 @@
 Two layouts, both giving the same shard files as the local engine:
 
 - **fused** (default without GPUs): one actor per CPU, each with one replica of the models,
-  processes whole shards (`workdir.run_shard`): parse, attend, match, filter.
+  processes whole shards (`shards.run_shard`): parse, attend, match, filter.
 - **split** (default with ``num_gpus`` N > 0): the CPU-bound stages get their own actors so
   that a GPU is never waiting on spaCy or on the beam search. Per shard: a `ParseWorker`
   (spaCy, CPU) -> an `AttendWorker` (the language model, one GPU each) -> a `MatchWorker`
@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from mamakg.config import Config
 from mamakg.errors import MamakgError, UsageError
-from mamakg.scale.workdir import Shard, ShardResult, run_shard, shard_result
+from mamakg.scale.shards import Shard, ShardResult, run_shard, shard_result
 from mamakg.types import Sentence, Window
 
-__all__ = ["run_ray"]
+__all__ = ["RayEngine", "run_ray"]
 
 IN_FLIGHT_PER_ACTOR = 2
 """Shards queued on each actor: one running, one waiting, so an actor never idles."""
@@ -45,7 +46,7 @@ class ShardWorker:
 
         # one actor is one CPU: every stage runs in the actor's own process
         self.config = config.replace(parse_processes=0, match_processes=0)
-        self.nlp, self.lm = load_models(config)
+        self.nlp, self.lm = load_models(config)  # the actor's own, for its lifetime
 
     def run(self, shard: Shard) -> ShardResult:
         return run_shard(shard, self.nlp, self.lm, self.config)
@@ -176,7 +177,7 @@ def run_ray(
             raise MamakgError(f"shard {shard.name} failed on a Ray worker: {err}") from err
         record(result, shard)
         if on_sentences is not None:
-            on_sentences(result.counts["sentences"])
+            on_sentences(result.counts.match.n_sentences)
 
     try:
         n_cpus = _cluster(ray, num_gpus)
@@ -223,3 +224,22 @@ def run_ray(
                 ray.kill(actor)
         if own:
             ray.shutdown()
+
+
+@dataclass(frozen=True)
+class RayEngine:
+    """The Ray engine as a work folder's `shards.Engine`: `run_ray` with these options."""
+
+    address: str | None = None
+    """The cluster (``auto``: the one this machine belongs to); None: a local instance."""
+    num_gpus: int = 0
+    """Language-model actors with one GPU each (the split layout)."""
+    split: bool | None = None
+    """The layout: None = split when there are GPUs."""
+
+    def __call__(self, shards: Iterable[Shard], config: Config, *,
+                 started: Callable[[Shard], None],
+                 record: Callable[[ShardResult, Shard], None],
+                 on_sentences: Callable[[int], None] | None = None) -> None:
+        run_ray(shards, started, record, config, address=self.address,
+                num_gpus=self.num_gpus, split=self.split, on_sentences=on_sentences)

@@ -1,46 +1,40 @@
 """Sharded, resumable, incremental builds in a work folder (``mamakg build --workdir DIR``).
 
 The documents are cut into shards of `shard_docs` consecutive documents. Each shard goes
-through parse -> attend -> match -> filter on its own (`pipeline.mention_rows`: the seam
-`attend_windows` -> `match_window`) and its mentions
-are written to ``DIR/shards/NNNNNN.jsonl.gz`` atomically. The corpus-level half (relation
-filter, support, mapping: `mapping.facts.collect_facts`) then runs over every shard, so:
+through parse -> attend -> match -> filter on its own (`mamakg.scale.shards`: the seam
+`attend_windows` -> `match_window`), on an engine (`shards.LocalEngine` in this process,
+`ray_engine.RayEngine` on Ray actors), and its mentions are written to
+``DIR/shards/NNNNNN.jsonl.gz`` atomically. The corpus-level half (relation filter, support,
+mapping: `mapping.facts.collect_facts`) then runs over every shard, so:
 
 - **resume**: rerunning the same command after a crash redoes only the shards that were in
   flight (a shard is done once its file is in place and the manifest says so);
 - **append**: ``--append`` adds new inputs as new shards; old shards are not recomputed, and
   fact and entity IRIs stay stable because they derive from normalized text.
 
-``DIR/manifest.json`` records the inputs (path, size, SHA-256), the effective config, the
-shard list and which shards are done, and the outputs written from the folder (an output the
-folder wrote, unchanged since, may be replaced without ``--force``: `wrote_output`).
-A changed input, or a changed setting that shards depend on (the `Config` fields of
-`Scope.MENTIONS`), is refused unless `force` starts the folder over.
+``DIR/manifest.json`` (`mamakg.scale.manifest.Manifest`) records the inputs (path, size,
+SHA-256), the effective config, the shard list and which shards are done, and the outputs
+written from the folder (an output the folder wrote, unchanged since, may be replaced without
+``--force``: `wrote_output`). A changed input, or a changed setting that shards depend on (the
+`Config` fields of `Scope.MENTIONS`), is refused unless `force` starts the folder over.
 Settings of the corpus-level half (`Scope.CORPUS`: ``--min-relation-pairs``, ``--entities``,
 ``--kb``, ``--min-map-score``...) and those of speed (`Scope.SPEED`) may change between runs:
-the corpus-level half is recomputed over all shards every time.
-
-Shard file: gzip'd JSON lines: a header ``{"schema": 1, "shard": name}``, one mention per line
-(`mamakg.store` encoding), and a footer with the shard's counts, which marks it complete.
+the corpus-level half is recomputed over all shards every time. The models are loaded only
+when a shard is to be built: a rerun with every shard done loads none for the shards.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
-import gzip
 import hashlib
-import io
-import itertools
-import json
 import os
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mamakg import __version__
 from mamakg.config import Config, Scope
 from mamakg.errors import MamakgError, UsageError
 from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker
@@ -48,127 +42,55 @@ from mamakg.mapping.facts import collect_facts
 from mamakg.mapping.mapper import MapChain
 from mamakg.output import atomic_output
 from mamakg.parse import pipeline_name
-from mamakg.pipeline import StageClock, add_counts, match_windows, mention_rows, run_info
+from mamakg.pipeline import load_models, run_info
 from mamakg.reader import Reading, expand_inputs
 from mamakg.result import Result, Summary
-from mamakg.store import MentionStore, Row
-from mamakg.types import Document, Mention, RunInfo, Window
+from mamakg.scale.manifest import (
+    DEFAULT_SHARD_DOCS,
+    InputFile,
+    Manifest,
+    OutputStamp,
+    Part,
+)
+from mamakg.scale.shards import (
+    SCHEMA_VERSION,
+    Engine,
+    LocalEngine,
+    Models,
+    Shard,
+    ShardResult,
+    read_shard,
+    split_shards,
+)
+from mamakg.store import MentionStore
+from mamakg.types import Mention, RunInfo
+from mamakg.version import __version__
 
 __all__ = [
     "DEFAULT_SHARD_DOCS",
     "SCHEMA_VERSION",
-    "Shard",
-    "ShardResult",
+    "WorkOptions",
     "build_workdir",
     "record_output",
-    "run_shard",
-    "shard_result",
     "wrote_output",
 ]
-
-SCHEMA_VERSION = 2
-"""Version of the manifest and shard file layout; a folder with another version is refused."""
-
-DEFAULT_SHARD_DOCS = 1000
-"""Documents per shard when a new folder is started without --shard-docs."""
 
 MANIFEST = "manifest.json"
 SHARDS = "shards"
 
-Models = tuple[Any, Any]
-"""(spaCy pipeline, AttentionModel)."""
-
 
 @dataclass(frozen=True)
-class Shard:
-    """A run of consecutive documents that is processed and stored as one unit."""
+class WorkOptions:
+    """How a build uses its work folder (``mamakg build --workdir``'s options)."""
 
-    index: int
-    """Position of the shard in the folder (0-based; names the shard file)."""
-    part: int
-    """Which run of inputs it belongs to: 0 for the first build, 1 for the first --append..."""
-    documents: tuple[Document, ...]
-    """Its documents, in corpus order."""
-
-    @property
-    def name(self) -> str:
-        return f"{self.index:06d}"
-
-
-@dataclass(frozen=True)
-class ShardResult:
-    """What processing a shard gives: the shard file's bytes, its counts, the models used."""
-
-    name: str
-    """The shard's name."""
-    data: bytes
-    """The complete shard file (gzip'd JSON lines)."""
-    counts: dict[str, Any]
-    """Summary counts of the shard (`Summary.to_dict` keys plus ``mentions``)."""
-    models: dict[str, Any]
-    """Model name, revision, causal flag and spaCy pipeline, as in the run manifest."""
-
-
-def _json_line(obj: Any) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-            + "\n").encode("utf-8")
-
-
-def run_shard(shard: Shard, nlp: Any, lm: Any, config: Config,
-              on_sentences: Callable[[int], None] | None = None) -> ShardResult:
-    """Parse, attend, match and filter one shard (`pipeline.mention_rows`); the result holds
-    its complete file."""
-    summary = Summary()
-    clock = StageClock(summary.timings)
-    rows = mention_rows(shard.documents, nlp, lm, config, summary, clock,
-                        on_sentences=on_sentences)
-    models = run_info(config, lm, pipeline_name(nlp)).models()
-    return _shard_file(shard, rows, summary, models)
-
-
-def shard_result(shard: Shard, windows: Iterable[Window], config: Config,
-                 models: dict[str, Any]) -> ShardResult:
-    """Match and filter a shard's windows (`pipeline.match_windows`, in this process): the
-    complete shard file. `models` is the run record's model part (`RunInfo.models`)."""
-    summary = Summary()
-    clock = StageClock(summary.timings)
-
-    def rows() -> Iterator[list[Row]]:
-        for found, counts in match_windows(windows, config, clock, workers=0):
-            add_counts(summary, counts)
-            yield found
-
-    return _shard_file(shard, rows(), summary, models)
-
-
-def _shard_file(shard: Shard, rows: Iterable[list[Row]], summary: Summary,
-                models: dict[str, Any]) -> ShardResult:
-    """The shard file of the mentions `rows` (counted into `summary` as they come)."""
-    summary.n_documents = len(shard.documents)
-    summary.n_replaced = sum(d.n_replaced for d in shard.documents)
-    buffer = io.BytesIO()
-    n_mentions = 0
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
-        out.write(_json_line({"schema": SCHEMA_VERSION, "shard": shard.name}))
-        for found in rows:
-            out.write("".join(row[-1] + "\n" for row in found).encode("utf-8"))
-            n_mentions += len(found)
-        counts = summary.to_dict()
-        for key in ("seconds", "mentions", "facts", "status"):
-            del counts[key]
-        counts["mentions"] = n_mentions
-        out.write(_json_line({"end": shard.name, "counts": counts, "models": models}))
-    return ShardResult(shard.name, buffer.getvalue(), counts, models)
-
-
-def _shards(documents: Iterable[Document], shard_docs: int, part: int,
-            first_index: int) -> Iterator[Shard]:
-    iterator = iter(documents)
-    for index in itertools.count(first_index):
-        docs = tuple(itertools.islice(iterator, shard_docs))
-        if not docs:
-            return
-        yield Shard(index, part, docs)
+    reading: Reading = Reading()
+    """How the inputs are read (``--input-format``, ``--text-field``, ``--id-field``)."""
+    shard_docs: int | None = None
+    """Documents per shard; None: the folder's (a new folder: `DEFAULT_SHARD_DOCS`)."""
+    append: bool = False
+    """Add this run's inputs to those of the folder as new shards."""
+    force: bool = False
+    """Start the folder over when it holds shards this run cannot reuse."""
 
 
 def _sha256(path: str) -> str:
@@ -182,38 +104,8 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def _describe(files: list[str]) -> list[dict[str, Any]]:
-    return [{"path": f, "bytes": os.path.getsize(f), "sha256": _sha256(f)} for f in files]
-
-
-def _write_atomic(path: str, data: bytes) -> None:
-    with atomic_output(path, force=True) as handle:
-        handle.write(data)
-
-
-def _read_shard(path: str, name: str) -> Iterator[list[Any]]:
-    """The mentions of a shard file in chunks; raises when the file is not a complete shard."""
-    try:
-        with gzip.open(path, "rb") as handle:
-            header = json.loads(handle.readline())
-            if header.get("schema") != SCHEMA_VERSION or header.get("shard") != name:
-                raise MamakgError(f"{path}: not a schema {SCHEMA_VERSION} shard {name}")
-            chunk, n_read, footer = [], 0, None
-            for line in handle:
-                if line.startswith(b'{"end"'):
-                    footer = json.loads(line)
-                    break
-                chunk.append(Mention.from_json(line))
-                n_read += 1
-                if len(chunk) >= 4096:
-                    yield chunk
-                    chunk = []
-            if chunk:
-                yield chunk
-    except (OSError, EOFError, ValueError) as err:
-        raise MamakgError(f"{path}: damaged shard file ({err}): rebuild with --force") from err
-    if footer is None or footer["counts"]["mentions"] != n_read:
-        raise MamakgError(f"{path}: incomplete shard file: rebuild with --force")
+def _describe(files: list[str]) -> list[InputFile]:
+    return [InputFile(f, os.path.getsize(f), _sha256(f)) for f in files]
 
 
 class _Folder:
@@ -224,7 +116,7 @@ class _Folder:
         self.shard_dir = os.path.join(path, SHARDS)
         self.manifest_path = os.path.join(path, MANIFEST)
         self._lock: Any = None
-        self.manifest: dict[str, Any] = {}
+        self.manifest = Manifest()
 
     def lock(self) -> None:
         try:
@@ -247,23 +139,13 @@ class _Folder:
             self._lock.close()
             self._lock = None
 
-    def load(self) -> dict[str, Any] | None:
-        if not os.path.exists(self.manifest_path):
-            return None
-        try:
-            with open(self.manifest_path, encoding="utf-8") as handle:
-                manifest = json.load(handle)
-        except (OSError, ValueError) as err:
-            raise MamakgError(f"{self.manifest_path}: unreadable ({err}): pass --force to "
-                              "start the work folder over") from err
-        if manifest.get("schema") != SCHEMA_VERSION:
-            raise MamakgError(f"{self.manifest_path}: schema {manifest.get('schema')} is not "
-                              f"{SCHEMA_VERSION}: pass --force to start the work folder over")
-        return manifest
+    def load(self) -> Manifest | None:
+        return Manifest.read(self.manifest_path)
 
-    def save(self) -> None:
-        data = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-        _write_atomic(self.manifest_path, data.encode("utf-8"))
+    def save(self, manifest: Manifest | None = None) -> None:
+        if manifest is not None:
+            self.manifest = manifest
+        self.manifest.write(self.manifest_path)
 
     def clear(self) -> None:
         for name in os.listdir(self.shard_dir):
@@ -274,38 +156,23 @@ class _Folder:
     def shard_path(self, name: str) -> str:
         return os.path.join(self.shard_dir, name + ".jsonl.gz")
 
-    def done(self) -> dict[str, dict[str, Any]]:
-        return {s["name"]: s for s in self.manifest["shards"] if s["done"]}
-
     def record(self, result: ShardResult, shard: Shard) -> None:
         """Write a finished shard, then mark it done in the manifest."""
-        models = self.manifest.setdefault("models", result.models)
+        models = self.manifest.models if self.manifest.models is not None else result.models
         if models != result.models:
             raise MamakgError(
                 f"shard {result.name} was made with {result.models}, earlier shards with "
                 f"{models}: use the same models, or a new work folder")
-        _write_atomic(self.shard_path(result.name), result.data)
-        entry = self._entry(shard)
-        entry.update(done=True, counts=result.counts,
-                     sha256=hashlib.sha256(result.data).hexdigest())
-        self.save()
+        with atomic_output(self.shard_path(result.name), force=True) as handle:
+            handle.write(result.data)
+        entry = dataclasses.replace(self.manifest.entry(shard), done=True,
+                                    counts=result.counts,
+                                    sha256=hashlib.sha256(result.data).hexdigest())
+        self.save(self.manifest.with_shard(entry).replace(models=models))
 
     def started(self, shard: Shard) -> None:
         """Mark a shard as in flight."""
-        self._entry(shard)
-        self.save()
-
-    def _entry(self, shard: Shard) -> dict[str, Any]:
-        shards = self.manifest["shards"]
-        for entry in shards:
-            if entry["name"] == shard.name:
-                return entry
-        entry = {"name": shard.name, "part": shard.part, "done": False,
-                 "n_documents": len(shard.documents),
-                 "first_document": shard.documents[0].doc_id}
-        shards.append(entry)
-        shards.sort(key=lambda e: e["name"])
-        return entry
+        self.save(self.manifest.with_shard(self.manifest.entry(shard)))
 
 
 def _shard_config(config: Config) -> dict[str, Any]:
@@ -321,68 +188,61 @@ def _refuse(why: str) -> _Mismatch:
     return _Mismatch(f"{why}: pass --force to start the work folder over")
 
 
-def _new_inputs(path: str, manifest: dict[str, Any], described: list[dict[str, Any]],
-                config: Config, reading: Reading, shard_docs: int | None,
-                append: bool) -> list[dict[str, Any]]:
+def _new_inputs(path: str, manifest: Manifest, described: list[InputFile], config: Config,
+                options: WorkOptions) -> list[InputFile]:
     """This run's inputs that the folder does not hold yet; raises `_Mismatch` when the folder
     holds shards this run cannot reuse."""
-    if manifest["shard_config"] != _shard_config(config):
+    if manifest.shard_config != _shard_config(config):
         changed = sorted(k for k, v in _shard_config(config).items()
-                         if manifest["shard_config"].get(k) != v)
+                         if manifest.shard_config.get(k) != v)
         raise _refuse(f"{path} was built with other settings ({', '.join(changed)})")
-    if shard_docs is not None and shard_docs != manifest["shard_docs"]:
-        raise _refuse(f"{path} uses --shard-docs {manifest['shard_docs']}, not {shard_docs}")
-    recorded_reading = {**Reading().to_dict(),
-                        **{k: manifest.get(k) for k in Reading().to_dict() if k in manifest}}
-    if reading.to_dict() != recorded_reading:
-        options = ", ".join(f"--{k.replace('_', '-')} {v or 'auto'}"
-                            for k, v in recorded_reading.items())
-        raise _refuse(f"{path} read its inputs with {options}")
-    known = {i["path"]: i for p in manifest["parts"] for i in p["inputs"]}
+    if options.shard_docs is not None and options.shard_docs != manifest.shard_docs:
+        raise _refuse(f"{path} uses --shard-docs {manifest.shard_docs}, "
+                      f"not {options.shard_docs}")
+    if options.reading != manifest.reading:
+        recorded = manifest.reading.to_dict()
+        used = ", ".join(f"--{k.replace('_', '-')} {v or 'auto'}" for k, v in recorded.items())
+        raise _refuse(f"{path} read its inputs with {used}")
+    known = {i.path: i for p in manifest.parts for i in p.inputs}
     for item in described:
-        old = known.get(item["path"])
-        if old is not None and old["sha256"] != item["sha256"]:
-            raise _refuse(f"input {item['path']} changed since it was added to {path}")
-    if append:
-        return [i for i in described if i["path"] not in known]
-    given = [i["path"] for i in described]
-    recorded = [i["path"] for p in manifest["parts"] for i in p["inputs"]]
-    if given != recorded:
-        raise _refuse(f"{path} was built from other inputs ({' '.join(recorded)}); "
+        old = known.get(item.path)
+        if old is not None and old.sha256 != item.sha256:
+            raise _refuse(f"input {item.path} changed since it was added to {path}")
+    if options.append:
+        return [i for i in described if i.path not in known]
+    given = [i.path for i in described]
+    recorded_paths = [i.path for p in manifest.parts for i in p.inputs]
+    if given != recorded_paths:
+        raise _refuse(f"{path} was built from other inputs ({' '.join(recorded_paths)}); "
                       "pass --append to add inputs")
     return []
 
 
-def _prepare(folder: _Folder, files: list[str], config: Config, reading: Reading,
-             shard_docs: int | None, append: bool, force: bool) -> None:
+def _prepare(folder: _Folder, files: list[str], config: Config, options: WorkOptions) -> None:
     """Check the folder against this run (or start it over) and add this run's new inputs."""
     described = _describe(files)
+    shard_docs = options.shard_docs
     manifest = None
     try:
         manifest = folder.load()
         new = described
         if manifest is not None:
-            new = _new_inputs(folder.path, manifest, described, config, reading,
-                              shard_docs, append)
+            new = _new_inputs(folder.path, manifest, described, config, options)
         elif os.listdir(folder.shard_dir):
             raise _refuse(f"{folder.path} holds shards but no manifest")
     except MamakgError:
-        if not force:
+        if not options.force:
             raise
         if shard_docs is None and manifest is not None:
-            shard_docs = manifest.get("shard_docs")  # starting over keeps the shard size
+            shard_docs = manifest.shard_docs  # starting over keeps the shard size
         manifest, new = None, described
     if manifest is None:
         folder.clear()
-        manifest = {"schema": SCHEMA_VERSION, "shard_docs": shard_docs or DEFAULT_SHARD_DOCS,
-                    **reading.to_dict(), "shard_config": _shard_config(config),
-                    "parts": [], "shards": []}
+        manifest = Manifest(shard_docs=shard_docs or DEFAULT_SHARD_DOCS,
+                            reading=options.reading, shard_config=_shard_config(config))
     if new:
-        manifest["parts"].append({"inputs": new})
-    manifest["config"] = config.to_dict()
-    manifest["mamakg_version"] = __version__
-    folder.manifest = manifest
-    folder.save()
+        manifest = manifest.replace(parts=(*manifest.parts, Part(tuple(new))))
+    folder.save(manifest.replace(config=config.to_dict(), mamakg_version=__version__))
 
 
 def wrote_output(workdir: str, path: str) -> bool:
@@ -390,13 +250,11 @@ def wrote_output(workdir: str, path: str) -> bool:
     (same size and modification time): rerunning the command may replace it without
     ``--force``, so that "rerun the same command to resume" holds."""
     try:
-        with open(os.path.join(workdir, MANIFEST), encoding="utf-8") as handle:
-            outputs = json.load(handle).get("outputs", {})
-        stat = os.stat(path)
-    except (OSError, ValueError, AttributeError):
+        manifest = Manifest.read(os.path.join(workdir, MANIFEST))
+        stamp = OutputStamp.of(path)
+    except (OSError, MamakgError):
         return False
-    return bool(outputs.get(os.path.abspath(path)) == {"size": stat.st_size,
-                                                       "mtime_ns": stat.st_mtime_ns})
+    return manifest is not None and manifest.outputs.get(os.path.abspath(path)) == stamp
 
 
 def record_output(workdir: str, path: str) -> None:
@@ -407,73 +265,56 @@ def record_output(workdir: str, path: str) -> None:
         manifest = folder.load()
         if manifest is None:
             return
-        stat = os.stat(path)
-        manifest.setdefault("outputs", {})[os.path.abspath(path)] = {
-            "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-        folder.manifest = manifest
-        folder.save()
+        outputs = {**manifest.outputs, os.path.abspath(path): OutputStamp.of(path)}
+        folder.save(manifest.replace(outputs=outputs))
     finally:
         folder.unlock()
 
 
-def _pending(folder: _Folder, reading: Reading,
-             on_skip: Callable[[int], None] | None) -> Iterator[Shard]:
+def _pending(folder: _Folder, on_skip: Callable[[int], None] | None) -> Iterator[Shard]:
     """The shards still to do, in order, re-reading (not re-parsing) every part's inputs."""
-    manifest = folder.manifest
-    done = folder.done()
+    done = folder.manifest.done()
     first = 0
-    for number, part in enumerate(manifest["parts"]):
-        if part.get("n_shards") is not None and all(
-                f"{i:06d}" in done for i in range(first, first + part["n_shards"])):
-            first += part["n_shards"]
+    for number, part in enumerate(folder.manifest.parts):
+        if part.n_shards is not None and all(
+                f"{i:06d}" in done for i in range(first, first + part.n_shards)):
+            first += part.n_shards
             continue
-        paths = [i["path"] for i in part["inputs"]]
+        paths = [i.path for i in part.inputs]
         missing = [p for p in paths if not os.path.isfile(p)]
         if missing:
             raise MamakgError(f"input {missing[0]} of an unfinished part of {folder.path} is "
                               "gone: restore it, or pass --force to start over")
         n_shards = 0
-        for shard in _shards(reading.read(paths), manifest["shard_docs"],
-                             number, first):
+        documents = folder.manifest.reading.read(paths)
+        for shard in split_shards(documents, folder.manifest.shard_docs, number, first):
             n_shards += 1
             entry = done.get(shard.name)
             if entry is not None:
-                if entry["first_document"] != shard.documents[0].doc_id:
+                if entry.first_document != shard.documents[0].doc_id:
                     raise _refuse(f"shard {shard.name} of {folder.path} no longer matches "
                                   "its inputs")
-                if on_skip is not None:
-                    on_skip(entry["counts"]["sentences"])
+                if on_skip is not None and entry.counts is not None:
+                    on_skip(entry.counts.match.n_sentences)
                 continue
             yield shard
-        part["n_shards"] = n_shards
+        parts = list(folder.manifest.parts)
+        parts[number] = Part(part.inputs, n_shards)
+        folder.manifest = folder.manifest.replace(parts=tuple(parts))
         first += n_shards
     folder.save()
 
 
-def _run_local(shards: Iterable[Shard], folder: _Folder, config: Config,
-               models: Callable[[], Models],
-               on_sentences: Callable[[int], None] | None) -> None:
-    for shard in shards:
-        nlp, lm = models()
-        folder.started(shard)
-        folder.record(run_shard(shard, nlp, lm, config, on_sentences), shard)
-
-
 def _load(folder: _Folder, store: MentionStore, summary: Summary) -> None:
-    """Every done shard's mentions into the store, in shard (= corpus) order."""
-    for entry in folder.manifest["shards"]:
-        if not entry["done"]:
-            raise MamakgError(f"shard {entry['name']} of {folder.path} is not done: rerun the "
+    """Every done shard's mentions into the store, in shard (= corpus) order, and its counts
+    into the summary."""
+    for entry in folder.manifest.shards:
+        if not entry.done or entry.counts is None:
+            raise MamakgError(f"shard {entry.name} of {folder.path} is not done: rerun the "
                               "same command to finish it")
-        for chunk in _read_shard(folder.shard_path(entry["name"]), entry["name"]):
+        for chunk in read_shard(folder.shard_path(entry.name), entry.name):
             store.add(chunk)
-        counts = entry["counts"]
-        summary.n_documents += counts["documents"]
-        summary.n_sentences += counts["sentences"]
-        summary.n_truncated += counts["truncated"]
-        summary.n_replaced += counts["replaced_bytes"]
-        summary.n_candidates += counts["candidates"]
-        summary.dropped.update(Counter(counts["dropped"]))
+        entry.counts.add_to(summary)
 
 
 def build_workdir(
@@ -484,64 +325,46 @@ def build_workdir(
     models: Callable[[], Models] | None = None,
     linker: EntityLinker | KBLinker | None = None,
     mappers: MapChain | None = None,
-    input_format: str | None = None,
-    text_field: str = "text",
-    id_field: str | None = None,
-    shard_docs: int | None = None,
-    append: bool = False,
-    force: bool = False,
-    engine: str = "local",
-    ray_address: str | None = None,
-    num_gpus: int = 0,
-    split: bool | None = None,
+    options: WorkOptions = WorkOptions(),
+    engine: Engine | None = None,
     on_sentences: Callable[[int], None] | None = None,
 ) -> Result:
     """Build the facts of the inputs through the work folder `workdir` (see the module doc).
 
-    `input_format`, `text_field` and `id_field` say how the inputs are read (`Reading`).
-    `models` gives the (spaCy pipeline, language model) pair for the local engine; it is
-    called only when a shard needs processing; `linker` and `mappers` are the Map stage's (as
-    `pipeline.build` takes them). `engine`, `ray_address`, `num_gpus` and
-    `split` are those of `ray_engine.run_ray`. The result's summary counts the folder's shards
-    (``n_shards``) and those this run built (``n_shards_built``).
+    `models` gives the (spaCy pipeline, language model) pair (default: loaded from `config`);
+    it is called only when a shard is to be built here, or to name the models of an empty
+    corpus. `linker` and `mappers` are the Map stage's (as `pipeline.build` takes them).
+    `engine` processes the shards (default: `LocalEngine` with `models`). The result's
+    summary counts the folder's shards (``n_shards``), those this run built
+    (``n_shards_built``) and their sentences (``n_sentences_built``).
     """
     started = time.perf_counter()
     files = expand_inputs(inputs)
     if "-" in files:
         raise UsageError("--workdir cannot read standard input: name the input files")
-    if shard_docs is not None and shard_docs < 1:
+    if options.shard_docs is not None and options.shard_docs < 1:
         raise UsageError("--shard-docs must be at least 1")
-    if engine not in ("local", "ray"):
-        raise UsageError(f"invalid engine {engine!r}: choose one of local, ray")
     loaded: list[Models] = []
 
     def get_models() -> Models:
         if not loaded:
-            from mamakg.pipeline import load_models
-
             loaded.append(models() if models is not None else load_models(config))
         return loaded[0]
 
-    reading = Reading(input_format, text_field, id_field)
+    run_shards = engine if engine is not None else LocalEngine(get_models)
     folder = _Folder(workdir)
     folder.lock()
     try:
-        _prepare(folder, files, config, reading, shard_docs, append, force)
-        n_done_before = len(folder.done())
-        pending = _pending(folder, reading, on_sentences)
-        if engine == "ray":
-            from mamakg.scale.ray_engine import run_ray
-
-            run_ray(pending, folder.started, folder.record, config, address=ray_address,
-                    num_gpus=num_gpus, split=split, on_sentences=on_sentences)
-        else:
-            _run_local(pending, folder, config, get_models, on_sentences)
-        n_built = len(folder.done()) - n_done_before
+        _prepare(folder, files, config, options)
+        done_before = set(folder.manifest.done())
+        run_shards(_pending(folder, on_sentences), config, started=folder.started,
+                   record=folder.record, on_sentences=on_sentences)
+        built = [e for name, e in folder.manifest.done().items() if name not in done_before]
         summary = Summary()
-        if "models" not in folder.manifest:  # an empty corpus: no shard ever saw the models
+        if folder.manifest.models is None:  # an empty corpus: no shard ever saw the models
             nlp, lm = get_models()
-            folder.manifest["models"] = run_info(config, lm, pipeline_name(nlp)).models()
-            folder.save()
+            folder.save(folder.manifest.replace(
+                models=run_info(config, lm, pipeline_name(nlp)).models()))
         made = make_linker(config) if linker is None else None
         left_out: list[Mention] = []
         with contextlib.closing(made) if made is not None else contextlib.nullcontext(), \
@@ -552,9 +375,10 @@ def build_workdir(
     finally:
         folder.unlock()
     summary.seconds = time.perf_counter() - started
-    summary.n_shards = len(folder.manifest["shards"])
-    summary.n_shards_built = n_built
-    run = RunInfo.from_dict({"mamakg_version": __version__, **folder.manifest["models"],
+    summary.n_shards = len(folder.manifest.shards)
+    summary.n_shards_built = len(built)
+    summary.n_sentences_built = sum(e.counts.match.n_sentences for e in built if e.counts)
+    run = RunInfo.from_dict({"mamakg_version": __version__, **(folder.manifest.models or {}),
                              "config": config.to_dict()})
     return Result(facts=facts, summary=summary, run=run, base=config.base_iri,
                   left_out=tuple(left_out))

@@ -1,4 +1,5 @@
-"""Big corpora: builds in a work folder (sharded, resumable, incremental: `workdir`), on a Ray
-cluster (`ray_engine`), worker processes on one machine (`processes`), and the bounded
-hand-off between producer and consumer (`prefetch`).
+"""Big corpora: builds in a work folder (sharded, resumable, incremental: `workdir`, its
+record `manifest`), shards and the engines that process them (`shards`: the interface and the
+local engine; `ray_engine`: on a Ray cluster), worker processes on one machine (`processes`),
+and the bounded hand-off between producer and consumer (`prefetch`).
 """

@@ -285,7 +285,7 @@ class Builder:
         """The graph of a corpus with no document, made without loading the models: its run
         record names the models the settings would load (not whether the language model is
         causal, which only loading it tells)."""
-        from mamakg import __version__
+        from mamakg.version import __version__
         from mamakg.attention import resolve_model
         from mamakg.parse import installed_pipeline_name
 

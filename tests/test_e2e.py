@@ -88,10 +88,12 @@ def test_fast_paths_give_the_graph_of_the_straightforward_path(nlp, real_lm, dem
                    [s.text for s in m.path]) for m in f.mentions]) for f in result.facts]
 
     assert shape(plain) == shape(demo_result) and len(plain.facts) > 20
+    # scores are stored rounded to 6 decimals: a float-rounding difference can move one side
+    # to the neighbouring 6th decimal (0.149891 against 0.149892), so allow one unit there
     scores = [(f.score, [m.score for m in f.mentions]) for f in plain.facts]
     for (a, ma), f in zip(scores, demo_result.facts):
-        assert a == pytest.approx(f.score, abs=1e-6)
-        assert ma == pytest.approx([m.score for m in f.mentions], abs=1e-6)
+        assert a == pytest.approx(f.score, abs=1.5e-6)
+        assert ma == pytest.approx([m.score for m in f.mentions], abs=1.5e-6)
 
 
 def test_spacy_worker_processes_give_the_same_graph(nlp, real_lm, demo_result):

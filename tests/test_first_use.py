@@ -309,6 +309,7 @@ def test_rerunning_a_workdir_build_replaces_its_own_output_without_force(runner,
 
 
 def test_a_work_folder_owns_only_the_outputs_it_recorded(tmp_path):
+    from mamakg.scale.shards import SCHEMA_VERSION
     from mamakg.scale.workdir import record_output, wrote_output
 
     work = tmp_path / "work"
@@ -316,7 +317,8 @@ def test_a_work_folder_owns_only_the_outputs_it_recorded(tmp_path):
     out.write_text("graph\n")
     assert not wrote_output(str(work), str(out))  # no work folder yet
     work.mkdir()
-    (work / "manifest.json").write_text('{"schema": 1, "shards": [], "parts": []}')
+    (work / "manifest.json").write_text(
+        json.dumps({"schema": SCHEMA_VERSION, "shards": [], "parts": []}))
     assert not wrote_output(str(work), str(out))
     record_output(str(work), str(out))
     assert wrote_output(str(work), str(out))

@@ -183,9 +183,10 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
         raise UsageError("--format carb needs the whole input in one run: drop --workdir")
     if no_path:
         options["store_path"] = False
-    builder = Builder(preset=preset, **options)
-    # inputs (missing, binary) and model names are checked before any model loads
-    with progress(" sent", "mamakg build") as on_sentences:
+    # inputs (missing, binary) and model names are checked before any model loads; the
+    # builder closes what it opened (the entity linker's database) when the build is done
+    with Builder(preset=preset, **options) as builder, \
+            progress(" sent", "mamakg build") as on_sentences:
         result = builder.build_files(
             inputs, input_format=input_format, text_field=text_field, id_field=id_field,
             keep_texts=out_format is OutputFormat.CARB, workdir=workdir, append=append,

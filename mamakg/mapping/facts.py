@@ -5,19 +5,23 @@ Mentions wait in the `MentionStore` (on disk) until the whole corpus is read. `c
 then
 
 1. drops the mentions of rare relations (``--min-relation-pairs``);
-2. reads the rest document by document (`MentionStore.mentions`): pronoun heads and tails are
-   resolved within their document or the mention leaves the graph (`mamakg.mapping.coref`),
-   as does one whose head is a date or number; each mention's readings between named
-   entities (`Mention.readings`) join it as derived mentions (and the mention itself stays an
-   open fact: its readings carry the mapping). What goes on is written into a second store,
-   keyed as resolved;
+2. reads the rest document by document (`MentionStore.mentions`): names, definite
+   descriptions and pronouns are resolved within their document, and a pronoun that cannot be
+   leaves the graph with its mention (`mamakg.mapping.coref`), as does a mention whose head is
+   a date or number or whose head or tail is punctuation alone; a common noun phrase left
+   unresolved is keyed to its document (``--scope-common-nouns``); each mention's readings
+   between named entities (`Mention.readings`) join it as derived mentions (and the mention
+   itself stays an open fact: its readings carry the mapping). What goes on is written into a
+   second store, keyed as resolved;
 3. groups that store by (head, relation, tail), maps each group's relation (when its head is
    named: a common noun phrase is no schema subject) in the context of its head and tail
    kinds (`mamakg.mapping.semantic`, or the label/alias matcher without the embedding model;
    distant supervision with ``--kb``), links entities (``--entities`` or
    ``--kb``), turns dates and numbers into literal values (`mamakg.mapping.values`), grades
    each fact's confidence (`mamakg.mapping.confidence`) and builds one `Fact` per group. A
-   group made only of derived readings is kept only when its relation maps to a property.
+   group made only of derived readings is kept only when its relation maps to a property. A
+   common noun valued on a class-valued property (`class_valued`: instance of, occupation,
+   genre...) is the class node shared by every document: those groups join into one fact.
 
 Mentions left out of the graph are counted in ``Summary.dropped`` and, when a list is given,
 handed back: the Open IE (carb) output still lists them, as it lists what the Match stage read.
@@ -26,6 +30,7 @@ handed back: the Open IE (carb) output still lists them, as it lists what the Ma
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import logging
 from collections import Counter
@@ -53,7 +58,7 @@ from mamakg.types import Drop, Entity, Fact, Mention, Relation
 if TYPE_CHECKING:
     from mamakg.attention import Embedder
 
-__all__ = ["collect_facts", "load_embedder", "make_mappers", "one_per_reading"]
+__all__ = ["class_valued", "collect_facts", "load_embedder", "make_mappers", "one_per_reading"]
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +194,7 @@ def _has_word(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
 
+@functools.cache
 def class_valued() -> frozenset[str]:
     """The item-valued properties whose values are classes, not individuals: those whose
     Wikidata description names no kind of individual as the value (`value_kinds`: instance of,

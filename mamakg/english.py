@@ -101,8 +101,10 @@ GENERIC_NOUNS = frozenset("entity entities item items thing things object subjec
 WORK_NOUNS = frozenset("film films movie album albums song songs single book books novel "
                         "novels play series show opera poem game episode painting".split())
 """Nouns that name a kind of creative work ("the album", "the film")."""
-NAME_LINKS = frozenset("of and the for & de la le von van der du des".split())
-"""Words inside a name that its acronym may skip ("Institute *of* Technology": "IT")."""
+NAME_LINKS = frozenset("of and the for & de la le les von van der den du des da di do dos das "
+                        "del della y e bin ibn al el zu af av".split())
+"""Linking words and name particles: written in lower case inside a name ("University *of*
+Vienna", "Jefferson Madeira *da* Silva"), and skipped by its acronym ("MIT")."""
 STUDENT_NOUNS = frozenset("student students undergraduate graduate postgraduate alumnus "
                           "alumna pupil fellow-student".split())
 """Roles held at a school as its student."""

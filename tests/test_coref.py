@@ -148,3 +148,11 @@ def test_common_nouns_are_scoped_to_their_document():
     assert scoped_key("song", "x") == "song@x" and unscoped("song@x", "y") == "song@x"
     assert [is_common_noun(t) for t in ("The song", "Romans", "+", "8/9", "it")] == [
         True, False, False, False, False]
+
+
+def test_name_particles_and_an_acronym_after_an_article():
+    assert is_partial_name("Jefferson Madeira", "Jefferson Madeira da Silva")
+    assert is_partial_name("Mola", "Mola di Bari")
+    doc = [m("d", 0, "East Asia Economic Caucus", "was", "a proposal", "ORG", ""),
+           m("d", 1, "The EAEC", "met in", "Kuala Lumpur", "ORG", "GPE")]
+    assert keys(resolve_document(doc, names=True))[1][0] == "east asia economic caucus"

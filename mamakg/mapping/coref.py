@@ -140,8 +140,10 @@ def is_acronym_of(short: str, name: str) -> bool:
     (True, True)
     >>> is_acronym_of("U.S.", "United States"), is_acronym_of("Ma", "Marie Antoinette")
     (True, False)
+    >>> is_acronym_of("The EAEC", "East Asia Economic Caucus")
+    True
     """
-    letters = short.replace(".", "").strip()
+    letters = "".join(_name_words(short)).replace(".", "")
     if not 2 <= len(letters) <= 8 or not letters.isalpha() or not letters.isupper():
         return False
     words = [w for w in re.split(r"[\s-]+", name) if w[:1].isalpha()]

@@ -11,6 +11,7 @@ from mamakg.config import Config
 from mamakg.mapping.facts import collect_facts
 from mamakg.mapping.semantic import SemanticMapper
 from mamakg.mapping.vectors import build_property_vectors
+from mamakg.rdf.vocab import IRIs
 from mamakg.result import Summary
 from mamakg.store import MentionStore
 from mamakg.types import Mention, TextSpan
@@ -171,8 +172,9 @@ def test_common_nouns_are_nodes_of_their_document_and_class_values_are_shared():
     with MentionStore() as store:
         store.add(mentions)
         facts = collect_facts(store, Config.preset("default"), summary, mappers=chain)
-    fathers = {f.head.key for f in facts if f.relation.key == "like" and f.head.label == "father"}
-    assert len(fathers) == 2  # one father per document, each labelled with its text
+    fathers = [f.head for f in facts if f.relation.key == "like" and f.head.label == "father"]
+    assert len({e.key for e in fathers}) == 2  # one father per document, labelled with its text
+    assert len({IRIs().entity(e) for e in fathers}) == 2  # its own IRI in each document
     jobs = [f for f in facts if f.relation.pid == "P106"]
     assert {f.tail.key for f in jobs} == {"songwriter"}  # the class node, shared
     assert summary.dropped["no_word_argument"] == 1  # "+" is no node

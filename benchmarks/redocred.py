@@ -42,7 +42,11 @@ ROWS: list[tuple[str, list[str]]] = [
 ]
 """(name, build options): what ships."""
 
-ABLATIONS: list[tuple[str, list[str]]] = []
+ABLATIONS: list[tuple[str, list[str]]] = [
+    ("default, --no-resolve-names", ["--no-resolve-names"]),
+    ("default, --no-resolve-descriptions", ["--no-resolve-descriptions"]),
+    ("default, --no-scope-common-nouns", ["--no-scope-common-nouns"]),
+]
 """(name, options on top of ``--preset default``): one entity component switched off per row,
 e.g. ``("default, --no-entity-boundaries", ["--no-entity-boundaries"])``."""
 

@@ -286,6 +286,17 @@ class Config:
     resolve_pronouns: bool = _scoped(Scope.CORPUS, False)
     """Resolve pronoun heads and tails within their document, and leave those that cannot be
     resolved out of the graph (counted); off: a pronoun is an entity like any other."""
+    resolve_names: bool = _scoped(Scope.CORPUS, False)
+    """Resolve names within their document: a name written another way, an acronym, a partial
+    name ("Meitner") to the name introduced before ("Lise Meitner"): one node
+    (`mamakg.mapping.coref`)."""
+    resolve_descriptions: bool = _scoped(Scope.CORPUS, False)
+    """Resolve a definite description ("the company", "the city") to the named entity of its
+    kind before it in the document, when exactly one fits."""
+    scope_common_nouns: bool = _scoped(Scope.CORPUS, False)
+    """A common noun phrase that is no name ("his father") is a node of its document only;
+    as the value of a class-valued property ("songwriter" as occupation) a class node shared
+    by every document. Digits and punctuation alone are no node, and no value heads a fact."""
     entity_readings: bool = _scoped(Scope.CORPUS, False)
     """Also read each mention between the named entities inside its chunks ("Obama | is |
     American" inside "Obama | is | an American politician"), kept where that maps."""
@@ -385,6 +396,9 @@ DEFAULT_SETTINGS: dict[str, Any] = dict(
     confidence=Confidence.TIERED,
     semantic_map=True,
     resolve_pronouns=True,
+    resolve_names=True,
+    resolve_descriptions=True,
+    scope_common_nouns=True,
     entity_readings=True,
     clause_readings=True,
     literal_values=True,

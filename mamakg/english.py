@@ -12,10 +12,11 @@ __all__ = [
     "ARTICLES", "AUXILIARY_LEMMAS", "BE_FORMS", "DEMONSTRATIVES", "DETERMINERS",
     "FIRST_PERSON_PRONOUNS", "GENERIC_NOUNS", "HAVE_FORMS", "INDEFINITE_PRONOUNS",
     "IRREGULAR_LEMMAS", "KIND_NOUNS", "LEADING_AUXILIARIES", "MODALS", "MONTHS", "MONTH_NUMBERS",
-    "NEGATIONS", "PERSON_PRONOUNS", "PLURAL_PRONOUNS", "POSSESSIVE_DETERMINERS", "PREPOSITIONS",
-    "PRONOUNS", "QUANTIFIERS", "RELATIVE_PRONOUNS", "RELATIVIZERS", "ROLE_PREPOSITIONS",
+    "NAME_LINKS", "NEGATIONS", "PERSON_PRONOUNS", "PLURAL_PRONOUNS", "POSSESSIVE_DETERMINERS",
+    "PREPOSITIONS", "PRONOUNS", "QUANTIFIERS", "RELATIVE_PRONOUNS", "RELATIVIZERS",
+    "ROLE_PREPOSITIONS",
     "SECOND_PERSON_PRONOUNS", "STUDENT_NOUNS", "THING_PRONOUNS", "TIME_ADVERBS", "WH_ADVERBS",
-    "is_month",
+    "WORK_NOUNS", "is_month",
 ]
 
 # --- determiners -------------------------------------------------------------------------
@@ -97,6 +98,13 @@ KIND_NOUNS = {
 """Nouns that name a kind of thing (a Wikidata description's "*person* who...")."""
 GENERIC_NOUNS = frozenset("entity entities item items thing things object subject work".split())
 """Nouns that name no kind in particular."""
+WORK_NOUNS = frozenset("film films movie album albums song songs single book books novel "
+                        "novels play series show opera poem game episode painting".split())
+"""Nouns that name a kind of creative work ("the album", "the film")."""
+NAME_LINKS = frozenset("of and the for & de la le les von van der den du des da di do dos das "
+                        "del della y e bin ibn al el zu af av".split())
+"""Linking words and name particles: written in lower case inside a name ("University *of*
+Vienna", "Jefferson Madeira *da* Silva"), and skipped by its acronym ("MIT")."""
 STUDENT_NOUNS = frozenset("student students undergraduate graduate postgraduate alumnus "
                           "alumna pupil fellow-student".split())
 """Roles held at a school as its student."""

@@ -151,6 +151,7 @@ class Drop(str, enum.Enum):
     SELF_LOOP = "self_loop"
     PRONOUN = "unresolved_pronoun"  # Map stage: a pronoun it could not resolve (graph only)
     VALUE_HEAD = "value_head"  # Map stage: a head that is a number or date (graph only)
+    NO_WORD = "no_word_argument"  # Map stage: a head or tail of punctuation only (graph only)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from mamakg.config import Config
 from mamakg.mapping.facts import collect_facts
 from mamakg.mapping.semantic import SemanticMapper
 from mamakg.mapping.vectors import build_property_vectors
+from mamakg.rdf.vocab import IRIs
 from mamakg.result import Summary
 from mamakg.store import MentionStore
 from mamakg.types import Mention, TextSpan
@@ -148,3 +149,39 @@ def test_a_reading_two_mentions_share_counts_once():
     assert len(born.mentions) == 1  # not two: the same words of the same sentence
     # each Match mention stays an open fact: its reading carries the mapping
     assert sorted(f.relation.key for f in facts if f.relation.pid is None) == ["like", "like"]
+
+
+def test_common_nouns_are_nodes_of_their_document_and_class_values_are_shared():
+    rows = [*ROWS, {"pid": "P106", "label": "occupation", "description":
+                    "occupation of a person", "aliases": "works as", "datatype":
+                    "WikibaseItem", "usage_count": "1000"}]
+    VECTORS.update({"occupation": [0, 0.6, 0.8], "works as": [0, 0.6, 0.8]})
+    chain = SemanticMapper(build_property_vectors(embed, "fake", rows), embed, rows=rows,
+                           min_score=0.5)
+    mentions = [
+        m("d1", 0, "Ann Lee", "works as", "a songwriter", ("ann lee", "work as", "songwriter"),
+          ("PERSON", "")),
+        m("d1", 1, "Her father", "likes", "Paris", ("father", "like", "paris"), ("", "GPE")),
+        m("d1", 2, "Ann Lee", "likes", "+", ("ann lee", "like", "+"), ("PERSON", "")),
+        m("d2", 0, "Bob Day", "works as", "a songwriter", ("bob day", "work as", "songwriter"),
+          ("PERSON", "")),
+        m("d2", 1, "Her father", "likes", "Paris", ("father", "like", "paris"), ("", "GPE")),
+        m("d2", 2, "Bob Day", "likes", "8/9", ("bob day", "like", "8/9"), ("PERSON", "")),
+    ]
+    summary = Summary()
+    with MentionStore() as store:
+        store.add(mentions)
+        facts = collect_facts(store, Config.preset("default"), summary, mappers=chain)
+    fathers = [f.head for f in facts if f.relation.key == "like" and f.head.label == "father"]
+    assert len({e.key for e in fathers}) == 2  # one father per document, labelled with its text
+    assert len({IRIs().entity(e) for e in fathers}) == 2  # its own IRI in each document
+    jobs = [f for f in facts if f.relation.pid == "P106"]
+    assert {f.tail.key for f in jobs} == {"songwriter"}  # the class node, shared
+    assert summary.dropped["no_word_argument"] == 1  # "+" is no node
+    assert all(f.tail.is_literal for f in facts if f.tail.label == "8/9")
+    off = Config.preset("default", scope_common_nouns=False)
+    with MentionStore() as store:
+        store.add(mentions)
+        facts = collect_facts(store, off, Summary(), mappers=chain)
+    assert len({f.head.key for f in facts if f.relation.key == "like"
+                and f.head.label == "father"}) == 1

@@ -43,3 +43,116 @@ def test_antecedents_must_come_first_and_fit_the_pronoun():
     assert out[1].mention.head_key == "bob day"
     assert out[2].mention.head_key == "acme"
     assert antecedent_kinds("his") == frozenset({"PERSON"})
+
+
+# --- the sieve: names, acronyms, descriptions (resolve_document(names=..., descriptions=...))
+
+from mamakg.mapping.coref import (  # noqa: E402
+    description_kinds,
+    is_acronym_of,
+    is_common_noun,
+    is_partial_name,
+    same_name,
+    scope_of,
+    scoped_key,
+    unscoped,
+)
+
+
+def keys(out):
+    return [(r.mention.head_key, r.mention.tail_key) if r.mention else None for r in out]
+
+
+def test_a_partial_name_joins_the_full_name_introduced_before():
+    doc = [m("d", 0, "Lise Meitner", "was born in", "Vienna", "PERSON", "GPE"),
+           m("d", 1, "Meitner", "worked for", "Kaiser Wilhelm Institute", "PERSON", "ORG"),
+           m("d", 2, "Meitner", "died in", "Cambridge", "ORG", "GPE")]
+    out = resolve_document(doc, names=True)
+    assert [k[0] for k in keys(out)] == ["lise meitner"] * 3
+    assert out[1].resolved == ("head",) and out[1].mention.head.text == "Meitner"
+    # without the names pass the surname stays its own node
+    assert keys(resolve_document(doc))[1][0] == "meitner"
+
+
+def test_when_several_names_fit_the_first_introduced_wins():
+    doc = [m("d", 0, "Ross Patterson Alger", "married", "Ann Day", "PERSON", "PERSON"),
+           m("d", 1, "Harry Alger", "was", "his brother", "PERSON", ""),
+           m("d", 2, "Alger", "died in", "Paris", "PERSON", "GPE")]
+    assert keys(resolve_document(doc, names=True))[2][0] == "ross patterson alger"
+
+
+def test_a_name_introduced_later_is_not_an_antecedent_and_places_stay_places():
+    doc = [m("d", 0, "Meitner", "moved to", "Berlin", "PERSON", "GPE"),
+           m("d", 1, "Lise Meitner", "studied in", "Vienna", "PERSON", "GPE"),
+           m("d", 2, "George Washington", "visited", "Ohio", "PERSON", "GPE"),
+           m("d", 3, "Washington", "borders", "Oregon", "GPE", "GPE")]
+    out = keys(resolve_document(doc, names=True))
+    assert out[0][0] == "meitner"  # nothing before it
+    assert out[3][0] == "washington"  # a place is not the surname of a person
+
+
+def test_other_spellings_and_acronyms_join_the_name():
+    doc = [m("d", 0, "The Romans", "conquered", "Gaul", "NORP", "GPE"),
+           m("d", 1, "Romans", "built", "roads", "NORP", ""),
+           m("d", 2, "EFI", "ran", "canteens", "ORG", ""),
+           m("d", 3, "Expeditionary Force Institutes", "served", "the army", "ORG", ""),
+           m("d", 4, "Henrik August Angell", "wrote", "books", "PERSON", ""),
+           m("d", 5, "Henrik Angell", "lived in", "Oslo", "PERSON", "GPE")]
+    out = keys(resolve_document(doc, names=True))
+    assert out[1][0] == "the romans"
+    assert out[2][0] == "expeditionary force institutes"  # the document gives both
+    assert out[5][0] == "henrik august angell"  # an ordered subset of the longer name
+
+
+def test_name_rules_on_strings():
+    assert same_name("General Motors'", "General Motors") and not same_name("Rome", "Romans")
+    assert is_acronym_of("MIT", "Massachusetts Institute of Technology")
+    assert not is_acronym_of("IT", "Massachusetts Institute of Technology")
+    assert not is_acronym_of("Mit", "Massachusetts Institute Technology")
+    assert is_partial_name("Lise", "Lise Meitner") and is_partial_name("Bee", "Sacramento Bee")
+    assert not is_partial_name("meitner", "Lise Meitner")  # a name is written with capitals
+    assert not is_partial_name("Lise Meitner", "Lise Meitner")
+
+
+def test_a_definite_description_resolves_only_when_one_name_fits():
+    doc = [m("d", 0, "Acme", "hired", "Bob Day", "ORG", "PERSON"),
+           m("d", 1, "The company", "is based in", "Lyon", "", "GPE"),
+           m("d", 2, "the city", "has", "a river", "", ""),
+           m("d", 3, "Bob Day", "visited", "Paris", "PERSON", "GPE"),
+           m("d", 4, "the city", "has", "a museum", "", "")]
+    out = resolve_document(doc, descriptions=True)
+    assert out[1].mention.head_key == "acme" and out[1].mention.head_type == "ORG"
+    assert out[2].mention.head_key == "lyon"  # the one place named before it
+    assert out[4].mention.head_key == "the city"  # Lyon and Paris: two fit, none chosen
+    assert description_kinds("the album") == frozenset({"WORK_OF_ART"})
+    assert not description_kinds("the companies") and not description_kinds("his company")
+
+
+def test_pronouns_can_be_left_alone_while_names_resolve():
+    doc = [m("d", 0, "Ann Lee", "met", "Bob", "PERSON", "PERSON"),
+           m("d", 1, "He", "met", "Lee", "PRON", "PERSON")]
+    out = resolve_document(doc, pronouns=False, names=True)
+    assert keys(out)[1] == ("he", "ann lee")
+
+
+# --- common nouns scoped to their document
+
+def test_common_nouns_are_scoped_to_their_document():
+    a = m("d1", 0, "His father", "was", "a lawyer", "", "")
+    b = m("d2", 0, "His father", "was", "a lawyer", "", "")
+    assert scope_of(a).head_key != scope_of(b).head_key
+    assert unscoped(scope_of(a).head_key) == "his father"  # the key m() made
+    named = m("d1", 0, "Ann Lee", "is", "1961", "PERSON", "DATE")
+    assert scope_of(named) == named  # names and values keep their keys
+    assert scope_of(a, ("head",)).head_key == "his father"  # a resolved slot stays
+    assert scoped_key("song", "x") == "song@x" and unscoped("song@x", "y") == "song@x"
+    assert [is_common_noun(t) for t in ("The song", "Romans", "+", "8/9", "it")] == [
+        True, False, False, False, False]
+
+
+def test_name_particles_and_an_acronym_after_an_article():
+    assert is_partial_name("Jefferson Madeira", "Jefferson Madeira da Silva")
+    assert is_partial_name("Mola", "Mola di Bari")
+    doc = [m("d", 0, "East Asia Economic Caucus", "was", "a proposal", "ORG", ""),
+           m("d", 1, "The EAEC", "met in", "Kuala Lumpur", "ORG", "GPE")]
+    assert keys(resolve_document(doc, names=True))[1][0] == "east asia economic caucus"

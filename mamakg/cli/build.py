@@ -128,6 +128,16 @@ Examples:
 @click.option("--resolve-pronouns/--no-resolve-pronouns", default=None,
               help="Resolve pronouns within their document; leave the rest out of the graph "
                    "[default: on; paper: off].")
+@click.option("--resolve-names/--no-resolve-names", default=None,
+              help="One node per name within a document: a partial name, an acronym or "
+                   "another spelling joins the name introduced before "
+                   "[default: on; paper: off].")
+@click.option("--resolve-descriptions/--no-resolve-descriptions", default=None,
+              help="Resolve 'the company', 'the city' to the one named entity of that kind "
+                   "before it in the document [default: on; paper: off].")
+@click.option("--scope-common-nouns/--no-scope-common-nouns", default=None,
+              help="A common noun ('his father') is a node of its document only; a class "
+                   "value ('songwriter' as occupation) is shared [default: on; paper: off].")
 @click.option("--entity-readings/--no-entity-readings", default=None,
               help="Also read facts between the named entities inside noun chunks, kept "
                    "where they map to a property [default: on; paper: off].")

@@ -1,15 +1,25 @@
-"""Map stage, pronouns: a pronoun is never an entity of the graph. Each head or tail that is a
-pronoun is resolved, within its document, to the named entity it most likely stands for, or
-the mention is left out of the graph.
+"""Map stage, names within a document: the mentions of one entity in one document are one node,
+and a pronoun is never an entity of the graph. A sieve over the document's mentions, the most
+precise pass first (after the deterministic multi-pass sieve of Lee et al. 2013):
 
-Rules (encyclopedic text names its subject first and then refers to it by pronoun):
+1. **names** (`name_roots`), key by key, each joining the cluster of a name introduced before:
+   the same name written another way ("The Romans" / "Romans", "General Motors'"); an acronym
+   of a name the document gives ("EFI" / "Expeditionary Force Institutes", before or after);
+   a partial name (its words a prefix, a suffix or an ordered subset of a longer name, "Meitner"
+   / "Lise Meitner", "Henrik Angell" / "Henrik August Angell") to the first such name
+   introduced, unless one is a place and the other is not;
+2. **definite descriptions** ("the company", "the city", "the album"): to the named antecedent
+   of the fitting kind before it when exactly one fits (`description_kinds`);
+3. **pronouns** (encyclopedic text names its subject first and then refers to it by pronoun):
+   "he", "she" (him, his, her, hers, -self): the first person named in the document before the
+   pronoun (an argument typed ``PERSON``); "it" (its, itself): the first named organization,
+   place, work, product or event before it; "they" (them, their): the first named organization
+   or group before it; first and second person ("I", "we", "you"), demonstratives ("this") and
+   relative pronouns that the Match stage did not already resolve ("who", "which"): not
+   resolved, and the mention leaves the graph.
 
-- "he", "she" (him, his, her, hers, -self): the first person named in the document before the
-  pronoun (an argument typed ``PERSON``);
-- "it" (its, itself): the first named organization, place, work, product or event before it;
-- "they" (them, their): the first named organization or group before it;
-- first and second person ("I", "we", "you"), demonstratives ("this") and relative pronouns
-  that the Match stage did not already resolve ("who", "which"): not resolved.
+A common noun phrase that none of these resolves ("his father", "a song") is no name: its key
+is scoped to its document (`scoped_key`), so that two documents' fathers are two nodes.
 
 Pure: works on the mentions of one document, in corpus order.
 """
@@ -17,24 +27,47 @@ Pure: works on the mentions of one document, in corpus order.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mamakg.english import PERSON_PRONOUNS, PLURAL_PRONOUNS, THING_PRONOUNS
+from mamakg.english import (
+    ARTICLES,
+    DETERMINERS,
+    KIND_NOUNS,
+    NAME_LINKS,
+    PERSON_PRONOUNS,
+    PLURAL_PRONOUNS,
+    THING_PRONOUNS,
+    WORK_NOUNS,
+)
 from mamakg.mapping.arguments import is_pronoun
+from mamakg.mapping.values import is_value
 from mamakg.types import Mention
 
-__all__ = ["Antecedent", "Resolution", "antecedent_kinds", "resolve_document"]
+__all__ = ["Antecedent", "Resolution", "antecedent_kinds", "description_kinds", "is_acronym_of",
+           "is_common_noun", "is_partial_name", "name_roots", "resolve_document", "same_name",
+           "scope_of", "scoped_key", "unscoped"]
 
 _PERSON = frozenset({"PERSON"})
 _THING = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW",
                     "LANGUAGE"})
 _GROUP = frozenset({"ORG", "NORP", "GPE"})
+_PLACE = frozenset({"GPE", "LOC", "FAC"})
 _KINDS = {
     **{w: _PERSON for w in sorted(PERSON_PRONOUNS)},
     **{w: _THING for w in sorted(THING_PRONOUNS)},
     **{w: _GROUP for w in sorted(PLURAL_PRONOUNS)},
 }
+_DESCRIBED = {"person": _PERSON, "organization": frozenset({"ORG"}), "place": _PLACE,
+              "event": frozenset({"EVENT"})}
+"""The entity labels a description's kind noun (`KIND_NOUNS`) stands for."""
+_NOT_NAMES = frozenset({"PRON", "NUM", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY",
+                        "PERCENT", "MONEY"})
+_WORD = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*\.?")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+SCOPE = "@"
+"""Between a common noun's key and its document in a key scoped to one document."""
 
 
 def antecedent_kinds(pronoun: str) -> frozenset[str]:
@@ -44,6 +77,112 @@ def antecedent_kinds(pronoun: str) -> frozenset[str]:
     (['PERSON'], [])
     """
     return _KINDS.get(pronoun.strip().lower(), frozenset())
+
+
+def description_kinds(text: str) -> frozenset[str]:
+    """The entity labels a definite description may stand for: "the" and at most two more
+    words, lower case, the last a kind noun (`KIND_NOUNS`, `WORK_NOUNS`); empty otherwise.
+
+    >>> sorted(description_kinds("the company")), sorted(description_kinds("The city"))
+    (['ORG'], ['FAC', 'GPE', 'LOC'])
+    >>> description_kinds("a company"), description_kinds("the company's founder")
+    (frozenset(), frozenset())
+    """
+    words = text.split()
+    if not 2 <= len(words) <= 3 or words[0].lower() != "the" or \
+            any(c.isupper() or c.isdigit() for c in " ".join(words[1:])):
+        return frozenset()
+    noun = words[-1]
+    if noun in WORK_NOUNS:
+        return frozenset({"WORK_OF_ART"})
+    for kind, nouns in KIND_NOUNS.items():
+        if noun in nouns and kind in _DESCRIBED and not noun.endswith("s"):
+            return _DESCRIBED[kind]
+    return frozenset()
+
+
+def _name_words(text: str) -> list[str]:
+    """The words of a name, without a leading article and a possessive ending."""
+    words = _WORD.findall(_POSSESSIVE.sub("", text.strip()))
+    if len(words) > 1 and words[0].lower() in ARTICLES:
+        words = words[1:]
+    return words
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two texts are one name written two ways: case, a leading article, a
+    possessive ending and punctuation aside.
+
+    >>> same_name("The Romans", "Romans"), same_name("General Motors'", "General Motors")
+    (True, True)
+    >>> same_name("Jeanne-Thérèse", "Jeanne Thérèse"), same_name("Romans", "Roman")
+    (True, False)
+    """
+    def words(t: str) -> list[str]:
+        return [w.lower() for w in re.split(r"[\s-]+", " ".join(_name_words(t))) if w]
+    return bool(words(a)) and words(a) == words(b)
+
+
+def _clean_name(words: list[str]) -> bool:
+    """Whether words are a name alone: capitalised but for linking words ("University of
+    Vienna"), no number ("Paris on 4 May 1961" and "American chemist" are not)."""
+    return bool(words) and words[0][:1].isupper() and all(
+        (w[:1].isupper() or w.lower() in NAME_LINKS) and not any(c.isdigit() for c in w)
+        for w in words)
+
+
+def is_acronym_of(short: str, name: str) -> bool:
+    """Whether `short` is written in capitals (dots allowed) and spells the initials of the
+    words of `name`, with or without its linking words (`NAME_LINKS`).
+
+    >>> is_acronym_of("EFI", "Expeditionary Force Institutes"), is_acronym_of("MIT",
+    ...     "Massachusetts Institute of Technology")
+    (True, True)
+    >>> is_acronym_of("U.S.", "United States"), is_acronym_of("Ma", "Marie Antoinette")
+    (True, False)
+    >>> is_acronym_of("The EAEC", "East Asia Economic Caucus")
+    True
+    """
+    letters = "".join(_name_words(short)).replace(".", "")
+    if not 2 <= len(letters) <= 8 or not letters.isalpha() or not letters.isupper():
+        return False
+    words = [w for w in re.split(r"[\s-]+", name) if w[:1].isalpha()]
+    if len(words) < 2 or not _clean_name(_name_words(name)):
+        return False
+    every = "".join(w[0] for w in words).upper()
+    content = "".join(w[0] for w in words if w.lower() not in NAME_LINKS).upper()
+    return letters in (every, content)
+
+
+def is_partial_name(short: str, name: str) -> bool:
+    """Whether `short` is part of a longer name: its words (each capitalised) a prefix, a
+    suffix or an ordered subset of the name's that keeps its first and last word.
+
+    >>> is_partial_name("Meitner", "Lise Meitner"), is_partial_name("Sacramento Bee",
+    ...     "The Sacramento Bee")
+    (True, False)
+    >>> is_partial_name("Henrik Angell", "Henrik August Angell"), is_partial_name("Angell "
+    ...     "Henrik", "Henrik August Angell")
+    (True, False)
+    >>> is_partial_name("Paris", "Paris on 4 May 1961"), is_partial_name("Acme", "Acme firm")
+    (False, False)
+    """
+    a = [w.lower() for w in _name_words(short)]
+    b = [w.lower() for w in _name_words(name)]
+    if not a or len(a) >= len(b) or not all(w[:1].isupper() for w in _name_words(short)) \
+            or not _clean_name(_name_words(name)):
+        return False
+    if a in (b[:len(a)], b[-len(a):]):
+        return True
+    if a[0] != b[0] or a[-1] != b[-1]:
+        return False
+    rest = iter(b)
+    return all(w in rest for w in a)
+
+
+def _fits(a: str, b: str) -> bool:
+    """Whether two kinds may be one entity: not a place and a thing that is no place."""
+    return not (a and b and ((a in _PLACE) != (b in _PLACE)))
 
 
 @dataclass(frozen=True)
@@ -75,33 +214,83 @@ def _slots(m: Mention) -> Iterable[tuple[str, str, str, int]]:
     yield "tail", m.tail_key, m.tail_type, m.tail.start
 
 
-def _antecedents(mentions: list[Mention]) -> list[Antecedent]:
+def _is_name(text: str, kind: str) -> bool:
+    return kind not in _NOT_NAMES and not is_pronoun(text) and not is_value(text) and \
+        any(c.isupper() for c in text)
+
+
+def _antecedents(mentions: list[Mention], names_only: bool = False) -> list[Antecedent]:
     first: dict[str, Antecedent] = {}
     for m in mentions:
         for reading in (m, *m.readings):
             for slot, key, kind, start in _slots(reading):
                 text = getattr(reading, slot).text
-                if not kind or kind in ("PRON", "NUM") or is_pronoun(text):
+                if names_only:
+                    if not _is_name(text, kind):
+                        continue
+                elif not kind or kind in ("PRON", "NUM") or is_pronoun(text):
                     continue
                 position = (reading.sent_index, start)
                 if key not in first or position < first[key].position:
                     first[key] = Antecedent(key, text, kind, position)
+    if names_only:  # at one place the longer name first: a chunk before the names inside it
+        return sorted(first.values(), key=lambda a: (a.position, -len(a.key), a.key))
     return sorted(first.values(), key=lambda a: (a.position, a.key))
 
 
-def _resolve(m: Mention, antecedents: list[Antecedent]) -> tuple[Mention | None, tuple[str, ...]]:
+def name_roots(names: list[Antecedent]) -> dict[str, str]:
+    """Pass 1 of the sieve: key -> the key of the name it joins, for the names (in order of
+    first mention) that join another: the same name written another way, then an acronym of
+    a name of the document, then a partial name of a longer one introduced before (the first
+    introduced when several fit)."""
+    root: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while key in root:
+            key = root[key]
+        return key
+
+    for i, a in enumerate(names):
+        before = names[:i]
+        found = next((b for b in before if same_name(a.label, b.label)), None)
+        if found is None:
+            found = next((b for b in (*before, *names[i + 1:])
+                          if find(b.key) != a.key and is_acronym_of(a.label, b.label)), None)
+        if found is None:
+            found = next((b for b in before if _fits(a.kind, b.kind)
+                          and is_partial_name(a.label, b.label)), None)
+        if found is not None and find(found.key) != a.key:
+            root[a.key] = find(found.key)
+    return {key: find(key) for key in root}
+
+
+def _resolve(m: Mention, antecedents: list[Antecedent] | None, roots: dict[str, str],
+             named: list[Antecedent] | None) -> tuple[Mention | None, tuple[str, ...]]:
     changes: dict[str, object] = {}
     resolved = []
-    for slot, _, kind, start in _slots(m):
+    for slot, key, kind, start in _slots(m):
         text = getattr(m, slot).text
+        here = (m.sent_index, start)
         if kind != "PRON" and not is_pronoun(text):
+            if key in roots:
+                changes[f"{slot}_key"] = roots[key]
+                resolved.append(slot)
+            elif named is not None and (kinds := description_kinds(text)):
+                fit = {roots.get(a.key, a.key): a for a in named
+                       if a.kind in kinds and a.position < here}
+                if len(fit) == 1:
+                    (found_key, found), = fit.items()
+                    changes[f"{slot}_key"] = found_key
+                    changes[f"{slot}_type"] = found.kind
+                    resolved.append(slot)
+            continue
+        if antecedents is None:  # pronouns are not resolved: the pronoun stays
             continue
         kinds = antecedent_kinds(text)
-        here = (m.sent_index, start)
         found = next((a for a in antecedents if a.kind in kinds and a.position < here), None)
         if found is None:
             return None, ()
-        changes[f"{slot}_key"] = found.key
+        changes[f"{slot}_key"] = roots.get(found.key, found.key)
         changes[f"{slot}_type"] = found.kind
         resolved.append(slot)
     if not changes:
@@ -109,16 +298,74 @@ def _resolve(m: Mention, antecedents: list[Antecedent]) -> tuple[Mention | None,
     return dataclasses.replace(m, **changes), tuple(resolved)  # type: ignore[arg-type]
 
 
-def resolve_document(mentions: list[Mention]) -> list[Resolution]:
-    """Resolve the pronouns of one document's mentions (given in corpus order); a narrow
-    reading is resolved like its mention (and dropped alone when it cannot be)."""
-    antecedents = _antecedents(mentions)
+def resolve_document(mentions: list[Mention], *, pronouns: bool = True, names: bool = False,
+                     descriptions: bool = False) -> list[Resolution]:
+    """Resolve the names, definite descriptions and pronouns of one document's mentions (given
+    in corpus order; each pass switched by its flag); a narrow reading is resolved like its
+    mention (and dropped alone when it cannot be). With `pronouns` off a pronoun stays as it
+    is."""
+    antecedents = _antecedents(mentions) if pronouns else None
+    named = _antecedents(mentions, names_only=True) if names or descriptions else []
+    roots = name_roots(named) if names else {}
+    described = named if descriptions else None
+
+    def one(m: Mention) -> tuple[Mention | None, tuple[str, ...]]:
+        return _resolve(m, antecedents, roots, described)
+
     out = []
     for m in mentions:
-        resolved_m, slots = _resolve(m, antecedents)
+        resolved_m, slots = one(m)
         if resolved_m is not None and resolved_m.readings:
-            readings = tuple(r for r in (_resolve(r, antecedents)[0]
-                                         for r in resolved_m.readings) if r is not None)
+            readings = tuple(r for r in (one(r)[0] for r in resolved_m.readings)
+                             if r is not None)
             resolved_m = dataclasses.replace(resolved_m, readings=readings)
         out.append(Resolution(resolved_m, m, slots))
     return out
+
+
+def is_common_noun(text: str) -> bool:
+    """Whether a head or tail is a common noun phrase: words, none capitalised, not a pronoun
+    and not a value.
+
+    >>> [is_common_noun(t) for t in ("Her father", "Lise Meitner", "he", "1961", "110 countries")]
+    [True, False, False, False, True]
+    """
+    words = text.split()
+    while len(words) > 1 and words[0].lower() in DETERMINERS:  # "Her father", "The song"
+        words = words[1:]
+    rest = " ".join(words)
+    return any(c.isalpha() for c in rest) and not any(c.isupper() for c in rest) and \
+        not is_pronoun(text) and not is_value(text)
+
+
+def scoped_key(key: str, doc_id: str) -> str:
+    """The key of a common noun in one document: its own node there.
+
+    >>> scoped_key("father", "notes.txt:3"), unscoped("father@notes.txt:3")
+    ('father@notes.txt:3', 'father')
+    """
+    return f"{key}{SCOPE}{doc_id}"
+
+
+def unscoped(key: str, doc_id: str | None = None) -> str:
+    """The key without its document scope (unchanged when it has none or, with `doc_id`, a
+    scope of another document)."""
+    base, sep, doc = key.rpartition(SCOPE)
+    if not sep or (doc_id is not None and doc != doc_id):
+        return key
+    return base
+
+
+def scope_of(m: Mention, resolved: tuple[str, ...] = ()) -> Mention:
+    """The mention with each common-noun head and tail (`is_common_noun`) keyed to its
+    document (`scoped_key`), but for the `resolved` slots (a description resolved to a name).
+
+    >>> from mamakg.types import TextSpan
+    >>> m = Mention("d", 0, "his father met Ann", 0, TextSpan("his father", 0, 10),
+    ...             TextSpan("met", 11, 14), TextSpan("Ann", 15, 18), "father", "meet", "ann", 1)
+    >>> scope_of(m).fact_key
+    ('father@d', 'meet', 'ann')
+    """
+    changes = {f"{slot}_key": scoped_key(key, m.doc_id) for slot, key, _, _ in _slots(m)
+               if slot not in resolved and is_common_noun(getattr(m, slot).text)}
+    return dataclasses.replace(m, **changes) if changes else m  # type: ignore[arg-type]

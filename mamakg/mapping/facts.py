@@ -5,19 +5,23 @@ Mentions wait in the `MentionStore` (on disk) until the whole corpus is read. `c
 then
 
 1. drops the mentions of rare relations (``--min-relation-pairs``);
-2. reads the rest document by document (`MentionStore.mentions`): pronoun heads and tails are
-   resolved within their document or the mention leaves the graph (`mamakg.mapping.coref`),
-   as does one whose head is a date or number; each mention's readings between named
-   entities (`Mention.readings`) join it as derived mentions (and the mention itself stays an
-   open fact: its readings carry the mapping). What goes on is written into a second store,
-   keyed as resolved;
+2. reads the rest document by document (`MentionStore.mentions`): names, definite
+   descriptions and pronouns are resolved within their document, and a pronoun that cannot be
+   leaves the graph with its mention (`mamakg.mapping.coref`), as does a mention whose head is
+   a date or number or whose head or tail is punctuation alone; a common noun phrase left
+   unresolved is keyed to its document (``--scope-common-nouns``); each mention's readings
+   between named entities (`Mention.readings`) join it as derived mentions (and the mention
+   itself stays an open fact: its readings carry the mapping). What goes on is written into a
+   second store, keyed as resolved;
 3. groups that store by (head, relation, tail), maps each group's relation (when its head is
    named: a common noun phrase is no schema subject) in the context of its head and tail
    kinds (`mamakg.mapping.semantic`, or the label/alias matcher without the embedding model;
    distant supervision with ``--kb``), links entities (``--entities`` or
    ``--kb``), turns dates and numbers into literal values (`mamakg.mapping.values`), grades
    each fact's confidence (`mamakg.mapping.confidence`) and builds one `Fact` per group. A
-   group made only of derived readings is kept only when its relation maps to a property.
+   group made only of derived readings is kept only when its relation maps to a property. A
+   common noun valued on a class-valued property (`class_valued`: instance of, occupation,
+   genre...) is the class node shared by every document: those groups join into one fact.
 
 Mentions left out of the graph are counted in ``Summary.dropped`` and, when a list is given,
 handed back: the Open IE (carb) output still lists them, as it lists what the Match stage read.
@@ -26,6 +30,7 @@ handed back: the Open IE (carb) output still lists them, as it lists what the Ma
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import logging
 from collections import Counter
@@ -36,15 +41,16 @@ from mamakg.config import Config
 from mamakg.errors import MamakgError
 from mamakg.mapping.arguments import is_named, is_pronoun
 from mamakg.mapping.confidence import fact_confidence
-from mamakg.mapping.coref import resolve_document
+from mamakg.mapping.coref import resolve_document, scope_of, unscoped
 from mamakg.mapping.distant import DistantMapper
 from mamakg.mapping.entities import EntityLinker, KBLinker
 from mamakg.mapping.mapper import MapChain, MapQuery
-from mamakg.mapping.properties import property_table
+from mamakg.mapping.properties import property_table, value_kinds
 from mamakg.mapping.semantic import SemanticMapper, kind_of
 from mamakg.mapping.strings import StringMapper
 from mamakg.mapping.values import is_value, value_literal
 from mamakg.mapping.vectors import PropertyVectors
+from mamakg.normalize import squash
 from mamakg.result import Summary
 from mamakg.store import MentionStore
 from mamakg.types import Drop, Entity, Fact, Mention, Relation
@@ -52,7 +58,7 @@ from mamakg.types import Drop, Entity, Fact, Mention, Relation
 if TYPE_CHECKING:
     from mamakg.attention import Embedder
 
-__all__ = ["collect_facts", "load_embedder", "make_mappers", "one_per_reading"]
+__all__ = ["class_valued", "collect_facts", "load_embedder", "make_mappers", "one_per_reading"]
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +103,8 @@ class _Forms:
         self.relations: dict[str, Counter[str]] = {}
         self.relation_pos: dict[tuple[str, str], tuple[str, ...]] = {}
         """(relation key, surface) -> the parts of speech of the surface, as first seen."""
+        self.others: dict[str, Counter[str]] = {}
+        """Forms of other names resolved to an entity key (a label only where it has none)."""
         self.triples: set[tuple[str, str, str]] = set()
         """The (head, relation, tail) keys the Map stage may map: not those of a mention whose
         readings carry its mapping (unless a reading or another mention has the same key)."""
@@ -109,8 +117,14 @@ class _Forms:
             forms = self.entities.setdefault(key, Counter())
             if not is_pronoun(text):
                 # the label is the span without leading determiners: as many trailing words
-                # as the key has
-                forms[" ".join(text.split()[-len(key.split(" ")):])] += 1
+                # as the key has; a form of another name resolved to this key ("Meitner"
+                # for "lise meitner") is counted apart, as a label only where none is its own
+                base = unscoped(key, m.doc_id)
+                form = " ".join(text.split()[-len(base.split(" ")):])
+                if squash(form) == base:
+                    forms[form] += 1
+                else:
+                    self.others.setdefault(key, Counter())[form] += 1
             if kind and kind != "PRON":
                 self.kinds.setdefault(key, Counter())[kind] += 1
         self.relations.setdefault(m.relation_key, Counter())[m.relation.text] += 1
@@ -118,8 +132,8 @@ class _Forms:
             self.relation_pos.setdefault((m.relation_key, m.relation.text), m.relation_pos)
 
     def entity_label(self, key: str) -> str:
-        forms = self.entities.get(key)
-        return _label(forms) if forms else key
+        forms = self.entities.get(key) or self.others.get(key)
+        return _label(forms) if forms else unscoped(key)
 
     def kind(self, key: str) -> str:
         kinds = self.kinds.get(key)
@@ -138,16 +152,21 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
     for document in _documents(kept):
         batch: list[Mention] = []
         seen: set[tuple[int, int, int, int]] = set()  # two mentions may give the same reading
-        if config.resolve_pronouns:
-            resolutions = [(r.mention, r.original) for r in resolve_document(document)]
+        if config.resolve_pronouns or config.resolve_names or config.resolve_descriptions:
+            resolutions = [(r.mention, r.original, r.resolved) for r in resolve_document(
+                document, pronouns=config.resolve_pronouns, names=config.resolve_names,
+                descriptions=config.resolve_descriptions)]
         else:
-            resolutions = [(m, m) for m in document]
-        for m, original in resolutions:
+            resolutions = [(m, m, ()) for m in document]
+        for m, original, slots in resolutions:
             reason = None
             if m is None:
                 reason = Drop.PRONOUN
             elif config.literal_values and is_value(m.head.text):
                 reason = Drop.VALUE_HEAD
+            elif config.scope_common_nouns and not (_has_word(m.head.text)
+                                                    and _has_word(m.tail.text)):
+                reason = Drop.NO_WORD
             if reason is not None or m is None:
                 summary.dropped[(reason or Drop.PRONOUN).value] += 1
                 if dropped is not None:
@@ -155,6 +174,9 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
                 continue
             readings = [x for x in m.readings if not is_value(x.head.text)] \
                 if config.entity_readings else []
+            if config.scope_common_nouns:
+                m = scope_of(m, slots)
+                readings = [scope_of(x) for x in readings]
             # a mention keeps its readings in the store only as a mark: the Map stage maps
             # the readings, between named entities, and leaves such a mention open
             batch.append(dataclasses.replace(m, readings=tuple(readings[:1])))
@@ -166,6 +188,19 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
         for m in batch:
             forms.add(m)
         out.add(batch)
+
+
+def _has_word(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+@functools.cache
+def class_valued() -> frozenset[str]:
+    """The item-valued properties whose values are classes, not individuals: those whose
+    Wikidata description names no kind of individual as the value (`value_kinds`: instance of,
+    occupation, genre, position held...; not father, employer, place of birth)."""
+    return frozenset(row["pid"] for row in property_table()
+                     if row["datatype"] == "WikibaseItem" and not value_kinds(row["description"]))
 
 
 def _query(key: str, head: Entity, tail: Entity, label: str,
@@ -234,12 +269,15 @@ class _Entities:
 
 def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
              labels: dict[str, str], poses: dict[str, tuple[str, ...]],
+             classes: frozenset[str] | None = None,
              ) -> Iterator[tuple[Entity, Relation, Entity, list[Mention]]]:
     """The facts of one group of mentions with the same (head, relation, tail) keys, as
     (head, relation, tail, mentions): a group whose Match-stage mentions all have readings
     stays open (its readings carry the mapping); a group of readings only is kept only when
     it maps; a property that holds from tail to head gives the mapped fact read backwards and
-    keeps the Match-stage mentions as an open fact."""
+    keeps the Match-stage mentions as an open fact. With `classes` (common nouns scoped to
+    their document): a common noun valued on one of these properties is the class node
+    shared by every document, and a value is never read backwards into a head."""
     first = mentions[0]
     head, tail = entity(first.head_key), entity(first.tail_key)
     label = labels[first.relation_key]
@@ -252,6 +290,14 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
         head.label, tail.label)
     if derived and rel.pid is None:
         return  # a reading between entities is kept only as a mapped fact
+    if classes is not None and inverse and is_value(tail.label):
+        if not derived:  # a date or number heads no fact: the relation stays open
+            yield head, Relation(key=rel.key, label=rel.label), tail, \
+                [m for m in mentions if not m.derived]
+        return
+    if classes is not None and not inverse and rel.pid in classes \
+            and unscoped(tail.key, first.doc_id) != tail.key:
+        tail = Entity(key=unscoped(tail.key), label=tail.label, kind=tail.kind)
     if not inverse:
         yield head, rel, tail, mentions
         return
@@ -299,12 +345,23 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
     # every query at once: the embedding runs in a few batches
     chain.prepare(sorted({_query(r, entity(h), entity(t), labels[r], poses[r])
                           for h, r, t in forms.triples if is_named(entity(h))}, key=repr))
-    facts: list[Fact] = []
+    classes = class_valued() if config.scope_common_nouns else None
+    found: list[tuple[Entity, Relation, Entity, list[Mention]]] = []
+    where: dict[tuple[str, str, str | None, str], int] = {}
     for mentions in groups:
-        for head, rel, tail, kept in _triples(mentions, entity, chain, labels, poses):
-            fact = _fact(head, rel, tail, kept, config, datatypes)
-            summary.add_fact(fact)
-            facts.append(fact)
+        for head, rel, tail, kept in _triples(mentions, entity, chain, labels, poses,
+                                              classes):
+            at = (head.key, rel.key, rel.pid, tail.key)
+            if at in where:  # a class value of several documents: one fact
+                found[where[at]][3].extend(kept)
+                continue
+            where[at] = len(found)
+            found.append((head, rel, tail, list(kept)))
+    facts: list[Fact] = []
+    for head, rel, tail, kept in found:
+        fact = _fact(head, rel, tail, kept, config, datatypes)
+        summary.add_fact(fact)
+        facts.append(fact)
     summary.n_facts = len(facts)
     return facts
 

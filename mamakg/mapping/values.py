@@ -32,16 +32,20 @@ def _month(word: str) -> int | None:
 
 
 def is_value(text: str) -> bool:
-    """Whether a head or tail text is only a number or a date: digits, month names and date
-    punctuation, with at least one digit.
+    """Whether a head or tail text is only a number, a date or a time: digits, month names and
+    date punctuation, or digits and any punctuation, with at least one digit.
 
     >>> is_value("1961"), is_value("16 November 1991"), is_value("4.25"), is_value("1990s")
     (True, True, True, True)
     >>> is_value("1961 election"), is_value("November"), is_value("the 1960s")
     (False, False, True)
+    >>> is_value("1:59.17"), is_value("8/9"), is_value("+")
+    (True, True, False)
     """
     if not any(c.isdigit() for c in text):
         return False
+    if not any(c.isalpha() for c in text):  # "1:59.17", "8/9": digits and punctuation
+        return True
     words = text.replace("–", " ").replace("—", " ").split()
     if len(words) > 1 and words[0].lower() in ARTICLES:  # "the 1960s"
         words = words[1:]

@@ -66,7 +66,7 @@ __all__ = [
     "wrote_output",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the manifest and shard file layout; a folder with another version is refused."""
 
 DEFAULT_SHARD_DOCS = 1000

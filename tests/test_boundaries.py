@@ -88,6 +88,12 @@ def test_a_tail_extended_over_a_preposition_is_cut_to_its_first_entity():
     houston = parsed(["the", "city", "of", "Houston"], ["DET", "NOUN", "ADP", "PROPN"],
                      [1, 1, 1, 2], ["det", "ROOT", "prep", "pobj"], [(3, 4, "GPE")])
     assert text(houston, node_span(houston, 0, 4)) == "Houston"
+    racer = parsed(["a", "German", "skeleton", "racer"], ["DET", "ADJ", "NOUN", "NOUN"],
+                   [3, 3, 3, 3], ["det", "amod", "compound", "ROOT"], [(1, 2, "NORP")])
+    assert text(racer, node_span(racer, 0, 4)) == "skeleton racer"  # German: a reading
+    year = parsed(["McNamara", "'s", "best", "year"], ["PROPN", "PART", "ADJ", "NOUN"],
+                  [3, 0, 3, 3], ["poss", "case", "amod", "ROOT"], [(0, 1, "PERSON")])
+    assert text(year, node_span(year, 0, 4)) == "best year"
     member = parsed(["a", "member", "of", "the", "Senate"], ["DET", "NOUN", "ADP", "DET", "PROPN"],
                     [1, 1, 1, 4, 2], ["det", "ROOT", "prep", "det", "pobj"], [(3, 5, "ORG")])
     assert node_span(member, 0, 5) is None  # a member is not the Senate: the chunk stays

@@ -184,6 +184,23 @@ def _trim(s: Sentence, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _after_modifiers(s: Sentence, start: int, root: int,
+                     inside: list[tuple[int, int, str]]) -> int:
+    """Where a common noun phrase starts once its possessor ("[McNamara's] best year") and its
+    leading nationalities ("[a German] skeleton racer") are left out: each is a fact of its
+    own (the possessor's; the subject's citizenship), not a part of the thing's name."""
+    first = start
+    for t in range(start, root):
+        if s.words[t].lower() in POSSESSIVE_ENDINGS:
+            first = t + 1
+    for e in inside:
+        if e[2] == "NORP" and e[0] == first and e[1] <= root:
+            first = e[1]
+    while first < root and s.pos[first] == "PUNCT":
+        first += 1
+    return first
+
+
 def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
     """The entity a head or tail chunk [start, end) stands for as a node of the graph, when
     narrower than the chunk; None when the chunk is its own node (a pronoun, or nothing to
@@ -195,7 +212,8 @@ def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
     - else a name in apposition to the root or compounded with it ("Mexican pop group [RBD]");
     - else the common noun phrase up to the first preposition other than "of" after its root
       ("[company] from 1992 to 2006", "[politician] in the Canadian province of Alberta":
-      what follows is another entity or a value, read by `tail_cores`);
+      what follows is another entity or a value, read by `tail_cores`), without a possessor
+      or leading nationalities (`_after_modifiers`: "a German [skeleton racer]");
     always without leading determiners and possessives and a trailing "'s" ("[Jean Genet]'s").
     A name keeps its "of" ("University of Toronto"): NER spans decide names.
     """
@@ -225,7 +243,8 @@ def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
     if node is None and s.heads:
         cut = next((t for t in range(root + 1, b) if s.pos[t] == "ADP"
                     and s.words[t].lower() != "of" and s.heads[t] != t), None)
-        node = (a, cut) if cut is not None and cut > a else (a, b)
+        first = _after_modifiers(s, a, root, inside)
+        node = (first, cut) if cut is not None and cut > first else (first, b)
         node = _trim(s, *node)
     if node is None:
         node = a, b

@@ -130,6 +130,11 @@ def test_readings_inside_one_chunk():
     got = chunk_readings(s, m, (0, 2), (3, 6))
     assert [(r.head.text, r.relation.text, r.relation_key, r.tail.text) for r in got] == [
         ("Houston", ",", PLACE_IN_PLACE, "Texas")]
+    lyon = parsed(["Lyon", "in", "the", "Rhone", "region"],
+                  ["PROPN", "ADP", "DET", "PROPN", "NOUN"], [0, 0, 4, 4, 1],
+                  ["ROOT", "prep", "det", "compound", "pobj"], [(0, 1, "GPE"), (2, 4, "LOC")])
+    assert [(r.head.text, r.relation.text, r.tail.text) for r in
+            chunk_readings(lyon, m, (0, 5), (0, 5))] == [("Lyon", "in", "the Rhone")]
     # no reading without role words between a nationality and a name, nor over a preposition
     s2 = parsed(["American", "Bob", "Smith"], ["ADJ", "PROPN", "PROPN"], [2, 2, 2],
                 ["amod", "compound", "ROOT"], [(0, 1, "NORP"), (1, 3, "PERSON")])

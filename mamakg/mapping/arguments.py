@@ -501,7 +501,7 @@ writer P. G. Wodehouse": Wodehouse is British), `chunk_readings`: a copula, read
 stage as a copula between a person and a group (`mamakg.mapping.semantic.KindMapper`), and
 not the lemma "be" of the sentences' own copulas, whose surface forms it would share."""
 PLACE_IN_PLACE = ","
-"""The relation key of a place read inside a place ("Houston, Texas": Houston lies in Texas),
+"""The relation key of a place read inside a place ("Houston, Texas", "Lyon in France"),
 `chunk_readings`; the Map stage reads it by the kinds it joins
 (`mamakg.mapping.semantic.KindMapper`)."""
 
@@ -515,8 +515,9 @@ def chunk_readings(s: Sentence, mention: Mention, head: tuple[int, int],
       between ("the British comic writer [P. G. Wodehouse]", "Ukrainian President [Viktor
       Yanukovych]"): the person *is* of that group (key `GROUP_OF_PERSON`: "Wodehouse is
       British"; its relation text is the role words between, so none is read without one);
-    - a place, a comma, a place ("Mediaș, Transylvania", "Houston, Texas"): the first lies in
-      the second (key `PLACE_IN_PLACE`, relation text the comma).
+    - a place, a comma or "in", a place ("Mediaș, Transylvania", "Houston, Texas", "La
+      Llacuna in the Comarca of Anoia"): the first lies in the second (key `PLACE_IN_PLACE`,
+      relation text the comma or "in").
     """
     out = []
     for start, end in {head, tail}:
@@ -529,8 +530,9 @@ def chunk_readings(s: Sentence, mention: Mention, head: tuple[int, int],
                 rel = list(between)
                 out.append(_reading(s, mention, ((second[0], second[1]), "PERSON"), rel, [],
                                     first, key=GROUP_OF_PERSON))
-            elif first[2] in _PLACE_LABELS and second[2] in _PLACE_LABELS and \
-                    len(between) == 1 and s.words[first[1]] == ",":
+            elif first[2] in _PLACE_LABELS and second[2] in ("GPE", "LOC") and between \
+                    and s.words[first[1]].lower() in (",", "in") and \
+                    all(s.pos[t] == "DET" for t in between[1:]):
                 out.append(_reading(s, mention, ((first[0], first[1]), first[2]),
                                     [first[1]], [], second, key=PLACE_IN_PLACE))
     return tuple(out)

@@ -46,6 +46,9 @@ ABLATIONS: list[tuple[str, list[str]]] = [
     ("default, --no-resolve-names", ["--no-resolve-names"]),
     ("default, --no-resolve-descriptions", ["--no-resolve-descriptions"]),
     ("default, --no-scope-common-nouns", ["--no-scope-common-nouns"]),
+    ("default, --no-entity-boundaries", ["--no-entity-boundaries"]),
+    ("default, --no-chunk-facts", ["--no-chunk-facts"]),
+    ("default, --no-agree-kinds", ["--no-agree-kinds"]),
 ]
 """(name, options on top of ``--preset default``): one entity component switched off per row,
 e.g. ``("default, --no-entity-boundaries", ["--no-entity-boundaries"])``."""
@@ -85,11 +88,12 @@ def run_row(paths: Paths, gold: Path, docs: Path, name: str,
             "speed": _speed(err), "seconds": round(secs, 1)}
 
 
-def run_all(paths: Paths, limit: int | None) -> dict[str, object]:
+def run_all(paths: Paths, limit: int | None, ablations: bool = True) -> dict[str, object]:
     gold, docs, n = inputs(paths, limit)
     docs_cmd = (f"mamakg eval docred {paths.show(gold)} --write-docs > {paths.show(docs)}")
     rows = [run_row(paths, gold, docs, name, options) for name, options in
-            ROWS + [(n_, ["--preset", "default", *o]) for n_, o in ABLATIONS]]
+            ROWS + [(n_, ["--preset", "default", *o]) for n_, o in (ABLATIONS if ablations
+                                                                    else [])]]
     return {"n_documents": n, "limit": limit, "docs_command": docs_cmd, "rows": rows}
 
 
@@ -148,7 +152,21 @@ def section(results: dict, heading: str = "##") -> list[str]:
     return out
 
 
-def report(results: dict, argv: list[str]) -> str:
+def _also(results: dict | None) -> list[str]:
+    """The section of an earlier run (``--with-results``), headed by its command and scope."""
+    if results is None:
+        return []
+    scope = ("all documents" if results["limit"] is None
+             else f"the first {results['limit']} documents")
+    return ["", f"## The same on {scope}",
+            "",
+            f"- run: `python benchmarks/redocred.py {' '.join(results['argv'])}`, "
+            f"{results['finished']}, {results['seconds'] / 60:.1f} min, commit "
+            f"{results['commit']}",
+            "", *section(results, heading="###")]
+
+
+def report(results: dict, argv: list[str], also: dict | None = None) -> str:
     from mamakg import __version__
 
     scope = ("all documents" if results["limit"] is None
@@ -166,6 +184,7 @@ def report(results: dict, argv: list[str]) -> str:
         "(`mamakg eval docred ... --records`)",
         "",
         *section(results),
+        *_also(also),
     ])
 
 
@@ -182,12 +201,19 @@ def main(argv: list[str] | None = None) -> None:
                         help="The report to write [docs/entities.md].")
     parser.add_argument("--from-results", default=None, metavar="RESULTS_JSON",
                         help="Only write the report again from an earlier run's results.")
+    parser.add_argument("--no-ablations", action="store_true",
+                        help="Build only the shipped rows (ROWS), not the ablations.")
+    parser.add_argument("--with-results", default=None, metavar="RESULTS_JSON",
+                        help="Add an earlier run's section to the report (e.g. the ablations "
+                             "on the first documents beside a full run without them).")
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < 1:
         parser.error("--limit must be at least 1")
+    also = (json.loads(Path(args.with_results).read_text(encoding="utf-8"))
+            if args.with_results else None)
     if args.from_results:
         results = json.loads(Path(args.from_results).read_text(encoding="utf-8"))
-        Path(args.doc).write_text(report(results, results["argv"]), encoding="utf-8")
+        Path(args.doc).write_text(report(results, results["argv"], also), encoding="utf-8")
         print(f"redocred: wrote {args.doc} from {args.from_results}", file=sys.stderr)
         return
     data = Path(args.data).resolve()
@@ -198,12 +224,12 @@ def main(argv: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     paths = Paths(data, out)
     started = time.perf_counter()
-    results = run_all(paths, args.limit)
+    results = run_all(paths, args.limit, ablations=not args.no_ablations)
     results.update(argv=argv, seconds=time.perf_counter() - started, commit=_git_commit(),
                    finished=f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
     path = out / "redocred_results.json"
     path.write_text(json.dumps(results, indent=1), encoding="utf-8")
-    Path(args.doc).write_text(report(results, argv), encoding="utf-8")
+    Path(args.doc).write_text(report(results, argv, also), encoding="utf-8")
     print(f"redocred: wrote {args.doc} and {path}", file=sys.stderr)
 
 

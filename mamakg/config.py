@@ -305,6 +305,18 @@ class Config:
     found by syntax ("He was professor of mathematics at MIT": "He | was professor at |
     MIT"; "his wife Christina": "his | wife | Christina"), kept where that maps; with
     ``--no-entity-readings`` no reading is kept."""
+    entity_boundaries: bool = _scoped(Scope.MENTIONS, False)
+    """A head or tail node is the entity inside its chunk (`mamakg.mapping.arguments.node_span`:
+    the named entity holding the chunk's root, a name in apposition to it, or the noun phrase
+    without a prepositional tail; no leading article or possessive, no trailing "'s"); the
+    open relation's text keeps the chunk."""
+    chunk_facts: bool = _scoped(Scope.MENTIONS, False)
+    """Also read facts between the entities inside one chunk: a nationality before a person
+    ("the British writer P. G. Wodehouse"), a place after a place ("Houston, Texas"), kept
+    where they map to a property."""
+    agree_kinds: bool = _scoped(Scope.CORPUS, False)
+    """An entity's kind (person, place, date...) is the one most of its mentions in the
+    document give, for every mention there, so the Map stage's kind checks read one kind."""
     literal_values: bool = _scoped(Scope.CORPUS, False)
     """Dates and numbers are literal values of the graph (typed on time and quantity
     properties), not entity nodes; a mention whose head is one leaves the graph (counted)."""
@@ -401,6 +413,9 @@ DEFAULT_SETTINGS: dict[str, Any] = dict(
     scope_common_nouns=True,
     entity_readings=True,
     clause_readings=True,
+    entity_boundaries=True,
+    chunk_facts=True,
+    agree_kinds=True,
     literal_values=True,
     graded_confidence=True,
 )

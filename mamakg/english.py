@@ -25,6 +25,8 @@ ARTICLES = frozenset({"a", "an", "the"})
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 POSSESSIVE_DETERMINERS = frozenset({"his", "her", "its", "their", "our", "my", "your"})
 QUANTIFIERS = frozenset({"some", "any", "every"})
+POSSESSIVE_ENDINGS = frozenset({"'s", "'", "\u2019s", "\u2019"})
+"""The possessive ending spaCy splits off a name ("Genet's" -> "Genet" + "'s")."""
 DETERMINERS = ARTICLES | DEMONSTRATIVES | POSSESSIVE_DETERMINERS | QUANTIFIERS
 """Words that open a noun phrase without naming anything ("*the* university", "*his* wife")."""
 
@@ -96,6 +98,11 @@ KIND_NOUNS = {
                        "tournament".split()),
 }
 """Nouns that name a kind of thing (a Wikidata description's "*person* who...")."""
+PLACE_NOUNS = frozenset("city cities town towns village villages state states province provinces "
+                        "county counties region regions district districts island islands "
+                        "municipality borough commune parish prefecture kingdom republic "
+                        "country territory emirate canton oblast governorate".split())
+"""Nouns that stand for the place named after their "of" ("the *city* of Houston")."""
 GENERIC_NOUNS = frozenset("entity entities item items thing things object subject work".split())
 """Nouns that name no kind in particular."""
 WORK_NOUNS = frozenset("film films movie album albums song songs single book books novel "

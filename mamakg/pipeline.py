@@ -99,7 +99,9 @@ def match_window(window: Window, config: Config, *,
             if reason is None:
                 mention = to_mention(candidate, config.store_path,
                                      confidence(candidate, config.confidence))
-                kept.append(annotate(mention, candidate, clause=config.clause_readings))
+                kept.append(annotate(mention, candidate, clause=config.clause_readings,
+                                     boundaries=config.entity_boundaries,
+                                     chunk_facts=config.chunk_facts))
             else:
                 dropped[reason.value] += 1
     n_truncated = window.n_truncated + sum(s.truncated for s in window.sentences)

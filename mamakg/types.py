@@ -280,9 +280,28 @@ class Mention:
     guess syntax from strings; empty when not annotated. Kept in the mention store and the
     work folder's shards, not written in the graph."""
 
+    head_node: TextSpan | None = None
+    """The entity inside the head chunk that is the head's node, where narrower than the
+    chunk ("P. G. Wodehouse" in "British comic writer P. G. Wodehouse",
+    `mamakg.mapping.arguments.node_span`): `head_key` is its key; None when the chunk
+    (without leading determiners) is the node. `head` stays the chunk: the open relation's
+    text and the CaRB output read it."""
+    tail_node: TextSpan | None = None
+    """The same for the tail."""
+
     def __post_init__(self) -> None:
         if any(r.readings for r in self.readings):
             raise ValueError("a reading has no readings of its own")
+
+    @property
+    def head_label(self) -> str:
+        """The text of the head's node: `head_node`, else the head chunk."""
+        return (self.head_node or self.head).text
+
+    @property
+    def tail_label(self) -> str:
+        """The text of the tail's node (as `head_label`)."""
+        return (self.tail_node or self.tail).text
 
     @property
     def fact_key(self) -> tuple[str, str, str]:
@@ -320,6 +339,10 @@ class Mention:
             data["readings"] = [r.to_record(parse=parse) for r in self.readings]
         if self.derived:
             data["derived"] = True
+        if self.head_node is not None:
+            data["head_node"] = self.head_node.to_record()
+        if self.tail_node is not None:
+            data["tail_node"] = self.tail_node.to_record()
         if parse and self.relation_pos:
             data["relation_pos"] = list(self.relation_pos)
         return data
@@ -353,6 +376,8 @@ class Mention:
             readings=tuple(cls.from_record(r) for r in data.get("readings") or ()),
             derived=bool(data.get("derived", False)),
             relation_pos=tuple(str(p) for p in data.get("relation_pos") or ()),
+            head_node=TextSpan.from_record(data["head_node"]) if data.get("head_node") else None,
+            tail_node=TextSpan.from_record(data["tail_node"]) if data.get("tail_node") else None,
         )
 
     @classmethod

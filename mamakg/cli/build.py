@@ -145,6 +145,17 @@ Examples:
               help="Also read the entities of each mention's chunks with the subject of "
                    "their clause, found by syntax, kept where they map to a property "
                    "[default: on; paper: off].")
+@click.option("--entity-boundaries/--no-entity-boundaries", default=None,
+              help="A head or tail node is the entity inside its noun chunk (no article, "
+                   "date or prepositional tail); the open relation keeps the chunk "
+                   "[default: on; paper: off].")
+@click.option("--chunk-facts/--no-chunk-facts", default=None,
+              help="Also read facts between the entities inside one noun chunk (a "
+                   "nationality before a person, a place after a place), kept where they "
+                   "map to a property [default: on; paper: off].")
+@click.option("--agree-kinds/--no-agree-kinds", default=None,
+              help="An entity's kind is the one most of its mentions in the document give "
+                   "[default: on; paper: off].")
 @click.option("--literal-values/--no-literal-values", default=None,
               help="Dates and numbers are literal values, not entity nodes "
                    "[default: on; paper: off].")

@@ -13,8 +13,15 @@ from __future__ import annotations
 
 import dataclasses
 
-from mamakg.mapping.arguments import clause_readings, narrow_readings, span_type
-from mamakg.types import Candidate, Mention
+from mamakg.mapping.arguments import (
+    chunk_readings,
+    clause_readings,
+    narrow_readings,
+    node_span,
+    span_type,
+)
+from mamakg.normalize import entity_key
+from mamakg.types import Candidate, Mention, Sentence
 
 __all__ = ["annotate"]
 
@@ -34,20 +41,49 @@ def _with_clause_readings(narrow: tuple[Mention, ...], clause: tuple[Mention, ..
     return tuple(pairs.values())
 
 
-def annotate(mention: Mention, candidate: Candidate, clause: bool = False) -> Mention:
+def _nodes(s: Sentence, mention: Mention, head: tuple[int, int],
+           tail: tuple[int, int]) -> Mention:
+    """The mention with the entities its chunks stand for as its nodes (`node_span`): their
+    spans, keys and kinds; the chunks stay its head and tail."""
+    changes: dict[str, object] = {}
+    for slot, chunk in (("head", head), ("tail", tail)):
+        node = node_span(s, *chunk)
+        if node is not None:
+            changes[f"{slot}_node"] = s.char_span(*node)
+            changes[f"{slot}_key"] = entity_key(s, *node)
+            changes[f"{slot}_type"] = span_type(s, *node)
+    return dataclasses.replace(mention, **changes) if changes else mention  # type: ignore[arg-type]
+
+
+def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
+             boundaries: bool = False, chunk_facts: bool = False) -> Mention:
     """The mention of `candidate` (`mamakg.filters.to_mention`) with what its head and tail
     are and, where the chunks hold narrower named entities, its readings between those;
     with `clause`, also the readings of its chunks' entities with the subject of their
-    clause."""
+    clause; with `boundaries`, the entities its chunks stand for as its nodes (`node_span`);
+    with `chunk_facts`, also the readings between the entities inside one chunk
+    (`chunk_readings`)."""
     s = candidate.sentence
     rel = candidate.relation
     mention = dataclasses.replace(mention, head_type=span_type(s, *candidate.head),
                                   tail_type=span_type(s, *candidate.tail),
                                   relation_pos=tuple(s.pos[t] for t in rel))
+    if boundaries:
+        mention = _nodes(s, mention, candidate.head, candidate.tail)
     if not s.entities:
         return mention
     readings = narrow_readings(s, mention, candidate.head, candidate.tail, rel)
     if clause:
         readings = _with_clause_readings(
             readings, clause_readings(s, mention, candidate.head, candidate.tail), mention)
+    if chunk_facts:
+        readings = _with_chunk_readings(
+            readings, chunk_readings(s, mention, candidate.head, candidate.tail))
     return dataclasses.replace(mention, readings=readings) if readings else mention
+
+
+def _with_chunk_readings(readings: tuple[Mention, ...],
+                         inner: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """The readings and the readings inside chunks that are not among them already."""
+    seen = {(r.head.start, r.tail.start) for r in readings}
+    return readings + tuple(r for r in inner if (r.head.start, r.tail.start) not in seen)

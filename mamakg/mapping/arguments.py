@@ -22,7 +22,15 @@ from __future__ import annotations
 
 import re
 
-from mamakg.english import INDEFINITE_PRONOUNS, PRONOUNS, RELATIVE_PRONOUNS, is_month
+from mamakg.english import (
+    INDEFINITE_PRONOUNS,
+    PLACE_NOUNS,
+    POSSESSIVE_DETERMINERS,
+    POSSESSIVE_ENDINGS,
+    PRONOUNS,
+    RELATIVE_PRONOUNS,
+    is_month,
+)
 from mamakg.normalize import (
     SUBJECTS,
     clause_subject,
@@ -33,12 +41,14 @@ from mamakg.normalize import (
 )
 from mamakg.types import Entity, Mention, Sentence
 
-__all__ = ["MAX_READINGS", "PRONOUNS", "RELATIVE_PRONOUNS", "clause_readings", "entity_core",
-           "is_named", "is_pronoun", "narrow_readings", "span_root", "span_type", "tail_cores"]
+__all__ = ["GROUP_OF_PERSON", "MAX_READINGS", "PRONOUNS", "RELATIVE_PRONOUNS", "clause_readings", "entity_core",
+           "PLACE_IN_PLACE", "chunk_readings", "is_named", "is_pronoun", "narrow_readings",
+           "node_span", "span_root", "span_type", "tail_cores"]
 
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",
                            "ORDINAL"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _EDGE_POS = frozenset({"PUNCT", "CCONJ", "SCONJ", "SYM", "SPACE", "DET"})
 """Parts of speech a narrow reading's relation may not start or end with."""
 
@@ -162,6 +172,85 @@ def entity_core(s: Sentence, start: int, end: int) -> tuple[int, int, str] | Non
     return core
 
 
+def _trim(s: Sentence, start: int, end: int) -> tuple[int, int]:
+    """The span without leading determiners, possessive pronouns and punctuation, and without
+    a trailing possessive ending or punctuation ("the [Jean Genet]'s", "[his] [father]")."""
+    while start < end - 1 and (s.pos[start] in ("DET", "PUNCT") or (
+            s.pos[start] == "PRON" and s.words[start].lower() in POSSESSIVE_DETERMINERS)):
+        start += 1
+    while end - 1 > start and (s.pos[end - 1] == "PUNCT" or
+                               s.words[end - 1].lower() in POSSESSIVE_ENDINGS):
+        end -= 1
+    return start, end
+
+
+def _after_modifiers(s: Sentence, start: int, root: int,
+                     inside: list[tuple[int, int, str]]) -> int:
+    """Where a common noun phrase starts once its possessor ("[McNamara's] best year") and its
+    leading nationalities ("[a German] skeleton racer") are left out: each is a fact of its
+    own (the possessor's; the subject's citizenship), not a part of the thing's name."""
+    first = start
+    for t in range(start, root):
+        if s.words[t].lower() in POSSESSIVE_ENDINGS:
+            first = t + 1
+    for e in inside:
+        if e[2] == "NORP" and e[0] == first and e[1] <= root:
+            first = e[1]
+    while first < root and s.pos[first] == "PUNCT":
+        first += 1
+    return first
+
+
+def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
+    """The entity a head or tail chunk [start, end) stands for as a node of the graph, when
+    narrower than the chunk; None when the chunk is its own node (a pronoun, or nothing to
+    cut but leading determiners).
+
+    - the named entity that holds the chunk's root ("British comic writer [P. G. Wodehouse]",
+      "[Vienna] on 7 November 1878"), a date or number when the root is one ("[13 March 1963]
+      in Mediaș": the node is the value; the place is a reading);
+    - else a name in apposition to the root or compounded with it ("Mexican pop group [RBD]");
+    - else the common noun phrase up to the first preposition other than "of" after its root
+      ("[company] from 1992 to 2006", "[politician] in the Canadian province of Alberta":
+      what follows is another entity or a value, read by `tail_cores`), without a possessor
+      or leading nationalities (`_after_modifiers`: "a German [skeleton racer]");
+    always without leading determiners and possessives and a trailing "'s" ("[Jean Genet]'s").
+    A name keeps its "of" ("University of Toronto"): NER spans decide names.
+    """
+    if end - start == 1 and (s.pos[start] == "PRON" or is_pronoun(s.words[start])):
+        return None
+    a, b = _trim(s, start, end)
+    root = span_root(s, a, b)
+    inside = [_trim(s, max(e[0], a), e[1]) + (e[2],) for e in s.entities
+              if start <= e[0] and e[1] <= end and e[0] < b]
+    inside = [(e0, min(e1, b), label) for e0, e1, label in inside if e0 < min(e1, b)]
+    holding = [e for e in inside if e[0] <= root < e[1]]
+    node: tuple[int, int] | None = None
+    if holding:
+        node = holding[0][0], holding[0][1]
+    elif s.heads:
+        named = [e for e in inside if e[2] not in _VALUE_LABELS and e[2] != "NORP"]
+        for e in named:
+            e_root = span_root(s, e[0], e[1])
+            by = s.heads[e_root]
+            if by == root and s.deps[e_root] in ("appos", "compound"):
+                node = e[0], e[1]  # "pop group [RBD]"
+                break
+            if e[2] in _PLACE_LABELS and s.lemmas[root] in PLACE_NOUNS and 0 <= by != e_root \
+                    and s.words[by].lower() == "of" and s.heads[by] == root:
+                node = e[0], e[1]  # "the city of [Houston]"
+                break
+    if node is None and s.heads:
+        cut = next((t for t in range(root + 1, b) if s.pos[t] == "ADP"
+                    and s.words[t].lower() != "of" and s.heads[t] != t), None)
+        first = _after_modifiers(s, a, root, inside)
+        node = (first, cut) if cut is not None and cut > first else (first, b)
+        node = _trim(s, *node)
+    if node is None:
+        node = a, b
+    return None if node == (a, end) or node == (start, end) else node
+
+
 def tail_cores(s: Sentence, start: int, end: int) -> list[tuple[int, int, str]]:
     """The entities inside the tail span [start, end) that may each be the value of a fact,
     in sentence order (at most `MAX_READINGS`): every named entity or value, but not one that
@@ -256,15 +345,17 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     cores = tail_cores(s, *tail)
     if head_core is None and subject is None and not cores:
         return ()
+    head_node = node_span(s, *head) if mention.head_node is not None else None
     if subject is not None:
         h, h_type = (subject[0], subject[1]), subject[2]
     else:
-        h = (head_core[0], head_core[1]) if head_core else head
+        h = (head_core[0], head_core[1]) if head_core else (head_node or head)
         h_type = head_core[2] if head_core else mention.head_type
     adjacent = subject is None and head_core is not None and all(
         s.pos[t] in _EDGE_POS for t in range(head[1], relation[0]))
     begin = h[1] if adjacent else relation[0]
-    targets = [(c[0], c[1], c[2]) for c in cores] or [(tail[0], tail[1], mention.tail_type)]
+    tail_node = node_span(s, *tail) if mention.tail_node is not None else None
+    targets = [(c[0], c[1], c[2]) for c in cores] or [(*(tail_node or tail), mention.tail_type)]
     out = []
     for t_start, t_end, t_type in targets:
         rel = _trimmed(s, range(begin, t_start))
@@ -278,15 +369,16 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
 
 
 def _reading(s: Sentence, mention: Mention, head: tuple[tuple[int, int], str], rel: list[int],
-             key_tokens: list[int], tail: tuple[int, int, str]) -> Mention:
+             key_tokens: list[int], tail: tuple[int, int, str], key: str | None = None) -> Mention:
     """A derived mention of the sentence: head (token range, type), relation (its tokens, in
-    a row, and those of its key), tail (start, end, type)."""
+    a row, and those of its key, or the `key` itself), tail (start, end, type)."""
     (h, h_type), (t_start, t_end, t_type) = head, tail
     return Mention(
         doc_id=mention.doc_id, sent_index=mention.sent_index, sentence=mention.sentence,
         sent_start=mention.sent_start, head=s.char_span(*h),
         relation=s.char_span(rel[0], rel[-1] + 1), tail=s.char_span(t_start, t_end),
-        head_key=entity_key(s, *h), relation_key=relation_key(s, key_tokens),
+        head_key=entity_key(s, *h),
+        relation_key=key if key is not None else relation_key(s, key_tokens),
         tail_key=entity_key(s, t_start, t_end), score=mention.score, path=(),
         head_type=h_type, tail_type=t_type, degree=mention.degree, derived=True,
         relation_pos=tuple(s.pos[t] for t in range(rel[0], rel[-1] + 1)),
@@ -400,4 +492,47 @@ def clause_readings(s: Sentence, mention: Mention, head: tuple[int, int],
             continue
         rel, key_tokens = found_tokens
         out.append(_reading(s, mention, (h, h_type), rel, key_tokens, (t_start, t_end, t_type)))
+    return tuple(out)
+
+
+GROUP_OF_PERSON = "is"
+"""The relation key of a nationality, party or religion read before a person ("British comic
+writer P. G. Wodehouse": Wodehouse is British), `chunk_readings`: a copula, read by the Map
+stage as a copula between a person and a group (`mamakg.mapping.semantic.KindMapper`), and
+not the lemma "be" of the sentences' own copulas, whose surface forms it would share."""
+PLACE_IN_PLACE = ","
+"""The relation key of a place read inside a place ("Houston, Texas", "Lyon in France"),
+`chunk_readings`; the Map stage reads it by the kinds it joins
+(`mamakg.mapping.semantic.KindMapper`)."""
+
+
+def chunk_readings(s: Sentence, mention: Mention, head: tuple[int, int],
+                   tail: tuple[int, int]) -> tuple[Mention, ...]:
+    """Facts between the named entities inside one chunk (token ranges `head`, `tail`), read
+    from how the chunk joins them without a verb:
+
+    - a nationality, party or religion (``NORP``) before a person, with no preposition
+      between ("the British comic writer [P. G. Wodehouse]", "Ukrainian President [Viktor
+      Yanukovych]"): the person *is* of that group (key `GROUP_OF_PERSON`: "Wodehouse is
+      British"; its relation text is the role words between, so none is read without one);
+    - a place, a comma or "in", a place ("Mediaș, Transylvania", "Houston, Texas", "La
+      Llacuna in the Comarca of Anoia"): the first lies in the second (key `PLACE_IN_PLACE`,
+      relation text the comma or "in").
+    """
+    out = []
+    for start, end in {head, tail}:
+        inside = [e for e in s.entities if start <= e[0] and e[1] <= end]
+        for first, second in zip(inside, inside[1:]):
+            between = range(first[1], second[0])
+            if first[2] == "NORP" and second[2] == "PERSON" and between and \
+                    all(s.pos[t] in ("NOUN", "PROPN", "ADJ", "PUNCT") for t in between) and \
+                    any(s.pos[t] in ("NOUN", "PROPN") for t in between):
+                rel = list(between)
+                out.append(_reading(s, mention, ((second[0], second[1]), "PERSON"), rel, [],
+                                    first, key=GROUP_OF_PERSON))
+            elif first[2] in _PLACE_LABELS and second[2] in ("GPE", "LOC") and between \
+                    and s.words[first[1]].lower() in (",", "in") and \
+                    all(s.pos[t] == "DET" for t in between[1:]):
+                out.append(_reading(s, mention, ((first[0], first[1]), first[2]),
+                                    [first[1]], [], second, key=PLACE_IN_PLACE))
     return tuple(out)

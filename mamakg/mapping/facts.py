@@ -58,7 +58,8 @@ from mamakg.types import Drop, Entity, Fact, Mention, Relation
 if TYPE_CHECKING:
     from mamakg.attention import Embedder
 
-__all__ = ["class_valued", "collect_facts", "load_embedder", "make_mappers", "one_per_reading"]
+__all__ = ["agreed_kinds", "class_valued", "collect_facts", "load_embedder", "make_mappers",
+           "one_per_reading"]
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +113,8 @@ class _Forms:
     def add(self, m: Mention) -> None:
         if m.derived or not m.readings:
             self.triples.add(m.fact_key)
-        for text, key, kind in ((m.head.text, m.head_key, m.head_type),
-                                (m.tail.text, m.tail_key, m.tail_type)):
+        for text, key, kind in ((m.head_label, m.head_key, m.head_type),
+                                (m.tail_label, m.tail_key, m.tail_type)):
             forms = self.entities.setdefault(key, Counter())
             if not is_pronoun(text):
                 # the label is the span without leading determiners: as many trailing words
@@ -162,7 +163,7 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
             reason = None
             if m is None:
                 reason = Drop.PRONOUN
-            elif config.literal_values and is_value(m.head.text):
+            elif config.literal_values and is_value(m.head_label):
                 reason = Drop.VALUE_HEAD
             elif config.scope_common_nouns and not (_has_word(m.head.text)
                                                     and _has_word(m.tail.text)):
@@ -185,6 +186,8 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
                 if where not in seen:
                     seen.add(where)
                     batch.append(x)
+        if config.agree_kinds:
+            batch = agreed_kinds(batch)
         for m in batch:
             forms.add(m)
         out.add(batch)
@@ -201,6 +204,36 @@ def class_valued() -> frozenset[str]:
     occupation, genre, position held...; not father, employer, place of birth)."""
     return frozenset(row["pid"] for row in property_table()
                      if row["datatype"] == "WikibaseItem" and not value_kinds(row["description"]))
+
+
+def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
+    """The mentions of one document with every head and tail of one entity key given the
+    kind most of them give it there (ties: the alphabetically first); an unknown kind ("")
+    or a pronoun's takes no part, and is replaced where the key has a kind.
+
+    >>> from mamakg.types import TextSpan
+    >>> def m(kind):
+    ...     s = [TextSpan("Lyon", 0, 4), TextSpan("is in", 5, 10), TextSpan("France", 11, 17)]
+    ...     return Mention("d", 0, "Lyon is in France", 0, *s, "lyon", "be in", "france", 1.0,
+    ...                    head_type=kind, tail_type="GPE")
+    >>> [x.head_type for x in agreed_kinds([m("GPE"), m("ORG"), m("GPE"), m("")])]
+    ['GPE', 'GPE', 'GPE', 'GPE']
+    """
+    votes: dict[str, Counter[str]] = {}
+    for m in mentions:
+        for key, kind in ((m.head_key, m.head_type), (m.tail_key, m.tail_type)):
+            if kind and kind != "PRON":
+                votes.setdefault(key, Counter())[kind] += 1
+    kind = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in votes.items()}
+
+    def agreed(m: Mention) -> Mention:
+        head = kind.get(m.head_key, m.head_type) if m.head_type != "PRON" else m.head_type
+        tail = kind.get(m.tail_key, m.tail_type) if m.tail_type != "PRON" else m.tail_type
+        if (head, tail) == (m.head_type, m.tail_type):
+            return m
+        return dataclasses.replace(m, head_type=head, tail_type=tail)
+
+    return [agreed(m) for m in mentions]
 
 
 def _query(key: str, head: Entity, tail: Entity, label: str,
@@ -282,7 +315,7 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     head, tail = entity(first.head_key), entity(first.tail_key)
     label = labels[first.relation_key]
     derived = all(m.derived for m in mentions)
-    if not derived and all(m.readings or m.derived for m in mentions):
+    if not any(m.derived for m in mentions) and all(m.readings for m in mentions):
         yield head, Relation(key=first.relation_key, label=label), tail, mentions
         return
     rel, inverse = chain.relation(
@@ -395,4 +428,5 @@ def one_per_reading(mentions: Sequence[Mention]) -> list[Mention]:
 def _reversed(m: Mention) -> Mention:
     return dataclasses.replace(m, head=m.tail, tail=m.head, head_key=m.tail_key,
                                tail_key=m.head_key, head_type=m.tail_type,
-                               tail_type=m.head_type, derived=True)
+                               tail_type=m.head_type, head_node=m.tail_node,
+                               tail_node=m.head_node, derived=True)

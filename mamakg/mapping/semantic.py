@@ -42,6 +42,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from mamakg.english import ARTICLES, BE_FORMS, NEGATIONS, ROLE_PREPOSITIONS, STUDENT_NOUNS
+from mamakg.mapping.arguments import PLACE_IN_PLACE
 from mamakg.mapping.mapper import MapChain, MapMethod, Mapping, MapQuery
 from mamakg.mapping.properties import property_table, value_kinds
 from mamakg.mapping.vectors import PropertyVectors
@@ -235,6 +236,22 @@ _KIND_FITS = {"person": frozenset({"person"}), "organization": frozenset({"organ
 organization from a place less so ("Cambridge"), so those two fit each other's properties."""
 
 
+PLACE_IN_PLACE_PROPERTY = "P131"
+"""What a place written before a comma and a place states ("Houston, Texas"): located in the
+administrative territorial entity."""
+
+
+def _place_in_place(q: MapQuery) -> Mapping:
+    """A place read inside a place (`mamakg.mapping.arguments.chunk_readings`): located in,
+    when neither end is a person or a value."""
+    evidence = (("phrase", q.surface),
+                ("types", f"{q.head_kind or '?'} , {q.tail_kind or '?'}: the first place lies "
+                          "in the second"))
+    if {q.head_kind, q.tail_kind} & {"person", "date", "number", "group"}:
+        return Mapping(None, 0.0, MapMethod.NONE, evidence)
+    return Mapping(PLACE_IN_PLACE_PROPERTY, 1.0, MapMethod.KIND, evidence)
+
+
 class KindMapper:
     """Maps the phrases that name no property by themselves from what they join (a person's
     nationality, party or religion; a role at an organization: `_kind_reading`), the tail's
@@ -268,7 +285,8 @@ class KindMapper:
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]:
         self.prepare(queries)
-        return [self._map_kind(q, reading)
+        return [_place_in_place(q) if q.key == PLACE_IN_PLACE
+                else self._map_kind(q, reading)
                 if (reading := _kind_reading(q, self.role_by_pos)) else None
                 for q in queries]
 

@@ -42,9 +42,10 @@ __all__ = [
     "split_shards",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the shard file and work-folder manifest layout; another version is refused
-(2: mentions carry the parts of speech of their relation)."""
+(2: mentions carry the parts of speech of their relation; 3: and the node span of their
+head and tail)."""
 
 Models = tuple[Any, Any]
 """(spaCy pipeline, AttentionModel)."""

@@ -1,0 +1,162 @@
+"""What node a head or tail chunk stands for (mamakg.mapping.arguments.node_span), the facts
+read between the entities inside one chunk (chunk_readings), kinds agreed per document
+(mamakg.mapping.facts.agreed_kinds), on hand-made sentences."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from helpers import sentence
+
+from mamakg.filters import to_mention
+from mamakg.mapping.annotate import annotate
+from mamakg.mapping.arguments import GROUP_OF_PERSON, PLACE_IN_PLACE, chunk_readings, node_span
+from mamakg.mapping.facts import agreed_kinds
+from mamakg.mapping.semantic import KindMapper, MapQuery
+from mamakg.types import Candidate, Mention
+
+
+def parsed(words, pos, heads, deps, entities=(), chunks=()):
+    s = sentence(words, pos, deps=deps, chunks=chunks)
+    return dataclasses.replace(s, heads=tuple(heads), entities=tuple(entities))
+
+
+def text(s, span):
+    return None if span is None else " ".join(s.words[span[0]:span[1]])
+
+
+def wodehouse():
+    # "by British comic writer P. G. Wodehouse": Wodehouse heads the chunk
+    return parsed(["by", "British", "comic", "writer", "P.", "G.", "Wodehouse"],
+                  ["ADP", "ADJ", "ADJ", "NOUN", "PROPN", "PROPN", "PROPN"],
+                  [0, 6, 3, 6, 6, 6, 0],
+                  ["ROOT", "amod", "amod", "compound", "compound", "compound", "pobj"],
+                  [(1, 2, "NORP"), (4, 7, "PERSON")])
+
+
+def test_the_name_in_an_apposition_of_role_and_name_is_the_node():
+    s = wodehouse()
+    assert text(s, node_span(s, 1, 7)) == "P. G. Wodehouse"
+    # "Mexican pop group RBD", the name in apposition to the root noun
+    rbd = parsed(["Mexican", "pop", "group", "RBD"], ["ADJ", "NOUN", "NOUN", "PROPN"],
+                 [2, 2, 2, 2], ["amod", "compound", "ROOT", "appos"],
+                 [(0, 1, "NORP"), (3, 4, "ORG")])
+    assert text(rbd, node_span(rbd, 0, 4)) == "RBD"
+
+
+def test_a_date_inside_a_chunk_is_split_off():
+    vienna = parsed(["Vienna", "on", "7", "November", "1878"],
+                    ["PROPN", "ADP", "NUM", "PROPN", "NUM"],
+                    [0, 0, 3, 1, 3], ["ROOT", "prep", "nummod", "pobj", "nummod"],
+                    [(0, 1, "GPE"), (2, 5, "DATE")])
+    assert text(vienna, node_span(vienna, 0, 5)) == "Vienna"
+    company = parsed(["the", "company", "from", "1992", "to", "2006"],
+                     ["DET", "NOUN", "ADP", "NUM", "ADP", "NUM"],
+                     [1, 1, 1, 2, 2, 4], ["det", "ROOT", "prep", "pobj", "prep", "pobj"],
+                     [(3, 6, "DATE")])
+    assert text(company, node_span(company, 0, 6)) == "company"
+    # a date chunk with a place after it: the node is the date (a value), the place a reading
+    born = parsed(["13", "March", "1963", "in", "Medias"], ["NUM", "PROPN", "NUM", "ADP", "PROPN"],
+                  [1, 1, 1, 1, 3], ["nummod", "ROOT", "nummod", "prep", "pobj"],
+                  [(0, 3, "DATE"), (4, 5, "GPE")])
+    assert text(born, node_span(born, 0, 5)) == "13 March 1963"
+
+
+def test_articles_and_possessives_go_and_names_keep_of():
+    genet = parsed(["Jean", "Genet", "'s"], ["PROPN", "PROPN", "PART"], [1, 1, 1],
+                   ["compound", "ROOT", "case"], [(0, 2, "PERSON")])
+    assert text(genet, node_span(genet, 0, 3)) == "Jean Genet"
+    toronto = parsed(["the", "University", "of", "Toronto"], ["DET", "PROPN", "ADP", "PROPN"],
+                     [1, 1, 1, 2], ["det", "ROOT", "prep", "pobj"], [(1, 4, "ORG")])
+    assert node_span(toronto, 0, 4) is None  # the chunk is the name (its key drops "the")
+    he = parsed(["He"], ["PRON"], [0], ["ROOT"])
+    assert node_span(he, 0, 1) is None
+
+
+def test_a_tail_extended_over_a_preposition_is_cut_to_its_first_entity():
+    haakon = parsed(["King", "Haakon", "VII", "of", "Norway", "by", "Carl", "Anton", "Larsen"],
+                    ["PROPN"] * 3 + ["ADP", "PROPN", "ADP"] + ["PROPN"] * 3,
+                    [2, 2, 2, 2, 3, 2, 8, 8, 5],
+                    ["compound", "compound", "ROOT", "prep", "pobj", "prep", "compound",
+                     "compound", "pobj"],
+                    [(1, 3, "PERSON"), (4, 5, "GPE"), (6, 9, "PERSON")])
+    assert text(haakon, node_span(haakon, 0, 9)) == "Haakon VII"
+    # a common noun's prepositional tail goes; "of" stays; "the city of X" is X
+    cancer = parsed(["cancer", "in", "Coral", "Gables"], ["NOUN", "ADP", "PROPN", "PROPN"],
+                    [0, 0, 3, 1], ["ROOT", "prep", "compound", "pobj"], [(2, 4, "GPE")])
+    assert text(cancer, node_span(cancer, 0, 4)) == "cancer"
+    houston = parsed(["the", "city", "of", "Houston"], ["DET", "NOUN", "ADP", "PROPN"],
+                     [1, 1, 1, 2], ["det", "ROOT", "prep", "pobj"], [(3, 4, "GPE")])
+    assert text(houston, node_span(houston, 0, 4)) == "Houston"
+    racer = parsed(["a", "German", "skeleton", "racer"], ["DET", "ADJ", "NOUN", "NOUN"],
+                   [3, 3, 3, 3], ["det", "amod", "compound", "ROOT"], [(1, 2, "NORP")])
+    assert text(racer, node_span(racer, 0, 4)) == "skeleton racer"  # German: a reading
+    year = parsed(["McNamara", "'s", "best", "year"], ["PROPN", "PART", "ADJ", "NOUN"],
+                  [3, 0, 3, 3], ["poss", "case", "amod", "ROOT"], [(0, 1, "PERSON")])
+    assert text(year, node_span(year, 0, 4)) == "best year"
+    member = parsed(["a", "member", "of", "the", "Senate"], ["DET", "NOUN", "ADP", "DET", "PROPN"],
+                    [1, 1, 1, 4, 2], ["det", "ROOT", "prep", "det", "pobj"], [(3, 5, "ORG")])
+    assert node_span(member, 0, 5) is None  # a member is not the Senate: the chunk stays
+
+
+def test_annotate_keys_the_node_and_keeps_the_chunk():
+    s = parsed(["Ann", "met", "British", "comic", "writer", "P.", "G.", "Wodehouse"],
+               ["PROPN", "VERB", "ADJ", "ADJ", "NOUN", "PROPN", "PROPN", "PROPN"],
+               [1, 1, 7, 4, 7, 7, 7, 1],
+               ["nsubj", "ROOT", "amod", "amod", "compound", "compound", "compound", "dobj"],
+               [(0, 1, "PERSON"), (2, 3, "NORP"), (5, 8, "PERSON")], chunks=[(0, 1), (2, 8)])
+    candidate = Candidate(s, head=(0, 1), tail=(2, 8), relation=(1,), score=0.4, path=())
+    plain = annotate(to_mention(candidate), candidate)
+    m = annotate(to_mention(candidate), candidate, boundaries=True)
+    assert plain.tail_key == "british comic writer p. g. wodehouse" and plain.tail_node is None
+    assert m.tail.text == plain.tail.text  # the open relation's text keeps the chunk
+    assert (m.tail_node.text, m.tail_key, m.tail_type) == ("P. G. Wodehouse",
+                                                           "p. g. wodehouse", "PERSON")
+    assert m.head_node is None and m.head_key == "ann"
+    assert Mention.from_json(m.to_json()) == m
+    # the nationality before the name is a reading of its own
+    read = annotate(to_mention(candidate), candidate, boundaries=True, chunk_facts=True)
+    inner = [r for r in read.readings if r.relation_key == GROUP_OF_PERSON]
+    assert [(r.head.text, r.relation.text, r.tail.text, r.derived) for r in inner] == [
+        ("P. G. Wodehouse", "comic writer", "British", True)]
+
+
+def test_readings_inside_one_chunk():
+    s = parsed(["Fort", "Bend", "in", "Houston", ",", "Texas"],
+               ["PROPN", "PROPN", "ADP", "PROPN", "PUNCT", "PROPN"],
+               [1, 1, 1, 2, 3, 3], ["compound", "ROOT", "prep", "pobj", "punct", "appos"],
+               [(0, 2, "FAC"), (3, 4, "GPE"), (5, 6, "GPE")], chunks=[(0, 2), (3, 6)])
+    m = to_mention(Candidate(s, head=(0, 2), tail=(3, 6), relation=(2,), score=0.4, path=()))
+    got = chunk_readings(s, m, (0, 2), (3, 6))
+    assert [(r.head.text, r.relation.text, r.relation_key, r.tail.text) for r in got] == [
+        ("Houston", ",", PLACE_IN_PLACE, "Texas")]
+    lyon = parsed(["Lyon", "in", "the", "Rhone", "region"],
+                  ["PROPN", "ADP", "DET", "PROPN", "NOUN"], [0, 0, 4, 4, 1],
+                  ["ROOT", "prep", "det", "compound", "pobj"], [(0, 1, "GPE"), (2, 4, "LOC")])
+    assert [(r.head.text, r.relation.text, r.tail.text) for r in
+            chunk_readings(lyon, m, (0, 5), (0, 5))] == [("Lyon", "in", "the Rhone")]
+    # no reading without role words between a nationality and a name, nor over a preposition
+    s2 = parsed(["American", "Bob", "Smith"], ["ADJ", "PROPN", "PROPN"], [2, 2, 2],
+                ["amod", "compound", "ROOT"], [(0, 1, "NORP"), (1, 3, "PERSON")])
+    assert chunk_readings(s2, m, (0, 3), (0, 3)) == ()
+
+
+def test_a_place_in_a_place_maps_to_located_in():
+    mapper = KindMapper(lambda texts: None, known=("P131",))
+    found, person = mapper.map([MapQuery(PLACE_IN_PLACE, ",", "place", "place"),
+                                MapQuery(PLACE_IN_PLACE, ",", "person", "place")])
+    assert (found.pid, found.method) == ("P131", "kind")
+    assert person.pid is None
+
+
+def test_kinds_agree_within_a_document_only():
+    s = sentence(["Lyon", "is", "in", "France"], ["PROPN", "AUX", "ADP", "PROPN"])
+
+    def m(doc, head_kind, head="Lyon"):
+        spans = [s.char_span(0, 1), s.char_span(1, 3), s.char_span(3, 4)]
+        return Mention(doc, 0, s.text, 0, *spans, head.lower(), "be in", "france", 1.0,
+                       head_type=head_kind, tail_type="GPE")
+
+    doc = [m("a", "GPE"), m("a", "ORG"), m("a", "GPE"), m("a", "PRON", head="it")]
+    assert [x.head_type for x in agreed_kinds(doc)] == ["GPE", "GPE", "GPE", "PRON"]
+    assert [x.head_type for x in agreed_kinds([m("b", "ORG")])] == ["ORG"]

@@ -15,6 +15,9 @@ Usage::
     python benchmarks/redocred.py                          # 500 documents (~20 min on 2 cores)
     python benchmarks/redocred.py --limit 50 --out /tmp/r --doc /tmp/r/entities.md
     python benchmarks/redocred.py --from-results $OUT/redocred_results.json   # report only
+    python benchmarks/redocred.py --no-ablations --with-results $SMALL/redocred_results.json
+        # the shipped rows on all documents, and an earlier run's section (the ablations
+        # on the first documents) beside them
 
 With --limit N only the first N documents are built and the gold is cut to them (written under
 $OUT/inputs). The per-node and per-fact rows of each build are kept in

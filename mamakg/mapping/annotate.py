@@ -1,10 +1,12 @@
 """Map stage, annotate: what the Map stage needs from a mention's sentence, read while the
 parse is at hand, right after Match and the sentence-level Filter
 (`mamakg.pipeline.match_window`): what head and tail are (`Mention.head_type`,
-`Mention.tail_type`), the parts of speech of the relation's words (`Mention.relation_pos`) and
-the mention read between the named entities inside its chunks (`Mention.readings`), from
-`mamakg.mapping.arguments`. After this step the Map stage reads only mentions, never a
-sentence.
+`Mention.tail_type`) and, with ``--entity-boundaries``, the entity each chunk stands for as a
+node (`Mention.head_node`, `Mention.tail_node`, keyed by `head_key`, `tail_key`), the
+parts of speech of the relation's words (`Mention.relation_pos`) and the mention read between
+the named entities inside its chunks, and with ``--chunk-facts`` inside one chunk
+(`Mention.readings`), from `mamakg.mapping.arguments`. After this step the Map stage reads
+only mentions, never a sentence.
 
 Pure: works on `Sentence` columns, no spaCy.
 """

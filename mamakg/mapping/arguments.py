@@ -41,9 +41,9 @@ from mamakg.normalize import (
 )
 from mamakg.types import Entity, Mention, Sentence
 
-__all__ = ["GROUP_OF_PERSON", "MAX_READINGS", "PRONOUNS", "RELATIVE_PRONOUNS", "clause_readings", "entity_core",
-           "PLACE_IN_PLACE", "chunk_readings", "is_named", "is_pronoun", "narrow_readings",
-           "node_span", "span_root", "span_type", "tail_cores"]
+__all__ = ["GROUP_OF_PERSON", "MAX_READINGS", "PLACE_IN_PLACE", "PRONOUNS", "RELATIVE_PRONOUNS",
+           "chunk_readings", "clause_readings", "entity_core", "is_named", "is_pronoun",
+           "narrow_readings", "node_span", "span_root", "span_type", "tail_cores"]
 
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",

@@ -11,8 +11,9 @@ then
    a date or number or whose head or tail is punctuation alone; a common noun phrase left
    unresolved is keyed to its document (``--scope-common-nouns``); each mention's readings
    between named entities (`Mention.readings`) join it as derived mentions (and the mention
-   itself stays an open fact: its readings carry the mapping). What goes on is written into a
-   second store, keyed as resolved;
+   itself stays an open fact: its readings carry the mapping); with ``--agree-kinds`` each
+   entity's kind is the one most of its mentions in the document give (`agreed_kinds`). What
+   goes on is written into a second store, keyed as resolved;
 3. groups that store by (head, relation, tail), maps each group's relation (when its head is
    named: a common noun phrase is no schema subject) in the context of its head and tail
    kinds (`mamakg.mapping.semantic`, or the label/alias matcher without the embedding model;

@@ -225,11 +225,12 @@ def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
         for key, kind in ((m.head_key, m.head_type), (m.tail_key, m.tail_type)):
             if kind and kind != "PRON":
                 votes.setdefault(key, Counter())[kind] += 1
-    kind = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for key, c in votes.items()}
+    voted = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+             for key, c in votes.items()}
 
     def agreed(m: Mention) -> Mention:
-        head = kind.get(m.head_key, m.head_type) if m.head_type != "PRON" else m.head_type
-        tail = kind.get(m.tail_key, m.tail_type) if m.tail_type != "PRON" else m.tail_type
+        head = voted.get(m.head_key, m.head_type) if m.head_type != "PRON" else m.head_type
+        tail = voted.get(m.tail_key, m.tail_type) if m.tail_type != "PRON" else m.tail_type
         if (head, tail) == (m.head_type, m.tail_type):
             return m
         return dataclasses.replace(m, head_type=head, tail_type=tail)

@@ -49,7 +49,7 @@ ABLATIONS: list[tuple[str, list[str]]] = [
     ("default, --no-resolve-names", ["--no-resolve-names"]),
     ("default, --no-resolve-descriptions", ["--no-resolve-descriptions"]),
     ("default, --no-scope-common-nouns", ["--no-scope-common-nouns"]),
-    ("default, --no-entity-boundaries", ["--no-entity-boundaries"]),
+    ("default + --entity-boundaries", ["--entity-boundaries"]),
     ("default, --no-chunk-facts", ["--no-chunk-facts"]),
     ("default, --no-agree-kinds", ["--no-agree-kinds"]),
 ]
@@ -57,29 +57,6 @@ ABLATIONS: list[tuple[str, list[str]]] = [
 e.g. ``("default, --no-entity-boundaries", ["--no-entity-boundaries"])``."""
 
 
-SECOND_SET = [
-    "## Checked on a second set",
-    "",
-    "The three entity rules were checked together (not one by one) on KnowledgeNet folds "
-    "1-3 (`python benchmarks/same_output.py build OUT --only kn`, label mode, "
-    "`OUT/kn_score.json`), built with all three on (`--preset default`), against the build "
-    "before them:",
-    "",
-    "| build | label TP | FP | P | R |",
-    "|---|---|---|---|---|",
-    "| before the entity rules | 1237 | 348 | 78.0 | 15.1 |",
-    "| `--entity-boundaries --chunk-facts --agree-kinds` (default) | 1266 | 468 | 73.0 | 15.5 |",
-    "",
-    "Recall rises and F1 with it (25.3 -> 25.5); precision falls by 5 points. A likely "
-    "cause, not yet checked fact by fact: nodes cut to the entity inside the chunk match "
-    "KnowledgeNet's annotated entities more often, so more predictions are scored at all "
-    "(right and wrong ones). Facts read inside one chunk are "
-    "21 of the mapped facts there (citizenship 16, religion 2, located in 2, party 1). "
-    "(Measured at commit 8202e39; the place-in-place rule that came after it adds only "
-    "located-in facts, not a KnowledgeNet property.)",
-    "",
-]
-"""What the rules give on a second set, with the command that measures it."""
 
 
 def _slug(name: str) -> str:
@@ -214,7 +191,6 @@ def report(results: dict, argv: list[str], also: dict | None = None) -> str:
         *section(results),
         *_also(also),
         "",
-        *SECOND_SET,
     ])
 
 

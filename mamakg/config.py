@@ -413,7 +413,9 @@ DEFAULT_SETTINGS: dict[str, Any] = dict(
     scope_common_nouns=True,
     entity_readings=True,
     clause_readings=True,
-    entity_boundaries=True,
+    # entity_boundaries stays off: it lifts Re-DocRED's name-like nodes from ~43% to ~67%
+    # exact, but adds mapped facts that lower KnowledgeNet precision (78.0 -> 73.0 with it,
+    # 77.1 without; docs/entities.md)
     chunk_facts=True,
     agree_kinds=True,
     literal_values=True,

@@ -285,9 +285,9 @@ class Builder:
         """The graph of a corpus with no document, made without loading the models: its run
         record names the models the settings would load (not whether the language model is
         causal, which only loading it tells)."""
-        from mamakg.version import __version__
         from mamakg.attention import resolve_model
         from mamakg.parse import installed_pipeline_name
+        from mamakg.version import __version__
 
         _, name, revision = resolve_model(self.config.model)
         run = RunInfo(mamakg_version=__version__, model=name, model_revision=revision,

@@ -279,9 +279,9 @@ def _resolve(m: Mention, antecedents: list[Antecedent] | None, roots: dict[str, 
                 fit = {roots.get(a.key, a.key): a for a in named
                        if a.kind in kinds and a.position < here}
                 if len(fit) == 1:
-                    (found_key, found), = fit.items()
+                    (found_key, named_as), = fit.items()
                     changes[f"{slot}_key"] = found_key
-                    changes[f"{slot}_type"] = found.kind
+                    changes[f"{slot}_type"] = named_as.kind
                     resolved.append(slot)
             continue
         if antecedents is None:  # pronouns are not resolved: the pronoun stays

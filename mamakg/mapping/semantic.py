@@ -394,7 +394,8 @@ class EmbeddingMapper:
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]:
         """The mapping of each query."""
-        self.prepare([q for q in queries if q not in self._cache])
+        # a query whose head is no name is answered without its phrase's vector
+        self.prepare([q for q in queries if q not in self._cache and q.head_named])
         out: list[Mapping | None] = []
         for q in queries:
             if q not in self._cache:

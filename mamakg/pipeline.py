@@ -16,6 +16,7 @@ on disk (`MentionStore`) for the corpus-level relation filter.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import logging
 import time
@@ -30,8 +31,15 @@ from mamakg.config import Config
 from mamakg.filters import check_candidate, to_mention
 from mamakg.mapping.annotate import annotate
 from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker
-from mamakg.mapping.facts import collect_facts
+from mamakg.mapping.facts import collect_facts, map_resolved
 from mamakg.mapping.mapper import MapChain
+from mamakg.mapping.resolve import (
+    DocumentStream,
+    ResolvedWindow,
+    WindowPart,
+    resolve_window,
+    streams,
+)
 from mamakg.match import GROUP_CELLS, match_sentences
 from mamakg.parse import load_nlp, parse_documents, pipeline_name
 from mamakg.refine import confidence, number_entities, refine
@@ -42,7 +50,8 @@ from mamakg.types import Document, MatchCounts, Mention, RunInfo, Sentence, Wind
 from mamakg.version import __version__
 
 __all__ = ["WINDOW", "StageClock", "WorkerPlan", "add_counts", "attend_windows", "build",
-           "load_models", "match_window", "match_windows", "mention_rows", "run_info"]
+           "load_models", "match_window", "match_windows", "mention_rows", "resolved_rows",
+           "resolved_window", "resolved_windows", "run_info"]
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +77,20 @@ def run_info(config: Config, lm: AttentionModel, spacy_model: str) -> RunInfo:
 def attend_windows(sentences: Iterable[Sentence], lm: AttentionModel,
                    config: Config) -> Iterator[Window]:
     """The Attend stage: the sentences in windows of WINDOW x batch_size, each with its
-    token-level attention (`AttentionModel.attend_window`)."""
+    token-level attention (`AttentionModel.attend_window`) and whether its first and last
+    documents go on beyond it (`Window.continues_before`, `Window.continues_after`)."""
     iterator = iter(sentences)
     size = WINDOW * config.batch_size
-    while batch := list(itertools.islice(iterator, size)):
-        yield lm.attend_window(batch)
+    batch = list(itertools.islice(iterator, size))
+    before: str | None = None  # the previous window's last document
+    while batch:
+        after = next(iterator, None)  # a look at the next sentence: is the last document whole?
+        window = lm.attend_window(batch)
+        yield dataclasses.replace(
+            window, continues_before=batch[0].doc_id == before,
+            continues_after=after is not None and after.doc_id == batch[-1].doc_id)
+        before = batch[-1].doc_id
+        batch = [after, *itertools.islice(iterator, size - 1)] if after is not None else []
 
 
 def match_window(window: Window, config: Config, *,
@@ -109,21 +127,41 @@ def match_window(window: Window, config: Config, *,
                              n_candidates=n_candidates, dropped=tuple(sorted(dropped.items())))
 
 
-_MATCH_CONFIG: list[tuple[Config, int]] = []
-"""A Match worker's settings and group size (set once per worker process)."""
-
-
-def _init_match_worker(config: Config, group_cells: int) -> None:
-    _MATCH_CONFIG[:] = [(config, group_cells)]
-
-
-def _match_task(window: Window) -> tuple[list[Row], MatchCounts, float]:
-    """A Match worker's task: the window's mentions, encoded for the store and shard files
-    (compact to send back), its counts and the seconds it took."""
-    started = time.perf_counter()
-    config, group_cells = _MATCH_CONFIG[0]
+def resolved_window(window: Window, config: Config, *,
+                    group_cells: int = GROUP_CELLS) -> tuple[ResolvedWindow, MatchCounts]:
+    """`match_window`, then the Map stage's per-document half on the documents that lie whole
+    in the window (`mamakg.mapping.resolve.resolve_window`)."""
     mentions, counts = match_window(window, config, group_cells=group_cells)
-    return encode(mentions), counts, time.perf_counter() - started
+    return _resolved(window, mentions, config), counts
+
+
+def _resolved(window: Window, mentions: list[Mention], config: Config) -> ResolvedWindow:
+    first = window.sentences[0].doc_id if window.sentences and window.continues_before else None
+    last = window.sentences[-1].doc_id if window.sentences and window.continues_after else None
+    return resolve_window(mentions, first, last, config)
+
+
+_MATCH_CONFIG: list[tuple[Config, int, bool]] = []
+"""A Match worker's settings, group size and whether it resolves (set once per worker)."""
+
+
+def _init_match_worker(config: Config, group_cells: int, resolve: bool) -> None:
+    _MATCH_CONFIG[:] = [(config, group_cells, resolve)]
+
+
+def _match_task(window: Window) -> tuple[list[Row] | ResolvedWindow, MatchCounts, float]:
+    """A Match worker's task: the window's mentions, encoded for the store and shard files
+    (compact to send back), or resolved (`resolved_window`); its counts and the seconds it
+    took."""
+    started = time.perf_counter()
+    config, group_cells, resolve = _MATCH_CONFIG[0]
+    found: list[Row] | ResolvedWindow
+    if resolve:
+        found, counts = resolved_window(window, config, group_cells=group_cells)
+    else:
+        mentions, counts = match_window(window, config, group_cells=group_cells)
+        found = encode(mentions)
+    return found, counts, time.perf_counter() - started
 
 
 class StageClock:
@@ -179,6 +217,24 @@ def match_windows(windows: Iterable[Window], config: Config, clock: StageClock,
     bounded number of windows ahead, this process matching the next window itself whenever
     no result is ready. Worker seconds go to ``match_workers``; the accelerator's to
     ``device``."""
+    for found, counts in _matched(windows, config, clock, workers, group_cells, resolve=False):
+        assert isinstance(found, list)
+        yield found, counts
+
+
+def resolved_windows(windows: Iterable[Window], config: Config, clock: StageClock,
+                     workers: int | None = None, *, group_cells: int = GROUP_CELLS,
+                     ) -> Iterator[tuple[ResolvedWindow, MatchCounts]]:
+    """`match_windows`, each window's documents resolved where they lie whole in it
+    (`resolved_window`), in the Match workers when there are some."""
+    for found, counts in _matched(windows, config, clock, workers, group_cells, resolve=True):
+        assert isinstance(found, ResolvedWindow)
+        yield found, counts
+
+
+def _matched(windows: Iterable[Window], config: Config, clock: StageClock,
+             workers: int | None, group_cells: int, resolve: bool,
+             ) -> Iterator[tuple[list[Row] | ResolvedWindow, MatchCounts]]:
     if workers is None:
         workers = config.match_processes or 0
 
@@ -187,9 +243,12 @@ def match_windows(windows: Iterable[Window], config: Config, clock: StageClock,
             clock.add("device", window.device_seconds)
             yield window
 
-    def here(window: Window) -> tuple[list[Row], MatchCounts, float]:
+    def here(window: Window) -> tuple[list[Row] | ResolvedWindow, MatchCounts, float]:
         mentions, counts = match_window(window, config, group_cells=group_cells)
-        return encode(mentions), counts, 0.0
+        if not resolve:
+            return encode(mentions), counts, 0.0
+        with clock.stage("resolve"):
+            return _resolved(window, mentions, config), counts, 0.0
 
     if workers < 1:
         for window in seen(windows):
@@ -199,7 +258,7 @@ def match_windows(windows: Iterable[Window], config: Config, clock: StageClock,
         return
     from mamakg.scale.processes import Workers
 
-    with Workers(workers, _init_match_worker, (config, group_cells)) as pool:
+    with Workers(workers, _init_match_worker, (config, group_cells, resolve)) as pool:
         results = pool.map(_match_task, seen(windows), local=here)
         for rows, counts, seconds in clock.timed(results, "match"):
             clock.add("match_workers", seconds)
@@ -287,6 +346,31 @@ def mention_rows(
 
     With `overlap` (None: when the model runs on an accelerator and spaCy in this process),
     spaCy parses the next window in a background thread while the model runs on this one."""
+    for found in _window_outputs(documents, nlp, lm, config, summary, clock, on_sentences,
+                                 overlap, group_cells, resolve=False):
+        assert isinstance(found, list)
+        yield found
+
+
+def resolved_rows(
+    documents: Iterable[Document], nlp: Any, lm: AttentionModel, config: Config,
+    summary: Summary, clock: StageClock, *,
+    on_sentences: Callable[[int], None] | None = None, overlap: bool | None = None,
+    group_cells: int = GROUP_CELLS,
+) -> Iterator[ResolvedWindow]:
+    """`mention_rows`, each window's documents resolved where they lie whole in it
+    (`resolved_windows`)."""
+    for found in _window_outputs(documents, nlp, lm, config, summary, clock, on_sentences,
+                                 overlap, group_cells, resolve=True):
+        assert isinstance(found, ResolvedWindow)
+        yield found
+
+
+def _window_outputs(
+    documents: Iterable[Document], nlp: Any, lm: AttentionModel, config: Config,
+    summary: Summary, clock: StageClock, on_sentences: Callable[[int], None] | None,
+    overlap: bool | None, group_cells: int, resolve: bool,
+) -> Iterator[list[Row] | ResolvedWindow]:
     plan = WorkerPlan(config, on_cpu=lm.device.type == "cpu")
     with _threads_kept(lm):
         sentences: Iterable[Sentence] = parse_documents(
@@ -298,8 +382,8 @@ def mention_rows(
             sentences = prefetch(sentences, ahead=WINDOW * config.batch_size)
         sentences = clock.timed(sentences, "parse")
         windows = clock.timed(attend_windows(sentences, lm, config), "attend")
-        for rows, counts in match_windows(windows, config, clock, plan.match,
-                                          group_cells=group_cells):
+        for rows, counts in _matched(windows, config, clock, plan.match, group_cells,
+                                     resolve):
             add_counts(summary, counts)
             plan.observe(clock.timings)
             if plan.threads is not None and lm.threads != plan.threads:
@@ -307,6 +391,16 @@ def mention_rows(
             yield rows
             if on_sentences is not None:
                 on_sentences(counts.n_sentences)
+
+
+def _store_parts(parts: Iterable[WindowPart], store: MentionStore, summary: Summary,
+                 left_out: list[Mention]) -> None:
+    """Resolved documents into the store; what they left out into `left_out` and `summary`."""
+    for part in parts:
+        store.add_rows(part.rows)
+        for row, reason in part.dropped:
+            summary.dropped[reason] += 1
+            left_out.append(Mention.from_json(row[-1]))
 
 
 def _counted(documents: Iterable[Document], summary: Summary) -> Iterator[Document]:
@@ -344,17 +438,35 @@ def build(
     made = make_linker(config) if linker is None else None
     summary = Summary()
     clock = StageClock(summary.timings)
+    left_out: list[Mention] = []
     with contextlib.closing(made) if made is not None else contextlib.nullcontext(), \
             MentionStore() as store:
-        for rows in mention_rows(_counted(documents, summary), nlp, lm, config, summary, clock,
-                                 on_sentences=on_sentences, overlap=overlap,
-                                 group_cells=group_cells):
+        documents = _counted(documents, summary)
+        if streams(config):  # the per-document half of the Map stage streams with Match
+            stream = DocumentStream(config)
+            for window in resolved_rows(documents, nlp, lm, config, summary, clock,
+                                        on_sentences=on_sentences, overlap=overlap,
+                                        group_cells=group_cells):
+                with clock.stage("resolve"):
+                    parts = list(stream.feed(window))
+                with clock.stage("store"):
+                    _store_parts(parts, store, summary, left_out)
+            with clock.stage("resolve"):
+                parts = list(stream.close())
             with clock.stage("store"):
-                store.add_rows(rows)
-        left_out: list[Mention] = []
-        with clock.stage("collect"):
-            facts = collect_facts(store, config, summary, linker or made, dropped=left_out,
-                                  mappers=mappers)
+                _store_parts(parts, store, summary, left_out)
+            with clock.stage("collect"):
+                facts = map_resolved(store, stream.forms, config, summary, linker or made,
+                                     mappers)
+        else:
+            for rows in mention_rows(documents, nlp, lm, config, summary, clock,
+                                     on_sentences=on_sentences, overlap=overlap,
+                                     group_cells=group_cells):
+                with clock.stage("store"):
+                    store.add_rows(rows)
+            with clock.stage("collect"):
+                facts = collect_facts(store, config, summary, linker or made,
+                                      dropped=left_out, mappers=mappers)
     summary.seconds = time.perf_counter() - started
     return Result(facts=facts, summary=summary, run=run_info(config, lm, pipeline_name(nlp)),
                   base=config.base_iri, left_out=tuple(left_out))

@@ -127,6 +127,10 @@ class Window:
     attention); those cut to `Config.max_tokens` say so themselves (`Sentence.truncated`)."""
     device_seconds: float = 0.0
     """Seconds the accelerator was busy on this window (CUDA events); 0 on a CPU."""
+    continues_before: bool = True
+    """Whether the window's first document began in an earlier window (True when not known)."""
+    continues_after: bool = True
+    """Whether the window's last document goes on in the next window (True when not known)."""
 
     def __post_init__(self) -> None:
         if len(self.attentions) != len(self.sentences):

@@ -5,24 +5,23 @@ Mentions wait in the `MentionStore` (on disk) until the whole corpus is read. `c
 then
 
 1. drops the mentions of rare relations (``--min-relation-pairs``);
-2. reads the rest document by document (`MentionStore.mentions`): names, definite
-   descriptions and pronouns are resolved within their document, and a pronoun that cannot be
-   leaves the graph with its mention (`mamakg.mapping.coref`), as does a mention whose head is
-   a date or number or whose head or tail is punctuation alone; a common noun phrase left
-   unresolved is keyed to its document (``--scope-common-nouns``); each mention's readings
-   between named entities (`Mention.readings`) join it as derived mentions (and the mention
-   itself stays an open fact: its readings carry the mapping); with ``--agree-kinds`` each
-   entity's kind is the one most of its mentions in the document give (`agreed_kinds`). What
-   goes on is written into a second store, keyed as resolved;
-3. groups that store by (head, relation, tail), maps each group's relation (when its head is
-   named: a common noun phrase is no schema subject) in the context of its head and tail
-   kinds (`mamakg.mapping.semantic`, or the label/alias matcher without the embedding model;
-   distant supervision with ``--kb``), links entities (``--entities`` or
+2. resolves the rest document by document (`mamakg.mapping.resolve.resolve_mentions`: names,
+   definite descriptions and pronouns within their document, common nouns scoped to it,
+   readings added, kinds agreed; mentions that leave the graph set aside) into a second
+   store, keyed as resolved;
+3. (`map_resolved`) groups that store by (head, relation, tail), maps each group's relation
+   (when its head is named: a common noun phrase is no schema subject) in the context of its
+   head and tail kinds (`mamakg.mapping.semantic`, or the label/alias matcher without the
+   embedding model; distant supervision with ``--kb``), links entities (``--entities`` or
    ``--kb``), turns dates and numbers into literal values (`mamakg.mapping.values`), grades
    each fact's confidence (`mamakg.mapping.confidence`) and builds one `Fact` per group. A
    group made only of derived readings is kept only when its relation maps to a property. A
    common noun valued on a class-valued property (`class_valued`: instance of, occupation,
    genre...) is the class node shared by every document: those groups join into one fact.
+
+When every relation is kept (the default), step 2 needs no corpus: the build runs it as
+documents come in, with the Match stage (`mamakg.mapping.resolve`), and only step 3 waits for
+the corpus.
 
 Mentions left out of the graph are counted in ``Summary.dropped`` and, when a list is given,
 handed back: the Open IE (carb) output still lists them, as it lists what the Match stage read.
@@ -32,26 +31,30 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import itertools
 import logging
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mamakg.config import Config
 from mamakg.errors import MamakgError
-from mamakg.mapping.arguments import is_named, is_pronoun
+from mamakg.mapping.arguments import is_named
 from mamakg.mapping.confidence import fact_confidence
-from mamakg.mapping.coref import resolve_document, scope_of, unscoped
+from mamakg.mapping.coref import unscoped
 from mamakg.mapping.distant import DistantMapper
 from mamakg.mapping.entities import EntityLinker, KBLinker
 from mamakg.mapping.mapper import MapChain, MapQuery
 from mamakg.mapping.properties import property_table, value_kinds
+from mamakg.mapping.resolve import (
+    Forms,
+    agreed_kinds,
+    documents,
+    most_common,
+    resolve_mentions,
+)
 from mamakg.mapping.semantic import SemanticMapper, kind_of
 from mamakg.mapping.strings import StringMapper
 from mamakg.mapping.values import is_value, value_literal
 from mamakg.mapping.vectors import PropertyVectors
-from mamakg.normalize import squash
 from mamakg.result import Summary
 from mamakg.store import MentionStore
 from mamakg.types import Drop, Entity, Fact, Mention, Relation
@@ -60,13 +63,9 @@ if TYPE_CHECKING:
     from mamakg.attention import Embedder
 
 __all__ = ["agreed_kinds", "class_valued", "collect_facts", "load_embedder", "make_mappers",
-           "one_per_reading"]
+           "map_resolved", "one_per_reading"]
 
 log = logging.getLogger(__name__)
-
-
-def _label(forms: dict[str, int]) -> str:
-    return min(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
 def load_embedder(config: Config) -> Embedder | None:
@@ -96,106 +95,19 @@ def make_mappers(config: Config, embedder: Embedder | None = None,
                           embedder.embed, min_score=config.min_map_score)
 
 
-class _Forms:
-    """Surface forms and kinds of entities and relations, counted while reading."""
-
-    def __init__(self) -> None:
-        self.entities: dict[str, Counter[str]] = {}
-        self.kinds: dict[str, Counter[str]] = {}
-        self.relations: dict[str, Counter[str]] = {}
-        self.relation_pos: dict[tuple[str, str], tuple[str, ...]] = {}
-        """(relation key, surface) -> the parts of speech of the surface, as first seen."""
-        self.others: dict[str, Counter[str]] = {}
-        """Forms of other names resolved to an entity key (a label only where it has none)."""
-        self.triples: set[tuple[str, str, str]] = set()
-        """The (head, relation, tail) keys the Map stage may map: not those of a mention whose
-        readings carry its mapping (unless a reading or another mention has the same key)."""
-
-    def add(self, m: Mention) -> None:
-        if m.derived or not m.readings:
-            self.triples.add(m.fact_key)
-        for text, key, kind in ((m.head_label, m.head_key, m.head_type),
-                                (m.tail_label, m.tail_key, m.tail_type)):
-            forms = self.entities.setdefault(key, Counter())
-            if not is_pronoun(text):
-                # the label is the span without leading determiners: as many trailing words
-                # as the key has; a form of another name resolved to this key ("Meitner"
-                # for "lise meitner") is counted apart, as a label only where none is its own
-                base = unscoped(key, m.doc_id)
-                form = " ".join(text.split()[-len(base.split(" ")):])
-                if squash(form) == base:
-                    forms[form] += 1
-                else:
-                    self.others.setdefault(key, Counter())[form] += 1
-            if kind and kind != "PRON":
-                self.kinds.setdefault(key, Counter())[kind] += 1
-        self.relations.setdefault(m.relation_key, Counter())[m.relation.text] += 1
-        if m.relation_pos:
-            self.relation_pos.setdefault((m.relation_key, m.relation.text), m.relation_pos)
-
-    def entity_label(self, key: str) -> str:
-        forms = self.entities.get(key) or self.others.get(key)
-        return _label(forms) if forms else unscoped(key)
-
-    def kind(self, key: str) -> str:
-        kinds = self.kinds.get(key)
-        return min(kinds.items(), key=lambda kv: (-kv[1], kv[0]))[0] if kinds else ""
-
-
-def _documents(mentions: Iterable[Mention]) -> Iterator[list[Mention]]:
-    for _, group in itertools.groupby(mentions, key=lambda m: m.doc_id):
-        yield list(group)
-
-
-def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms: _Forms,
+def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms: Forms,
                   config: Config, summary: Summary, dropped: list[Mention] | None) -> None:
     """Step 2 of `collect_facts`: resolved mentions and their readings into `out`."""
     kept = (m for m in store.mentions() if m.relation_key in keep)
-    for document in _documents(kept):
-        batch: list[Mention] = []
-        seen: set[tuple[int, int, int, int]] = set()  # two mentions may give the same reading
-        if config.resolve_pronouns or config.resolve_names or config.resolve_descriptions:
-            resolutions = [(r.mention, r.original, r.resolved) for r in resolve_document(
-                document, pronouns=config.resolve_pronouns, names=config.resolve_names,
-                descriptions=config.resolve_descriptions)]
-        else:
-            resolutions = [(m, m, ()) for m in document]
-        for m, original, slots in resolutions:
-            reason = None
-            if m is None:
-                reason = Drop.PRONOUN
-            elif config.literal_values and is_value(m.head_label):
-                reason = Drop.VALUE_HEAD
-            elif config.scope_common_nouns and not (_has_word(m.head.text)
-                                                    and _has_word(m.tail.text)):
-                reason = Drop.NO_WORD
-            if reason is not None or m is None:
-                summary.dropped[(reason or Drop.PRONOUN).value] += 1
-                if dropped is not None:
-                    dropped.append(original)
-                continue
-            readings = [x for x in m.readings if not is_value(x.head.text)] \
-                if config.entity_readings else []
-            if config.scope_common_nouns:
-                m = scope_of(m, slots)
-                readings = [scope_of(x) for x in readings]
-            # a mention keeps its readings in the store only as a mark: the Map stage maps
-            # the readings, between named entities, and leaves such a mention open
-            batch.append(dataclasses.replace(m, readings=tuple(readings[:1])))
-            for x in readings:
-                where = (x.sent_index, x.head.start, x.relation.start, x.tail.start)
-                if where not in seen:
-                    seen.add(where)
-                    batch.append(x)
-        if config.agree_kinds:
-            batch = agreed_kinds(batch)
-        for m in batch:
+    for document in documents(kept):
+        done = resolve_mentions(document, config)
+        for original, reason in done.dropped:
+            summary.dropped[reason.value] += 1
+            if dropped is not None:
+                dropped.append(original)
+        for m in done.mentions:
             forms.add(m)
-        out.add(batch)
-
-
-def _has_word(text: str) -> bool:
-    return any(c.isalnum() for c in text)
+        out.add(done.mentions)
 
 
 @functools.cache
@@ -205,37 +117,6 @@ def class_valued() -> frozenset[str]:
     occupation, genre, position held...; not father, employer, place of birth)."""
     return frozenset(row["pid"] for row in property_table()
                      if row["datatype"] == "WikibaseItem" and not value_kinds(row["description"]))
-
-
-def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
-    """The mentions of one document with every head and tail of one entity key given the
-    kind most of them give it there (ties: the alphabetically first); an unknown kind ("")
-    or a pronoun's takes no part, and is replaced where the key has a kind.
-
-    >>> from mamakg.types import TextSpan
-    >>> def m(kind):
-    ...     s = [TextSpan("Lyon", 0, 4), TextSpan("is in", 5, 10), TextSpan("France", 11, 17)]
-    ...     return Mention("d", 0, "Lyon is in France", 0, *s, "lyon", "be in", "france", 1.0,
-    ...                    head_type=kind, tail_type="GPE")
-    >>> [x.head_type for x in agreed_kinds([m("GPE"), m("ORG"), m("GPE"), m("")])]
-    ['GPE', 'GPE', 'GPE', 'GPE']
-    """
-    votes: dict[str, Counter[str]] = {}
-    for m in mentions:
-        for key, kind in ((m.head_key, m.head_type), (m.tail_key, m.tail_type)):
-            if kind and kind != "PRON":
-                votes.setdefault(key, Counter())[kind] += 1
-    voted = {key: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-             for key, c in votes.items()}
-
-    def agreed(m: Mention) -> Mention:
-        head = voted.get(m.head_key, m.head_type) if m.head_type != "PRON" else m.head_type
-        tail = voted.get(m.tail_key, m.tail_type) if m.tail_type != "PRON" else m.tail_type
-        if (head, tail) == (m.head_type, m.tail_type):
-            return m
-        return dataclasses.replace(m, head_type=head, tail_type=tail)
-
-    return [agreed(m) for m in mentions]
 
 
 def _query(key: str, head: Entity, tail: Entity, label: str,
@@ -271,19 +152,28 @@ def collect_facts(store: MentionStore, config: Config, summary: Summary,
     rare = store.count_mentions_of(set(pairs) - keep)
     if rare:
         summary.dropped[Drop.RARE_RELATION.value] += rare
-    forms = _Forms()
-    if mappers is None:
-        mappers = make_mappers(config, load_embedder(config))
+    forms = Forms()
     with MentionStore() as resolved:
         _resolve_into(store, keep, resolved, forms, config, summary, dropped)
-        return _facts(resolved, config, summary, linker, forms, mappers)
+        return map_resolved(resolved, forms, config, summary, linker, mappers)
+
+
+def map_resolved(resolved: MentionStore, forms: Forms, config: Config, summary: Summary,
+                 linker: EntityLinker | KBLinker | None = None,
+                 mappers: MapChain | None = None) -> list[Fact]:
+    """Step 3 of `collect_facts` (module docstring) over mentions resolved document by
+    document (`mamakg.mapping.resolve`, with their `forms`): the graph's facts."""
+    summary.linking = linker is not None
+    if mappers is None:
+        mappers = make_mappers(config, load_embedder(config))
+    return _facts(resolved, config, summary, linker, forms, mappers)
 
 
 class _Entities:
     """The `Entity` of each entity key, made once: linked (`linker`), with the label and kind
     its mentions give most often."""
 
-    def __init__(self, forms: _Forms, linker: EntityLinker | KBLinker | None,
+    def __init__(self, forms: Forms, linker: EntityLinker | KBLinker | None,
                  linked: dict[str, Entity] | None = None) -> None:
         self.forms = forms
         self.linker = linker
@@ -361,12 +251,12 @@ def _fact(head: Entity, rel: Relation, tail: Entity, mentions: Sequence[Mention]
 
 
 def _facts(store: MentionStore, config: Config, summary: Summary,
-           linker: EntityLinker | KBLinker | None, forms: _Forms,
+           linker: EntityLinker | KBLinker | None, forms: Forms,
            mappers: MapChain) -> list[Fact]:
     """Step 3 of `collect_facts`: the facts of the resolved mentions' groups."""
     datatypes = {row["pid"]: row["datatype"] for row in property_table()}
     relation_keys = sorted(forms.relations)
-    labels = {k: _label(forms.relations[k]) for k in relation_keys}
+    labels = {k: most_common(forms.relations[k]) for k in relation_keys}
     poses = {k: forms.relation_pos.get((k, labels[k]), ()) for k in relation_keys}
     groups: Iterable[list[Mention]] = store.facts(set(relation_keys))
     entity = _Entities(forms, linker)

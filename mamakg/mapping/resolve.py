@@ -1,0 +1,296 @@
+"""The Map stage's per-document half: what needs one document only, so it streams with the
+Match stage (in the Match workers where there are some) instead of waiting for the corpus.
+
+For one document's mentions, in corpus order (`resolve_mentions`): names, definite
+descriptions and pronouns are resolved within the document, and a pronoun that cannot be
+leaves the graph with its mention (`mamakg.mapping.coref`), as does a mention whose head is a
+date or number or whose head or tail is punctuation alone; a common noun phrase left
+unresolved is keyed to its document (``--scope-common-nouns``); each mention's readings
+between named entities (`Mention.readings`) join it as derived mentions (and the mention
+itself stays an open fact: its readings carry the mapping); with ``--agree-kinds`` each
+entity's kind is the one most of its mentions in the document give (`agreed_kinds`).
+
+A window of sentences may cut a document: `resolve_window` resolves the documents that lie
+whole in a window and hands back the mentions of the one or two documents cut at its edges as
+they are (`WindowPart`), for the build's own process to resolve once their last sentence is
+in (`DocumentStream`). Either way each document is resolved once, whole, in corpus order, so
+the result is that of resolving document by document after the whole corpus.
+
+`Forms` counts what the corpus-level half needs of the resolved mentions (surface forms and
+kinds of each entity key, surfaces of each relation key); partial counts merge in corpus
+order (`Forms.merge`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from mamakg.config import Config
+from mamakg.mapping.arguments import is_pronoun
+from mamakg.mapping.coref import resolve_document, scope_of, unscoped
+from mamakg.mapping.values import is_value
+from mamakg.normalize import squash
+from mamakg.store import Row, encode
+from mamakg.types import Drop, Mention
+
+__all__ = ["DocumentStream", "Forms", "ResolvedDocument", "ResolvedWindow", "WindowPart",
+           "agreed_kinds", "documents", "most_common", "resolve_mentions", "resolve_window",
+           "streams"]
+
+
+@dataclass(frozen=True)
+class ResolvedDocument:
+    """What the per-document half of the Map stage gives for one document."""
+
+    mentions: tuple[Mention, ...]
+    """What goes on to the corpus-level half: the resolved mentions, each followed by its
+    readings (derived mentions), in corpus order."""
+    dropped: tuple[tuple[Mention, Drop], ...] = ()
+    """The mentions left out of the graph, as the Match stage gave them, and why."""
+
+
+def streams(config: Config) -> bool:
+    """Whether the per-document half can run as documents come in: when the corpus-level
+    relation filter keeps every relation (``--min-relation-pairs 1``, the default). A higher
+    threshold drops mentions before the documents are resolved, so it waits for the corpus."""
+    return config.min_relation_pairs <= 1
+
+
+def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDocument:
+    """The per-document half of the Map stage on one document's mentions (module docstring)."""
+    if config.resolve_pronouns or config.resolve_names or config.resolve_descriptions:
+        resolutions = [(r.mention, r.original, r.resolved) for r in resolve_document(
+            list(document), pronouns=config.resolve_pronouns, names=config.resolve_names,
+            descriptions=config.resolve_descriptions)]
+    else:
+        resolutions = [(m, m, ()) for m in document]
+    batch: list[Mention] = []
+    dropped: list[tuple[Mention, Drop]] = []
+    seen: set[tuple[int, int, int, int]] = set()  # two mentions may give the same reading
+    for m, original, slots in resolutions:
+        reason = None
+        if m is None:
+            reason = Drop.PRONOUN
+        elif config.literal_values and is_value(m.head_label):
+            reason = Drop.VALUE_HEAD
+        elif config.scope_common_nouns and not (_has_word(m.head.text)
+                                                and _has_word(m.tail.text)):
+            reason = Drop.NO_WORD
+        if reason is not None or m is None:
+            dropped.append((original, reason or Drop.PRONOUN))
+            continue
+        readings = [x for x in m.readings if not is_value(x.head.text)] \
+            if config.entity_readings else []
+        if config.scope_common_nouns:
+            m = scope_of(m, slots)
+            readings = [scope_of(x) for x in readings]
+        # a mention keeps its readings in the store only as a mark: the Map stage maps the
+        # readings, between named entities, and leaves such a mention open
+        batch.append(dataclasses.replace(m, readings=tuple(readings[:1])))
+        for x in readings:
+            where = (x.sent_index, x.head.start, x.relation.start, x.tail.start)
+            if where not in seen:
+                seen.add(where)
+                batch.append(x)
+    if config.agree_kinds:
+        batch = agreed_kinds(batch)
+    return ResolvedDocument(tuple(batch), tuple(dropped))
+
+
+def _has_word(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
+    """The mentions of one document with every head and tail of one entity key given the
+    kind most of them give it there (ties: the alphabetically first); an unknown kind ("")
+    or a pronoun's takes no part, and is replaced where the key has a kind.
+
+    >>> from mamakg.types import TextSpan
+    >>> def m(kind):
+    ...     s = [TextSpan("Lyon", 0, 4), TextSpan("is in", 5, 10), TextSpan("France", 11, 17)]
+    ...     return Mention("d", 0, "Lyon is in France", 0, *s, "lyon", "be in", "france", 1.0,
+    ...                    head_type=kind, tail_type="GPE")
+    >>> [x.head_type for x in agreed_kinds([m("GPE"), m("ORG"), m("GPE"), m("")])]
+    ['GPE', 'GPE', 'GPE', 'GPE']
+    """
+    votes: dict[str, Counter[str]] = {}
+    for m in mentions:
+        for key, kind in ((m.head_key, m.head_type), (m.tail_key, m.tail_type)):
+            if kind and kind != "PRON":
+                votes.setdefault(key, Counter())[kind] += 1
+    voted = {key: most_common(c) for key, c in votes.items()}
+
+    def agreed(m: Mention) -> Mention:
+        head = voted.get(m.head_key, m.head_type) if m.head_type != "PRON" else m.head_type
+        tail = voted.get(m.tail_key, m.tail_type) if m.tail_type != "PRON" else m.tail_type
+        if (head, tail) == (m.head_type, m.tail_type):
+            return m
+        return dataclasses.replace(m, head_type=head, tail_type=tail)
+
+    return [agreed(m) for m in mentions]
+
+
+def most_common(counts: Counter[str]) -> str:
+    """The most frequent item (ties: the alphabetically first)."""
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+@dataclass
+class Forms:
+    """Surface forms and kinds of entities and relations, counted over resolved mentions.
+    Counts of consecutive runs of the corpus merge into one (`merge`, in corpus order)."""
+
+    entities: dict[str, Counter[str]] = field(default_factory=dict)
+    kinds: dict[str, Counter[str]] = field(default_factory=dict)
+    relations: dict[str, Counter[str]] = field(default_factory=dict)
+    relation_pos: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(relation key, surface) -> the parts of speech of the surface, as first seen."""
+    others: dict[str, Counter[str]] = field(default_factory=dict)
+    """Forms of other names resolved to an entity key (a label only where it has none)."""
+    triples: set[tuple[str, str, str]] = field(default_factory=set)
+    """The (head, relation, tail) keys the Map stage may map: not those of a mention whose
+    readings carry its mapping (unless a reading or another mention has the same key)."""
+
+    def add(self, m: Mention) -> None:
+        if m.derived or not m.readings:
+            self.triples.add(m.fact_key)
+        for text, key, kind in ((m.head_label, m.head_key, m.head_type),
+                                (m.tail_label, m.tail_key, m.tail_type)):
+            forms = self.entities.setdefault(key, Counter())
+            if not is_pronoun(text):
+                # the label is the span without leading determiners: as many trailing words
+                # as the key has; a form of another name resolved to this key ("Meitner"
+                # for "lise meitner") is counted apart, as a label only where none is its own
+                base = unscoped(key, m.doc_id)
+                form = " ".join(text.split()[-len(base.split(" ")):])
+                if squash(form) == base:
+                    forms[form] += 1
+                else:
+                    self.others.setdefault(key, Counter())[form] += 1
+            if kind and kind != "PRON":
+                self.kinds.setdefault(key, Counter())[kind] += 1
+        self.relations.setdefault(m.relation_key, Counter())[m.relation.text] += 1
+        if m.relation_pos:
+            self.relation_pos.setdefault((m.relation_key, m.relation.text), m.relation_pos)
+
+    def merge(self, later: Forms) -> None:
+        """Add the counts of a later run of the corpus."""
+        for mine, theirs in ((self.entities, later.entities), (self.kinds, later.kinds),
+                             (self.relations, later.relations), (self.others, later.others)):
+            for key, counts in theirs.items():
+                if key in mine:
+                    mine[key].update(counts)
+                else:
+                    mine[key] = Counter(counts)
+        for where, pos in later.relation_pos.items():
+            self.relation_pos.setdefault(where, pos)
+        self.triples |= later.triples
+
+    def entity_label(self, key: str) -> str:
+        forms = self.entities.get(key) or self.others.get(key)
+        return most_common(forms) if forms else unscoped(key)
+
+    def kind(self, key: str) -> str:
+        kinds = self.kinds.get(key)
+        return most_common(kinds) if kinds else ""
+
+
+def documents(mentions: Iterable[Mention]) -> Iterator[list[Mention]]:
+    """Mentions in corpus order, a list per document."""
+    for _, group in itertools.groupby(mentions, key=lambda m: m.doc_id):
+        yield list(group)
+
+
+@dataclass(frozen=True)
+class WindowPart:
+    """The mentions of one document within one window of sentences: resolved
+    (`ResolvedDocument`, encoded) when the whole document lies in the window, else as the
+    Match stage gave them, for `DocumentStream` to resolve once the document is whole."""
+
+    doc_id: str
+    whole: bool
+    rows: list[Row]
+    """Resolved mentions (`whole`), or the Match stage's mentions."""
+    dropped: list[tuple[Row, str]] = field(default_factory=list)
+    """Mentions left out (encoded) and why (`Drop` value); only when `whole`."""
+
+
+@dataclass(frozen=True)
+class ResolvedWindow:
+    """The per-document half on one window's mentions (`resolve_window`)."""
+
+    parts: tuple[WindowPart, ...]
+    """A part per document with mentions in the window, in corpus order."""
+    forms: Forms
+    """Counted over the resolved mentions of the window's whole documents."""
+
+
+def resolve_window(mentions: Sequence[Mention], first_doc: str | None, last_doc: str | None,
+                   config: Config) -> ResolvedWindow:
+    """The per-document half on a window's mentions (in corpus order): the documents that lie
+    whole in the window resolved, those cut at its edges (`first_doc`: the window's first
+    document, when it began in an earlier window; `last_doc`: its last, when it goes on in the
+    next one) left as they are; and the forms counted over the resolved mentions."""
+    parts: list[WindowPart] = []
+    forms = Forms()
+    for document in documents(mentions):
+        doc_id = document[0].doc_id
+        if doc_id in (first_doc, last_doc):
+            parts.append(WindowPart(doc_id, False, encode(document)))
+            continue
+        done = resolve_mentions(document, config)
+        for m in done.mentions:
+            forms.add(m)
+        parts.append(WindowPart(doc_id, True, encode(done.mentions),
+                                [(row, reason.value) for row, (_, reason)
+                                 in zip(encode(m for m, _ in done.dropped), done.dropped)]))
+    return ResolvedWindow(tuple(parts), forms)
+
+
+class DocumentStream:
+    """Windows' parts (`resolve_window`) in, resolved documents out in corpus order: a
+    document cut by window edges is gathered and resolved here once a later document shows
+    that it is whole. `forms` counts every resolved mention, in corpus order."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.forms = Forms()
+        self._pending: WindowPart | None = None
+
+    def feed(self, window: ResolvedWindow) -> Iterator[WindowPart]:
+        """The resolved parts that are final, in corpus order, once this window is in."""
+        merged = False
+        for part in window.parts:
+            pending = self._pending
+            if pending is not None and part.doc_id == pending.doc_id and not part.whole:
+                self._pending = WindowPart(pending.doc_id, False, pending.rows + part.rows)
+                continue
+            if pending is not None:
+                yield self._resolved(pending)
+                self._pending = None
+            if part.whole:
+                if not merged:  # the window's whole documents come after the one it ended
+                    self.forms.merge(window.forms)
+                    merged = True
+                yield part
+            else:
+                self._pending = part
+
+    def close(self) -> Iterator[WindowPart]:
+        """The last document, if one is waiting."""
+        if self._pending is not None:
+            yield self._resolved(self._pending)
+            self._pending = None
+
+    def _resolved(self, part: WindowPart) -> WindowPart:
+        done = resolve_mentions([Mention.from_json(row[-1]) for row in part.rows], self.config)
+        for m in done.mentions:
+            self.forms.add(m)
+        return WindowPart(part.doc_id, True, encode(done.mentions),
+                          [(row, reason.value) for row, (_, reason)
+                           in zip(encode(m for m, _ in done.dropped), done.dropped)])

@@ -1,0 +1,137 @@
+"""The Map stage's per-document half streams with Match (`mamakg.mapping.resolve`): resolving
+each window's whole documents as it comes, and the documents cut by window edges once they are
+whole, gives what resolving document by document after the whole corpus gives."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DEMO
+
+from mamakg.config import Config, OutputFormat
+from mamakg.mapping.resolve import (
+    DocumentStream,
+    Forms,
+    documents,
+    resolve_mentions,
+    resolve_window,
+    streams,
+)
+from mamakg.store import encode
+from mamakg.types import Mention, TextSpan
+
+
+def m(doc, index, head, rel, tail, head_type, tail_type):
+    text = f"{head} {rel} {tail}"
+    a, b = len(head) + 1, len(head) + len(rel) + 2
+    return Mention(doc, index, text, 0, TextSpan(head, 0, len(head)),
+                   TextSpan(rel, a, a + len(rel)), TextSpan(tail, b, b + len(tail)),
+                   head.lower(), rel, tail.lower(), 1.0, head_type=head_type,
+                   tail_type=tail_type)
+
+
+CORPUS = [
+    m("a", 0, "Lise Meitner", "worked at", "Berlin University", "PERSON", "ORG"),
+    m("a", 1, "She", "was born in", "Vienna", "PRON", "GPE"),
+    m("a", 2, "Meitner", "died in", "Cambridge", "PERSON", "GPE"),
+    m("b", 0, "They", "met", "the company", "PRON", "ORG"),
+    m("c", 0, "Acme Corp", "is based in", "Lyon", "ORG", "GPE"),
+    m("c", 1, "The company", "was founded in", "1990", "ORG", "DATE"),
+    m("c", 2, "It", "employs", "his father", "PRON", ""),
+    m("d", 0, "Ann Lee", "wrote", "a song", "PERSON", ""),
+]
+CONFIG = Config.preset("default")
+
+
+def _serial(mentions):
+    forms, rows, dropped = Forms(), [], []
+    for document in documents(mentions):
+        done = resolve_mentions(document, CONFIG)
+        for x in done.mentions:
+            forms.add(x)
+        rows += encode(done.mentions)
+        dropped += [(row, reason.value) for row, (_, reason)
+                    in zip(encode(x for x, _ in done.dropped), done.dropped)]
+    return rows, dropped, forms
+
+
+def _streamed(cuts):
+    """The corpus in windows ending before each index of `cuts`, each window's edges marked
+    as the Attend stage marks them."""
+    stream, rows, dropped = DocumentStream(CONFIG), [], []
+    bounds = [0, *cuts, len(CORPUS)]
+    for begin, end in zip(bounds, bounds[1:]):
+        window = CORPUS[begin:end]
+        before = begin > 0 and CORPUS[begin - 1].doc_id == window[0].doc_id
+        after = end < len(CORPUS) and CORPUS[end].doc_id == window[-1].doc_id
+        resolved = resolve_window(window, window[0].doc_id if before else None,
+                                  window[-1].doc_id if after else None, CONFIG)
+        for part in stream.feed(resolved):
+            assert part.whole
+            rows += part.rows
+            dropped += part.dropped
+    for part in stream.close():
+        rows += part.rows
+        dropped += part.dropped
+    return rows, dropped, stream.forms
+
+
+@pytest.mark.parametrize("cuts", [[], [1], [2], [1, 2], [4], [5, 6], [1, 2, 3, 4, 5, 6, 7]])
+def test_windows_that_cut_documents_resolve_as_whole_documents(cuts):
+    rows, dropped, forms = _serial(CORPUS)
+    got_rows, got_dropped, got_forms = _streamed(cuts)
+    assert got_rows == rows
+    assert got_dropped == dropped
+    assert got_forms == forms
+    # the sieve worked across the cut: "Meitner" and "She" are Lise Meitner
+    heads = [r[0] for r in rows if r[-1] and '"doc_id":"a"' in r[-1].replace(" ", "")]
+    assert heads and set(heads) == {"lise meitner"}
+
+
+def test_a_cut_document_is_resolved_once_it_is_whole():
+    stream = DocumentStream(CONFIG)
+    first = resolve_window(CORPUS[:2], None, "a", CONFIG)
+    assert [p.whole for p in first.parts] == [False]
+    assert list(stream.feed(first)) == []  # "a" may go on
+    second = resolve_window(CORPUS[2:4], "a", None, CONFIG)
+    out = list(stream.feed(second))
+    assert [p.doc_id for p in out] == ["a", "b"]
+    assert list(stream.close()) == []
+
+
+def test_a_higher_relation_threshold_waits_for_the_corpus():
+    assert streams(Config.preset("default"))
+    assert not streams(Config.preset("default", min_relation_pairs=2))
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize("match_processes", [0, 1])
+def test_the_streaming_build_gives_the_graph_of_the_serial_one(nlp, real_lm, match_processes):
+    """Small windows cut the demo's documents; the graph, the counts and the mentions left out
+    equal those of the Map stage run after the whole corpus (`collect_facts`)."""
+    from mamakg.mapping.facts import collect_facts, load_embedder, make_mappers
+    from mamakg.pipeline import StageClock, build, mention_rows
+    from mamakg.reader import read_documents
+    from mamakg.rdf.writers import render
+    from mamakg.result import Summary
+    from mamakg.store import MentionStore
+
+    docs = list(read_documents([str(DEMO)]))[:8]
+    config = Config.preset("default", device="cpu", batch_size=2, parse_processes=0,
+                           match_processes=match_processes)
+    mappers = make_mappers(config, load_embedder(config))
+    streamed = build(docs, config, nlp=nlp, lm=real_lm, mappers=mappers)
+
+    summary = Summary()
+    summary.n_documents = len(docs)
+    left_out: list[Mention] = []
+    with MentionStore() as store:
+        for rows in mention_rows(docs, nlp, real_lm, config, summary, StageClock({})):
+            store.add_rows(rows)
+        facts = collect_facts(store, config, summary, dropped=left_out, mappers=mappers)
+    assert streamed.facts and streamed.left_out
+    assert render(streamed.facts, streamed.run, OutputFormat.NT, config.base_iri) == \
+        render(facts, streamed.run, OutputFormat.NT, config.base_iri)
+    assert list(streamed.left_out) == left_out
+    for field in ("n_sentences", "n_candidates", "dropped", "n_facts"):
+        assert getattr(streamed.summary, field) == getattr(summary, field), field
+    assert streamed.summary.timings.get("resolve", 0) > 0 or match_processes

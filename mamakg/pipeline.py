@@ -36,8 +36,8 @@ from mamakg.mapping.mapper import MapChain
 from mamakg.mapping.resolve import (
     DocumentStream,
     ResolvedWindow,
-    WindowPart,
     resolve_window,
+    store_parts,
     streams,
 )
 from mamakg.match import GROUP_CELLS, match_sentences
@@ -393,16 +393,6 @@ def _window_outputs(
                 on_sentences(counts.n_sentences)
 
 
-def _store_parts(parts: Iterable[WindowPart], store: MentionStore, summary: Summary,
-                 left_out: list[Mention]) -> None:
-    """Resolved documents into the store; what they left out into `left_out` and `summary`."""
-    for part in parts:
-        store.add_rows(part.rows)
-        for row, reason in part.dropped:
-            summary.dropped[reason] += 1
-            left_out.append(Mention.from_json(row[-1]))
-
-
 def _counted(documents: Iterable[Document], summary: Summary) -> Iterator[Document]:
     for doc in documents:
         summary.n_documents += 1
@@ -450,11 +440,11 @@ def build(
                 with clock.stage("resolve"):
                     parts = list(stream.feed(window))
                 with clock.stage("store"):
-                    _store_parts(parts, store, summary, left_out)
+                    store_parts(parts, store, summary, left_out)
             with clock.stage("resolve"):
                 parts = list(stream.close())
             with clock.stage("store"):
-                _store_parts(parts, store, summary, left_out)
+                store_parts(parts, store, summary, left_out)
             with clock.stage("collect"):
                 facts = map_resolved(store, stream.forms, config, summary, linker or made,
                                      mappers)

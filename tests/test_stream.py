@@ -135,3 +135,43 @@ def test_the_streaming_build_gives_the_graph_of_the_serial_one(nlp, real_lm, mat
     for field in ("n_sentences", "n_candidates", "dropped", "n_facts"):
         assert getattr(streamed.summary, field) == getattr(summary, field), field
     assert streamed.summary.timings.get("resolve", 0) > 0 or match_processes
+
+
+@pytest.mark.real_model
+@pytest.mark.parametrize("match_processes", [0, 1])
+def test_a_work_folder_resolves_shard_by_shard_to_the_plain_builds_graph(
+        tmp_path, nlp, real_lm, match_processes):
+    """A work folder resolves its shards' documents shard by shard (in a worker process with
+    ``match_processes=1``) and gives the graph of the plain build; a corpus-level setting
+    that waits for the corpus (a higher relation threshold) still reuses the shards."""
+    from mamakg.mapping.facts import load_embedder, make_mappers
+    from mamakg.pipeline import build
+    from mamakg.reader import read_documents
+    from mamakg.rdf.writers import render
+    from mamakg.scale.workdir import WorkOptions, build_workdir
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(DEMO.read_text(encoding="utf-8").splitlines()[:6]) + "\n",
+                      encoding="utf-8")
+    config = Config.preset("default", device="cpu", match_processes=match_processes)
+    mappers = make_mappers(config, load_embedder(config))
+
+    def nt(result, settings=config):
+        return render(result.facts, result.run, OutputFormat.NT, settings.base_iri)
+
+    work = build_workdir([str(corpus)], config, str(tmp_path / "w"),
+                         models=lambda: (nlp, real_lm), mappers=mappers,
+                         options=WorkOptions(shard_docs=2))
+    plain = build(list(read_documents([str(corpus)])), config, nlp=nlp, lm=real_lm,
+                  mappers=mappers)
+    assert work.summary.n_shards == 3 and plain.facts
+    assert nt(work) == nt(plain)
+    assert work.left_out == plain.left_out
+    assert work.summary.dropped == plain.summary.dropped
+
+    stricter = config.replace(min_relation_pairs=2)
+    again = build_workdir([str(corpus)], stricter, str(tmp_path / "w"),
+                          models=lambda: (nlp, real_lm), mappers=mappers)
+    assert again.summary.n_shards_built == 0
+    assert nt(again, stricter) == nt(build(list(read_documents([str(corpus)])), stricter,
+                                           nlp=nlp, lm=real_lm, mappers=mappers), stricter)

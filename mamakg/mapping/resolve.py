@@ -34,12 +34,13 @@ from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.coref import resolve_document, scope_of, unscoped
 from mamakg.mapping.values import is_value
 from mamakg.normalize import squash
-from mamakg.store import Row, encode
+from mamakg.result import Summary
+from mamakg.store import MentionStore, Row, encode
 from mamakg.types import Drop, Mention
 
 __all__ = ["DocumentStream", "Forms", "ResolvedDocument", "ResolvedWindow", "WindowPart",
            "agreed_kinds", "documents", "most_common", "resolve_mentions", "resolve_window",
-           "streams"]
+           "store_parts", "streams"]
 
 
 @dataclass(frozen=True)
@@ -294,3 +295,15 @@ class DocumentStream:
         return WindowPart(part.doc_id, True, encode(done.mentions),
                           [(row, reason.value) for row, (_, reason)
                            in zip(encode(m for m, _ in done.dropped), done.dropped)])
+
+
+def store_parts(parts: Iterable[WindowPart], store: MentionStore, summary: Summary,
+                left_out: list[Mention] | None = None) -> None:
+    """Resolved documents' mentions into the store; those they left out counted in `summary`
+    and handed back in `left_out` when given."""
+    for part in parts:
+        store.add_rows(part.rows)
+        for row, reason in part.dropped:
+            summary.dropped[reason] += 1
+            if left_out is not None:
+                left_out.append(Mention.from_json(row[-1]))

@@ -4,8 +4,10 @@ The documents are cut into shards of `shard_docs` consecutive documents. Each sh
 through parse -> attend -> match -> filter on its own (`mamakg.scale.shards`: the seam
 `attend_windows` -> `match_window`), on an engine (`shards.LocalEngine` in this process,
 `ray_engine.RayEngine` on Ray actors), and its mentions are written to
-``DIR/shards/NNNNNN.jsonl.gz`` atomically. The corpus-level half (relation filter, support,
-mapping: `mapping.facts.collect_facts`) then runs over every shard, so:
+``DIR/shards/NNNNNN.jsonl.gz`` atomically. The Map stage then runs over every shard: its
+per-document half (`mapping.resolve`: names and pronouns, readings, kinds) shard by shard, in
+worker processes where there are cores to spare, and the corpus-level half (relation filter,
+support, mapping: `mapping.facts`) over all of them, so:
 
 - **resume**: rerunning the same command after a crash redoes only the shards that were in
   flight (a shard is done once its file is in place and the manifest says so);
@@ -35,11 +37,19 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from mamakg.config import Config, Scope
+from mamakg.config import Config, Scope, available_cores
 from mamakg.errors import MamakgError, UsageError
 from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker
-from mamakg.mapping.facts import collect_facts
+from mamakg.mapping.facts import collect_facts, map_resolved
 from mamakg.mapping.mapper import MapChain
+from mamakg.mapping.resolve import (
+    DocumentStream,
+    Forms,
+    ResolvedWindow,
+    resolve_window,
+    store_parts,
+    streams,
+)
 from mamakg.output import atomic_output
 from mamakg.parse import pipeline_name
 from mamakg.pipeline import load_models, run_info
@@ -52,6 +62,7 @@ from mamakg.scale.manifest import (
     OutputStamp,
     Part,
 )
+from mamakg.scale.processes import Workers
 from mamakg.scale.shards import (
     SCHEMA_VERSION,
     Engine,
@@ -305,16 +316,73 @@ def _pending(folder: _Folder, on_skip: Callable[[int], None] | None) -> Iterator
     folder.save()
 
 
-def _load(folder: _Folder, store: MentionStore, summary: Summary) -> None:
-    """Every done shard's mentions into the store, in shard (= corpus) order, and its counts
-    into the summary."""
+def _done_shards(folder: _Folder) -> list[tuple[str, str]]:
+    """(path, name) of every shard, in shard (= corpus) order; each must be done."""
     for entry in folder.manifest.shards:
         if not entry.done or entry.counts is None:
             raise MamakgError(f"shard {entry.name} of {folder.path} is not done: rerun the "
                               "same command to finish it")
-        for chunk in read_shard(folder.shard_path(entry.name), entry.name):
-            store.add(chunk)
+    return [(folder.shard_path(e.name), e.name) for e in folder.manifest.shards]
+
+
+def _count(folder: _Folder, summary: Summary) -> None:
+    for entry in folder.manifest.shards:
+        assert entry.counts is not None
         entry.counts.add_to(summary)
+
+
+def _load(folder: _Folder, store: MentionStore, summary: Summary) -> None:
+    """Every done shard's mentions into the store, in shard (= corpus) order, and its counts
+    into the summary."""
+    for path, name in _done_shards(folder):
+        for chunk in read_shard(path, name):
+            store.add(chunk)
+    _count(folder, summary)
+
+
+def _resolve_shard(shard: tuple[str, str], config: Config) -> ResolvedWindow:
+    """The Map stage's per-document half on one shard file (its documents are whole)."""
+    mentions = [m for chunk in read_shard(*shard) for m in chunk]
+    return resolve_window(mentions, None, None, config)
+
+
+_RESOLVE_CONFIG: list[Config] = []
+
+
+def _init_resolver(config: Config) -> None:
+    _RESOLVE_CONFIG[:] = [config]
+
+
+def _resolve_task(shard: tuple[str, str]) -> ResolvedWindow:
+    return _resolve_shard(shard, _RESOLVE_CONFIG[0])
+
+
+def _load_resolved(folder: _Folder, store: MentionStore, summary: Summary, config: Config,
+                   left_out: list[Mention]) -> Forms:
+    """Every done shard's mentions resolved document by document (the Map stage's
+    per-document half, `mamakg.mapping.resolve`) into the store, in shard order, in worker
+    processes where there are cores to spare (`Config.match_processes`, None: all but one);
+    the shards' counts into the summary; the forms of the resolved mentions."""
+    shards = _done_shards(folder)
+    workers = config.match_processes
+    if workers is None:
+        workers = min(available_cores() - 1, len(shards) - 1)
+    stream = DocumentStream(config)
+
+    def here(shard: tuple[str, str]) -> ResolvedWindow:
+        return _resolve_shard(shard, config)
+
+    if workers < 1:
+        results: Iterable[ResolvedWindow] = map(here, shards)
+        for window in results:
+            store_parts(stream.feed(window), store, summary, left_out)
+    else:
+        with Workers(workers, _init_resolver, (config,)) as pool:
+            for window in pool.map(_resolve_task, shards, local=here):
+                store_parts(stream.feed(window), store, summary, left_out)
+    store_parts(stream.close(), store, summary, left_out)
+    _count(folder, summary)
+    return stream.forms
 
 
 def build_workdir(
@@ -369,9 +437,13 @@ def build_workdir(
         left_out: list[Mention] = []
         with contextlib.closing(made) if made is not None else contextlib.nullcontext(), \
                 MentionStore() as store:
-            _load(folder, store, summary)
-            facts = collect_facts(store, config, summary, linker or made, dropped=left_out,
-                                  mappers=mappers)
+            if streams(config):
+                forms = _load_resolved(folder, store, summary, config, left_out)
+                facts = map_resolved(store, forms, config, summary, linker or made, mappers)
+            else:
+                _load(folder, store, summary)
+                facts = collect_facts(store, config, summary, linker or made,
+                                      dropped=left_out, mappers=mappers)
     finally:
         folder.unlock()
     summary.seconds = time.perf_counter() - started

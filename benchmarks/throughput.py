@@ -98,9 +98,10 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
-SERIAL_STAGES = ("attend", "store", "collect", "write")
+SERIAL_STAGES = ("attend", "resolve_edges", "store", "collect", "write")
 """Stages that stay in the build's own process whatever the number of cores (the model is
-fed from it; the corpus-level half and the writer run there)."""
+fed from it; documents cut by window edges are resolved there; the corpus-level half and the
+writer run there)."""
 
 
 def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
@@ -265,7 +266,8 @@ def main() -> None:
             same = render(result.facts, one.run, OutputFormat.NT, config.base_iri) == render(
                 one.facts, one.run, OutputFormat.NT, config.base_iri)
 
-    main_stages = ("parse", "attend", "match", "store", "collect", "write")
+    main_stages = ("parse", "attend", "match", "resolve", "resolve_edges", "store", "collect",
+                   "write")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = {
         "sentences": n,

@@ -1,7 +1,7 @@
 """The one place that knows the order of the stages:
 
     read -> parse (spaCy) -> attend (LM) -> match (beam search) -> filter -> annotate
-         -> store -> corpus filter -> map -> facts
+         -> resolve (per document) -> store -> map (corpus) -> facts
 
 Two functions are the seam every build goes through (this module's `build`, a work folder's
 shards, the Ray engine's actors): `attend_windows` turns sentences into `Window`s (the
@@ -9,8 +9,12 @@ language model's part) and `match_window` turns a window into mentions (Match, t
 sentence-level Filter and the Map stage's annotate step, pure CPU). `build` streams the
 corpus: spaCy runs in worker processes ahead of the model (`Config.parse_processes`), Match
 in others where cores allow (`Config.match_processes`), each a bounded number of tasks
-ahead, so only a few windows of sentences are in memory at a time; candidate mentions wait
-on disk (`MentionStore`) for the corpus-level relation filter.
+ahead, so only a few windows of sentences are in memory at a time. The Map stage's
+per-document half (`mamakg.mapping.resolve`) runs with Match on each window's whole
+documents (`resolved_window`), and here on the documents that window edges cut, once whole;
+resolved mentions wait on disk (`MentionStore`) for the corpus-level half
+(`mamakg.mapping.facts`). With a relation threshold above one (``--min-relation-pairs``),
+the Match stage's mentions wait instead, and the whole Map stage runs after the corpus.
 """
 
 from __future__ import annotations
@@ -417,7 +421,10 @@ def build(
     relation `mappers` (`mapping.facts.make_mappers`); `overlap`: see `mention_rows`;
     `group_cells`: see `match.match_sentences`. The summary's timings are the seconds of
     this process per stage (parse: waiting for sentences; attend; match: matching, or
-    waiting for the Match workers; store; collect), the busy seconds of the worker processes
+    waiting for the Match workers; resolve: the Map stage's per-document half on the
+    documents that lie whole in a window, when Match runs here; resolve_edges: on documents
+    cut by window edges; store; collect: the corpus-level half), the busy seconds of the
+    worker processes
     (``parse_workers``, ``match_workers``: summed over the workers) and, on CUDA, of the GPU
     (``device``)."""
     started = time.perf_counter()
@@ -437,11 +444,11 @@ def build(
             for window in resolved_rows(documents, nlp, lm, config, summary, clock,
                                         on_sentences=on_sentences, overlap=overlap,
                                         group_cells=group_cells):
-                with clock.stage("resolve"):
+                with clock.stage("resolve_edges"):
                     parts = list(stream.feed(window))
                 with clock.stage("store"):
                     store_parts(parts, store, summary, left_out)
-            with clock.stage("resolve"):
+            with clock.stage("resolve_edges"):
                 parts = list(stream.close())
             with clock.stage("store"):
                 store_parts(parts, store, summary, left_out)

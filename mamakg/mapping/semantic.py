@@ -353,6 +353,8 @@ class EmbeddingMapper:
         """phrase -> (best name cosine (P,), best name index (P,), the phrase's vector (D,))."""
         self._kinds: dict[str, np.ndarray] = {}
         """kind -> its vector ("something" for an unknown kind)."""
+        self._in_context: dict[tuple[str, str, str], np.ndarray] = {}
+        """(phrase, head kind, tail kind) -> the blended similarity with every property."""
 
     def _candidates(self, q: MapQuery, phrase: str, which: np.ndarray) -> np.ndarray:
         """The properties that compete for the phrase: those whose value the fact's value may
@@ -418,12 +420,16 @@ class EmbeddingMapper:
             return Mapping(None, 0.0, MapMethod.NONE, (
                 ("phrase", f"{phrase} (more than {MAX_WORDS} words: not mapped)"),))
         names, which, vector = self._sims[phrase]
-        # the phrase between its head and tail kinds, as the sum of their vectors
-        context = vector + KIND_WEIGHT * (self._kinds[q.head_kind] + self._kinds[q.tail_kind])
-        context /= np.linalg.norm(context)
-        descriptions = np.stack([vector, context]) @ self.vectors.descriptions.T
-        w = self.description_weight
-        sim = (1 - w) * names + w * 0.5 * descriptions.sum(axis=0)
+        where = (phrase, q.head_kind, q.tail_kind)
+        sim = self._in_context.get(where)
+        if sim is None:  # queries differ in more than these (the tail's text...): once each
+            # the phrase between its head and tail kinds, as the sum of their vectors
+            context = vector + KIND_WEIGHT * (self._kinds[q.head_kind]
+                                              + self._kinds[q.tail_kind])
+            context /= np.linalg.norm(context)
+            descriptions = np.stack([vector, context]) @ self.vectors.descriptions.T
+            w = self.description_weight
+            sim = self._in_context[where] = (1 - w) * names + w * 0.5 * descriptions.sum(axis=0)
         return self._decide(q, phrase, sim, names, which)
 
     def _decide(self, q: MapQuery, phrase: str, sim: np.ndarray, names: np.ndarray,

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from mamakg.align import MergePlan, merge_plan
-from mamakg.config import Config, Device, DType, HeadReduce
+from mamakg.config import Config, Device, DType, HeadReduce, parse_enum
 from mamakg.errors import MamakgError, UsageError
 from mamakg.types import Sentence, Window
 
@@ -299,12 +299,7 @@ class AttentionModel:
             ) from err
 
     def _device(self, device: Device) -> Any:
-        torch = self._torch
-        if device is Device.CUDA and not torch.cuda.is_available():
-            raise MamakgError("--device cuda was asked for but no CUDA GPU is available")
-        if device is Device.AUTO:
-            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-        return torch.device(device.value)
+        return torch_device(device)
 
     @property
     def threads(self) -> int:
@@ -477,6 +472,18 @@ class AttentionModel:
             return att.amax(dim=1)
         return att.mean(dim=1)
 
+def torch_device(device: Device | str) -> Any:
+    """The torch device a `Config.device` setting names (auto: the GPU when there is one)."""
+    import torch
+
+    setting: Device = parse_enum(Device, device, "device")
+    if setting is Device.CUDA and not torch.cuda.is_available():
+        raise MamakgError("--device cuda was asked for but no CUDA GPU is available")
+    if setting is Device.AUTO:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(setting.value)
+
+
 class Embedder:
     """Sentence embeddings of short texts (relation phrases, property names) with a sentence-
     embedding model, by default the bundled all-MiniLM-L6-v2 (trained for semantic similarity):
@@ -484,12 +491,15 @@ class Embedder:
     compares relation phrases with Wikidata properties by the cosine of these vectors
     (`mamakg.mapping.semantic`).
 
-    Runs on the CPU in eval mode under ``torch.inference_mode()``; texts are sorted by piece
-    count and batched, and each distinct text is embedded once per `Embedder`.
+    Runs on `device` (the CPU unless told; a build passes its own setting, so the phrases are
+    embedded on the language model's GPU when it has one) in float32 and eval mode under
+    ``torch.inference_mode()``; texts are sorted by piece count and batched, and each
+    distinct text is embedded once per `Embedder`.
     """
 
     def __init__(self, name: str | None = None, *, model: Any = None, tokenizer: Any = None,
-                 batch_size: int = 128, max_pieces: int = 64) -> None:
+                 batch_size: int = 128, max_pieces: int = 64,
+                 device: Device | str = Device.CPU) -> None:
         """Load `name` (None: the bundled model), or use the given `model` and `tokenizer`
         (tests build tiny random-weight ones)."""
         import torch
@@ -501,7 +511,8 @@ class Embedder:
             tokenizer = AttentionModel._load(transformers.AutoTokenizer, source, use_fast=True)
         if model is None:
             model = AttentionModel._load(transformers.AutoModel, source)
-        self.model = model.to(device="cpu", dtype=torch.float32).eval()
+        self.device = torch_device(device)
+        self.model = model.to(device=self.device, dtype=torch.float32).eval()
         self.tokenizer = tokenizer
         self.name = recorded
         """The model's name, as recorded (``sentence-transformers/all-MiniLM-L6-v2``)."""
@@ -543,11 +554,11 @@ class Embedder:
                     for k in names:
                         arrays[k][row, :n] = enc[k][i]
                     mask[row, :n] = 1
-                inputs = {k: torch.from_numpy(v) for k, v in arrays.items()}
-                inputs["attention_mask"] = torch.from_numpy(mask)
+                arrays["attention_mask"] = mask
+                inputs = {k: torch.from_numpy(v).to(self.device) for k, v in arrays.items()}
                 states = self.model(**inputs).last_hidden_state  # (B, P, D)
                 weights = inputs["attention_mask"].unsqueeze(-1).to(states.dtype)  # (B, P, 1)
                 pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1.0)  # (B, D)
                 pooled = torch.nn.functional.normalize(pooled, dim=-1)
-                out[batch] = pooled.float().numpy()
+                out[batch] = pooled.float().cpu().numpy()
         return out

@@ -218,3 +218,16 @@ def test_an_inverse_phrase_checks_the_head_against_the_value():
     # Acme's CEO is Ann: the value is the head, a person, though the tail is an organization
     assert (ceo.pid, ceo.inverse) == ("P169", True)
     assert led.pid is None  # read from head to tail, its value would be an organization
+
+
+def test_the_embedder_runs_on_the_device_the_build_names():
+    import torch
+
+    from mamakg.attention import torch_device
+    from mamakg.errors import MamakgError
+
+    assert torch_device("cpu").type == "cpu"
+    assert torch_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(MamakgError, match="no CUDA GPU"):
+            torch_device("cuda")

@@ -69,15 +69,15 @@ log = logging.getLogger(__name__)
 
 
 def load_embedder(config: Config) -> Embedder | None:
-    """The bundled sentence-embedding model for the embedding mapper, or None when
-    ``--no-semantic-map`` or the model is not installed (the label/alias matcher then maps
-    alone)."""
+    """The bundled sentence-embedding model for the embedding mapper, on the build's device
+    (`Config.device`), or None when ``--no-semantic-map`` or the model is not installed (the
+    label/alias matcher then maps alone)."""
     if not config.semantic_map:
         return None
     from mamakg.attention import Embedder
 
     try:
-        return Embedder()
+        return Embedder(device=config.device)
     except MamakgError as err:
         log.warning("relations map by label and alias only: %s", err)
         return None

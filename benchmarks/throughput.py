@@ -8,9 +8,10 @@ Prints one JSON line: sentences per second end to end (build + N-Triples written
 pipeline's forward only (the Attend stage alone: tokenizer, batching, forward pass, merge of
 pieces into tokens, one copy to the host per batch), of the raw forward limit (the model alone
 on the same batches, pre-tokenized, inputs already on the device, no host copy), of spaCy
-alone; their ratios; the seconds of each stage in the build's own process and the busy seconds
-of its worker processes (summed over the workers); on CUDA the GPU's busy seconds (CUDA events
-around each batch's device work) and their share of the build's wall time; and a ``budget``
+alone (and without its named-entity recognizer, for what the entity kinds cost); their
+ratios; the seconds of each stage in the build's own process and the busy seconds of its
+worker processes (summed over the workers); on CUDA the GPU's busy seconds (CUDA events around
+each batch's device work) and their share of the build's wall time; and a ``budget``
 (`budget`): CPU seconds per 1,000 sentences by stage over all processes, the serial part, spaCy
 alone, and the rate a 16-core host with a free model could reach. The corpus is made
 of sentences of ../shared/data/raw-text (the KnowledgeNet/DBpedia abstracts, CC BY-SA),
@@ -225,6 +226,14 @@ def main() -> None:
     sentences = list(parse_documents(docs, nlp, max_tokens=config.max_tokens))
     spacy_s = time.perf_counter() - t0
     n = len(sentences)
+    # what the named-entity recognizer costs of that (the Map stage's source of entity kinds)
+    spacy_no_ner_s = None
+    if "ner" in nlp.pipe_names:
+        with nlp.select_pipes(disable=["ner"]):
+            t0 = time.perf_counter()
+            for _ in parse_documents(docs, nlp, max_tokens=config.max_tokens):
+                pass
+            spacy_no_ner_s = time.perf_counter() - t0
 
     def sync() -> None:
         if args.device == "cuda":
@@ -278,6 +287,8 @@ def main() -> None:
         "ratio_e2e_to_raw_forward": round(raw_s / e2e_s, 3),
         "ratio_forward_to_raw_forward": round(raw_s / forward_s, 3),
         "sent_per_s_spacy": round(n / spacy_s, 1),
+        "sent_per_s_spacy_without_ner": round(n / spacy_no_ner_s, 1) if spacy_no_ner_s
+        else None,
         "peak_rss_mb": round(peak, 1),
         "device": str(lm.device) + (f" ({torch.cuda.get_device_name()})"
                                     if args.device == "cuda" else ""),

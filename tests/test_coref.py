@@ -156,3 +156,23 @@ def test_name_particles_and_an_acronym_after_an_article():
     doc = [m("d", 0, "East Asia Economic Caucus", "was", "a proposal", "ORG", ""),
            m("d", 1, "The EAEC", "met in", "Kuala Lumpur", "ORG", "GPE")]
     assert keys(resolve_document(doc, names=True))[1][0] == "east asia economic caucus"
+
+
+def test_name_roots_keep_order_and_skip_candidates_that_do_not_fit():
+    from mamakg.mapping.coref import Antecedent, name_roots
+
+    def names(*texts):
+        return [Antecedent(t.lower(), t, kind, (i, 0)) for i, (t, kind) in enumerate(texts)]
+
+    # the first name with the word is a person: the place joins the next name that fits
+    assert name_roots(names(("George Washington", "PERSON"), ("Washington County", "GPE"),
+                            ("Washington", "GPE"))) == {"washington": "washington county"}
+    # an acronym before its name; other spellings of both join the name too
+    assert name_roots(names(("EFI", "ORG"), ("Expeditionary Force Institutes", "ORG"),
+                            ("the Expeditionary Force Institutes", "ORG"), ("E.F.I.", "ORG"))) \
+        == dict.fromkeys(("efi", "the expeditionary force institutes", "e.f.i."),
+                         "expeditionary force institutes")
+    # a part of two names joins the one introduced first; a later name takes its own parts
+    assert name_roots(names(("Lise Meitner", "PERSON"), ("Meitner", "PERSON"),
+                            ("Ann Meitner", "PERSON"), ("Ann", "PERSON"))) == {
+        "meitner": "lise meitner", "ann": "ann meitner"}

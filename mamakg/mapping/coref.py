@@ -109,6 +109,66 @@ def _name_words(text: str) -> list[str]:
     return words
 
 
+def _clean_name(words: list[str]) -> bool:
+    """Whether words are a name alone: capitalised but for linking words ("University of
+    Vienna"), no number ("Paris on 4 May 1961" and "American chemist" are not)."""
+    return bool(words) and words[0][:1].isupper() and all(
+        (w[:1].isupper() or w.lower() in NAME_LINKS) and not any(c.isdigit() for c in w)
+        for w in words)
+
+
+@dataclass(frozen=True)
+class _Name:
+    """What the names pass compares of one text, worked out once (`_name_of`)."""
+
+    words: tuple[str, ...]
+    """Its name words (`_name_words`), lower case."""
+    spelling: tuple[str, ...]
+    """The words `same_name` compares: its name words, lower case, split at hyphens."""
+    capitalised: bool
+    """Every name word capitalised: it may be part of a longer name."""
+    clean: bool
+    """A name alone (`_clean_name`): it may have parts."""
+    letters: str
+    """The letters of the acronym it is written as ("E.F.I." -> "EFI"); empty: no acronym."""
+    initials: tuple[str, ...]
+    """The acronyms that spell it, of all its words and of its content words; none unless it
+    is a name alone of two words or more."""
+
+
+def _name_of(text: str) -> _Name:
+    """What the names pass compares of a text (the rules of `same_name`, `is_acronym_of`,
+    `is_partial_name`)."""
+    words = _name_words(text)
+    letters = "".join(words).replace(".", "")
+    if not (2 <= len(letters) <= 8 and letters.isalpha() and letters.isupper()):
+        letters = ""
+    clean = _clean_name(words)
+    initials: tuple[str, ...] = ()
+    raw = [w for w in re.split(r"[\s-]+", text) if w[:1].isalpha()]
+    if len(raw) >= 2 and clean:
+        every = "".join(w[0] for w in raw).upper()
+        content = "".join(w[0] for w in raw if w.lower() not in NAME_LINKS).upper()
+        initials = (every, content)
+    return _Name(
+        words=tuple(w.lower() for w in words),
+        spelling=tuple(w.lower() for w in re.split(r"[\s-]+", " ".join(words)) if w),
+        capitalised=all(w[:1].isupper() for w in words), clean=clean, letters=letters,
+        initials=initials)
+
+
+def _is_part(short: _Name, name: _Name) -> bool:
+    a, b = short.words, name.words
+    if not a or len(a) >= len(b) or not short.capitalised or not name.clean:
+        return False
+    if a in (b[:len(a)], b[-len(a):]):
+        return True
+    if a[0] != b[0] or a[-1] != b[-1]:
+        return False
+    rest = iter(b)
+    return all(w in rest for w in a)
+
+
 def same_name(a: str, b: str) -> bool:
     """Whether two texts are one name written two ways: case, a leading article, a
     possessive ending and punctuation aside.
@@ -118,17 +178,8 @@ def same_name(a: str, b: str) -> bool:
     >>> same_name("Jeanne-Thérèse", "Jeanne Thérèse"), same_name("Romans", "Roman")
     (True, False)
     """
-    def words(t: str) -> list[str]:
-        return [w.lower() for w in re.split(r"[\s-]+", " ".join(_name_words(t))) if w]
-    return bool(words(a)) and words(a) == words(b)
-
-
-def _clean_name(words: list[str]) -> bool:
-    """Whether words are a name alone: capitalised but for linking words ("University of
-    Vienna"), no number ("Paris on 4 May 1961" and "American chemist" are not)."""
-    return bool(words) and words[0][:1].isupper() and all(
-        (w[:1].isupper() or w.lower() in NAME_LINKS) and not any(c.isdigit() for c in w)
-        for w in words)
+    spelling = _name_of(a).spelling
+    return bool(spelling) and spelling == _name_of(b).spelling
 
 
 def is_acronym_of(short: str, name: str) -> bool:
@@ -143,15 +194,8 @@ def is_acronym_of(short: str, name: str) -> bool:
     >>> is_acronym_of("The EAEC", "East Asia Economic Caucus")
     True
     """
-    letters = "".join(_name_words(short)).replace(".", "")
-    if not 2 <= len(letters) <= 8 or not letters.isalpha() or not letters.isupper():
-        return False
-    words = [w for w in re.split(r"[\s-]+", name) if w[:1].isalpha()]
-    if len(words) < 2 or not _clean_name(_name_words(name)):
-        return False
-    every = "".join(w[0] for w in words).upper()
-    content = "".join(w[0] for w in words if w.lower() not in NAME_LINKS).upper()
-    return letters in (every, content)
+    letters = _name_of(short).letters
+    return bool(letters) and letters in _name_of(name).initials
 
 
 def is_partial_name(short: str, name: str) -> bool:
@@ -167,17 +211,7 @@ def is_partial_name(short: str, name: str) -> bool:
     >>> is_partial_name("Paris", "Paris on 4 May 1961"), is_partial_name("Acme", "Acme firm")
     (False, False)
     """
-    a = [w.lower() for w in _name_words(short)]
-    b = [w.lower() for w in _name_words(name)]
-    if not a or len(a) >= len(b) or not all(w[:1].isupper() for w in _name_words(short)) \
-            or not _clean_name(_name_words(name)):
-        return False
-    if a in (b[:len(a)], b[-len(a):]):
-        return True
-    if a[0] != b[0] or a[-1] != b[-1]:
-        return False
-    rest = iter(b)
-    return all(w in rest for w in a)
+    return _is_part(_name_of(short), _name_of(name))
 
 
 def _fits(a: str, b: str) -> bool:
@@ -224,15 +258,16 @@ def _antecedents(mentions: list[Mention], names_only: bool = False) -> list[Ante
     for m in mentions:
         for reading in (m, *m.readings):
             for slot, key, kind, start in _slots(reading):
+                position = (reading.sent_index, start)
+                if key in first and position >= first[key].position:
+                    continue  # a later mention of a known key: nothing to test
                 text = getattr(reading, slot).text
                 if names_only:
                     if not _is_name(text, kind):
                         continue
                 elif not kind or kind in ("PRON", "NUM") or is_pronoun(text):
                     continue
-                position = (reading.sent_index, start)
-                if key not in first or position < first[key].position:
-                    first[key] = Antecedent(key, text, kind, position)
+                first[key] = Antecedent(key, text, kind, position)
     if names_only:  # at one place the longer name first: a chunk before the names inside it
         return sorted(first.values(), key=lambda a: (a.position, -len(a.key), a.key))
     return sorted(first.values(), key=lambda a: (a.position, a.key))
@@ -250,17 +285,30 @@ def name_roots(names: list[Antecedent]) -> dict[str, str]:
             key = root[key]
         return key
 
-    for i, a in enumerate(names):
-        before = names[:i]
-        found = next((b for b in before if same_name(a.label, b.label)), None)
-        if found is None:
-            found = next((b for b in (*before, *names[i + 1:])
-                          if find(b.key) != a.key and is_acronym_of(a.label, b.label)), None)
-        if found is None:
-            found = next((b for b in before if _fits(a.kind, b.kind)
-                          and is_partial_name(a.label, b.label)), None)
+    # each text read once (`_name_of`), and the candidates of each rule looked up, in order
+    # of introduction: the first name of a spelling, the names an acronym spells, the names
+    # before that have a word (a partial name's first word is a word of the name it is part of)
+    read = [_name_of(a.label) for a in names]
+    first_spelled: dict[tuple[str, ...], Antecedent] = {}
+    spelled_by: dict[str, list[int]] = {}
+    with_word: dict[str, list[int]] = {}
+    for j, b in enumerate(read):
+        for initials in dict.fromkeys(b.initials):
+            spelled_by.setdefault(initials, []).append(j)
+    for i, (a, name) in enumerate(zip(names, read, strict=True)):
+        found = first_spelled.get(name.spelling) if name.spelling else None
+        if found is None and name.letters:
+            found = next((names[j] for j in spelled_by.get(name.letters, ())
+                          if j != i and find(names[j].key) != a.key), None)
+        if found is None and name.words:
+            found = next((names[j] for j in with_word.get(name.words[0], ())
+                          if _fits(a.kind, names[j].kind) and _is_part(name, read[j])), None)
         if found is not None and find(found.key) != a.key:
             root[a.key] = find(found.key)
+        if name.spelling:
+            first_spelled.setdefault(name.spelling, a)
+        for word in dict.fromkeys(name.words):
+            with_word.setdefault(word, []).append(i)
     return {key: find(key) for key in root}
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from mamakg.config import OutputFormat
 from mamakg.rdf.graph import (
+    _escape,
     _lit,
     _NTermsText,
     fact_lines,
@@ -137,3 +138,10 @@ def test_fact_lines_are_sorted_and_unique():
     lines = fact_lines(rich_facts(), MANIFEST, BASE)
     assert lines == sorted(set(lines))
     assert all(line.endswith(" .\n") and line.count("\n") == 1 for line in lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_escaping_is_the_one_of_n_triples(text):
+    table = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+    assert _escape(text) == text.translate(table)

@@ -8,7 +8,10 @@ Ours are also the faster: they stream the triples from the facts, while rdflib's
 need an rdflib `Graph` built first. On 5,654 facts (205,475 triples; `python
 benchmarks/writers.py`, docs/performance.md) N-Triples took 3.2-4.0 s against 10.8-13.4 s
 through rdflib (8.5-10.7 s of it building the graph; the same 27.7 MB, the same triples),
-Turtle 4.6-5.5 s against 22.1-29.9 s (the same triples).
+Turtle 4.6-5.5 s against 22.1-29.9 s (the same triples). N-Triples and Turtle are now written
+from text (`mamakg.rdf.graph.nt_triples`: no rdflib node per triple, the same bytes): on 9,029
+facts (351,970 lines; `python benchmarks/writing.py GRAPH.nt`) N-Triples took 3.1-3.3 CPU
+seconds against 8.5-13.4 s from rdflib nodes, Turtle 3.8-4.1 s against 13.1-14.5 s.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import io
 import itertools
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -25,7 +29,7 @@ from rdflib import RDF
 
 from mamakg.config import OutputFormat
 from mamakg.output import atomic_output
-from mamakg.rdf.graph import Triple, fact_lines, nt_term, nt_triples, to_networkx, to_rdf
+from mamakg.rdf.graph import Triple, fact_lines, gc_paused, nt_term, nt_triples, to_networkx, to_rdf
 from mamakg.rdf.vocab import IRIs
 from mamakg.types import Fact, Mention, RunInfo
 
@@ -71,14 +75,20 @@ def turtle_text_blocks(graph: Iterable[tuple[str, str, str]], base: str) -> Iter
                     return f"{prefix}:{local}"
         return t
 
+    @functools.cache  # a few predicates, each in every block
+    def order(p: str) -> tuple[bool, str]:
+        return (p != a, _text(p))
+
     yield "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in prefixes) + "\n"
-    by_subject: dict[str, dict[str, set[str]]] = {}
-    for s, p, o in graph:
-        by_subject.setdefault(s, {}).setdefault(p, set()).add(term(o))
+    by_subject: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(
+        lambda: defaultdict(set))
+    with gc_paused():
+        for s, p, o in graph:
+            by_subject[s][p].add(term(o))
     for s in sorted(by_subject, key=_text):
         preds = by_subject.pop(s)  # written: let it go
         parts = []
-        for p in sorted(preds, key=lambda p: (p != a, _text(p))):
+        for p in sorted(preds, key=order):
             verb = "a" if p == a else term(p)
             parts.append(f"    {verb} " + ",\n        ".join(sorted(preds[p])))
         yield term(s) + "\n" + " ;\n".join(parts) + " .\n\n"

@@ -10,8 +10,9 @@ benchmarks/writers.py`, docs/performance.md) N-Triples took 3.2-4.0 s against 10
 through rdflib (8.5-10.7 s of it building the graph; the same 27.7 MB, the same triples),
 Turtle 4.6-5.5 s against 22.1-29.9 s (the same triples). N-Triples and Turtle are now written
 from text (`mamakg.rdf.graph.nt_triples`: no rdflib node per triple, the same bytes): on 9,029
-facts (351,970 lines; `python benchmarks/writing.py GRAPH.nt`) N-Triples took 3.1-3.3 CPU
-seconds against 8.5-13.4 s from rdflib nodes, Turtle 3.8-4.1 s against 13.1-14.5 s.
+facts (351,970 lines; `python benchmarks/writing.py GRAPH.nt --repeat 3`, on a busy 2-core
+machine) N-Triples took 3.2-4.0 CPU seconds against 8.5-13.4 s from rdflib nodes, Turtle
+3.1-3.7 s against 13.1-14.5 s.
 """
 
 from __future__ import annotations

@@ -8,7 +8,11 @@ Ours are also the faster: they stream the triples from the facts, while rdflib's
 need an rdflib `Graph` built first. On 5,654 facts (205,475 triples; `python
 benchmarks/writers.py`, docs/performance.md) N-Triples took 3.2-4.0 s against 10.8-13.4 s
 through rdflib (8.5-10.7 s of it building the graph; the same 27.7 MB, the same triples),
-Turtle 4.6-5.5 s against 22.1-29.9 s (the same triples).
+Turtle 4.6-5.5 s against 22.1-29.9 s (the same triples). N-Triples and Turtle are now written
+from text (`mamakg.rdf.graph.nt_triples`: no rdflib node per triple, the same bytes): on 9,029
+facts (351,970 lines; `python benchmarks/writing.py GRAPH.nt --repeat 3`, on a busy 2-core
+machine) N-Triples took 3.2-4.0 CPU seconds against 8.5-13.4 s from rdflib nodes, Turtle
+3.1-3.7 s against 13.1-14.5 s.
 """
 
 from __future__ import annotations
@@ -18,18 +22,20 @@ import io
 import itertools
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from rdflib import RDF, URIRef
+from rdflib import RDF
 
 from mamakg.config import OutputFormat
 from mamakg.output import atomic_output
-from mamakg.rdf.graph import Triple, nt_lines, nt_term, rdf_triples, to_networkx, to_rdf
+from mamakg.rdf.graph import Triple, fact_lines, gc_paused, nt_term, nt_triples, to_networkx, to_rdf
 from mamakg.rdf.vocab import IRIs
 from mamakg.types import Fact, Mention, RunInfo
 
-__all__ = ["fact_record", "render", "render_parts", "turtle", "turtle_blocks", "write_graph"]
+__all__ = ["fact_record", "render", "render_parts", "turtle", "turtle_blocks", "turtle_text_blocks",
+           "write_graph"]
 
 
 _SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
@@ -43,28 +49,48 @@ def turtle(graph: Iterable[Triple], base: str) -> str:
 
 def turtle_blocks(graph: Iterable[Triple], base: str) -> Iterator[str]:
     """`turtle` in pieces: the prefixes, then one block per subject."""
+    term = functools.cache(nt_term)  # terms recur: write each once
+    return turtle_text_blocks(((term(s), term(p), term(o)) for s, p, o in graph), base)
+
+
+def _text(term: str) -> str:
+    """What ``str()`` gives of the rdflib node of an IRI or blank node in N-Triples syntax."""
+    return term[1:-1] if term.startswith("<") else term[2:] if term.startswith("_:") else term
+
+
+def turtle_text_blocks(graph: Iterable[tuple[str, str, str]], base: str) -> Iterator[str]:
+    """`turtle_blocks` of triples whose terms are in N-Triples syntax (`nt_term`;
+    `mamakg.rdf.graph.nt_triples`)."""
     names = {**IRIs(base).prefixes(), "rdf": str(RDF), "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
     prefixes = sorted(names.items())
     by_length = sorted(prefixes, key=lambda pn: -len(pn[1]))
+    a = nt_term(RDF.type)
 
     @functools.cache  # terms recur: write each once
-    def term(t: Any) -> str:
-        if isinstance(t, URIRef):
+    def term(t: str) -> str:
+        if t.startswith("<"):
+            iri = t[1:-1]
             for prefix, ns in by_length:
-                local = str(t)[len(ns):]
-                if str(t).startswith(ns) and _SAFE_LOCAL.match(local):
+                local = iri[len(ns):]
+                if iri.startswith(ns) and _SAFE_LOCAL.match(local):
                     return f"{prefix}:{local}"
-        return nt_term(t)
+        return t
+
+    @functools.cache  # a few predicates, each in every block
+    def order(p: str) -> tuple[bool, str]:
+        return (p != a, _text(p))
 
     yield "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in prefixes) + "\n"
-    by_subject: dict[Any, dict[Any, set[str]]] = {}
-    for s, p, o in graph:
-        by_subject.setdefault(s, {}).setdefault(p, set()).add(term(o))
-    for s in sorted(by_subject, key=str):
+    by_subject: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(
+        lambda: defaultdict(set))
+    with gc_paused():
+        for s, p, o in graph:
+            by_subject[s][p].add(term(o))
+    for s in sorted(by_subject, key=_text):
         preds = by_subject.pop(s)  # written: let it go
         parts = []
-        for p in sorted(preds, key=lambda p: (p != RDF.type, str(p))):
-            verb = "a" if p == RDF.type else term(p)
+        for p in sorted(preds, key=order):
+            verb = "a" if p == a else term(p)
             parts.append(f"    {verb} " + ",\n        ".join(sorted(preds[p])))
         yield term(s) + "\n" + " ;\n".join(parts) + " .\n\n"
 
@@ -168,11 +194,11 @@ def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: s
     elif fmt is OutputFormat.JSONLD:
         yield _sorted_jsonld(to_rdf(facts, run, base)).encode("utf-8")
     elif fmt is OutputFormat.NT:
-        lines = nt_lines(rdf_triples(facts, run, base))
+        lines = fact_lines(facts, run, base)
         for begin in range(0, len(lines), part_lines):
             yield "".join(lines[begin : begin + part_lines]).encode("utf-8")
     else:
-        for block in turtle_blocks(rdf_triples(facts, run, base), base):
+        for block in turtle_text_blocks(nt_triples(facts, run, base), base):
             yield block.encode("utf-8")
 
 

@@ -110,8 +110,8 @@ def test_the_streaming_build_gives_the_graph_of_the_serial_one(nlp, real_lm, mat
     equal those of the Map stage run after the whole corpus (`collect_facts`)."""
     from mamakg.mapping.facts import collect_facts, load_embedder, make_mappers
     from mamakg.pipeline import StageClock, build, mention_rows
-    from mamakg.reader import read_documents
     from mamakg.rdf.writers import render
+    from mamakg.reader import read_documents
     from mamakg.result import Summary
     from mamakg.store import MentionStore
 
@@ -146,8 +146,8 @@ def test_a_work_folder_resolves_shard_by_shard_to_the_plain_builds_graph(
     that waits for the corpus (a higher relation threshold) still reuses the shards."""
     from mamakg.mapping.facts import load_embedder, make_mappers
     from mamakg.pipeline import build
-    from mamakg.reader import read_documents
     from mamakg.rdf.writers import render
+    from mamakg.reader import read_documents
     from mamakg.scale.workdir import WorkOptions, build_workdir
 
     corpus = tmp_path / "corpus.txt"

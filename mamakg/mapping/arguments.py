@@ -29,6 +29,7 @@ from mamakg.english import (
     POSSESSIVE_ENDINGS,
     PRONOUNS,
     RELATIVE_PRONOUNS,
+    TITLES,
     is_month,
 )
 from mamakg.normalize import (
@@ -201,6 +202,42 @@ def _after_modifiers(s: Sentence, start: int, root: int,
     return first
 
 
+_NAME_LABELS = frozenset({"PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
+"""NER labels of names that NER may cut short inside a longer written name."""
+_MARKS = frozenset({"(", ")", "\"", "\u201c", "\u201d"})
+"""Marks around a nickname inside a name ("Robert (Bob) Korsec", 'Elizabeth "Beth" Orton')."""
+
+
+def _name_word(s: Sentence, t: int, inside: list[tuple[int, int, str]]) -> bool:
+    """Whether token t may be part of a written name: a proper noun that is no title
+    (`TITLES`) and lies in no entity but a name (not "*Ukrainian* President ...")."""
+    if s.pos[t] != "PROPN" or s.words[t].lower().rstrip(".") in TITLES:
+        return False
+    return all(e[2] in _NAME_LABELS for e in inside if e[0] <= t < e[1])
+
+
+def _whole(s: Sentence, first: int, entity: tuple[int, int, str],
+           inside: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """The named entity `entity` with the words before it (down to `first`) that belong to
+    the same written name where NER cut it short: a day before a date's month ("[13]
+    September 1980"); proper nouns before a name ("[Sher Akbar] Khan", "[Elio] Fiorucci"),
+    with a nickname in quotes or brackets between them ("Robert [(Bob)] Korsec"), up to a
+    title or a nationality ("Dr. [Meyer]", "Ukrainian President [Viktor Yanukovych]")."""
+    start, end, label = entity
+    if label == "DATE":
+        while start > first and s.pos[start - 1] == "NUM" and is_month(s.words[start]):
+            start -= 1
+        return start, end
+    if label not in _NAME_LABELS:
+        return start, end
+    t = start
+    while t > first and (s.words[t - 1] in _MARKS or _name_word(s, t - 1, inside)):
+        t -= 1
+        if s.words[t] not in _MARKS:
+            start = t  # a name word: the marks passed on the way are inside the name
+    return start, end
+
+
 def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
     """The entity a head or tail chunk [start, end) stands for as a node of the graph, when
     narrower than the chunk; None when the chunk is its own node (a pronoun, or nothing to
@@ -227,14 +264,14 @@ def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
     holding = [e for e in inside if e[0] <= root < e[1]]
     node: tuple[int, int] | None = None
     if holding:
-        node = holding[0][0], holding[0][1]
+        node = _whole(s, a, holding[0], inside)
     elif s.heads:
         named = [e for e in inside if e[2] not in _VALUE_LABELS and e[2] != "NORP"]
         for e in named:
             e_root = span_root(s, e[0], e[1])
             by = s.heads[e_root]
             if by == root and s.deps[e_root] in ("appos", "compound"):
-                node = e[0], e[1]  # "pop group [RBD]"
+                node = _whole(s, a, e, inside)  # "pop group [RBD]"
                 break
             if e[2] in _PLACE_LABELS and s.lemmas[root] in PLACE_NOUNS and 0 <= by != e_root \
                     and s.words[by].lower() == "of" and s.heads[by] == root:

@@ -73,6 +73,16 @@ def test_a_name_or_date_that_ner_cut_short_is_the_whole_written_name():
                     ["compound", "punct", "appos", "punct", "ROOT"],
                     [(0, 3, "PERSON"), (4, 5, "ORG")])
     assert node_span(korsec, 0, 5) is None
+    # NER's entity starts at the nickname; a lone month word read as a date
+    cricket = parsed(["Virginia", '"', "Cricket", '"', "Franche", "Jones"],
+                     ["PROPN", "PUNCT", "PROPN", "PUNCT", "PROPN", "PROPN"], [5, 5, 5, 5, 5, 5],
+                     ["compound", "punct", "compound", "punct", "compound", "ROOT"],
+                     [(0, 1, "GPE"), (2, 6, "WORK_OF_ART")])
+    assert node_span(cricket, 0, 6) is None
+    august = parsed(["Mark", "August", "Stoermer"], ["PROPN"] * 3, [2, 2, 2],
+                    ["compound", "compound", "ROOT"],
+                    [(0, 1, "PERSON"), (1, 2, "DATE"), (2, 3, "PERSON")])
+    assert node_span(august, 0, 3) is None
     # but not over a title or a nationality, whatever their tag
     title = parsed(["Ukrainian", "President", "Viktor", "Yanukovych"],
                    ["ADJ", "PROPN", "PROPN", "PROPN"], [3, 3, 3, 3],

@@ -213,7 +213,15 @@ def _name_word(s: Sentence, t: int, inside: list[tuple[int, int, str]]) -> bool:
     (`TITLES`) and lies in no entity but a name (not "*Ukrainian* President ...")."""
     if s.pos[t] != "PROPN" or s.words[t].lower().rstrip(".") in TITLES:
         return False
-    return all(e[2] in _NAME_LABELS for e in inside if e[0] <= t < e[1])
+    return all(e[2] in _NAME_LABELS or (e[2] == "DATE" and all(
+        is_month(s.words[k]) for k in range(e[0], e[1]))) for e in inside if e[0] <= t < e[1])
+
+
+def _opened(s: Sentence, start: int, end: int) -> bool:
+    """Whether the tokens [start, end) close a quote or bracket they do not open."""
+    words = s.words[start:end]
+    return words.count(")") > words.count("(") or sum(
+        words.count(q) for q in ("\"", "\u201c", "\u201d")) % 2 == 1
 
 
 def _whole(s: Sentence, first: int, entity: tuple[int, int, str],
@@ -221,8 +229,10 @@ def _whole(s: Sentence, first: int, entity: tuple[int, int, str],
     """The named entity `entity` with the words before it (down to `first`) that belong to
     the same written name where NER cut it short: a day before a date's month ("[13]
     September 1980"); proper nouns before a name ("[Sher Akbar] Khan", "[Elio] Fiorucci"),
-    with a nickname in quotes or brackets between them ("Robert [(Bob)] Korsec"), up to a
-    title or a nationality ("Dr. [Meyer]", "Ukrainian President [Viktor Yanukovych]")."""
+    with a nickname in quotes or brackets between them ("Robert [(Bob)] Korsec", and the
+    name before a nickname NER's entity starts with: 'Virginia ["Cricket" Franche Jones]')
+    or a lone month word NER read as a date ("Mark [August] Stoermer"), up to a title or a
+    nationality ("Dr. [Meyer]", "Ukrainian President [Viktor Yanukovych]")."""
     start, end, label = entity
     if label == "DATE":
         while start > first and s.pos[start - 1] == "NUM" and is_month(s.words[start]):
@@ -235,6 +245,9 @@ def _whole(s: Sentence, first: int, entity: tuple[int, int, str],
         t -= 1
         if s.words[t] not in _MARKS:
             start = t  # a name word: the marks passed on the way are inside the name
+    if _opened(s, start, end) and start - 2 >= first and s.words[start - 1] in _MARKS and \
+            s.pos[start - 2] == "PROPN" and s.words[start - 2].lower().rstrip(".") not in TITLES:
+        start -= 2  # 'Virginia ["Cricket" Franche Jones]': the name it is the nickname of
     return start, end
 
 

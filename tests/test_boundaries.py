@@ -83,6 +83,19 @@ def test_a_name_or_date_that_ner_cut_short_is_the_whole_written_name():
                     ["compound", "compound", "ROOT"],
                     [(0, 1, "PERSON"), (1, 2, "DATE"), (2, 3, "PERSON")])
     assert node_span(august, 0, 3) is None
+    # after it too, over name particles; not over "and" to another name
+    esch = parsed(["Carl", "Joachim", "von", "der", "Esch"],
+                  ["PROPN", "PROPN", "PROPN", "PROPN", "PROPN"], [4, 4, 4, 4, 4],
+                  ["compound"] * 4 + ["ROOT"], [(0, 4, "PERSON")])
+    assert node_span(esch, 0, 5) is None
+    two = parsed(["Ann", "Lee", "and", "Bob", "Kay"], ["PROPN", "PROPN", "CCONJ", "PROPN", "PROPN"],
+                 [1, 1, 1, 4, 1], ["compound", "ROOT", "cc", "compound", "conj"],
+                 [(0, 2, "PERSON"), (3, 5, "PERSON")])
+    assert text(two, node_span(two, 0, 5)) == "Ann Lee"
+    # a place and the place it lies in: the first is the node ("Reno, in Nevada")
+    reno = parsed(["Reno", ",", "Nevada"], ["PROPN", "PUNCT", "PROPN"], [2, 2, 2],
+                  ["npadvmod", "punct", "ROOT"], [(0, 1, "GPE"), (2, 3, "GPE")])
+    assert text(reno, node_span(reno, 0, 3)) == "Reno"
     # but not over a title or a nationality, whatever their tag
     title = parsed(["Ukrainian", "President", "Viktor", "Yanukovych"],
                    ["ADJ", "PROPN", "PROPN", "PROPN"], [3, 3, 3, 3],

@@ -28,6 +28,7 @@ from mamakg.english import (
     POSSESSIVE_DETERMINERS,
     POSSESSIVE_ENDINGS,
     PRONOUNS,
+    NAME_LINKS,
     RELATIVE_PRONOUNS,
     TITLES,
     is_month,
@@ -206,6 +207,8 @@ _NAME_LABELS = frozenset({"PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVE
 """NER labels of names that NER may cut short inside a longer written name."""
 _MARKS = frozenset({"(", ")", "\"", "\u201c", "\u201d"})
 """Marks around a nickname inside a name ("Robert (Bob) Korsec", 'Elizabeth "Beth" Orton')."""
+_LINKS = NAME_LINKS - {"and", "&", "the"}
+"""Name particles that join the words of one name, not two names ("von der", "ibn")."""
 
 
 def _name_word(s: Sentence, t: int, inside: list[tuple[int, int, str]]) -> bool:
@@ -225,9 +228,10 @@ def _opened(s: Sentence, start: int, end: int) -> bool:
 
 
 def _whole(s: Sentence, first: int, entity: tuple[int, int, str],
-           inside: list[tuple[int, int, str]]) -> tuple[int, int]:
+           inside: list[tuple[int, int, str]], last: int | None = None) -> tuple[int, int]:
     """The named entity `entity` with the words before it (down to `first`) that belong to
-    the same written name where NER cut it short: a day before a date's month ("[13]
+    the same written name where NER cut it short, and the proper nouns after it up to `last`
+    ("Carl Gösta Björn Joachim von der [Esch]"), name particles between them: a day before a date's month ("[13]
     September 1980"); proper nouns before a name ("[Sher Akbar] Khan", "[Elio] Fiorucci"),
     with a nickname in quotes or brackets between them ("Robert [(Bob)] Korsec", and the
     name before a nickname NER's entity starts with: 'Virginia ["Cricket" Franche Jones]')
@@ -241,10 +245,17 @@ def _whole(s: Sentence, first: int, entity: tuple[int, int, str],
     if label not in _NAME_LABELS:
         return start, end
     t = start
-    while t > first and (s.words[t - 1] in _MARKS or _name_word(s, t - 1, inside)):
+    while t > first and (s.words[t - 1] in _MARKS or s.words[t - 1] in _LINKS
+                         or _name_word(s, t - 1, inside)):
         t -= 1
-        if s.words[t] not in _MARKS:
-            start = t  # a name word: the marks passed on the way are inside the name
+        if _name_word(s, t, inside):
+            start = t  # a name word: the marks and links passed on the way are in the name
+    t = end
+    while last is not None and t < last and (s.words[t] in _LINKS
+                                             or _name_word(s, t, inside)):
+        t += 1
+        if _name_word(s, t - 1, inside):
+            end = t  # "Carl Gösta Björn Joachim von der [Esch]"
     if _opened(s, start, end) and start - 2 >= first and s.words[start - 1] in _MARKS and \
             s.pos[start - 2] == "PROPN" and s.words[start - 2].lower().rstrip(".") not in TITLES:
         start -= 2  # 'Virginia ["Cricket" Franche Jones]': the name it is the nickname of
@@ -277,14 +288,17 @@ def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
     holding = [e for e in inside if e[0] <= root < e[1]]
     node: tuple[int, int] | None = None
     if holding:
-        node = _whole(s, a, holding[0], inside)
+        node = _whole(s, a, holding[0], inside, b)
+        before = [e for e in inside if e[1] + 1 == holding[0][0] and e[2] in _PLACE_LABELS]
+        if holding[0][2] in _PLACE_LABELS and before and s.words[before[0][1]] == ",":
+            node = before[0][0], before[0][1]  # "[Reno], Nevada": Reno, in Nevada
     elif s.heads:
         named = [e for e in inside if e[2] not in _VALUE_LABELS and e[2] != "NORP"]
         for e in named:
             e_root = span_root(s, e[0], e[1])
             by = s.heads[e_root]
             if by == root and s.deps[e_root] in ("appos", "compound"):
-                node = _whole(s, a, e, inside)  # "pop group [RBD]"
+                node = _whole(s, a, e, inside, b)  # "pop group [RBD]"
                 break
             if e[2] in _PLACE_LABELS and s.lemmas[root] in PLACE_NOUNS and 0 <= by != e_root \
                     and s.words[by].lower() == "of" and s.heads[by] == root:

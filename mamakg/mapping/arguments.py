@@ -24,11 +24,11 @@ import re
 
 from mamakg.english import (
     INDEFINITE_PRONOUNS,
+    NAME_LINKS,
     PLACE_NOUNS,
     POSSESSIVE_DETERMINERS,
     POSSESSIVE_ENDINGS,
     PRONOUNS,
-    NAME_LINKS,
     RELATIVE_PRONOUNS,
     TITLES,
     is_month,
@@ -229,14 +229,14 @@ def _opened(s: Sentence, start: int, end: int) -> bool:
 
 def _whole(s: Sentence, first: int, entity: tuple[int, int, str],
            inside: list[tuple[int, int, str]], last: int | None = None) -> tuple[int, int]:
-    """The named entity `entity` with the words before it (down to `first`) that belong to
-    the same written name where NER cut it short, and the proper nouns after it up to `last`
-    ("Carl Gösta Björn Joachim von der [Esch]"), name particles between them: a day before a date's month ("[13]
-    September 1980"); proper nouns before a name ("[Sher Akbar] Khan", "[Elio] Fiorucci"),
-    with a nickname in quotes or brackets between them ("Robert [(Bob)] Korsec", and the
-    name before a nickname NER's entity starts with: 'Virginia ["Cricket" Franche Jones]')
-    or a lone month word NER read as a date ("Mark [August] Stoermer"), up to a title or a
-    nationality ("Dr. [Meyer]", "Ukrainian President [Viktor Yanukovych]")."""
+    """The named entity `entity` with the words around it that belong to the same written
+    name where NER cut it short (down to `first`, up to `last`): a day before a date's month
+    ("[13] September 1980"); proper nouns before and after a name ("[Sher Akbar] Khan",
+    "[Elio] Fiorucci", "Carl Gösta Björn Joachim von der [Esch]"), name particles, a
+    nickname in quotes or brackets ("Robert [(Bob)] Korsec", and the name before a nickname
+    NER's entity starts with: 'Virginia ["Cricket" Franche Jones]') and a lone month word NER
+    read as a date ("Mark [August] Stoermer") between them; up to a title or a nationality
+    ("Dr. [Meyer]", "Ukrainian President [Viktor Yanukovych]")."""
     start, end, label = entity
     if label == "DATE":
         while start > first and s.pos[start - 1] == "NUM" and is_month(s.words[start]):

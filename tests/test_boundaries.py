@@ -88,6 +88,10 @@ def test_a_name_or_date_that_ner_cut_short_is_the_whole_written_name():
                   ["PROPN", "PROPN", "PROPN", "PROPN", "PROPN"], [4, 4, 4, 4, 4],
                   ["compound"] * 4 + ["ROOT"], [(0, 4, "PERSON")])
     assert node_span(esch, 0, 5) is None
+    yusuf = parsed(["Yusuf", "ibn", "Is", "-", "haq", "ibn", "Ibrahim"],
+                   ["PROPN", "PROPN", "PROPN", "PUNCT", "PROPN", "PROPN", "PROPN"],
+                   [6, 6, 4, 4, 6, 6, 6], ["compound"] * 6 + ["ROOT"], [(5, 7, "PERSON")])
+    assert node_span(yusuf, 0, 7) is None
     two = parsed(["Ann", "Lee", "and", "Bob", "Kay"], ["PROPN", "PROPN", "CCONJ", "PROPN", "PROPN"],
                  [1, 1, 1, 4, 1], ["compound", "ROOT", "cc", "compound", "conj"],
                  [(0, 2, "PERSON"), (3, 5, "PERSON")])

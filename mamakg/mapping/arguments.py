@@ -207,17 +207,21 @@ _NAME_LABELS = frozenset({"PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVE
 """NER labels of names that NER may cut short inside a longer written name."""
 _MARKS = frozenset({"(", ")", "\"", "\u201c", "\u201d"})
 """Marks around a nickname inside a name ("Robert (Bob) Korsec", 'Elizabeth "Beth" Orton')."""
-_LINKS = NAME_LINKS - {"and", "&", "the"}
-"""Name particles that join the words of one name, not two names ("von der", "ibn")."""
+_LINKS = (NAME_LINKS - {"and", "&", "the"}) | {"-"}
+"""Name particles and hyphens that join the words of one name, not two names ("von der",
+"ibn", "Is-ḥāq")."""
 
 
 def _name_word(s: Sentence, t: int, inside: list[tuple[int, int, str]]) -> bool:
-    """Whether token t may be part of a written name: a proper noun that is no title
-    (`TITLES`) and lies in no entity but a name (not "*Ukrainian* President ...")."""
-    if s.pos[t] != "PROPN" or s.words[t].lower().rstrip(".") in TITLES:
+    """Whether token t may be part of a written name: no title (`TITLES`), and a word of a
+    name entity, or a proper noun in no entity (not "*Ukrainian* President ...")."""
+    if s.words[t].lower().rstrip(".") in TITLES:
         return False
+    entities = [e for e in inside if e[0] <= t < e[1]]
+    if not entities:
+        return s.pos[t] == "PROPN"
     return all(e[2] in _NAME_LABELS or (e[2] == "DATE" and all(
-        is_month(s.words[k]) for k in range(e[0], e[1]))) for e in inside if e[0] <= t < e[1])
+        is_month(s.words[k]) for k in range(e[0], e[1]))) for e in entities)
 
 
 def _opened(s: Sentence, start: int, end: int) -> bool:

@@ -112,6 +112,17 @@ NAME_LINKS = frozenset("of and the for & de la le les von van der den du des da 
                         "del della y e bin ibn al el zu af av".split())
 """Linking words and name particles: written in lower case inside a name ("University *of*
 Vienna", "Jefferson Madeira *da* Silva"), and skipped by its acronym ("MIT")."""
+TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lord lady rev reverend fr father "
+                   "sister brother saint st president vice king queen prince princess duke "
+                   "duchess count countess baron baroness emperor empress pope cardinal bishop "
+                   "archbishop rabbi imam sheikh sultan emir chief ceo cfo coo cto chairman "
+                   "chairwoman chair director senator sen rep representative congressman "
+                   "congresswoman governor gov mayor premier minister chancellor secretary "
+                   "ambassador judge justice general gen colonel col major captain capt "
+                   "lieutenant lt sergeant sgt admiral commander officer professor coach "
+                   "mp mep councillor councilor alderman speaker".split())
+"""Titles and honorifics written before a person's name and not part of it ("*Dr.* Meyer",
+"*President* Viktor Yanukovych"), as spaCy often tags them: proper nouns."""
 STUDENT_NOUNS = frozenset("student students undergraduate graduate postgraduate alumnus "
                           "alumna pupil fellow-student".split())
 """Roles held at a school as its student."""

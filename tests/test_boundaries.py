@@ -62,6 +62,60 @@ def test_a_date_inside_a_chunk_is_split_off():
     assert text(born, node_span(born, 0, 5)) == "13 March 1963"
 
 
+def test_a_name_or_date_that_ner_cut_short_is_the_whole_written_name():
+    # NER's PERSON is "Khan" alone: the proper nouns before it belong to the name
+    khan = parsed(["Sher", "Akbar", "Khan"], ["PROPN"] * 3, [2, 2, 2],
+                  ["compound", "compound", "ROOT"], [(2, 3, "PERSON")])
+    assert node_span(khan, 0, 3) is None
+    # a nickname in brackets or quotes inside it; NER's pieces of one name are one name
+    korsec = parsed(["Robert", "(", "Bob", ")", "Korsec"],
+                    ["PROPN", "PUNCT", "PROPN", "PUNCT", "PROPN"], [4, 2, 4, 2, 4],
+                    ["compound", "punct", "appos", "punct", "ROOT"],
+                    [(0, 3, "PERSON"), (4, 5, "ORG")])
+    assert node_span(korsec, 0, 5) is None
+    # NER's entity starts at the nickname; a lone month word read as a date
+    cricket = parsed(["Virginia", '"', "Cricket", '"', "Franche", "Jones"],
+                     ["PROPN", "PUNCT", "PROPN", "PUNCT", "PROPN", "PROPN"], [5, 5, 5, 5, 5, 5],
+                     ["compound", "punct", "compound", "punct", "compound", "ROOT"],
+                     [(0, 1, "GPE"), (2, 6, "WORK_OF_ART")])
+    assert node_span(cricket, 0, 6) is None
+    august = parsed(["Mark", "August", "Stoermer"], ["PROPN"] * 3, [2, 2, 2],
+                    ["compound", "compound", "ROOT"],
+                    [(0, 1, "PERSON"), (1, 2, "DATE"), (2, 3, "PERSON")])
+    assert node_span(august, 0, 3) is None
+    # after it too, over name particles; not over "and" to another name
+    esch = parsed(["Carl", "Joachim", "von", "der", "Esch"],
+                  ["PROPN", "PROPN", "PROPN", "PROPN", "PROPN"], [4, 4, 4, 4, 4],
+                  ["compound"] * 4 + ["ROOT"], [(0, 4, "PERSON")])
+    assert node_span(esch, 0, 5) is None
+    yusuf = parsed(["Yusuf", "ibn", "Is", "-", "haq", "ibn", "Ibrahim"],
+                   ["PROPN", "PROPN", "PROPN", "PUNCT", "PROPN", "PROPN", "PROPN"],
+                   [6, 6, 4, 4, 6, 6, 6], ["compound"] * 6 + ["ROOT"], [(5, 7, "PERSON")])
+    assert node_span(yusuf, 0, 7) is None
+    two = parsed(["Ann", "Lee", "and", "Bob", "Kay"], ["PROPN", "PROPN", "CCONJ", "PROPN", "PROPN"],
+                 [1, 1, 1, 4, 1], ["compound", "ROOT", "cc", "compound", "conj"],
+                 [(0, 2, "PERSON"), (3, 5, "PERSON")])
+    assert text(two, node_span(two, 0, 5)) == "Ann Lee"
+    # a place and the place it lies in: the first is the node ("Reno, in Nevada")
+    reno = parsed(["Reno", ",", "Nevada"], ["PROPN", "PUNCT", "PROPN"], [2, 2, 2],
+                  ["npadvmod", "punct", "ROOT"], [(0, 1, "GPE"), (2, 3, "GPE")])
+    assert text(reno, node_span(reno, 0, 3)) == "Reno"
+    # but not over a title or a nationality, whatever their tag
+    title = parsed(["Ukrainian", "President", "Viktor", "Yanukovych"],
+                   ["ADJ", "PROPN", "PROPN", "PROPN"], [3, 3, 3, 3],
+                   ["amod", "compound", "compound", "ROOT"], [(0, 1, "NORP"), (2, 4, "PERSON")])
+    assert text(title, node_span(title, 0, 4)) == "Viktor Yanukovych"
+    meyer = parsed(["Dr.", "Meyer"], ["PROPN", "PROPN"], [1, 1], ["compound", "ROOT"],
+                   [(1, 2, "PERSON")])
+    assert text(meyer, node_span(meyer, 0, 2)) == "Meyer"
+    # the day before a date's month: NER read "13" as a number of its own
+    day = parsed(["13", "September", "1980", "in", "Dublin"],
+                 ["NUM", "PROPN", "NUM", "ADP", "PROPN"], [1, 1, 1, 1, 3],
+                 ["nummod", "ROOT", "nummod", "prep", "pobj"],
+                 [(0, 1, "CARDINAL"), (1, 3, "DATE"), (4, 5, "GPE")])
+    assert text(day, node_span(day, 0, 5)) == "13 September 1980"
+
+
 def test_articles_and_possessives_go_and_names_keep_of():
     genet = parsed(["Jean", "Genet", "'s"], ["PROPN", "PROPN", "PART"], [1, 1, 1],
                    ["compound", "ROOT", "case"], [(0, 2, "PERSON")])

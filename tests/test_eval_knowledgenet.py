@@ -145,6 +145,21 @@ def test_mamakg_facts_are_mapped_and_inverted():
         predictions_from_facts(['{"relation": 3}'], "facts.jsonl")
 
 
+def test_a_mentions_nodes_are_its_arguments():
+    # with --entity-boundaries a mention keeps its chunks and names the entities inside them
+    rec = record("P26", "Ann Lee", "Bob Kay")
+    m = rec["mentions"][0]
+    chunk = {"text": "Ann Lee married", "start": m["head"]["start"],
+             "end": m["head"]["start"] + len("Ann Lee married")}
+    node = m["head"]
+    m["head"], m["head_node"] = chunk, node
+    (pred,), _ = predictions_from_facts([json.dumps(rec)])
+    assert (pred.subject, pred.subject_span) == ("Ann Lee", (0, 7))
+    del m["head_node"]
+    (pred,), _ = predictions_from_facts([json.dumps(rec)])
+    assert pred.subject == "Ann Lee married"
+
+
 def test_bad_gold_is_a_clear_error():
     with pytest.raises(MamakgError, match="g.jsonl:1: not a KnowledgeNet passage"):
         parse_gold(['{"text": "x"}'], "g.jsonl")

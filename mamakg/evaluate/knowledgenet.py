@@ -274,7 +274,9 @@ def _mention_predictions(record: dict, counts: dict[str, int]) -> Iterator[Predi
         counts["in_schema"] += 1
         prop, swap = PROPERTIES[pid]
         base = int(m.get("sent_start", 0))
-        head, tail = m["head"], m["tail"]
+        # the fact's arguments: the entity a chunk stands for where the Map stage read one
+        # narrower than the chunk (``--entity-boundaries``), else the chunk
+        head, tail = m.get("head_node") or m["head"], m.get("tail_node") or m["tail"]
         head_span = (base + head["start"], base + head["end"]) if "start" in head else None
         tail_span = (base + tail["start"], base + tail["end"]) if "start" in tail else None
         slots = [(head["text"], head_span, record["head"].get("qid")),
@@ -292,6 +294,8 @@ def predictions_from_facts(lines: Iterable[str],
 
     The passage is the mention's ``doc_id`` (build from JSONL input whose ``id`` is the
     passageId); offsets are ``sent_start`` + the span offsets, relative to the passage text.
+    A mention's subject and object are its nodes (``head_node``, ``tail_node``: the entity
+    inside a chunk, ``--entity-boundaries``) where it has them, else its chunks.
     """
     counts = {"mentions": 0, "open": 0, "other": 0, "in_schema": 0}
     out: list[Prediction] = []

@@ -24,11 +24,13 @@ import re
 
 from mamakg.english import (
     INDEFINITE_PRONOUNS,
+    NAME_LINKS,
     PLACE_NOUNS,
     POSSESSIVE_DETERMINERS,
     POSSESSIVE_ENDINGS,
     PRONOUNS,
     RELATIVE_PRONOUNS,
+    TITLES,
     is_month,
 )
 from mamakg.normalize import (
@@ -201,6 +203,69 @@ def _after_modifiers(s: Sentence, start: int, root: int,
     return first
 
 
+_NAME_LABELS = frozenset({"PERSON", "ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
+"""NER labels of names that NER may cut short inside a longer written name."""
+_MARKS = frozenset({"(", ")", "\"", "\u201c", "\u201d"})
+"""Marks around a nickname inside a name ("Robert (Bob) Korsec", 'Elizabeth "Beth" Orton')."""
+_LINKS = (NAME_LINKS - {"and", "&", "the"}) | {"-"}
+"""Name particles and hyphens that join the words of one name, not two names ("von der",
+"ibn", "Is-ḥāq")."""
+
+
+def _name_word(s: Sentence, t: int, inside: list[tuple[int, int, str]]) -> bool:
+    """Whether token t may be part of a written name: no title (`TITLES`), and a word of a
+    name entity, or a proper noun in no entity (not "*Ukrainian* President ...")."""
+    if s.words[t].lower().rstrip(".") in TITLES:
+        return False
+    entities = [e for e in inside if e[0] <= t < e[1]]
+    if not entities:
+        return s.pos[t] == "PROPN"
+    return all(e[2] in _NAME_LABELS or (e[2] == "DATE" and all(
+        is_month(s.words[k]) for k in range(e[0], e[1]))) for e in entities)
+
+
+def _opened(s: Sentence, start: int, end: int) -> bool:
+    """Whether the tokens [start, end) close a quote or bracket they do not open."""
+    words = s.words[start:end]
+    return words.count(")") > words.count("(") or sum(
+        words.count(q) for q in ("\"", "\u201c", "\u201d")) % 2 == 1
+
+
+def _whole(s: Sentence, first: int, entity: tuple[int, int, str],
+           inside: list[tuple[int, int, str]], last: int | None = None) -> tuple[int, int]:
+    """The named entity `entity` with the words around it that belong to the same written
+    name where NER cut it short (down to `first`, up to `last`): a day before a date's month
+    ("[13] September 1980"); proper nouns before and after a name ("[Sher Akbar] Khan",
+    "[Elio] Fiorucci", "Carl Gösta Björn Joachim von der [Esch]"), name particles, a
+    nickname in quotes or brackets ("Robert [(Bob)] Korsec", and the name before a nickname
+    NER's entity starts with: 'Virginia ["Cricket" Franche Jones]') and a lone month word NER
+    read as a date ("Mark [August] Stoermer") between them; up to a title or a nationality
+    ("Dr. [Meyer]", "Ukrainian President [Viktor Yanukovych]")."""
+    start, end, label = entity
+    if label == "DATE":
+        while start > first and s.pos[start - 1] == "NUM" and is_month(s.words[start]):
+            start -= 1
+        return start, end
+    if label not in _NAME_LABELS:
+        return start, end
+    t = start
+    while t > first and (s.words[t - 1] in _MARKS or s.words[t - 1] in _LINKS
+                         or _name_word(s, t - 1, inside)):
+        t -= 1
+        if _name_word(s, t, inside):
+            start = t  # a name word: the marks and links passed on the way are in the name
+    t = end
+    while last is not None and t < last and (s.words[t] in _LINKS
+                                             or _name_word(s, t, inside)):
+        t += 1
+        if _name_word(s, t - 1, inside):
+            end = t  # "Carl Gösta Björn Joachim von der [Esch]"
+    if _opened(s, start, end) and start - 2 >= first and s.words[start - 1] in _MARKS and \
+            s.pos[start - 2] == "PROPN" and s.words[start - 2].lower().rstrip(".") not in TITLES:
+        start -= 2  # 'Virginia ["Cricket" Franche Jones]': the name it is the nickname of
+    return start, end
+
+
 def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
     """The entity a head or tail chunk [start, end) stands for as a node of the graph, when
     narrower than the chunk; None when the chunk is its own node (a pronoun, or nothing to
@@ -227,14 +292,17 @@ def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
     holding = [e for e in inside if e[0] <= root < e[1]]
     node: tuple[int, int] | None = None
     if holding:
-        node = holding[0][0], holding[0][1]
+        node = _whole(s, a, holding[0], inside, b)
+        before = [e for e in inside if e[1] + 1 == holding[0][0] and e[2] in _PLACE_LABELS]
+        if holding[0][2] in _PLACE_LABELS and before and s.words[before[0][1]] == ",":
+            node = before[0][0], before[0][1]  # "[Reno], Nevada": Reno, in Nevada
     elif s.heads:
         named = [e for e in inside if e[2] not in _VALUE_LABELS and e[2] != "NORP"]
         for e in named:
             e_root = span_root(s, e[0], e[1])
             by = s.heads[e_root]
             if by == root and s.deps[e_root] in ("appos", "compound"):
-                node = e[0], e[1]  # "pop group [RBD]"
+                node = _whole(s, a, e, inside, b)  # "pop group [RBD]"
                 break
             if e[2] in _PLACE_LABELS and s.lemmas[root] in PLACE_NOUNS and 0 <= by != e_root \
                     and s.words[by].lower() == "of" and s.heads[by] == root:

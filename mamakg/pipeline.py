@@ -55,7 +55,7 @@ from mamakg.version import __version__
 
 __all__ = ["WINDOW", "StageClock", "WorkerPlan", "add_counts", "attend_windows", "build",
            "load_models", "match_window", "match_windows", "mention_rows", "resolved_rows",
-           "resolved_window", "resolved_windows", "run_info"]
+           "resolved_window", "run_info"]
 
 log = logging.getLogger(__name__)
 
@@ -226,16 +226,6 @@ def match_windows(windows: Iterable[Window], config: Config, clock: StageClock,
         yield found, counts
 
 
-def resolved_windows(windows: Iterable[Window], config: Config, clock: StageClock,
-                     workers: int | None = None, *, group_cells: int = GROUP_CELLS,
-                     ) -> Iterator[tuple[ResolvedWindow, MatchCounts]]:
-    """`match_windows`, each window's documents resolved where they lie whole in it
-    (`resolved_window`), in the Match workers when there are some."""
-    for found, counts in _matched(windows, config, clock, workers, group_cells, resolve=True):
-        assert isinstance(found, ResolvedWindow)
-        yield found, counts
-
-
 def _matched(windows: Iterable[Window], config: Config, clock: StageClock,
              workers: int | None, group_cells: int, resolve: bool,
              ) -> Iterator[tuple[list[Row] | ResolvedWindow, MatchCounts]]:
@@ -363,7 +353,7 @@ def resolved_rows(
     group_cells: int = GROUP_CELLS,
 ) -> Iterator[ResolvedWindow]:
     """`mention_rows`, each window's documents resolved where they lie whole in it
-    (`resolved_windows`)."""
+    (`resolved_window`), in the Match workers when there are some."""
     for found in _window_outputs(documents, nlp, lm, config, summary, clock, on_sentences,
                                  overlap, group_cells, resolve=True):
         assert isinstance(found, ResolvedWindow)

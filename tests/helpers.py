@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mamakg.types import Sentence
+from mamakg.types import Mention, Sentence, TextSpan
 
 
 def sentence(words, pos, deps=None, chunks=(), lemmas=None, stops=None, doc_id="t:1", index=0):
@@ -37,3 +37,13 @@ def dylan():
         lemmas=["bob", "dylan", "be", "a", "songwriter"],
         chunks=[(0, 2), (3, 5)],
     )
+
+
+def mention(doc, index, head, rel, tail, head_type, tail_type):
+    """A `Mention` of the sentence "head rel tail", keys the lowercased texts."""
+    text = f"{head} {rel} {tail}"
+    a, b = len(head) + 1, len(head) + len(rel) + 2
+    return Mention(doc, index, text, 0, TextSpan(head, 0, len(head)),
+                   TextSpan(rel, a, a + len(rel)), TextSpan(tail, b, b + len(tail)),
+                   head.lower(), rel, tail.lower(), 1.0, head_type=head_type,
+                   tail_type=tail_type)

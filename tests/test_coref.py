@@ -3,17 +3,9 @@
 
 from __future__ import annotations
 
+from helpers import mention as m
+
 from mamakg.mapping.coref import antecedent_kinds, resolve_document
-from mamakg.types import Mention, TextSpan
-
-
-def m(doc, index, head, rel, tail, head_type, tail_type):
-    text = f"{head} {rel} {tail}"
-    a, b = len(head) + 1, len(head) + len(rel) + 2
-    return Mention(doc, index, text, 0, TextSpan(head, 0, len(head)),
-                   TextSpan(rel, a, a + len(rel)), TextSpan(tail, b, b + len(tail)),
-                   head.lower(), rel, tail.lower(), 1.0, head_type=head_type,
-                   tail_type=tail_type)
 
 
 def test_he_and_it_resolve_to_the_first_named_person_and_thing():

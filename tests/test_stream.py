@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import DEMO
+from helpers import mention as m
 
 from mamakg.config import Config, OutputFormat
 from mamakg.mapping.resolve import (
@@ -17,17 +18,7 @@ from mamakg.mapping.resolve import (
     streams,
 )
 from mamakg.store import encode
-from mamakg.types import Mention, TextSpan
-
-
-def m(doc, index, head, rel, tail, head_type, tail_type):
-    text = f"{head} {rel} {tail}"
-    a, b = len(head) + 1, len(head) + len(rel) + 2
-    return Mention(doc, index, text, 0, TextSpan(head, 0, len(head)),
-                   TextSpan(rel, a, a + len(rel)), TextSpan(tail, b, b + len(tail)),
-                   head.lower(), rel, tail.lower(), 1.0, head_type=head_type,
-                   tail_type=tail_type)
-
+from mamakg.types import Mention
 
 CORPUS = [
     m("a", 0, "Lise Meitner", "worked at", "Berlin University", "PERSON", "ORG"),

@@ -5,7 +5,7 @@ Mentions wait in the `MentionStore` (on disk) until the whole corpus is read. `c
 then
 
 1. drops the mentions of rare relations (``--min-relation-pairs``);
-2. resolves the rest document by document (`mamakg.mapping.resolve.resolve_mentions`: names,
+2. resolves the rest document by document (`mamakg.mapping.resolve`: names,
    definite descriptions and pronouns within their document, common nouns scoped to it,
    readings added, kinds agreed; mentions that leave the graph set aside) into a second
    store, keyed as resolved;
@@ -49,7 +49,8 @@ from mamakg.mapping.resolve import (
     agreed_kinds,
     documents,
     most_common,
-    resolve_mentions,
+    resolve_window,
+    store_parts,
 )
 from mamakg.mapping.semantic import SemanticMapper, kind_of
 from mamakg.mapping.strings import StringMapper
@@ -100,14 +101,9 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
     """Step 2 of `collect_facts`: resolved mentions and their readings into `out`."""
     kept = (m for m in store.mentions() if m.relation_key in keep)
     for document in documents(kept):
-        done = resolve_mentions(document, config)
-        for original, reason in done.dropped:
-            summary.dropped[reason.value] += 1
-            if dropped is not None:
-                dropped.append(original)
-        for m in done.mentions:
-            forms.add(m)
-        out.add(done.mentions)
+        resolved = resolve_window(document, None, None, config)
+        forms.merge(resolved.forms)
+        store_parts(resolved.parts, out, summary, dropped)
 
 
 @functools.cache

@@ -243,14 +243,19 @@ def resolve_window(mentions: Sequence[Mention], first_doc: str | None, last_doc:
         doc_id = document[0].doc_id
         if doc_id in (first_doc, last_doc):
             parts.append(WindowPart(doc_id, False, encode(document)))
-            continue
-        done = resolve_mentions(document, config)
-        for m in done.mentions:
-            forms.add(m)
-        parts.append(WindowPart(doc_id, True, encode(done.mentions),
-                                [(row, reason.value) for row, (_, reason)
-                                 in zip(encode(m for m, _ in done.dropped), done.dropped)]))
+        else:
+            parts.append(_whole(document, config, forms))
     return ResolvedWindow(tuple(parts), forms)
+
+
+def _whole(document: Sequence[Mention], config: Config, forms: Forms) -> WindowPart:
+    """A whole document resolved (`resolve_mentions`), its mentions counted into `forms`."""
+    done = resolve_mentions(document, config)
+    for m in done.mentions:
+        forms.add(m)
+    left = encode(m for m, _ in done.dropped)
+    return WindowPart(document[0].doc_id, True, encode(done.mentions),
+                      [(row, reason.value) for row, (_, reason) in zip(left, done.dropped)])
 
 
 class DocumentStream:
@@ -261,40 +266,31 @@ class DocumentStream:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.forms = Forms()
-        self._pending: WindowPart | None = None
+        self._pending: tuple[str, list[Row]] | None = None
+        """The document waiting for its last sentences, and its mentions so far."""
 
     def feed(self, window: ResolvedWindow) -> Iterator[WindowPart]:
         """The resolved parts that are final, in corpus order, once this window is in."""
         merged = False
         for part in window.parts:
-            pending = self._pending
-            if pending is not None and part.doc_id == pending.doc_id and not part.whole:
-                self._pending = WindowPart(pending.doc_id, False, pending.rows + part.rows)
+            if not part.whole and self._pending is not None and part.doc_id == self._pending[0]:
+                self._pending[1].extend(part.rows)
                 continue
-            if pending is not None:
-                yield self._resolved(pending)
-                self._pending = None
+            yield from self.close()
             if part.whole:
                 if not merged:  # the window's whole documents come after the one it ended
                     self.forms.merge(window.forms)
                     merged = True
                 yield part
             else:
-                self._pending = part
+                self._pending = (part.doc_id, list(part.rows))
 
     def close(self) -> Iterator[WindowPart]:
-        """The last document, if one is waiting."""
+        """The waiting document, resolved, if there is one."""
         if self._pending is not None:
-            yield self._resolved(self._pending)
+            rows = self._pending[1]
             self._pending = None
-
-    def _resolved(self, part: WindowPart) -> WindowPart:
-        done = resolve_mentions([Mention.from_json(row[-1]) for row in part.rows], self.config)
-        for m in done.mentions:
-            self.forms.add(m)
-        return WindowPart(part.doc_id, True, encode(done.mentions),
-                          [(row, reason.value) for row, (_, reason)
-                           in zip(encode(m for m, _ in done.dropped), done.dropped)])
+            yield _whole([Mention.from_json(row[-1]) for row in rows], self.config, self.forms)
 
 
 def store_parts(parts: Iterable[WindowPart], store: MentionStore, summary: Summary,

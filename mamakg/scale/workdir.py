@@ -372,14 +372,13 @@ def _load_resolved(folder: _Folder, store: MentionStore, summary: Summary, confi
     def here(shard: tuple[str, str]) -> ResolvedWindow:
         return _resolve_shard(shard, config)
 
-    if workers < 1:
+    with contextlib.ExitStack() as stack:
         results: Iterable[ResolvedWindow] = map(here, shards)
+        if workers >= 1:
+            pool = stack.enter_context(Workers(workers, _init_resolver, (config,)))
+            results = pool.map(_resolve_task, shards, local=here)
         for window in results:
             store_parts(stream.feed(window), store, summary, left_out)
-    else:
-        with Workers(workers, _init_resolver, (config,)) as pool:
-            for window in pool.map(_resolve_task, shards, local=here):
-                store_parts(stream.feed(window), store, summary, left_out)
     store_parts(stream.close(), store, summary, left_out)
     _count(folder, summary)
     return stream.forms

@@ -330,7 +330,8 @@ def _check_spacy_model(name: str | None) -> None:
 
 
 def _log_timings(summary: Summary) -> None:
-    order = ("load", "parse", "attend", "device", "match", "store", "collect", "write")
+    order = ("load", "parse", "attend", "device", "match", "resolve", "resolve_edges", "store",
+             "collect", "embed", "write")
     names = sorted(summary.timings, key=lambda k: (order.index(k) if k in order else len(order), k))
     stages = ", ".join(f"{k} {summary.timings[k]:.1f} s" for k in names)
     log.info("timings: %s; total %.1f s (%.1f sentences/s)", stages or "none",

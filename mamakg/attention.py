@@ -14,7 +14,7 @@ import contextlib
 import importlib.metadata
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -522,6 +522,10 @@ class Embedder:
         self.max_pieces = max_pieces
         self.dim = int(getattr(model.config, "hidden_size", 0) or 0)
         self._cache: dict[str, np.ndarray] = {}
+        self.timed: Callable[[], contextlib.AbstractContextManager[object]] = \
+            contextlib.nullcontext
+        """Wraps each batch's forward pass (a build times it as its own stage, ``embed``:
+        `mamakg.pipeline.build`)."""
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """(N, D) float32 unit vectors of the texts, in the order given (an empty text gets
@@ -556,10 +560,11 @@ class Embedder:
                         arrays[k][row, :n] = enc[k][i]
                     mask[row, :n] = 1
                 arrays["attention_mask"] = mask
-                inputs = {k: torch.from_numpy(v).to(self.device) for k, v in arrays.items()}
-                states = self.model(**inputs).last_hidden_state  # (B, P, D)
-                weights = inputs["attention_mask"].unsqueeze(-1).to(states.dtype)  # (B, P, 1)
-                pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1.0)  # (B, D)
-                pooled = torch.nn.functional.normalize(pooled, dim=-1)
-                out[batch] = pooled.float().cpu().numpy()
+                with self.timed():
+                    inputs = {k: torch.from_numpy(v).to(self.device) for k, v in arrays.items()}
+                    states = self.model(**inputs).last_hidden_state  # (B, P, D)
+                    weights = inputs["attention_mask"].unsqueeze(-1).to(states.dtype)
+                    pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+                    pooled = torch.nn.functional.normalize(pooled, dim=-1)
+                    out[batch] = pooled.float().cpu().numpy()
         return out

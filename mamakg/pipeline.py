@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import itertools
 import logging
 import time
@@ -35,7 +36,7 @@ from mamakg.config import Config
 from mamakg.filters import check_candidate, to_mention
 from mamakg.mapping.annotate import annotate
 from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker
-from mamakg.mapping.facts import collect_facts, map_resolved
+from mamakg.mapping.facts import collect_facts, load_embedder, make_mappers, map_resolved
 from mamakg.mapping.mapper import MapChain
 from mamakg.mapping.resolve import (
     DocumentStream,
@@ -413,10 +414,10 @@ def build(
     this process per stage (parse: waiting for sentences; attend; match: matching, or
     waiting for the Match workers; resolve: the Map stage's per-document half on the
     documents that lie whole in a window, when Match runs here; resolve_edges: on documents
-    cut by window edges; store; collect: the corpus-level half), the busy seconds of the
-    worker processes
-    (``parse_workers``, ``match_workers``: summed over the workers) and, on CUDA, of the GPU
-    (``device``)."""
+    cut by window edges; store; collect: the corpus-level half; embed: the forward passes
+    of the model that embeds relation phrases, timed apart from collect), the busy seconds
+    of the worker processes (``parse_workers``, ``match_workers``: summed over the workers)
+    and, on CUDA, of the GPU (``device``)."""
     started = time.perf_counter()
     if nlp is None:
         nlp = load_nlp(config.spacy_model)
@@ -425,6 +426,10 @@ def build(
     made = make_linker(config) if linker is None else None
     summary = Summary()
     clock = StageClock(summary.timings)
+    if mappers is None:
+        mappers = make_mappers(config, load_embedder(config))
+    if mappers.embedder is not None:  # the phrases' forward passes: stage "embed"
+        mappers.embedder.timed = functools.partial(clock.stage, "embed")
     left_out: list[Mention] = []
     with contextlib.closing(made) if made is not None else contextlib.nullcontext(), \
             MentionStore() as store:
@@ -454,6 +459,8 @@ def build(
             with clock.stage("collect"):
                 facts = collect_facts(store, config, summary, linker or made,
                                       dropped=left_out, mappers=mappers)
+    if mappers.embedder is not None:
+        mappers.embedder.timed = contextlib.nullcontext
     summary.seconds = time.perf_counter() - started
     return Result(facts=facts, summary=summary, run=run_info(config, lm, pipeline_name(nlp)),
                   base=config.base_iri, left_out=tuple(left_out))

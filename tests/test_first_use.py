@@ -238,6 +238,7 @@ def test_verbose_shows_models_inputs_settings_timings_and_output(runner, tmp_pat
     assert f"mamakg: inputs: {corpus}" in err
     assert "mamakg: settings: preset default; changed beam_size=4" in err
     assert "mamakg: timings: load " in err and ", parse " in err and "attend " in err \
+        and "embed " in err \
         and "collect " in err
     assert f"mamakg: wrote {out} (ttl)" in err
     assert result.stdout == ""

@@ -231,3 +231,23 @@ def test_the_embedder_runs_on_the_device_the_build_names():
     if not torch.cuda.is_available():
         with pytest.raises(MamakgError, match="no CUDA GPU"):
             torch_device("cuda")
+
+
+def test_queries_compared_together_decide_as_one_at_a_time():
+    queries = [MapQuery("bear at", "was born at", "person", "place"),
+               MapQuery("bear at", "was born at", "person", "date"),
+               MapQuery("bear at", "was born at", "organization", "place"),
+               MapQuery("wed", "wed", "person", "person"),
+               MapQuery("like", "likes", "person", "person")]
+    vectors = build_property_vectors(embed, "fake", ROWS)
+    together = SemanticMapper(vectors, embed, rows=ROWS, min_score=0.5)
+    together.prepare(queries)  # every (phrase, head kind, tail kind) in one product
+    embedding = together.mappers[1]
+    assert len(embedding._in_context) == len(queries)  # each compared before any is mapped
+    alone = SemanticMapper(vectors, embed, rows=ROWS, min_score=0.5)
+    for q in queries:
+        expected = alone.map([q])[0]
+        found = together.map([q])[0]
+        assert (found.pid, found.method, found.inverse) == \
+            (expected.pid, expected.method, expected.inverse)
+        assert found.score == pytest.approx(expected.score, abs=1e-4)

@@ -92,8 +92,10 @@ def make_mappers(config: Config, embedder: Embedder | None = None,
     supervision joins at the front in `collect_facts` when a knowledge base links entities."""
     if embedder is None:
         return MapChain((StringMapper(min_score=config.min_map_score),))
-    return SemanticMapper(vectors if vectors is not None else PropertyVectors.bundled(),
-                          embedder.embed, min_score=config.min_map_score)
+    chain = SemanticMapper(vectors if vectors is not None else PropertyVectors.bundled(),
+                           embedder.embed, min_score=config.min_map_score)
+    chain.embedder = embedder
+    return chain
 
 
 def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms: Forms,

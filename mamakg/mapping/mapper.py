@@ -20,10 +20,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mamakg.mapping.properties import PropertyIndex, property_labels
 from mamakg.types import Relation
+
+if TYPE_CHECKING:
+    from mamakg.attention import Embedder
 
 __all__ = ["MapChain", "MapMethod", "MapQuery", "Mapping", "RelationMapper"]
 
@@ -98,6 +101,9 @@ class MapChain:
                  index: PropertyIndex | None = None) -> None:
         self.mappers = tuple(mappers)
         self.index = index if index is not None else PropertyIndex.bundled()
+        self.embedder: Embedder | None = None
+        """The sentence-embedding model the mappers embed with, if any (a build times its
+        forward passes: `mamakg.pipeline.build`)."""
 
     def prepare(self, queries: Sequence[MapQuery]) -> None:
         """Every mapper prepares every query, in the chain's order."""

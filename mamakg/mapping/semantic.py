@@ -393,6 +393,26 @@ class EmbeddingMapper:
             names, which = self.vectors.name_scores(vectors)  # (Q, P) each
             for row, phrase in enumerate(part):
                 self._sims[phrase] = (names[row], which[row], vectors[row])
+        places = [w for w in dict.fromkeys((query_phrase(q.surface, q.key), q.head_kind,
+                                            q.tail_kind) for q in queries if q.head_named)
+                  if w not in self._in_context and w[0] in self._sims]
+        for begin in range(0, len(places), batch):
+            self._compare_in_context(places[begin:begin + batch])
+
+    def _compare_in_context(self, places: Sequence[tuple[str, str, str]]) -> None:
+        """The blended similarity (`_in_context`) of each (phrase, head kind, tail kind) with
+        every property, in one product with the descriptions: the phrase alone and the phrase
+        between its head and tail kinds (the sum of their vectors)."""
+        vectors = np.stack([self._sims[phrase][2] for phrase, _, _ in places])  # (W, D)
+        context = vectors + KIND_WEIGHT * np.stack(
+            [self._kinds[head] + self._kinds[tail] for _, head, tail in places])
+        context /= np.linalg.norm(context, axis=1, keepdims=True)
+        descriptions = np.concatenate([vectors, context]) @ self.vectors.descriptions.T
+        alone, in_context = descriptions[:len(places)], descriptions[len(places):]
+        w = self.description_weight
+        for row, where in enumerate(places):
+            self._in_context[where] = ((1 - w) * self._sims[where[0]][0]
+                                       + w * 0.5 * (alone[row] + in_context[row]))
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]:
         """The mapping of each query."""
@@ -419,18 +439,11 @@ class EmbeddingMapper:
         if phrase not in self._sims:
             return Mapping(None, 0.0, MapMethod.NONE, (
                 ("phrase", f"{phrase} (more than {MAX_WORDS} words: not mapped)"),))
-        names, which, vector = self._sims[phrase]
+        names, which, _ = self._sims[phrase]
         where = (phrase, q.head_kind, q.tail_kind)
-        sim = self._in_context.get(where)
-        if sim is None:  # queries differ in more than these (the tail's text...): once each
-            # the phrase between its head and tail kinds, as the sum of their vectors
-            context = vector + KIND_WEIGHT * (self._kinds[q.head_kind]
-                                              + self._kinds[q.tail_kind])
-            context /= np.linalg.norm(context)
-            descriptions = np.stack([vector, context]) @ self.vectors.descriptions.T
-            w = self.description_weight
-            sim = self._in_context[where] = (1 - w) * names + w * 0.5 * descriptions.sum(axis=0)
-        return self._decide(q, phrase, sim, names, which)
+        if where not in self._in_context:  # queries differ in more than these (the tail's
+            self._compare_in_context([where])  # text...): compared once each, in `prepare`
+        return self._decide(q, phrase, self._in_context[where], names, which)
 
     def _decide(self, q: MapQuery, phrase: str, sim: np.ndarray, names: np.ndarray,
                 which: np.ndarray) -> Mapping:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from mamakg.config import Config
 from mamakg.normalize import entity_key, has_content, relation_key
-from mamakg.types import Candidate, Drop, Mention
+from mamakg.types import Candidate, Drop, Mention, PathStep
 
 __all__ = ["Drop", "check_candidate", "is_self_loop", "to_mention"]
 
@@ -62,6 +62,8 @@ def to_mention(candidate: Candidate, store_path: bool = True,
         relation_key=relation_key(s, rel),
         tail_key=entity_key(s, *candidate.tail),
         score=round(candidate.score if score is None else score, 6),
-        path=candidate.path if store_path else (),
+        # weights rounded as the store's JSON keeps them: a mention reads the same decoded
+        path=tuple(PathStep(step.text, round(float(step.weight), 6)) for step in candidate.path)
+        if store_path else (),
         degree=None if score is None or score == candidate.score else round(candidate.score, 6),
     )

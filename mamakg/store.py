@@ -7,23 +7,38 @@ in a fixed order.
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator
 
 from mamakg.types import Mention
 
-__all__ = ["MentionStore", "Row", "encode"]
+__all__ = ["MentionStore", "Row", "decode", "encode"]
 
-Row = tuple[str, str, str, str, str]
-"""A mention as the store keeps it: (head key, relation key, tail key, sentence id, payload =
-`Mention.to_json`), the payload last. Cheap to pickle: Match workers hand these back."""
+Row = tuple[str, str, str, str, str | bytes]
+"""A mention as the store keeps it: (head key, relation key, tail key, sentence id, payload),
+the payload last: `Mention.to_json` text, or the pickled mention (`encode`'s `packed`). Cheap
+to pickle: Match workers hand these back."""
 
 
-def encode(mentions: Iterable[Mention]) -> list[Row]:
-    """The store rows of mentions."""
+def encode(mentions: Iterable[Mention], packed: bool = False) -> list[Row]:
+    """The store rows of mentions: with JSON payloads (what shard files hold), or `packed`:
+    pickled, for rows that never leave the build (the Map stage's resolved mentions), which
+    decode about four times faster."""
     return [(m.head_key, m.relation_key, m.tail_key, f"{m.doc_id}#{m.sent_index}",
-             m.to_json()) for m in mentions]
+             pickle.dumps(m, protocol=pickle.HIGHEST_PROTOCOL) if packed else m.to_json())
+            for m in mentions]
+
+
+def decode(payload: str | bytes) -> Mention:
+    """The mention of a row's payload (`encode`): pickled bytes or JSON text."""
+    if isinstance(payload, bytes):
+        found = pickle.loads(payload)  # noqa: S301 (written by this build's own processes)
+        if not isinstance(found, Mention):
+            raise TypeError(f"not a packed mention: {type(found).__name__}")
+        return found
+    return Mention.from_json(payload)
 
 
 _SCHEMA = """
@@ -33,7 +48,7 @@ CREATE TABLE mention (
     relation_key TEXT NOT NULL,
     tail_key TEXT NOT NULL,
     sentence_id TEXT NOT NULL, -- doc_id + '#' + sentence index
-    payload TEXT NOT NULL      -- the Mention as JSON (`Mention.to_json`)
+    payload BLOB NOT NULL      -- the Mention: JSON text or pickled (`encode`)
 );
 """
 
@@ -103,14 +118,14 @@ class MentionStore:
                 if group:
                     yield group
                 group, current = [], (h, r, t)
-            group.append(Mention.from_json(payload))
+            group.append(decode(payload))
         if group:
             yield group
 
     def mentions(self) -> Iterator[Mention]:
         """Every mention in corpus order (read-only; the Map stage's per-document pass)."""
         for payload, in self._db.execute("SELECT payload FROM mention ORDER BY seq"):
-            yield Mention.from_json(payload)
+            yield decode(payload)
 
     def close(self) -> None:
         self._db.close()

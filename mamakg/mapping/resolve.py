@@ -35,7 +35,7 @@ from mamakg.mapping.coref import resolve_document, scope_of, unscoped
 from mamakg.mapping.values import is_value
 from mamakg.normalize import squash
 from mamakg.result import Summary
-from mamakg.store import MentionStore, Row, encode
+from mamakg.store import MentionStore, Row, decode, encode
 from mamakg.types import Drop, Mention
 
 __all__ = ["DocumentStream", "Forms", "ResolvedDocument", "ResolvedWindow", "WindowPart",
@@ -242,7 +242,7 @@ def resolve_window(mentions: Sequence[Mention], first_doc: str | None, last_doc:
     for document in documents(mentions):
         doc_id = document[0].doc_id
         if doc_id in (first_doc, last_doc):
-            parts.append(WindowPart(doc_id, False, encode(document)))
+            parts.append(WindowPart(doc_id, False, encode(document, packed=True)))
         else:
             parts.append(_whole(document, config, forms))
     return ResolvedWindow(tuple(parts), forms)
@@ -253,8 +253,8 @@ def _whole(document: Sequence[Mention], config: Config, forms: Forms) -> WindowP
     done = resolve_mentions(document, config)
     for m in done.mentions:
         forms.add(m)
-    left = encode(m for m, _ in done.dropped)
-    return WindowPart(document[0].doc_id, True, encode(done.mentions),
+    left = encode((m for m, _ in done.dropped), packed=True)
+    return WindowPart(document[0].doc_id, True, encode(done.mentions, packed=True),
                       [(row, reason.value) for row, (_, reason) in zip(left, done.dropped)])
 
 
@@ -290,7 +290,7 @@ class DocumentStream:
         if self._pending is not None:
             rows = self._pending[1]
             self._pending = None
-            yield _whole([Mention.from_json(row[-1]) for row in rows], self.config, self.forms)
+            yield _whole([decode(row[-1]) for row in rows], self.config, self.forms)
 
 
 def store_parts(parts: Iterable[WindowPart], store: MentionStore, summary: Summary,
@@ -302,4 +302,4 @@ def store_parts(parts: Iterable[WindowPart], store: MentionStore, summary: Summa
         for row, reason in part.dropped:
             summary.dropped[reason] += 1
             if left_out is not None:
-                left_out.append(Mention.from_json(row[-1]))
+                left_out.append(decode(row[-1]))

@@ -198,6 +198,14 @@ def shard_result(shard: Shard, windows: Iterable[Window], config: Config,
     return _shard_file(shard, rows(), summary, models)
 
 
+def _line(row: Row) -> str:
+    """A shard file's line: the Match stage's mention as JSON (`encode`, not packed)."""
+    payload = row[-1]
+    if not isinstance(payload, str):
+        raise TypeError("shard files hold JSON rows, not packed ones")
+    return payload + "\n"
+
+
 def _shard_file(shard: Shard, rows: Iterable[list[Row]], summary: Summary,
                 models: dict[str, Any]) -> ShardResult:
     """The shard file of the mentions `rows` (counted into `summary` as they come)."""
@@ -208,7 +216,7 @@ def _shard_file(shard: Shard, rows: Iterable[list[Row]], summary: Summary,
     with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as out:
         out.write(_json_line({"schema": SCHEMA_VERSION, "shard": shard.name}))
         for found in rows:
-            out.write("".join(row[-1] + "\n" for row in found).encode("utf-8"))
+            out.write("".join(_line(row) for row in found).encode("utf-8"))
             n_mentions += len(found)
         counts = ShardCounts.of(summary, n_mentions)
         out.write(_json_line({"end": shard.name, "counts": counts.to_dict(),

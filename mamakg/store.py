@@ -56,15 +56,19 @@ CREATE TABLE mention (
 class MentionStore:
     """An append-then-query store of mentions in a temporary SQLite file (or `path`)."""
 
-    def __init__(self, path: str | None = None) -> None:
+    def __init__(self, path: str | None = None, *, existing: bool = False) -> None:
+        """A new store (in a temporary folder unless `path` is given), or with `existing`
+        the store another process wrote at `path`, to read."""
         self._tmpdir = None
         if path is None:
             self._tmpdir = tempfile.TemporaryDirectory(prefix="mamakg-")
             path = os.path.join(self._tmpdir.name, "mentions.sqlite")
+        self.path = path
         self._db = sqlite3.connect(path)
         self._db.execute("PRAGMA journal_mode=OFF")
         self._db.execute("PRAGMA synchronous=OFF")
-        self._db.executescript(_SCHEMA)
+        if not existing:
+            self._db.executescript(_SCHEMA)
         self._seq = 0
 
     def add(self, mentions: Iterable[Mention]) -> None:
@@ -82,7 +86,7 @@ class MentionStore:
 
     def _index(self) -> None:
         self._db.execute(
-            "CREATE INDEX IF NOT EXISTS by_fact ON mention (relation_key, head_key, tail_key, seq)"
+            "CREATE INDEX IF NOT EXISTS by_fact ON mention (head_key, relation_key, tail_key, seq)"
         )
 
     def relation_pairs(self) -> dict[str, int]:
@@ -101,15 +105,19 @@ class MentionStore:
         )
         return sum(n for r, n in counts if r in relations)
 
-    def facts(self, keep: set[str]) -> Iterator[list[Mention]]:
+    def facts(self, keep: set[str], heads: tuple[str, str] | None = None
+              ) -> Iterator[list[Mention]]:
         """The mentions of each fact whose relation is in `keep`, grouped by
-        (head, relation, tail) and sorted by those keys; mentions in corpus order."""
+        (head, relation, tail) and sorted by those keys; mentions in corpus order. `heads`:
+        only the facts whose head key lies in this range (both ends included;
+        `head_ranges`)."""
         self._index()
         group: list[Mention] = []
         current: tuple[str, str, str] | None = None
+        where = "" if heads is None else "WHERE head_key BETWEEN ? AND ? "
         rows = self._db.execute(
-            "SELECT head_key, relation_key, tail_key, payload FROM mention "
-            "ORDER BY head_key, relation_key, tail_key, seq"
+            "SELECT head_key, relation_key, tail_key, payload FROM mention " + where
+            + "ORDER BY head_key, relation_key, tail_key, seq", heads or ()
         )
         for h, r, t, payload in rows:
             if r not in keep:
@@ -121,6 +129,26 @@ class MentionStore:
             group.append(decode(payload))
         if group:
             yield group
+
+    def head_ranges(self, size: int) -> list[tuple[str, str]]:
+        """The head keys cut into ranges (first, last) of about `size` mentions each, in
+        order, a head key never across two (`facts`' `heads`). Commits what was added, so
+        that other processes may read the store (`existing`)."""
+        self._index()
+        self._db.commit()
+        ranges: list[tuple[str, str]] = []
+        first: str | None = None
+        last, n = "", 0
+        for last, count in self._db.execute(
+                "SELECT head_key, COUNT(*) FROM mention GROUP BY head_key ORDER BY head_key"):
+            first = last if first is None else first
+            n += count
+            if n >= size:
+                ranges.append((first, last))
+                first, n = None, 0
+        if first is not None:
+            ranges.append((first, last))
+        return ranges
 
     def mentions(self) -> Iterator[Mention]:
         """Every mention in corpus order (read-only; the Map stage's per-document pass)."""

@@ -179,3 +179,53 @@ def test_packed_rows_decode_to_the_mentions_json_rows_give():
                                                                 for r in text)
     assert [r[:-1] for r in packed] == [r[:-1] for r in text]
     assert [decode(r[-1]) for r in packed] == [decode(r[-1]) for r in text] == list(CORPUS)
+
+
+@pytest.mark.real_model
+def test_worker_processes_group_the_facts_of_the_one_process_build(nlp, real_lm, monkeypatch):
+    """Facts grouped by two worker processes, each head key a task of its own, equal those
+    grouped here: the same facts in the same order, the same counts."""
+    import mamakg.mapping.facts as facts_module
+    from mamakg.mapping.facts import load_embedder, make_mappers
+    from mamakg.pipeline import build
+    from mamakg.rdf.writers import render
+    from mamakg.reader import read_documents
+
+    docs = list(read_documents([str(DEMO)]))
+    here = Config.preset("default", device="cpu", parse_processes=0, match_processes=0)
+    mappers = make_mappers(here, load_embedder(here))
+    one = build(docs, here, nlp=nlp, lm=real_lm, mappers=mappers)
+    monkeypatch.setattr(facts_module, "PARALLEL_MENTIONS", 0)
+    monkeypatch.setattr(facts_module, "RANGE_MENTIONS", 1)
+    two = build(docs, here.replace(match_processes=2), nlp=nlp, lm=real_lm, mappers=mappers)
+    assert two.summary.timings["collect_workers"] > 0
+    assert render(two.facts, one.run, OutputFormat.NT, here.base_iri) == \
+        render(one.facts, one.run, OutputFormat.NT, here.base_iri)
+    assert [f.score for f in two.facts] == [f.score for f in one.facts]
+    assert two.summary.n_facts == one.summary.n_facts
+    assert two.summary.status == one.summary.status
+    assert two.summary.n_relations_mapped == one.summary.n_relations_mapped
+
+
+def test_a_fact_found_by_two_tasks_is_the_fact_of_their_mentions_together():
+    """A class value of several documents ("occupation: chemist") is found by the tasks of
+    both heads' ranges; joined, it is the fact of all its mentions at once."""
+    from mamakg.mapping.facts import _fact, _Grouping
+    from mamakg.types import Entity, Relation
+
+    head, tail = Entity("ann lee", "Ann Lee"), Entity("chemist", "chemist")
+    rel = Relation("be", "is", pid="P106")
+    first = [m("a", 0, "Ann Lee", "is", "a chemist", "PERSON", ""),
+             m("a", 1, "Ann Lee", "is", "a chemist", "PERSON", "")]
+    second = [m("b", 0, "Ann Lee", "is", "a chemist", "PERSON", "")]
+    grouping = _Grouping(None, None, {}, {}, None, CONFIG, {})
+    at = ("ann lee", "be", "P106", "chemist")
+
+    def part(mentions):
+        return [(at, head, rel, tail, _fact(head, rel, tail, mentions, CONFIG, {}))]
+
+    other = (("bob", "be", None, "x"), head, rel, tail,
+             _fact(head, Relation("be", "is"), tail, second, CONFIG, {}))
+    joined = grouping.joined([part(first), [other], part(second)])
+    assert joined == [_fact(head, rel, tail, first + second, CONFIG, {}), other[-1]]
+    assert joined[0].support == 3

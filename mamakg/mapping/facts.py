@@ -32,7 +32,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import sys
+import time
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mamakg.config import Config
@@ -248,10 +251,74 @@ def _fact(head: Entity, rel: Relation, tail: Entity, mentions: Sequence[Mention]
     )
 
 
+PARALLEL_MENTIONS = 8000
+"""Fewer resolved mentions than this are grouped into facts in the build's own process:
+starting worker processes would cost more than it saves."""
+RANGE_MENTIONS = 500
+"""The fewest mentions a worker process's task groups (a range of head keys)."""
+
+Found = tuple[tuple[str, str, "str | None", str], Entity, Relation, Entity, Fact]
+"""A fact as grouping finds it: where it lies (head, relation, property, tail keys: facts
+that lie at one place are one fact), its head, relation and tail as mapped (before the tail
+becomes a literal value), and the fact."""
+
+
+@dataclass
+class _Grouping:
+    """What turns groups of resolved mentions into facts (`_facts`), for this process or a
+    worker process's share of the groups."""
+
+    entity: _Entities
+    chain: MapChain
+    labels: dict[str, str]
+    poses: dict[str, tuple[str, ...]]
+    classes: frozenset[str] | None
+    config: Config
+    datatypes: dict[str, str]
+
+    def facts(self, groups: Iterable[list[Mention]]) -> list[Found]:
+        """The facts of these groups, in the groups' order; a class value of several
+        documents (`_triples`) joins the fact found first at its place."""
+        found: list[tuple[Entity, Relation, Entity, list[Mention]]] = []
+        where: dict[tuple[str, str, str | None, str], int] = {}
+        for mentions in groups:
+            for head, rel, tail, kept in _triples(mentions, self.entity, self.chain,
+                                                  self.labels, self.poses, self.classes):
+                at = (head.key, rel.key, rel.pid, tail.key)
+                if at in where:
+                    found[where[at]][3].extend(kept)
+                    continue
+                where[at] = len(found)
+                found.append((head, rel, tail, list(kept)))
+        return [((head.key, rel.key, rel.pid, tail.key), head, rel, tail,
+                 _fact(head, rel, tail, kept, self.config, self.datatypes))
+                for head, rel, tail, kept in found]
+
+    def joined(self, parts: Iterable[list[Found]]) -> list[Fact]:
+        """The facts of consecutive shares of the groups, in order: a fact at a place an
+        earlier share has a fact at joins it (its mentions after those; the same fact as
+        grouping all shares at once)."""
+        facts: list[Fact] = []
+        ends: list[tuple[Entity, Relation, Entity]] = []
+        where: dict[tuple[str, str, str | None, str], int] = {}
+        for part in parts:
+            for at, head, rel, tail, fact in part:
+                if at not in where:
+                    where[at] = len(facts)
+                    facts.append(fact)
+                    ends.append((head, rel, tail))
+                    continue
+                i = where[at]
+                facts[i] = _fact(*ends[i], [*facts[i].mentions, *fact.mentions], self.config,
+                                 self.datatypes)
+        return facts
+
+
 def _facts(store: MentionStore, config: Config, summary: Summary,
            linker: EntityLinker | KBLinker | None, forms: Forms,
            mappers: MapChain) -> list[Fact]:
-    """Step 3 of `collect_facts`: the facts of the resolved mentions' groups."""
+    """Step 3 of `collect_facts`: the facts of the resolved mentions' groups, in worker
+    processes when there are many (`_in_workers`)."""
     datatypes = {row["pid"]: row["datatype"] for row in property_table()}
     relation_keys = sorted(forms.relations)
     labels = {k: most_common(forms.relations[k]) for k in relation_keys}
@@ -267,26 +334,76 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
         chain = MapChain((distant, *mappers.mappers), mappers.index)
     # every query at once: the embedding runs in a few batches
     chain.prepare(sorted({_query(r, entity(h), entity(t), labels[r], poses[r])
-                          for h, r, t in forms.triples if is_named(entity(h))}, key=repr))
-    classes = class_valued() if config.scope_common_nouns else None
-    found: list[tuple[Entity, Relation, Entity, list[Mention]]] = []
-    where: dict[tuple[str, str, str | None, str], int] = {}
-    for mentions in groups:
-        for head, rel, tail, kept in _triples(mentions, entity, chain, labels, poses,
-                                              classes):
-            at = (head.key, rel.key, rel.pid, tail.key)
-            if at in where:  # a class value of several documents: one fact
-                found[where[at]][3].extend(kept)
-                continue
-            where[at] = len(found)
-            found.append((head, rel, tail, list(kept)))
-    facts: list[Fact] = []
-    for head, rel, tail, kept in found:
-        fact = _fact(head, rel, tail, kept, config, datatypes)
+                          for h, r, t in forms.triples}, key=repr))
+    grouping = _Grouping(entity, chain, labels, poses,
+                         class_valued() if config.scope_common_nouns else None, config,
+                         datatypes)
+    processes = _processes(config, len(store), linker)
+    if processes:
+        facts = grouping.joined(_in_workers(grouping, store, set(relation_keys), processes,
+                                            summary))
+    else:
+        facts = grouping.joined([grouping.facts(groups)])
+    for fact in facts:
         summary.add_fact(fact)
-        facts.append(fact)
     summary.n_facts = len(facts)
     return facts
+
+
+def _processes(config: Config, n_mentions: int,
+               linker: EntityLinker | KBLinker | None) -> int:
+    """How many worker processes group the mentions into facts: none for fewer than
+    `PARALLEL_MENTIONS`, with an entity linker (its knowledge base is open in this process)
+    or where processes cannot be forked (they inherit the mappers); else
+    ``--match-processes``, by default every core."""
+    import multiprocessing
+
+    from mamakg.config import available_cores
+
+    if n_mentions < PARALLEL_MENTIONS or linker is not None \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return available_cores() if config.match_processes is None else config.match_processes
+
+
+_WORKER: list[tuple[_Grouping, MentionStore, set[str]]] = []
+"""A worker process's grouping, its own connection to the store, the relations kept."""
+
+
+def _init_worker(grouping: _Grouping, path: str, keep: set[str]) -> None:
+    torch = sys.modules.get("torch")
+    if torch is not None:  # a forked process runs no parallel region its parent began
+        torch.set_num_threads(1)
+    _WORKER.append((grouping, MentionStore(path, existing=True), keep))
+
+
+def _worker_task(heads: tuple[str, str]) -> tuple[list[Found], float]:
+    started = time.perf_counter()
+    grouping, store, keep = _WORKER[0]
+    return grouping.facts(store.facts(keep, heads)), time.perf_counter() - started
+
+
+def _in_workers(grouping: _Grouping, store: MentionStore, keep: set[str], processes: int,
+                summary: Summary) -> Iterator[list[Found]]:
+    """The facts of each range of head keys (`MentionStore.head_ranges`, about eight per
+    process), found by `processes` forked worker processes that read the store themselves;
+    in order. Their busy seconds are counted as ``collect_workers``, the seconds this process
+    waits for them as ``collect_waiting``."""
+    from mamakg.scale.processes import Workers
+
+    ranges = store.head_ranges(max(len(store) // (8 * processes), RANGE_MENTIONS))
+    timings = summary.timings
+    with Workers(processes, _init_worker, (grouping, store.path, keep)) as pool:
+        results = pool.map(_worker_task, ranges)
+        while True:
+            waited = time.perf_counter()
+            found = next(results, None)
+            timings["collect_waiting"] = (timings.get("collect_waiting", 0.0)
+                                          + time.perf_counter() - waited)
+            if found is None:
+                return
+            timings["collect_workers"] = timings.get("collect_workers", 0.0) + found[1]
+            yield found[0]
 
 
 def one_per_reading(mentions: Sequence[Mention]) -> list[Mention]:

@@ -378,7 +378,9 @@ class EmbeddingMapper:
     def prepare(self, queries: Sequence[MapQuery], batch: int = 512) -> None:
         """Embed the relation phrases of these queries and compare each with every property's
         names and descriptions, in batches; `map` then only looks them up. A phrase of more
-        than `MAX_WORDS` words is not embedded (it abstains)."""
+        than `MAX_WORDS` words is not embedded (it abstains), nor is that of a query whose
+        head is no name (`_map` answers it without)."""
+        queries = [q for q in queries if q.head_named]
         phrases = [p for p in dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
                    if p not in self._sims and len(p.split()) <= MAX_WORDS
                    and not is_unreadable(p)]
@@ -394,7 +396,7 @@ class EmbeddingMapper:
             for row, phrase in enumerate(part):
                 self._sims[phrase] = (names[row], which[row], vectors[row])
         places = [w for w in dict.fromkeys((query_phrase(q.surface, q.key), q.head_kind,
-                                            q.tail_kind) for q in queries if q.head_named)
+                                            q.tail_kind) for q in queries)
                   if w not in self._in_context and w[0] in self._sims]
         for begin in range(0, len(places), batch):
             self._compare_in_context(places[begin:begin + batch])
@@ -416,8 +418,7 @@ class EmbeddingMapper:
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]:
         """The mapping of each query."""
-        # a query whose head is no name is answered without its phrase's vector
-        self.prepare([q for q in queries if q not in self._cache and q.head_named])
+        self.prepare([q for q in queries if q not in self._cache])
         out: list[Mapping | None] = []
         for q in queries:
             if q not in self._cache:

@@ -43,7 +43,7 @@ from mamakg.english import (
 )
 from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.values import is_value
-from mamakg.types import Mention
+from mamakg.types import Mention, TextSpan
 
 __all__ = ["Antecedent", "Resolution", "antecedent_kinds", "description_kinds", "is_acronym_of",
            "is_common_noun", "is_partial_name", "name_roots", "resolve_document", "same_name",
@@ -248,6 +248,11 @@ def _slots(m: Mention) -> Iterable[tuple[str, str, str, int]]:
     yield "tail", m.tail_key, m.tail_type, m.tail.start
 
 
+def _node(m: Mention, slot: str) -> TextSpan:
+    """The span a head or tail slot's key names: its node, else its chunk."""
+    return (m.head_node or m.head) if slot == "head" else (m.tail_node or m.tail)
+
+
 def _is_name(text: str, kind: str) -> bool:
     return kind not in _NOT_NAMES and not is_pronoun(text) and not is_value(text) and \
         any(c.isupper() for c in text)
@@ -257,11 +262,15 @@ def _antecedents(mentions: list[Mention], names_only: bool = False) -> list[Ante
     first: dict[str, Antecedent] = {}
     for m in mentions:
         for reading in (m, *m.readings):
-            for slot, key, kind, start in _slots(reading):
-                position = (reading.sent_index, start)
+            for slot, key, kind, _ in _slots(reading):
+                # the node's text and place, not the chunk's: "Japanese recording artist
+                # [Ayumi Hamasaki]" introduces the name "Ayumi Hamasaki" that "Hamasaki" is
+                # part of
+                node = _node(reading, slot)
+                position = (reading.sent_index, node.start)
                 if key in first and position >= first[key].position:
                     continue  # a later mention of a known key: nothing to test
-                text = getattr(reading, slot).text
+                text = node.text
                 if names_only:
                     if not _is_name(text, kind):
                         continue

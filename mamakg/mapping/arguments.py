@@ -211,15 +211,16 @@ def _is_quantity_word(s: Sentence, t: int, inside: list[tuple[int, int, str]]) -
 
 def _nationality_after(s: Sentence, first: int, root: int,
                        inside: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
-    """The nationality (a ``NORP`` entity, or a ``LANGUAGE`` one read as an adjective: "an
-    English actor") that starts at token `first` or after adjectives and adverbs only ("a
-    major [Turkish] weapons manufacturer", "the only [Turkish] company") and ends before the
-    root; None when there is none."""
+    """The nationality (a ``NORP`` entity, a ``LANGUAGE`` one read as an adjective: "an
+    English actor", or a country read as one: "the [U.S.] country charts") that starts at
+    token `first` or after adjectives and adverbs only ("a major [Turkish] weapons
+    manufacturer", "the only [Turkish] company") and ends before the root; None when there
+    is none."""
     t = first
     while t < root and s.pos[t] in ("ADJ", "ADV") and not any(
             e[0] <= t < e[1] for e in inside):
         t += 1
-    return next((e for e in inside if e[2] in ("NORP", "LANGUAGE") and e[0] == t
+    return next((e for e in inside if e[2] in ("NORP", "LANGUAGE", "GPE") and e[0] == t
                  and e[1] <= root), None)
 
 

@@ -454,8 +454,9 @@ def unscoped(key: str, doc_id: str | None = None) -> str:
 
 def common_keys(mentions: Iterable[Mention]) -> frozenset[str]:
     """The keys of the common nouns of one document's mentions as the Match stage gave them
-    (`is_common_noun` of a head or tail node), to tell a common noun written with a capital at the start of a sentence ("Ramadas
-    are ...", with "ramadas" elsewhere in the document) from a name (`scope_of`)."""
+    (`is_common_noun` of a head or tail node), to tell a common noun written with a capital
+    at the start of a sentence ("Ramadas are ...", with "ramadas" elsewhere in the document)
+    from a name (`scope_of`)."""
     return frozenset(key for m in mentions for reading in (m, *m.readings)
                      for slot, key, _, _ in _slots(reading)
                      if is_common_noun(_node(reading, slot).text))

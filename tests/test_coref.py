@@ -216,3 +216,9 @@ def test_a_common_noun_phrase_that_holds_a_name_is_scoped_like_a_common_noun():
     assert scope_of(doc[0], common=common).head_key == "ramadas@d"
     assert scope_of(doc[1], common=common).head_key == "parks"  # never written as a noun
     assert scope_of(doc[2], common=frozenset({"parks"})).tail_key == "parks"  # NER named it
+
+
+def test_it_stands_for_a_name_not_for_a_common_noun_ner_gave_a_kind():
+    doc = [m("d", 0, "Valli", "spent", "a week", "PERSON", "WORK_OF_ART"),
+           m("d", 1, "It", "was", "a hit", "PRON", "")]
+    assert [r.mention for r in resolve_document(doc)][1] is None

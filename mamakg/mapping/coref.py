@@ -311,7 +311,8 @@ def _antecedents(mentions: list[Mention], names_only: bool = False) -> list[Ante
                 if names_only:
                     if not _is_name(text, kind):
                         continue
-                elif not kind or kind in ("PRON", "NUM") or is_pronoun(text):
+                elif not kind or kind in ("PRON", "NUM") or is_pronoun(text) or \
+                        is_common_noun(text):  # "it" stands for a name, not "a week"
                     continue
                 first[key] = Antecedent(key, text, kind, position)
     if names_only:  # at one place the longer name first: a chunk before the names inside it
@@ -325,7 +326,9 @@ def name_roots(names: list[Antecedent]) -> dict[str, str]:
     """Pass 1 of the sieve: key -> the key of the name it joins, for the names (in order of
     first mention) that join another: the same name written another way, then an acronym of
     a name of the document, then a partial name of a longer one introduced before (the first
-    introduced when several fit)."""
+    introduced when several fit). A partial name does not join a longer name introduced
+    after it: the name a document introduces first is its own ("Swedish" before "Swedish
+    Board of Mines", "Square Enix" before "Square Enix Europe")."""
     root: dict[str, str] = {}
 
     def find(key: str) -> str:

@@ -342,9 +342,11 @@ def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
     - else a name in apposition to the root or compounded with it ("Mexican pop group [RBD]");
     - else the common noun phrase up to the first preposition other than "of" after its root
       ("[company] from 1992 to 2006", "[politician] in the Canadian province of Alberta":
-      what follows is another entity or a value, read by `tail_cores`), without a possessor
-      or leading nationalities (`_after_modifiers`: "a German [skeleton racer]");
-    always without leading determiners and possessives and a trailing "'s" ("[Jean Genet]'s").
+      what follows is another entity or a value, read by `tail_cores`), without a possessor,
+      leading dates, numbers, amounts or nationalities (`_after_modifiers`: "a German
+      [skeleton racer]", "a 1936 British [film]", "over 10,000 [fans]");
+    always without leading determiners and possessives and a trailing "'s" ("[Jean Genet]'s"),
+    and a person without the titles NER took in ("King [Prajadhipok]").
     A name keeps its "of" ("University of Toronto"): NER spans decide names.
     """
     if end - start == 1 and (s.pos[start] == "PRON" or is_pronoun(s.words[start])):

@@ -7,7 +7,9 @@ precise pass first (after the deterministic multi-pass sieve of Lee et al. 2013)
    of a name the document gives ("EFI" / "Expeditionary Force Institutes", before or after);
    a partial name (its words a prefix, a suffix or an ordered subset of a longer name, "Meitner"
    / "Lise Meitner", "Henrik Angell" / "Henrik August Angell") to the first such name
-   introduced, unless one is a place and the other is not;
+   introduced before it, unless one is a place and the other is not (by every kind NER gave
+   them in the document); each name read from its node, not from its chunk ("Japanese
+   recording artist [Ayumi Hamasaki]");
 2. **definite descriptions** ("the company", "the city", "the album"): to the named antecedent
    of the fitting kind before it when exactly one fits (`description_kinds`);
 3. **pronouns** (encyclopedic text names its subject first and then refers to it by pronoun):
@@ -277,9 +279,9 @@ def _is_name(text: str, kind: str) -> bool:
 def is_role_of_name(text: str, kind: str) -> bool:
     """Whether a node is a common noun phrase that holds a name: NER named no entity at its
     root (`kind` "") and its first word past the determiners is written in lower case ("mayor
-    of Calgary", "part of the Naval Canteen Service"). It is no name, and
-    no node shared with another document: the name inside it is read apart (by the Map
-    stage's readings between named entities).
+    of Calgary", "part of the Naval Canteen Service"). It is no name, and no node shared
+    with another document: the name inside it is read apart (by the Map stage's readings
+    between named entities).
 
     >>> is_role_of_name("mayor of Calgary", ""), is_role_of_name("University of Toronto", "")
     (True, False)

@@ -69,8 +69,7 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
             descriptions=config.resolve_descriptions)]
     else:
         resolutions = [(m, m, ()) for m in document]
-    common = common_keys(document) \
-        if config.scope_common_nouns else frozenset()
+    common = common_keys(document) if config.scope_common_nouns else frozenset()
     batch: list[Mention] = []
     dropped: list[tuple[Mention, Drop]] = []
     seen: set[tuple[int, int, int, int]] = set()  # two mentions may give the same reading

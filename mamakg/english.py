@@ -25,6 +25,10 @@ ARTICLES = frozenset({"a", "an", "the"})
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 POSSESSIVE_DETERMINERS = frozenset({"his", "her", "its", "their", "our", "my", "your"})
 QUANTIFIERS = frozenset({"some", "any", "every"})
+AMOUNT_WORDS = frozenset("many several numerous few various all both each other another "
+                         "approximately around about nearly almost over under some".split())
+"""Words that say how many of a common noun there are, not what it is ("*Several* tracks",
+"*Many* Christian leaders", "*approximately* three fourths")."""
 POSSESSIVE_ENDINGS = frozenset({"'s", "'", "\u2019s", "\u2019"})
 """The possessive ending spaCy splits off a name ("Genet's" -> "Genet" + "'s")."""
 DETERMINERS = ARTICLES | DEMONSTRATIVES | POSSESSIVE_DETERMINERS | QUANTIFIERS

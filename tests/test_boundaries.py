@@ -214,3 +214,74 @@ def test_kinds_agree_within_a_document_only():
     doc = [m("a", "GPE"), m("a", "ORG"), m("a", "GPE"), m("a", "PRON", head="it")]
     assert [x.head_type for x in agreed_kinds(doc)] == ["GPE", "GPE", "GPE", "PRON"]
     assert [x.head_type for x in agreed_kinds([m("b", "ORG")])] == ["ORG"]
+
+
+def test_dates_numbers_amounts_and_nationalities_leave_a_common_nouns_node():
+    film = parsed(["a", "1936", "British", "film"], ["DET", "NUM", "ADJ", "NOUN"], [3, 3, 3, 3],
+                  ["det", "nummod", "amod", "ROOT"], [(1, 2, "DATE"), (2, 3, "NORP")])
+    assert text(film, node_span(film, 0, 4)) == "film"
+    fans = parsed(["over", "10,000", "fans"], ["ADP", "NUM", "NOUN"], [1, 2, 2],
+                  ["quantmod", "nummod", "ROOT"], [(0, 2, "CARDINAL")])
+    assert text(fans, node_span(fans, 0, 3)) == "fans"
+    # NER swept the noun into the number: only the number's words go
+    accidents = parsed(["More", "than", "900", "motorcycle", "accidents"],
+                       ["ADJ", "ADP", "NUM", "NOUN", "NOUN"], [2, 2, 4, 4, 4],
+                       ["amod", "quantmod", "nummod", "compound", "ROOT"], [(0, 4, "CARDINAL")])
+    assert text(accidents, node_span(accidents, 0, 5)) == "motorcycle accidents"
+    tiers = parsed(["Serbian", "3rd", "tiers"], ["ADJ", "ADJ", "NOUN"], [2, 2, 2],
+                   ["amod", "amod", "ROOT"], [(0, 1, "NORP")])  # no ORDINAL from NER
+    assert text(tiers, node_span(tiers, 0, 3)) == "tiers"
+    farm = parsed(["a", "288", "MW", "wind", "farm"], ["DET", "NUM", "PROPN", "NOUN", "NOUN"],
+                  [4, 2, 4, 4, 4], ["det", "nummod", "nmod", "compound", "ROOT"])
+    assert text(farm, node_span(farm, 0, 5)) == "wind farm"  # the unit the number counts
+    tracks = parsed(["Several", "tracks"], ["ADJ", "NOUN"], [1, 1], ["amod", "ROOT"])
+    assert text(tracks, node_span(tracks, 0, 2)) == "tracks"
+    # a nationality after adjectives, and a country read as one
+    maker = parsed(["a", "major", "Turkish", "weapons", "manufacturer"],
+                   ["DET", "ADJ", "ADJ", "NOUN", "NOUN"], [4, 4, 4, 4, 4],
+                   ["det", "amod", "amod", "compound", "ROOT"], [(2, 3, "NORP")])
+    assert text(maker, node_span(maker, 0, 5)) == "weapons manufacturer"
+    charts = parsed(["the", "U.S.", "country", "charts"], ["DET", "PROPN", "NOUN", "NOUN"],
+                    [3, 2, 3, 3], ["det", "compound", "compound", "ROOT"], [(1, 2, "GPE")])
+    assert text(charts, node_span(charts, 0, 4)) == "country charts"
+    # a name NER missed (its root a proper noun) keeps its words: the chunk is the node
+    league = parsed(["the", "Norwegian", "Premier", "League"], ["DET", "ADJ", "PROPN", "PROPN"],
+                    [3, 3, 3, 3], ["det", "amod", "compound", "ROOT"], [(1, 2, "NORP")])
+    assert node_span(league, 0, 4) is None
+    census = parsed(["the", "1970", "Census"], ["DET", "NUM", "PROPN"], [2, 2, 2],
+                    ["det", "nummod", "ROOT"], [(1, 2, "DATE")])
+    assert node_span(census, 0, 3) is None
+
+
+def test_a_persons_node_leaves_out_titles_ner_took_in():
+    king = parsed(["King", "Prajadhipok"], ["PROPN", "PROPN"], [1, 1], ["compound", "ROOT"],
+                  [(0, 2, "PERSON")])
+    assert text(king, node_span(king, 0, 2)) == "Prajadhipok"
+    saint = parsed(["St.", "Aspren"], ["PROPN", "PROPN"], [1, 1], ["compound", "ROOT"],
+                   [(0, 2, "PERSON")])
+    assert node_span(saint, 0, 2) is None  # a saint's name keeps "St."
+    alone = parsed(["the", "King"], ["DET", "PROPN"], [1, 1], ["det", "ROOT"], [(1, 2, "PERSON")])
+    assert node_span(alone, 0, 2) is None  # nothing but the title: it stays
+
+
+def test_a_readings_node_leaves_out_what_ner_ran_past():
+    # NER's person takes the possessive ending, or a bracket it does not close and an acronym
+    for words, pos, heads, deps, person in [
+            (["British", "writer", "Ann", "Lee", "'s"], ["ADJ", "NOUN", "PROPN", "PROPN", "PART"],
+             [1, 3, 3, 3, 3], ["amod", "compound", "compound", "ROOT", "case"], (2, 5)),
+            (["British", "writer", "Ann", "Lee", "(", "AL"],
+             ["ADJ", "NOUN", "PROPN", "PROPN", "PUNCT", "PROPN"], [1, 3, 3, 3, 3, 3],
+             ["amod", "compound", "compound", "ROOT", "punct", "appos"], (2, 6)),
+            (["British", "writer", "King", "Ann", "Lee"], ["ADJ", "NOUN", "PROPN", "PROPN",
+                                                          "PROPN"],
+             [1, 4, 4, 4, 4], ["amod", "compound", "compound", "compound", "ROOT"], (2, 5))]:
+        n = len(words) + 2  # "He met ..."
+        s = parsed(["He", "met", *words], ["PRON", "VERB", *pos], [1, 1, *(h + 2 for h in heads)],
+                   ["nsubj", "ROOT", *deps], [(2, 3, "NORP"), (person[0] + 2, person[1] + 2,
+                                                               "PERSON")],
+                   chunks=[(0, 1), (2, n)])
+        m = to_mention(Candidate(s, head=(0, 1), tail=(2, n), relation=(1,), score=0.4,
+                                 path=()))
+        got, = chunk_readings(s, m, (0, 1), (2, n))
+        assert got.head.text == " ".join(words[person[0]:person[1]])  # the text stays NER's
+        assert (got.head_label, got.head_key) == ("Ann Lee", "ann lee")

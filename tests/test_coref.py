@@ -168,3 +168,57 @@ def test_name_roots_keep_order_and_skip_candidates_that_do_not_fit():
     assert name_roots(names(("Lise Meitner", "PERSON"), ("Meitner", "PERSON"),
                             ("Ann Meitner", "PERSON"), ("Ann", "PERSON"))) == {
         "meitner": "lise meitner", "ann": "ann meitner"}
+
+
+def _with_node(mention, slot, node):
+    """The mention with its `slot` chunk standing for the narrower node `node`."""
+    import dataclasses
+
+    from mamakg.types import TextSpan
+    chunk = getattr(mention, slot)
+    at = chunk.start + chunk.text.index(node)
+    return dataclasses.replace(mention, **{f"{slot}_node": TextSpan(node, at, at + len(node)),
+                                           f"{slot}_key": node.lower()})
+
+
+def test_names_are_read_from_nodes_and_kinds_from_the_whole_document():
+    # the name is the node inside the chunk: "Hamasaki" is part of "Ayumi Hamasaki"
+    first = _with_node(m("d", 0, "Surreal", "is a song by",
+                         "Japanese recording artist Ayumi Hamasaki", "WORK_OF_ART", "PERSON"),
+                       "tail", "Ayumi Hamasaki")
+    doc = [first, m("d", 1, "Hamasaki", "wrote", "the lyrics", "PERSON", "")]
+    assert keys(resolve_document(doc, names=True))[1] == ("ayumi hamasaki", "the lyrics")
+    # NER reads "Parton" as a place once and as a person once: it may be Dolly Parton's part
+    doc = [m("d", 0, "Dolly Parton", "wrote", "Two Doors Down", "PERSON", "WORK_OF_ART"),
+           m("d", 1, "Parton", "recorded", "it", "GPE", "PRON"),
+           m("d", 2, "Parton", "released", "an album", "PERSON", "")]
+    assert [k[0] for k in keys(resolve_document(doc, names=True))] == ["dolly parton"] * 3
+    # "The agreement" is no name; "the Agreement" is part of the name before it
+    doc = [m("d", 0, "Chile Free Trade Agreement", "is", "a treaty", "LAW", ""),
+           m("d", 1, "The agreement", "covers", "trade", "", ""),
+           m("d", 2, "the Agreement", "calls for", "Chile", "LAW", "GPE")]
+    out = resolve_document(doc, names=True)
+    assert [k[0] for k in keys(out)] == ["chile free trade agreement"] * 3
+
+
+def test_a_common_noun_phrase_that_holds_a_name_is_scoped_like_a_common_noun():
+    from mamakg.mapping.coref import common_keys, is_role_of_name
+    mayor = m("d", 0, "Ann Lee", "was", "mayor of Calgary", "PERSON", "")
+    assert scope_of(mayor).tail_key == "mayor of calgary@d"
+    assert not is_role_of_name("University of Toronto", "")
+    assert not is_role_of_name("de Gaulle", "PERSON")  # NER named it
+    # a common noun written with a capital at the start of a sentence, lower case elsewhere
+    doc = [m("d", 0, "Ramadas", "are", "shelters", "", ""),
+           m("d", 1, "Parks", "have", "ramadas", "", ""),
+           m("d", 2, "Lyon", "has", "Parks", "GPE", "ORG")]
+    common = common_keys(doc)
+    assert common == {"shelters", "ramadas"}
+    assert scope_of(doc[0], common=common).head_key == "ramadas@d"
+    assert scope_of(doc[1], common=common).head_key == "parks"  # never written as a noun
+    assert scope_of(doc[2], common=frozenset({"parks"})).tail_key == "parks"  # NER named it
+
+
+def test_it_stands_for_a_name_not_for_a_common_noun_ner_gave_a_kind():
+    doc = [m("d", 0, "Valli", "spent", "a week", "PERSON", "WORK_OF_ART"),
+           m("d", 1, "It", "was", "a hit", "PRON", "")]
+    assert [r.mention for r in resolve_document(doc)][1] is None

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from mamakg.english import (
+    AMOUNT_WORDS,
     INDEFINITE_PRONOUNS,
     NAME_LINKS,
     PLACE_NOUNS,
@@ -186,20 +187,68 @@ def _trim(s: Sentence, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+
+
+def _is_quantity_word(s: Sentence, t: int, inside: list[tuple[int, int, str]]) -> bool:
+    """Whether token t is part of a date, number or quantity before a common noun: a number
+    or an ordinal ("22nd"), a word of amount (`AMOUNT_WORDS`: "*Several* tracks"), a word
+    that modifies a number ("*over* 10,000", "*More than* 900") or that a number counts
+    ("288 *MW*"), a word of a date, ordinal or quantity entity ("the [1st-century] saint"),
+    or of a cardinal one but for a noun NER swept into it ("[More than 900 motorcycle]
+    accidents")."""
+    if s.pos[t] == "NUM" or _ORDINAL.fullmatch(s.words[t]) or (
+            s.words[t].lower() in AMOUNT_WORDS and s.pos[t] in ("ADJ", "DET", "ADV")):
+        return True
+    head = s.heads[t] if s.heads else t
+    if t < head < len(s) and s.pos[head] == "NUM":
+        return True
+    if any(s.heads[k] == t and s.pos[k] == "NUM" for k in range(t) if s.heads):
+        return True  # the unit a number counts: "[288 MW] offshore wind farm"
+    return any(e[0] <= t < e[1] and e[2] in _VALUE_LABELS and (
+        e[2] != "CARDINAL" or s.pos[t] not in ("NOUN", "PROPN")) for e in inside)
+
+
+def _nationality_after(s: Sentence, first: int, root: int,
+                       inside: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
+    """The nationality (a ``NORP`` entity, a ``LANGUAGE`` one read as an adjective: "an
+    English actor", or a country read as one: "the [U.S.] country charts") that starts at
+    token `first` or after adjectives and adverbs only ("a major [Turkish] weapons
+    manufacturer", "the only [Turkish] company") and ends before the root; None when there
+    is none."""
+    t = first
+    while t < root and s.pos[t] in ("ADJ", "ADV") and not any(
+            e[0] <= t < e[1] for e in inside):
+        t += 1
+    return next((e for e in inside if e[2] in ("NORP", "LANGUAGE", "GPE") and e[0] == t
+                 and e[1] <= root), None)
+
+
 def _after_modifiers(s: Sentence, start: int, root: int,
                      inside: list[tuple[int, int, str]]) -> int:
-    """Where a common noun phrase starts once its possessor ("[McNamara's] best year") and its
-    leading nationalities ("[a German] skeleton racer") are left out: each is a fact of its
-    own (the possessor's; the subject's citizenship), not a part of the thing's name."""
+    """Where a common noun phrase starts once its possessor ("[McNamara's] best year"), and
+    before a common noun its leading dates, numbers and quantities ("a [1936] British film",
+    "[over 10,000] fans", "[3rd] tiers") and nationalities ("[a German] skeleton racer") are
+    left out, with the adjectives before a nationality ("an important [Venezuelan]
+    urbanist": `_nationality_after`): each is a fact or a value of its own (the possessor's;
+    the subject's citizenship; a date or count), not a part of the thing. A name NER missed
+    (its root a proper noun: "the Norwegian Premier League", "the 1970 Census") keeps
+    them."""
     first = start
     for t in range(start, root):
         if s.words[t].lower() in POSSESSIVE_ENDINGS:
             first = t + 1
-    for e in inside:
-        if e[2] == "NORP" and e[0] == first and e[1] <= root:
-            first = e[1]
-    while first < root and s.pos[first] == "PUNCT":
-        first += 1
+    common = s.pos[root] == "NOUN"
+    while first < root:
+        norp = _nationality_after(s, first, root, inside) if common else None
+        if norp is not None:
+            first = norp[1]
+        elif common and _is_quantity_word(s, first, inside):
+            first += 1
+        elif s.pos[first] == "PUNCT" or (common and s.words[first] in ("-", "–")):
+            first += 1
+        else:
+            break
     return first
 
 
@@ -222,6 +271,10 @@ def _name_word(s: Sentence, t: int, inside: list[tuple[int, int, str]]) -> bool:
         return s.pos[t] == "PROPN"
     return all(e[2] in _NAME_LABELS or (e[2] == "DATE" and all(
         is_month(s.words[k]) for k in range(e[0], e[1]))) for e in entities)
+
+
+_CLOSING = {"(": ")", "[": "]"}
+"""Brackets and the marks that close them."""
 
 
 def _opened(s: Sentence, start: int, end: int) -> bool:
@@ -266,6 +319,18 @@ def _whole(s: Sentence, first: int, entity: tuple[int, int, str],
     return start, end
 
 
+def _without_title(s: Sentence, start: int, end: int, label: str) -> tuple[int, int]:
+    """A person's name [start, end) without the titles NER took into it ("[King]
+    Prajadhipok", "[General] Prayut Chan", `TITLES`; not "St.", part of a saint's name),
+    where a capitalised word of the name is left."""
+    if label != "PERSON":
+        return start, end
+    t = start
+    while t < end - 1 and s.words[t].lower().rstrip(".") in TITLES - {"st", "saint"}:
+        t += 1
+    return (t, end) if s.words[t][:1].isupper() else (start, end)
+
+
 def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
     """The entity a head or tail chunk [start, end) stands for as a node of the graph, when
     narrower than the chunk; None when the chunk is its own node (a pronoun, or nothing to
@@ -277,9 +342,11 @@ def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
     - else a name in apposition to the root or compounded with it ("Mexican pop group [RBD]");
     - else the common noun phrase up to the first preposition other than "of" after its root
       ("[company] from 1992 to 2006", "[politician] in the Canadian province of Alberta":
-      what follows is another entity or a value, read by `tail_cores`), without a possessor
-      or leading nationalities (`_after_modifiers`: "a German [skeleton racer]");
-    always without leading determiners and possessives and a trailing "'s" ("[Jean Genet]'s").
+      what follows is another entity or a value, read by `tail_cores`), without a possessor,
+      leading dates, numbers, amounts or nationalities (`_after_modifiers`: "a German
+      [skeleton racer]", "a 1936 British [film]", "over 10,000 [fans]");
+    always without leading determiners and possessives and a trailing "'s" ("[Jean Genet]'s"),
+    and a person without the titles NER took in ("King [Prajadhipok]").
     A name keeps its "of" ("University of Toronto"): NER spans decide names.
     """
     if end - start == 1 and (s.pos[start] == "PRON" or is_pronoun(s.words[start])):
@@ -292,7 +359,7 @@ def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
     holding = [e for e in inside if e[0] <= root < e[1]]
     node: tuple[int, int] | None = None
     if holding:
-        node = _whole(s, a, holding[0], inside, b)
+        node = _without_title(s, *_whole(s, a, holding[0], inside, b), holding[0][2])
         before = [e for e in inside if e[1] + 1 == holding[0][0] and e[2] in _PLACE_LABELS]
         if holding[0][2] in _PLACE_LABELS and before and s.words[before[0][1]] == ",":
             node = before[0][0], before[0][1]  # "[Reno], Nevada": Reno, in Nevada
@@ -441,16 +508,36 @@ def _reading(s: Sentence, mention: Mention, head: tuple[tuple[int, int], str], r
     """A derived mention of the sentence: head (token range, type), relation (its tokens, in
     a row, and those of its key, or the `key` itself), tail (start, end, type)."""
     (h, h_type), (t_start, t_end, t_type) = head, tail
+    h_node, t_node = _entity_node(s, *h, h_type), _entity_node(s, t_start, t_end, t_type)
     return Mention(
         doc_id=mention.doc_id, sent_index=mention.sent_index, sentence=mention.sentence,
         sent_start=mention.sent_start, head=s.char_span(*h),
         relation=s.char_span(rel[0], rel[-1] + 1), tail=s.char_span(t_start, t_end),
-        head_key=entity_key(s, *h),
+        head_key=entity_key(s, *(h_node or h)),
         relation_key=key if key is not None else relation_key(s, key_tokens),
-        tail_key=entity_key(s, t_start, t_end), score=mention.score, path=(),
+        tail_key=entity_key(s, *(t_node or (t_start, t_end))), score=mention.score, path=(),
         head_type=h_type, tail_type=t_type, degree=mention.degree, derived=True,
         relation_pos=tuple(s.pos[t] for t in range(rel[0], rel[-1] + 1)),
+        head_node=s.char_span(*h_node) if h_node else None,
+        tail_node=s.char_span(*t_node) if t_node else None,
     )
+
+
+def _entity_node(s: Sentence, start: int, end: int, label: str) -> tuple[int, int] | None:
+    """The node a reading's entity [start, end) (an NER span of kind `label`) stands for
+    where NER ran past the name: without a trailing possessive ending ("[J.R.R. Tolkien]'s"),
+    without a bracket it opens but does not close, with what follows ("[Expeditionary Force
+    Institutes] (EFI": the acronym is a name of its own, joined by `mamakg.mapping.coref`),
+    and a person without a title (`_without_title`); None when the span is its own node."""
+    a, b = _without_title(s, start, end, label)
+    for t in range(a + 1, b):
+        if s.words[t] in _CLOSING and _CLOSING[s.words[t]] not in s.words[t + 1:b]:
+            b = t
+            break
+    while b - 1 > a and (s.words[b - 1].lower() in POSSESSIVE_ENDINGS or
+                         s.words[b - 1] in (",", ".", ";", ":")):
+        b -= 1
+    return None if (a, b) == (start, end) else (a, b)
 
 
 _ATTACHING = frozenset({"pobj", "prep", "agent", "dative", "dobj", "attr", "oprd", "compound",

@@ -7,7 +7,9 @@ precise pass first (after the deterministic multi-pass sieve of Lee et al. 2013)
    of a name the document gives ("EFI" / "Expeditionary Force Institutes", before or after);
    a partial name (its words a prefix, a suffix or an ordered subset of a longer name, "Meitner"
    / "Lise Meitner", "Henrik Angell" / "Henrik August Angell") to the first such name
-   introduced, unless one is a place and the other is not;
+   introduced before it, unless one is a place and the other is not (by every kind NER gave
+   them in the document); each name read from its node, not from its chunk ("Japanese
+   recording artist [Ayumi Hamasaki]");
 2. **definite descriptions** ("the company", "the city", "the album"): to the named antecedent
    of the fitting kind before it when exactly one fits (`description_kinds`);
 3. **pronouns** (encyclopedic text names its subject first and then refers to it by pronoun):
@@ -18,8 +20,9 @@ precise pass first (after the deterministic multi-pass sieve of Lee et al. 2013)
    relative pronouns that the Match stage did not already resolve ("who", "which"): not
    resolved, and the mention leaves the graph.
 
-A common noun phrase that none of these resolves ("his father", "a song") is no name: its key
-is scoped to its document (`scoped_key`), so that two documents' fathers are two nodes.
+A common noun phrase that none of these resolves ("his father", "a song", and one that holds a
+name: "mayor of Calgary", `is_role_of_name`) is no name: its key is scoped to its document
+(`scoped_key`), so that two documents' fathers are two nodes.
 
 Pure: works on the mentions of one document, in corpus order.
 """
@@ -43,11 +46,11 @@ from mamakg.english import (
 )
 from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.values import is_value
-from mamakg.types import Mention
+from mamakg.types import Mention, TextSpan
 
-__all__ = ["Antecedent", "Resolution", "antecedent_kinds", "description_kinds", "is_acronym_of",
-           "is_common_noun", "is_partial_name", "name_roots", "resolve_document", "same_name",
-           "scope_of", "scoped_key", "unscoped"]
+__all__ = ["Antecedent", "Resolution", "antecedent_kinds", "common_keys", "description_kinds",
+           "is_acronym_of", "is_common_noun", "is_partial_name", "is_role_of_name", "name_roots",
+           "resolve_document", "same_name", "scope_of", "scoped_key", "unscoped"]
 
 _PERSON = frozenset({"PERSON"})
 _THING = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW",
@@ -219,15 +222,26 @@ def _fits(a: str, b: str) -> bool:
     return not (a and b and ((a in _PLACE) != (b in _PLACE)))
 
 
+def _names_fit(a: Antecedent, b: Antecedent) -> bool:
+    """Whether two names may be one entity by their kinds (`_fits`): some kind NER gave one
+    of them in the document fits some kind it gave the other ("Parton", read as a place in
+    one sentence and a person in another, may be "Dolly Parton"; "Washington", a place
+    wherever it stands, is not "George Washington")."""
+    return any(_fits(x, y) for x in a.kinds or {a.kind} for y in b.kinds or {b.kind})
+
+
 @dataclass(frozen=True)
 class Antecedent:
     """A named entity of the document a pronoun may stand for."""
 
     key: str
     label: str
+    """The text of its first mention's node."""
     kind: str
     position: tuple[int, int]
-    """(sentence index, character offset) of its first mention."""
+    """(sentence index, character offset) of its first mention's node."""
+    kinds: frozenset[str] = frozenset()
+    """Every kind NER gave its mentions in the document (empty: only `kind` is known)."""
 
 
 @dataclass(frozen=True)
@@ -248,28 +262,65 @@ def _slots(m: Mention) -> Iterable[tuple[str, str, str, int]]:
     yield "tail", m.tail_key, m.tail_type, m.tail.start
 
 
+def _node(m: Mention, slot: str) -> TextSpan:
+    """The span a head or tail slot's key names: its node, else its chunk."""
+    return (m.head_node or m.head) if slot == "head" else (m.tail_node or m.tail)
+
+
 def _is_name(text: str, kind: str) -> bool:
+    """Whether a node's text may be a name: capitals in its words past a leading article
+    ("The agreement" is not), not a pronoun, a value or a common noun phrase that holds a
+    name (`is_role_of_name`)."""
     return kind not in _NOT_NAMES and not is_pronoun(text) and not is_value(text) and \
-        any(c.isupper() for c in text)
+        any(c.isupper() for c in " ".join(_name_words(text))) and \
+        not is_role_of_name(text, kind)
+
+
+def is_role_of_name(text: str, kind: str) -> bool:
+    """Whether a node is a common noun phrase that holds a name: NER named no entity at its
+    root (`kind` "") and its first word past the determiners is written in lower case ("mayor
+    of Calgary", "part of the Naval Canteen Service"). It is no name, and no node shared
+    with another document: the name inside it is read apart (by the Map stage's readings
+    between named entities).
+
+    >>> is_role_of_name("mayor of Calgary", ""), is_role_of_name("University of Toronto", "")
+    (True, False)
+    >>> is_role_of_name("the capital of Ethiopia", ""), is_role_of_name("von der Esch", "PERSON")
+    (True, False)
+    """
+    words = text.split()
+    while len(words) > 1 and words[0].lower() in DETERMINERS:
+        words = words[1:]
+    return not kind and bool(words) and words[0][:1].islower()
 
 
 def _antecedents(mentions: list[Mention], names_only: bool = False) -> list[Antecedent]:
     first: dict[str, Antecedent] = {}
+    kinds: dict[str, set[str]] = {}
     for m in mentions:
         for reading in (m, *m.readings):
-            for slot, key, kind, start in _slots(reading):
-                position = (reading.sent_index, start)
+            for slot, key, kind, _ in _slots(reading):
+                if kind and kind != "PRON":
+                    kinds.setdefault(key, set()).add(kind)
+                # the node's text and place, not the chunk's: "Japanese recording artist
+                # [Ayumi Hamasaki]" introduces the name "Ayumi Hamasaki" that "Hamasaki" is
+                # part of
+                node = _node(reading, slot)
+                position = (reading.sent_index, node.start)
                 if key in first and position >= first[key].position:
                     continue  # a later mention of a known key: nothing to test
-                text = getattr(reading, slot).text
+                text = node.text
                 if names_only:
                     if not _is_name(text, kind):
                         continue
-                elif not kind or kind in ("PRON", "NUM") or is_pronoun(text):
+                elif not kind or kind in ("PRON", "NUM") or is_pronoun(text) or \
+                        is_common_noun(text):  # "it" stands for a name, not "a week"
                     continue
                 first[key] = Antecedent(key, text, kind, position)
     if names_only:  # at one place the longer name first: a chunk before the names inside it
-        return sorted(first.values(), key=lambda a: (a.position, -len(a.key), a.key))
+        found = [dataclasses.replace(a, kinds=frozenset(kinds.get(a.key, ())))
+                 for a in first.values()]
+        return sorted(found, key=lambda a: (a.position, -len(a.key), a.key))
     return sorted(first.values(), key=lambda a: (a.position, a.key))
 
 
@@ -277,7 +328,9 @@ def name_roots(names: list[Antecedent]) -> dict[str, str]:
     """Pass 1 of the sieve: key -> the key of the name it joins, for the names (in order of
     first mention) that join another: the same name written another way, then an acronym of
     a name of the document, then a partial name of a longer one introduced before (the first
-    introduced when several fit)."""
+    introduced when several fit). A partial name does not join a longer name introduced
+    after it: the name a document introduces first is its own ("Swedish" before "Swedish
+    Board of Mines", "Square Enix" before "Square Enix Europe")."""
     root: dict[str, str] = {}
 
     def find(key: str) -> str:
@@ -302,7 +355,7 @@ def name_roots(names: list[Antecedent]) -> dict[str, str]:
                           if j != i and find(names[j].key) != a.key), None)
         if found is None and name.words:
             found = next((names[j] for j in with_word.get(name.words[0], ())
-                          if _fits(a.kind, names[j].kind) and _is_part(name, read[j])), None)
+                          if _names_fit(a, names[j]) and _is_part(name, read[j])), None)
         if found is not None and find(found.key) != a.key:
             root[a.key] = find(found.key)
         if name.spelling:
@@ -404,9 +457,22 @@ def unscoped(key: str, doc_id: str | None = None) -> str:
     return base
 
 
-def scope_of(m: Mention, resolved: tuple[str, ...] = ()) -> Mention:
+def common_keys(mentions: Iterable[Mention]) -> frozenset[str]:
+    """The keys of the common nouns of one document's mentions as the Match stage gave them
+    (`is_common_noun` of a head or tail node), to tell a common noun written with a capital
+    at the start of a sentence ("Ramadas are ...", with "ramadas" elsewhere in the document)
+    from a name (`scope_of`)."""
+    return frozenset(key for m in mentions for reading in (m, *m.readings)
+                     for slot, key, _, _ in _slots(reading)
+                     if is_common_noun(_node(reading, slot).text))
+
+
+def scope_of(m: Mention, resolved: tuple[str, ...] = (),
+             common: frozenset[str] = frozenset()) -> Mention:
     """The mention with each common-noun head and tail node (`is_common_noun` of its label:
-    the node's text, which may be narrower than the chunk) keyed to its document
+    the node's text, which may be narrower than the chunk; or `is_role_of_name`: "mayor of
+    Calgary"; or a node of no entity kind whose key is among the document's `common` keys,
+    `common_keys`: "Ramadas" at the start of a sentence) keyed to its document
     (`scoped_key`), but for the `resolved` slots (a description resolved to a name).
 
     >>> from mamakg.types import TextSpan
@@ -422,6 +488,8 @@ def scope_of(m: Mention, resolved: tuple[str, ...] = ()) -> Mention:
     'politician@d'
     """
     labels = {"head": m.head_label, "tail": m.tail_label}
-    changes = {f"{slot}_key": scoped_key(key, m.doc_id) for slot, key, _, _ in _slots(m)
-               if slot not in resolved and is_common_noun(labels[slot])}
+    changes = {f"{slot}_key": scoped_key(key, m.doc_id) for slot, key, kind, _ in _slots(m)
+               if slot not in resolved and (is_common_noun(labels[slot]) or (
+                   kind != "PRON" and is_role_of_name(labels[slot], kind)) or (
+                   not kind and key in common))}
     return dataclasses.replace(m, **changes) if changes else m  # type: ignore[arg-type]

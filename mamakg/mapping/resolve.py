@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from mamakg.config import Config
 from mamakg.mapping.arguments import is_pronoun
-from mamakg.mapping.coref import resolve_document, scope_of, unscoped
+from mamakg.mapping.coref import common_keys, resolve_document, scope_of, unscoped
 from mamakg.mapping.values import is_value
 from mamakg.normalize import squash
 from mamakg.result import Summary
@@ -69,6 +69,7 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
             descriptions=config.resolve_descriptions)]
     else:
         resolutions = [(m, m, ()) for m in document]
+    common = common_keys(document) if config.scope_common_nouns else frozenset()
     batch: list[Mention] = []
     dropped: list[tuple[Mention, Drop]] = []
     seen: set[tuple[int, int, int, int]] = set()  # two mentions may give the same reading
@@ -87,8 +88,8 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
         readings = [x for x in m.readings if not is_value(x.head.text)] \
             if config.entity_readings else []
         if config.scope_common_nouns:
-            m = scope_of(m, slots)
-            readings = [scope_of(x) for x in readings]
+            m = scope_of(m, slots, common)
+            readings = [scope_of(x, common=common) for x in readings]
         # a mention keeps its readings in the store only as a mark: the Map stage maps the
         # readings, between named entities, and leaves such a mention open
         batch.append(dataclasses.replace(m, readings=tuple(readings[:1])))

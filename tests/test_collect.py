@@ -185,3 +185,17 @@ def test_common_nouns_are_nodes_of_their_document_and_class_values_are_shared():
         facts = collect_facts(store, off, Summary(), mappers=chain)
     assert len({f.head.key for f in facts if f.relation.key == "like"
                 and f.head.label == "father"}) == 1
+
+
+def test_a_fact_between_one_entity_and_itself_maps_to_no_property():
+    mentions = [
+        m("d", 0, "Lee", "was born in", "Lee", ("ann lee", "bear in", "ann lee"),
+          ("PERSON", "GPE")),
+        m("d", 1, "Ann Lee", "was born in", "Paris", ("ann lee", "bear in", "paris"),
+          ("PERSON", "GPE")),
+    ]
+    with MentionStore() as store:
+        store.add(mentions)
+        facts = collect_facts(store, Config.preset("default"), Summary(), mappers=mapper())
+    found = {(f.head.key, f.tail.key): f.relation.pid for f in facts}
+    assert found == {("ann lee", "ann lee"): None, ("ann lee", "paris"): "P19"}

@@ -200,8 +200,9 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     """The facts of one group of mentions with the same (head, relation, tail) keys, as
     (head, relation, tail, mentions): a group whose Match-stage mentions all have readings
     stays open (its readings carry the mapping); a group of readings only is kept only when
-    it maps; a property that holds from tail to head gives the mapped fact read backwards and
-    keeps the Match-stage mentions as an open fact. With `classes` (common nouns scoped to
+    it maps; a fact whose head is its tail maps to no property; a property that holds from
+    tail to head gives the mapped fact read backwards and keeps the Match-stage mentions as
+    an open fact. With `classes` (common nouns scoped to
     their document): a common noun valued on one of these properties is the class node
     shared by every document, and a value is never read backwards into a head."""
     first = mentions[0]
@@ -214,6 +215,8 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     rel, inverse = chain.relation(
         _query(first.relation_key, head, tail, label, poses[first.relation_key]),
         head.label, tail.label)
+    if rel.pid is not None and head.key == tail.key:  # nothing is its own part, parent...
+        rel, inverse = Relation(key=rel.key, label=rel.label), False
     if derived and rel.pid is None:
         return  # a reading between entities is kept only as a mapped fact
     if classes is not None and inverse and is_value(tail.label):

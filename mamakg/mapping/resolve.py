@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from mamakg.config import Config
+from mamakg.english import PERSON_PRONOUNS
 from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.coref import common_keys, resolve_document, scope_of, unscoped
 from mamakg.mapping.values import is_value
@@ -110,7 +111,9 @@ def _has_word(text: str) -> bool:
 def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
     """The mentions of one document with every head and tail of one entity key given the
     kind most of them give it there (ties: the alphabetically first); an unknown kind ("")
-    or a pronoun's takes no part, and is replaced where the key has a kind.
+    takes no part, and is replaced where the key has a kind; a pronoun takes no part, but
+    an entity that "he", "she", "him", "her"... stand for twice or more is a person, whatever
+    NER made of its name (many a person's name reads to it as an organization or a place).
 
     >>> from mamakg.types import TextSpan
     >>> def m(kind):
@@ -119,13 +122,23 @@ def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
     ...                    head_type=kind, tail_type="GPE")
     >>> [x.head_type for x in agreed_kinds([m("GPE"), m("ORG"), m("GPE"), m("")])]
     ['GPE', 'GPE', 'GPE', 'GPE']
+    >>> he = dataclasses.replace(m("ORG"), head=TextSpan("He", 0, 2))  # resolved to "lyon"
+    >>> [x.head_type for x in agreed_kinds([m("ORG"), m("ORG"), m("ORG"), he, he])]
+    ['PERSON', 'PERSON', 'PERSON', 'PERSON', 'PERSON']
+    >>> [x.head_type for x in agreed_kinds([m("ORG"), m("ORG"), he])]
+    ['ORG', 'ORG', 'ORG']
     """
     votes: dict[str, Counter[str]] = {}
+    called: Counter[str] = Counter()  # "he", "her"... resolved to the key
     for m in mentions:
-        for key, kind in ((m.head_key, m.head_type), (m.tail_key, m.tail_type)):
-            if kind and kind != "PRON":
+        for key, kind, text in ((m.head_key, m.head_type, m.head.text),
+                                (m.tail_key, m.tail_type, m.tail.text)):
+            if text.lower() in PERSON_PRONOUNS and not is_pronoun(key):
+                called[key] += 1
+            elif kind and kind != "PRON":
                 votes.setdefault(key, Counter())[kind] += 1
-    voted = {key: most_common(c) for key, c in votes.items()}
+    voted = {key: "PERSON" if called[key] >= 2 else most_common(c)
+             for key, c in votes.items()}
 
     def agreed(m: Mention) -> Mention:
         head = voted.get(m.head_key, m.head_type) if m.head_type != "PRON" else m.head_type

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from mamakg.config import Config
 from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.coref import resolve_document, scope_of, unscoped
+from mamakg.mapping.places import SENTENCE_FACTS
 from mamakg.mapping.values import is_value
 from mamakg.normalize import squash
 from mamakg.result import Summary
@@ -90,10 +91,13 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
             m = scope_of(m, slots)
             readings = [scope_of(x) for x in readings]
         # a mention keeps its readings in the store only as a mark: the Map stage maps the
-        # readings, between named entities, and leaves such a mention open
-        batch.append(dataclasses.replace(m, readings=tuple(readings[:1])))
-        for x in readings:
-            where = (x.sent_index, x.head.start, x.relation.start, x.tail.start)
+        # readings, between named entities, and leaves such a mention open; a place's place
+        # or country is a fact of the sentence, not a narrower reading of the mention
+        marks = [x for x in readings if x.relation_key not in SENTENCE_FACTS][:1]
+        batch.append(dataclasses.replace(m, readings=tuple(marks)))
+        for x in readings:  # one comma can state two facts ("Alberta, Canada"): keyed apart
+            where = (x.sent_index, x.head.start, x.relation.start, x.tail.start,
+                     x.relation_key)
             if where not in seen:
                 seen.add(where)
                 batch.append(x)

@@ -23,7 +23,7 @@ from mamakg.mapping.arguments import (
     node_span,
     span_type,
 )
-from mamakg.mapping.places import adjective_readings, place_readings
+from mamakg.mapping.places import place_readings
 from mamakg.normalize import entity_key
 from mamakg.types import Candidate, Mention, Sentence
 
@@ -84,7 +84,7 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
         readings = _with_chunk_readings(
             readings, chunk_readings(s, mention, candidate.head, candidate.tail))
         readings = _with_place_readings(
-            readings, place_readings(s, mention) + adjective_readings(s, mention))
+            readings, place_readings(s, mention))
     return dataclasses.replace(mention, readings=readings) if readings else mention
 
 

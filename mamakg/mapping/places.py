@@ -7,8 +7,7 @@ spaCy splits such a chain into several noun chunks and often parses it as a list
 a ``conj`` of "Calgary"), so the chain is read from the named entities and the words between
 them: a place (``GPE``, ``LOC``, ``FAC``, or an ``ORG`` such as a school), then places
 (``GPE``, ``LOC``) each after a comma or "in" (with "the" after it or not), each lying in the
-next. A chain followed by "and"/"or" and one more place is a list ("Paris, London and
-Berlin"), not a chain.
+next. A chain inside a list of names ("Paris, London and Berlin") is no chain.
 
 What a pair of the chain states follows how Wikidata uses the properties: P131 (located in
 the administrative territorial entity) is the territory one level up, P17 (country) the
@@ -36,8 +35,7 @@ from importlib import resources
 from mamakg.mapping.arguments import PLACE_IN_PLACE, _reading
 from mamakg.types import Mention, Sentence
 
-__all__ = ["PLACE_IN_COUNTRY", "PLACE_IN_PLACE", "SENTENCE_FACTS", "adjective_readings",
-           "countries", "country_adjectives", "is_country", "place_chains",
+__all__ = ["PLACE_IN_COUNTRY", "PLACE_IN_PLACE", "SENTENCE_FACTS", "countries", "is_country", "place_chains",
            "place_readings"]
 
 PLACE_IN_COUNTRY = ", country"
@@ -88,19 +86,6 @@ def countries() -> dict[str, str]:
     return names
 
 
-@functools.cache
-def country_adjectives() -> dict[str, str]:
-    """The adjectives of the sovereign states of the shipped table ("Turkish", "American")
-    -> the state's English name; those of states whose name also names a region are left
-    out ("Georgian").
-
-    >>> country_adjectives()["Turkish"], "Georgian" in country_adjectives()
-    ('Turkey', False)
-    """
-    return {adjective: row["name"] for row in _rows() if row["name_is_ambiguous"] != "yes"
-            for adjective in filter(None, row["adjectives"].split(";"))}
-
-
 def is_country(name: str) -> bool:
     """Whether a text names a sovereign state (`countries`).
 
@@ -116,33 +101,54 @@ def _text(s: Sentence, entity: tuple[int, int, str]) -> str:
 
 def _joined(s: Sentence, first: tuple[int, int, str], second: tuple[int, int, str]) -> bool:
     """Whether `second` follows `first` after a comma or "in" (and "the" or not); with a
-    parse, "in" must hang on `first` ("the school in Lakefield", not "founded Acme in
-    London")."""
+    parse, "in" after an organization must hang on it ("the school in Lakefield", not
+    "founded Acme in London"); after a place it need not (the parser often hangs it on the
+    verb: "born in Wolverhampton in Staffordshire")."""
     between = range(first[1], second[0])
     if not between or s.words[first[1]].lower() not in _SEPARATORS or \
             not all(s.pos[t] == "DET" for t in between[1:]):
         return False
-    if s.words[first[1]].lower() == "in" and s.heads:
+    if s.words[first[1]].lower() == "in" and s.heads and first[2] == "ORG":
         return first[0] <= s.heads[first[1]] < first[1]
     return True
 
 
-def _followed_by_a_list(s: Sentence, last: tuple[int, int, str],
-                        entities: list[tuple[int, int, str]]) -> bool:
-    """Whether "and"/"or" (after a comma or not) and a place that no comma and place follow
-    come right after the chain's `last` entity: "Paris, London and Berlin" is a list,
-    "Atlanta, Georgia and Houston, Texas" two chains."""
-    t = last[1]
+_NAME_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON", "EVENT",
+                          "WORK_OF_ART", "PRODUCT"})
+"""The kinds of the names a list of places may run on into ("the 76ers, San Antonio Spurs,
+Kansas City Kings, Los Angeles Lakers and Orlando Magic")."""
+
+
+def _in_a_list(s: Sentence, chain: list[tuple[int, int, str]],
+               entities: list[tuple[int, int, str]],
+               chained: set[tuple[int, int, str]]) -> bool:
+    """Whether the chain is part of a list: a name and a comma come before it (not the end
+    of a chain before it: "educated at Lakefield College School in Lakefield, Ontario,
+    McGill University in Montreal, Quebec"), or names
+    after commas follow it up to "and"/"or" (after a comma or not) and a proper noun that
+    no comma and place follow ("Paris, London and Berlin"; "Atlanta, Georgia and Houston,
+    Texas" is two chains; "Calgary, Alberta, Canada, and moved" none)."""
+    starts = {e[0]: e for e in entities if e[2] in _NAME_LABELS}
+    ends = {e[1]: e for e in entities if e[2] in _NAME_LABELS}
+    first = chain[0][0]
+    if first >= 2 and s.words[first - 1] == "," and first - 1 in ends and \
+            ends[first - 1] not in chained:
+        return True
+    t = chain[-1][1]
+    while t + 1 < len(s) and s.words[t] == "," and t + 1 in starts:
+        t = starts[t + 1][1]  # ", Kansas City Kings"
     if t < len(s) and s.words[t] == ",":
         t += 1
     if t >= len(s) or s.words[t].lower() not in _LIST_WORDS:
         return False
-    after = [e for e in entities if e[0] > t]
-    if not after or after[0][2] not in _NEXT_LABELS or \
-            not all(s.pos[u] == "DET" for u in range(t + 1, after[0][0])):
+    t += 1
+    while t < len(s) and s.pos[t] == "DET":
+        t += 1
+    if t >= len(s) or s.pos[t] != "PROPN" and t not in starts:
         return False
-    more = [e for e in after[1:] if _joined(s, after[0], e)]
-    return not more
+    following = starts.get(t)
+    return following is None or not any(_joined(s, following, e) for e in entities
+                                         if e[0] >= following[1] and e[2] in _NEXT_LABELS)
 
 
 def place_chains(s: Sentence) -> list[tuple[tuple[int, int, str], ...]]:
@@ -164,7 +170,7 @@ def place_chains(s: Sentence) -> list[tuple[tuple[int, int, str], ...]]:
             chain.append(nxt)
             if is_country(_text(s, nxt)):
                 break
-        if len(chain) < 2 or _followed_by_a_list(s, chain[-1], entities):
+        if len(chain) < 2 or _in_a_list(s, chain, entities, covered):
             continue
         covered.update(chain)
         chains.append(tuple(chain))
@@ -194,28 +200,3 @@ def place_readings(s: Sentence, mention: Mention) -> tuple[Mention, ...]:
                                     key=PLACE_IN_COUNTRY))
     return tuple(out)
 
-
-_OF_A_COUNTRY = frozenset({"ORG", "FAC", "EVENT"})
-"""The kinds of the named things a country's adjective before them gives the country of."""
-_ROLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "PUNCT"})
-
-
-def adjective_readings(s: Sentence, mention: Mention) -> tuple[Mention, ...]:
-    """A country's adjective (``NORP``, `country_adjectives`) then role words then an
-    organization, building or event inside one noun chunk of the sentence ("Turkish weapons
-    manufacturer [Roketsan]", "the French tennis tournament [Roland Garros]"): the named
-    thing's country is the adjective's (key `PLACE_IN_COUNTRY`, read as P17; the relation
-    text is the role words, so none is read without one). Like `place_readings`, a fact of
-    the sentence carried by each of its mentions."""
-    out = []
-    for start, end in s.chunks:
-        inside = [e for e in s.entities if start <= e[0] and e[1] <= end]
-        for first, second in zip(inside, inside[1:]):
-            between = list(range(first[1], second[0]))
-            if first[2] == "NORP" and second[2] in _OF_A_COUNTRY and \
-                    _text(s, first) in country_adjectives() and between and \
-                    all(s.pos[t] in _ROLE_POS for t in between) and \
-                    any(s.pos[t] in ("NOUN", "PROPN") for t in between):
-                out.append(_reading(s, mention, ((second[0], second[1]), second[2]), between,
-                                    [], first, key=PLACE_IN_COUNTRY))
-    return tuple(out)

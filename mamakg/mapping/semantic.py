@@ -246,14 +246,11 @@ country (`mamakg.mapping.places`)."""
 def _place_in_place(q: MapQuery) -> Mapping:
     """A place read inside a place (`mamakg.mapping.arguments.chunk_readings`,
     `mamakg.mapping.places.place_readings`): located in, or country, when neither end is a
-    person, a group or a value; the country may be a country's adjective
-    (`mamakg.mapping.places.adjective_readings`)."""
+    person, a group or a value."""
     evidence = (("phrase", q.surface),
                 ("types", f"{q.head_kind or '?'} , {q.tail_kind or '?'}: the first place lies "
                           "in the second"))
-    unfit = {"person", "date", "number", "group"}
-    adjective = q.key == PLACE_IN_COUNTRY and q.tail_kind == "group"  # "Turkish" (Turkey)
-    if q.head_kind in unfit or (q.tail_kind in unfit and not adjective):
+    if {q.head_kind, q.tail_kind} & {"person", "date", "number", "group"}:
         return Mapping(None, 0.0, MapMethod.NONE, evidence)
     return Mapping(PLACE_PROPERTIES[q.key], 1.0, MapMethod.KIND, evidence)
 

@@ -100,17 +100,13 @@ def _text(s: Sentence, entity: tuple[int, int, str]) -> str:
 
 
 def _joined(s: Sentence, first: tuple[int, int, str], second: tuple[int, int, str]) -> bool:
-    """Whether `second` follows `first` after a comma or "in" (and "the" or not); with a
-    parse, "in" after an organization must hang on it ("the school in Lakefield", not
-    "founded Acme in London"); after a place it need not (the parser often hangs it on the
-    verb: "born in Wolverhampton in Staffordshire")."""
+    """Whether `second` follows `first` after a comma or "in" (and "the" or not). Where the
+    parser hangs "in" is not read: it often hangs it on the verb ("studied at the University
+    of Toronto in Toronto"); on the first 300 Re-DocRED dev documents, requiring "in" to hang
+    on `first` lost 11 right facts for 2 wrong ones."""
     between = range(first[1], second[0])
-    if not between or s.words[first[1]].lower() not in _SEPARATORS or \
-            not all(s.pos[t] == "DET" for t in between[1:]):
-        return False
-    if s.words[first[1]].lower() == "in" and s.heads and first[2] == "ORG":
-        return first[0] <= s.heads[first[1]] < first[1]
-    return True
+    return bool(between) and s.words[first[1]].lower() in _SEPARATORS and \
+        all(s.pos[t] == "DET" for t in between[1:])
 
 
 _NAME_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON", "EVENT",

@@ -8,6 +8,7 @@ import dataclasses
 
 from helpers import sentence
 
+from mamakg.config import Config
 from mamakg.filters import to_mention
 from mamakg.mapping.annotate import annotate
 from mamakg.mapping.places import (
@@ -18,6 +19,7 @@ from mamakg.mapping.places import (
     place_chains,
     place_readings,
 )
+from mamakg.mapping.resolve import resolve_mentions
 from mamakg.mapping.semantic import KindMapper, MapQuery
 from mamakg.types import Candidate
 
@@ -141,3 +143,20 @@ def test_chains_listed_one_after_another_are_each_read():
                              (9, 10, "GPE"), (11, 12, "GPE"), (15, 16, "ORG")])
     assert names(s, place_chains(s)) == [["School", "Lakefield", "Ontario"],
                                          ["McGill", "Montreal", "Quebec"]]
+
+
+def test_a_mention_with_place_facts_is_still_mapped_by_itself():
+    he = calgary()
+    s = dataclasses.replace(he, words=("Ann", *he.words[1:]), text="Ann" + he.text[2:],
+                            offsets=((0, 3), *((a + 1, b + 1) for a, b in he.offsets[1:])),
+                            pos=("PROPN", *he.pos[1:]), entities=((0, 1, "PERSON"),
+                                                                  *he.entities))
+    candidate = Candidate(s, head=(0, 1), tail=(13, 14), relation=(11, 12), score=0.4, path=())
+    m = annotate(to_mention(candidate), candidate, clause=True, boundaries=True,
+                 chunk_facts=True)
+    done = resolve_mentions([m], Config.preset("default"))
+    own, *readings = done.mentions
+    # no reading marks it as read by its readings (they state other facts of the sentence)
+    assert (own.head.text, own.relation.text, own.readings) == ("Ann", "moved to", ())
+    # "Alberta, Canada": one comma, two facts, both kept
+    assert read(readings) == read(m.readings)

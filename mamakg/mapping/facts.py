@@ -306,16 +306,15 @@ def one_per_reading(mentions: Sequence[Mention]) -> list[Mention]:
     True
     """
     best: dict[tuple[Any, ...], Mention] = {}
-    read = set()
+    read: set[tuple[Any, ...]] = set()
     for m in mentions:
-        where = (m.doc_id, m.sent_index, m.head.start, m.head.end, m.relation.start,
+        spans = (m.doc_id, m.sent_index, m.head.start, m.head.end, m.relation.start,
                  m.relation.end, m.tail.start, m.tail.end)
         if not m.derived:
-            read.add(where)
-        else:
-            where += (m.relation_key,)
+            read.add(spans)
+        where = (*spans, m.relation_key) if m.derived else spans
         kept = best.get(where)
-        if kept is None or -kept.score > -m.score:
+        if kept is None or m.score > kept.score:
             best[where] = m
     if read:  # a reading the Match stage made itself
         best = {w: m for w, m in best.items() if not m.derived or w[:-1] not in read}

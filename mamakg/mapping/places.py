@@ -35,8 +35,8 @@ from importlib import resources
 from mamakg.mapping.arguments import PLACE_IN_PLACE, _reading
 from mamakg.types import Mention, Sentence
 
-__all__ = ["PLACE_IN_COUNTRY", "PLACE_IN_PLACE", "SENTENCE_FACTS", "countries", "is_country", "place_chains",
-           "place_readings"]
+__all__ = ["PLACE_IN_COUNTRY", "PLACE_IN_PLACE", "SENTENCE_FACTS", "countries", "is_country",
+           "place_chains", "place_readings"]
 
 PLACE_IN_COUNTRY = ", country"
 """The relation key of a place read before its country ("Calgary, Alberta, Canada": Calgary's

@@ -72,7 +72,7 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
         resolutions = [(m, m, ()) for m in document]
     batch: list[Mention] = []
     dropped: list[tuple[Mention, Drop]] = []
-    seen: set[tuple[int, int, int, int]] = set()  # two mentions may give the same reading
+    seen: set[tuple[int, int, int, int, str]] = set()  # two mentions may give one reading
     for m, original, slots in resolutions:
         reason = None
         if m is None:

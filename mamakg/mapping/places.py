@@ -15,9 +15,10 @@ sovereign state (`countries`, the shipped table ``mamakg/data/countries.tsv``):
 
 - "A, B" with B no country: A lies in B (P131, key `PLACE_IN_PLACE`);
 - "A, C" with C a country: A's country is C (P17, key `PLACE_IN_COUNTRY`) and A lies in C
-  (P131) as well: a place written right before its country is most often a first-level
-  region ("Alberta, Canada", "Texas, United States"), whose P131 in Wikidata is the country
-  itself (Re-DocRED's gold, which follows Wikidata, holds both for 97 of 106 such pairs);
+  (P131) as well: a place written right before its country is often a first-level region
+  ("Alberta, Canada", "Texas, United States"), whose P131 in Wikidata is the country itself,
+  and DocRED-style gold holds both for nearly every such pair (for a city, "Kiel, Germany",
+  Wikidata's P131 is its region, so that P131 is one level too high there);
 - "A, B, C" with C a country: A's country is C too (P17; not P131, which is B);
 - a country is in no place ("France, Germany": a list), so no pair starts at one; the names
   of states that also name a region ("Georgia") are not read as countries.
@@ -102,8 +103,8 @@ def _text(s: Sentence, entity: tuple[int, int, str]) -> str:
 def _joined(s: Sentence, first: tuple[int, int, str], second: tuple[int, int, str]) -> bool:
     """Whether `second` follows `first` after a comma or "in" (and "the" or not). Where the
     parser hangs "in" is not read: it often hangs it on the verb ("studied at the University
-    of Toronto in Toronto"); on the first 300 Re-DocRED dev documents, requiring "in" to hang
-    on `first` lost 11 right facts for 2 wrong ones."""
+    of Toronto in Toronto"), and requiring it to hang on `first` loses more right facts
+    than wrong ones."""
     between = range(first[1], second[0])
     return bool(between) and s.words[first[1]].lower() in _SEPARATORS and \
         all(s.pos[t] == "DET" for t in between[1:])

@@ -312,8 +312,9 @@ class Config:
     open relation's text keeps the chunk."""
     chunk_facts: bool = _scoped(Scope.MENTIONS, False)
     """Also read facts between the entities inside one chunk: a nationality before a person
-    ("the British writer P. G. Wodehouse"), a place after a place ("Houston, Texas"), kept
-    where they map to a property."""
+    ("the British writer P. G. Wodehouse"), a place after a place ("Houston, Texas"), and
+    along the sentence's chains of places ("Calgary, Alberta, Canada": located in, country;
+    `mamakg.mapping.places`), kept where they map to a property."""
     agree_kinds: bool = _scoped(Scope.CORPUS, False)
     """An entity's kind (person, place, date...) is the one most of its mentions in the
     document give, for every mention there, so the Map stage's kind checks read one kind."""

@@ -151,8 +151,9 @@ Examples:
                    "[default: on; paper: off].")
 @click.option("--chunk-facts/--no-chunk-facts", default=None,
               help="Also read facts between the entities inside one noun chunk (a "
-                   "nationality before a person, a place after a place), kept where they "
-                   "map to a property [default: on; paper: off].")
+                   "nationality before a person, a place after a place) and along a "
+                   "sentence's chains of places ('Calgary, Alberta, Canada': located in, "
+                   "country), kept where they map to a property [default: on; paper: off].")
 @click.option("--agree-kinds/--no-agree-kinds", default=None,
               help="An entity's kind is the one most of its mentions in the document give "
                    "[default: on; paper: off].")

@@ -4,8 +4,9 @@ parse is at hand, right after Match and the sentence-level Filter
 `Mention.tail_type`) and, with ``--entity-boundaries``, the entity each chunk stands for as a
 node (`Mention.head_node`, `Mention.tail_node`, keyed by `head_key`, `tail_key`), the
 parts of speech of the relation's words (`Mention.relation_pos`) and the mention read between
-the named entities inside its chunks, and with ``--chunk-facts`` inside one chunk
-(`Mention.readings`), from `mamakg.mapping.arguments`. After this step the Map stage reads
+the named entities inside its chunks, and with ``--chunk-facts`` inside one chunk and along
+the sentence's chains of places (`Mention.readings`), from `mamakg.mapping.arguments` and
+`mamakg.mapping.places`. After this step the Map stage reads
 only mentions, never a sentence.
 
 Pure: works on `Sentence` columns, no spaCy.
@@ -22,6 +23,7 @@ from mamakg.mapping.arguments import (
     node_span,
     span_type,
 )
+from mamakg.mapping.places import place_readings
 from mamakg.normalize import entity_key
 from mamakg.types import Candidate, Mention, Sentence
 
@@ -64,7 +66,7 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
     with `clause`, also the readings of its chunks' entities with the subject of their
     clause; with `boundaries`, the entities its chunks stand for as its nodes (`node_span`);
     with `chunk_facts`, also the readings between the entities inside one chunk
-    (`chunk_readings`)."""
+    (`chunk_readings`) and those of the sentence's chains of places (`place_readings`)."""
     s = candidate.sentence
     rel = candidate.relation
     mention = dataclasses.replace(mention, head_type=span_type(s, *candidate.head),
@@ -81,6 +83,8 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
     if chunk_facts:
         readings = _with_chunk_readings(
             readings, chunk_readings(s, mention, candidate.head, candidate.tail))
+        readings = _with_place_readings(
+            readings, place_readings(s, mention))
     return dataclasses.replace(mention, readings=readings) if readings else mention
 
 
@@ -89,3 +93,12 @@ def _with_chunk_readings(readings: tuple[Mention, ...],
     """The readings and the readings inside chunks that are not among them already."""
     seen = {(r.head.start, r.tail.start) for r in readings}
     return readings + tuple(r for r in inner if (r.head.start, r.tail.start) not in seen)
+
+
+def _with_place_readings(readings: tuple[Mention, ...],
+                         places: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """The readings and the readings of chains of places that do not repeat one of them (the
+    same head, tail and key: a chunk reading of "Houston, Texas")."""
+    seen = {(r.head.start, r.tail.start, r.relation_key) for r in readings}
+    return readings + tuple(r for r in places
+                            if (r.head.start, r.tail.start, r.relation_key) not in seen)

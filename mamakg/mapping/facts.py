@@ -413,7 +413,9 @@ def one_per_reading(mentions: Sequence[Mention]) -> list[Mention]:
     """The mentions with each reading once: two mentions of one fact with the same document,
     sentence and spans are one mention (a reading derived from a wider chunk can repeat what
     the Match stage read in the sentence itself). The Match-stage mention is kept (it has its
-    own path and matching degree), else the best-scored; the order is kept.
+    own path and matching degree), else the best-scored reading of each relation key (one
+    comma can state two facts: "Alberta, Canada" is located in and country); the order is
+    kept.
 
     >>> from mamakg.types import TextSpan
     >>> s = [TextSpan("he", 0, 2), TextSpan("served as", 3, 12), TextSpan("Syndikus", 13, 21)]
@@ -421,14 +423,23 @@ def one_per_reading(mentions: Sequence[Mention]) -> list[Mention]:
     >>> derived = dataclasses.replace(read, score=0.09, derived=True)
     >>> one_per_reading([derived, read]) == [read]
     True
+    >>> other = dataclasses.replace(derived, relation_key="serve")
+    >>> one_per_reading([derived, other]) == [derived, other]
+    True
     """
     best: dict[tuple[Any, ...], Mention] = {}
+    read: set[tuple[Any, ...]] = set()
     for m in mentions:
-        where = (m.doc_id, m.sent_index, m.head.start, m.head.end, m.relation.start,
+        spans = (m.doc_id, m.sent_index, m.head.start, m.head.end, m.relation.start,
                  m.relation.end, m.tail.start, m.tail.end)
+        if not m.derived:
+            read.add(spans)
+        where = (*spans, m.relation_key) if m.derived else spans
         kept = best.get(where)
-        if kept is None or (kept.derived, -kept.score) > (m.derived, -m.score):
+        if kept is None or m.score > kept.score:
             best[where] = m
+    if read:  # a reading the Match stage made itself
+        best = {w: m for w, m in best.items() if not m.derived or w[:-1] not in read}
     if len(best) == len(mentions):
         return list(mentions)
     chosen = {id(m) for m in best.values()}

@@ -33,6 +33,7 @@ from mamakg.config import Config
 from mamakg.english import PERSON_PRONOUNS
 from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.coref import common_keys, resolve_document, scope_of, unscoped
+from mamakg.mapping.places import SENTENCE_FACTS
 from mamakg.mapping.values import is_value
 from mamakg.normalize import squash
 from mamakg.result import Summary
@@ -73,7 +74,7 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
     common = common_keys(document) if config.scope_common_nouns else frozenset()
     batch: list[Mention] = []
     dropped: list[tuple[Mention, Drop]] = []
-    seen: set[tuple[int, int, int, int]] = set()  # two mentions may give the same reading
+    seen: set[tuple[int, int, int, int, str]] = set()  # two mentions may give one reading
     for m, original, slots in resolutions:
         reason = None
         if m is None:
@@ -92,10 +93,13 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
             m = scope_of(m, slots, common)
             readings = [scope_of(x, common=common) for x in readings]
         # a mention keeps its readings in the store only as a mark: the Map stage maps the
-        # readings, between named entities, and leaves such a mention open
-        batch.append(dataclasses.replace(m, readings=tuple(readings[:1])))
-        for x in readings:
-            where = (x.sent_index, x.head.start, x.relation.start, x.tail.start)
+        # readings, between named entities, and leaves such a mention open; a place's place
+        # or country is a fact of the sentence, not a narrower reading of the mention
+        marks = [x for x in readings if x.relation_key not in SENTENCE_FACTS][:1]
+        batch.append(dataclasses.replace(m, readings=tuple(marks)))
+        for x in readings:  # one comma can state two facts ("Alberta, Canada"): keyed apart
+            where = (x.sent_index, x.head.start, x.relation.start, x.tail.start,
+                     x.relation_key)
             if where not in seen:
                 seen.add(where)
                 batch.append(x)

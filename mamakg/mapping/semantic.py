@@ -44,6 +44,7 @@ import numpy as np
 from mamakg.english import ARTICLES, BE_FORMS, NEGATIONS, ROLE_PREPOSITIONS, STUDENT_NOUNS
 from mamakg.mapping.arguments import PLACE_IN_PLACE
 from mamakg.mapping.mapper import MapChain, MapMethod, Mapping, MapQuery
+from mamakg.mapping.places import PLACE_IN_COUNTRY
 from mamakg.mapping.properties import property_table, value_kinds
 from mamakg.mapping.vectors import PropertyVectors
 from mamakg.normalize import relation_variants
@@ -236,20 +237,22 @@ _KIND_FITS = {"person": frozenset({"person"}), "organization": frozenset({"organ
 organization from a place less so ("Cambridge"), so those two fit each other's properties."""
 
 
-PLACE_IN_PLACE_PROPERTY = "P131"
-"""What a place written before a comma and a place states ("Houston, Texas"): located in the
-administrative territorial entity."""
+PLACE_PROPERTIES = {PLACE_IN_PLACE: "P131", PLACE_IN_COUNTRY: "P17"}
+"""What a place written before a comma (or "in") and a place states ("Houston, Texas"): located
+in the administrative territorial entity; before a country ("Calgary, Alberta, Canada"): its
+country (`mamakg.mapping.places`)."""
 
 
 def _place_in_place(q: MapQuery) -> Mapping:
-    """A place read inside a place (`mamakg.mapping.arguments.chunk_readings`): located in,
-    when neither end is a person or a value."""
+    """A place read inside a place (`mamakg.mapping.arguments.chunk_readings`,
+    `mamakg.mapping.places.place_readings`): located in, or country, when neither end is a
+    person, a group or a value."""
     evidence = (("phrase", q.surface),
                 ("types", f"{q.head_kind or '?'} , {q.tail_kind or '?'}: the first place lies "
                           "in the second"))
     if {q.head_kind, q.tail_kind} & {"person", "date", "number", "group"}:
         return Mapping(None, 0.0, MapMethod.NONE, evidence)
-    return Mapping(PLACE_IN_PLACE_PROPERTY, 1.0, MapMethod.KIND, evidence)
+    return Mapping(PLACE_PROPERTIES[q.key], 1.0, MapMethod.KIND, evidence)
 
 
 class KindMapper:
@@ -285,7 +288,7 @@ class KindMapper:
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]:
         self.prepare(queries)
-        return [_place_in_place(q) if q.key == PLACE_IN_PLACE
+        return [_place_in_place(q) if q.key in PLACE_PROPERTIES
                 else self._map_kind(q, reading)
                 if (reading := _kind_reading(q, self.role_by_pos)) else None
                 for q in queries]

@@ -251,36 +251,3 @@ def test_queries_compared_together_decide_as_one_at_a_time():
         assert (found.pid, found.method, found.inverse) == \
             (expected.pid, expected.method, expected.inverse)
         assert found.score == pytest.approx(expected.score, abs=1e-4)
-
-
-class _Always:
-    """A mapper that maps every query to one property."""
-
-    def __init__(self, pid, inverse=False):
-        self.pid, self.inverse = pid, inverse
-
-    def prepare(self, queries):
-        pass
-
-    def map(self, queries):
-        from mamakg.mapping.mapper import MapMethod, Mapping
-        return [Mapping(self.pid, 0.9, MapMethod.EMBEDDING, inverse=self.inverse)
-                for _ in queries]
-
-
-def test_a_property_about_people_takes_no_organization_or_place_as_subject():
-    from mamakg.mapping.mapper import MapChain
-
-    citizenship = MapChain((_Always("P27"),))
-    person = MapQuery("be", "is", "person", "group", "Japanese")
-    company = MapQuery("be", "is", "organization", "group", "Japanese")
-    unknown = MapQuery("be", "is", "", "group", "Japanese")
-    assert citizenship.relation(person, "Ann Lee", "Japanese")[0].pid == "P27"
-    assert citizenship.relation(unknown, "Ann Lee", "Japanese")[0].pid == "P27"
-    assert citizenship.relation(company, "Square Enix", "Japanese")[0].pid is None
-    # read backwards ("Acme employs Ann": her employer is Acme), the subject is the tail
-    employer = MapChain((_Always("P108", inverse=True),))
-    backwards = MapQuery("employ", "employs", "organization", "person")
-    assert employer.relation(backwards, "Acme", "Ann Lee")[0].pid == "P108"
-    assert employer.relation(MapQuery("employ", "employs", "person", "place"), "Ann Lee",
-                             "Paris")[0].pid is None

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from mamakg.mapping.properties import PERSON_SUBJECT, PropertyIndex, property_labels
+from mamakg.mapping.properties import PropertyIndex, property_labels
 from mamakg.types import Relation
 
 if TYPE_CHECKING:
@@ -124,9 +124,8 @@ class MapChain:
     def relation(self, query: MapQuery, head: str, tail: str) -> tuple[Relation, bool]:
         """The `Relation` of a query whose head and tail have these labels, and whether the
         property holds from tail to head. The value (the tail, or the head of an inverse
-        property) must fit the property's value type, and the subject of a property about
-        people (`PERSON_SUBJECT`) must not be of another known kind, unless the knowledge
-        base's own statements chose it (distant supervision)."""
+        property) must fit the property's value type, unless the knowledge base's own
+        statements chose it (distant supervision)."""
         found = self.map([query])[0]
         open_relation = Relation(key=query.key, label=query.surface)
         if found.pid is None:
@@ -134,10 +133,6 @@ class MapChain:
         if found.method is not MapMethod.DISTANT and not self.index.fits(
                 found.pid, head if found.inverse else tail):
             return open_relation, False
-        subject_kind = query.tail_kind if found.inverse else query.head_kind
-        if found.method is not MapMethod.DISTANT and found.pid in PERSON_SUBJECT \
-                and subject_kind not in ("", "person"):
-            return open_relation, False  # an organization has no birthplace nor spouse
         label = found.pid_label if found.pid_label is not None else \
             property_labels().get(found.pid)
         return Relation(key=query.key, label=query.surface, pid=found.pid,

@@ -29,23 +29,13 @@ from mamakg.english import (
 from mamakg.normalize import relation_variants, squash
 from mamakg.types import Relation
 
-__all__ = ["PERSON_SUBJECT", "PropertyIndex", "PropertyMatch", "property_labels", "property_table",
-           "value_kinds"]
+__all__ = ["PropertyIndex", "PropertyMatch", "property_labels", "property_table", "value_kinds"]
 
 _DATATYPES = frozenset({"WikibaseItem", "Time", "Quantity"})
 _LABEL, _ALIAS = 1.0, 0.9
 """Score of a match on a property's label, and on one of its aliases."""
 _VARIANT_DECAY = 0.95
 """Each step from the surface text towards the lemma key multiplies the score by this."""
-
-PERSON_SUBJECT = frozenset({
-    "P19", "P20", "P21", "P22", "P25", "P26", "P27", "P39", "P40", "P53", "P54", "P69",
-    "P102", "P103", "P106", "P108", "P119", "P509", "P551", "P569", "P570", "P1038",
-    "P1412", "P3373"})
-"""Properties whose subject is a person (Wikidata's subject type constraint: human): place
-and date of birth and death, citizenship, parents, spouse, children, siblings, education,
-employer, occupation, position held, party, team, residence... An organization or a place
-states none of them ("Square Enix is Japanese": its country, not its citizenship)."""
 
 
 @dataclass(frozen=True)

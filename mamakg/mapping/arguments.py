@@ -46,7 +46,7 @@ from mamakg.types import Entity, Mention, Sentence
 
 __all__ = ["GROUP_OF_PERSON", "MAX_READINGS", "PLACE_IN_PLACE", "PRONOUNS", "RELATIVE_PRONOUNS",
            "chunk_readings", "clause_readings", "entity_core", "is_named", "is_pronoun",
-           "narrow_readings", "node_span", "span_root", "span_type", "tail_cores"]
+           "narrow_readings", "node_span", "reading", "span_root", "span_type", "tail_cores"]
 
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",
@@ -499,12 +499,12 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
         others = {t for e in s.entities if e[1] <= t_start and e[0] >= begin
                   for t in range(e[0], e[1])}
         key_tokens = [t for t in rel if t not in others] or rel
-        out.append(_reading(s, mention, (h, h_type), rel, key_tokens, (t_start, t_end, t_type)))
+        out.append(reading(s, mention, (h, h_type), rel, key_tokens, (t_start, t_end, t_type)))
     return tuple(out)
 
 
-def _reading(s: Sentence, mention: Mention, head: tuple[tuple[int, int], str], rel: list[int],
-             key_tokens: list[int], tail: tuple[int, int, str], key: str | None = None) -> Mention:
+def reading(s: Sentence, mention: Mention, head: tuple[tuple[int, int], str], rel: list[int],
+            key_tokens: list[int], tail: tuple[int, int, str], key: str | None = None) -> Mention:
     """A derived mention of the sentence: head (token range, type), relation (its tokens, in
     a row, and those of its key, or the `key` itself), tail (start, end, type)."""
     (h, h_type), (t_start, t_end, t_type) = head, tail
@@ -646,7 +646,7 @@ def clause_readings(s: Sentence, mention: Mention, head: tuple[int, int],
         if found_tokens is None or not has_content(s, found_tokens[0], copula=True):
             continue
         rel, key_tokens = found_tokens
-        out.append(_reading(s, mention, (h, h_type), rel, key_tokens, (t_start, t_end, t_type)))
+        out.append(reading(s, mention, (h, h_type), rel, key_tokens, (t_start, t_end, t_type)))
     return tuple(out)
 
 
@@ -683,11 +683,11 @@ def chunk_readings(s: Sentence, mention: Mention, head: tuple[int, int],
                     all(s.pos[t] in ("NOUN", "PROPN", "ADJ", "PUNCT") for t in between) and \
                     any(s.pos[t] in ("NOUN", "PROPN") for t in between):
                 rel = list(between)
-                out.append(_reading(s, mention, ((second[0], second[1]), "PERSON"), rel, [],
+                out.append(reading(s, mention, ((second[0], second[1]), "PERSON"), rel, [],
                                     first, key=GROUP_OF_PERSON))
             elif first[2] in _PLACE_LABELS and second[2] in ("GPE", "LOC") and between \
                     and s.words[first[1]].lower() in (",", "in") and \
                     all(s.pos[t] == "DET" for t in between[1:]):
-                out.append(_reading(s, mention, ((first[0], first[1]), first[2]),
+                out.append(reading(s, mention, ((first[0], first[1]), first[2]),
                                     [first[1]], [], second, key=PLACE_IN_PLACE))
     return tuple(out)

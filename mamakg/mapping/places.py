@@ -33,7 +33,7 @@ import functools
 import io
 from importlib import resources
 
-from mamakg.mapping.arguments import PLACE_IN_PLACE, _reading
+from mamakg.mapping.arguments import PLACE_IN_PLACE, reading
 from mamakg.types import Mention, Sentence
 
 __all__ = ["PLACE_IN_COUNTRY", "PLACE_IN_PLACE", "SENTENCE_FACTS", "countries", "is_country",
@@ -189,11 +189,11 @@ def place_readings(s: Sentence, mention: Mention) -> tuple[Mention, ...]:
         country = chain[-1] if is_country(_text(s, chain[-1])) else None
         for a, b in zip(chain, chain[1:]):
             between = list(range(a[1], b[0]))
-            out.append(_reading(s, mention, ((a[0], a[1]), a[2]), between, [], b,
+            out.append(reading(s, mention, ((a[0], a[1]), a[2]), between, [], b,
                                 key=PLACE_IN_PLACE))
             if country is not None:
                 rel = list(range(a[1], country[0]))
-                out.append(_reading(s, mention, ((a[0], a[1]), a[2]), rel, [], country,
+                out.append(reading(s, mention, ((a[0], a[1]), a[2]), rel, [], country,
                                     key=PLACE_IN_COUNTRY))
     return tuple(out)
 

@@ -81,24 +81,20 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
         readings = _with_clause_readings(
             readings, clause_readings(s, mention, candidate.head, candidate.tail), mention)
     if chunk_facts:
-        readings = _with_chunk_readings(
-            readings, chunk_readings(s, mention, candidate.head, candidate.tail))
-        readings = _with_place_readings(
-            readings, place_readings(s, mention))
+        # a chunk reading adds no pair a reading has; a place reading no (pair, key) one has
+        readings = _adding(readings, chunk_readings(s, mention, candidate.head, candidate.tail),
+                           keyed=False)
+        readings = _adding(readings, place_readings(s, mention), keyed=True)
     return dataclasses.replace(mention, readings=readings) if readings else mention
 
 
-def _with_chunk_readings(readings: tuple[Mention, ...],
-                         inner: tuple[Mention, ...]) -> tuple[Mention, ...]:
-    """The readings and the readings inside chunks that are not among them already."""
-    seen = {(r.head.start, r.tail.start) for r in readings}
-    return readings + tuple(r for r in inner if (r.head.start, r.tail.start) not in seen)
+def _adding(readings: tuple[Mention, ...], more: tuple[Mention, ...],
+            keyed: bool) -> tuple[Mention, ...]:
+    """The readings and those of `more` that do not repeat one of them: the same head and
+    tail, and with `keyed` the same relation key too (a chunk reading of "Houston, Texas"
+    and the sentence's place reading of it are one)."""
+    def where(r: Mention) -> tuple[int, int, str]:
+        return r.head.start, r.tail.start, r.relation_key if keyed else ""
 
-
-def _with_place_readings(readings: tuple[Mention, ...],
-                         places: tuple[Mention, ...]) -> tuple[Mention, ...]:
-    """The readings and the readings of chains of places that do not repeat one of them (the
-    same head, tail and key: a chunk reading of "Houston, Texas")."""
-    seen = {(r.head.start, r.tail.start, r.relation_key) for r in readings}
-    return readings + tuple(r for r in places
-                            if (r.head.start, r.tail.start, r.relation_key) not in seen)
+    seen = {where(r) for r in readings}
+    return readings + tuple(r for r in more if where(r) not in seen)

@@ -202,9 +202,9 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     stays open (its readings carry the mapping); a group of readings only is kept only when
     it maps; a fact whose head is its tail maps to no property; a property that holds from
     tail to head gives the mapped fact read backwards and keeps the Match-stage mentions as
-    an open fact. With `classes` (common nouns scoped to
-    their document): a common noun valued on one of these properties is the class node
-    shared by every document, and a value is never read backwards into a head."""
+    an open fact. With `classes` (common nouns scoped to their document): a common noun
+    valued on one of these properties is the class node shared by every document, and a
+    value is never read backwards into a head."""
     first = mentions[0]
     head, tail = entity(first.head_key), entity(first.tail_key)
     label = labels[first.relation_key]
@@ -260,10 +260,12 @@ starting worker processes would cost more than it saves."""
 RANGE_MENTIONS = 500
 """The fewest mentions a worker process's task groups (a range of head keys)."""
 
-Found = tuple[tuple[str, str, "str | None", str], Entity, Relation, Entity, Fact]
-"""A fact as grouping finds it: where it lies (head, relation, property, tail keys: facts
-that lie at one place are one fact), its head, relation and tail as mapped (before the tail
-becomes a literal value), and the fact."""
+Place = tuple[str, str, str | None, str]
+"""Where a fact lies: its head, relation, property and tail keys (facts that lie at one place
+are one fact)."""
+Found = tuple[Place, Entity, Relation, Entity, Fact]
+"""A fact as grouping finds it: its place, its head, relation and tail as mapped (before the
+tail becomes a literal value), and the fact."""
 
 
 @dataclass
@@ -283,7 +285,7 @@ class _Grouping:
         """The facts of these groups, in the groups' order; a class value of several
         documents (`_triples`) joins the fact found first at its place."""
         found: list[tuple[Entity, Relation, Entity, list[Mention]]] = []
-        where: dict[tuple[str, str, str | None, str], int] = {}
+        where: dict[Place, int] = {}
         for mentions in groups:
             for head, rel, tail, kept in _triples(mentions, self.entity, self.chain,
                                                   self.labels, self.poses, self.classes):
@@ -303,7 +305,7 @@ class _Grouping:
         grouping all shares at once)."""
         facts: list[Fact] = []
         ends: list[tuple[Entity, Relation, Entity]] = []
-        where: dict[tuple[str, str, str | None, str], int] = {}
+        where: dict[Place, int] = {}
         for part in parts:
             for at, head, rel, tail, fact in part:
                 if at not in where:

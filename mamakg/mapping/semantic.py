@@ -444,10 +444,9 @@ class EmbeddingMapper:
             return Mapping(None, 0.0, MapMethod.NONE, (
                 ("phrase", f"{phrase} (more than {MAX_WORDS} words: not mapped)"),))
         names, which, _ = self._sims[phrase]
-        where = (phrase, q.head_kind, q.tail_kind)
-        if where not in self._in_context:  # queries differ in more than these (the tail's
-            self._compare_in_context([where])  # text...): compared once each, in `prepare`
-        return self._decide(q, phrase, self._in_context[where], names, which)
+        # compared in `prepare`, once per (phrase, kinds): queries differ in more (the tail...)
+        sim = self._in_context[(phrase, q.head_kind, q.tail_kind)]
+        return self._decide(q, phrase, sim, names, which)
 
     def _decide(self, q: MapQuery, phrase: str, sim: np.ndarray, names: np.ndarray,
                 which: np.ndarray) -> Mapping:

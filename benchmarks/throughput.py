@@ -92,6 +92,12 @@ def raw_forward(lm, texts: list[str], window: int, sync) -> float:
     return time.perf_counter() - started
 
 
+def _children_cpu_seconds() -> float:
+    """User + system CPU seconds of this process's finished worker processes."""
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return workers.ru_utime + workers.ru_stime
+
+
 def _cpu_seconds() -> float:
     """User + system CPU seconds of this process and of its finished worker processes."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -103,10 +109,11 @@ MODEL_STAGES = ("device", "embed")
 """Timings that are model work, not the pipeline's CPU work: the GPU's busy seconds and the
 forward passes of the phrase-embedding model (on the model's device: a GPU where the build
 has one). A model that costs nothing costs nothing in them."""
-SERIAL_STAGES = ("attend", "resolve_edges", "store", "collect", "write")
+SERIAL_STAGES = ("attend", "resolve_edges", "store", "prepare", "collect", "write")
 """Stages that stay in the build's own process whatever the number of cores (the model is
-fed from it; documents cut by window edges are resolved there; the corpus-level half and the
-writer run there)."""
+fed from it; documents cut by window edges are resolved there; the relation mappers are
+readied there as windows come; the corpus-level half and the writer's merge of its worker
+processes' parts run there)."""
 
 
 def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
@@ -116,9 +123,11 @@ def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
 
     - ``stage_seconds_per_1k``: each stage, summed over all processes (the build's own
       stages; the worker processes' busy seconds under ``parse_workers`` / ``match_workers``
-      / ``collect_workers``; while workers run, the build's own ``parse`` / ``match`` seconds
-      are waiting, not work, and are left out of the sums, and so are the seconds its
-      ``collect`` waits for the workers that group facts, ``collect_waiting``);
+      / ``collect_workers`` / ``write_workers``; ``write`` is the build process's CPU
+      seconds while writing, not the wall time; while workers run, the build's own
+      ``parse`` / ``match`` seconds are waiting, not work, and are left out of the sums, and
+      so are the seconds its ``collect`` waits for the workers that group facts,
+      ``collect_waiting``);
     - ``all_cpu_per_1k``: the sum of that work, outside the models' forward passes (the raw
       forward seconds are taken out of ``attend``; the phrase-embedding model's forward
       passes, stage ``embed``, timed apart from ``collect``, are not counted either:
@@ -126,7 +135,8 @@ def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
       system's count of CPU seconds of all processes over the build (forward pass included,
       on every torch thread), as a cross-check;
     - ``serial_per_1k``: the build's own work outside the forward pass (attend less the raw
-      forward, store, collect, write): the part that one process does whatever the cores;
+      forward, resolve_edges, store, prepare, collect, write): the part that one process
+      does whatever the cores;
     - ``spacy_per_1k``: spaCy alone, the components the build loads, one process;
     - ``projected_sent_per_s``: min(cores / all-CPU seconds per sentence, 1 / serial seconds
       per sentence), for `cores` cores."""
@@ -272,11 +282,15 @@ def main() -> None:
         cpu0 = _cpu_seconds()
         result = build(docs, config, nlp=nlp, lm=lm, overlap=overlap)
         t1 = time.perf_counter()
+        own1, children1 = time.process_time(), _children_cpu_seconds()
         result.write(os.path.join(tmp, "g.nt"), OutputFormat.NT)
         e2e_s = time.perf_counter() - t0
         cpu_s = _cpu_seconds() - cpu0
         timings = dict(result.summary.timings)
-        timings["write"] = time.perf_counter() - t1
+        # writing: this process's CPU seconds (the serial part), its writer processes' apart
+        timings["write"] = time.process_time() - own1
+        timings["write_workers"] = _children_cpu_seconds() - children1
+        write_wall = time.perf_counter() - t1
         same = None
         if args.check_graph:
             one = build(docs, config.replace(parse_processes=0, match_processes=0), nlp=nlp,
@@ -286,8 +300,8 @@ def main() -> None:
             same = render(result.facts, one.run, OutputFormat.NT, config.base_iri) == render(
                 one.facts, one.run, OutputFormat.NT, config.base_iri)
 
-    main_stages = ("parse", "attend", "match", "resolve", "resolve_edges", "store", "collect",
-                   "collect_waiting", "embed", "write")
+    main_stages = ("parse", "attend", "match", "resolve", "resolve_edges", "store", "prepare",
+                   "collect", "collect_waiting", "embed", "write")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = {
         "sentences": n,
@@ -316,7 +330,9 @@ def main() -> None:
         "worker_busy_seconds": {
             "parse": round(timings.get("parse_workers", 0.0), 2),
             "match": round(timings.get("match_workers", 0.0), 2),
-            "collect": round(timings.get("collect_workers", 0.0), 2)},
+            "collect": round(timings.get("collect_workers", 0.0), 2),
+            "write": round(timings.get("write_workers", 0.0), 2)},
+        "write_wall_seconds": round(write_wall, 2),
         "parse_processes": config.parse_processes,
         "match_processes": config.match_processes,
         "torch_threads": torch.get_num_threads(),

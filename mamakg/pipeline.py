@@ -36,7 +36,13 @@ from mamakg.config import Config
 from mamakg.filters import check_candidate, to_mention
 from mamakg.mapping.annotate import annotate
 from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker
-from mamakg.mapping.facts import collect_facts, load_embedder, make_mappers, map_resolved
+from mamakg.mapping.facts import (
+    PrepareAhead,
+    collect_facts,
+    load_embedder,
+    make_mappers,
+    map_resolved,
+)
 from mamakg.mapping.mapper import MapChain
 from mamakg.mapping.resolve import (
     DocumentStream,
@@ -414,8 +420,9 @@ def build(
     this process per stage (parse: waiting for sentences; attend; match: matching, or
     waiting for the Match workers; resolve: the Map stage's per-document half on the
     documents that lie whole in a window, when Match runs here; resolve_edges: on documents
-    cut by window edges; store; collect: the corpus-level half; embed: the forward passes
-    of the model that embeds relation phrases, timed apart from collect), the busy seconds
+    cut by window edges; store; prepare: the relation mappers readied for each window's
+    new phrases (`mapping.facts.PrepareAhead`); collect: the corpus-level half; embed: the
+    forward passes of the model that embeds relation phrases, timed apart), the busy seconds
     of the worker processes (``parse_workers``, ``match_workers``: summed over the workers)
     and, on CUDA, of the GPU (``device``)."""
     started = time.perf_counter()
@@ -436,6 +443,7 @@ def build(
         documents = _counted(documents, summary)
         if streams(config):  # the per-document half of the Map stage streams with Match
             stream = DocumentStream(config)
+            ahead = PrepareAhead(mappers) if mappers.embedder is not None else None
             for window in resolved_rows(documents, nlp, lm, config, summary, clock,
                                         on_sentences=on_sentences, overlap=overlap,
                                         group_cells=group_cells):
@@ -443,6 +451,9 @@ def build(
                     parts = list(stream.feed(window))
                 with clock.stage("store"):
                     store_parts(parts, store, summary, left_out)
+                if ahead is not None:  # the window's new phrases, embedded now
+                    with clock.stage("prepare"):
+                        ahead.window(window.forms)
             with clock.stage("resolve_edges"):
                 parts = list(stream.close())
             with clock.stage("store"):

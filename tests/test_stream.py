@@ -229,3 +229,45 @@ def test_a_fact_found_by_two_tasks_is_the_fact_of_their_mentions_together():
     joined = grouping.joined([part(first), [other], part(second)])
     assert joined == [_fact(head, rel, tail, first + second, CONFIG, {}), other[-1]]
     assert joined[0].support == 3
+
+
+def test_phrases_embedded_as_windows_come_leave_the_corpus_level_half_only_the_rest():
+    """`PrepareAhead` embeds each window's new relation phrases while the corpus is read;
+    the corpus-level half then embeds only what the whole corpus asks otherwise, and maps as
+    a build that embedded everything at the end."""
+    from test_semantic import ROWS, embed
+
+    from mamakg.mapping.facts import PrepareAhead, map_resolved
+    from mamakg.mapping.semantic import SemanticMapper
+    from mamakg.mapping.vectors import build_property_vectors
+    from mamakg.result import Summary
+    from mamakg.store import MentionStore
+
+    asked: list[list[str]] = []
+
+    def recorded(texts):
+        asked.append(list(texts))
+        return embed(texts)
+
+    vectors = build_property_vectors(embed, "fake", ROWS)
+
+    def facts(windows: bool):
+        asked.clear()
+        chain = SemanticMapper(vectors, recorded, rows=ROWS, min_score=0.5)
+        stream, ahead = DocumentStream(CONFIG), PrepareAhead(chain)
+        with MentionStore() as store:
+            for begin, end in ((0, 3), (3, 4), (4, 8)):  # whole documents
+                resolved = resolve_window(CORPUS[begin:end], None, None, CONFIG)
+                for part in stream.feed(resolved):
+                    store.add_rows(part.rows)
+                if windows:
+                    ahead.window(resolved.forms)
+            during = sum(len(texts) for texts in asked)
+            found = map_resolved(store, stream.forms, CONFIG, Summary(), mappers=chain)
+        return found, during, sum(len(texts) for texts in asked) - during
+
+    streamed, during, after = facts(windows=True)
+    at_end, none_during, all_after = facts(windows=False)
+    assert none_during == 0 and all_after > 0
+    assert during > 0 and after == 0  # every window agrees with the corpus here
+    assert streamed == at_end

@@ -33,3 +33,40 @@ def test_a_failure_while_streaming_leaves_the_old_file(tmp_path, monkeypatch):
         write_graph(sample_facts(), MANIFEST, str(path), OutputFormat.NT, BASE, force=True)
     assert path.read_bytes() == b"old graph\n"
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+def _many_facts():
+    """The sample facts, each again with its entities' and relations' labels and kinds
+    changed and a mention moved, and a copy of the first at the end (the same statement IRI
+    twice, far apart: one writer process must describe it)."""
+    import dataclasses
+
+    facts = sample_facts()
+    more = []
+    for n, fact in enumerate(facts * 4):
+        head = dataclasses.replace(fact.head, label=f"{fact.head.label} {n}", kind="PERSON")
+        mentions = tuple(dataclasses.replace(m, sent_index=m.sent_index + n)
+                         for m in fact.mentions)
+        more.append(dataclasses.replace(fact, head=head, mentions=mentions))
+    return [*facts, *more, dataclasses.replace(facts[0], mentions=more[3].mentions)]
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.NT, OutputFormat.TTL])
+def test_writer_processes_write_the_bytes_of_one_process(fmt):
+    facts = _many_facts()
+    one = b"".join(render_parts(facts, MANIFEST, fmt, BASE, workers=0))
+    assert b"".join(render_parts(facts, MANIFEST, fmt, BASE, workers=2)) == one
+    assert b"".join(render_parts(facts, MANIFEST, fmt, BASE, workers=3, part_lines=5)) == one
+
+
+def test_a_large_graph_is_written_by_worker_processes(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(writers, "PARALLEL_FACTS", 10)
+    real = writers._in_workers
+    monkeypatch.setattr(writers, "_in_workers", lambda *a: calls.append(a[-1]) or real(*a))
+    facts = _many_facts()
+    write_graph(facts, MANIFEST, str(tmp_path / "g.nt"), OutputFormat.NT, BASE)
+    write_graph(facts[:5], MANIFEST, str(tmp_path / "small.nt"), OutputFormat.NT, BASE)
+    assert len(calls) == 1 and calls[0] >= 1  # only the graph of 10 facts or more
+    assert (tmp_path / "g.nt").read_bytes() == b"".join(
+        render_parts(facts, MANIFEST, OutputFormat.NT, BASE, workers=0))

@@ -66,8 +66,8 @@ from mamakg.types import Drop, Entity, Fact, Mention, Relation
 if TYPE_CHECKING:
     from mamakg.attention import Embedder
 
-__all__ = ["agreed_kinds", "class_valued", "collect_facts", "load_embedder", "make_mappers",
-           "map_resolved", "one_per_reading"]
+__all__ = ["PrepareAhead", "agreed_kinds", "class_valued", "collect_facts", "load_embedder",
+           "make_mappers", "map_resolved", "one_per_reading"]
 
 log = logging.getLogger(__name__)
 
@@ -326,8 +326,7 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
     processes when there are many (`_in_workers`)."""
     datatypes = {row["pid"]: row["datatype"] for row in property_table()}
     relation_keys = sorted(forms.relations)
-    labels = {k: most_common(forms.relations[k]) for k in relation_keys}
-    poses = {k: forms.relation_pos.get((k, labels[k]), ()) for k in relation_keys}
+    labels, poses = _surfaces(forms)
     groups: Iterable[list[Mention]] = store.facts(set(relation_keys))
     entity = _Entities(forms, linker)
     chain = mappers
@@ -337,9 +336,8 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
             groups, {k: forms.entity_label(k) for k in forms.entities}))
         distant = DistantMapper.vote(groups, entity.known, linker.kb, labels)
         chain = MapChain((distant, *mappers.mappers), mappers.index)
-    # every query at once: the embedding runs in a few batches
-    chain.prepare(sorted({_query(r, entity(h), entity(t), labels[r], poses[r])
-                          for h, r, t in forms.triples}, key=repr))
+    # every query at once: what the windows did not prepare runs in a few batches
+    chain.prepare(_queries(forms, entity, labels, poses))
     grouping = _Grouping(entity, chain, labels, poses,
                          class_valued() if config.scope_common_nouns else None, config,
                          datatypes)
@@ -353,6 +351,50 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
         summary.add_fact(fact)
     summary.n_facts = len(facts)
     return facts
+
+
+def _surfaces(forms: Forms) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Each relation key's label (its most common surface) and that surface's parts of
+    speech."""
+    labels = {k: most_common(surfaces) for k, surfaces in forms.relations.items()}
+    return labels, {k: forms.relation_pos.get((k, label), ()) for k, label in labels.items()}
+
+
+def _queries(forms: Forms, entity: _Entities, labels: dict[str, str],
+             poses: dict[str, tuple[str, ...]]) -> list[MapQuery]:
+    """The mapping query of every (head, relation, tail) keys counted in `forms`, once each,
+    in a fixed order."""
+    return sorted({_query(r, entity(h), entity(t), labels[r], poses[r])
+                   for h, r, t in forms.triples}, key=repr)
+
+
+class PrepareAhead:
+    """Prepares the relation mappers a window at a time while the corpus is still being read
+    (`window`, with each window's resolved mentions counted in its own `Forms`): the
+    relation phrases new to the build are embedded then, so that `map_resolved` finds most
+    of its work done. Only the queries of relations not yet asked with a named head are
+    prepared (the embedding mapper reads no other: `MapQuery.head_named`). A query that the
+    whole corpus asks otherwise (another surface counted most often, another kind agreed)
+    is prepared in `map_resolved`; what is prepared and never asked costs only its forward
+    pass. Each phrase is embedded once (`Embedder` keeps its vectors); its vector can differ
+    in the last bits with the batch it was embedded in (padding), as it could when every
+    phrase was embedded at the end."""
+
+    def __init__(self, chain: MapChain) -> None:
+        self.chain = chain
+        self.named: set[str] = set()
+        """The relation keys asked so far with a named head."""
+
+    def window(self, forms: Forms) -> None:
+        triples = [t for t in forms.triples if t[1] not in self.named]
+        if not triples:
+            return
+        labels, poses = _surfaces(forms)
+        entity = _Entities(forms, None)
+        queries = sorted({_query(r, entity(h), entity(t), labels[r], poses[r])
+                          for h, r, t in triples}, key=repr)
+        self.chain.prepare(queries)
+        self.named.update(q.key for q in queries if q.head_named)
 
 
 def _processes(config: Config, n_mentions: int,

@@ -44,8 +44,9 @@ from mamakg.types import Entity, Fact, RunInfo
 
 Triple = tuple[Node, Node, Node]
 
-__all__ = ["bind_prefixes", "fact_lines", "gc_paused", "nt_lines", "nt_term", "nt_triples",
-           "ntriples", "rdf_triples", "to_networkx", "to_rdf", "value_term"]
+__all__ = ["NODES", "STATEMENTS", "bind_prefixes", "fact_lines", "gc_paused", "nt_lines",
+           "nt_term", "nt_triples", "ntriples", "rdf_triples", "to_networkx", "to_rdf",
+           "value_term"]
 
 
 def _lit(value: Any) -> Literal:
@@ -169,17 +170,21 @@ def rdf_triples(facts: Iterable[Fact], run: RunInfo, base: str) -> Iterator[Trip
     return _layout(facts, run, base, _RdflibTerms())
 
 
-def nt_triples(facts: Iterable[Fact], run: RunInfo, base: str) -> Iterator[tuple[str, str, str]]:
+def nt_triples(facts: Iterable[Fact], run: RunInfo, base: str,
+               part: str | None = None) -> Iterator[tuple[str, str, str]]:
     """`rdf_triples` with each term in N-Triples syntax (`nt_term`), made straight from the
-    facts as text: the same triples, several times faster than building rdflib nodes."""
-    return _layout(facts, run, base, _NTermsText())
+    facts as text: the same triples, several times faster than building rdflib nodes. With
+    `part` (`NODES`, `STATEMENTS`), only that part's triples: the two parts share no
+    subject."""
+    return _layout(facts, run, base, _NTermsText(), part)
 
 
-def fact_lines(facts: Iterable[Fact], run: RunInfo, base: str) -> list[str]:
-    """`nt_lines` of `rdf_triples`: the sorted N-Triples lines, duplicates removed, made from
-    text (`nt_triples`)."""
+def fact_lines(facts: Iterable[Fact], run: RunInfo, base: str,
+               part: str | None = None) -> list[str]:
+    """`nt_lines` of `rdf_triples` (of one `part` when given, as `nt_triples`): the sorted
+    N-Triples lines, duplicates removed, made from text."""
     with gc_paused():
-        return sorted({f"{s} {p} {o} .\n" for s, p, o in nt_triples(facts, run, base)})
+        return sorted({f"{s} {p} {o} .\n" for s, p, o in nt_triples(facts, run, base, part)})
 
 
 @contextlib.contextmanager
@@ -196,24 +201,38 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _layout(facts: Iterable[Fact], run: RunInfo, base: str, terms: Any) -> Iterator[Any]:
+NODES, STATEMENTS = "nodes", "statements"
+"""The two parts of a graph's triples (`_layout`'s `part`): the run record, each fact's
+plain triple and its entities' and relation's descriptions, whose subjects facts share; and
+each fact's described statement with its mentions, whose subjects are the fact's own."""
+
+
+def _layout(facts: Iterable[Fact], run: RunInfo, base: str, terms: Any,
+            part: str | None = None) -> Iterator[Any]:
     """The one description of a mamakg graph (module docstring), in `terms`: `_RdflibTerms`
-    or `_NTermsText` (``iri(text)``, ``lit(value)``: `_lit`, ``value(entity)``: `value_term`)."""
+    or `_NTermsText` (``iri(text)``, ``lit(value)``: `_lit`, ``value(entity)``: `value_term`);
+    only the triples of one `part` (`NODES` or `STATEMENTS`) when given. An entity or a
+    relation is described once however many facts it takes part in."""
+    nodes, statements = part in (None, NODES), part in (None, STATEMENTS)
     iris = IRIs(base)
     iri, lit = terms.iri, terms.lit
     v = SimpleNamespace(**{name: iri(str(MK[name])) for name in MK.__annotations__})
-    a, label, statement = iri(str(RDF.type)), iri(str(RDFS.label)), iri(str(RDF.Statement))
-    subject, predicate, object_ = (iri(str(RDF.subject)), iri(str(RDF.predicate)),
-                                   iri(str(RDF.object)))
+    # rdf: and rdfs: terms beside mk:'s (no name of MK is one of these)
+    v.a, v.label, v.Statement = iri(str(RDF.type)), iri(str(RDFS.label)), iri(str(RDF.Statement))
+    v.subject, v.predicate, v.object = (iri(str(RDF.subject)), iri(str(RDF.predicate)),
+                                        iri(str(RDF.object)))
+    a, label = v.a, v.label
     node = iri(iris.run)
-    yield (node, a, v.Run)
-    terms_of_run = run_terms()
-    for name, value in run.flat().items():
-        yield (node, iri(terms_of_run[name]), lit(value))
+    if nodes:
+        yield (node, a, v.Run)
+        terms_of_run = run_terms()
+        for name, value in run.flat().items():
+            yield (node, iri(terms_of_run[name]), lit(value))
     spans = [(getattr(v, slot + "Text"), getattr(v, slot + "Start"), getattr(v, slot + "End"))
              for slot in ("head", "relation", "tail")]
     entities: dict[tuple[str | None, str], Any] = {}
     relations: dict[tuple[str | None, str], Any] = {}
+    described: set[Any] = set()  # the entities and relations described so far
 
     def entity_node(e: Entity) -> Any:
         found = entities.get((e.qid, e.key))
@@ -228,73 +247,88 @@ def _layout(facts: Iterable[Fact], run: RunInfo, base: str, terms: Any) -> Itera
         if r is None:
             r = relations[(rel.pid, rel.key)] = iri(iris.relation(rel))
         t = terms.value(fact.tail) if fact.tail.is_literal else entity_node(fact.tail)
-        yield (h, r, t)
-        for ent_node, ent in ((h, fact.head), (t, fact.tail)):
-            if ent.is_literal:
-                continue
-            yield (ent_node, a, v.Entity)
-            yield (ent_node, label, lit(ent.label))
-            yield (ent_node, v.key, lit(ent.key))
-            if ent.kind:
-                yield (ent_node, v.kind, lit(ent.kind))
-            if ent.qid:
-                yield (ent_node, v.linkScore, lit(ent.link_score))
-        yield (r, a, v.Relation if rel.pid else v.OpenRelation)
-        yield (r, label, lit(rel.pid_label or rel.label))
-        yield (r, v.key, lit(rel.key))
-        f = iri(iris.fact(fact))
-        yield (f, a, statement)
-        yield (f, a, v.Fact)
-        yield (f, subject, h)
-        yield (f, predicate, r)
-        yield (f, object_, t)
-        yield (f, v.headKey, lit(fact.head.key))
-        yield (f, v.relationKey, lit(rel.key))
-        yield (f, v.tailKey, lit(fact.tail.key))
-        yield (f, v.score, lit(fact.score))
-        yield (f, v.support, lit(fact.support))
-        yield (f, v.status, lit(fact.status.value))
-        yield (f, v.relationPhrase, lit(rel.label))
-        if fact.tail.is_literal:
-            yield (f, v.tailLabel, lit(fact.tail.label))
-            if fact.tail.kind:
-                yield (f, v.tailKind, lit(fact.tail.kind))
-        if rel.pid:
-            yield (f, v.mapScore, lit(rel.map_score))
-            yield (f, v.mapMethod, lit(rel.map_method))
-            if rel.evidence:
-                yield (f, v.mapEvidence, lit(json.dumps([list(e) for e in rel.evidence],
-                                                        ensure_ascii=False)))
-        yield (f, v.run, node)
-        written: set[str] = set()
-        for m in fact.mentions:
-            mention = iris.mention(fact, m)
-            if mention in written:  # the same reading twice (a hand-made Fact): one node
-                continue
-            written.add(mention)
-            mnode = iri(mention)
-            yield (f, v.mention, mnode)
-            yield (mnode, a, v.Mention)
-            yield (mnode, v.document, lit(m.doc_id))
-            yield (mnode, v.sentenceIndex, lit(m.sent_index))
-            yield (mnode, v.sentence, lit(m.sentence))
-            yield (mnode, v.sentenceStart, lit(m.sent_start))
-            for (text, start, end), span in zip(spans, (m.head, m.relation, m.tail)):
-                yield (mnode, text, lit(span.text))
-                yield (mnode, start, lit(span.start))
-                yield (mnode, end, lit(span.end))
-            yield (mnode, v.score, lit(m.score))
-            if m.head_type:
-                yield (mnode, v.headType, lit(m.head_type))
-            if m.tail_type:
-                yield (mnode, v.tailType, lit(m.tail_type))
-            if m.degree is not None:
-                yield (mnode, v.degree, lit(m.degree))
-            if m.derived:
-                yield (mnode, v.derived, lit(True))
-            if m.path:
-                path = [[s.text, round(s.weight, 6)] for s in m.path]
-                yield (mnode, v.path, lit(json.dumps(path, ensure_ascii=False)))
+        if nodes:
+            yield (h, r, t)
+            for ent_node, ent in ((h, fact.head), (t, fact.tail)):
+                if ent.is_literal or ent in described:
+                    continue
+                described.add(ent)
+                yield (ent_node, a, v.Entity)
+                yield (ent_node, label, lit(ent.label))
+                yield (ent_node, v.key, lit(ent.key))
+                if ent.kind:
+                    yield (ent_node, v.kind, lit(ent.kind))
+                if ent.qid:
+                    yield (ent_node, v.linkScore, lit(ent.link_score))
+            about = (rel.pid, rel.key, rel.pid_label or rel.label)
+            if about not in described:
+                described.add(about)
+                yield (r, a, v.Relation if rel.pid else v.OpenRelation)
+                yield (r, label, lit(rel.pid_label or rel.label))
+                yield (r, v.key, lit(rel.key))
+        if statements:
+            yield from _statement(fact, h, r, t, iris, terms, v, spans, node)
+
+
+def _statement(fact: Fact, h: Any, r: Any, t: Any, iris: IRIs, terms: Any,
+               v: SimpleNamespace, spans: list[tuple[Any, Any, Any]], node: Any,
+               ) -> Iterator[Any]:
+    """The triples of a fact's described statement and its mentions (`_layout`)."""
+    iri, lit, a = terms.iri, terms.lit, v.a
+    rel = fact.relation
+    f = iri(iris.fact(fact))
+    yield (f, a, v.Statement)
+    yield (f, a, v.Fact)
+    yield (f, v.subject, h)
+    yield (f, v.predicate, r)
+    yield (f, v.object, t)
+    yield (f, v.headKey, lit(fact.head.key))
+    yield (f, v.relationKey, lit(rel.key))
+    yield (f, v.tailKey, lit(fact.tail.key))
+    yield (f, v.score, lit(fact.score))
+    yield (f, v.support, lit(fact.support))
+    yield (f, v.status, lit(fact.status.value))
+    yield (f, v.relationPhrase, lit(rel.label))
+    if fact.tail.is_literal:
+        yield (f, v.tailLabel, lit(fact.tail.label))
+        if fact.tail.kind:
+            yield (f, v.tailKind, lit(fact.tail.kind))
+    if rel.pid:
+        yield (f, v.mapScore, lit(rel.map_score))
+        yield (f, v.mapMethod, lit(rel.map_method))
+        if rel.evidence:
+            yield (f, v.mapEvidence, lit(json.dumps([list(e) for e in rel.evidence],
+                                                    ensure_ascii=False)))
+    yield (f, v.run, node)
+    written: set[str] = set()
+    for m in fact.mentions:
+        mention = iris.mention(fact, m)
+        if mention in written:  # the same reading twice (a hand-made Fact): one node
+            continue
+        written.add(mention)
+        mnode = iri(mention)
+        yield (f, v.mention, mnode)
+        yield (mnode, a, v.Mention)
+        yield (mnode, v.document, lit(m.doc_id))
+        yield (mnode, v.sentenceIndex, lit(m.sent_index))
+        yield (mnode, v.sentence, lit(m.sentence))
+        yield (mnode, v.sentenceStart, lit(m.sent_start))
+        for (text, start, end), span in zip(spans, (m.head, m.relation, m.tail)):
+            yield (mnode, text, lit(span.text))
+            yield (mnode, start, lit(span.start))
+            yield (mnode, end, lit(span.end))
+        yield (mnode, v.score, lit(m.score))
+        if m.head_type:
+            yield (mnode, v.headType, lit(m.head_type))
+        if m.tail_type:
+            yield (mnode, v.tailType, lit(m.tail_type))
+        if m.degree is not None:
+            yield (mnode, v.degree, lit(m.degree))
+        if m.derived:
+            yield (mnode, v.derived, lit(True))
+        if m.path:
+            path = [[s.text, round(s.weight, 6)] for s in m.path]
+            yield (mnode, v.path, lit(json.dumps(path, ensure_ascii=False)))
 
 
 def value_term(entity: Entity) -> Literal:

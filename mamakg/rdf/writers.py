@@ -18,6 +18,7 @@ machine) N-Triples took 3.2-4.0 CPU seconds against 8.5-13.4 s from rdflib nodes
 from __future__ import annotations
 
 import functools
+import heapq
 import io
 import itertools
 import json
@@ -30,7 +31,17 @@ from rdflib import RDF
 
 from mamakg.config import OutputFormat
 from mamakg.output import atomic_output
-from mamakg.rdf.graph import Triple, fact_lines, gc_paused, nt_term, nt_triples, to_networkx, to_rdf
+from mamakg.rdf.graph import (
+    NODES,
+    STATEMENTS,
+    Triple,
+    fact_lines,
+    gc_paused,
+    nt_term,
+    nt_triples,
+    to_networkx,
+    to_rdf,
+)
 from mamakg.rdf.vocab import IRIs
 from mamakg.types import Fact, Mention, RunInfo
 
@@ -61,38 +72,55 @@ def _text(term: str) -> str:
 def turtle_text_blocks(graph: Iterable[tuple[str, str, str]], base: str) -> Iterator[str]:
     """`turtle_blocks` of triples whose terms are in N-Triples syntax (`nt_term`;
     `mamakg.rdf.graph.nt_triples`)."""
-    names = {**IRIs(base).prefixes(), "rdf": str(RDF), "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
-    prefixes = sorted(names.items())
-    by_length = sorted(prefixes, key=lambda pn: -len(pn[1]))
-    a = nt_term(RDF.type)
+    text = _TurtleText(base)
+    yield text.header()
+    for _, block in text.blocks(graph):
+        yield block
 
-    @functools.cache  # terms recur: write each once
-    def term(t: str) -> str:
+
+class _TurtleText:
+    """Turtle from triples in N-Triples syntax: the prefixes, then one block per subject in
+    the order of the subjects' IRIs, rdf:type first, each term written once."""
+
+    def __init__(self, base: str) -> None:
+        names = {**IRIs(base).prefixes(), "rdf": str(RDF),
+                 "rdfs": "http://www.w3.org/2000/01/rdf-schema#"}
+        self.prefixes = sorted(names.items())
+        self.by_length = sorted(self.prefixes, key=lambda pn: -len(pn[1]))
+        self.a = nt_term(RDF.type)
+        self.term = functools.cache(self._term)  # terms recur: write each once
+        self.order = functools.cache(self._order)  # a few predicates, each in every block
+
+    def _term(self, t: str) -> str:
         if t.startswith("<"):
             iri = t[1:-1]
-            for prefix, ns in by_length:
+            for prefix, ns in self.by_length:
                 local = iri[len(ns):]
                 if iri.startswith(ns) and _SAFE_LOCAL.match(local):
                     return f"{prefix}:{local}"
         return t
 
-    @functools.cache  # a few predicates, each in every block
-    def order(p: str) -> tuple[bool, str]:
-        return (p != a, _text(p))
+    def _order(self, p: str) -> tuple[bool, str]:
+        return (p != self.a, _text(p))
 
-    yield "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in prefixes) + "\n"
-    by_subject: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(
-        lambda: defaultdict(set))
-    with gc_paused():
-        for s, p, o in graph:
-            by_subject[s][p].add(term(o))
-    for s in sorted(by_subject, key=_text):
-        preds = by_subject.pop(s)  # written: let it go
-        parts = []
-        for p in sorted(preds, key=order):
-            verb = "a" if p == a else term(p)
-            parts.append(f"    {verb} " + ",\n        ".join(sorted(preds[p])))
-        yield term(s) + "\n" + " ;\n".join(parts) + " .\n\n"
+    def header(self) -> str:
+        return "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in self.prefixes) + "\n"
+
+    def blocks(self, graph: Iterable[tuple[str, str, str]]) -> Iterator[tuple[str, str]]:
+        """(the subject's IRI, its block) of each subject of the triples, in that order."""
+        term, order, a = self.term, self.order, self.a
+        by_subject: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(
+            lambda: defaultdict(set))
+        with gc_paused():
+            for s, p, o in graph:
+                by_subject[s][p].add(term(o))
+        for s in sorted(by_subject, key=_text):
+            preds = by_subject.pop(s)  # written: let it go
+            parts = []
+            for p in sorted(preds, key=order):
+                verb = "a" if p == a else term(p)
+                parts.append(f"    {verb} " + ",\n        ".join(sorted(preds[p])))
+            yield _text(s), term(s) + "\n" + " ;\n".join(parts) + " .\n\n"
 
 
 def _sorted_jsonld(graph: Any) -> str:
@@ -173,10 +201,15 @@ PART_LINES = 10_000
 def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: str,
                  documents: dict[str, str] | None = None,
                  left_out: Sequence[Mention] = (), *,
-                 part_lines: int = PART_LINES) -> Iterator[bytes]:
+                 part_lines: int = PART_LINES, workers: int | None = None) -> Iterator[bytes]:
     """`render` in parts: RDF formats come a block at a time (N-Triples: `part_lines` lines
     a part), so the text of the whole graph is never held a second and third time (joined,
-    then encoded). `documents` (id -> text) gives the CaRB format its input lines."""
+    then encoded). `documents` (id -> text) gives the CaRB format its input lines.
+    N-Triples and Turtle are made by `workers` forked processes (default:
+    `writer_processes`; 0: in this process), the same bytes either way."""
+    if workers is None:
+        workers = writer_processes(len(facts)) if fmt in (OutputFormat.NT,
+                                                          OutputFormat.TTL) else 0
     if fmt is OutputFormat.JSONL:
         iris = IRIs(base)
         yield "".join(
@@ -193,13 +226,88 @@ def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: s
         yield buffer.getvalue()
     elif fmt is OutputFormat.JSONLD:
         yield _sorted_jsonld(to_rdf(facts, run, base)).encode("utf-8")
+    elif fmt is OutputFormat.NT and workers:
+        lines = iter(_in_workers(facts, run, base, fmt, workers))
+        while part := b"".join(itertools.islice(lines, part_lines)):
+            yield part
     elif fmt is OutputFormat.NT:
-        lines = fact_lines(facts, run, base)
-        for begin in range(0, len(lines), part_lines):
-            yield "".join(lines[begin : begin + part_lines]).encode("utf-8")
+        text = fact_lines(facts, run, base)
+        for begin in range(0, len(text), part_lines):
+            yield "".join(text[begin : begin + part_lines]).encode("utf-8")
+    elif workers:
+        yield _TurtleText(base).header().encode("utf-8")
+        yield from _in_workers(facts, run, base, fmt, workers)
     else:
         for block in turtle_text_blocks(nt_triples(facts, run, base), base):
             yield block.encode("utf-8")
+
+
+PARALLEL_FACTS = 4000
+"""Fewer facts than this are written in one process: starting worker processes would cost
+more than it saves."""
+
+
+def writer_processes(n_facts: int) -> int:
+    """How many worker processes write a graph of `n_facts` facts as N-Triples or Turtle:
+    none below `PARALLEL_FACTS` or where processes cannot be forked (they inherit the
+    facts), else every core."""
+    import multiprocessing
+
+    from mamakg.config import available_cores
+
+    if n_facts < PARALLEL_FACTS or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return available_cores()
+
+
+_WRITING: list[tuple[Sequence[Fact], RunInfo, str, OutputFormat]] = []
+"""A writer process's facts, run record, base IRI and format (inherited, not sent)."""
+
+
+def _init_writer(facts: Sequence[Fact], run: RunInfo, base: str, fmt: OutputFormat) -> None:
+    _WRITING[:] = [(facts, run, base, fmt)]
+
+
+def _written(share: list[int] | None) -> list[bytes] | list[tuple[str, bytes]]:
+    """A writer process's task: the sorted N-Triples lines, or the Turtle blocks with their
+    subjects' IRIs, of the graph's shared nodes (`share` None: `NODES`) or of the statements
+    of the facts at these indices (`STATEMENTS`), encoded. (UTF-8 keeps the order of code
+    points: encoded lines sort as the text does.)"""
+    facts, run, base, fmt = _WRITING[0]
+    chosen = facts if share is None else [facts[i] for i in share]
+    part = NODES if share is None else STATEMENTS
+    if fmt is OutputFormat.NT:
+        return [line.encode("utf-8") for line in fact_lines(chosen, run, base, part)]
+    return [(subject, block.encode("utf-8")) for subject, block
+            in _TurtleText(base).blocks(nt_triples(chosen, run, base, part))]
+
+
+def _shares(facts: Sequence[Fact], base: str, n: int) -> list[list[int]]:
+    """The facts' indices in `n` runs of about equal size, facts of one statement IRI (the
+    same keys) in the run of the first: no two runs describe one subject."""
+    iris = IRIs(base)
+    size = max(-(-len(facts) // n), 1)
+    shares: list[list[int]] = [[] for _ in range(n)]
+    first: dict[str, int] = {}
+    for i, fact in enumerate(facts):
+        shares[first.setdefault(iris.fact(fact), i // size)].append(i)
+    return [share for share in shares if share]
+
+
+def _in_workers(facts: Sequence[Fact], run: RunInfo, base: str, fmt: OutputFormat,
+                workers: int) -> Iterator[bytes]:
+    """The sorted N-Triples lines, or the Turtle blocks, of the graph, encoded, made by
+    `workers` forked processes: one task makes the shared nodes' part, the others each a run
+    of facts' statements (`_shares`); the parts describe different subjects, so merging them
+    in order gives what one process writes."""
+    from mamakg.scale.processes import Workers
+
+    tasks: list[list[int] | None] = [None, *_shares(facts, base, 2 * workers)]
+    with Workers(workers, _init_writer, (facts, run, base, fmt)) as pool:
+        parts: list[Any] = list(pool.map(_written, tasks, ahead=len(tasks)))
+    if fmt is OutputFormat.NT:  # sorted runs: the sort merges them
+        return iter(sorted(itertools.chain.from_iterable(parts)))
+    return (block for _, block in heapq.merge(*parts))
 
 
 def write_graph(facts: Sequence[Fact], run: RunInfo, path: str, fmt: OutputFormat, base: str,

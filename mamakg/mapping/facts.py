@@ -179,8 +179,13 @@ class _Entities:
         self.forms = forms
         self.linker = linker
         self.known: dict[str, Entity] = dict(linked or {})
+        self._done: dict[str, Entity] = {}
+        """key -> its entity with its kind, once asked."""
 
     def __call__(self, key: str) -> Entity:
+        found = self._done.get(key)
+        if found is not None:
+            return found
         if key not in self.known:
             label = self.forms.entity_label(key)
             self.known[key] = (self.linker.entity(key, label) if self.linker
@@ -190,6 +195,7 @@ class _Entities:
         if kind and not found.kind:
             found = self.known[key] = Entity(found.key, found.label, found.qid,
                                              found.link_score, kind=kind)
+        self._done[key] = found
         return found
 
 

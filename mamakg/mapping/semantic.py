@@ -36,6 +36,7 @@ property once (`prepare`, in batches); the property vectors are precomputed and 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 
@@ -118,6 +119,7 @@ def kind_of(entity_type: str, text: str = "") -> str:
     return kind
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a relation's phrase is asked once per query and group
 def query_phrase(surface: str, key: str) -> str:
     """The text embedded for a relation: its surface without leading auxiliaries (properties'
     names have none), lower-cased.
@@ -209,6 +211,7 @@ def _kind_reading(q: MapQuery, by_pos: bool = False) -> tuple[tuple[str, str], .
     return AFFILIATION_PROPERTIES
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked for many properties of every query
 def is_inverse(phrase: str, name: str, label: str) -> bool:
     """Whether the phrase states the property from its value to its subject, which reverses
     the fact: an active phrase on a passive property ("Ann founded Acme": Acme is founded by
@@ -458,8 +461,10 @@ class EmbeddingMapper:
         top = max(float(logits.max()), self.none_logit)
         probs = np.exp(logits - top)
         probs /= probs.sum() + np.exp(self.none_logit - top)
-        order = np.argsort(-probs, kind="stable")
-        best, second = int(order[0]), int(order[1])
+        best = int(probs.argmax())  # the first of equals, as a stable sort would put it
+        runner = probs.copy()
+        runner[best] = -1.0
+        second = int(runner.argmax())
         score = round(float(probs[best]), 4)
         pid = self.vectors.pids[best]
         name = self.vectors.name_text[int(which[best])]

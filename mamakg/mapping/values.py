@@ -8,6 +8,7 @@ is a plain literal of its text.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from mamakg.english import ARTICLES, MONTH_NUMBERS, MONTHS
@@ -31,6 +32,7 @@ def _month(word: str) -> int | None:
     return MONTH_NUMBERS.get(word.lower().rstrip("."))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of every head and tail, again per group
 def is_value(text: str) -> bool:
     """Whether a head or tail text is only a number, a date or a time: digits, month names and
     date punctuation, or digits and any punctuation, with at least one digit.

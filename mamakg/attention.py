@@ -23,7 +23,7 @@ import numpy as np
 from mamakg.align import MergePlan, merge_plan
 from mamakg.config import Config, Device, DType, HeadReduce, parse_enum
 from mamakg.errors import MamakgError, UsageError
-from mamakg.types import Sentence, Window
+from mamakg.types import Pieces, Sentence, Window
 
 __all__ = ["AttentionModel", "BUNDLED_MODEL", "Embedder", "resolve_model"]
 
@@ -310,6 +310,11 @@ class AttentionModel:
     def threads(self, n: int) -> None:
         self._torch.set_num_threads(n)
 
+    def piece_maker(self) -> PieceMaker:
+        """What cuts texts into this model's pieces, to run where sentences are parsed (a
+        spaCy worker process): `attend_window` then reads `Sentence.pieces` instead."""
+        return PieceMaker(self.tokenizer, self.info.max_pieces)
+
     def attend(self, sentences: Sequence[Sentence]) -> list[np.ndarray]:
         """Token-level attention (T, T) of each sentence, in the order given."""
         return list(self.attend_window(sentences).attentions)
@@ -321,7 +326,7 @@ class AttentionModel:
         batched products) and copies the (B, T, T) result to the host once; on CUDA that copy
         is asynchronous, into page-locked memory, and the next batch is prepared while the
         device works."""
-        enc = self._encode([s.text for s in sentences])
+        enc = _encoding(sentences) or self._encode([s.text for s in sentences])
         lengths = [len(ids) for ids in enc["input_ids"]]
         order = sorted(range(len(sentences)), key=lambda i: (lengths[i], i))
         matrices: list[Any] = [None] * len(sentences)
@@ -365,13 +370,7 @@ class AttentionModel:
         return self._encode(texts)
 
     def _encode(self, texts: Sequence[str]) -> Any:
-        return self.tokenizer(
-            list(texts),
-            return_offsets_mapping=True,
-            return_special_tokens_mask=True,
-            truncation=True,
-            max_length=self.info.max_pieces,
-        )
+        return _tokenized(self.tokenizer, texts, self.info.max_pieces)
 
     def batch_inputs(self, enc: Any, batch: Sequence[int]) -> dict[str, np.ndarray]:
         """The model inputs of the encoded texts `batch`, padded on the right (so a causal
@@ -471,6 +470,48 @@ class AttentionModel:
         if self.config.head_reduce is HeadReduce.MAX:
             return att.amax(dim=1)
         return att.mean(dim=1)
+
+
+class PieceMaker:
+    """Cuts texts into a model's pieces as `AttentionModel.attend_window` would (the same
+    tokenizer and limit): `Pieces` per text. Small enough to send to a worker process."""
+
+    def __init__(self, tokenizer: Any, max_pieces: int) -> None:
+        self.tokenizer = tokenizer
+        self.max_pieces = max_pieces
+
+    def __call__(self, texts: list[str]) -> list[Pieces]:
+        if not texts:
+            return []
+        enc = _tokenized(self.tokenizer, texts, self.max_pieces)
+        types = enc["token_type_ids"] if "token_type_ids" in enc else None
+        return [Pieces(tuple(enc["input_ids"][i]), tuple(map(tuple, enc["offset_mapping"][i])),
+                       tuple(enc["special_tokens_mask"][i]),
+                       tuple(types[i]) if types is not None else None)
+                for i in range(len(texts))]
+
+
+def _tokenized(tokenizer: Any, texts: Sequence[str], max_pieces: int) -> Any:
+    """The tokenizer's pieces of each text (lists, not padded), with offsets and special-token
+    masks, cut to `max_pieces`."""
+    return tokenizer(list(texts), return_offsets_mapping=True,
+                     return_special_tokens_mask=True, truncation=True, max_length=max_pieces)
+
+
+def _encoding(sentences: Sequence[Sentence]) -> dict[str, list[Any]] | None:
+    """The sentences' `Pieces` in the shape of the tokenizer's own output (lists by key), or
+    None when some sentence has none."""
+    pieces = [s.pieces for s in sentences if s.pieces is not None]
+    if not pieces or len(pieces) < len(sentences):
+        return None
+    enc: dict[str, list[Any]] = {
+        "input_ids": [p.ids for p in pieces],
+        "offset_mapping": [p.offsets for p in pieces],
+        "special_tokens_mask": [p.special for p in pieces],
+    }
+    if all(p.type_ids is not None for p in pieces):
+        enc["token_type_ids"] = [p.type_ids for p in pieces]
+    return enc
 
 
 def torch_device(device: Device | str) -> Any:

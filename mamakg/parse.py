@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from mamakg.errors import MamakgError
-from mamakg.types import Document, Sentence
+from mamakg.types import Document, Pieces, Sentence
 
 __all__ = ["DEFAULT_SPACY_MODELS", "SEGMENT_CHARS", "TASK_CHARS", "Segmenter",
            "installed_pipeline_name", "load_nlp", "parse_documents", "pipeline_name"]
@@ -265,8 +265,10 @@ Parsed = list[tuple[str, list[Sentence]]]
 """(document id, its sentences) of each segment of a task, numbered from 0 in the segment."""
 
 
-def _parse_task(nlp: Any, task: Task, max_tokens: int) -> Parsed:
-    """The sentences of each segment of a task."""
+def _parse_task(nlp: Any, task: Task, max_tokens: int,
+                pieces: Callable[[list[str]], list[Pieces]] | None = None) -> Parsed:
+    """The sentences of each segment of a task; with `pieces`, each with its text's
+    `Sentence.pieces`."""
     out = []
     items = ((text, (doc_id, offset)) for text, doc_id, offset in task)
     for spacy_doc, (doc_id, offset) in nlp.pipe(items, as_tuples=True, batch_size=len(task)):
@@ -278,6 +280,10 @@ def _parse_task(nlp: Any, task: Task, max_tokens: int) -> Parsed:
             if record is not None:
                 sentences.append(record)
         out.append((doc_id, sentences))
+    if pieces is not None:
+        cut = iter(pieces([s.text for _, sentences in out for s in sentences]))
+        out = [(doc_id, [dataclasses.replace(s, pieces=next(cut)) for s in sentences])
+               for doc_id, sentences in out]
     return out
 
 
@@ -285,15 +291,16 @@ _WORKER: dict[str, Any] = {}
 """A parse worker's pipeline and settings (set once per worker process)."""
 
 
-def _init_worker(nlp: Any, max_tokens: int, segment_chars: int) -> None:
+def _init_worker(nlp: Any, max_tokens: int, segment_chars: int,
+                 pieces: Callable[[list[str]], list[Pieces]] | None) -> None:
     nlp.max_length = max(nlp.max_length, segment_chars + 1)
-    _WORKER.update(nlp=nlp, max_tokens=max_tokens)
+    _WORKER.update(nlp=nlp, max_tokens=max_tokens, pieces=pieces)
 
 
 def _worker_task(task: Task) -> tuple[Parsed, float]:
     """A worker's parse of one task, with the seconds it took."""
     started = time.perf_counter()
-    out = _parse_task(_WORKER["nlp"], task, _WORKER["max_tokens"])
+    out = _parse_task(_WORKER["nlp"], task, _WORKER["max_tokens"], _WORKER["pieces"])
     return out, time.perf_counter() - started
 
 
@@ -306,6 +313,7 @@ def parse_documents(
     timings: dict[str, float] | None = None,
     segment_chars: int = SEGMENT_CHARS,
     task_chars: int = TASK_CHARS,
+    pieces: Callable[[list[str]], list[Pieces]] | None = None,
 ) -> Iterator[Sentence]:
     """Stream the sentences of the documents, in document order.
 
@@ -319,7 +327,9 @@ def parse_documents(
 
     A document longer than `segment_chars` characters is parsed in segments cut at sentence
     ends (`Segmenter`), its sentences numbered as one document's; spaCy gets at most
-    `task_chars` characters at a time (or one segment).
+    `task_chars` characters at a time (or one segment). With `pieces` (the language model's
+    `attention.PieceMaker`), each sentence also gets its text's pieces where it is parsed,
+    so the Attend stage need not tokenize it.
     """
     nlp.max_length = max(nlp.max_length, segment_chars + 1)
     tasks = _tasks(documents, Segmenter(nlp, segment_chars), task_chars)
@@ -330,15 +340,15 @@ def parse_documents(
             task = next(tasks, None)
             if task is None:
                 return
-            yield _parse_task(nlp, task, max_tokens)
+            yield _parse_task(nlp, task, max_tokens, pieces)
             if callable(workers):
                 n = workers()
         from mamakg.scale.processes import Workers
 
         def here(task: Task) -> tuple[Parsed, float]:
-            return _parse_task(nlp, task, max_tokens), 0.0
+            return _parse_task(nlp, task, max_tokens, pieces), 0.0
 
-        with Workers(n, _init_worker, (nlp, max_tokens, segment_chars)) as pool:
+        with Workers(n, _init_worker, (nlp, max_tokens, segment_chars, pieces)) as pool:
             for segments, seconds in pool.map(_worker_task, tasks, local=here):
                 if timings is not None:
                     timings["parse_workers"] = timings.get("parse_workers", 0.0) + seconds

@@ -376,7 +376,7 @@ def _window_outputs(
     with _threads_kept(lm):
         sentences: Iterable[Sentence] = parse_documents(
             documents, nlp, max_tokens=config.max_tokens, workers=plan.parse_workers(),
-            timings=clock.timings)
+            timings=clock.timings, pieces=lm.piece_maker())
         if overlap is None:
             overlap = lm.device.type != "cpu" and plan.parse == 0
         if overlap:

@@ -51,6 +51,21 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Pieces:
+    """A text as the language model's tokenizer cuts it (`mamakg.attention.PieceMaker`):
+    what the Attend stage reads of a sentence, made where the sentence is parsed."""
+
+    ids: tuple[int, ...]
+    """The pieces' ids, special pieces included."""
+    offsets: tuple[tuple[int, int], ...]
+    """(start, end) character offsets of each piece in the text."""
+    special: tuple[int, ...]
+    """1 for each special piece ([CLS], <s>...), else 0."""
+    type_ids: tuple[int, ...] | None = None
+    """Token type ids, for models that read them (BERT); None for the others."""
+
+
+@dataclass(frozen=True)
 class Sentence:
     """One spaCy sentence, flattened into per-token columns (cheap to pickle and to batch)."""
 
@@ -84,6 +99,10 @@ class Sentence:
     entities: tuple[tuple[int, int, str], ...] = ()
     """Named entities (spaCy NER) as [start, end) token ranges with their label (``PERSON``,
     ``ORG``, ``GPE``, ``DATE``...), in sentence order, not overlapping; empty when unknown."""
+    pieces: Pieces | None = field(default=None, compare=False, repr=False)
+    """The text cut by the language model's tokenizer where it was parsed (a spaCy worker
+    process), so the Attend stage need not; None: the Attend stage tokenizes it. Derived
+    from `text`: not compared."""
 
     def __post_init__(self) -> None:
         n = len(self.words)

@@ -123,3 +123,22 @@ def test_a_sentence_longer_than_a_segment_is_cut_at_whitespace(nlp):
     read = list(parse_documents([Document("run-on", words)], nlp, segment_chars=300))
     assert len(read) > 1
     assert all(w.startswith("word") and w[4:].isdigit() for s in read for w in s.words)
+
+
+def test_sentences_carry_the_pieces_of_their_text_where_they_are_parsed(nlp):
+    from mamakg.types import Document
+
+    texts = []
+
+    def pieces(batch):
+        texts.extend(batch)
+        from mamakg.types import Pieces
+        return [Pieces((len(t),), ((0, len(t)),), (0,)) for t in batch]
+
+    docs = [Document("a", "Ann Lee wrote a song. She sang it."), Document("b", "Bob ran.")]
+    for workers in (0, 1):
+        texts.clear()
+        got = list(parse_documents(docs, nlp, workers=workers, pieces=pieces))
+        assert [s.pieces.ids for s in got] == [(len(s.text),) for s in got]
+        assert workers or texts == [s.text for s in got]  # made here, in order
+    assert all(s.pieces is None for s in parse_documents(docs, nlp))

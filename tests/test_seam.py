@@ -111,3 +111,29 @@ def test_a_window_checks_its_matrices():
         Window((dylan(),), (np.zeros((4, 4)),))
     with pytest.raises(ValueError, match="one attention matrix per sentence"):
         Window((dylan(),), ())
+
+
+@pytest.mark.parametrize("arch", ["bert", "gpt2"])
+def test_pieces_cut_where_sentences_are_parsed_give_the_same_window(tokenizer, arch):  # noqa: F811
+    """`Sentence.pieces` (made by the model's `PieceMaker` in a spaCy worker) are what the
+    Attend stage would cut itself: the window is the same, truncation included, and a window
+    with one sentence lacking them cuts them all itself."""
+    import dataclasses
+
+    model = {"bert": _bert, "gpt2": _gpt2}[arch](tokenizer)
+    lm = AttentionModel(Config(device="cpu"), model=model, tokenizer=tokenizer)
+    sents = [sentence(w, ["X"] * len(w), index=i) for i, w in enumerate(SENTENCES)]
+    sents.append(sentence(["cat"] * 100, ["NOUN"] * 100))  # past the tiny model's positions
+    cut = lm.piece_maker()([s.text for s in sents])
+    with_pieces = [dataclasses.replace(s, pieces=p) for s, p in zip(sents, cut)]
+    assert all(p.type_ids is not None for p in cut) == ("token_type_ids" in lm.encode(["x"]))
+    plain, read = lm.attend_window(sents), lm.attend_window(with_pieces)
+    assert read.n_truncated == plain.n_truncated == 1
+    for a, b in zip(read.attentions, plain.attentions):
+        assert np.array_equal(a, b)
+    # pieces that are not the model's own would show: they are read when every sentence has them
+    other = [dataclasses.replace(s, pieces=cut[0]) for s in sents]
+    assert not np.array_equal(lm.attend_window(other).attentions[1], plain.attentions[1])
+    mixed = [*other[:-1], sents[-1]]
+    assert all(np.array_equal(a, b) for a, b in
+               zip(lm.attend_window(mixed).attentions, plain.attentions))

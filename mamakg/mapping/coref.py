@@ -10,6 +10,9 @@ precise pass first (after the deterministic multi-pass sieve of Lee et al. 2013)
    introduced before it, unless one is a place and the other is not (by every kind NER gave
    them in the document); each name read from its node, not from its chunk ("Japanese
    recording artist [Ayumi Hamasaki]");
+   then, once the document is resolved, **other names** the text gives (`alias_roots`:
+   "the Winnebago War, also known as the Winnebago Uprising"; a person born with another
+   name) join the name given first;
 2. **definite descriptions** ("the company", "the city", "the album"): to the named antecedent
    of the fitting kind before it when exactly one fits (`description_kinds`);
 3. **pronouns** (encyclopedic text names its subject first and then refers to it by pronoun):
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -48,8 +52,8 @@ from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.values import is_value
 from mamakg.types import Mention, TextSpan
 
-__all__ = ["Antecedent", "Resolution", "antecedent_kinds", "common_keys", "description_kinds",
-           "is_acronym_of", "is_common_noun", "is_partial_name", "is_role_of_name", "name_roots",
+__all__ = ["ALIAS_RELATIONS", "Antecedent", "Resolution", "alias_roots", "antecedent_kinds",
+           "common_keys", "description_kinds", "is_acronym_of", "is_common_noun", "is_partial_name", "is_role_of_name", "name_roots",
            "resolve_document", "same_name", "scope_of", "scoped_key", "unscoped"]
 
 _PERSON = frozenset({"PERSON"})
@@ -127,9 +131,11 @@ class _Name:
     words: tuple[str, ...]
     """Its name words (`_name_words`), lower case."""
     spelling: tuple[str, ...]
-    """The words `same_name` compares: its name words, lower case, split at hyphens."""
+    """The words `same_name` compares: its name words split at hyphens, folded (`_folded`)."""
     capitalised: bool
-    """Every name word capitalised: it may be part of a longer name."""
+    """Its first word capitalised, and every other one too but for name particles
+    (`NAME_LINKS`: "Carl Gösta Björn Joachim von der", a name the chunker cut short): it may
+    be part of a longer name."""
     clean: bool
     """A name alone (`_clean_name`): it may have parts."""
     letters: str
@@ -137,6 +143,17 @@ class _Name:
     initials: tuple[str, ...]
     """The acronyms that spell it, of all its words and of its content words; none unless it
     is a name alone of two words or more."""
+
+
+_APOSTROPHES = re.compile("['\u2019\u2018`\u02bc\u02be\u02bf\u02bb]")
+"""Apostrophes and the letters that transliterate a glottal stop ("Qur'an", "Qurʾān")."""
+
+
+def _folded(word: str) -> str:
+    """A name word as `same_name` compares it: lower case, without apostrophes and accents
+    ("Qurʾān" and "Qur'an", "Mediaș" and "Medias" are one spelling)."""
+    bare = unicodedata.normalize("NFKD", _APOSTROPHES.sub("", word.lower()))
+    return "".join(c for c in bare if not unicodedata.combining(c))
 
 
 def _name_of(text: str) -> _Name:
@@ -155,8 +172,10 @@ def _name_of(text: str) -> _Name:
         initials = (every, content)
     return _Name(
         words=tuple(w.lower() for w in words),
-        spelling=tuple(w.lower() for w in re.split(r"[\s-]+", " ".join(words)) if w),
-        capitalised=all(w[:1].isupper() for w in words), clean=clean, letters=letters,
+        spelling=tuple(_folded(w) for w in re.split(r"[\s-]+", " ".join(words)) if w),
+        capitalised=bool(words) and words[0][:1].isupper() and all(
+            w[:1].isupper() or w.lower() in NAME_LINKS for w in words),
+        clean=clean, letters=letters,
         initials=initials)
 
 
@@ -174,12 +193,14 @@ def _is_part(short: _Name, name: _Name) -> bool:
 
 def same_name(a: str, b: str) -> bool:
     """Whether two texts are one name written two ways: case, a leading article, a
-    possessive ending and punctuation aside.
+    possessive ending, punctuation, apostrophes and accents aside (`_folded`).
 
     >>> same_name("The Romans", "Romans"), same_name("General Motors'", "General Motors")
     (True, True)
     >>> same_name("Jeanne-Thérèse", "Jeanne Thérèse"), same_name("Romans", "Roman")
     (True, False)
+    >>> same_name("Qurʾān", "Qur'an"), same_name("Mediaș", "Medias")
+    (True, True)
     """
     spelling = _name_of(a).spelling
     return bool(spelling) and spelling == _name_of(b).spelling
@@ -202,8 +223,9 @@ def is_acronym_of(short: str, name: str) -> bool:
 
 
 def is_partial_name(short: str, name: str) -> bool:
-    """Whether `short` is part of a longer name: its words (each capitalised) a prefix, a
-    suffix or an ordered subset of the name's that keeps its first and last word.
+    """Whether `short` is part of a longer name: its words (capitalised, but for name
+    particles after the first) a prefix, a suffix or an ordered subset of the name's that
+    keeps its first and last word.
 
     >>> is_partial_name("Meitner", "Lise Meitner"), is_partial_name("Sacramento Bee",
     ...     "The Sacramento Bee")
@@ -213,6 +235,8 @@ def is_partial_name(short: str, name: str) -> bool:
     (True, False)
     >>> is_partial_name("Paris", "Paris on 4 May 1961"), is_partial_name("Acme", "Acme firm")
     (False, False)
+    >>> is_partial_name("João Paulo de Leiria", "João Paulo de Leiria e Silva")
+    True
     """
     return _is_part(_name_of(short), _name_of(name))
 
@@ -421,7 +445,65 @@ def resolve_document(mentions: list[Mention], *, pronouns: bool = True, names: b
                              if r is not None)
             resolved_m = dataclasses.replace(resolved_m, readings=readings)
         out.append(Resolution(resolved_m, m, slots))
+    if names:
+        aliases = alias_roots(out)
+        if aliases:
+            out = [dataclasses.replace(r, mention=_rekeyed(r.mention, aliases)) for r in out]
     return out
+
+
+ALIAS_RELATIONS = frozenset({"know as", "refer to as", "nickname"})
+"""Relation keys by which a text gives another name of the same entity ("The Winnebago War,
+also known as the Winnebago Uprising", "Carey Business School, also referred to as
+Carey")."""
+
+
+def _is_alias(r: Resolution) -> bool:
+    """Whether a resolved mention gives another name of its head: its relation one of
+    `ALIAS_RELATIONS`, or a person "born" with a name NER read as a person's or not at all
+    (a birth name: "Ernesto D'Alessio (born Ernesto Alonso Vargas Contreras ...)"), between
+    two names (a pronoun resolved to a name counts as one)."""
+    m = r.mention
+    if m is None or not (m.relation_key in ALIAS_RELATIONS or (
+            m.relation_key == "bear" and m.head_type == "PERSON" and
+            m.tail_type in ("", "PERSON"))):
+        return False
+    return all(slot in r.resolved or _is_name(_node(m, slot).text, kind)
+               for slot, _, kind, _ in _slots(m))
+
+
+def alias_roots(resolutions: list[Resolution]) -> dict[str, str]:
+    """Key -> the key of the name it is another name of (`_is_alias`), the name given first
+    in the document keeping its key; empty when the document gives no other names."""
+    root: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while key in root:
+            key = root[key]
+        return key
+
+    for r in resolutions:
+        if r.mention is not None and _is_alias(r):
+            head, tail = find(r.mention.head_key), find(r.mention.tail_key)
+            if head != tail:
+                root[tail] = head
+    return {key: find(key) for key in root}
+
+
+def _rekeyed(m: Mention | None, aliases: dict[str, str]) -> Mention | None:
+    """The mention and its readings with each head and tail key that is another name
+    (`alias_roots`) keyed to the name it is another name of."""
+    if m is None:
+        return None
+
+    def one(x: Mention) -> Mention:
+        changes = {f"{slot}_key": aliases[key] for slot, key, _, _ in _slots(x)
+                   if key in aliases}
+        return dataclasses.replace(x, **changes) if changes else x  # type: ignore[arg-type]
+
+    readings = tuple(one(r) for r in m.readings)
+    m = one(m)
+    return dataclasses.replace(m, readings=readings) if readings != m.readings else m
 
 
 def is_common_noun(text: str) -> bool:

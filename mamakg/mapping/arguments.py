@@ -236,8 +236,8 @@ def _name_before(s: Sentence, first: int, root: int, inside: list[tuple[int, int
     """Where a common noun's words start after a name that modifies it, starting at token
     `first`, in quotes or not ("the first [ABBA] album", "their [Android] device", 'Its
     ["Scoopy Bee"] mascot'): the name is a thing of its own, read apart; `first` when
-    there is none, the root is written with a capital, or the name runs into the root.
-    A nationality is not such a name (`_nationality_after`)."""
+    there is none or the root is written with a capital ("the Dragon Quest Series" is a
+    name). A nationality is not such a name (`_nationality_after`)."""
     if not s.words[root][:1].islower():
         return first
     t = first
@@ -249,7 +249,7 @@ def _name_before(s: Sentence, first: int, root: int, inside: list[tuple[int, int
     while t < root and (s.words[t] in _MARKS or _is_name_word(s, t, inside) or (
             s.words[t].lower() in NAME_LINKS and _is_name_word(s, t + 1, inside))):
         t += 1
-    return t if t < root else first
+    return t
 
 
 def _after_modifiers(s: Sentence, start: int, root: int,
@@ -412,6 +412,25 @@ def _before_open_bracket(s: Sentence, start: int, end: int) -> int:
     return end
 
 
+def _of_name(s: Sentence, a: int, b: int, room: tuple[int, int]) -> int | None:
+    """Where a name the chunk [a, b) begins ends when it goes on past the chunk with "of" and
+    more capitalised words in the `room` ("[Mess] of Blues", "[Song] of Freedom": a title the
+    noun chunker cut at its "of"), where NER named none of these words (a name of its own,
+    "Tony Day of [Cape Town]", keeps them apart); None when it does not go on."""
+    words = range(a, b)
+    if not all(s.words[t][:1].isupper() for t in words) or any(
+            _entity_at(s, t) is not None for t in words):
+        return None
+    t = b
+    if not (t + 1 < room[1] and s.words[t] == "of"):
+        return None
+    t += 1
+    while t < room[1] and s.pos[t] == "PROPN" and s.words[t][:1].isupper() and \
+            _entity_at(s, t) is None:
+        t += 1
+    return t if t > b + 1 else None
+
+
 def node_span(s: Sentence, start: int, end: int,
               room: tuple[int, int] | None = None) -> tuple[int, int] | None:
     """The entity a head or tail chunk [start, end) stands for as a node of the graph, when
@@ -433,7 +452,7 @@ def node_span(s: Sentence, start: int, end: int,
     A name keeps its "of" ("University of Toronto"): NER spans decide names. A name NER
     found across the chunk's edge is the node whole, where it runs only into words of the
     `room` (`_crossing`: "recorded at [Studio] 92" -> "Studio 92"), without its leading
-    determiners.
+    determiners; so is a title NER missed that the chunker cut at its "of" (`_of_name`).
     """
     if end - start == 1 and (s.pos[start] == "PRON" or is_pronoun(s.words[start])):
         return None
@@ -444,6 +463,9 @@ def node_span(s: Sentence, start: int, end: int,
         while c0 < c1 - 1 and s.pos[c0] == "DET" and (c0 == 0 or s.words[c0].islower()):
             c0 += 1
         return _without_title(s, c0, c1, crossing[2])
+    of_end = _of_name(s, a, b, room) if room else None
+    if of_end is not None:
+        return a, of_end
     root = span_root(s, a, b)
     inside = [_trim(s, max(e[0], a), e[1]) + (e[2],) for e in s.entities
               if start <= e[0] and e[1] <= end and e[0] < b]

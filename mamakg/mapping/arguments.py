@@ -46,7 +46,8 @@ from mamakg.types import Entity, Mention, Sentence
 
 __all__ = ["GROUP_OF_PERSON", "MAX_READINGS", "PLACE_IN_PLACE", "PRONOUNS", "RELATIVE_PRONOUNS",
            "chunk_readings", "clause_readings", "entity_core", "is_named", "is_pronoun",
-           "narrow_readings", "node_room", "node_span", "reading", "span_root", "span_type", "tail_cores"]
+           "narrow_readings", "node_room", "node_span", "reading", "span_root", "span_type",
+           "tail_cores"]
 
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",

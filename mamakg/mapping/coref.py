@@ -52,8 +52,9 @@ from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.values import is_value
 from mamakg.types import Mention, TextSpan
 
-__all__ = ["ALIAS_RELATIONS", "Antecedent", "Resolution", "alias_roots", "antecedent_kinds",
-           "common_keys", "description_kinds", "is_acronym_of", "is_common_noun", "is_partial_name", "is_role_of_name", "name_roots",
+__all__ = ["ALIAS_RELATIONS", "Antecedent", "Resolution", "abbreviates", "alias_roots",
+           "antecedent_kinds", "common_keys", "description_kinds", "is_acronym_of",
+           "is_common_noun", "is_partial_name", "is_role_of_name", "name_keys", "name_roots",
            "resolve_document", "same_name", "scope_of", "scoped_key", "unscoped"]
 
 _PERSON = frozenset({"PERSON"})
@@ -449,6 +450,36 @@ def resolve_document(mentions: list[Mention], *, pronouns: bool = True, names: b
         aliases = alias_roots(out)
         if aliases:
             out = [dataclasses.replace(r, mention=_rekeyed(r.mention, aliases)) for r in out]
+        out = _chunks_named(out)
+    return out
+
+
+def _chunks_named(resolutions: list[Resolution]) -> list[Resolution]:
+    """The resolutions with each head or tail whose node is narrower than its chunk keyed to
+    a name of the document its chunk spells (`same_name`): "The Beibu Gulf economic rim",
+    whose node is "economic rim" (`mamakg.mapping.arguments.node_span`: a name before a
+    common noun is no part of it), is the document's "Beibu Gulf Economic Rim"."""
+    spelled: dict[tuple[str, ...], str] = {}
+    for r in resolutions:
+        for x in (r.mention, *r.mention.readings) if r.mention is not None else ():
+            for slot, key, kind, _ in _slots(x):
+                text = _node(x, slot).text
+                if _is_name(text, kind):
+                    spelled.setdefault(_name_of(text).spelling, key)
+    out = []
+    for r in resolutions:
+        m = r.mention
+        changes: dict[str, str] = {}
+        for slot, key, _, _ in _slots(m) if m is not None else ():
+            node, chunk = _node(m, slot), getattr(m, slot)
+            found = spelled.get(_name_of(chunk.text).spelling) if node != chunk else None
+            if found is not None and found != key:
+                changes[f"{slot}_key"] = found
+        if changes and m is not None:
+            r = dataclasses.replace(r, mention=dataclasses.replace(m, **changes),
+                                    resolved=tuple(dict.fromkeys((*r.resolved, *(
+                                        c[:-4] for c in changes)))))
+        out.append(r)
     return out
 
 
@@ -472,9 +503,50 @@ def _is_alias(r: Resolution) -> bool:
                for slot, _, kind, _ in _slots(m))
 
 
+_BRACKETED = re.compile(r"\s*\(\s*([^\W\d_][\w.&-]*)\s*[)/;,]")
+"""An acronym in brackets right after a name: "United States Naval Forces Germany
+(NAVFORGER)"."""
+
+
+def _bracketed_acronym(m: Mention, slot: str) -> str | None:
+    """The acronym a name slot's node is followed by in brackets, written in capitals (two
+    or more, no lower-case letter but inside: "NAVFORGER", "ASEAN", "PhD" is none), else
+    None."""
+    node = _node(m, slot)
+    found = _BRACKETED.match(m.sentence, node.end)
+    if found is None:
+        return None
+    word = found.group(1)
+    capitals = sum(c.isupper() for c in word)
+    return word if capitals >= 2 and word[:1].isupper() and word[-1:].isupper() and \
+        capitals * 2 > len(word.replace(".", "")) else None
+
+
+def abbreviates(acronym: str, name: str) -> bool:
+    """Whether an acronym may be short for a name: its first letter a word's initial, its
+    letters in order among the name's letters from that word on ("NAVFORGER": "United
+    States NAVal FORces GERmany"; "UK" is not short for "London").
+
+    >>> abbreviates("NAVFORGER", "United States Naval Forces Germany"), abbreviates("UK",
+    ...     "London"), abbreviates("ON", "Toronto")
+    (True, False, False)
+    """
+    letters = [c for c in acronym.lower() if c.isalpha()]
+    words = name.lower().split()
+    for i, word in enumerate(words):
+        if letters and word[:1] == letters[0]:
+            rest = iter("".join(words[i:]))
+            return all(c in rest for c in letters)
+    return False
+
+
 def alias_roots(resolutions: list[Resolution]) -> dict[str, str]:
-    """Key -> the key of the name it is another name of (`_is_alias`), the name given first
-    in the document keeping its key; empty when the document gives no other names."""
+    """Key -> the key of the name it is another name of, the name given first in the
+    document keeping its key: what a mention gives as another name (`_is_alias`), and an
+    acronym given in brackets right after a name that it may be short for (`abbreviates`:
+    "the Association of Southeast Asian Nations (ASEAN)", whether or not its letters are the
+    name's initials) where the document names something by that acronym. Empty when the
+    document gives no other names."""
     root: dict[str, str] = {}
 
     def find(key: str) -> str:
@@ -482,11 +554,32 @@ def alias_roots(resolutions: list[Resolution]) -> dict[str, str]:
             key = root[key]
         return key
 
+    def join(first: str, other: str) -> None:
+        first, other = find(first), find(other)
+        if first != other:
+            root[other] = first
+
+    spelled: dict[tuple[str, ...], str] = {}
+    bracketed: list[tuple[str, str]] = []
     for r in resolutions:
-        if r.mention is not None and _is_alias(r):
-            head, tail = find(r.mention.head_key), find(r.mention.tail_key)
-            if head != tail:
-                root[tail] = head
+        m = r.mention
+        if m is None:
+            continue
+        for x in (m, *m.readings):
+            for slot, key, kind, _ in _slots(x):
+                text = _node(x, slot).text
+                if slot in r.resolved or not _is_name(text, kind):
+                    continue
+                spelled.setdefault(_name_of(text).spelling, key)
+                acronym = _bracketed_acronym(x, slot)
+                if acronym is not None and abbreviates(acronym, text):
+                    bracketed.append((key, acronym))
+        if _is_alias(r):
+            join(m.head_key, m.tail_key)
+    for key, acronym in bracketed:
+        other = spelled.get(_name_of(acronym).spelling)
+        if other is not None:
+            join(key, other)
     return {key: find(key) for key in root}
 
 
@@ -549,13 +642,24 @@ def common_keys(mentions: Iterable[Mention]) -> frozenset[str]:
                      if is_common_noun(_node(reading, slot).text))
 
 
-def scope_of(m: Mention, resolved: tuple[str, ...] = (),
-             common: frozenset[str] = frozenset()) -> Mention:
+def name_keys(mentions: Iterable[Mention]) -> frozenset[str]:
+    """The keys of the names of one document's mentions as the Match stage gave them: a head
+    or tail node NER named (a kind that is no value) and written as a name (`_is_name`), so
+    that the same words written in lower case there ("velocifero" beside the album
+    "Velocifero") are that name, not a common noun (`scope_of`)."""
+    return frozenset(key for m in mentions for reading in (m, *m.readings)
+                     for slot, key, kind, _ in _slots(reading)
+                     if kind and _is_name(_node(reading, slot).text, kind))
+
+
+def scope_of(m: Mention, resolved: tuple[str, ...] = (), common: frozenset[str] = frozenset(),
+             names: frozenset[str] = frozenset()) -> Mention:
     """The mention with each common-noun head and tail node (`is_common_noun` of its label:
     the node's text, which may be narrower than the chunk; or `is_role_of_name`: "mayor of
     Calgary"; or a node of no entity kind whose key is among the document's `common` keys,
     `common_keys`: "Ramadas" at the start of a sentence) keyed to its document
-    (`scoped_key`), but for the `resolved` slots (a description resolved to a name).
+    (`scoped_key`), but for the `resolved` slots (a description resolved to a name) and the
+    keys of the document's names (`name_keys`: a name written in lower case).
 
     >>> from mamakg.types import TextSpan
     >>> m = Mention("d", 0, "his father met Ann", 0, TextSpan("his father", 0, 10),
@@ -571,7 +675,8 @@ def scope_of(m: Mention, resolved: tuple[str, ...] = (),
     """
     labels = {"head": m.head_label, "tail": m.tail_label}
     changes = {f"{slot}_key": scoped_key(key, m.doc_id) for slot, key, kind, _ in _slots(m)
-               if slot not in resolved and (is_common_noun(labels[slot]) or (
+               if slot not in resolved and key not in names and (
+                   is_common_noun(labels[slot]) or (
                    kind != "PRON" and is_role_of_name(labels[slot], kind)) or (
                    not kind and key in common))}
     return dataclasses.replace(m, **changes) if changes else m  # type: ignore[arg-type]

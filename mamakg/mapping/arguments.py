@@ -432,6 +432,22 @@ def _of_name(s: Sentence, a: int, b: int, room: tuple[int, int]) -> int | None:
     return t if t > b + 1 else None
 
 
+def _wider(s: Sentence, start: int, end: int, room: tuple[int, int]) -> tuple[int, int] | None:
+    """The written name the chunk [start, end) is part of, past its edge within `room`: a
+    name NER found across it (`_crossing`), without leading determiners but a title's ("This
+    Little Girl"), and a person without titles; else a title cut at its "of" (`_of_name`);
+    None when the chunk's name ends with it."""
+    a, b = _trim(s, start, end)
+    crossing = _crossing(s, (start, end), span_root(s, a, b), room)
+    if crossing is not None:
+        c0, c1 = crossing[0], crossing[1]
+        while c0 < c1 - 1 and s.pos[c0] == "DET" and (c0 == 0 or s.words[c0].islower()):
+            c0 += 1
+        return _without_title(s, c0, c1, crossing[2])
+    of_end = _of_name(s, a, b, room)
+    return None if of_end is None else (a, of_end)
+
+
 def node_span(s: Sentence, start: int, end: int,
               room: tuple[int, int] | None = None) -> tuple[int, int] | None:
     """The entity a head or tail chunk [start, end) stands for as a node of the graph, when
@@ -452,21 +468,15 @@ def node_span(s: Sentence, start: int, end: int,
     and a person without the titles NER took in ("King [Prajadhipok]").
     A name keeps its "of" ("University of Toronto"): NER spans decide names. A name NER
     found across the chunk's edge is the node whole, where it runs only into words of the
-    `room` (`_crossing`: "recorded at [Studio] 92" -> "Studio 92"), without its leading
-    determiners; so is a title NER missed that the chunker cut at its "of" (`_of_name`).
+    `room` (`_wider`: "recorded at [Studio] 92" -> "Studio 92"), and so is a title NER
+    missed that the chunker cut at its "of" ("[Mess] of Blues").
     """
     if end - start == 1 and (s.pos[start] == "PRON" or is_pronoun(s.words[start])):
         return None
     a, b = _trim(s, start, end)
-    crossing = _crossing(s, (start, end), span_root(s, a, b), room) if room else None
-    if crossing is not None:  # its leading determiners go, but a title's ("This Little Girl")
-        c0, c1 = crossing[0], crossing[1]
-        while c0 < c1 - 1 and s.pos[c0] == "DET" and (c0 == 0 or s.words[c0].islower()):
-            c0 += 1
-        return _without_title(s, c0, c1, crossing[2])
-    of_end = _of_name(s, a, b, room) if room else None
-    if of_end is not None:
-        return a, of_end
+    wider = _wider(s, start, end, room) if room else None
+    if wider is not None:
+        return None if wider in ((a, end), (start, end)) else wider
     root = span_root(s, a, b)
     inside = [_trim(s, max(e[0], a), e[1]) + (e[2],) for e in s.entities
               if start <= e[0] and e[1] <= end and e[0] < b]

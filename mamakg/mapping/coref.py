@@ -455,10 +455,11 @@ def resolve_document(mentions: list[Mention], *, pronouns: bool = True, names: b
 
 
 def _chunks_named(resolutions: list[Resolution]) -> list[Resolution]:
-    """The resolutions with each head or tail whose node is narrower than its chunk keyed to
-    a name of the document its chunk spells (`same_name`): "The Beibu Gulf economic rim",
-    whose node is "economic rim" (`mamakg.mapping.arguments.node_span`: a name before a
-    common noun is no part of it), is the document's "Beibu Gulf Economic Rim"."""
+    """The resolutions with each head or tail whose node is not its chunk keyed to a name of
+    the document its chunk spells (`same_name`): "The Beibu Gulf economic rim", whose node
+    is "economic rim" (`mamakg.mapping.arguments.node_span`: a name before a common noun is
+    no part of it), is the document's "Beibu Gulf Economic Rim"; a chunk "Eidos" whose node
+    NER ran on to "List of Eidos" is the document's "Eidos"."""
     spelled: dict[tuple[str, ...], str] = {}
     for r in resolutions:
         for x in (r.mention, *r.mention.readings) if r.mention is not None else ():
@@ -466,21 +467,25 @@ def _chunks_named(resolutions: list[Resolution]) -> list[Resolution]:
                 text = _node(x, slot).text
                 if _is_name(text, kind):
                     spelled.setdefault(_name_of(text).spelling, key)
-    out = []
-    for r in resolutions:
-        m = r.mention
-        changes: dict[str, str] = {}
-        for slot, key, _, _ in _slots(m) if m is not None else ():
-            node, chunk = _node(m, slot), getattr(m, slot)
-            found = spelled.get(_name_of(chunk.text).spelling) if node != chunk else None
-            if found is not None and found != key:
-                changes[f"{slot}_key"] = found
-        if changes and m is not None:
-            r = dataclasses.replace(r, mention=dataclasses.replace(m, **changes),
-                                    resolved=tuple(dict.fromkeys((*r.resolved, *(
-                                        c[:-4] for c in changes)))))
-        out.append(r)
-    return out
+    return [_chunk_named(r, spelled) for r in resolutions]
+
+
+def _chunk_named(r: Resolution, spelled: dict[tuple[str, ...], str]) -> Resolution:
+    m = r.mention
+    if m is None:
+        return r
+    changes: dict[str, str] = {}
+    for slot, key, _, _ in _slots(m):
+        chunk = getattr(m, slot)
+        found = spelled.get(_name_of(chunk.text).spelling) if _node(m, slot) != chunk else None
+        if found is not None and found != key:
+            changes[slot] = found
+    if not changes:
+        return r
+    named = dataclasses.replace(m, head_key=changes.get("head", m.head_key),
+                                tail_key=changes.get("tail", m.tail_key))
+    return dataclasses.replace(r, mention=named,
+                               resolved=tuple(dict.fromkeys((*r.resolved, *changes))))
 
 
 ALIAS_RELATIONS = frozenset({"know as", "refer to as", "nickname"})

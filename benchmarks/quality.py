@@ -375,7 +375,8 @@ def report(results: dict[str, object], paths: Paths, argv: list[str], limit: int
     out = [
         "# Quality figures",
         "",
-        "Produced by `python benchmarks/quality.py` — do not edit by hand; rerun it. Every figure",
+        "Produced by `python benchmarks/quality.py` — do not edit by hand (but for the section",
+        f"\"{HAND_WRITTEN[3:]}\", which a rerun keeps); rerun it. Every figure",
         "below comes from the `mamakg build` and `mamakg eval` commands listed with it",
         "(`$DATA` = the shared evaluation data folder, `$OUT` = the runner's `--out` folder).",
         "Scoring protocols: shared/data/SCORING.md.",
@@ -650,7 +651,7 @@ def main(argv: list[str] | None = None) -> None:
         paths.models.update(results.get("models", {}))
         text = report(results, paths, results["argv"], results.get("limit"),
                       results.get("seconds", 0.0))
-        Path(args.doc).write_text(text, encoding="utf-8")
+        Path(args.doc).write_text(keep_hand_written(text, Path(args.doc)), encoding="utf-8")
         print(f"quality: wrote {args.doc} from {args.from_results}", file=sys.stderr)
         return
     started = time.perf_counter()
@@ -661,8 +662,26 @@ def main(argv: list[str] | None = None) -> None:
     (out / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     text = report(results, paths, argv, args.limit, seconds)
     Path(args.doc).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.doc).write_text(text, encoding="utf-8")
+    Path(args.doc).write_text(keep_hand_written(text, Path(args.doc)), encoding="utf-8")
     print(f"quality: wrote {args.doc} and {out / 'results.json'}", file=sys.stderr)
+
+
+HAND_WRITTEN = "## Entity rules and the sets they were checked on"
+"""The one hand-written section of the report: each of its figures names the command that
+gives it; a rerun keeps it as it is, before the commands."""
+
+
+def keep_hand_written(text: str, doc: Path) -> str:
+    """The report with the hand-written section (`HAND_WRITTEN`) of the report it replaces
+    put back before its commands."""
+    old = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    if HAND_WRITTEN not in old or "## Commands" not in text:
+        return text
+    section = old[old.index(HAND_WRITTEN):]
+    ends = [section.find(mark, 1) for mark in ("\n## ", "\n# ")]
+    section = section[:min((e for e in ends if e > 0), default=len(section))].rstrip() + "\n\n"
+    at = text.index("## Commands")
+    return text[:at] + section + text[at:]
 
 
 if __name__ == "__main__":

@@ -288,8 +288,10 @@ class Config:
     resolved out of the graph (counted); off: a pronoun is an entity like any other."""
     resolve_names: bool = _scoped(Scope.CORPUS, False)
     """Resolve names within their document: a name written another way, an acronym, a partial
-    name ("Meitner") to the name introduced before ("Lise Meitner"): one node
-    (`mamakg.mapping.coref`)."""
+    name ("Meitner") to the name introduced before ("Lise Meitner"), another name the text
+    gives ("also known as", a birth name, an acronym in brackets after the name), a chunk
+    that spells a name of the document: one node (`mamakg.mapping.coref`); with
+    ``--scope-common-nouns``, a name written in lower case stays that name."""
     resolve_descriptions: bool = _scoped(Scope.CORPUS, False)
     """Resolve a definite description ("the company", "the city") to the named entity of its
     kind before it in the document, when exactly one fits."""
@@ -308,8 +310,10 @@ class Config:
     entity_boundaries: bool = _scoped(Scope.MENTIONS, False)
     """A head or tail node is the entity inside its chunk (`mamakg.mapping.arguments.node_span`:
     the named entity holding the chunk's root, a name in apposition to it, or the noun phrase
-    without a prepositional tail; no leading article or possessive, no trailing "'s"); the
-    open relation's text keeps the chunk."""
+    without a prepositional tail or a name before its common noun; no leading article or
+    possessive, no trailing "'s"; a name NER found across the chunk's edge, or a title cut at
+    its "of", whole, up to the mention's relation); the open relation's text keeps the
+    chunk."""
     chunk_facts: bool = _scoped(Scope.MENTIONS, False)
     """Also read facts between the entities inside one chunk: a nationality before a person
     ("the British writer P. G. Wodehouse"), a place after a place ("Houston, Texas"), and

@@ -10,7 +10,13 @@ from helpers import sentence
 
 from mamakg.filters import to_mention
 from mamakg.mapping.annotate import annotate
-from mamakg.mapping.arguments import GROUP_OF_PERSON, PLACE_IN_PLACE, chunk_readings, node_span
+from mamakg.mapping.arguments import (
+    GROUP_OF_PERSON,
+    PLACE_IN_PLACE,
+    chunk_readings,
+    node_room,
+    node_span,
+)
 from mamakg.mapping.facts import agreed_kinds
 from mamakg.mapping.semantic import KindMapper, MapQuery
 from mamakg.types import Candidate, Mention
@@ -285,3 +291,62 @@ def test_a_readings_node_leaves_out_what_ner_ran_past():
         got, = chunk_readings(s, m, (0, 1), (2, n))
         assert got.head.text == " ".join(words[person[0]:person[1]])  # the text stays NER's
         assert (got.head_label, got.head_key) == ("Ann Lee", "ann lee")
+
+
+def test_a_name_ner_found_across_the_chunks_edge_is_the_node_within_its_room():
+    # "recorded at [Studio] 92 in Canada": the chunker cut NER's "Studio 92" short
+    studio = parsed(["recorded", "at", "Studio", "92", "in", "Canada"],
+                    ["VERB", "ADP", "PROPN", "NUM", "ADP", "PROPN"], [0, 0, 1, 2, 0, 4],
+                    ["ROOT", "prep", "pobj", "nummod", "prep", "pobj"],
+                    [(2, 4, "ORG"), (5, 6, "GPE")])
+    room = node_room(studio, (2, 3), (5, 6), (4,))
+    assert room == (0, 4)  # up to the relation "in"
+    assert text(studio, node_span(studio, 2, 3, room)) == "Studio 92"
+    assert node_span(studio, 2, 3) is None  # no room: the chunk
+    assert node_span(studio, 2, 3, (2, 3)) is None  # "92" is the relation's: the chunk
+    # before it too, a title's capitalised determiner kept ('"Take [a Letter Miss Smith]"')
+    letter = parsed(["Take", "a", "Letter", "Miss", "Smith"], ["VERB", "DET", "PROPN", "PROPN",
+                    "PROPN"], [0, 4, 4, 4, 0], ["ROOT", "det", "compound", "compound", "dobj"],
+                    [(0, 5, "WORK_OF_ART")])
+    assert text(letter, node_span(letter, 1, 5, (0, 5))) == "Take a Letter Miss Smith"
+    # not into words no name is written with, nor past a bracket it opens and leaves open
+    week = parsed(["Billboard", "Hot", "100", "for", "a", "week"],
+                  ["PROPN", "PROPN", "NUM", "ADP", "DET", "NOUN"], [1, 1, 1, 1, 5, 3],
+                  ["compound", "ROOT", "nummod", "prep", "det", "pobj"], [(0, 6, "ORG")])
+    assert node_span(week, 0, 3, (0, 6)) is None
+    punjabi = parsed(["Gujranwala", "(", "Punjabi"], ["PROPN", "PUNCT", "PROPN"], [0, 0, 0],
+                     ["ROOT", "punct", "appos"], [(0, 3, "ORG")])
+    assert node_span(punjabi, 0, 1, (0, 3)) is None  # cut at the bracket: the chunk itself
+
+
+def test_a_name_before_a_common_noun_is_no_part_of_its_node():
+    abba = parsed(["the", "first", "ABBA", "album"], ["DET", "ADJ", "PROPN", "NOUN"],
+                  [3, 3, 3, 3], ["det", "amod", "compound", "ROOT"], [(1, 2, "ORDINAL")])
+    assert text(abba, node_span(abba, 0, 4)) == "album"
+    android = parsed(["their", "Android", "device"], ["PRON", "ADJ", "NOUN"], [2, 2, 2],
+                     ["poss", "amod", "ROOT"], [(1, 2, "ORG")])
+    assert text(android, node_span(android, 0, 3)) == "device"
+    mascot = parsed(["Its", '"', "Scoopy", "Bee", '"', "mascot"],
+                    ["PRON", "PUNCT", "PROPN", "PROPN", "PUNCT", "NOUN"], [5, 5, 3, 5, 5, 5],
+                    ["poss", "punct", "compound", "nmod", "punct", "ROOT"])
+    assert text(mascot, node_span(mascot, 0, 6)) == "mascot"
+    # a capitalised root is a name ("The Dragon Quest Series"); an adjective that starts the
+    # sentence is none ("Critical reception")
+    series = parsed(["The", "Dragon", "Quest", "Series"], ["DET", "PROPN", "PROPN", "PROPN"],
+                    [3, 3, 3, 3], ["det", "compound", "compound", "ROOT"])
+    assert node_span(series, 0, 4) is None
+    critical = parsed(["Critical", "reception"], ["ADJ", "NOUN"], [1, 1], ["amod", "ROOT"])
+    assert node_span(critical, 0, 2) is None
+
+
+def test_a_title_cut_at_its_of_is_the_whole_title_unless_ner_named_a_part():
+    mess = parsed(["Mess", "of", "Blues", "is", "an", "album"],
+                  ["NOUN", "ADP", "PROPN", "AUX", "DET", "NOUN"], [3, 0, 1, 3, 5, 3],
+                  ["nsubj", "prep", "pobj", "ROOT", "det", "attr"])
+    assert text(mess, node_span(mess, 0, 1, node_room(mess, (0, 1), (4, 6), (3,)))) == \
+        "Mess of Blues"
+    day = parsed(["Tony", "Day", "of", "Cape", "Town", "won"],
+                 ["PROPN", "PROPN", "ADP", "PROPN", "PROPN", "VERB"], [1, 5, 1, 4, 2, 5],
+                 ["compound", "nsubj", "prep", "compound", "pobj", "ROOT"],
+                 [(0, 2, "PERSON"), (3, 5, "GPE")])
+    assert node_span(day, 0, 2, (0, 5)) is None

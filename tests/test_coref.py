@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from helpers import mention as m
 
 from mamakg.mapping.coref import antecedent_kinds, resolve_document
@@ -222,3 +224,80 @@ def test_it_stands_for_a_name_not_for_a_common_noun_ner_gave_a_kind():
     doc = [m("d", 0, "Valli", "spent", "a week", "PERSON", "WORK_OF_ART"),
            m("d", 1, "It", "was", "a hit", "PRON", "")]
     assert [r.mention for r in resolve_document(doc)][1] is None
+
+
+# --- other names a document gives, names written in lower case, chunks that spell a name
+
+
+def aliased(head, rel, tail, key, head_type="ORG", tail_type="ORG", doc="d", index=0):
+    x = m(doc, index, head, rel, tail, head_type, tail_type)
+    return dataclasses.replace(x, relation_key=key)
+
+
+def test_other_names_the_text_gives_join_the_name_given_first():
+    doc = [aliased("The Winnebago War", "also known as", "the Winnebago Uprising", "know as",
+                   "EVENT", "EVENT"),
+           m("d", 1, "the Winnebago Uprising", "ended in", "1827", "EVENT", "DATE"),
+           aliased("Ernesto D'Alessio", "born", "Ernesto Alonso Vargas Contreras", "bear",
+                   "PERSON", "", index=2),
+           aliased("a policy", "known as", "Indian removal", "know as", "", "", index=3),
+           aliased("Ann Lee", "born", "Paris", "bear", "PERSON", "GPE", index=4)]
+    out = keys(resolve_document(doc, names=True))
+    assert out[0] == ("the winnebago war", "the winnebago war")
+    assert out[1][0] == "the winnebago war"  # every mention of the other name
+    assert out[2] == ("ernesto d'alessio", "ernesto d'alessio")  # a birth name
+    assert out[3] == ("a policy", "indian removal")  # a common noun has no other name
+    assert out[4] == ("ann lee", "paris")  # born in a place: no name
+    assert keys(resolve_document(doc[:2], names=False))[0][1] == "the winnebago uprising"
+
+
+def test_an_acronym_in_brackets_after_a_name_joins_it():
+    from mamakg.mapping.coref import abbreviates
+    from mamakg.types import Mention, TextSpan
+
+    text = "United States Naval Forces Germany (NAVFORGER) was a command"
+    name = "United States Naval Forces Germany"
+    first = Mention("d", 0, text, 0, TextSpan(name, 0, len(name)), TextSpan("was", 48, 51),
+                    TextSpan("a command", 52, 61), name.lower(), "be", "command", 1.0,
+                    head_type="ORG")
+    later = m("d", 1, "NAVFORGER", "moved to", "Naples", "ORG", "GPE")
+    assert keys(resolve_document([first, later], names=True))[1][0] == name.lower()
+    london = m("d", 0, "London", "is in", "England", "GPE", "GPE")
+    london = dataclasses.replace(london, sentence="London (UK) is in England")
+    uk = m("d", 1, "UK", "is in", "Europe", "GPE", "LOC")
+    assert keys(resolve_document([london, uk], names=True))[1][0] == "uk"  # no acronym of it
+    assert abbreviates("ASEAN", "Association of Southeast Asian Nations")
+    assert not abbreviates("ON", "Toronto")
+
+
+def test_a_name_written_in_lower_case_is_no_common_noun():
+    from mamakg.mapping.coref import name_keys
+
+    doc = [m("d", 0, "Velocifero", "is", "an album", "WORK_OF_ART", ""),
+           m("d", 1, "velocifero", "was recorded in", "Paris", "", "GPE"),
+           m("d", 2, "his father", "was", "a lawyer", "", "")]
+    names = name_keys(doc)
+    assert "velocifero" in names and "his father" not in names
+    assert scope_of(doc[1], names=names).head_key == "velocifero"
+    assert scope_of(doc[2], names=names).head_key == "his father@d"
+
+
+def test_a_chunk_that_spells_a_name_of_the_document_is_that_name():
+    from mamakg.types import TextSpan
+
+    named = m("d", 0, "Beibu Gulf Economic Rim", "is", "a zone", "ORG", "")
+    chunk = "The Beibu Gulf economic rim"
+    cut = dataclasses.replace(m("d", 1, chunk, "has emerged as", "a highlight", "", ""),
+                              head_node=TextSpan("economic rim", 15, 27),
+                              head_key="economic rim")
+    out = resolve_document([named, cut], names=True)
+    assert out[1].mention.head_key == "beibu gulf economic rim"
+    assert "head" in out[1].resolved  # a name now: not scoped as a common noun
+
+
+def test_folded_spellings_and_partial_names_with_particles():
+    assert same_name("Qurʾān", "Qur'an") and same_name("Mediaș", "Medias")
+    assert not same_name("Mediaș", "Media")
+    assert is_partial_name("Carl Gösta Björn Joachim von der", "Carl Gösta Björn Joachim von "
+                           "der Esch")
+    assert not is_partial_name("von der Esch", "Carl von der Esch Berg")  # starts lower case

@@ -20,6 +20,7 @@ from mamakg.mapping.arguments import (
     chunk_readings,
     clause_readings,
     narrow_readings,
+    node_room,
     node_span,
     span_type,
 )
@@ -46,12 +47,13 @@ def _with_clause_readings(narrow: tuple[Mention, ...], clause: tuple[Mention, ..
 
 
 def _nodes(s: Sentence, mention: Mention, head: tuple[int, int],
-           tail: tuple[int, int]) -> Mention:
-    """The mention with the entities its chunks stand for as its nodes (`node_span`): their
-    spans, keys and kinds; the chunks stay its head and tail."""
+           tail: tuple[int, int], relation: tuple[int, ...]) -> Mention:
+    """The mention with the entities its chunks stand for as its nodes (`node_span`, within
+    the words the relation and the other chunk leave, `node_room`): their spans, keys and
+    kinds; the chunks stay its head and tail."""
     changes: dict[str, object] = {}
-    for slot, chunk in (("head", head), ("tail", tail)):
-        node = node_span(s, *chunk)
+    for slot, chunk, other in (("head", head, tail), ("tail", tail, head)):
+        node = node_span(s, *chunk, node_room(s, chunk, other, relation))
         if node is not None:
             changes[f"{slot}_node"] = s.char_span(*node)
             changes[f"{slot}_key"] = entity_key(s, *node)
@@ -73,7 +75,7 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
                                   tail_type=span_type(s, *candidate.tail),
                                   relation_pos=tuple(s.pos[t] for t in rel))
     if boundaries:
-        mention = _nodes(s, mention, candidate.head, candidate.tail)
+        mention = _nodes(s, mention, candidate.head, candidate.tail, rel)
     if not s.entities:
         return mention
     readings = narrow_readings(s, mention, candidate.head, candidate.tail, rel)

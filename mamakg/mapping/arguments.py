@@ -46,7 +46,8 @@ from mamakg.types import Entity, Mention, Sentence
 
 __all__ = ["GROUP_OF_PERSON", "MAX_READINGS", "PLACE_IN_PLACE", "PRONOUNS", "RELATIVE_PRONOUNS",
            "chunk_readings", "clause_readings", "entity_core", "is_named", "is_pronoun",
-           "narrow_readings", "node_span", "reading", "span_root", "span_type", "tail_cores"]
+           "narrow_readings", "node_room", "node_span", "reading", "span_root", "span_type",
+           "tail_cores"]
 
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",
@@ -224,6 +225,34 @@ def _nationality_after(s: Sentence, first: int, root: int,
                  and e[1] <= root), None)
 
 
+def _is_name_word(s: Sentence, t: int, inside: list[tuple[int, int, str]]) -> bool:
+    """Whether token t is written as a word of a name: capitalised, and a proper noun, a
+    word of a named entity that is not a value, or a word past the sentence's first (where
+    a capital marks a name)."""
+    return s.words[t][:1].isupper() and (t > 0 or s.pos[t] == "PROPN" or any(
+        e[0] <= t < e[1] and e[2] not in _VALUE_LABELS for e in inside))
+
+
+def _name_before(s: Sentence, first: int, root: int, inside: list[tuple[int, int, str]]) -> int:
+    """Where a common noun's words start after a name that modifies it, starting at token
+    `first`, in quotes or not ("the first [ABBA] album", "their [Android] device", 'Its
+    ["Scoopy Bee"] mascot'): the name is a thing of its own, read apart; `first` when
+    there is none or the root is written with a capital ("the Dragon Quest Series" is a
+    name). A nationality is not such a name (`_nationality_after`)."""
+    if not s.words[root][:1].islower():
+        return first
+    t = first
+    while t < root and s.words[t] in _MARKS:
+        t += 1
+    if t == root or not _is_name_word(s, t, inside) or any(
+            e[0] <= t < e[1] and e[2] in ("NORP", "LANGUAGE") for e in inside):
+        return first
+    while t < root and (s.words[t] in _MARKS or _is_name_word(s, t, inside) or (
+            s.words[t].lower() in NAME_LINKS and _is_name_word(s, t + 1, inside))):
+        t += 1
+    return t
+
+
 def _after_modifiers(s: Sentence, start: int, root: int,
                      inside: list[tuple[int, int, str]]) -> int:
     """Where a common noun phrase starts once its possessor ("[McNamara's] best year"), and
@@ -231,9 +260,10 @@ def _after_modifiers(s: Sentence, start: int, root: int,
     "[over 10,000] fans", "[3rd] tiers") and nationalities ("[a German] skeleton racer") are
     left out, with the adjectives before a nationality ("an important [Venezuelan]
     urbanist": `_nationality_after`): each is a fact or a value of its own (the possessor's;
-    the subject's citizenship; a date or count), not a part of the thing. A name NER missed
-    (its root a proper noun: "the Norwegian Premier League", "the 1970 Census") keeps
-    them."""
+    the subject's citizenship; a date or count), not a part of the thing, and so is a name
+    that modifies the common noun (`_name_before`: "the first [ABBA] album", "[ELAM] sister
+    school"). A name NER missed (its root a proper noun: "the Norwegian Premier League", "the
+    1970 Census") keeps them."""
     first = start
     for t in range(start, root):
         if s.words[t].lower() in POSSESSIVE_ENDINGS:
@@ -241,8 +271,11 @@ def _after_modifiers(s: Sentence, start: int, root: int,
     common = s.pos[root] == "NOUN"
     while first < root:
         norp = _nationality_after(s, first, root, inside) if common else None
+        named = _name_before(s, first, root, inside) if common else first
         if norp is not None:
             first = norp[1]
+        elif named > first:
+            first = named
         elif common and _is_quantity_word(s, first, inside):
             first += 1
         elif s.pos[first] == "PUNCT" or (common and s.words[first] in ("-", "–")):
@@ -331,10 +364,96 @@ def _without_title(s: Sentence, start: int, end: int, label: str) -> tuple[int, 
     return (t, end) if s.words[t][:1].isupper() else (start, end)
 
 
-def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
+def node_room(s: Sentence, chunk: tuple[int, int], other: tuple[int, int],
+              relation: tuple[int, ...]) -> tuple[int, int]:
+    """The tokens [lo, hi) a node of the chunk may span (`node_span`): the chunk and the
+    words around it up to the mention's relation and its other chunk, which stay the
+    mention's own.
+
+    >>> from mamakg.types import Sentence
+    >>> s = Sentence("d", 0, "x", 0, ("a",) * 6, ((0, 1),) * 6, ("a",) * 6, ("X",) * 6,
+    ...     ("dep",) * 6, (False,) * 6, ())
+    >>> node_room(s, (0, 1), (5, 6), (3,)), node_room(s, (5, 6), (0, 1), (3,))
+    ((0, 3), (4, 6))
+    """
+    taken = {*relation, *range(*other)}
+    lo = max((t for t in taken if t < chunk[0]), default=-1) + 1
+    hi = min((t for t in taken if t >= chunk[1]), default=len(s))
+    return min(lo, chunk[0]), max(hi, chunk[1])
+
+
+def _crossing(s: Sentence, chunk: tuple[int, int], root: int,
+              room: tuple[int, int]) -> tuple[int, int, str] | None:
+    """The name entity (`_NAME_LABELS`) of NER that holds the chunk's `root` and runs past
+    the chunk into the words around it (within `room`), where the noun chunker cut a
+    written name short ("recorded at [Studio] 92", '"Take [a Letter Miss Smith]"', "[Carl
+    Gösta Björn Joachim von der] Esch"), cut before a bracket it opens and does not close
+    ("[Gujranwala] (Punjabi": the bracket holds another name); None when there is none, the
+    chunk holds the whole of it, or a word of it outside the chunk is not written as part of
+    a name (capitalised, a number, a mark or a name particle, `NAME_LINKS`)."""
+    found = _entity_at(s, root)
+    if found is None or found[2] not in _NAME_LABELS:
+        return None
+    start, end = found[0], _before_open_bracket(s, found[0], found[1])
+    if (chunk[0] <= start and end <= chunk[1]) or start < room[0] or end > room[1] or \
+            not start <= root < end:
+        return None
+    outside = [t for t in range(start, end) if not chunk[0] <= t < chunk[1]]
+    if not all(s.words[t][:1].isupper() or s.words[t][:1].isdigit() or s.words[t] in _MARKS
+               or s.words[t].lower() in NAME_LINKS for t in outside):
+        return None  # NER ran on into words no name is written with ("for a week")
+    return start, end, found[2]
+
+
+def _before_open_bracket(s: Sentence, start: int, end: int) -> int:
+    """The end of the span [start, end) cut before a bracket it opens and does not close."""
+    for t in range(start + 1, end):
+        if s.words[t] in _CLOSING and _CLOSING[s.words[t]] not in s.words[t + 1:end]:
+            return t
+    return end
+
+
+def _of_name(s: Sentence, a: int, b: int, room: tuple[int, int]) -> int | None:
+    """Where a name the chunk [a, b) begins ends when it goes on past the chunk with "of" and
+    more capitalised words in the `room` ("[Mess] of Blues", "[Song] of Freedom": a title the
+    noun chunker cut at its "of"), where NER named none of these words (a name of its own,
+    "Tony Day of [Cape Town]", keeps them apart); None when it does not go on."""
+    words = range(a, b)
+    if not all(s.words[t][:1].isupper() for t in words) or any(
+            _entity_at(s, t) is not None for t in words):
+        return None
+    t = b
+    if not (t + 1 < room[1] and s.words[t] == "of"):
+        return None
+    t += 1
+    while t < room[1] and s.pos[t] == "PROPN" and s.words[t][:1].isupper() and \
+            _entity_at(s, t) is None:
+        t += 1
+    return t if t > b + 1 else None
+
+
+def _wider(s: Sentence, start: int, end: int, room: tuple[int, int]) -> tuple[int, int] | None:
+    """The written name the chunk [start, end) is part of, past its edge within `room`: a
+    name NER found across it (`_crossing`), without leading determiners but a title's ("This
+    Little Girl"), and a person without titles; else a title cut at its "of" (`_of_name`);
+    None when the chunk's name ends with it."""
+    a, b = _trim(s, start, end)
+    crossing = _crossing(s, (start, end), span_root(s, a, b), room)
+    if crossing is not None:
+        c0, c1 = crossing[0], crossing[1]
+        while c0 < c1 - 1 and s.pos[c0] == "DET" and (c0 == 0 or s.words[c0].islower()):
+            c0 += 1
+        return _without_title(s, c0, c1, crossing[2])
+    of_end = _of_name(s, a, b, room)
+    return None if of_end is None else (a, of_end)
+
+
+def node_span(s: Sentence, start: int, end: int,
+              room: tuple[int, int] | None = None) -> tuple[int, int] | None:
     """The entity a head or tail chunk [start, end) stands for as a node of the graph, when
-    narrower than the chunk; None when the chunk is its own node (a pronoun, or nothing to
-    cut but leading determiners).
+    narrower than the chunk or, within `room` (`node_room`; default: the chunk), wider;
+    None when the chunk is its own node (a pronoun, or nothing to cut but leading
+    determiners).
 
     - the named entity that holds the chunk's root ("British comic writer [P. G. Wodehouse]",
       "[Vienna] on 7 November 1878"), a date or number when the root is one ("[13 March 1963]
@@ -347,11 +466,17 @@ def node_span(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
       [skeleton racer]", "a 1936 British [film]", "over 10,000 [fans]");
     always without leading determiners and possessives and a trailing "'s" ("[Jean Genet]'s"),
     and a person without the titles NER took in ("King [Prajadhipok]").
-    A name keeps its "of" ("University of Toronto"): NER spans decide names.
+    A name keeps its "of" ("University of Toronto"): NER spans decide names. A name NER
+    found across the chunk's edge is the node whole, where it runs only into words of the
+    `room` (`_wider`: "recorded at [Studio] 92" -> "Studio 92"), and so is a title NER
+    missed that the chunker cut at its "of" ("[Mess] of Blues").
     """
     if end - start == 1 and (s.pos[start] == "PRON" or is_pronoun(s.words[start])):
         return None
     a, b = _trim(s, start, end)
+    wider = _wider(s, start, end, room) if room else None
+    if wider is not None:
+        return None if wider in ((a, end), (start, end)) else wider
     root = span_root(s, a, b)
     inside = [_trim(s, max(e[0], a), e[1]) + (e[2],) for e in s.entities
               if start <= e[0] and e[1] <= end and e[0] < b]
@@ -480,7 +605,8 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     cores = tail_cores(s, *tail)
     if head_core is None and subject is None and not cores:
         return ()
-    head_node = node_span(s, *head) if mention.head_node is not None else None
+    head_node = node_span(s, *head, node_room(s, head, tail, relation)) \
+        if mention.head_node is not None else None
     if subject is not None:
         h, h_type = (subject[0], subject[1]), subject[2]
     else:
@@ -489,7 +615,8 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     adjacent = subject is None and head_core is not None and all(
         s.pos[t] in _EDGE_POS for t in range(head[1], relation[0]))
     begin = h[1] if adjacent else relation[0]
-    tail_node = node_span(s, *tail) if mention.tail_node is not None else None
+    tail_node = node_span(s, *tail, node_room(s, tail, head, relation)) \
+        if mention.tail_node is not None else None
     targets = [(c[0], c[1], c[2]) for c in cores] or [(*(tail_node or tail), mention.tail_type)]
     out = []
     for t_start, t_end, t_type in targets:
@@ -530,10 +657,7 @@ def _entity_node(s: Sentence, start: int, end: int, label: str) -> tuple[int, in
     Institutes] (EFI": the acronym is a name of its own, joined by `mamakg.mapping.coref`),
     and a person without a title (`_without_title`); None when the span is its own node."""
     a, b = _without_title(s, start, end, label)
-    for t in range(a + 1, b):
-        if s.words[t] in _CLOSING and _CLOSING[s.words[t]] not in s.words[t + 1:b]:
-            b = t
-            break
+    b = _before_open_bracket(s, a, b)
     while b - 1 > a and (s.words[b - 1].lower() in POSSESSIVE_ENDINGS or
                          s.words[b - 1] in (",", ".", ";", ":")):
         b -= 1

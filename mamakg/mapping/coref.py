@@ -10,6 +10,9 @@ precise pass first (after the deterministic multi-pass sieve of Lee et al. 2013)
    introduced before it, unless one is a place and the other is not (by every kind NER gave
    them in the document); each name read from its node, not from its chunk ("Japanese
    recording artist [Ayumi Hamasaki]");
+   then, once the document is resolved, **other names** the text gives (`alias_roots`:
+   "the Winnebago War, also known as the Winnebago Uprising"; a person born with another
+   name) join the name given first;
 2. **definite descriptions** ("the company", "the city", "the album"): to the named antecedent
    of the fitting kind before it when exactly one fits (`description_kinds`);
 3. **pronouns** (encyclopedic text names its subject first and then refers to it by pronoun):
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -48,8 +52,9 @@ from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.values import is_value
 from mamakg.types import Mention, TextSpan
 
-__all__ = ["Antecedent", "Resolution", "antecedent_kinds", "common_keys", "description_kinds",
-           "is_acronym_of", "is_common_noun", "is_partial_name", "is_role_of_name", "name_roots",
+__all__ = ["ALIAS_RELATIONS", "Antecedent", "Resolution", "abbreviates", "alias_roots",
+           "antecedent_kinds", "common_keys", "description_kinds", "is_acronym_of",
+           "is_common_noun", "is_partial_name", "is_role_of_name", "name_keys", "name_roots",
            "resolve_document", "same_name", "scope_of", "scoped_key", "unscoped"]
 
 _PERSON = frozenset({"PERSON"})
@@ -127,9 +132,11 @@ class _Name:
     words: tuple[str, ...]
     """Its name words (`_name_words`), lower case."""
     spelling: tuple[str, ...]
-    """The words `same_name` compares: its name words, lower case, split at hyphens."""
+    """The words `same_name` compares: its name words split at hyphens, folded (`_folded`)."""
     capitalised: bool
-    """Every name word capitalised: it may be part of a longer name."""
+    """Its first word capitalised, and every other one too but for name particles
+    (`NAME_LINKS`: "Carl Gösta Björn Joachim von der", a name the chunker cut short): it may
+    be part of a longer name."""
     clean: bool
     """A name alone (`_clean_name`): it may have parts."""
     letters: str
@@ -137,6 +144,17 @@ class _Name:
     initials: tuple[str, ...]
     """The acronyms that spell it, of all its words and of its content words; none unless it
     is a name alone of two words or more."""
+
+
+_APOSTROPHES = re.compile("['\u2019\u2018`\u02bc\u02be\u02bf\u02bb]")
+"""Apostrophes and the letters that transliterate a glottal stop ("Qur'an", "Qurʾān")."""
+
+
+def _folded(word: str) -> str:
+    """A name word as `same_name` compares it: lower case, without apostrophes and accents
+    ("Qurʾān" and "Qur'an", "Mediaș" and "Medias" are one spelling)."""
+    bare = unicodedata.normalize("NFKD", _APOSTROPHES.sub("", word.lower()))
+    return "".join(c for c in bare if not unicodedata.combining(c))
 
 
 def _name_of(text: str) -> _Name:
@@ -155,8 +173,10 @@ def _name_of(text: str) -> _Name:
         initials = (every, content)
     return _Name(
         words=tuple(w.lower() for w in words),
-        spelling=tuple(w.lower() for w in re.split(r"[\s-]+", " ".join(words)) if w),
-        capitalised=all(w[:1].isupper() for w in words), clean=clean, letters=letters,
+        spelling=tuple(_folded(w) for w in re.split(r"[\s-]+", " ".join(words)) if w),
+        capitalised=bool(words) and words[0][:1].isupper() and all(
+            w[:1].isupper() or w.lower() in NAME_LINKS for w in words),
+        clean=clean, letters=letters,
         initials=initials)
 
 
@@ -174,12 +194,14 @@ def _is_part(short: _Name, name: _Name) -> bool:
 
 def same_name(a: str, b: str) -> bool:
     """Whether two texts are one name written two ways: case, a leading article, a
-    possessive ending and punctuation aside.
+    possessive ending, punctuation, apostrophes and accents aside (`_folded`).
 
     >>> same_name("The Romans", "Romans"), same_name("General Motors'", "General Motors")
     (True, True)
     >>> same_name("Jeanne-Thérèse", "Jeanne Thérèse"), same_name("Romans", "Roman")
     (True, False)
+    >>> same_name("Qurʾān", "Qur'an"), same_name("Mediaș", "Medias")
+    (True, True)
     """
     spelling = _name_of(a).spelling
     return bool(spelling) and spelling == _name_of(b).spelling
@@ -202,8 +224,9 @@ def is_acronym_of(short: str, name: str) -> bool:
 
 
 def is_partial_name(short: str, name: str) -> bool:
-    """Whether `short` is part of a longer name: its words (each capitalised) a prefix, a
-    suffix or an ordered subset of the name's that keeps its first and last word.
+    """Whether `short` is part of a longer name: its words (capitalised, but for name
+    particles after the first) a prefix, a suffix or an ordered subset of the name's that
+    keeps its first and last word.
 
     >>> is_partial_name("Meitner", "Lise Meitner"), is_partial_name("Sacramento Bee",
     ...     "The Sacramento Bee")
@@ -213,6 +236,8 @@ def is_partial_name(short: str, name: str) -> bool:
     (True, False)
     >>> is_partial_name("Paris", "Paris on 4 May 1961"), is_partial_name("Acme", "Acme firm")
     (False, False)
+    >>> is_partial_name("João Paulo de Leiria", "João Paulo de Leiria e Silva")
+    True
     """
     return _is_part(_name_of(short), _name_of(name))
 
@@ -421,7 +446,162 @@ def resolve_document(mentions: list[Mention], *, pronouns: bool = True, names: b
                              if r is not None)
             resolved_m = dataclasses.replace(resolved_m, readings=readings)
         out.append(Resolution(resolved_m, m, slots))
+    if names:
+        aliases = alias_roots(out)
+        if aliases:
+            out = [dataclasses.replace(r, mention=_rekeyed(r.mention, aliases)) for r in out]
+        out = _chunks_named(out)
     return out
+
+
+def _chunks_named(resolutions: list[Resolution]) -> list[Resolution]:
+    """The resolutions with each head or tail whose node is not its chunk keyed to a name of
+    the document its chunk spells (`same_name`): "The Beibu Gulf economic rim", whose node
+    is "economic rim" (`mamakg.mapping.arguments.node_span`: a name before a common noun is
+    no part of it), is the document's "Beibu Gulf Economic Rim"; a chunk "Eidos" whose node
+    NER ran on to "List of Eidos" is the document's "Eidos"."""
+    spelled: dict[tuple[str, ...], str] = {}
+    for r in resolutions:
+        for x in (r.mention, *r.mention.readings) if r.mention is not None else ():
+            for slot, key, kind, _ in _slots(x):
+                text = _node(x, slot).text
+                if _is_name(text, kind):
+                    spelled.setdefault(_name_of(text).spelling, key)
+    return [_chunk_named(r, spelled) for r in resolutions]
+
+
+def _chunk_named(r: Resolution, spelled: dict[tuple[str, ...], str]) -> Resolution:
+    m = r.mention
+    if m is None:
+        return r
+    changes: dict[str, str] = {}
+    for slot, key, _, _ in _slots(m):
+        chunk = getattr(m, slot)
+        found = spelled.get(_name_of(chunk.text).spelling) if _node(m, slot) != chunk else None
+        if found is not None and found != key:
+            changes[slot] = found
+    if not changes:
+        return r
+    named = dataclasses.replace(m, head_key=changes.get("head", m.head_key),
+                                tail_key=changes.get("tail", m.tail_key))
+    return dataclasses.replace(r, mention=named,
+                               resolved=tuple(dict.fromkeys((*r.resolved, *changes))))
+
+
+ALIAS_RELATIONS = frozenset({"know as", "refer to as", "nickname"})
+"""Relation keys by which a text gives another name of the same entity ("The Winnebago War,
+also known as the Winnebago Uprising", "Carey Business School, also referred to as
+Carey")."""
+
+
+def _is_alias(r: Resolution) -> bool:
+    """Whether a resolved mention gives another name of its head: its relation one of
+    `ALIAS_RELATIONS`, or a person "born" with a name NER read as a person's or not at all
+    (a birth name: "Ernesto D'Alessio (born Ernesto Alonso Vargas Contreras ...)"), between
+    two names (a pronoun resolved to a name counts as one)."""
+    m = r.mention
+    if m is None or not (m.relation_key in ALIAS_RELATIONS or (
+            m.relation_key == "bear" and m.head_type == "PERSON" and
+            m.tail_type in ("", "PERSON"))):
+        return False
+    return all(slot in r.resolved or _is_name(_node(m, slot).text, kind)
+               for slot, _, kind, _ in _slots(m))
+
+
+_BRACKETED = re.compile(r"\s*\(\s*([^\W\d_][\w.&-]*)\s*[)/;,]")
+"""An acronym in brackets right after a name: "United States Naval Forces Germany
+(NAVFORGER)"."""
+
+
+def _bracketed_acronym(m: Mention, slot: str) -> str | None:
+    """The acronym a name slot's node is followed by in brackets, written in capitals (two
+    or more, no lower-case letter but inside: "NAVFORGER", "ASEAN", "PhD" is none), else
+    None."""
+    node = _node(m, slot)
+    found = _BRACKETED.match(m.sentence, node.end)
+    if found is None:
+        return None
+    word = found.group(1)
+    capitals = sum(c.isupper() for c in word)
+    return word if capitals >= 2 and word[:1].isupper() and word[-1:].isupper() and \
+        capitals * 2 > len(word.replace(".", "")) else None
+
+
+def abbreviates(acronym: str, name: str) -> bool:
+    """Whether an acronym may be short for a name: its first letter a word's initial, its
+    letters in order among the name's letters from that word on ("NAVFORGER": "United
+    States NAVal FORces GERmany"; "UK" is not short for "London").
+
+    >>> abbreviates("NAVFORGER", "United States Naval Forces Germany"), abbreviates("UK",
+    ...     "London"), abbreviates("ON", "Toronto")
+    (True, False, False)
+    """
+    letters = [c for c in acronym.lower() if c.isalpha()]
+    words = name.lower().split()
+    for i, word in enumerate(words):
+        if letters and word[:1] == letters[0]:
+            rest = iter("".join(words[i:]))
+            return all(c in rest for c in letters)
+    return False
+
+
+def alias_roots(resolutions: list[Resolution]) -> dict[str, str]:
+    """Key -> the key of the name it is another name of, the name given first in the
+    document keeping its key: what a mention gives as another name (`_is_alias`), and an
+    acronym given in brackets right after a name that it may be short for (`abbreviates`:
+    "the Association of Southeast Asian Nations (ASEAN)", whether or not its letters are the
+    name's initials) where the document names something by that acronym. Empty when the
+    document gives no other names."""
+    root: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while key in root:
+            key = root[key]
+        return key
+
+    def join(first: str, other: str) -> None:
+        first, other = find(first), find(other)
+        if first != other:
+            root[other] = first
+
+    spelled: dict[tuple[str, ...], str] = {}
+    bracketed: list[tuple[str, str]] = []
+    for r in resolutions:
+        m = r.mention
+        if m is None:
+            continue
+        for x in (m, *m.readings):
+            for slot, key, kind, _ in _slots(x):
+                text = _node(x, slot).text
+                if slot in r.resolved or not _is_name(text, kind):
+                    continue
+                spelled.setdefault(_name_of(text).spelling, key)
+                acronym = _bracketed_acronym(x, slot)
+                if acronym is not None and abbreviates(acronym, text):
+                    bracketed.append((key, acronym))
+        if _is_alias(r):
+            join(m.head_key, m.tail_key)
+    for key, acronym in bracketed:
+        other = spelled.get(_name_of(acronym).spelling)
+        if other is not None:
+            join(key, other)
+    return {key: find(key) for key in root}
+
+
+def _rekeyed(m: Mention | None, aliases: dict[str, str]) -> Mention | None:
+    """The mention and its readings with each head and tail key that is another name
+    (`alias_roots`) keyed to the name it is another name of."""
+    if m is None:
+        return None
+
+    def one(x: Mention) -> Mention:
+        changes = {f"{slot}_key": aliases[key] for slot, key, _, _ in _slots(x)
+                   if key in aliases}
+        return dataclasses.replace(x, **changes) if changes else x  # type: ignore[arg-type]
+
+    readings = tuple(one(r) for r in m.readings)
+    m = one(m)
+    return dataclasses.replace(m, readings=readings) if readings != m.readings else m
 
 
 def is_common_noun(text: str) -> bool:
@@ -467,13 +647,24 @@ def common_keys(mentions: Iterable[Mention]) -> frozenset[str]:
                      if is_common_noun(_node(reading, slot).text))
 
 
-def scope_of(m: Mention, resolved: tuple[str, ...] = (),
-             common: frozenset[str] = frozenset()) -> Mention:
+def name_keys(mentions: Iterable[Mention]) -> frozenset[str]:
+    """The keys of the names of one document's mentions as the Match stage gave them: a head
+    or tail node NER named (a kind that is no value) and written as a name (`_is_name`), so
+    that the same words written in lower case there ("velocifero" beside the album
+    "Velocifero") are that name, not a common noun (`scope_of`)."""
+    return frozenset(key for m in mentions for reading in (m, *m.readings)
+                     for slot, key, kind, _ in _slots(reading)
+                     if kind and _is_name(_node(reading, slot).text, kind))
+
+
+def scope_of(m: Mention, resolved: tuple[str, ...] = (), common: frozenset[str] = frozenset(),
+             names: frozenset[str] = frozenset()) -> Mention:
     """The mention with each common-noun head and tail node (`is_common_noun` of its label:
     the node's text, which may be narrower than the chunk; or `is_role_of_name`: "mayor of
     Calgary"; or a node of no entity kind whose key is among the document's `common` keys,
     `common_keys`: "Ramadas" at the start of a sentence) keyed to its document
-    (`scoped_key`), but for the `resolved` slots (a description resolved to a name).
+    (`scoped_key`), but for the `resolved` slots (a description resolved to a name) and the
+    keys of the document's names (`name_keys`: a name written in lower case).
 
     >>> from mamakg.types import TextSpan
     >>> m = Mention("d", 0, "his father met Ann", 0, TextSpan("his father", 0, 10),
@@ -489,7 +680,8 @@ def scope_of(m: Mention, resolved: tuple[str, ...] = (),
     """
     labels = {"head": m.head_label, "tail": m.tail_label}
     changes = {f"{slot}_key": scoped_key(key, m.doc_id) for slot, key, kind, _ in _slots(m)
-               if slot not in resolved and (is_common_noun(labels[slot]) or (
+               if slot not in resolved and key not in names and (
+                   is_common_noun(labels[slot]) or (
                    kind != "PRON" and is_role_of_name(labels[slot], kind)) or (
                    not kind and key in common))}
     return dataclasses.replace(m, **changes) if changes else m  # type: ignore[arg-type]

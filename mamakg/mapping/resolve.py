@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from mamakg.config import Config
 from mamakg.english import PERSON_PRONOUNS
 from mamakg.mapping.arguments import is_pronoun
-from mamakg.mapping.coref import common_keys, resolve_document, scope_of, unscoped
+from mamakg.mapping.coref import common_keys, name_keys, resolve_document, scope_of, unscoped
 from mamakg.mapping.places import SENTENCE_FACTS
 from mamakg.mapping.values import is_value
 from mamakg.normalize import squash
@@ -72,6 +72,8 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
     else:
         resolutions = [(m, m, ()) for m in document]
     common = common_keys(document) if config.scope_common_nouns else frozenset()
+    names = name_keys(document) if config.scope_common_nouns and config.resolve_names \
+        else frozenset()
     batch: list[Mention] = []
     dropped: list[tuple[Mention, Drop]] = []
     seen: set[tuple[int, int, int, int, str]] = set()  # two mentions may give one reading
@@ -90,8 +92,8 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
         readings = [x for x in m.readings if not is_value(x.head.text)] \
             if config.entity_readings else []
         if config.scope_common_nouns:
-            m = scope_of(m, slots, common)
-            readings = [scope_of(x, common=common) for x in readings]
+            m = scope_of(m, slots, common, names)
+            readings = [scope_of(x, common=common, names=names) for x in readings]
         # a mention keeps its readings in the store only as a mark: the Map stage maps the
         # readings, between named entities, and leaves such a mention open; a place's place
         # or country is a fact of the sentence, not a narrower reading of the mention

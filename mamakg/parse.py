@@ -287,6 +287,11 @@ def _parse_task(nlp: Any, task: Task, max_tokens: int,
     return out
 
 
+AHEAD = 8
+"""Tasks per worker process queued, running or done ahead of the consumer: enough that the
+workers go on parsing while the build matches and maps a window (a window of 512 sentences
+is several tasks of short documents: 64 abstracts are ~100 sentences)."""
+
 _WORKER: dict[str, Any] = {}
 """A parse worker's pipeline and settings (set once per worker process)."""
 
@@ -349,7 +354,7 @@ def parse_documents(
             return _parse_task(nlp, task, max_tokens, pieces), 0.0
 
         with Workers(n, _init_worker, (nlp, max_tokens, segment_chars, pieces)) as pool:
-            for segments, seconds in pool.map(_worker_task, tasks, local=here):
+            for segments, seconds in pool.map(_worker_task, tasks, AHEAD * n, local=here):
                 if timings is not None:
                     timings["parse_workers"] = timings.get("parse_workers", 0.0) + seconds
                 yield segments

@@ -271,3 +271,27 @@ def test_phrases_embedded_as_windows_come_leave_the_corpus_level_half_only_the_r
     assert none_during == 0 and all_after > 0
     assert during > 0 and after == 0  # every window agrees with the corpus here
     assert streamed == at_end
+
+
+@pytest.mark.real_model
+def test_a_build_that_embeds_phrases_ahead_gives_the_graph_of_one_that_embeds_at_the_end(
+        nlp, real_lm, monkeypatch):
+    """Where the embedding model runs on an accelerator the build embeds each window's new
+    phrases as it comes (here forced on the CPU): the graph is the one embedded at the end."""
+    import mamakg.pipeline as pipeline
+    from mamakg.mapping.facts import load_embedder, make_mappers
+    from mamakg.rdf.writers import render
+    from mamakg.reader import read_documents
+
+    docs = list(read_documents([str(DEMO)]))
+    config = Config.preset("default", device="cpu", batch_size=2, parse_processes=0,
+                           match_processes=0)
+    assert not pipeline.prepares_ahead(make_mappers(config, load_embedder(config)))  # a CPU
+    at_end = pipeline.build(docs, config, nlp=nlp, lm=real_lm,
+                            mappers=make_mappers(config, load_embedder(config)))
+    monkeypatch.setattr(pipeline, "prepares_ahead", lambda mappers: True)
+    ahead = pipeline.build(docs, config, nlp=nlp, lm=real_lm,
+                           mappers=make_mappers(config, load_embedder(config)))
+    assert ahead.summary.timings.get("prepare", 0) > 0 and "prepare" not in at_end.summary.timings
+    assert render(ahead.facts, ahead.run, OutputFormat.NT, config.base_iri) == \
+        render(at_end.facts, ahead.run, OutputFormat.NT, config.base_iri)

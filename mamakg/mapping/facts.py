@@ -378,13 +378,15 @@ class PrepareAhead:
     """Prepares the relation mappers a window at a time while the corpus is still being read
     (`window`, with each window's resolved mentions counted in its own `Forms`): the
     relation phrases new to the build are embedded then, so that `map_resolved` finds most
-    of its work done. Only the queries of relations not yet asked with a named head are
-    prepared (the embedding mapper reads no other: `MapQuery.head_named`). A query that the
-    whole corpus asks otherwise (another surface counted most often, another kind agreed)
-    is prepared in `map_resolved`; what is prepared and never asked costs only its forward
-    pass. Each phrase is embedded once (`Embedder` keeps its vectors); its vector can differ
-    in the last bits with the batch it was embedded in (padding), as it could when every
-    phrase was embedded at the end."""
+    of its work done (a build does so where its embedding model runs on an accelerator:
+    `pipeline.prepares_ahead`). Only the queries of relations not yet asked with a named
+    head are prepared (the embedding mapper reads no other: `MapQuery.head_named`). A query
+    that the whole corpus asks otherwise (another surface counted most often, another kind
+    agreed) is prepared in `map_resolved`; what is prepared and never asked costs its
+    forward pass (3,000 abstracts: 3,232 texts embedded against 3,089 at the end). Each
+    phrase is embedded once (`Embedder` keeps its vectors); its vector can differ in the
+    last bits with the batch it was embedded in (padding), as it could when every phrase was
+    embedded at the end."""
 
     def __init__(self, chain: MapChain) -> None:
         self.chain = chain

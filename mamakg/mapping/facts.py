@@ -383,7 +383,7 @@ class PrepareAhead:
     head are prepared (the embedding mapper reads no other: `MapQuery.head_named`). A query
     that the whole corpus asks otherwise (another surface counted most often, another kind
     agreed) is prepared in `map_resolved`; what is prepared and never asked costs its
-    forward pass (3,000 abstracts: 3,232 texts embedded against 3,089 at the end). Each
+    forward pass (`python benchmarks/embed_ahead.py`: 3,232 texts against 3,089). Each
     phrase is embedded once (`Embedder` keeps its vectors); its vector can differ in the
     last bits with the batch it was embedded in (padding), as it could when every phrase was
     embedded at the end."""

@@ -343,7 +343,7 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
         distant = DistantMapper.vote(groups, entity.known, linker.kb, labels)
         chain = MapChain((distant, *mappers.mappers), mappers.index)
     # every query at once: what the windows did not prepare runs in a few batches
-    chain.prepare(_queries(forms, entity, labels, poses))
+    chain.prepare(_queries(forms.triples, entity, labels, poses))
     grouping = _Grouping(entity, chain, labels, poses,
                          class_valued() if config.scope_common_nouns else None, config,
                          datatypes)
@@ -366,12 +366,11 @@ def _surfaces(forms: Forms) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]
     return labels, {k: forms.relation_pos.get((k, label), ()) for k, label in labels.items()}
 
 
-def _queries(forms: Forms, entity: _Entities, labels: dict[str, str],
-             poses: dict[str, tuple[str, ...]]) -> list[MapQuery]:
-    """The mapping query of every (head, relation, tail) keys counted in `forms`, once each,
-    in a fixed order."""
+def _queries(triples: Iterable[tuple[str, str, str]], entity: _Entities,
+             labels: dict[str, str], poses: dict[str, tuple[str, ...]]) -> list[MapQuery]:
+    """The mapping query of each (head, relation, tail) keys, once each, in a fixed order."""
     return sorted({_query(r, entity(h), entity(t), labels[r], poses[r])
-                   for h, r, t in forms.triples}, key=repr)
+                   for h, r, t in triples}, key=repr)
 
 
 class PrepareAhead:
@@ -398,9 +397,7 @@ class PrepareAhead:
         if not triples:
             return
         labels, poses = _surfaces(forms)
-        entity = _Entities(forms, None)
-        queries = sorted({_query(r, entity(h), entity(t), labels[r], poses[r])
-                          for h, r, t in triples}, key=repr)
+        queries = _queries(triples, _Entities(forms, None), labels, poses)
         self.chain.prepare(queries)
         self.named.update(q.key for q in queries if q.head_named)
 

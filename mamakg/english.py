@@ -48,6 +48,10 @@ born in": "born in"); the string matcher strips them one at a time (first person
 opens a relation of the corpora it was tuned on, and is left as it was)."""
 NEGATIONS = frozenset({"not", "never", "no", "n't", "nor", "neither", "without"})
 """Words that make a relation phrase a negated statement."""
+NAMING_RELATIONS = frozenset({"know as", "refer to as", "nickname"})
+"""Relation keys by which a text gives another name of the same entity ("The Winnebago War,
+also known as the Winnebago Uprising", "Carey Business School, also referred to as
+Carey"): a name, which Wikidata keeps as a label or alias, not as a property."""
 TIME_ADVERBS = frozenset(
     "also later then now still just only first once eventually subsequently originally "
     "currently formerly already recently often".split())

@@ -350,3 +350,48 @@ def test_a_title_cut_at_its_of_is_the_whole_title_unless_ner_named_a_part():
                  ["compound", "nsubj", "prep", "compound", "pobj", "ROOT"],
                  [(0, 2, "PERSON"), (3, 5, "GPE")])
     assert node_span(day, 0, 2, (0, 5)) is None
+
+
+def test_a_chunk_that_is_part_of_a_longer_name_is_not_cut_at_its_prepositions():
+    # "Evaluating [Children on the Autism Spectrum]": NER's title runs back past the relation
+    words = ["Autism", "Conversations", ":", "Evaluating", "Children", "on", "the", "Autism",
+             "Spectrum"]
+    book = parsed(words, ["PROPN", "NOUN", "PUNCT", "VERB", "NOUN", "ADP", "DET", "PROPN",
+                          "PROPN"], [1, 1, 1, 1, 3, 4, 8, 8, 5],
+                  ["compound", "ROOT", "punct", "acl", "dobj", "prep", "det", "compound",
+                   "pobj"], [(0, 5, "WORK_OF_ART")])
+    room = node_room(book, (4, 9), (0, 2), (3,))
+    assert node_span(book, 4, 9, room) is None  # the chunk itself, not "Children"
+    # a common noun's chunk is still cut there ("[company] from 1992")
+    company = parsed(["the", "company", "from", "Lyon"], ["DET", "NOUN", "ADP", "PROPN"],
+                     [1, 1, 1, 2], ["det", "ROOT", "prep", "pobj"], [(3, 4, "GPE")])
+    assert text(company, node_span(company, 0, 4, (0, 4))) == "company"
+
+
+def test_a_word_written_with_hyphens_is_one_node():
+    # "acted as the vice-president of ...": the chunk ends at the hyphen spaCy split off
+    s = parsed(["acted", "as", "the", "vice", "-", "president", "of", "Austria"],
+               ["VERB", "ADP", "DET", "NOUN", "NOUN", "NOUN", "ADP", "PROPN"],
+               [0, 0, 3, 1, 1, 1, 5, 6], ["ROOT", "prep", "det", "pobj", "pobj", "pobj",
+                                          "prep", "pobj"], [(7, 8, "GPE")])
+    text_ = "acted as the vice-president of Austria"
+    offsets = ((0, 5), (6, 8), (9, 12), (13, 17), (17, 18), (18, 27), (28, 30), (31, 38))
+    s = dataclasses.replace(s, text=text_, offsets=offsets)
+    room = node_room(s, (2, 4), (0, 0), (0, 1))
+    assert s.char_span(*node_span(s, 2, 4, room)).text == "vice-president"
+    assert node_span(s, 2, 4, (2, 4)) is None  # no room past the chunk: the chunk
+    # words apart ("vice - president") are not one word
+    apart = dataclasses.replace(s, text="acted as the vice - president of Austria",
+                                offsets=((0, 5), (6, 8), (9, 12), (13, 17), (18, 19),
+                                         (20, 29), (30, 32), (33, 40)))
+    assert node_span(apart, 2, 4, room) is None  # "the vice": the chunk
+
+
+def test_a_name_is_not_joined_to_the_word_its_hyphen_makes():
+    # "the Belgrade-based club": Belgrade ends the node; "-based" is no part of the name
+    s = parsed(["the", "Belgrade", "-", "based", "club"], ["DET", "PROPN", "PUNCT", "VERB",
+               "NOUN"], [4, 3, 3, 4, 4], ["det", "npadvmod", "punct", "amod", "ROOT"],
+               [(1, 2, "GPE")])
+    s = dataclasses.replace(s, text="the Belgrade-based club",
+                            offsets=((0, 3), (4, 12), (12, 13), (13, 18), (19, 23)))
+    assert node_span(s, 0, 2, (0, 5)) is None  # the chunk: "Belgrade"

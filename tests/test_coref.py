@@ -218,6 +218,17 @@ def test_a_common_noun_phrase_that_holds_a_name_is_scoped_like_a_common_noun():
     assert scope_of(doc[0], common=common).head_key == "ramadas@d"
     assert scope_of(doc[1], common=common).head_key == "parks"  # never written as a noun
     assert scope_of(doc[2], common=frozenset({"parks"})).tail_key == "parks"  # NER named it
+    # a word that opens its sentence, of no kind and nowhere else written with a capital, is
+    # a common noun ("Work on the palace began ..."); "All streets" is one past its amount word
+    doc = [m("d", 0, "Work", "began in", "1747", "", "DATE"),
+           dataclasses.replace(m("d", 1, "All streets", "take", "the name", "", ""),
+                               head_key="streets"),
+           m("d", 2, "Ramadas", "are", "shelters", "", ""),
+           m("d", 3, "Jim", "built", "Ramadas", "PERSON", "")]
+    common = common_keys(doc)
+    assert {"work", "streets"} <= common and "ramadas" not in common
+    assert scope_of(doc[0], common=common).head_key == "work@d"
+    assert scope_of(doc[1], common=common).head_key == "streets@d"
 
 
 def test_it_stands_for_a_name_not_for_a_common_noun_ner_gave_a_kind():

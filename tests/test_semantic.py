@@ -109,6 +109,14 @@ def test_a_negated_phrase_and_a_bare_copula_map_to_no_property(mapper):
     assert copula.pid is None and copula.evidence[-1][0] == "copula"
 
 
+def test_a_phrase_that_gives_another_name_maps_to_no_property(mapper):
+    named, known_for = mapper.map([
+        MapQuery("today know as", "is today known as", "organization", "organization"),
+        MapQuery("know for", "is known for", "person", "")])
+    assert named.pid is None and named.evidence[-1][0] == "name"
+    assert known_for.evidence[-1][0] != "name"
+
+
 def _mapper_with(rows, texts, default):
     """A mapper over `rows` whose embedding gives each text of `texts` its direction, and
     `default` (a direction, or the `TEXTS` fallback when None) to any other text."""

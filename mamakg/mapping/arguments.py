@@ -307,6 +307,7 @@ def _name_word(s: Sentence, t: int, inside: list[tuple[int, int, str]]) -> bool:
 
 
 _CLOSING = {"(": ")", "[": "]"}
+_HYPHENS = frozenset({"-", "\u2010", "\u2011"})
 """Brackets and the marks that close them."""
 
 
@@ -469,7 +470,10 @@ def node_span(s: Sentence, start: int, end: int,
     A name keeps its "of" ("University of Toronto"): NER spans decide names. A name NER
     found across the chunk's edge is the node whole, where it runs only into words of the
     `room` (`_wider`: "recorded at [Studio] 92" -> "Studio 92"), and so is a title NER
-    missed that the chunker cut at its "of" ("[Mess] of Blues").
+    missed that the chunker cut at its "of" ("[Mess] of Blues"). A chunk that is part of a
+    name running on into the relation or the other chunk is its own node (`_in_longer_name`).
+    A word written with hyphens is not cut after the node ("the [vice]-president",
+    `_hyphen_joined`).
     """
     if end - start == 1 and (s.pos[start] == "PRON" or is_pronoun(s.words[start])):
         return None
@@ -478,6 +482,9 @@ def node_span(s: Sentence, start: int, end: int,
     if wider is not None:
         return None if wider in ((a, end), (start, end)) else wider
     root = span_root(s, a, b)
+    if _in_longer_name(s, start, end, root):
+        whole = _hyphen_joined(s, (a, b), room) if room else (a, b)
+        return None if whole in ((a, end), (start, end)) else whole
     inside = [_trim(s, max(e[0], a), e[1]) + (e[2],) for e in s.entities
               if start <= e[0] and e[1] <= end and e[0] < b]
     inside = [(e0, min(e1, b), label) for e0, e1, label in inside if e0 < min(e1, b)]
@@ -508,7 +515,38 @@ def node_span(s: Sentence, start: int, end: int,
         node = _trim(s, *node)
     if node is None:
         node = a, b
+    if room:
+        node = _hyphen_joined(s, node, room)
     return None if node == (a, end) or node == (start, end) else node
+
+
+def _in_longer_name(s: Sentence, start: int, end: int, root: int) -> bool:
+    """Whether the chunk [start, end) is part of a longer name NER found, which runs on
+    past it into the mention's relation or other chunk ("Autism Conversations: Evaluating
+    [Children on the Autism Spectrum ...]", a book's title): the chunk is then its own node,
+    not cut at a preposition, since a piece of a name is no word of its own ("Children" is
+    not the common noun "children")."""
+    found = _entity_at(s, root)
+    return found is not None and found[2] in _NAME_LABELS and (
+        found[0] < start or found[1] > end)
+
+
+def _hyphen_joined(s: Sentence, node: tuple[int, int],
+                   room: tuple[int, int]) -> tuple[int, int]:
+    """The node with the rest of a word written with hyphens that it ends in, within `room`
+    ("the [vice]-president": vice-president; spaCy splits the hyphens off and a noun chunk
+    may end at one); not where the node ends with a name that the word goes on past
+    ("[Belgrade]-based"), and never back over what the node left out before it ("a
+    [Spanish]-language version": version)."""
+    def joined(t: int) -> bool:  # the tokens t and t + 1 are written without a space
+        return s.offsets[t][1] == s.offsets[t + 1][0]
+
+    a, b = node
+    name = _entity_at(s, b - 1)
+    while b + 1 < room[1] and s.words[b] in _HYPHENS and joined(b - 1) and joined(b) and (
+            name is None or b + 1 < name[1]):
+        b += 2
+    return a, b
 
 
 def tail_cores(s: Sentence, start: int, end: int) -> list[tuple[int, int, str]]:

@@ -39,10 +39,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mamakg.english import (
+    AMOUNT_WORDS,
     ARTICLES,
     DETERMINERS,
     KIND_NOUNS,
     NAME_LINKS,
+    NAMING_RELATIONS,
     PERSON_PRONOUNS,
     PLURAL_PRONOUNS,
     THING_PRONOUNS,
@@ -488,10 +490,9 @@ def _chunk_named(r: Resolution, spelled: dict[tuple[str, ...], str]) -> Resoluti
                                resolved=tuple(dict.fromkeys((*r.resolved, *changes))))
 
 
-ALIAS_RELATIONS = frozenset({"know as", "refer to as", "nickname"})
-"""Relation keys by which a text gives another name of the same entity ("The Winnebago War,
-also known as the Winnebago Uprising", "Carey Business School, also referred to as
-Carey")."""
+ALIAS_RELATIONS = NAMING_RELATIONS
+"""Relation keys by which a text gives another name of the same entity
+(`mamakg.english.NAMING_RELATIONS`)."""
 
 
 def _is_alias(r: Resolution) -> bool:
@@ -605,14 +606,16 @@ def _rekeyed(m: Mention | None, aliases: dict[str, str]) -> Mention | None:
 
 
 def is_common_noun(text: str) -> bool:
-    """Whether a head or tail is a common noun phrase: words, none capitalised, not a pronoun
-    and not a value.
+    """Whether a head or tail is a common noun phrase: words, none capitalised but a leading
+    determiner or word of amount, not a pronoun and not a value.
 
-    >>> [is_common_noun(t) for t in ("Her father", "Lise Meitner", "he", "1961", "110 countries")]
-    [True, False, False, False, True]
+    >>> [is_common_noun(t) for t in ("Her father", "Lise Meitner", "he", "1961", "110 countries",
+    ...                              "All streets", "Many Christian leaders")]
+    [True, False, False, False, True, True, False]
     """
     words = text.split()
-    while len(words) > 1 and words[0].lower() in DETERMINERS:  # "Her father", "The song"
+    while len(words) > 1 and (words[0].lower() in DETERMINERS or
+                              words[0].lower() in AMOUNT_WORDS):  # "Her father", "All streets"
         words = words[1:]
     rest = " ".join(words)
     return any(c.isalpha() for c in rest) and not any(c.isupper() for c in rest) and \
@@ -640,11 +643,38 @@ def unscoped(key: str, doc_id: str | None = None) -> str:
 def common_keys(mentions: Iterable[Mention]) -> frozenset[str]:
     """The keys of the common nouns of one document's mentions as the Match stage gave them
     (`is_common_noun` of a head or tail node), to tell a common noun written with a capital
-    at the start of a sentence ("Ramadas are ...", with "ramadas" elsewhere in the document)
-    from a name (`scope_of`)."""
-    return frozenset(key for m in mentions for reading in (m, *m.readings)
-                     for slot, key, _, _ in _slots(reading)
-                     if is_common_noun(_node(reading, slot).text))
+    at the start of a sentence from a name (`scope_of`): "Ramadas are ..." with "ramadas"
+    elsewhere in the document; and the keys of nodes of no entity kind that open their
+    sentence written in lower case but for that capital ("Work on the palace began ..."),
+    where the document never writes them with a capital elsewhere nor names them.
+
+    >>> from mamakg.types import TextSpan
+    >>> def m(head, key, kind=""):
+    ...     n, s = len(head), head + " began it"
+    ...     return Mention("d", 0, s, 0, TextSpan(head, 0, n), TextSpan("began", n + 1, n + 6),
+    ...                    TextSpan("it", n + 7, n + 9), key, "begin", "it", 1, head_type=kind)
+    >>> sorted(common_keys([m("Work", "work"), m("Ramadas", "ramadas"), m("Velocifero", "v"),
+    ...                     m("Velocifero", "v", "WORK_OF_ART")]))
+    ['ramadas', 'work']
+    """
+    common, opening, written = set(), set(), set()
+    for m in mentions:
+        for reading in (m, *m.readings):
+            for slot, key, kind, _ in _slots(reading):
+                node = _node(reading, slot)
+                if is_common_noun(node.text):
+                    common.add(key)
+                elif kind or node.start > 0:
+                    written.add(key)
+                elif _capital_opens(node.text):
+                    opening.add(key)
+    return frozenset(common | (opening - written))
+
+
+def _capital_opens(text: str) -> bool:
+    """Whether a text is lower case but for the capital of its first letter ("Work", "The
+    agreement"), as a sentence's first word is written."""
+    return text[:1].isupper() and is_common_noun(text[:1].lower() + text[1:])
 
 
 def name_keys(mentions: Iterable[Mention]) -> frozenset[str]:

@@ -42,7 +42,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from mamakg.english import ARTICLES, BE_FORMS, NEGATIONS, ROLE_PREPOSITIONS, STUDENT_NOUNS
+from mamakg.english import (
+    ARTICLES,
+    BE_FORMS,
+    NAMING_RELATIONS,
+    NEGATIONS,
+    ROLE_PREPOSITIONS,
+    STUDENT_NOUNS,
+)
 from mamakg.mapping.arguments import PLACE_IN_PLACE
 from mamakg.mapping.mapper import MapChain, MapMethod, Mapping, MapQuery
 from mamakg.mapping.places import PLACE_IN_COUNTRY
@@ -52,8 +59,8 @@ from mamakg.normalize import relation_variants
 
 __all__ = ["COPULAS", "DESCRIPTION_WEIGHT", "GROUP_PROPERTIES", "GROUP_VALUED", "KINDS",
            "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE", "EmbeddingMapper", "KindMapper",
-           "MapQuery", "Mapping", "SemanticMapper", "is_inverse", "is_unreadable", "kind_of",
-           "query_phrase"]
+           "MapQuery", "Mapping", "SemanticMapper", "gives_a_name", "is_inverse", "is_unreadable",
+           "kind_of", "query_phrase"]
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +146,16 @@ def is_unreadable(phrase: str) -> bool:
     """
     words = phrase.split()
     return any(w in NEGATIONS for w in words) or all(w in COPULAS for w in words)
+
+
+def gives_a_name(key: str) -> bool:
+    """Whether a relation key gives another name of its head (`NAMING_RELATIONS`, after
+    words before them: "today know as"), which no property states.
+
+    >>> gives_a_name("today know as"), gives_a_name("know for")
+    (True, False)
+    """
+    return key in NAMING_RELATIONS or any(key.endswith(" " + n) for n in NAMING_RELATIONS)
 
 
 def _is_role(surface: list[str], words: list[str], key: list[str],
@@ -443,6 +460,9 @@ class EmbeddingMapper:
         if is_unreadable(phrase):
             return Mapping(None, 0.0, MapMethod.NONE, (
                 ("phrase", phrase), ("copula", "a copula alone names no property")))
+        if gives_a_name(q.key):
+            return Mapping(None, 0.0, MapMethod.NONE, (
+                ("phrase", phrase), ("name", "another name is a label or alias, no property")))
         if phrase not in self._sims:
             return Mapping(None, 0.0, MapMethod.NONE, (
                 ("phrase", f"{phrase} (more than {MAX_WORDS} words: not mapped)"),))

@@ -199,3 +199,21 @@ def test_a_fact_between_one_entity_and_itself_maps_to_no_property():
         facts = collect_facts(store, Config.preset("default"), Summary(), mappers=mapper())
     found = {(f.head.key, f.tail.key): f.relation.pid for f in facts}
     assert found == {("ann lee", "ann lee"): None, ("ann lee", "paris"): "P19"}
+
+
+def test_a_nationality_valued_on_country_of_citizenship_is_the_country():
+    mentions = [m("d", 0, "Ann Lee", "nationality", "American",
+                  ("ann lee", "nationality", "american"), ("PERSON", "NORP")),
+                m("e", 0, "Bo Li", "nationality", "Texan", ("bo li", "nationality", "texan"),
+                  ("PERSON", "NORP"))]
+    for config, tails in ((Config.preset("default"), {"United States", "Texan"}),
+                          (Config.preset("default", resolve_names=False),
+                           {"American", "Texan"})):
+        with MentionStore() as store:
+            store.add(mentions)
+            facts = collect_facts(store, config, Summary(), mappers=mapper())
+        assert {f.relation.pid for f in facts} == {"P27"}
+        assert {f.tail.label for f in facts} == tails  # no country is "Texan"'s
+        if config.resolve_names:
+            country = next(f.tail for f in facts if f.head.key == "ann lee")
+            assert (country.key, country.kind) == ("united states", "GPE")

@@ -46,6 +46,7 @@ from mamakg.mapping.coref import unscoped
 from mamakg.mapping.distant import DistantMapper
 from mamakg.mapping.entities import EntityLinker, KBLinker
 from mamakg.mapping.mapper import MapChain, MapQuery
+from mamakg.mapping.places import country_of_adjective
 from mamakg.mapping.properties import property_table, value_kinds
 from mamakg.mapping.resolve import (
     Forms,
@@ -59,6 +60,7 @@ from mamakg.mapping.semantic import SemanticMapper, kind_of
 from mamakg.mapping.strings import StringMapper
 from mamakg.mapping.values import is_value, value_literal
 from mamakg.mapping.vectors import PropertyVectors
+from mamakg.normalize import squash
 from mamakg.result import Summary
 from mamakg.store import MentionStore
 from mamakg.types import Drop, Entity, Fact, Mention, Relation
@@ -118,6 +120,11 @@ def class_valued() -> frozenset[str]:
     occupation, genre, position held...; not father, employer, place of birth)."""
     return frozenset(row["pid"] for row in property_table()
                      if row["datatype"] == "WikibaseItem" and not value_kinds(row["description"]))
+
+
+COUNTRY_VALUED = frozenset({"P17", "P27", "P495"})
+"""The properties whose values are sovereign states in Wikidata: country, country of
+citizenship, country of origin."""
 
 
 def _query(key: str, head: Entity, tail: Entity, label: str,
@@ -198,10 +205,22 @@ class _Entities:
         self._done[key] = found
         return found
 
+    def country(self, name: str) -> Entity:
+        """The entity of a sovereign state named `name` (`mamakg.mapping.places.countries`),
+        which the corpus may never name: its entity as its mentions give it, else made here
+        (linked, a place)."""
+        key = squash(name)
+        if key in self.forms.entities or key in self.known:
+            return self(key)
+        made = self.linker.entity(key, name) if self.linker else Entity(key=key, label=name)
+        made = Entity(made.key, made.label, made.qid, made.link_score, kind="GPE")
+        self.known[key] = self._done[key] = made
+        return made
+
 
 def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
              labels: dict[str, str], poses: dict[str, tuple[str, ...]],
-             classes: frozenset[str] | None = None,
+             classes: frozenset[str] | None = None, countries: bool = False,
              ) -> Iterator[tuple[Entity, Relation, Entity, list[Mention]]]:
     """The facts of one group of mentions with the same (head, relation, tail) keys, as
     (head, relation, tail, mentions): a group whose Match-stage mentions all have readings
@@ -210,7 +229,9 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     tail to head gives the mapped fact read backwards and keeps the Match-stage mentions as
     an open fact. With `classes` (common nouns scoped to their document): a common noun
     valued on one of these properties is the class node shared by every document, and a
-    value is never read backwards into a head."""
+    value is never read backwards into a head. With `countries`, a nationality adjective
+    valued on a property whose values are sovereign states (`COUNTRY_VALUED`: "a [Zambian]
+    politician", country of citizenship) is that state's entity ("Zambia")."""
     first = mentions[0]
     head, tail = entity(first.head_key), entity(first.tail_key)
     label = labels[first.relation_key]
@@ -233,6 +254,9 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     if classes is not None and not inverse and rel.pid in classes \
             and unscoped(tail.key, first.doc_id) != tail.key:
         tail = Entity(key=unscoped(tail.key), label=tail.label, kind=tail.kind)
+    if countries and not inverse and rel.pid in COUNTRY_VALUED and \
+            (state := country_of_adjective(tail.label)) is not None:
+        tail = entity.country(state)
     if not inverse:
         yield head, rel, tail, mentions
         return
@@ -294,7 +318,8 @@ class _Grouping:
         where: dict[Place, int] = {}
         for mentions in groups:
             for head, rel, tail, kept in _triples(mentions, self.entity, self.chain,
-                                                  self.labels, self.poses, self.classes):
+                                                  self.labels, self.poses, self.classes,
+                                                  self.config.resolve_names):
                 at = (head.key, rel.key, rel.pid, tail.key)
                 if at in where:
                     found[where[at]][3].extend(kept)

@@ -36,8 +36,8 @@ from importlib import resources
 from mamakg.mapping.arguments import PLACE_IN_PLACE, reading
 from mamakg.types import Mention, Sentence
 
-__all__ = ["PLACE_IN_COUNTRY", "PLACE_IN_PLACE", "SENTENCE_FACTS", "countries", "is_country",
-           "place_chains", "place_readings"]
+__all__ = ["PLACE_IN_COUNTRY", "PLACE_IN_PLACE", "SENTENCE_FACTS", "countries",
+           "country_of_adjective", "is_country", "place_chains", "place_readings"]
 
 PLACE_IN_COUNTRY = ", country"
 """The relation key of a place read before its country ("Calgary, Alberta, Canada": Calgary's
@@ -85,6 +85,24 @@ def countries() -> dict[str, str]:
         for name in (row["name"], *filter(None, row["other_names"].split(";"))):
             names[_norm(name)] = row["name"]
     return names
+
+
+@functools.cache
+def _adjectives() -> dict[str, str]:
+    return {adjective.casefold(): row["name"] for row in _rows()
+            if row["name_is_ambiguous"] != "yes"
+            for adjective in filter(None, row["adjectives"].split(";"))}
+
+
+def country_of_adjective(text: str) -> str | None:
+    """The sovereign state a nationality adjective is of (`countries`' table), or None.
+
+    >>> country_of_adjective("Austrian"), country_of_adjective("American")
+    ('Austria', 'United States')
+    >>> country_of_adjective("Texan") is None
+    True
+    """
+    return _adjectives().get(" ".join(text.split()).casefold())
 
 
 def is_country(name: str) -> bool:

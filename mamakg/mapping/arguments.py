@@ -307,8 +307,9 @@ def _name_word(s: Sentence, t: int, inside: list[tuple[int, int, str]]) -> bool:
 
 
 _CLOSING = {"(": ")", "[": "]"}
-_HYPHENS = frozenset({"-", "\u2010", "\u2011"})
 """Brackets and the marks that close them."""
+_HYPHENS = frozenset({"-", "\u2010", "\u2011"})
+"""The marks that join the parts of a word written with hyphens ("vice-president")."""
 
 
 def _opened(s: Sentence, start: int, end: int) -> bool:

@@ -16,6 +16,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +26,8 @@ from mamakg.errors import MamakgError
 from mamakg.types import Document, Pieces, Sentence
 
 __all__ = ["DEFAULT_SPACY_MODELS", "SEGMENT_CHARS", "TASK_CHARS", "Segmenter",
-           "installed_pipeline_name", "load_nlp", "parse_documents", "pipeline_name"]
+           "blank_editorial_marks", "installed_pipeline_name", "load_nlp", "parse_documents",
+           "pipeline_name"]
 
 log = logging.getLogger(__name__)
 
@@ -246,12 +248,31 @@ Task = list[tuple[str, str, int]]
 """Segments parsed together: (text, document id, offset of the text in the document)."""
 
 
+_EDITORIAL_MARK = re.compile(
+    r"\[(?:\d{1,3}|[^\[\]\n]{0,40}?(?:needed|discuss|\?))\]")
+"""A mark an editor of a wiki puts in the text, which is no part of what it says: a footnote
+reference ("[10]") or a maintenance tag ("[citation needed]", "[when?]", "[dubious –
+discuss]"). A year ("[2008]") or words an author put in brackets ("[was]") are kept."""
+
+
+def blank_editorial_marks(text: str) -> str:
+    """The text with each `_EDITORIAL_MARK` turned into as many spaces, so that every offset
+    into it is still an offset into the text as written.
+
+    >>> blank_editorial_marks("It sold well.[citation needed] In 1996[10] it [was] gone.")
+    'It sold well.                  In 1996     it [was] gone.'
+    """
+    if "[" not in text:
+        return text
+    return _EDITORIAL_MARK.sub(lambda mark: " " * len(mark.group()), text)
+
+
 def _tasks(documents: Iterable[Document], segmenter: Segmenter,
            task_chars: int) -> Iterator[Task]:
     task: Task = []
     chars = 0
     for doc in documents:
-        for text, offset in segmenter.segments(doc.text):
+        for text, offset in segmenter.segments(blank_editorial_marks(doc.text)):
             if task and (len(task) >= TASK_SEGMENTS or chars + len(text) > task_chars):
                 yield task
                 task, chars = [], 0

@@ -142,3 +142,16 @@ def test_sentences_carry_the_pieces_of_their_text_where_they_are_parsed(nlp):
         assert [s.pieces.ids for s in got] == [(len(s.text),) for s in got]
         assert workers or texts == [s.text for s in got]  # made here, in order
     assert all(s.pieces is None for s in parse_documents(docs, nlp))
+
+
+def test_a_wikis_editorial_marks_are_not_read_and_offsets_stay_those_of_the_text(nlp):
+    text = ("The album sold well in Europe.[citation needed] It reached number one in 1996.[10] "
+            "Critics called it \"the [best] record\" of the year.[when?]")
+    doc = Document("wiki", text)
+    sentences = list(parse_documents([doc], nlp))
+    words = [w for s in sentences for w in s.words]
+    assert "citation" not in words and "10" not in words and "when" not in words
+    assert "best" in words  # words an author put in brackets stay
+    for s in sentences:  # every offset is one into the text as written
+        for word, (a, b) in zip(s.words, s.offsets, strict=True):
+            assert text[s.start + a : s.start + b] == word

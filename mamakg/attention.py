@@ -501,9 +501,9 @@ def _tokenized(tokenizer: Any, texts: Sequence[str], max_pieces: int) -> Any:
 def _encoding(sentences: Sequence[Sentence]) -> dict[str, list[Any]] | None:
     """The sentences' `Pieces` in the shape of the tokenizer's own output (lists by key), or
     None when some sentence has none."""
-    pieces = [s.pieces for s in sentences if s.pieces is not None]
-    if not pieces or len(pieces) < len(sentences):
+    if not sentences or any(s.pieces is None for s in sentences):
         return None
+    pieces = [s.pieces for s in sentences if s.pieces is not None]
     enc: dict[str, list[Any]] = {
         "input_ids": [p.ids for p in pieces],
         "offset_mapping": [p.offsets for p in pieces],

@@ -479,13 +479,16 @@ def node_span(s: Sentence, start: int, end: int,
     if end - start == 1 and (s.pos[start] == "PRON" or is_pronoun(s.words[start])):
         return None
     a, b = _trim(s, start, end)
+
+    def narrower_or_wider(node: tuple[int, int]) -> tuple[int, int] | None:
+        return None if node in ((a, end), (start, end)) else node  # None: the chunk itself
+
     wider = _wider(s, start, end, room) if room else None
     if wider is not None:
-        return None if wider in ((a, end), (start, end)) else wider
+        return narrower_or_wider(wider)
     root = span_root(s, a, b)
     if _in_longer_name(s, start, end, root):
-        whole = _hyphen_joined(s, (a, b), room) if room else (a, b)
-        return None if whole in ((a, end), (start, end)) else whole
+        return narrower_or_wider(_hyphen_joined(s, (a, b), room) if room else (a, b))
     inside = [_trim(s, max(e[0], a), e[1]) + (e[2],) for e in s.entities
               if start <= e[0] and e[1] <= end and e[0] < b]
     inside = [(e0, min(e1, b), label) for e0, e1, label in inside if e0 < min(e1, b)]
@@ -516,9 +519,7 @@ def node_span(s: Sentence, start: int, end: int,
         node = _trim(s, *node)
     if node is None:
         node = a, b
-    if room:
-        node = _hyphen_joined(s, node, room)
-    return None if node == (a, end) or node == (start, end) else node
+    return narrower_or_wider(_hyphen_joined(s, node, room) if room else node)
 
 
 def _in_longer_name(s: Sentence, start: int, end: int, root: int) -> bool:

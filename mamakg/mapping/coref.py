@@ -54,7 +54,7 @@ from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.values import is_value
 from mamakg.types import Mention, TextSpan
 
-__all__ = ["ALIAS_RELATIONS", "Antecedent", "Resolution", "abbreviates", "alias_roots",
+__all__ = ["Antecedent", "Resolution", "abbreviates", "alias_roots",
            "antecedent_kinds", "common_keys", "description_kinds", "is_acronym_of",
            "is_common_noun", "is_partial_name", "is_role_of_name", "name_keys", "name_roots",
            "resolve_document", "same_name", "scope_of", "scoped_key", "unscoped"]
@@ -490,18 +490,13 @@ def _chunk_named(r: Resolution, spelled: dict[tuple[str, ...], str]) -> Resoluti
                                resolved=tuple(dict.fromkeys((*r.resolved, *changes))))
 
 
-ALIAS_RELATIONS = NAMING_RELATIONS
-"""Relation keys by which a text gives another name of the same entity
-(`mamakg.english.NAMING_RELATIONS`)."""
-
-
 def _is_alias(r: Resolution) -> bool:
     """Whether a resolved mention gives another name of its head: its relation one of
-    `ALIAS_RELATIONS`, or a person "born" with a name NER read as a person's or not at all
+    `NAMING_RELATIONS`, or a person "born" with a name NER read as a person's or not at all
     (a birth name: "Ernesto D'Alessio (born Ernesto Alonso Vargas Contreras ...)"), between
     two names (a pronoun resolved to a name counts as one)."""
     m = r.mention
-    if m is None or not (m.relation_key in ALIAS_RELATIONS or (
+    if m is None or not (m.relation_key in NAMING_RELATIONS or (
             m.relation_key == "bear" and m.head_type == "PERSON" and
             m.tail_type in ("", "PERSON"))):
         return False

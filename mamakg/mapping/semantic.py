@@ -402,8 +402,8 @@ class EmbeddingMapper:
         """Embed the relation phrases of these queries and compare each with every property's
         names and descriptions, in batches; `map` then only looks them up. A phrase of more
         than `MAX_WORDS` words is not embedded (it abstains), nor is that of a query whose
-        head is no name (`_map` answers it without)."""
-        queries = [q for q in queries if q.head_named]
+        head is no name or whose relation gives another name (`_map` answers them without)."""
+        queries = [q for q in queries if q.head_named and not gives_a_name(q.key)]
         phrases = [p for p in dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
                    if p not in self._sims and len(p.split()) <= MAX_WORDS
                    and not is_unreadable(p)]

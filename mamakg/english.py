@@ -131,11 +131,17 @@ TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lord lady rev reverend fr
                    "mp mep councillor councilor alderman speaker".split())
 """Titles and honorifics written before a person's name and not part of it ("*Dr.* Meyer",
 "*President* Viktor Yanukovych"), as spaCy often tags them: proper nouns."""
+NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
+"""Generational suffixes written after a person's name ("William Charles DeMott *II*"), which
+the person's surname leaves out ("DeMott")."""
 STUDENT_NOUNS = frozenset("student students undergraduate graduate postgraduate alumnus "
                           "alumna pupil fellow-student".split())
 """Roles held at a school as its student."""
 PREPOSITIONS = frozenset("of for with at in on to by from as than".split())
 """The prepositions (and "as", "than") that join a noun phrase to what follows it."""
+PLACE_PREPOSITIONS = frozenset("in at near into across throughout outside inside within around "
+                               "towards toward via".split())
+"""Prepositions a place is written after ("born *in* Washington"), and a person seldom."""
 ROLE_PREPOSITIONS = frozenset({"at", "for", "with"})
 """Prepositions that join a role to where it is held ("a professor *at*")."""
 

@@ -298,7 +298,8 @@ class Mention:
     derived: bool = False
     """True for such a reading: the evidence of a mapped fact, not an Open IE extraction."""
     relation_pos: tuple[str, ...] = ()
-    """spaCy's part of speech of each token of `relation` (``AUX``, ``VERB``, ``DET``...),
+    """spaCy's part of speech of each token of the relation as the graph reads it
+    (`relation_node`, else `relation`: ``AUX``, ``VERB``, ``DET``...),
     read while the parse is at hand (`mamakg.mapping.annotate`) so the Map stage need not
     guess syntax from strings; empty when not annotated. Kept in the mention store and the
     work folder's shards, not written in the graph."""
@@ -311,6 +312,12 @@ class Mention:
     text and the CaRB output read it."""
     tail_node: TextSpan | None = None
     """The same for the tail."""
+    relation_node: TextSpan | None = None
+    """The relation as the graph reads it where it takes in the words of the tail chunk
+    before the tail's node ("Ann | was [a member of] | the Advisory Council": the chunk
+    "a member of the Advisory Council" has the node "Advisory Council",
+    `mamakg.mapping.arguments.relational_tail`): `relation_key` is its key; None when the
+    relation is its own. `relation` stays as the Match stage read it, for the CaRB output."""
 
     def __post_init__(self) -> None:
         if any(r.readings for r in self.readings):
@@ -325,6 +332,12 @@ class Mention:
     def tail_label(self) -> str:
         """The text of the tail's node (as `head_label`)."""
         return (self.tail_node or self.tail).text
+
+    @property
+    def relation_label(self) -> str:
+        """The text of the relation as the graph reads it: `relation_node`, else
+        `relation`."""
+        return (self.relation_node or self.relation).text
 
     @property
     def fact_key(self) -> tuple[str, str, str]:
@@ -366,6 +379,8 @@ class Mention:
             data["head_node"] = self.head_node.to_record()
         if self.tail_node is not None:
             data["tail_node"] = self.tail_node.to_record()
+        if self.relation_node is not None:
+            data["relation_node"] = self.relation_node.to_record()
         if parse and self.relation_pos:
             data["relation_pos"] = list(self.relation_pos)
         return data
@@ -401,6 +416,8 @@ class Mention:
             relation_pos=tuple(str(p) for p in data.get("relation_pos") or ()),
             head_node=TextSpan.from_record(data["head_node"]) if data.get("head_node") else None,
             tail_node=TextSpan.from_record(data["tail_node"]) if data.get("tail_node") else None,
+            relation_node=(TextSpan.from_record(data["relation_node"])
+                           if data.get("relation_node") else None),
         )
 
     @classmethod

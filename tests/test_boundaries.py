@@ -181,6 +181,53 @@ def test_annotate_keys_the_node_and_keeps_the_chunk():
         ("P. G. Wodehouse", "comic writer", "British", True)]
 
 
+def test_a_noun_that_relates_to_a_name_goes_into_the_relation():
+    # "Ann was a member of the Senate": the node is the Senate, the relation "was a member of"
+    s = parsed(["Ann", "was", "a", "member", "of", "the", "Senate"],
+               ["PROPN", "AUX", "DET", "NOUN", "ADP", "DET", "PROPN"],
+               [1, 1, 3, 1, 3, 6, 4], ["nsubj", "ROOT", "det", "attr", "prep", "det", "pobj"],
+               [(0, 1, "PERSON"), (5, 7, "ORG")], chunks=[(0, 1), (2, 7)])
+    candidate = Candidate(s, head=(0, 1), tail=(2, 7), relation=(1,), score=0.4, path=())
+    m = annotate(to_mention(candidate), candidate, boundaries=True)
+    assert (m.relation.text, m.tail.text) == ("was", "a member of the Senate")  # for CaRB
+    assert (m.relation_node.text, m.relation_label, m.relation_key) == (
+        "was a member of", "was a member of", "was member of")
+    assert m.relation_pos == ("AUX", "DET", "NOUN", "ADP")
+    assert (m.tail_node.text, m.tail_key, m.tail_type) == ("Senate", "senate", "ORG")
+    assert not [r for r in m.readings if r.fact_key == m.fact_key]  # no reading repeats it
+    assert Mention.from_json(m.to_json()) == m
+    plain = annotate(to_mention(candidate), candidate)
+    assert plain.relation_node is None and plain.tail_key == "member of the senate"
+
+    def relation_of(words, pos, heads, deps, entities):
+        n = len(words)
+        s = parsed(["Ann", "was", *words], ["PROPN", "AUX", *pos], [1, 1, *heads],
+                   ["nsubj", "ROOT", *deps], [(0, 1, "PERSON"), *entities],
+                   chunks=[(0, 1), (2, n + 2)])
+        c = Candidate(s, head=(0, 1), tail=(2, n + 2), relation=(1,), score=0.4, path=())
+        m = annotate(to_mention(c), c, boundaries=True)
+        return m.relation_label, m.tail_key
+
+    # "of" and a name that ends the chunk, after nouns written in lower case: a value, a
+    # nationality, a name the chunk goes on past, or a title are no such noun and name
+    assert relation_of(["the", "eldest", "son", "of", "Paul", "Smith"],
+                       ["DET", "ADJ", "NOUN", "ADP", "PROPN", "PROPN"], [4, 4, 1, 4, 7, 5],
+                       ["det", "amod", "attr", "prep", "compound", "pobj"],
+                       [(6, 8, "PERSON")]) == ("was the eldest son of", "paul smith")
+    assert relation_of(["a", "town", "of", "2,218"], ["DET", "NOUN", "ADP", "NUM"],
+                       [3, 1, 3, 4], ["det", "attr", "prep", "pobj"],
+                       [(5, 6, "CARDINAL")]) == ("was", "town of 2,218")
+    assert relation_of(["a", "friend", "of", "Americans"], ["DET", "NOUN", "ADP", "PROPN"],
+                       [3, 1, 3, 4], ["det", "attr", "prep", "pobj"],
+                       [(5, 6, "NORP")]) == ("was", "friend of americans")
+    assert relation_of(["a", "fan", "of", "Rome", "'s", "team"],
+                       ["DET", "NOUN", "ADP", "PROPN", "PART", "NOUN"], [3, 1, 3, 7, 5, 4],
+                       ["det", "attr", "prep", "poss", "case", "pobj"],
+                       [(5, 6, "GPE")])[0] == "was"
+    assert relation_of(["President", "of", "Chile"], ["PROPN", "ADP", "PROPN"], [1, 2, 3],
+                       ["attr", "prep", "pobj"], [(4, 5, "GPE")]) == ("was", "president of chile")
+
+
 def test_readings_inside_one_chunk():
     s = parsed(["Fort", "Bend", "in", "Houston", ",", "Texas"],
                ["PROPN", "PROPN", "ADP", "PROPN", "PUNCT", "PROPN"],

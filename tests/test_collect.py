@@ -26,7 +26,8 @@ ROWS = [
 ]
 VECTORS = {"place of birth": [1, 0, 0], "born in": [1, 0, 0], "date of birth": [0.9, 0.1, 0],
            "born on": [0.9, 0.1, 0], "born": [0.95, 0.05, 0], "country of citizenship": [0, 1, 0],
-           "nationality": [0, 1, 0], "likes": [0, 0, 1], "is": [0, 0.2, 1]}
+           "nationality": [0, 1, 0], "likes": [0, 0, 1], "is": [0, 0.2, 1],
+           "native of": [1, 0, 0], "a native of": [1, 0, 0]}
 
 
 def embed(texts):
@@ -217,3 +218,25 @@ def test_a_nationality_valued_on_country_of_citizenship_is_the_country():
         if config.resolve_names:
             country = next(f.tail for f in facts if f.head.key == "ann lee")
             assert (country.key, country.kind) == ("united states", "GPE")
+
+
+def test_a_mention_whose_relation_reads_into_its_tail_maps_itself():
+    # "Ann Lee was a native of Paris in 1961": the annotate step moved "a native of" into the
+    # relation (Mention.relation_node) and made Paris the node; a date reading rides along
+    sentence = "Ann Lee was a native of Paris in 1961"
+    date = Mention("d", 0, sentence, 0, TextSpan("Ann Lee", 0, 7), TextSpan("was", 8, 11),
+                   TextSpan("1961", 33, 37), "ann lee", "be in", "1961", 1.0,
+                   head_type="PERSON", tail_type="DATE", derived=True)
+    native = Mention("d", 0, sentence, 0, TextSpan("Ann Lee", 0, 7), TextSpan("was", 8, 11),
+                     TextSpan("a native of Paris in 1961", 12, 37), "ann lee", "be native of",
+                     "paris", 1.0, head_type="PERSON", tail_type="GPE", degree=0.3,
+                     tail_node=TextSpan("Paris", 24, 29),
+                     relation_node=TextSpan("was a native of", 8, 23), readings=(date,))
+    with MentionStore() as store:
+        store.add([native])
+        facts = collect_facts(store, Config.preset("default"), Summary(), mappers=mapper())
+    (fact,) = [f for f in facts if f.tail.label == "Paris"]
+    assert (fact.head.label, fact.relation.pid, fact.relation.label) == (
+        "Ann Lee", "P19", "was a native of")
+    assert fact.mentions[0].relation.text == "was"  # the CaRB output reads the Match stage's
+    assert not [f for f in facts if f.relation.pid is None and f.tail.label == "Paris"]

@@ -22,10 +22,11 @@ from mamakg.mapping.arguments import (
     narrow_readings,
     node_room,
     node_span,
+    relational_tail,
     span_type,
 )
 from mamakg.mapping.places import place_readings
-from mamakg.normalize import entity_key
+from mamakg.normalize import entity_key, relation_key
 from mamakg.types import Candidate, Mention, Sentence
 
 __all__ = ["annotate"]
@@ -54,6 +55,14 @@ def _nodes(s: Sentence, mention: Mention, head: tuple[int, int],
     changes: dict[str, object] = {}
     for slot, chunk, other in (("head", head, tail), ("tail", tail, head)):
         node = node_span(s, *chunk, node_room(s, chunk, other, relation))
+        if slot == "tail":
+            related = relational_tail(s, chunk, node, relation)
+            if related is not None:  # "was a member of | the Advisory Council"
+                rel, key, (start, end, _) = related
+                node = start, end
+                changes["relation_node"] = s.char_span(rel[0], rel[-1] + 1)
+                changes["relation_key"] = relation_key(s, key)
+                changes["relation_pos"] = tuple(s.pos[t] for t in range(rel[0], rel[-1] + 1))
         if node is not None:
             changes[f"{slot}_node"] = s.char_span(*node)
             changes[f"{slot}_key"] = entity_key(s, *node)
@@ -87,6 +96,8 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
         readings = _adding(readings, chunk_readings(s, mention, candidate.head, candidate.tail),
                            keyed=False)
         readings = _adding(readings, place_readings(s, mention), keyed=True)
+    if mention.relation_node is not None:  # it is read between its entities: no reading
+        readings = tuple(r for r in readings if r.fact_key != mention.fact_key)  # repeats it
     return dataclasses.replace(mention, readings=readings) if readings else mention
 
 

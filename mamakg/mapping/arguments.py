@@ -46,8 +46,8 @@ from mamakg.types import Entity, Mention, Sentence
 
 __all__ = ["GROUP_OF_PERSON", "MAX_READINGS", "PLACE_IN_PLACE", "PRONOUNS", "RELATIVE_PRONOUNS",
            "chunk_readings", "clause_readings", "entity_core", "is_named", "is_pronoun",
-           "narrow_readings", "node_room", "node_span", "reading", "span_root", "span_type",
-           "tail_cores"]
+           "narrow_readings", "node_room", "node_span", "reading", "relational_tail", "span_root",
+           "span_type", "tail_cores"]
 
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",
@@ -549,6 +549,46 @@ def _hyphen_joined(s: Sentence, node: tuple[int, int],
             name is None or b + 1 < name[1]):
         b += 2
     return a, b
+
+
+def relational_tail(s: Sentence, tail: tuple[int, int], node: tuple[int, int] | None,
+                    relation: tuple[int, ...],
+                    ) -> tuple[list[int], list[int], tuple[int, int, str]] | None:
+    """Where a tail's node is a noun that relates to a name, written in lower case, then "of"
+    and the name, which NER found and which ends the node ("was a [member of the Advisory
+    Council]", "is the [capital of Ethiopia]", "the [eldest son of Paul Desmarais Sr]"): the
+    tokens of the relation as the graph reads it, from the relation's first word through
+    that "of" ("was a member of"), those of its key (without other names' words), and the
+    name as the node (span and kind: "Advisory Council", ORG); None otherwise. `tail` is the
+    chunk, `node` its node (`node_span`; None: the chunk).
+
+    The relation then says what the noun says, and the node is an entity of its own: "Ann |
+    was | member of the Advisory Council" would be a node no other sentence names, and "Ann |
+    was | Advisory Council" is false. A value ("a population of 2,218,492") or a nationality
+    is no such name; nor is a name the node only begins ("construction of [the CTrain]'s
+    first leg")."""
+    a, b = node or _trim(s, *tail)
+    if not relation or relation[-1] >= a:
+        return None
+    of = max((t for t in range(a + 1, b - 1) if s.words[t].lower() == "of"), default=None)
+    if of is None or s.pos[of - 1] not in ("NOUN", "NUM"):
+        return None
+    for t in range(a, of):
+        found = _entity_at(s, t)
+        if any(c.isupper() for c in s.words[t]) or (
+                found is not None and found[2] not in _VALUE_LABELS):
+            return None
+    first = of + 1
+    while first < b - 1 and s.pos[first] == "DET":
+        first += 1
+    name = _entity_at(s, first)
+    if name is None or name[2] in _VALUE_LABELS or name[2] == "NORP" or \
+            name[0] not in range(of + 1, first + 1) or name[1] != b:
+        return None
+    start, end = _without_title(s, *_trim(s, name[0], name[1]), name[2])
+    rel = _trimmed(s, range(relation[0], of + 1))
+    key = [t for t in rel if _entity_at(s, t) is None] or rel
+    return rel, key, (start, end, name[2])
 
 
 def tail_cores(s: Sentence, start: int, end: int) -> list[tuple[int, int, str]]:

@@ -6,9 +6,14 @@ precise pass first (after the deterministic multi-pass sieve of Lee et al. 2013)
    the same name written another way ("The Romans" / "Romans", "General Motors'"); an acronym
    of a name the document gives ("EFI" / "Expeditionary Force Institutes", before or after);
    a partial name (its words a prefix, a suffix or an ordered subset of a longer name, "Meitner"
-   / "Lise Meitner", "Henrik Angell" / "Henrik August Angell") to the first such name
+   / "Lise Meitner", "Henrik Angell" / "Henrik August Angell"; a person's one name also any
+   word of a person's longer one, "Endara" / "Guillermo David Endara Galimany"; a
+   generational suffix aside, "DeMott" / "William Charles DeMott II") to the first such name
    introduced before it, unless one is a place and the other is not (by every kind NER gave
-   them in the document); each name read from its node, not from its chunk ("Japanese
+   them in the document); and a one-word name no name of its kind holds to the person
+   introduced before whose surname it is, however NER reads it, unless the document writes
+   it as a place ("Harmsworth", read as a place, in the article on Mark Harmsworth; not
+   "born in Washington"); each name read from its node, not from its chunk ("Japanese
    recording artist [Ayumi Hamasaki]");
    then, once the document is resolved, **other names** the text gives (`alias_roots`:
    "the Winnebago War, also known as the Winnebago Uprising"; a person born with another
@@ -19,9 +24,10 @@ precise pass first (after the deterministic multi-pass sieve of Lee et al. 2013)
    "he", "she" (him, his, her, hers, -self): the first person named in the document before the
    pronoun (an argument typed ``PERSON``); "it" (its, itself): the first named organization,
    place, work, product or event before it; "they" (them, their): the first named organization
-   or group before it; first and second person ("I", "we", "you"), demonstratives ("this") and
-   relative pronouns that the Match stage did not already resolve ("who", "which"): not
-   resolved, and the mention leaves the graph.
+   or group before it (a nationality only where written as a people, "the Romans", not the
+   "American" of "an American band"); first and second person ("I", "we", "you"),
+   demonstratives ("this") and relative pronouns that the Match stage did not already
+   resolve ("who", "which"): not resolved, and the mention leaves the graph.
 
 A common noun phrase that none of these resolves ("his father", "a song", and one that holds a
 name: "mayor of Calgary", `is_role_of_name`) is no name: its key is scoped to its document
@@ -44,14 +50,18 @@ from mamakg.english import (
     DETERMINERS,
     KIND_NOUNS,
     NAME_LINKS,
+    NAME_SUFFIXES,
     NAMING_RELATIONS,
     PERSON_PRONOUNS,
+    PLACE_PREPOSITIONS,
     PLURAL_PRONOUNS,
     THING_PRONOUNS,
     WORK_NOUNS,
 )
 from mamakg.mapping.arguments import is_pronoun
+from mamakg.mapping.places import countries
 from mamakg.mapping.values import is_value
+from mamakg.normalize import squash
 from mamakg.types import Mention, TextSpan
 
 __all__ = ["Antecedent", "Resolution", "abbreviates", "alias_roots",
@@ -182,11 +192,32 @@ def _name_of(text: str) -> _Name:
         initials=initials)
 
 
-def _is_part(short: _Name, name: _Name) -> bool:
+def _initial_of(x: str, y: str) -> bool:
+    """Whether two words of a name are the same, or one is the initial of the other ("h."
+    of "hepburn")."""
+    if x == y:
+        return True
+    short, long = sorted((x, y), key=len)
+    return len(short.rstrip(".")) == 1 and len(long.rstrip(".")) > 1 and \
+        long.startswith(short.rstrip("."))
+
+
+def _is_part(short: _Name, name: _Name, people: bool = False) -> bool:
+    """Whether `short` is a part of the longer `name`: its words a prefix, a suffix (a
+    generational suffix aside: "DeMott" of "William Charles DeMott II") or an ordered
+    subset with the same first and last words; with `people` (both are persons), also one
+    word of it ("Endara" of "Guillermo David Endara Galimany": a surname need not be a
+    Spanish name's last word), or the name with initials for some of its words ("William
+    H. Armstrong", "N. C. Wyeth")."""
     a, b = short.words, name.words
+    if people and len(a) == len(b) > 1 and a[-1] == b[-1] and short.capitalised and \
+            a != b and all(_initial_of(x, y) for x, y in zip(a, b, strict=True)):
+        return True  # "William H. Armstrong" / "William Hepburn Armstrong"
     if not a or len(a) >= len(b) or not short.capitalised or not name.clean:
         return False
-    if a in (b[:len(a)], b[-len(a):]):
+    if len(b) > 2 and b[-1] in NAME_SUFFIXES:
+        b = b[:-1]
+    if a in (b[:len(a)], b[-len(a):]) or (people and len(a) == 1 and a[0] in b):
         return True
     if a[0] != b[0] or a[-1] != b[-1]:
         return False
@@ -269,6 +300,9 @@ class Antecedent:
     """(sentence index, character offset) of its first mention's node."""
     kinds: frozenset[str] = frozenset()
     """Every kind NER gave its mentions in the document (empty: only `kind` is known)."""
+    placed: bool = False
+    """Whether the document writes it as a place somewhere: after a preposition of place
+    (`PLACE_PREPOSITIONS`: "born in Washington")."""
 
 
 @dataclass(frozen=True)
@@ -292,6 +326,12 @@ def _slots(m: Mention) -> Iterable[tuple[str, str, str, int]]:
 def _node(m: Mention, slot: str) -> TextSpan:
     """The span a head or tail slot's key names: its node, else its chunk."""
     return (m.head_node or m.head) if slot == "head" else (m.tail_node or m.tail)
+
+
+def _word_before(m: Mention, span: TextSpan) -> str:
+    """The word before a span of the mention's sentence ("" at its start)."""
+    before = m.sentence[:span.start].split()
+    return before[-1] if before else ""
 
 
 def _is_name(text: str, kind: str) -> bool:
@@ -324,6 +364,7 @@ def is_role_of_name(text: str, kind: str) -> bool:
 def _antecedents(mentions: list[Mention], names_only: bool = False) -> list[Antecedent]:
     first: dict[str, Antecedent] = {}
     kinds: dict[str, set[str]] = {}
+    placed: set[str] = set()
     for m in mentions:
         for reading in (m, *m.readings):
             for slot, key, kind, _ in _slots(reading):
@@ -333,6 +374,8 @@ def _antecedents(mentions: list[Mention], names_only: bool = False) -> list[Ante
                 # [Ayumi Hamasaki]" introduces the name "Ayumi Hamasaki" that "Hamasaki" is
                 # part of
                 node = _node(reading, slot)
+                if names_only and _word_before(reading, node).lower() in PLACE_PREPOSITIONS:
+                    placed.add(key)
                 position = (reading.sent_index, node.start)
                 if key in first and position >= first[key].position:
                     continue  # a later mention of a known key: nothing to test
@@ -341,21 +384,81 @@ def _antecedents(mentions: list[Mention], names_only: bool = False) -> list[Ante
                     if not _is_name(text, kind):
                         continue
                 elif not kind or kind in ("PRON", "NUM") or is_pronoun(text) or \
-                        is_common_noun(text):  # "it" stands for a name, not "a week"
-                    continue
+                        is_common_noun(text) or (kind == "NORP" and not _names_a_people(text)):
+                    continue  # "it" stands for a name, not "a week"; "they" not "American"
                 first[key] = Antecedent(key, text, kind, position)
     if names_only:  # at one place the longer name first: a chunk before the names inside it
-        found = [dataclasses.replace(a, kinds=frozenset(kinds.get(a.key, ())))
-                 for a in first.values()]
+        found = [dataclasses.replace(a, kinds=frozenset(kinds.get(a.key, ())),
+                                     placed=a.key in placed) for a in first.values()]
         return sorted(found, key=lambda a: (a.position, -len(a.key), a.key))
     return sorted(first.values(), key=lambda a: (a.position, a.key))
+
+
+def _names_a_people(text: str) -> bool:
+    """Whether a nationality or group (NER's ``NORP``) is written as the people it names, that
+    "they" may stand for: a plural ("Romans") or after an article ("the Irish"); not as the
+    adjective of "an [American] band", which names no one.
+
+    >>> [_names_a_people(t) for t in ("The Romans", "Poles", "the Irish", "American")]
+    [True, True, True, False]
+    """
+    words = text.split()
+    return bool(words) and (words[0].lower() in ARTICLES or words[-1].endswith("s"))
+
+
+def _people(a: Antecedent, b: Antecedent) -> bool:
+    """Whether NER read both names as persons somewhere in the document."""
+    return "PERSON" in (a.kinds or {a.kind}) and "PERSON" in (b.kinds or {b.kind})
+
+
+def _surname_of(i: int, names: list[Antecedent], read: list[_Name],
+                before: Iterable[int]) -> int | None:
+    """The index of the person named before `names[i]` (read as `read[i]`) whose surname it
+    is (the last word of the person's name, or the first: "Adachi Kenzō" writes the family
+    name first), where it is one word that NER read as no person and the document never
+    writes as a place (`Antecedent.placed`); None when there is none. The small NER model
+    often reads a rare surname as a place ("Mark Harmsworth ... Harmsworth was elected"); a
+    place the document writes as one stays a place ("George Washington ... born in
+    Washington"). `before`: the indexes of the names before it that have its word."""
+    a = names[i]
+    if a.placed or "PERSON" in (a.kinds or {a.kind}) or len(read[i].words) != 1 or \
+            not read[i].capitalised:
+        return None
+    for j in before:
+        words = read[j].words
+        if len(words) > 2 and words[-1] in NAME_SUFFIXES:
+            words = words[:-1]
+        if len(words) > 1 and read[i].words[0] in (words[0], words[-1]) and read[j].clean \
+                and "PERSON" in (names[j].kinds or {names[j].kind}):
+            return j
+    return None
+
+
+def _singular(spelling: tuple[str, ...]) -> tuple[str, ...]:
+    """A name's spelling (`_Name.spelling`) with its last word in the singular where it
+    ends in a plural "s" ("ho chunks" -> "ho chunk")."""
+    if spelling and len(spelling[-1]) > 3 and spelling[-1].endswith("s") and \
+            not spelling[-1].endswith("ss"):
+        return (*spelling[:-1], spelling[-1][:-1])
+    return spelling
+
+
+def _group_plural(a: Antecedent, b: Antecedent) -> bool:
+    """Whether two names that differ by a plural "s" are one entity: a people, a group or a
+    thing ("the Mamluks" / "Mamluk occupation"), not a person ("William" / "Williams"), and
+    their kinds fit (`_names_fit`)."""
+    return a.key != b.key and "PERSON" not in (a.kinds | b.kinds | {a.kind, b.kind}) and \
+        _names_fit(a, b)
 
 
 def name_roots(names: list[Antecedent]) -> dict[str, str]:
     """Pass 1 of the sieve: key -> the key of the name it joins, for the names (in order of
     first mention) that join another: the same name written another way, then an acronym of
     a name of the document, then a partial name of a longer one introduced before (the first
-    introduced when several fit). A partial name does not join a longer name introduced
+    introduced when several fit), then a group's name in the plural or the singular
+    ("Ho-Chunks" / "Ho-Chunk", `_group_plural`); a sovereign state's other name that joins
+    none of these is keyed as the state ("U.S.": United States, named in the document or
+    not, `mamakg.mapping.places.countries`). A partial name does not join a longer name introduced
     after it: the name a document introduces first is its own ("Swedish" before "Swedish
     Board of Mines", "Square Enix" before "Square Enix Europe")."""
     root: dict[str, str] = {}
@@ -370,6 +473,7 @@ def name_roots(names: list[Antecedent]) -> dict[str, str]:
     # before that have a word (a partial name's first word is a word of the name it is part of)
     read = [_name_of(a.label) for a in names]
     first_spelled: dict[tuple[str, ...], Antecedent] = {}
+    first_singular: dict[tuple[str, ...], list[Antecedent]] = {}
     spelled_by: dict[str, list[int]] = {}
     with_word: dict[str, list[int]] = {}
     for j, b in enumerate(read):
@@ -381,12 +485,28 @@ def name_roots(names: list[Antecedent]) -> dict[str, str]:
             found = next((names[j] for j in spelled_by.get(name.letters, ())
                           if j != i and find(names[j].key) != a.key), None)
         if found is None and name.words:
-            found = next((names[j] for j in with_word.get(name.words[0], ())
-                          if _names_fit(a, names[j]) and _is_part(name, read[j])), None)
+            # a partial name's first word is a word of the name; initials are not
+            with_first = with_word.get(name.words[0], [])
+            candidates = sorted({*with_first, *with_word.get(name.words[-1], ())}) \
+                if len(name.words[0].rstrip(".")) == 1 else with_first
+            found = next((names[j] for j in candidates
+                          if _names_fit(a, names[j])
+                          and _is_part(name, read[j], _people(a, names[j]))), None)
+            surname = None if found is not None else _surname_of(i, names, read, with_first)
+            if surname is not None:
+                found = names[surname]
+        singular = _singular(name.spelling)
+        if found is None and singular:
+            found = next((b for b in first_singular.get(singular, ())
+                          if _group_plural(a, b)), None)
         if found is not None and find(found.key) != a.key:
             root[a.key] = find(found.key)
+        elif found is None and (state := countries().get(" ".join(name.words))) and \
+                squash(state) != a.key:  # "U.S.": the United States, named or not
+            root[a.key] = find(squash(state))
         if name.spelling:
             first_spelled.setdefault(name.spelling, a)
+            first_singular.setdefault(singular, []).append(a)
         for word in dict.fromkeys(name.words):
             with_word.setdefault(word, []).append(i)
     return {key: find(key) for key in root}

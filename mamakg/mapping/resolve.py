@@ -96,8 +96,11 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
             readings = [scope_of(x, common=common, names=names) for x in readings]
         # a mention keeps its readings in the store only as a mark: the Map stage maps the
         # readings, between named entities, and leaves such a mention open; a place's place
-        # or country is a fact of the sentence, not a narrower reading of the mention
-        marks = [x for x in readings if x.relation_key not in SENTENCE_FACTS][:1]
+        # or country is a fact of the sentence, not a narrower reading of the mention; a
+        # mention whose relation reads into its tail chunk ("was a member of | Advisory
+        # Council", `Mention.relation_node`) is already read between its entities: it maps
+        marks = [x for x in readings if x.relation_key not in SENTENCE_FACTS][:1] \
+            if m.relation_node is None else []
         batch.append(dataclasses.replace(m, readings=tuple(marks)))
         for x in readings:  # one comma can state two facts ("Alberta, Canada"): keyed apart
             where = (x.sent_index, x.head.start, x.relation.start, x.tail.start,
@@ -195,9 +198,9 @@ class Forms:
                     self.others.setdefault(key, Counter())[form] += 1
             if kind and kind != "PRON":
                 self.kinds.setdefault(key, Counter())[kind] += 1
-        self.relations.setdefault(m.relation_key, Counter())[m.relation.text] += 1
+        self.relations.setdefault(m.relation_key, Counter())[m.relation_label] += 1
         if m.relation_pos:
-            self.relation_pos.setdefault((m.relation_key, m.relation.text), m.relation_pos)
+            self.relation_pos.setdefault((m.relation_key, m.relation_label), m.relation_pos)
 
     def merge(self, later: Forms) -> None:
         """Add the counts of a later run of the corpus."""

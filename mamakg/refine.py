@@ -45,16 +45,16 @@ _VERB_POS = frozenset({"VERB", "AUX"})
 def first_to_last(candidate: Candidate) -> Candidate:
     """The relation as the whole span from its first to its last token."""
     rel = candidate.relation
-    if not rel:
-        return candidate
-    return dataclasses.replace(candidate, relation=tuple(range(rel[0], rel[-1] + 1)))
+    span = tuple(range(rel[0], rel[-1] + 1)) if rel else rel
+    return candidate if span == rel else dataclasses.replace(candidate, relation=span)
 
 
 def whole_gap(candidate: Candidate) -> Candidate:
     """The relation as every token between the head and the tail, whichever of them the path
     visited (with consecutive chunk pairs the gap holds no other chunk)."""
     gap = tuple(range(candidate.head[1], candidate.tail[0]))
-    return dataclasses.replace(candidate, relation=gap) if gap else candidate
+    return dataclasses.replace(candidate, relation=gap) \
+        if gap and gap != candidate.relation else candidate
 
 
 def trim_edges(candidate: Candidate) -> Candidate:
@@ -74,7 +74,9 @@ def trim_edges(candidate: Candidate) -> Candidate:
         gap = range(rel[-1] + 1, candidate.tail[0])
         if len(gap) and all(s.pos[t] in _BRIDGE_POS for t in gap):
             rel.extend(gap)
-    return dataclasses.replace(candidate, relation=tuple(rel))
+    trimmed = tuple(rel)
+    return candidate if trimmed == candidate.relation else \
+        dataclasses.replace(candidate, relation=trimmed)
 
 
 def extend_tail(candidate: Candidate) -> Candidate:

@@ -47,11 +47,12 @@ def _with_clause_readings(narrow: tuple[Mention, ...], clause: tuple[Mention, ..
     return tuple(pairs.values())
 
 
-def _nodes(s: Sentence, mention: Mention, head: tuple[int, int],
-           tail: tuple[int, int], relation: tuple[int, ...]) -> Mention:
-    """The mention with the entities its chunks stand for as its nodes (`node_span`, within
-    the words the relation and the other chunk leave, `node_room`): their spans, keys and
-    kinds; the chunks stay its head and tail."""
+def _nodes(s: Sentence, head: tuple[int, int], tail: tuple[int, int],
+           relation: tuple[int, ...]) -> dict[str, object]:
+    """The changes that give a mention the entities its chunks stand for as its nodes
+    (`node_span`, within the words the relation and the other chunk leave, `node_room`):
+    their spans, keys and kinds, and the relation that takes in a noun of the tail chunk
+    (`relational_tail`); the chunks stay its head and tail."""
     changes: dict[str, object] = {}
     for slot, chunk, other in (("head", head, tail), ("tail", tail, head)):
         node = node_span(s, *chunk, node_room(s, chunk, other, relation))
@@ -67,7 +68,7 @@ def _nodes(s: Sentence, mention: Mention, head: tuple[int, int],
             changes[f"{slot}_node"] = s.char_span(*node)
             changes[f"{slot}_key"] = entity_key(s, *node)
             changes[f"{slot}_type"] = span_type(s, *node)
-    return dataclasses.replace(mention, **changes) if changes else mention  # type: ignore[arg-type]
+    return changes
 
 
 def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
@@ -80,11 +81,12 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
     (`chunk_readings`) and those of the sentence's chains of places (`place_readings`)."""
     s = candidate.sentence
     rel = candidate.relation
-    mention = dataclasses.replace(mention, head_type=span_type(s, *candidate.head),
-                                  tail_type=span_type(s, *candidate.tail),
-                                  relation_pos=tuple(s.pos[t] for t in rel))
+    changes: dict[str, object] = {"head_type": span_type(s, *candidate.head),
+                                  "tail_type": span_type(s, *candidate.tail),
+                                  "relation_pos": tuple(s.pos[t] for t in rel)}
     if boundaries:
-        mention = _nodes(s, mention, candidate.head, candidate.tail, rel)
+        changes.update(_nodes(s, candidate.head, candidate.tail, rel))
+    mention = dataclasses.replace(mention, **changes)  # type: ignore[arg-type]
     if not s.entities:
         return mention
     readings = narrow_readings(s, mention, candidate.head, candidate.tail, rel)

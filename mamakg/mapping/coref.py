@@ -39,6 +39,7 @@ Pure: works on the mentions of one document, in corpus order.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -169,6 +170,7 @@ def _folded(word: str) -> str:
     return "".join(c for c in bare if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure on its text; read many times
 def _name_of(text: str) -> _Name:
     """What the names pass compares of a text (the rules of `same_name`, `is_acronym_of`,
     `is_partial_name`)."""
@@ -334,6 +336,7 @@ def _word_before(m: Mention, span: TextSpan) -> str:
     return before[-1] if before else ""
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure on its text; read many times
 def _is_name(text: str, kind: str) -> bool:
     """Whether a node's text may be a name: capitals in its words past a leading article
     ("The agreement" is not), not a pronoun, a value or a common noun phrase that holds a
@@ -720,6 +723,7 @@ def _rekeyed(m: Mention | None, aliases: dict[str, str]) -> Mention | None:
     return dataclasses.replace(m, readings=readings) if readings != m.readings else m
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure on its text; read many times
 def is_common_noun(text: str) -> bool:
     """Whether a head or tail is a common noun phrase: words, none capitalised but a leading
     determiner or word of amount, not a pronoun and not a value.

@@ -204,6 +204,12 @@ def _initial_of(x: str, y: str) -> bool:
         long.startswith(short.rstrip("."))
 
 
+def _without_suffix(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A person's name words without a generational suffix (`NAME_SUFFIXES`: "william
+    charles demott ii" -> "william charles demott"); two words stay as they are."""
+    return words[:-1] if len(words) > 2 and words[-1] in NAME_SUFFIXES else words
+
+
 def _is_part(short: _Name, name: _Name, people: bool = False) -> bool:
     """Whether `short` is a part of the longer `name`: its words a prefix, a suffix (a
     generational suffix aside: "DeMott" of "William Charles DeMott II") or an ordered
@@ -217,8 +223,7 @@ def _is_part(short: _Name, name: _Name, people: bool = False) -> bool:
         return True  # "William H. Armstrong" / "William Hepburn Armstrong"
     if not a or len(a) >= len(b) or not short.capitalised or not name.clean:
         return False
-    if len(b) > 2 and b[-1] in NAME_SUFFIXES:
-        b = b[:-1]
+    b = _without_suffix(b)
     if a in (b[:len(a)], b[-len(a):]) or (people and len(a) == 1 and a[0] in b):
         return True
     if a[0] != b[0] or a[-1] != b[-1]:
@@ -332,7 +337,7 @@ def _node(m: Mention, slot: str) -> TextSpan:
 
 def _word_before(m: Mention, span: TextSpan) -> str:
     """The word before a span of the mention's sentence ("" at its start)."""
-    before = m.sentence[:span.start].split()
+    before = m.sentence[:span.start].rsplit(None, 1)
     return before[-1] if before else ""
 
 
@@ -409,9 +414,14 @@ def _names_a_people(text: str) -> bool:
     return bool(words) and (words[0].lower() in ARTICLES or words[-1].endswith("s"))
 
 
+def _is_person(a: Antecedent) -> bool:
+    """Whether NER read the name as a person somewhere in the document."""
+    return "PERSON" in (a.kinds or {a.kind})
+
+
 def _people(a: Antecedent, b: Antecedent) -> bool:
     """Whether NER read both names as persons somewhere in the document."""
-    return "PERSON" in (a.kinds or {a.kind}) and "PERSON" in (b.kinds or {b.kind})
+    return _is_person(a) and _is_person(b)
 
 
 def _surname_of(i: int, names: list[Antecedent], read: list[_Name],
@@ -424,15 +434,13 @@ def _surname_of(i: int, names: list[Antecedent], read: list[_Name],
     place the document writes as one stays a place ("George Washington ... born in
     Washington"). `before`: the indexes of the names before it that have its word."""
     a = names[i]
-    if a.placed or "PERSON" in (a.kinds or {a.kind}) or len(read[i].words) != 1 or \
+    if a.placed or _is_person(a) or len(read[i].words) != 1 or \
             not read[i].capitalised:
         return None
     for j in before:
-        words = read[j].words
-        if len(words) > 2 and words[-1] in NAME_SUFFIXES:
-            words = words[:-1]
+        words = _without_suffix(read[j].words)
         if len(words) > 1 and read[i].words[0] in (words[0], words[-1]) and read[j].clean \
-                and "PERSON" in (names[j].kinds or {names[j].kind}):
+                and _is_person(names[j]):
             return j
     return None
 
@@ -450,8 +458,7 @@ def _group_plural(a: Antecedent, b: Antecedent) -> bool:
     """Whether two names that differ by a plural "s" are one entity: a people, a group or a
     thing ("the Mamluks" / "Mamluk occupation"), not a person ("William" / "Williams"), and
     their kinds fit (`_names_fit`)."""
-    return a.key != b.key and "PERSON" not in (a.kinds | b.kinds | {a.kind, b.kind}) and \
-        _names_fit(a, b)
+    return a.key != b.key and not _is_person(a) and not _is_person(b) and _names_fit(a, b)
 
 
 def name_roots(names: list[Antecedent]) -> dict[str, str]:
@@ -461,9 +468,9 @@ def name_roots(names: list[Antecedent]) -> dict[str, str]:
     introduced when several fit), then a group's name in the plural or the singular
     ("Ho-Chunks" / "Ho-Chunk", `_group_plural`); a sovereign state's other name that joins
     none of these is keyed as the state ("U.S.": United States, named in the document or
-    not, `mamakg.mapping.places.countries`). A partial name does not join a longer name introduced
-    after it: the name a document introduces first is its own ("Swedish" before "Swedish
-    Board of Mines", "Square Enix" before "Square Enix Europe")."""
+    not, `mamakg.mapping.places.countries`). A partial name does not join a longer name
+    introduced after it: the name a document introduces first is its own ("Swedish" before
+    "Swedish Board of Mines", "Square Enix" before "Square Enix Europe")."""
     root: dict[str, str] = {}
 
     def find(key: str) -> str:

@@ -11,6 +11,7 @@ the limit (`Segmenter`). Very long sentences are cut to `max_tokens` tokens (and
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
 import itertools
 import json
@@ -23,11 +24,12 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from mamakg.errors import MamakgError
+from mamakg.rulematch import speed_up
 from mamakg.types import Document, Pieces, Sentence
 
 __all__ = ["DEFAULT_SPACY_MODELS", "SEGMENT_CHARS", "TASK_CHARS", "Segmenter",
-           "blank_editorial_marks", "installed_pipeline_name", "load_nlp", "parse_documents",
-           "pipeline_name"]
+           "blank_editorial_marks", "installed_pipeline_name", "load_nlp", "one_blas_thread",
+           "parse_documents", "pipeline_name"]
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,7 @@ def load_nlp(name: str | None = None) -> Any:
             last_err = err
             continue
         _numpy_blas(nlp)
+        speed_up(nlp)
         if "parser" not in nlp.pipe_names:
             raise MamakgError(
                 f"spaCy pipeline {candidate!r} has no dependency parser, which noun chunks need: "
@@ -91,6 +94,24 @@ def _numpy_blas(nlp: Any) -> None:
         for node in model.walk() if model is not None else ():
             if type(node.ops) is NumpyOps:
                 node.ops = ops
+
+
+_BLAS: list[Any] = []
+"""This process's `threadpoolctl.ThreadpoolController`, made once (it looks up the loaded
+BLAS libraries)."""
+
+
+def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
+    """Sets numpy's BLAS (spaCy's matrix products, `_numpy_blas`) to one thread, from the
+    call on; used as a context, until the block ends. Where other processes hold the other
+    cores, a second BLAS thread only takes turns with them: on this project's 2-core machine
+    spaCy took a third more CPU seconds with two BLAS threads than with one, for about the
+    same wall time (docs/performance.md)."""
+    from threadpoolctl import ThreadpoolController
+
+    if not _BLAS:
+        _BLAS.append(ThreadpoolController())
+    return _BLAS[0].limit(limits=1, user_api="blas")
 
 
 def pipeline_name(nlp: Any) -> str:
@@ -320,6 +341,7 @@ _WORKER: dict[str, Any] = {}
 def _init_worker(nlp: Any, max_tokens: int, segment_chars: int,
                  pieces: Callable[[list[str]], list[Pieces]] | None) -> None:
     nlp.max_length = max(nlp.max_length, segment_chars + 1)
+    one_blas_thread()  # for the worker's whole life: each worker is one core's share
     _WORKER.update(nlp=nlp, max_tokens=max_tokens, pieces=pieces)
 
 
@@ -349,7 +371,8 @@ def parse_documents(
     whenever the next sentences are not ready; the sentences are those of a parse in this
     process. A callable `workers` is asked after each task parsed here, until it says how
     many workers to start (the build decides once it has timed the first window). `timings`
-    gets the workers' busy seconds (``parse_workers``, summed over the workers).
+    gets the workers' busy seconds (``parse_workers``, summed over the workers) and the
+    seconds spent parsing in this process (``parse_here``).
 
     A document longer than `segment_chars` characters is parsed in segments cut at sentence
     ends (`Segmenter`), its sentences numbered as one document's; spaCy gets at most
@@ -360,22 +383,31 @@ def parse_documents(
     nlp.max_length = max(nlp.max_length, segment_chars + 1)
     tasks = _tasks(documents, Segmenter(nlp, segment_chars), task_chars)
 
+    def here(task: Task) -> Parsed:
+        started = time.perf_counter()
+        out = _parse_task(nlp, task, max_tokens, pieces)
+        if timings is not None:
+            timings["parse_here"] = timings.get("parse_here", 0.0) + (
+                time.perf_counter() - started)
+        return out
+
     def parsed() -> Iterator[Parsed]:
         n = workers if isinstance(workers, int) else 0
         while n < 1:
             task = next(tasks, None)
             if task is None:
                 return
-            yield _parse_task(nlp, task, max_tokens, pieces)
+            yield here(task)
             if callable(workers):
                 n = workers()
         from mamakg.scale.processes import Workers
 
-        def here(task: Task) -> tuple[Parsed, float]:
-            return _parse_task(nlp, task, max_tokens, pieces), 0.0
+        def alongside(task: Task) -> tuple[Parsed, float]:
+            with one_blas_thread():  # the workers hold the other cores
+                return here(task), 0.0
 
         with Workers(n, _init_worker, (nlp, max_tokens, segment_chars, pieces)) as pool:
-            for segments, seconds in pool.map(_worker_task, tasks, AHEAD * n, local=here):
+            for segments, seconds in pool.map(_worker_task, tasks, AHEAD * n, local=alongside):
                 if timings is not None:
                     timings["parse_workers"] = timings.get("parse_workers", 0.0) + seconds
                 yield segments

@@ -426,7 +426,8 @@ def build(
     the Map stage's entity `linker` (`make_linker`, closed at the end when made here) and
     relation `mappers` (`mapping.facts.make_mappers`); `overlap`: see `mention_rows`;
     `group_cells`: see `match.match_sentences`. The summary's timings are the seconds of
-    this process per stage (parse: waiting for sentences; attend; match: matching, or
+    this process per stage (parse: parsing or waiting for sentences, of which parse_here
+    parsing in this process; attend; match: matching, or
     waiting for the Match workers; resolve: the Map stage's per-document half on the
     documents that lie whole in a window, when Match runs here; resolve_edges: on documents
     cut by window edges; store; prepare: the relation mappers readied for each window's

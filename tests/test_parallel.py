@@ -4,6 +4,7 @@ bounded number of tasks ahead, and a long document is parsed a bounded piece at 
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
@@ -48,6 +49,28 @@ def test_workers_hand_back_results_in_order_and_stay_a_bounded_number_ahead():
             # the result of task k is handed back once at most 3 tasks are out: k + 3 pulled
             assert len(pulled) <= len(out) + 3
         assert out == [i * i for i in range(40)]
+
+
+def _slow(log: str, x: int) -> tuple[int, int]:
+    time.sleep(0.3)
+    with open(log, "a") as handle:
+        handle.write(f"{x}\n")
+    return x, os.getpid()
+
+
+def test_once_all_is_submitted_the_caller_takes_back_the_tasks_no_worker_started(tmp_path):
+    """At the end of the tasks the caller does not wait while one worker works through the
+    queue: it runs the last queued tasks itself, each result still in its turn, each task
+    run once."""
+    log = str(tmp_path / "ran")
+    with Workers(1) as pool:
+        out = list(pool.map(functools.partial(_slow, log), range(8), ahead=8,
+                            local=lambda x: (_slow(log, x)[0], 0)))
+    assert [x for x, _ in out] == list(range(8))
+    here = [x for x, pid in out if pid == 0]
+    assert here and here == list(range(8 - len(here), 8))  # the last ones
+    with open(log) as handle:
+        assert sorted(int(line) for line in handle) == list(range(8))
 
 
 def test_a_workers_exception_is_raised_at_its_turn():

@@ -76,10 +76,12 @@ class Workers:
         """`fn(task)` of each task, in the order of the tasks, with at most `ahead` (default:
         two per worker) submitted and not yet handed back. With `local`, the caller does not
         wait idle: while the next result is not ready, it runs `local(task)` on a task not
-        yet submitted (at most `ahead` of them), whose result then waits for its turn. A
-        worker's exception is raised here, at its task's turn."""
+        yet submitted (at most `ahead` of them), or, once every task is submitted, on the last
+        one no worker has started; its result then waits for its turn. A worker's exception
+        is raised here, at its task's turn."""
         ahead = ahead or 2 * self.n
         queued: collections.deque[Future[R] | _Done[R]] = collections.deque()
+        pending: dict[Future[R], T] = {}  # each submitted task, until handed back
         iterator = iter(tasks)
         exhausted = False
         n_local = 0
@@ -90,29 +92,49 @@ class Workers:
                     if task is _END:
                         exhausted = True
                     else:
-                        queued.append(self._pool.submit(fn, task))  # type: ignore[arg-type]
+                        submitted = self._pool.submit(fn, task)  # type: ignore[arg-type]
+                        queued.append(submitted)
+                        pending[submitted] = task  # type: ignore[assignment]
                 if not queued:
                     return
                 head = queued[0]
-                if (local is not None and not exhausted and n_local < ahead
-                        and isinstance(head, Future) and not head.done()):
-                    task = next(iterator, _END)
-                    if task is _END:
-                        exhausted = True
-                    else:
-                        queued.append(_Done(local(task)))  # type: ignore[arg-type]
+                if local is not None and isinstance(head, Future) and not head.done():
+                    if not exhausted and n_local < ahead:
+                        task = next(iterator, _END)
+                        if task is _END:
+                            exhausted = True
+                        else:
+                            queued.append(_Done(local(task)))  # type: ignore[arg-type]
+                            n_local += 1
+                        continue
+                    if exhausted and self._take_back(queued, pending, local):
                         n_local += 1
-                    continue
+                        continue
                 queued.popleft()
                 if isinstance(head, _Done):
                     n_local -= 1
                     yield head.result
                 else:
+                    pending.pop(head, None)
                     yield head.result()
         finally:
             for future in queued:
                 if isinstance(future, Future):
                     future.cancel()
+
+    @staticmethod
+    def _take_back(queued: collections.deque[Future[R] | _Done[R]],
+                   pending: dict[Future[R], T], local: Callable[[T], R]) -> bool:
+        """Run here the last submitted task that no worker has started (the one the workers
+        would reach last), in its place in the order; whether there was one. At the end of
+        the tasks this keeps the caller from waiting while the workers work through what
+        is queued."""
+        for place in range(len(queued) - 1, 0, -1):
+            item = queued[place]
+            if isinstance(item, Future) and item.cancel():
+                queued[place] = _Done(local(pending.pop(item)))
+                return True
+        return False
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

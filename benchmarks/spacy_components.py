@@ -1,18 +1,22 @@
-"""CPU seconds of each spaCy component, as `mamakg.parse.load_nlp` sets the pipeline up and as
-spaCy loads it, on the same abstracts, numpy's BLAS on one thread (one core's work).
+"""CPU seconds of each spaCy component in three setups, on the same abstracts.
+
+The setups: the pipeline as `mamakg.parse.load_nlp` sets it up, numpy's BLAS on one thread (as in a build's spaCy
+workers: ``mamakg``); the same with numpy's BLAS on its default threads (``mamakg_blas_default``);
+and the pipeline as spaCy loads it (thinc's BLIS, spaCy's own attribute ruler: ``spacy``).
 
     python benchmarks/spacy_components.py [--docs 300] [--runs 2]
 
-Prints one JSON line: for each setup and run, each component's CPU seconds per 1,000
-sentences, their sum, and whether every token's tag, part of speech, dependency, head,
-morphology, lemma and entity label is the same in both setups. The setups alternate, run
-after run, so that a change of the machine's speed falls on both. The abstracts are those of
-../shared/data/raw-text (the KnowledgeNet/DBpedia abstracts, CC BY-SA).
+Prints one JSON line: for each setup and run, each component's CPU seconds (all threads) and
+wall seconds per 1,000 sentences, their sums, and whether every token's tag, part of speech,
+dependency, head, morphology, lemma and entity label is the same in every setup. The setups
+alternate, run after run, so that a change of the machine's speed falls on all. The
+abstracts are those of ../shared/data/raw-text (the KnowledgeNet/DBpedia abstracts, CC BY-SA).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import time
 import warnings
@@ -22,16 +26,17 @@ RAW = (Path(__file__).resolve().parents[2] / "shared" / "data" / "raw-text"
        / "knowledgenet_fold5_dbpedia_abstracts.jsonl")
 
 
-def timed_components(nlp, texts: list[str]) -> tuple[dict[str, float], list]:
-    """Each component's CPU seconds over the texts (batches of 64, as a build's tasks), and
-    the documents."""
+def timed_components(nlp, texts: list[str]) -> tuple[dict[str, float], dict[str, float], list]:
+    """Each component's CPU and wall seconds over the texts (batches of 64, as a build's
+    tasks), and the documents."""
     docs = [nlp.make_doc(text) for text in texts]
-    seconds = {}
+    cpu, wall = {}, {}
     for name, component in nlp.pipeline:
-        started = time.process_time()
+        started, clock = time.process_time(), time.perf_counter()
         docs = list(component.pipe(docs, batch_size=64))
-        seconds[name] = time.process_time() - started
-    return seconds, docs
+        cpu[name] = time.process_time() - started
+        wall[name] = time.perf_counter() - clock
+    return cpu, wall, docs
 
 
 def reading(docs) -> list[tuple]:
@@ -65,18 +70,20 @@ def main() -> None:
     n = sum(1 for doc in ours.pipe(texts) for _ in doc.sents)
     runs = []
     same = True
-    with one_blas_thread():
-        for _ in range(args.runs):
-            row = {}
-            readings = []
-            for setup, nlp in (("mamakg", ours), ("spacy", stock)):
-                seconds, docs = timed_components(nlp, texts)
-                readings.append(reading(docs))
-                per_k = {k: round(v * 1000 / n, 2) for k, v in seconds.items()}
-                row[setup] = {"seconds_per_1k": per_k,
-                              "total_per_1k": round(sum(seconds.values()) * 1000 / n, 2)}
-            same = same and readings[0] == readings[1]
-            runs.append(row)
+    setups = (("mamakg", ours, one_blas_thread), ("mamakg_blas_default", ours, None),
+              ("spacy", stock, one_blas_thread))
+    for _ in range(args.runs):
+        row = {}
+        readings = []
+        for setup, nlp, threads in setups:
+            with threads() if threads else contextlib.nullcontext():
+                cpu, wall, docs = timed_components(nlp, texts)
+            readings.append(reading(docs))
+            row[setup] = {"cpu_per_1k": {k: round(v * 1000 / n, 2) for k, v in cpu.items()},
+                          "cpu_total_per_1k": round(sum(cpu.values()) * 1000 / n, 2),
+                          "wall_total_per_1k": round(sum(wall.values()) * 1000 / n, 2)}
+        same = same and all(r == readings[0] for r in readings)
+        runs.append(row)
     print(json.dumps({"documents": len(texts), "sentences": n, "runs": runs,
                       "identical": same}))
 

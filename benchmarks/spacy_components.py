@@ -1,8 +1,9 @@
 """CPU seconds of each spaCy component in three setups, on the same abstracts.
 
-The setups: the pipeline as `mamakg.parse.load_nlp` sets it up, numpy's BLAS on one thread (as in a build's spaCy
-workers: ``mamakg``); the same with numpy's BLAS on its default threads (``mamakg_blas_default``);
-and the pipeline as spaCy loads it (thinc's BLIS, spaCy's own attribute ruler: ``spacy``).
+The setups: the pipeline as `mamakg.parse.load_nlp` sets it up, numpy's BLAS on one thread
+(as in a build's spaCy workers: ``mamakg``); the same with numpy's BLAS on its default
+threads (``mamakg_blas_default``); and the pipeline as spaCy loads it (thinc's BLIS,
+spaCy's own attribute ruler: ``spacy``).
 
     python benchmarks/spacy_components.py [--docs 300] [--runs 2]
 

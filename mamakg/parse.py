@@ -105,8 +105,8 @@ def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
     """Sets numpy's BLAS (spaCy's matrix products, `_numpy_blas`) to one thread, from the
     call on; used as a context, until the block ends. Where other processes hold the other
     cores, a second BLAS thread only takes turns with them: on this project's 2-core machine
-    spaCy took a third more CPU seconds with two BLAS threads than with one, for about the
-    same wall time (docs/performance.md)."""
+    spaCy took a third more CPU seconds with two BLAS threads than with one, for a tenth
+    less wall time (`python benchmarks/spacy_components.py`, docs/performance.md)."""
     from threadpoolctl import ThreadpoolController
 
     if not _BLAS:

@@ -27,6 +27,10 @@ __all__ = ["RuleMatcher", "speed_up"]
 _COLUMNS = ("TAG", "LOWER", "DEP", "IS_SPACE")
 """The token attributes a pattern may test, in the order of the document's array."""
 
+SEARCHED_LIMIT = 1_000_000
+"""Strings whose regular-expression result a matcher remembers, per expression, before it
+starts over (a corpus's distinct lower-case forms)."""
+
 Test = tuple[int, str, Any]
 """(column, kind, value): kind "eq" (value an id), "in" / "not_in" (an array of ids) or
 "regex" (a compiled expression on the text of the column's string)."""
@@ -74,8 +78,10 @@ class RuleMatcher:
         self.rules = rules
         """(rule number, match id, each alternative pattern's tests), by rule number."""
         self.keys = {number: key for number, key, _ in rules}
-        self._searched: dict[int, dict[int, bool]] = {}
-        """Each regular expression's result on each string id it was tried on."""
+        self._searched: dict[str, dict[int, bool]] = {}
+        """Each regular expression's result on each string id it was tried on (by the
+        expression's text: the compiled ones are new objects in a process they are sent
+        to)."""
 
     @classmethod
     def of(cls, ruler: Any) -> RuleMatcher | None:
@@ -126,7 +132,9 @@ class RuleMatcher:
             elif kind == "not_in":
                 found = ~np.isin(values, value)
             else:  # a regular expression: once per distinct string of the column
-                known = self._searched.setdefault(id(value), {})
+                known = self._searched.setdefault(value.pattern, {})
+                if len(known) > SEARCHED_LIMIT:
+                    known.clear()
                 ids, inverse = np.unique(values, return_inverse=True)
                 for v in ids.tolist():
                     if v not in known:

@@ -4,6 +4,7 @@ ones spaCy's own Matcher finds, in the same order, and the documents come out th
 from __future__ import annotations
 
 import copy
+import pickle
 
 import pytest
 import spacy
@@ -70,6 +71,8 @@ def test_the_matches_of_spacys_matcher_in_its_order():
     assert fast.batch(docs) == expected
     assert [fast(doc) for doc in docs] == expected
     assert fast.batch(docs[3:5]) == expected[3:5]
+    sent = pickle.loads(pickle.dumps(fast))  # as a process started by spawning receives it
+    assert sent.batch(docs) == expected
 
 
 def test_a_sped_up_ruler_writes_what_spacys_writes():

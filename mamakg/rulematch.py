@@ -86,7 +86,7 @@ class RuleMatcher:
     @classmethod
     def of(cls, ruler: Any) -> RuleMatcher | None:
         """The matcher of a ruler's patterns; None if one of them is not of the kind handled
-        here (operators, other attributes or predicates, an unknown rule)."""
+        here (operators, other attributes or predicates, an unknown rule) or it has none."""
         vocab = ruler.vocab
         rules = []
         for number in range(len(ruler.attrs)):
@@ -98,7 +98,7 @@ class RuleMatcher:
             if not compiled or any(c is None for c in compiled):
                 return None
             rules.append((number, key, [c for c in compiled if c is not None]))
-        return cls(ruler, rules)
+        return cls(ruler, rules) if rules else None
 
     def __call__(self, doc: Any) -> list[tuple[int, int, int, int]]:
         return self.batch([doc])[0]
@@ -167,8 +167,8 @@ class RuleMatcher:
         rows = np.stack([np.concatenate(numbers), np.concatenate(begins),
                          np.concatenate(ends)], axis=1)
         docs_of = owner[rows[:, 1]]
-        rows = rows[np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0], docs_of))]
-        docs_of = owner[rows[:, 1]]
+        order = np.lexsort((rows[:, 2], rows[:, 1], rows[:, 0], docs_of))
+        rows, docs_of = rows[order], docs_of[order]
         local = rows[:, 1:] - starts[docs_of][:, None]
         out = []
         cuts = np.searchsorted(docs_of, np.arange(len(docs) + 1))

@@ -86,6 +86,13 @@ def test_a_sped_up_ruler_writes_what_spacys_writes():
     copy.deepcopy(ruler.pipe)  # plain data: it goes to worker processes as it is
 
 
+def test_a_ruler_without_patterns_is_left_as_it_is():
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    assert RuleMatcher.of(ruler) is None and not speed_up(nlp)
+    assert [t.text for t in nlp("A cat sat")] == ["A", "cat", "sat"]  # the ruler runs
+
+
 @pytest.mark.parametrize("pattern", [
     [{"LOWER": "a", "OP": "?"}],         # operators are not handled here
     [{"LEMMA": "be"}],                   # nor attributes other than the four

@@ -7,6 +7,7 @@ matrix worked out by hand. Rows are queries, columns are keys: ``att[i, j]`` is 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,10 +38,12 @@ def group_mean(att: np.ndarray, groups: Sequence[Sequence[int]]) -> np.ndarray:
     [[0.0, 1.5], [4.5, 6.0]]
     """
     n = att.shape[0]
+    sizes = np.fromiter(map(len, groups), dtype=np.int64, count=len(groups))
     weights = np.zeros((len(groups), n), dtype=np.float64)
-    for g, members in enumerate(groups):
-        if len(members):
-            weights[g, list(members)] = 1.0 / len(members)
+    members = np.fromiter(itertools.chain.from_iterable(groups), dtype=np.int64,
+                          count=int(sizes.sum()))
+    weights[np.repeat(np.arange(len(groups)), sizes), members] = \
+        np.repeat(1.0 / np.maximum(sizes, 1), sizes)  # each member 1 / its group's size
     return weights @ att.astype(np.float64) @ weights.T  # (G, N) @ (N, N) @ (N, G) -> (G, G)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import dataclasses
 import itertools
 import json
 import logging
@@ -23,9 +22,11 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import numpy as np
+
 from mamakg.errors import MamakgError
 from mamakg.rulematch import speed_up
-from mamakg.types import Document, Pieces, Sentence
+from mamakg.types import Document, Pieces, Sentence, evolve
 
 __all__ = ["DEFAULT_SPACY_MODELS", "SEGMENT_CHARS", "TASK_CHARS", "Segmenter",
            "blank_editorial_marks", "installed_pipeline_name", "load_nlp", "one_blas_thread",
@@ -65,6 +66,7 @@ def load_nlp(name: str | None = None) -> Any:
             continue
         _numpy_blas(nlp)
         speed_up(nlp)
+        _indexed_lemmas(nlp)
         if "parser" not in nlp.pipe_names:
             raise MamakgError(
                 f"spaCy pipeline {candidate!r} has no dependency parser, which noun chunks need: "
@@ -94,6 +96,60 @@ def _numpy_blas(nlp: Any) -> None:
         for node in model.walk() if model is not None else ():
             if type(node.ops) is NumpyOps:
                 node.ops = ops
+
+
+class _WordList(list):  # type: ignore[type-arg]
+    """A list of words whose membership test is a set's (`_indexed_lemmas`)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        super().__init__(words)
+        self._set = frozenset(self)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._set
+
+
+class _Remembered:
+    """A rule lemmatizer's `lemmatize`, each answer remembered by what it depends on (the
+    word, its part of speech and its morphology: what spaCy's own cache is keyed by, which
+    keeps only the lemmas its rules make, not those of words already in their base form,
+    most of them). At most `LIMIT` answers, then it starts over."""
+
+    LIMIT = 500_000
+
+    def __init__(self, lemmatize: Callable[[Any], list[str]]) -> None:
+        self.lemmatize = lemmatize
+        self.known: dict[tuple[int, int, int], list[str]] = {}
+
+    def __call__(self, token: Any) -> list[str]:
+        key = (token.orth, token.pos, token.morph.key)
+        found = self.known.get(key)
+        if found is None:
+            if len(self.known) >= self.LIMIT:
+                self.known.clear()
+            found = self.known[key] = self.lemmatize(token)
+        return found
+
+
+def _indexed_lemmas(nlp: Any) -> None:
+    """Speed up a rule lemmatizer without changing a lemma. Its word lists (``lemma_index``:
+    the known lemmas of each part of speech, 57,528 nouns in en_core_web_sm) get a set's
+    membership test: the lemmatizer asks whether each form a suffix rule makes is one of
+    them, which on a list is a scan of the whole list, ~1 ms for each word it had not seen;
+    and its answers are remembered (`_Remembered`). On a build's new text the lemmatizer
+    took a sixth of spaCy's time (docs/performance.md)."""
+    for _, component in nlp.pipeline:
+        lookups = getattr(component, "lookups", None)
+        if lookups is None or not lookups.has_table("lemma_index") \
+                or getattr(component, "mode", None) != "rule":
+            continue
+        table = lookups.get_table("lemma_index")
+        for key in list(table.keys()):
+            words = table[key]
+            if type(words) is list:
+                table[key] = _WordList(words)
+        if not isinstance(component.lemmatize, _Remembered):
+            component.lemmatize = _Remembered(component.lemmatize)
 
 
 _BLAS: list[Any] = []
@@ -198,11 +254,37 @@ class _DocTokens:
     """
 
     def __init__(self, doc: Any) -> None:
+        from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, IS_STOP, LEMMA, ORTH, POS
+
         self.text = doc.text
-        rows = [(t.text, t.idx, t.is_space, t.lemma_.lower(), t.pos_, t.dep_, bool(t.is_stop),
-                 t.head.i) for t in doc]  # one Token object per token: they are costly to make
-        (self.words, self.idx, self.is_space, self.lemmas, self.pos, self.deps,
-         self.is_stop, self.heads) = (list(column) for column in zip(*rows)) if rows else ([],) * 8
+        # the columns as one array: a Token object per token and attribute is costly to make
+        table = doc.to_array([ORTH, IDX, IS_SPACE, LEMMA, POS, DEP, IS_STOP, HEAD])
+        orth, idx, space, lemma, pos, dep, stop, _ = table.T.tolist()
+        strings = doc.vocab.strings
+        named: dict[int, str] = {}  # a string's id -> the string (parts of speech, labels)
+        lowered: dict[int, str] = {}  # a lemma's id -> the lemma lower-cased
+
+        def name(ident: int) -> str:
+            found = named.get(ident)
+            if found is None:
+                found = named[ident] = strings[ident]
+            return found
+
+        def lower(ident: int) -> str:
+            found = lowered.get(ident)
+            if found is None:
+                found = lowered[ident] = strings[ident].lower()
+            return found
+
+        self.words: list[str] = [strings[o] for o in orth]
+        self.idx: list[int] = idx
+        self.is_space = [bool(x) for x in space]
+        self.lemmas = [lower(x) for x in lemma]
+        self.pos = [name(x) for x in pos]
+        self.deps = [name(x) for x in dep]
+        self.is_stop = [bool(x) for x in stop]
+        # HEAD is the head's offset from the token, stored unsigned
+        self.heads: list[int] = (table[:, 7].astype(np.int64) + np.arange(len(orth))).tolist()
         self.chunks = [(c.start, c.end) for c in doc.noun_chunks]  # in document order
         self.ents = [(e.start, e.end, e.label_) for e in doc.ents]  # in document order
 
@@ -324,7 +406,7 @@ def _parse_task(nlp: Any, task: Task, max_tokens: int,
         out.append((doc_id, sentences))
     if pieces is not None:
         cut = iter(pieces([s.text for _, sentences in out for s in sentences]))
-        out = [(doc_id, [dataclasses.replace(s, pieces=next(cut)) for s in sentences])
+        out = [(doc_id, [evolve(s, pieces=next(cut)) for s in sentences])
                for doc_id, sentences in out]
     return out
 
@@ -425,6 +507,6 @@ def _numbered(parsed: Iterable[Parsed]) -> Iterator[Sentence]:
             if doc_id != last_doc:
                 last_doc, index = doc_id, 0
             if index:
-                sentences = [dataclasses.replace(s, index=s.index + index) for s in sentences]
+                sentences = [evolve(s, index=s.index + index) for s in sentences]
             yield from sentences
             index += len(sentences)

@@ -25,12 +25,10 @@ Pure: works on `Sentence` columns, no torch, no spaCy.
 
 from __future__ import annotations
 
-import dataclasses
-
 from mamakg.config import Confidence, Config, RelationSpan
 from mamakg.english import RELATIVIZERS, is_month
 from mamakg.normalize import clause_subject, main_verb
-from mamakg.types import Candidate, Sentence
+from mamakg.types import Candidate, Sentence, evolve
 
 __all__ = ["confidence", "extend_tail", "first_to_last", "number_entities", "refine", "trim_edges",
            "verb_subject", "whole_gap"]
@@ -46,14 +44,14 @@ def first_to_last(candidate: Candidate) -> Candidate:
     """The relation as the whole span from its first to its last token."""
     rel = candidate.relation
     span = tuple(range(rel[0], rel[-1] + 1)) if rel else rel
-    return candidate if span == rel else dataclasses.replace(candidate, relation=span)
+    return candidate if span == rel else evolve(candidate, relation=span)
 
 
 def whole_gap(candidate: Candidate) -> Candidate:
     """The relation as every token between the head and the tail, whichever of them the path
     visited (with consecutive chunk pairs the gap holds no other chunk)."""
     gap = tuple(range(candidate.head[1], candidate.tail[0]))
-    return dataclasses.replace(candidate, relation=gap) \
+    return evolve(candidate, relation=gap) \
         if gap and gap != candidate.relation else candidate
 
 
@@ -76,7 +74,7 @@ def trim_edges(candidate: Candidate) -> Candidate:
             rel.extend(gap)
     trimmed = tuple(rel)
     return candidate if trimmed == candidate.relation else \
-        dataclasses.replace(candidate, relation=trimmed)
+        evolve(candidate, relation=trimmed)
 
 
 def extend_tail(candidate: Candidate) -> Candidate:
@@ -90,7 +88,7 @@ def extend_tail(candidate: Candidate) -> Candidate:
         end = starts[end + 1]
     if end == candidate.tail[1]:
         return candidate
-    return dataclasses.replace(candidate, tail=(tail_start, end))
+    return evolve(candidate, tail=(tail_start, end))
 
 
 def _subject_of(s: Sentence, verb: int) -> int | None:
@@ -121,7 +119,7 @@ def verb_subject(candidate: Candidate) -> Candidate:
     for start, end in s.chunks:
         if start <= subject < end:
             if end <= rel[0] and (start, end) != candidate.tail:
-                return dataclasses.replace(candidate, head=(start, end))
+                return evolve(candidate, head=(start, end))
             break
     return candidate
 
@@ -168,7 +166,7 @@ def number_entities(sentence: Sentence) -> Sentence:
             added.append((start, end))
     if not added:
         return sentence
-    return dataclasses.replace(sentence, chunks=tuple(sorted(chunks + added)))
+    return evolve(sentence, chunks=tuple(sorted(chunks + added)))
 
 
 def confidence(candidate: Candidate, mode: Confidence) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,7 +31,41 @@ __all__ = [
     "Sentence",
     "TextSpan",
     "Window",
+    "evolve",
 ]
+
+R = TypeVar("R")
+
+
+def evolve(record: R, **changes: Any) -> R:
+    """A copy of one of these frozen records with some fields changed: what
+    `dataclasses.replace` gives, its `__post_init__` checks run, without calling `__init__`
+    (every field here is an init field), which sets each field through
+    `object.__setattr__`: a fifth of the time for a `Mention`, of which the Match and Map
+    stages make a score per sentence.
+
+    >>> span = TextSpan("Bob", 0, 3)
+    >>> evolve(span, text="Ann") == TextSpan("Ann", 0, 3)
+    True
+    >>> evolve(span, end=4)
+    Traceback (most recent call last):
+    ValueError: span offsets (0, 4) do not fit 'Bob'
+    >>> evolve(span, size=3)
+    Traceback (most recent call last):
+    TypeError: TextSpan has no field 'size'
+    """
+    known = record.__dataclass_fields__  # type: ignore[attr-defined]
+    for name in changes:
+        if name not in known:
+            raise TypeError(f"{type(record).__name__} has no field {name!r}")
+    new = object.__new__(type(record))
+    state = new.__dict__
+    state.update(record.__dict__)
+    state.update(changes)
+    check = getattr(new, "__post_init__", None)
+    if check is not None:
+        check()
+    return new
 
 
 @dataclass(frozen=True)

@@ -43,3 +43,20 @@ def test_causal_fill_reads_forward_links_from_backward_attention():
     full = causal_fill(lower)
     assert full[0, 1] == 0.4 and full[1, 2] == 0.7 and full[0, 2] == 0.1
     assert np.array_equal(np.tril(full), lower)
+
+
+def test_group_mean_is_the_mean_over_each_groups_rows_then_columns():
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        n = int(rng.integers(1, 40))
+        att = rng.random((n, n)).astype(np.float32)
+        cuts = sorted({0, n, *rng.integers(0, n, size=int(rng.integers(0, n))).tolist()})
+        groups = [list(range(a, b)) for a, b in zip(cuts, cuts[1:])]
+        groups += [[], rng.integers(0, n, size=3).tolist()]  # empty; any members, repeated
+        weights = np.zeros((len(groups), n))
+        for g, members in enumerate(groups):
+            if members:
+                weights[g, members] = 1.0 / len(members)
+        expected = weights @ att.astype(np.float64) @ weights.T
+        assert np.array_equal(group_mean(att, groups), expected)
+        assert np.allclose(group_mean(att, groups)[0, 0], att[:cuts[1], :cuts[1]].mean())

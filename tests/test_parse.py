@@ -30,7 +30,9 @@ def _reference(nlp, doc: Document, max_tokens: int):
         out.append((tuple(t.text for t in kept), tuple(t.lemma_.lower() for t in kept),
                     tuple(t.pos_ for t in kept), tuple(t.dep_ for t in kept),
                     tuple((t.idx - base, t.idx - base + len(t)) for t in kept),
-                    tuple(chunks), base, len(tokens) > max_tokens))
+                    tuple(chunks), base, len(tokens) > max_tokens,
+                    tuple(t.is_stop for t in kept),
+                    tuple(position.get(t.head.i, -1) for t in kept)))
     return out
 
 
@@ -40,7 +42,8 @@ def test_sentences_equal_the_per_span_reading(nlp, max_tokens):
     docs.append(Document("spaces", "Alice  met\n\n Bob in  Paris .   \t The old  dog barked at "
                          "the red car near the station.\n\nHe left."))
     for doc in docs:
-        got = [(s.words, s.lemmas, s.pos, s.deps, s.offsets, s.chunks, s.start, s.truncated)
+        got = [(s.words, s.lemmas, s.pos, s.deps, s.offsets, s.chunks, s.start, s.truncated,
+                s.is_stop, s.heads)
                for s in parse_documents([doc], nlp, max_tokens=max_tokens)]
         assert got == _reference(nlp, doc, max_tokens), doc.doc_id
         for s in parse_documents([doc], nlp, max_tokens=max_tokens):
@@ -72,7 +75,27 @@ def test_numpy_blas_gives_the_parses_of_spacys_own_setup(nlp):
         return [[(t.text, t.tag_, t.pos_, t.dep_, t.head.i, t.lemma_) for t in doc]
                 + [(c.start, c.end) for c in doc.noun_chunks] for doc in pipeline.pipe(texts)]
 
-    assert reading(nlp) == reading(plain)
+    expected = reading(plain)
+    assert reading(nlp) == expected
+    assert reading(nlp) == expected  # the second time from the lemmas remembered
+
+
+def test_the_lemmatizer_keeps_its_speed_ups_in_a_pickled_pipeline(nlp):
+    """A pipeline sent to a spawned worker process is pickled: the word lists stay lists with
+    a set's membership test, the remembered lemmas go with it."""
+    import pickle
+
+    from mamakg.parse import _Remembered
+
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    index = lemmatizer.lookups.get_table("lemma_index")
+    assert all(isinstance(words, list) and type(words) is not list for words in index.values())
+    assert any("dog" in words for words in index.values())
+    copy = pickle.loads(pickle.dumps(nlp))
+    assert isinstance(copy.get_pipe("lemmatizer").lemmatize, _Remembered)
+    text = "The dogs were running faster than the cats."
+    assert [t.lemma_ for t in copy(text)] == [t.lemma_ for t in nlp(text)] == \
+        ["the", "dog", "be", "run", "fast", "than", "the", "cat", "."]
 
 
 # -- long documents are cut at sentence ends ------------------------------------------------------

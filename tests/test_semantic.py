@@ -259,3 +259,24 @@ def test_queries_compared_together_decide_as_one_at_a_time():
         assert (found.pid, found.method, found.inverse) == \
             (expected.pid, expected.method, expected.inverse)
         assert found.score == pytest.approx(expected.score, abs=1e-4)
+
+
+def test_the_inverse_test_over_all_properties_agrees_with_is_inverse_one_by_one():
+    from mamakg.mapping.semantic import EmbeddingMapper, is_inverse
+
+    vectors = PropertyVectors.bundled()
+    mapper = EmbeddingMapper(vectors, embed)
+    names = sorted({n.lower() for n in vectors.name_text})
+    phrases = ["founded", "founded by", "was founded by the", "founder of", "the ceo of",
+               "member of", "capital of", "of", " of", "is the head coach of"]
+    phrases += [n + " of" for n in names[::40]] + names[::97]  # "N of" for names of N
+    rng = np.random.default_rng(0)
+    inverse = 0
+    for phrase in phrases:
+        which = rng.integers(0, len(vectors.name_text), size=len(vectors.pids))
+        found = mapper._inverse_of(phrase, which)
+        expected = [is_inverse(phrase, vectors.name_text[int(which[i])], mapper.labels[i])
+                    for i in range(len(vectors.pids))]
+        assert found.tolist() == expected, phrase
+        inverse += sum(expected)
+    assert inverse > 50  # both kinds of answer were asked

@@ -14,8 +14,6 @@ Pure: works on `Sentence` columns, no spaCy.
 
 from __future__ import annotations
 
-import dataclasses
-
 from mamakg.mapping.arguments import (
     chunk_readings,
     clause_readings,
@@ -27,7 +25,7 @@ from mamakg.mapping.arguments import (
 )
 from mamakg.mapping.places import place_readings
 from mamakg.normalize import entity_key, relation_key
-from mamakg.types import Candidate, Mention, Sentence
+from mamakg.types import Candidate, Mention, Sentence, evolve
 
 __all__ = ["annotate"]
 
@@ -86,7 +84,7 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
                                   "relation_pos": tuple(s.pos[t] for t in rel)}
     if boundaries:
         changes.update(_nodes(s, candidate.head, candidate.tail, rel))
-    mention = dataclasses.replace(mention, **changes)  # type: ignore[arg-type]
+    mention = evolve(mention, **changes)  # type: ignore[arg-type]
     if not s.entities:
         return mention
     readings = narrow_readings(s, mention, candidate.head, candidate.tail, rel)
@@ -100,7 +98,7 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
         readings = _adding(readings, place_readings(s, mention), keyed=True)
     if mention.relation_node is not None:  # it is read between its entities: no reading
         readings = tuple(r for r in readings if r.fact_key != mention.fact_key)  # repeats it
-    return dataclasses.replace(mention, readings=readings) if readings else mention
+    return evolve(mention, readings=readings) if readings else mention
 
 
 def _adding(readings: tuple[Mention, ...], more: tuple[Mention, ...],

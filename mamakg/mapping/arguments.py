@@ -204,7 +204,8 @@ def _is_quantity_word(s: Sentence, t: int, inside: list[tuple[int, int, str]]) -
     head = s.heads[t] if s.heads else t
     if t < head < len(s) and s.pos[head] == "NUM":
         return True
-    if any(s.heads[k] == t and s.pos[k] == "NUM" for k in range(t) if s.heads):
+    if s.heads and "NUM" in s.pos[:t] and any(
+            s.heads[k] == t and s.pos[k] == "NUM" for k in range(t)):
         return True  # the unit a number counts: "[288 MW] offshore wind farm"
     return any(e[0] <= t < e[1] and e[2] in _VALUE_LABELS and (
         e[2] != "CARDINAL" or s.pos[t] not in ("NOUN", "PROPN")) for e in inside)

@@ -38,7 +38,6 @@ Pure: works on the mentions of one document, in corpus order.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 import unicodedata
@@ -63,7 +62,7 @@ from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.places import countries
 from mamakg.mapping.values import is_value
 from mamakg.normalize import squash
-from mamakg.types import Mention, TextSpan
+from mamakg.types import Mention, TextSpan, evolve
 
 __all__ = ["Antecedent", "Resolution", "abbreviates", "alias_roots",
            "antecedent_kinds", "common_keys", "description_kinds", "is_acronym_of",
@@ -396,7 +395,7 @@ def _antecedents(mentions: list[Mention], names_only: bool = False) -> list[Ante
                     continue  # "it" stands for a name, not "a week"; "they" not "American"
                 first[key] = Antecedent(key, text, kind, position)
     if names_only:  # at one place the longer name first: a chunk before the names inside it
-        found = [dataclasses.replace(a, kinds=frozenset(kinds.get(a.key, ())),
+        found = [evolve(a, kinds=frozenset(kinds.get(a.key, ())),
                                      placed=a.key in placed) for a in first.values()]
         return sorted(found, key=lambda a: (a.position, -len(a.key), a.key))
     return sorted(first.values(), key=lambda a: (a.position, a.key))
@@ -553,7 +552,7 @@ def _resolve(m: Mention, antecedents: list[Antecedent] | None, roots: dict[str, 
         resolved.append(slot)
     if not changes:
         return m, ()
-    return dataclasses.replace(m, **changes), tuple(resolved)  # type: ignore[arg-type]
+    return evolve(m, **changes), tuple(resolved)  # type: ignore[arg-type]
 
 
 def resolve_document(mentions: list[Mention], *, pronouns: bool = True, names: bool = False,
@@ -576,12 +575,12 @@ def resolve_document(mentions: list[Mention], *, pronouns: bool = True, names: b
         if resolved_m is not None and resolved_m.readings:
             readings = tuple(r for r in (one(r)[0] for r in resolved_m.readings)
                              if r is not None)
-            resolved_m = dataclasses.replace(resolved_m, readings=readings)
+            resolved_m = evolve(resolved_m, readings=readings)
         out.append(Resolution(resolved_m, m, slots))
     if names:
         aliases = alias_roots(out)
         if aliases:
-            out = [dataclasses.replace(r, mention=_rekeyed(r.mention, aliases)) for r in out]
+            out = [evolve(r, mention=_rekeyed(r.mention, aliases)) for r in out]
         out = _chunks_named(out)
     return out
 
@@ -614,9 +613,9 @@ def _chunk_named(r: Resolution, spelled: dict[tuple[str, ...], str]) -> Resoluti
             changes[slot] = found
     if not changes:
         return r
-    named = dataclasses.replace(m, head_key=changes.get("head", m.head_key),
+    named = evolve(m, head_key=changes.get("head", m.head_key),
                                 tail_key=changes.get("tail", m.tail_key))
-    return dataclasses.replace(r, mention=named,
+    return evolve(r, mention=named,
                                resolved=tuple(dict.fromkeys((*r.resolved, *changes))))
 
 
@@ -723,11 +722,11 @@ def _rekeyed(m: Mention | None, aliases: dict[str, str]) -> Mention | None:
     def one(x: Mention) -> Mention:
         changes = {f"{slot}_key": aliases[key] for slot, key, _, _ in _slots(x)
                    if key in aliases}
-        return dataclasses.replace(x, **changes) if changes else x  # type: ignore[arg-type]
+        return evolve(x, **changes) if changes else x  # type: ignore[arg-type]
 
     readings = tuple(one(r) for r in m.readings)
     m = one(m)
-    return dataclasses.replace(m, readings=readings) if readings != m.readings else m
+    return evolve(m, readings=readings) if readings != m.readings else m
 
 
 @functools.lru_cache(maxsize=1 << 16)  # pure on its text; read many times
@@ -840,4 +839,4 @@ def scope_of(m: Mention, resolved: tuple[str, ...] = (), common: frozenset[str] 
                    is_common_noun(labels[slot]) or (
                    kind != "PRON" and is_role_of_name(labels[slot], kind)) or (
                    not kind and key in common))}
-    return dataclasses.replace(m, **changes) if changes else m  # type: ignore[arg-type]
+    return evolve(m, **changes) if changes else m  # type: ignore[arg-type]

@@ -29,7 +29,6 @@ handed back: the Open IE (carb) output still lists them, as it lists what the Ma
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import logging
 import sys
@@ -63,7 +62,7 @@ from mamakg.mapping.vectors import PropertyVectors
 from mamakg.normalize import squash
 from mamakg.result import Summary
 from mamakg.store import MentionStore
-from mamakg.types import Drop, Entity, Fact, Mention, Relation
+from mamakg.types import Drop, Entity, Fact, Mention, Relation, evolve
 
 if TYPE_CHECKING:
     from mamakg.attention import Embedder
@@ -271,7 +270,7 @@ def _fact(head: Entity, rel: Relation, tail: Entity, mentions: Sequence[Mention]
     """One fact of the graph: the tail a literal where it is a value, the confidence graded
     (or the best mention's score), the support counted by sentence; its mentions without
     what only the Map stage reads (readings, parse features)."""
-    mentions = one_per_reading([dataclasses.replace(m, readings=(), relation_pos=())
+    mentions = one_per_reading([evolve(m, readings=(), relation_pos=())
                                 if m.readings or m.relation_pos else m for m in mentions])
     if config.literal_values:
         tail = _tail_entity(tail, rel, datatypes.get(rel.pid or ""))
@@ -521,7 +520,7 @@ def one_per_reading(mentions: Sequence[Mention]) -> list[Mention]:
 
 
 def _reversed(m: Mention) -> Mention:
-    return dataclasses.replace(m, head=m.tail, tail=m.head, head_key=m.tail_key,
+    return evolve(m, head=m.tail, tail=m.head, head_key=m.tail_key,
                                tail_key=m.head_key, head_type=m.tail_type,
                                tail_type=m.head_type, head_node=m.tail_node,
                                tail_node=m.head_node, derived=True)

@@ -23,7 +23,6 @@ order (`Forms.merge`).
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,7 +37,7 @@ from mamakg.mapping.values import is_value
 from mamakg.normalize import squash
 from mamakg.result import Summary
 from mamakg.store import MentionStore, Row, decode, encode
-from mamakg.types import Drop, Mention
+from mamakg.types import Drop, Mention, evolve
 
 __all__ = ["DocumentStream", "Forms", "ResolvedDocument", "ResolvedWindow", "WindowPart",
            "agreed_kinds", "documents", "most_common", "resolve_mentions", "resolve_window",
@@ -101,7 +100,7 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
         # Council", `Mention.relation_node`) is already read between its entities: it maps
         marks = [x for x in readings if x.relation_key not in SENTENCE_FACTS][:1] \
             if m.relation_node is None else []
-        batch.append(dataclasses.replace(m, readings=tuple(marks)))
+        batch.append(evolve(m, readings=tuple(marks)))
         for x in readings:  # one comma can state two facts ("Alberta, Canada"): keyed apart
             where = (x.sent_index, x.head.start, x.relation.start, x.tail.start,
                      x.relation_key)
@@ -131,7 +130,7 @@ def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
     ...                    head_type=kind, tail_type="GPE")
     >>> [x.head_type for x in agreed_kinds([m("GPE"), m("ORG"), m("GPE"), m("")])]
     ['GPE', 'GPE', 'GPE', 'GPE']
-    >>> he = dataclasses.replace(m("ORG"), head=TextSpan("He", 0, 2))  # resolved to "lyon"
+    >>> he = evolve(m("ORG"), head=TextSpan("He", 0, 2))  # resolved to "lyon"
     >>> [x.head_type for x in agreed_kinds([m("ORG"), m("ORG"), m("ORG"), he, he])]
     ['PERSON', 'PERSON', 'PERSON', 'PERSON', 'PERSON']
     >>> [x.head_type for x in agreed_kinds([m("ORG"), m("ORG"), he])]
@@ -154,7 +153,7 @@ def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
         tail = voted.get(m.tail_key, m.tail_type) if m.tail_type != "PRON" else m.tail_type
         if (head, tail) == (m.head_type, m.tail_type):
             return m
-        return dataclasses.replace(m, head_type=head, tail_type=tail)
+        return evolve(m, head_type=head, tail_type=tail)
 
     return [agreed(m) for m in mentions]
 

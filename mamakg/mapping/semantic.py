@@ -378,6 +378,18 @@ class EmbeddingMapper:
         """kind -> its vector ("something" for an unknown kind)."""
         self._in_context: dict[tuple[str, str, str], np.ndarray] = {}
         """(phrase, head kind, tail kind) -> the blended similarity with every property."""
+        self._of_datatype: dict[str, np.ndarray] = {}
+        """datatype -> the properties whose values are of it."""
+        self._inverse: dict[str, np.ndarray] = {}
+        """phrase -> whether it states each property from value to subject (`is_inverse`
+        of the phrase and the property's nearest name, `_inverse_of`)."""
+        names = [n.lower() for n in vectors.name_text]
+        self._name_by = np.array([n.endswith(" by") for n in names], dtype=bool)
+        self._name_of = np.array([n.endswith(" of") for n in names], dtype=bool)
+        self._name_words = np.array([len(n.split()) for n in names], dtype=np.int64)
+        self._name_joined = np.array([" ".join(n.split()) for n in names], dtype=object)
+        self._label_by = np.array([label.lower().endswith(" by") for label in self.labels],
+                                  dtype=bool)
 
     def _candidates(self, q: MapQuery, phrase: str, which: np.ndarray) -> np.ndarray:
         """The properties that compete for the phrase: those whose value the fact's value may
@@ -386,17 +398,36 @@ class EmbeddingMapper:
         CEO is Ann). (The chosen property's value is then checked against the text of the
         value, `MapChain.relation`.)"""
         wanted = _VALUE_DATATYPES.get(q.tail_kind, "WikibaseItem")
-        fits = self.datatype == wanted
+        of_datatype = self._of_datatype.get(wanted)
+        if of_datatype is None:
+            of_datatype = self._of_datatype[wanted] = self.datatype == wanted
+        fits = of_datatype.copy()
         if q.tail_kind == "group":  # "Iranian" is no one's spouse: a group is the value only
             fits &= self._group_valued  # of group-valued properties
         if q.tail_kind in self._kind_fits:  # a university is no one's teacher ("student of")
             unfit = fits & ~self._kind_fits[q.tail_kind]
             fits &= self._kind_fits[q.tail_kind]
             if q.head_kind in self._kind_fits:
-                for i in np.flatnonzero(unfit & self._kind_fits[q.head_kind]):
-                    fits[i] = is_inverse(phrase, self.vectors.name_text[int(which[i])],
-                                         self.labels[i])
+                fits |= unfit & self._kind_fits[q.head_kind] & self._inverse_of(phrase, which)
         return fits
+
+    def _inverse_of(self, phrase: str, which: np.ndarray) -> np.ndarray:
+        """`is_inverse` of the phrase with each property's name `which` points to (and its
+        label), as one array over the properties, once per phrase."""
+        found = self._inverse.get(phrase)
+        if found is not None:
+            return found
+        by = self._name_by[which] | self._label_by
+        found = by & (not (phrase.endswith(" by") or " by " in phrase))
+        if phrase.endswith(" of"):  # "N of" where the name is N, of at most three words
+            stem = phrase.removesuffix(" of").split()
+            words, joined = self._name_words[which], self._name_joined[which]
+            named = np.zeros(len(which), dtype=bool)
+            for n in (1, 2, 3):
+                named |= (words == n) & (joined == " ".join(stem[-n:]))
+            found |= ~by & ~self._name_of[which] & named
+        self._inverse[phrase] = found
+        return found
 
     def prepare(self, queries: Sequence[MapQuery], batch: int = 512) -> None:
         """Embed the relation phrases of these queries and compare each with every property's
@@ -404,6 +435,8 @@ class EmbeddingMapper:
         than `MAX_WORDS` words is not embedded (it abstains), nor is that of a query whose
         head is no name or whose relation gives another name (`_map` answers them without)."""
         queries = [q for q in queries if q.head_named and not gives_a_name(q.key)]
+        if not queries:
+            return
         phrases = [p for p in dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
                    if p not in self._sims and len(p.split()) <= MAX_WORDS
                    and not is_unreadable(p)]

@@ -493,10 +493,10 @@ def one_per_reading(mentions: Sequence[Mention]) -> list[Mention]:
     >>> from mamakg.types import TextSpan
     >>> s = [TextSpan("he", 0, 2), TextSpan("served as", 3, 12), TextSpan("Syndikus", 13, 21)]
     >>> read = Mention("d", 4, "he served as Syndikus", 0, *s, "he", "serve as", "syndikus", 0.05)
-    >>> derived = dataclasses.replace(read, score=0.09, derived=True)
+    >>> derived = evolve(read, score=0.09, derived=True)
     >>> one_per_reading([derived, read]) == [read]
     True
-    >>> other = dataclasses.replace(derived, relation_key="serve")
+    >>> other = evolve(derived, relation_key="serve")
     >>> one_per_reading([derived, other]) == [derived, other]
     True
     """

@@ -38,9 +38,10 @@ R = TypeVar("R")
 
 
 def evolve(record: R, **changes: Any) -> R:
-    """A copy of one of these frozen records with some fields changed: what
-    `dataclasses.replace` gives, its `__post_init__` checks run, without calling `__init__`
-    (every field here is an init field), which sets each field through
+    """A copy of a frozen dataclass record (these, and the Map stage's own) with some fields
+    changed: what `dataclasses.replace` gives, its `__post_init__` checks run, without
+    calling `__init__` (for records whose fields are all init fields and that have no
+    `__slots__`, as every one here), which sets each field through
     `object.__setattr__` (21 of them for a `Mention`, which the Match and Map stages copy a
     score of times a sentence).
 

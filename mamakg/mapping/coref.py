@@ -395,8 +395,8 @@ def _antecedents(mentions: list[Mention], names_only: bool = False) -> list[Ante
                     continue  # "it" stands for a name, not "a week"; "they" not "American"
                 first[key] = Antecedent(key, text, kind, position)
     if names_only:  # at one place the longer name first: a chunk before the names inside it
-        found = [evolve(a, kinds=frozenset(kinds.get(a.key, ())),
-                                     placed=a.key in placed) for a in first.values()]
+        found = [evolve(a, kinds=frozenset(kinds.get(a.key, ())), placed=a.key in placed)
+                 for a in first.values()]
         return sorted(found, key=lambda a: (a.position, -len(a.key), a.key))
     return sorted(first.values(), key=lambda a: (a.position, a.key))
 
@@ -614,9 +614,8 @@ def _chunk_named(r: Resolution, spelled: dict[tuple[str, ...], str]) -> Resoluti
     if not changes:
         return r
     named = evolve(m, head_key=changes.get("head", m.head_key),
-                                tail_key=changes.get("tail", m.tail_key))
-    return evolve(r, mention=named,
-                               resolved=tuple(dict.fromkeys((*r.resolved, *changes))))
+                   tail_key=changes.get("tail", m.tail_key))
+    return evolve(r, mention=named, resolved=tuple(dict.fromkeys((*r.resolved, *changes))))
 
 
 def _is_alias(r: Resolution) -> bool:

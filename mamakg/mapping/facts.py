@@ -520,7 +520,6 @@ def one_per_reading(mentions: Sequence[Mention]) -> list[Mention]:
 
 
 def _reversed(m: Mention) -> Mention:
-    return evolve(m, head=m.tail, tail=m.head, head_key=m.tail_key,
-                               tail_key=m.head_key, head_type=m.tail_type,
-                               tail_type=m.head_type, head_node=m.tail_node,
-                               tail_node=m.head_node, derived=True)
+    return evolve(m, head=m.tail, tail=m.head, head_key=m.tail_key, tail_key=m.head_key,
+                  head_type=m.tail_type, tail_type=m.head_type, head_node=m.tail_node,
+                  tail_node=m.head_node, derived=True)

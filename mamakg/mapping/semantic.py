@@ -413,7 +413,8 @@ class EmbeddingMapper:
 
     def _inverse_of(self, phrase: str, which: np.ndarray) -> np.ndarray:
         """`is_inverse` of the phrase with each property's name `which` points to (and its
-        label), as one array over the properties, once per phrase."""
+        label), as one array over the properties, once per phrase (`which` is the phrase's
+        own nearest names, `_sims`, so the phrase alone keys the answer)."""
         found = self._inverse.get(phrase)
         if found is not None:
             return found

@@ -107,9 +107,10 @@ def _cpu_seconds() -> float:
 
 
 MODEL_STAGES = ("device", "embed")
-"""Timings that are model work, not the pipeline's CPU work: the GPU's busy seconds and the
-forward passes of the phrase-embedding model (on the model's device: a GPU where the build
-has one). A model that costs nothing costs nothing in them."""
+"""Timings that are model work, not the pipeline's CPU work: the language model's (the GPU's
+busy seconds; on a CPU, the seconds of its forward passes and merge into tokens, inside
+attend) and the forward passes of the phrase-embedding model (on the model's device: a GPU
+where the build has one). A model that costs nothing costs nothing in them."""
 SERIAL_STAGES = ("attend", "resolve_edges", "store", "prepare", "collect", "write")
 """Stages that stay in the build's own process whatever the number of cores (the model is
 fed from it; documents cut by window edges are resolved there; the relation mappers are
@@ -118,7 +119,7 @@ processes' parts run there)."""
 
 
 def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
-           cpu_s: float, cores: int = 16) -> dict[str, object]:
+           cpu_s: float, cores: int = 16, on_cpu: bool = False) -> dict[str, object]:
     """Where every second goes, per 1,000 sentences, and what it means for a host with
     `cores` cores and a model that costs nothing (a GPU far faster than the rest):
 
@@ -131,17 +132,20 @@ def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
       are waiting, not work, and are left out of the sums, and
       so are the seconds its ``collect`` waits for the workers that group facts,
       ``collect_waiting``);
-    - ``all_cpu_per_1k``: the sum of that work, outside the models' forward passes (the raw
-      forward seconds are taken out of ``attend``; the phrase-embedding model's forward
+    - ``all_cpu_per_1k``: the sum of that work, outside the models' forward passes (taken
+      out of ``attend``: on a GPU the raw forward seconds; with `on_cpu`, the seconds the
+      build's own forward passes and merges into tokens took, ``device``, which on a GPU
+      run on the device and on the CPU use the build's torch threads; the phrase-embedding
+      model's forward
       passes, stage ``embed``, timed apart from ``collect``, are not counted either:
       ``model_seconds_per_1k`` shows both); ``cpu_rusage_per_1k`` is the operating
       system's count of CPU seconds of all processes over the build (forward pass included,
       on every torch thread), as a cross-check;
-    - ``serial_per_1k``: the build's own work outside the forward pass (attend less the raw
+    - ``serial_per_1k``: the build's own work outside the forward pass (attend less the model's
       forward, resolve_edges, store, prepare, collect, write): the part that one process
       does whatever the cores;
     - ``spacy_per_1k``: spaCy alone, the components the build loads, one process on one core
-      (numpy's BLAS on one thread);
+      (numpy's BLAS on one thread, the garbage collector as in a build);
     - ``projected_sent_per_s``: min(cores / all-CPU seconds per sentence, 1 / serial seconds
       per sentence), for `cores` cores."""
     workers = timings.get("parse_workers", 0.0) > 0 or timings.get("match_workers", 0.0) > 0
@@ -151,7 +155,8 @@ def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
     stages.pop("parse_here", None)
     if timings.get("match_workers", 0.0) > 0:
         stages.pop("match", None)
-    attend_cpu = max(timings.get("attend", 0.0) - raw_s, 0.0)
+    model_s = timings.get("device", 0.0) if on_cpu else raw_s
+    attend_cpu = max(timings.get("attend", 0.0) - model_s, 0.0)
     stages["attend"] = attend_cpu
     # the corpus-level half grouped in worker processes: this process's collect less waiting
     stages["collect"] = stages.get("collect", 0.0) - stages.pop("collect_waiting", 0.0)
@@ -164,6 +169,7 @@ def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
     return {
         "stage_seconds_per_1k": {k: round(v * per_k, 2) for k, v in sorted(stages.items())},
         "model_seconds_per_1k": {"forward_raw": round(raw_s * per_k, 2),
+                                 "forward_in_build": round(model_s * per_k, 2),
                                  "embed": round(timings.get("embed", 0.0) * per_k, 2)},
         "worker_processes_used": workers,
         "all_cpu_per_1k": round(all_cpu * per_k, 2),
@@ -219,6 +225,7 @@ def main() -> None:
     from mamakg.config import Config, OutputFormat
     from mamakg.parse import load_nlp, one_blas_thread, parse_documents
     from mamakg.pipeline import WINDOW, attend_windows, build
+    from mamakg.scale.processes import long_lived_heap
 
     batch = args.batch_size or (256 if args.device == "cuda" else 32)
     config = Config.preset(args.preset, model=args.model, device=args.device, dtype=args.dtype,
@@ -247,8 +254,9 @@ def main() -> None:
     lm = AttentionModel(config, model=model, tokenizer=tokenizer)
     name = f"random-init {args.random_init}" if args.random_init else lm.info.name
 
-    # spaCy only, in this process, on one core (numpy's BLAS on one thread, as in a worker)
-    with one_blas_thread():
+    # spaCy only, in this process, on one core (numpy's BLAS on one thread and the garbage
+    # collector set as in a build's workers: scale.processes.long_lived_heap)
+    with one_blas_thread(), long_lived_heap():
         t0 = time.perf_counter()
         sentences = list(parse_documents(docs, nlp, max_tokens=config.max_tokens))
         spacy_s = time.perf_counter() - t0
@@ -344,7 +352,7 @@ def main() -> None:
         "torch_threads": torch.get_num_threads(),
         "cpus": os.cpu_count(),
     }
-    report["budget"] = budget(timings, n, spacy_s, raw_s, cpu_s)
+    report["budget"] = budget(timings, n, spacy_s, raw_s, cpu_s, on_cpu=args.device == "cpu")
     if args.device == "cuda":
         report["gpu_busy_seconds"] = round(timings.get("device", 0.0), 2)
         report["gpu_busy_share_of_build"] = round(timings.get("device", 0.0)

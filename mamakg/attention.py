@@ -14,6 +14,7 @@ import contextlib
 import importlib.metadata
 import logging
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,8 @@ class _Launched:
     has passed)."""
     events: tuple[Any, Any] | None
     """CUDA events around the batch's device work; None on a CPU."""
+    seconds: float = 0.0
+    """On a CPU, the seconds of the batch's model work (done when launched); 0 on CUDA."""
 
 
 @dataclass(frozen=True)
@@ -435,6 +438,7 @@ class AttentionModel:
         if cuda:
             events = (torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True))
             events[0].record()
+        started = time.perf_counter()
         with torch.inference_mode():
             att = self.layer_attention(self.to_device(inputs))  # (B, P, P)
             if self.info.causal:  # the forward link i -> j read from j -> i (align.causal_fill)
@@ -449,12 +453,13 @@ class AttentionModel:
                 host = torch.empty(tokens.shape, dtype=torch.float32, pin_memory=True)
                 host.copy_(tokens, non_blocking=True)
                 events[1].record()
-        return _Launched(batch, plan, host, events)
+        seconds = 0.0 if cuda else time.perf_counter() - started
+        return _Launched(batch, plan, host, events, seconds)
 
     def _collect(self, launched: _Launched, matrices: list[Any]) -> float:
         """Wait for a launched batch and hand out its sentences' matrices; the seconds the
-        device was busy on it (CUDA events; 0 on a CPU)."""
-        seconds = 0.0
+        device was busy on it (CUDA events; on a CPU, those of its model work)."""
+        seconds = launched.seconds
         if launched.events is not None:
             launched.events[1].synchronize()
             seconds = launched.events[0].elapsed_time(launched.events[1]) / 1000

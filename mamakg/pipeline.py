@@ -56,6 +56,7 @@ from mamakg.parse import load_nlp, parse_documents, pipeline_name
 from mamakg.refine import confidence, number_entities, refine
 from mamakg.result import Result, Summary
 from mamakg.scale.prefetch import prefetch
+from mamakg.scale.processes import long_lived_heap
 from mamakg.store import MentionStore, Row, encode
 from mamakg.types import Document, MatchCounts, Mention, RunInfo, Sentence, Window
 from mamakg.version import __version__
@@ -226,8 +227,8 @@ def match_windows(windows: Iterable[Window], config: Config, clock: StageClock,
     """`match_window` of each window, in order, mentions encoded (`store.encode`): in this
     process, or in `workers` (default: `config.match_processes`, None = 0) worker processes a
     bounded number of windows ahead, this process matching the next window itself whenever
-    no result is ready. Worker seconds go to ``match_workers``; the accelerator's to
-    ``device``."""
+    no result is ready. Worker seconds go to ``match_workers``; the model's
+    (`Window.device_seconds`) to ``device``."""
     for found, counts in _matched(windows, config, clock, workers, group_cells, resolve=False):
         assert isinstance(found, list)
         yield found, counts
@@ -434,7 +435,9 @@ def build(
     new phrases (`mapping.facts.PrepareAhead`); collect: the corpus-level half; embed: the
     forward passes of the model that embeds relation phrases, timed apart), the busy seconds
     of the worker processes (``parse_workers``, ``match_workers``: summed over the workers)
-    and, on CUDA, of the GPU (``device``)."""
+    and the seconds of the language model's work (``device``: the GPU's busy seconds on
+    CUDA; on a CPU, the part of attend that the forward passes and the merge into tokens
+    took)."""
     started = time.perf_counter()
     if nlp is None:
         nlp = load_nlp(config.spacy_model)
@@ -449,7 +452,7 @@ def build(
         mappers.embedder.timed = functools.partial(clock.stage, "embed")
     left_out: list[Mention] = []
     with contextlib.closing(made) if made is not None else contextlib.nullcontext(), \
-            MentionStore() as store:
+            long_lived_heap(), MentionStore() as store:
         documents = _counted(documents, summary)
         if streams(config):  # the per-document half of the Map stage streams with Match
             stream = DocumentStream(config)

@@ -180,7 +180,8 @@ class Window:
     """Sentences of this window whose pieces did not fit the model (their last tokens got no
     attention); those cut to `Config.max_tokens` say so themselves (`Sentence.truncated`)."""
     device_seconds: float = 0.0
-    """Seconds the accelerator was busy on this window (CUDA events); 0 on a CPU."""
+    """Seconds of the model's work on this window (forward passes, merge into tokens): the
+    accelerator's busy seconds (CUDA events), or on a CPU the seconds that work took."""
     continues_before: bool = True
     """Whether the window's first document began in an earlier window (True when not known)."""
     continues_after: bool = True

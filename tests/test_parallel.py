@@ -5,12 +5,14 @@ bounded number of tasks ahead, and a long document is parsed a bounded piece at 
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+import weakref
 
 import pytest
 from conftest import DEMO, ROOT
@@ -19,7 +21,7 @@ from mamakg.config import Config, OutputFormat
 from mamakg.parse import parse_documents
 from mamakg.rdf.writers import render
 from mamakg.reader import read_documents
-from mamakg.scale.processes import Workers
+from mamakg.scale.processes import YOUNG_OBJECTS, Workers, long_lived_heap
 from mamakg.types import Document
 
 
@@ -49,6 +51,62 @@ def test_workers_hand_back_results_in_order_and_stay_a_bounded_number_ahead():
             # the result of task k is handed back once at most 3 tasks are out: k + 3 pulled
             assert len(pulled) <= len(out) + 3
         assert out == [i * i for i in range(40)]
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def _frozen_in_worker(_: int) -> tuple[int, tuple[int, int, int]]:
+    return gc.get_freeze_count(), gc.get_threshold()
+
+
+def test_a_build_keeps_the_objects_alive_before_it_out_of_the_collectors_passes():
+    before, frozen_before = gc.get_threshold(), gc.get_freeze_count()
+    assert frozen_before == 0
+    alive = [_Cycle() for _ in range(100)]
+    with long_lived_heap():
+        assert gc.get_freeze_count() >= len(alive)
+        assert gc.get_threshold()[0] == max(before[0], YOUNG_OBJECTS)
+        with long_lived_heap():  # nested: the outer block's setting holds
+            assert gc.get_threshold()[0] == max(before[0], YOUNG_OBJECTS)
+        assert gc.get_freeze_count() >= len(alive)
+        with Workers(1) as pool:  # a forked worker inherits the setting
+            (frozen, threshold), = pool.map(_frozen_in_worker, [0])
+        assert frozen > 0 and threshold[0] == max(before[0], YOUNG_OBJECTS)
+        garbage = weakref.ref(_Cycle())  # garbage made in the block is still collected
+        gc.collect()
+        assert garbage() is None
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+    kept = weakref.ref(alive[0])
+    del alive
+    gc.collect()  # once the block ends, the frozen objects are collected again
+    assert kept() is None
+
+
+def test_objects_frozen_before_stay_as_the_program_froze_them():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        made = [_Cycle() for _ in range(10)]
+        with long_lived_heap():
+            assert gc.get_freeze_count() == frozen  # nothing more frozen
+            assert gc.get_threshold()[0] >= YOUNG_OBJECTS
+        assert gc.get_freeze_count() == frozen  # and nothing thawed
+        del made
+    finally:
+        gc.unfreeze()
+
+
+def test_a_collector_turned_off_stays_off():
+    gc.disable()
+    try:
+        with long_lived_heap():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def _slow(log: str, x: int) -> tuple[int, int]:

@@ -15,6 +15,7 @@ Pure: works on `Sentence` columns, no spaCy.
 from __future__ import annotations
 
 from mamakg.mapping.arguments import (
+    Spans,
     chunk_readings,
     clause_readings,
     narrow_readings,
@@ -46,14 +47,17 @@ def _with_clause_readings(narrow: tuple[Mention, ...], clause: tuple[Mention, ..
 
 
 def _nodes(s: Sentence, head: tuple[int, int], tail: tuple[int, int],
-           relation: tuple[int, ...]) -> dict[str, object]:
+           relation: tuple[int, ...]) -> tuple[dict[str, object], Spans]:
     """The changes that give a mention the entities its chunks stand for as its nodes
     (`node_span`, within the words the relation and the other chunk leave, `node_room`):
     their spans, keys and kinds, and the relation that takes in a noun of the tail chunk
-    (`relational_tail`); the chunks stay its head and tail."""
+    (`relational_tail`); the chunks stay its head and tail. Also the two `node_span`s, as
+    `narrow_readings` takes them."""
     changes: dict[str, object] = {}
+    spans: list[tuple[int, int] | None] = []
     for slot, chunk, other in (("head", head, tail), ("tail", tail, head)):
         node = node_span(s, *chunk, node_room(s, chunk, other, relation))
+        spans.append(node)
         if slot == "tail":
             related = relational_tail(s, chunk, node, relation)
             if related is not None:  # "was a member of | the Advisory Council"
@@ -66,7 +70,7 @@ def _nodes(s: Sentence, head: tuple[int, int], tail: tuple[int, int],
             changes[f"{slot}_node"] = s.char_span(*node)
             changes[f"{slot}_key"] = entity_key(s, *node)
             changes[f"{slot}_type"] = span_type(s, *node)
-    return changes
+    return changes, (spans[0], spans[1])
 
 
 def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
@@ -82,12 +86,14 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
     changes: dict[str, object] = {"head_type": span_type(s, *candidate.head),
                                   "tail_type": span_type(s, *candidate.tail),
                                   "relation_pos": tuple(s.pos[t] for t in rel)}
+    spans: Spans | None = None
     if boundaries:
-        changes.update(_nodes(s, candidate.head, candidate.tail, rel))
+        nodes, spans = _nodes(s, candidate.head, candidate.tail, rel)
+        changes.update(nodes)
     mention = evolve(mention, **changes)  # type: ignore[arg-type]
     if not s.entities:
         return mention
-    readings = narrow_readings(s, mention, candidate.head, candidate.tail, rel)
+    readings = narrow_readings(s, mention, candidate.head, candidate.tail, rel, spans)
     if clause:
         readings = _with_clause_readings(
             readings, clause_readings(s, mention, candidate.head, candidate.tail), mention)

@@ -667,8 +667,13 @@ def _named_subject(s: Sentence, relation: tuple[int, ...]) -> tuple[int, int, st
     return found
 
 
+Spans = tuple[tuple[int, int] | None, tuple[int, int] | None]
+"""The `node_span`s of a mention's head and tail chunks, each within its `node_room`."""
+
+
 def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
-                    tail: tuple[int, int], relation: tuple[int, ...]) -> tuple[Mention, ...]:
+                    tail: tuple[int, int], relation: tuple[int, ...],
+                    spans: Spans | None = None) -> tuple[Mention, ...]:
     """The mention read between named entities (token ranges `head`, `tail` of its chunks;
     `relation`: its relation tokens): one reading per entity of the tail (or the tail itself),
     with as head the named entity the relation is said of by syntax when the head chunk is
@@ -676,7 +681,7 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     narrower or elsewhere. A reading's relation runs from the relation's start (from the
     head's entity when the head chunk ends where the relation starts) to the tail's entity;
     its key leaves out the words of other entities ("born [24 April 1980] in Sydney" ->
-    "bear in")."""
+    "bear in"). `spans`: the chunks' `node_span`s where the caller has them already."""
     if not relation:
         return ()
     head_core = entity_core(s, *head)
@@ -686,8 +691,12 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     cores = tail_cores(s, *tail)
     if head_core is None and subject is None and not cores:
         return ()
-    head_node = node_span(s, *head, node_room(s, head, tail, relation)) \
-        if mention.head_node is not None else None
+    if spans is None:
+        spans = (node_span(s, *head, node_room(s, head, tail, relation))
+                 if mention.head_node is not None else None,
+                 node_span(s, *tail, node_room(s, tail, head, relation))
+                 if mention.tail_node is not None else None)
+    head_node = spans[0] if mention.head_node is not None else None
     if subject is not None:
         h, h_type = (subject[0], subject[1]), subject[2]
     else:
@@ -696,8 +705,7 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     adjacent = subject is None and head_core is not None and all(
         s.pos[t] in _EDGE_POS for t in range(head[1], relation[0]))
     begin = h[1] if adjacent else relation[0]
-    tail_node = node_span(s, *tail, node_room(s, tail, head, relation)) \
-        if mention.tail_node is not None else None
+    tail_node = spans[1] if mention.tail_node is not None else None
     targets = [(c[0], c[1], c[2]) for c in cores] or [(*(tail_node or tail), mention.tail_type)]
     out = []
     for t_start, t_end, t_type in targets:

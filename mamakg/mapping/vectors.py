@@ -104,21 +104,45 @@ class PropertyVectors:
     def __len__(self) -> int:
         return len(self.pids)
 
+    @functools.cached_property
+    def _groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The names in property order (indices into `names`), where each property's run of
+        them starts in that order, and the property of each run."""
+        order = np.argsort(self.name_owner, kind="stable")
+        owners = self.name_owner[order]
+        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(order) \
+            else np.zeros(0, dtype=np.int64)
+        return order, starts, owners[starts]
+
+    @functools.cached_property
+    def _in_order(self) -> bool:
+        """Whether the names come property by property already (the shipped vectors do)."""
+        return bool(np.all(np.diff(self.name_owner) >= 0))
+
     def name_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For (Q, D) query vectors: (Q, P) best cosine of each property's names, and the
-        (Q, P) index of that name in `name_text`."""
+        (Q, P) index of that name in `name_text` (its first name of that cosine; a property
+        without names: -1 and 0)."""
         sims = vectors @ self.names.T  # (Q, N)
         best = np.full((len(vectors), len(self.pids)), -1.0, dtype=np.float32)
         which = np.zeros((len(vectors), len(self.pids)), dtype=np.int64)
-        order = np.argsort(self.name_owner, kind="stable")
-        owners = self.name_owner[order]
-        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
-        grouped = sims[:, order]  # (Q, N) names grouped by property
-        maxima = np.maximum.reduceat(grouped, starts, axis=1)  # (Q, P')
-        best[:, owners[starts]] = maxima
-        for k, start in enumerate(starts):  # the argmax within each group
-            stop = starts[k + 1] if k + 1 < len(starts) else len(order)
-            which[:, owners[start]] = order[start + np.argmax(grouped[:, start:stop], axis=1)]
+        order, starts, owners = self._groups
+        if not len(order):
+            return best, which
+        rows = np.ascontiguousarray(sims.T)  # (N, Q): each property's names in a run of rows
+        if not self._in_order:
+            rows = rows[order]
+        sizes = np.diff(np.r_[starts, len(order)])
+        top = rows[starts]  # (P', Q): the best so far of each run, and its row
+        at = np.repeat(starts[:, None], len(vectors), axis=1)
+        for k in range(1, int(sizes.max())):  # the k-th name of the runs that have one
+            runs = np.flatnonzero(sizes > k)
+            candidate = rows[starts[runs] + k]
+            better = candidate > top[runs]  # strictly: the first of equal cosines stays
+            top[runs] = np.where(better, candidate, top[runs])
+            at[runs] = np.where(better, (starts[runs] + k)[:, None], at[runs])
+        best[:, owners] = top.T
+        which[:, owners] = order[at].T
         return best, which
 
     def save(self, path: str | io.BytesIO) -> None:

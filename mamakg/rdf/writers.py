@@ -43,6 +43,7 @@ from mamakg.rdf.graph import (
     to_rdf,
 )
 from mamakg.rdf.vocab import IRIs
+from mamakg.scale.processes import long_lived_heap
 from mamakg.types import Fact, Mention, RunInfo
 
 __all__ = ["fact_record", "render", "render_parts", "turtle", "turtle_blocks", "turtle_text_blocks",
@@ -191,7 +192,8 @@ def _carb_lines(facts: Sequence[Fact], documents: dict[str, str],
 def render(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: str,
            documents: dict[str, str] | None = None, left_out: Sequence[Mention] = ()) -> bytes:
     """The bytes of the facts in a format."""
-    return b"".join(render_parts(facts, run, fmt, base, documents, left_out))
+    with long_lived_heap():  # the facts: no garbage, walked by no pass here or in a writer
+        return b"".join(render_parts(facts, run, fmt, base, documents, left_out))
 
 
 PART_LINES = 10_000
@@ -314,13 +316,15 @@ def write_graph(facts: Sequence[Fact], run: RunInfo, path: str, fmt: OutputForma
                 *, force: bool = False, documents: dict[str, str] | None = None,
                 left_out: Sequence[Mention] = (), part_lines: int = PART_LINES) -> None:
     """Render and write atomically to `path` (``-`` = stdout: rendered whole first, so a
-    failure writes nothing there either); `part_lines`: see `render_parts`."""
+    failure writes nothing there either); `part_lines`: see `render_parts`. The garbage
+    collector is set as in a build (`long_lived_heap`): the facts, the models and the rest
+    are no garbage, and neither this process nor a writer process walks them."""
     if path == "-":
         data = render(facts, run, fmt, base, documents, left_out)
         with atomic_output(path, force=force) as handle:
             handle.write(data)
         return
-    with atomic_output(path, force=force) as handle:
+    with long_lived_heap(), atomic_output(path, force=force) as handle:
         for part in render_parts(facts, run, fmt, base, documents, left_out,
                                  part_lines=part_lines):
             handle.write(part)

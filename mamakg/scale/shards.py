@@ -25,6 +25,7 @@ from mamakg.errors import MamakgError
 from mamakg.parse import pipeline_name
 from mamakg.pipeline import StageClock, add_counts, match_windows, mention_rows, run_info
 from mamakg.result import Summary
+from mamakg.scale.processes import long_lived_heap
 from mamakg.store import Row
 from mamakg.types import Document, MatchCounts, Mention, Window
 
@@ -163,7 +164,9 @@ class LocalEngine:
         for shard in shards:
             nlp, lm = self.models()
             started(shard)
-            record(run_shard(shard, nlp, lm, config, on_sentences), shard)
+            with long_lived_heap():
+                result = run_shard(shard, nlp, lm, config, on_sentences)
+            record(result, shard)
 
 
 def _json_line(obj: Any) -> bytes:

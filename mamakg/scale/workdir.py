@@ -62,7 +62,7 @@ from mamakg.scale.manifest import (
     OutputStamp,
     Part,
 )
-from mamakg.scale.processes import Workers
+from mamakg.scale.processes import Workers, long_lived_heap
 from mamakg.scale.shards import (
     SCHEMA_VERSION,
     Engine,
@@ -435,7 +435,7 @@ def build_workdir(
         made = make_linker(config) if linker is None else None
         left_out: list[Mention] = []
         with contextlib.closing(made) if made is not None else contextlib.nullcontext(), \
-                MentionStore() as store:
+                long_lived_heap(), MentionStore() as store:
             if streams(config):
                 forms = _load_resolved(folder, store, summary, config, left_out)
                 facts = map_resolved(store, forms, config, summary, linker or made, mappers)

@@ -29,6 +29,7 @@ from typing import Any
 
 from mamakg.config import Config
 from mamakg.errors import MamakgError, UsageError
+from mamakg.scale.processes import long_lived_heap
 from mamakg.scale.shards import Shard, ShardResult, run_shard, shard_result
 from mamakg.types import Sentence, Window
 
@@ -42,22 +43,27 @@ class ShardWorker:
     """Fused layout: one model replica that processes whole shards."""
 
     def __init__(self, config: Config) -> None:
+        from mamakg.parse import one_blas_thread
         from mamakg.pipeline import load_models
 
-        # one actor is one CPU: every stage runs in the actor's own process
+        # one actor is one CPU: every stage runs in the actor's own process, spaCy's matrix
+        # products on one thread
+        one_blas_thread()
         self.config = config.replace(parse_processes=0, match_processes=0)
         self.nlp, self.lm = load_models(config)  # the actor's own, for its lifetime
 
     def run(self, shard: Shard) -> ShardResult:
-        return run_shard(shard, self.nlp, self.lm, self.config)
+        with long_lived_heap():  # the actor's models: out of the collector's passes
+            return run_shard(shard, self.nlp, self.lm, self.config)
 
 
 class ParseWorker:
     """Split layout, CPU: a shard's sentences and noun chunks (spaCy)."""
 
     def __init__(self, config: Config) -> None:
-        from mamakg.parse import load_nlp
+        from mamakg.parse import load_nlp, one_blas_thread
 
+        one_blas_thread()  # one actor is one CPU
         self.config = config
         self.nlp = load_nlp(config.spacy_model)
 
@@ -65,8 +71,10 @@ class ParseWorker:
         """(the shard's sentences, the spaCy pipeline's name)."""
         from mamakg.parse import parse_documents, pipeline_name
 
-        sentences = parse_documents(shard.documents, self.nlp, max_tokens=self.config.max_tokens)
-        return list(sentences), pipeline_name(self.nlp)
+        with long_lived_heap():
+            sentences = list(parse_documents(shard.documents, self.nlp,
+                                             max_tokens=self.config.max_tokens))
+        return sentences, pipeline_name(self.nlp)
 
 
 class AttendWorker:
@@ -83,7 +91,8 @@ class AttendWorker:
         from mamakg.pipeline import attend_windows, run_info
 
         sentences, spacy_model = parsed
-        windows = list(attend_windows(sentences, self.lm, self.config))
+        with long_lived_heap():
+            windows = list(attend_windows(sentences, self.lm, self.config))
         return windows, run_info(self.config, self.lm, spacy_model).models()
 
 
@@ -97,7 +106,8 @@ class MatchWorker:
 
     def match(self, shard: Shard, attended: tuple[list[Window], dict[str, Any]]) -> ShardResult:
         windows, models = attended
-        return shard_result(shard, windows, self.config, models)
+        with long_lived_heap():
+            return shard_result(shard, windows, self.config, models)
 
 
 def _import_ray() -> Any:

@@ -329,11 +329,23 @@ def _check_spacy_model(name: str | None) -> None:
                          "the path of a pipeline folder")
 
 
+_PARTS = {"device": ("attend", "model"), "parse_here": ("parse", "in this process"),
+          "collect_waiting": ("collect", "waiting for workers")}
+"""Timings that are part of another stage's (stage, as the log names the part)."""
+
+
 def _log_timings(summary: Summary) -> None:
-    order = ("load", "parse", "attend", "device", "match", "resolve", "resolve_edges", "store",
+    """One line: each stage's seconds, with the parts of a stage in brackets ("attend 0.8 s
+    (model 0.7 s)") and worker processes' busy seconds after the build's own stages."""
+    order = ("load", "parse", "attend", "match", "resolve", "resolve_edges", "store",
              "collect", "embed", "write")
-    names = sorted(summary.timings, key=lambda k: (order.index(k) if k in order else len(order), k))
-    stages = ", ".join(f"{k} {summary.timings[k]:.1f} s" for k in names)
+    timings = summary.timings
+    names = sorted((k for k in timings if k not in _PARTS),
+                   key=lambda k: (order.index(k) if k in order else len(order), k))
+    parts = {stage: [f"{label} {timings[k]:.1f} s" for k, (of, label) in _PARTS.items()
+                     if of == stage and k in timings] for stage in names}
+    stages = ", ".join(f"{k} {timings[k]:.1f} s" + (f" ({'; '.join(parts[k])})" if parts[k]
+                                                    else "") for k in names)
     log.info("timings: %s; total %.1f s (%.1f sentences/s)", stages or "none",
              summary.seconds, summary.sentences_per_second)
 

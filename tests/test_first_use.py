@@ -9,6 +9,7 @@ import gzip
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -240,6 +241,7 @@ def test_verbose_shows_models_inputs_settings_timings_and_output(runner, tmp_pat
     assert "mamakg: timings: load " in err and ", parse " in err and "attend " in err \
         and "embed " in err \
         and "collect " in err
+    assert re.search(r", attend [\d.]+ s \(model [\d.]+ s\)", err)  # a part of its stage
     assert f"mamakg: wrote {out} (ttl)" in err
     assert result.stdout == ""
     debug = runner.invoke(cli, [*args, "-vv", "--force"])

@@ -280,3 +280,44 @@ def test_the_inverse_test_over_all_properties_agrees_with_is_inverse_one_by_one(
         assert found.tolist() == expected, phrase
         inverse += sum(expected)
     assert inverse > 50  # both kinds of answer were asked
+
+
+def _name_scores_one_by_one(vectors: PropertyVectors, queries: np.ndarray):
+    """The best cosine of each property's names and that name's index (the first of equal
+    cosines), property by property: what `name_scores` computes at once."""
+    sims = queries @ vectors.names.T
+    best = np.full((len(queries), len(vectors.pids)), -1.0, dtype=np.float32)
+    which = np.zeros((len(queries), len(vectors.pids)), dtype=np.int64)
+    for p in range(len(vectors.pids)):
+        mine = np.flatnonzero(vectors.name_owner == p)
+        if len(mine):
+            at = np.argmax(sims[:, mine], axis=1)
+            best[:, p] = sims[np.arange(len(queries)), mine[at]]
+            which[:, p] = mine[at]
+    return best, which
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_name_scores_are_those_of_each_property_alone(shuffled):
+    rng = np.random.default_rng(7)
+    owner = np.repeat(np.arange(5), [1, 3, 4, 2, 1])  # property 5 has no name
+    names = rng.standard_normal((len(owner), 4)).astype(np.float32)
+    names[2] = names[3]  # two names of property 1 equally near anything: the first counts
+    names[6] = names[4]  # and of property 2
+    if shuffled:  # names not stored property by property
+        order = rng.permutation(len(owner))
+        owner, names = owner[order], names[order]
+    vectors = PropertyVectors(tuple(f"P{i}" for i in range(6)), names, owner,
+                              tuple(f"n{i}" for i in range(len(owner))),
+                              np.zeros((6, 4), dtype=np.float32), "fake", "")
+    queries = rng.standard_normal((9, 4)).astype(np.float32)
+    best, which = vectors.name_scores(queries)
+    expected_best, expected_which = _name_scores_one_by_one(vectors, queries)
+    assert np.array_equal(best, expected_best) and np.array_equal(which, expected_which)
+    assert np.all(best[:, 5] == -1.0) and np.all(which[:, 5] == 0)
+    shipped = PropertyVectors.bundled()
+    queries = shipped.names[::97] + 0.01 * rng.standard_normal((49, shipped.names.shape[1]),
+                                                                ).astype(np.float32)
+    best, which = shipped.name_scores(queries)
+    expected_best, expected_which = _name_scores_one_by_one(shipped, queries)
+    assert np.array_equal(best, expected_best) and np.array_equal(which, expected_which)

@@ -133,17 +133,16 @@ def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
       so are the seconds its ``collect`` waits for the workers that group facts,
       ``collect_waiting``);
     - ``all_cpu_per_1k``: the sum of that work, outside the models' forward passes (taken
-      out of ``attend``: on a GPU the raw forward seconds; with `on_cpu`, the seconds the
-      build's own forward passes and merges into tokens took, ``device``, which on a GPU
-      run on the device and on the CPU use the build's torch threads; the phrase-embedding
-      model's forward
+      out of ``attend``: on a GPU the raw forward seconds; with `on_cpu`, ``device``, the
+      seconds the build's own forward passes and merges into tokens took on its torch
+      threads, work a GPU host does on the device; the phrase-embedding model's forward
       passes, stage ``embed``, timed apart from ``collect``, are not counted either:
       ``model_seconds_per_1k`` shows both); ``cpu_rusage_per_1k`` is the operating
       system's count of CPU seconds of all processes over the build (forward pass included,
       on every torch thread), as a cross-check;
-    - ``serial_per_1k``: the build's own work outside the forward pass (attend less the model's
-      forward, resolve_edges, store, prepare, collect, write): the part that one process
-      does whatever the cores;
+    - ``serial_per_1k``: the build's own work outside the forward pass (attend less the
+      model's work, resolve_edges, store, prepare, collect, write): the part that one
+      process does whatever the cores;
     - ``spacy_per_1k``: spaCy alone, the components the build loads, one process on one core
       (numpy's BLAS on one thread, the garbage collector as in a build);
     - ``projected_sent_per_s``: min(cores / all-CPU seconds per sentence, 1 / serial seconds

@@ -41,14 +41,15 @@ def long_lived_heap() -> Iterator[None]:
     when it begins (the loaded models, spaCy's pipeline, millions of objects that live as
     long as the build) are left out of its passes (`gc.freeze`), and its youngest pass runs
     after `YOUNG_OBJECTS` new objects. Without this, each full pass walks every one of them
-    again, and a build makes enough objects that live a window long to run dozens of full
-    passes: seconds of one process's time per 10,000 sentences, in the part that one process
-    does on a GPU host (`python benchmarks/throughput.py`). Worker processes forked inside
-    the block inherit the setting, and their passes leave the inherited objects' pages
-    unwritten, shared with the parent. Garbage is still collected: objects made in the block
-    as before, those frozen once the block ends. Blocks may nest; the outermost one sets and
-    restores. A collector turned off (`gc.disable`) stays off, and where objects were frozen
-    before (a program that manages `gc.freeze` itself) only the threshold is changed."""
+    again, and a build makes enough objects that live a window long to run one every few
+    seconds: seconds of one process's time per 10,000 sentences, in the part that one
+    process does on a GPU host (`python benchmarks/collector.py`). Worker processes forked
+    inside the block inherit the setting: their passes neither walk the objects they
+    inherited nor write to those pages, which stay shared with the parent. Garbage is still
+    collected: objects made in the block as before, those frozen once the block ends.
+    Blocks may nest; the outermost one sets and restores. A collector turned off
+    (`gc.disable`) stays off, and where objects were frozen before (a program that manages
+    `gc.freeze` itself) only the threshold is changed."""
     _FROZEN[0] += 1
     before = gc.get_threshold()
     freeze = _FROZEN[0] == 1 and gc.get_freeze_count() == 0
@@ -64,6 +65,7 @@ def long_lived_heap() -> Iterator[None]:
             gc.set_threshold(*before)
             if freeze:
                 gc.unfreeze()
+
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -20,7 +20,6 @@ import contextlib
 import gc
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -28,11 +27,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _cpu(who: int) -> float:
-    usage = resource.getrusage(who)
-    return usage.ru_utime + usage.ru_stime
 
 
 def one_run(setting: str, sentences: int) -> dict[str, object]:
@@ -74,7 +68,7 @@ def one_run(setting: str, sentences: int) -> dict[str, object]:
             seconds[info["generation"]] += time.perf_counter() - begun.pop()
             passes[info["generation"]] += 1
 
-    own0, workers0 = _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
+    own0, workers0 = time.process_time(), throughput._children_cpu_seconds()
     gc.callbacks.append(timed)
     try:
         started = time.perf_counter()
@@ -94,8 +88,8 @@ def one_run(setting: str, sentences: int) -> dict[str, object]:
         "collector_seconds": round(sum(seconds), 2),
         "build_seconds": round(built - started, 2),
         "write_seconds": round(written - built, 2),
-        "cpu_seconds_build_process": round(_cpu(resource.RUSAGE_SELF) - own0, 2),
-        "cpu_seconds_workers": round(_cpu(resource.RUSAGE_CHILDREN) - workers0, 2),
+        "cpu_seconds_build_process": round(time.process_time() - own0, 2),
+        "cpu_seconds_workers": round(throughput._children_cpu_seconds() - workers0, 2),
     }
 
 

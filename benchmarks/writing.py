@@ -19,15 +19,13 @@ import hashlib
 import json
 import os
 import pickle
-import resource
+import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-def _children_cpu() -> float:
-    """User + system CPU seconds of this process's finished worker processes."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+from throughput import _children_cpu_seconds  # noqa: E402
 
 
 def main() -> None:
@@ -69,11 +67,11 @@ def main() -> None:
             path = os.path.join(tmp, f"graph.{fmt.value}")
             seconds, cpu, workers = [], [], []
             for _ in range(args.repeat):
-                t0, c0, w0 = time.perf_counter(), time.process_time(), _children_cpu()
+                t0, c0, w0 = time.perf_counter(), time.process_time(), _children_cpu_seconds()
                 write_graph(graph.facts, run, path, fmt, graph.base, force=True)
                 seconds.append(round(time.perf_counter() - t0, 2))
                 cpu.append(round(time.process_time() - c0, 2))
-                workers.append(round(_children_cpu() - w0, 2))
+                workers.append(round(_children_cpu_seconds() - w0, 2))
             with open(path, "rb") as handle:
                 data = handle.read()
             out[fmt.value] = {"seconds": seconds, "cpu_seconds": cpu,

@@ -110,8 +110,7 @@ class PropertyVectors:
         them starts in that order, and the property of each run."""
         order = np.argsort(self.name_owner, kind="stable")
         owners = self.name_owner[order]
-        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(order) \
-            else np.zeros(0, dtype=np.int64)
+        starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
         return order, starts, owners[starts]
 
     @functools.cached_property
@@ -126,9 +125,9 @@ class PropertyVectors:
         sims = vectors @ self.names.T  # (Q, N)
         best = np.full((len(vectors), len(self.pids)), -1.0, dtype=np.float32)
         which = np.zeros((len(vectors), len(self.pids)), dtype=np.int64)
-        order, starts, owners = self._groups
-        if not len(order):
+        if not len(self.name_owner):
             return best, which
+        order, starts, owners = self._groups
         rows = np.ascontiguousarray(sims.T)  # (N, Q): each property's names in a run of rows
         if not self._in_order:
             rows = rows[order]

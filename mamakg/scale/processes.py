@@ -51,11 +51,12 @@ def long_lived_heap() -> Iterator[None]:
     (`gc.disable`) stays off, and where objects were frozen before (a program that manages
     `gc.freeze` itself) only the threshold is changed."""
     _FROZEN[0] += 1
+    outermost = _FROZEN[0] == 1
     before = gc.get_threshold()
-    freeze = _FROZEN[0] == 1 and gc.get_freeze_count() == 0
-    if _FROZEN[0] == 1:
-        if freeze:
-            gc.freeze()
+    freeze = outermost and gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    if outermost:
         gc.set_threshold(max(before[0], YOUNG_OBJECTS), *before[1:])
     try:
         yield

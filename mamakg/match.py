@@ -141,7 +141,7 @@ def _search(group: list[tuple[int, _Prepared]], out: list[list[Candidate]],
         for a, b in p.pairs:
             for beam in next(found):
                 relation = tuple(t for u in beam.units[1:-1] for t in p.units[u])
-                path = tuple(PathStep(labels[u], w) for u, w in zip(beam.units, beam.weights))
+                path = tuple(map(PathStep, map(labels.__getitem__, beam.units), beam.weights))
                 out[i].append(Candidate(
                     sentence=p.sentence,
                     head=p.sentence.chunks[a],

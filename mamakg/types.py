@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
     import numpy as np
@@ -245,9 +245,9 @@ class TextSpan:
         return cls(data["text"], int(data["start"]), int(data["end"]))
 
 
-@dataclass(frozen=True)
-class PathStep:
-    """One step of the beam-search path: the token reached and the attention weight used."""
+class PathStep(NamedTuple):
+    """One step of the beam-search path: the token reached and the attention weight used. (A
+    named tuple: a sentence's search makes one for every step of every candidate path.)"""
 
     text: str
     """Token (or noun chunk) text."""

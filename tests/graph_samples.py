@@ -75,6 +75,8 @@ def rounded(value):
 
     if isinstance(value, float):
         return round(value, 6)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple (PathStep)
+        return type(value)(*(rounded(v) for v in value))
     if isinstance(value, (list, tuple)):
         return type(value)(rounded(v) for v in value)
     if dataclasses.is_dataclass(value):

@@ -271,6 +271,10 @@ class AttentionModel:
             n_heads=int(getattr(mconf, "num_attention_heads", 0) or getattr(mconf, "n_head", 0)),
             max_pieces=limit,
         )
+        self.threads_per_batch: Callable[[], int] | None = None
+        """On a CPU, asked before each batch's forward pass: torch's threads for it (a build
+        whose spaCy workers share the cores gives the forward pass those they leave idle:
+        `pipeline.WorkerPlan.forward_threads`). None: the threads as set."""
 
     @classmethod
     def _load_model(cls, factory: Any, source: str, **kwargs: Any) -> Any:
@@ -338,6 +342,10 @@ class AttentionModel:
         pending: _Launched | None = None
         for begin in range(0, len(order), size):
             batch = order[begin : begin + size]
+            if self.threads_per_batch is not None:
+                wanted = self.threads_per_batch()
+                if wanted != self.threads:
+                    self.threads = wanted
             launched = self._launch(enc, batch, sentences)
             if pending is not None:
                 device_seconds += self._collect(pending, matrices)

@@ -20,13 +20,16 @@ import re
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mamakg.errors import MamakgError
 from mamakg.rulematch import speed_up
 from mamakg.types import Document, Pieces, Sentence, evolve
+
+if TYPE_CHECKING:
+    from mamakg.scale.processes import Workers
 
 __all__ = ["DEFAULT_SPACY_MODELS", "SEGMENT_CHARS", "TASK_CHARS", "Segmenter",
            "blank_editorial_marks", "installed_pipeline_name", "load_nlp", "one_blas_thread",
@@ -445,6 +448,7 @@ def parse_documents(
     segment_chars: int = SEGMENT_CHARS,
     task_chars: int = TASK_CHARS,
     pieces: Callable[[list[str]], list[Pieces]] | None = None,
+    on_workers: Callable[[Workers], None] | None = None,
 ) -> Iterator[Sentence]:
     """Stream the sentences of the documents, in document order.
 
@@ -461,7 +465,8 @@ def parse_documents(
     ends (`Segmenter`), its sentences numbered as one document's; spaCy gets at most
     `task_chars` characters at a time (or one segment). With `pieces` (the language model's
     `attention.PieceMaker`), each sentence also gets its text's pieces where it is parsed,
-    so the Attend stage need not tokenize it.
+    so the Attend stage need not tokenize it. `on_workers` is handed the pool of worker
+    processes once it starts (the build asks it how many are busy: `Workers.busy`).
     """
     nlp.max_length = max(nlp.max_length, segment_chars + 1)
     tasks = _tasks(documents, Segmenter(nlp, segment_chars), task_chars)
@@ -490,6 +495,8 @@ def parse_documents(
                 return here(task), 0.0
 
         with Workers(n, _init_worker, (nlp, max_tokens, segment_chars, pieces)) as pool:
+            if on_workers is not None:
+                on_workers(pool)
             for segments, seconds in pool.map(_worker_task, tasks, AHEAD * n, local=alongside):
                 if timings is not None:
                     timings["parse_workers"] = timings.get("parse_workers", 0.0) + seconds

@@ -24,6 +24,7 @@ import dataclasses
 import functools
 import itertools
 import logging
+import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -56,7 +57,7 @@ from mamakg.parse import load_nlp, parse_documents, pipeline_name
 from mamakg.refine import confidence, number_entities, refine
 from mamakg.result import Result, Summary
 from mamakg.scale.prefetch import prefetch
-from mamakg.scale.processes import long_lived_heap
+from mamakg.scale.processes import Workers, long_lived_heap
 from mamakg.store import MentionStore, Row, encode
 from mamakg.types import Document, MatchCounts, Mention, RunInfo, Sentence, Window
 from mamakg.version import __version__
@@ -276,33 +277,40 @@ def add_counts(summary: Summary, counts: MatchCounts) -> None:
 
 
 class WorkerPlan:
-    """How many worker processes a build uses, where `Config` leaves it to the build (None).
+    """How many worker processes a build uses, where `Config` leaves it to the build (None),
+    and, on a CPU, how many threads the forward pass gets while they run.
 
     With the model on an accelerator this process only feeds it: spaCy and Match get the
-    other cores (`config.default_workers`). With the model on the CPU, torch's threads use
-    every core during the forward pass, and a worker would only take turns with it, unless
-    the model is cheap next to spaCy (a small model, a random-init benchmark). So the first
-    window runs in this process, timed; then spaCy moves to every core but one if the
-    estimate says it pays (this process then keeps one torch thread and parses too whenever
-    its next sentences are not ready):
+    other cores (`config.default_workers`). With the model on the CPU, spaCy's workers and
+    torch's threads share the cores: before each batch the forward pass gets every core no
+    worker is parsing on (`forward_threads`), one at least. The first window runs in this
+    process, timed; then spaCy moves to k worker processes, as many as keep pace with this
+    process (parse / k <= attend + match) and at most C - 1 on C cores, if the estimate says
+    it pays (this process also parses whenever its next sentences are not ready):
 
-        one process:  parse + attend + match            (per window, as timed)
-        workers:      max(C x attend + match, (parse + C x attend + match) / C)
+        one process:  parse + attend + match                     (per window, as timed)
+        workers:      max(forward + match, (parse + attend + match) / C)
+        forward:      min(attend x C / (C - k), attend + parse / C)
 
-    on C cores, where C x attend is the forward pass on one thread instead of C. Match stays
-    in this process on a CPU. The plan only decides: its owner sets torch's threads
-    (`threads`) and gives them back (`mention_rows`)."""
+    where forward is the forward pass while the workers' parse (parse / k on k cores) takes k
+    of its C threads, counted as if its speed were proportional to its threads (it is less:
+    the estimate leans towards one process). Match stays in this process on a CPU. The plan
+    only decides: its owner hands the forward pass's threads to the model
+    (`AttentionModel.threads_per_batch`) and gives them back (`mention_rows`)."""
 
-    def __init__(self, config: Config, on_cpu: bool) -> None:
+    def __init__(self, config: Config, on_cpu: bool, threads: int | None = None) -> None:
+        """`threads`: the most torch threads the forward pass takes on a CPU (default: the
+        cores; a build passes torch's setting when it begins)."""
         from mamakg.config import available_cores, default_workers
 
         self.cores = available_cores()
+        self.on_cpu = on_cpu
+        self.threads = threads or self.cores
         parse, match = (None, 0) if on_cpu else default_workers(self.cores)
         self.parse = config.parse_processes if config.parse_processes is not None else parse
         """spaCy workers; None until the first window is timed."""
         self.match = config.match_processes if config.match_processes is not None else match
-        self.threads: int | None = None
-        """torch's threads for the forward pass, once spaCy got workers (None: unchanged)."""
+        self._pool: Workers | None = None
 
     def parse_workers(self) -> int | Callable[[], int]:
         """For `parse.parse_documents`: a number, or a question asked until it is decided."""
@@ -310,29 +318,67 @@ class WorkerPlan:
             return self.parse
         return lambda: self.parse or 0
 
+    def started(self, pool: Workers) -> None:
+        """The spaCy workers' pool has started (`parse.parse_documents`' `on_workers`)."""
+        self._pool = pool
+
+    def forward_threads(self) -> int:
+        """torch's threads for the next batch's forward pass on a CPU: every core that no
+        spaCy worker is parsing on now (`Workers.busy`), one at least, `threads` at most."""
+        busy = self._pool.busy() if self._pool is not None else 0
+        return max(1, min(self.threads, self.cores - busy))
+
+    def shares_cores(self) -> bool:
+        """Whether the forward pass runs on the CPU beside spaCy's workers (then it takes
+        `forward_threads` before each batch)."""
+        return self.on_cpu and self._pool is not None
+
     def observe(self, timings: dict[str, float]) -> None:
         """Decide what was left open from the first window's seconds in this process."""
         if self.parse is not None:
             return
         parse, attend, match = (timings.get(k, 0.0) for k in ("parse", "attend", "match"))
-        one = parse + attend + match
-        cores = self.cores
-        workers = max(cores - 1, 0)
-        shared = max(cores * attend + match, (parse + cores * attend + match) / cores)
-        self.parse = workers if workers and shared < 0.9 * one else 0
+        self.parse = self.decide(parse, attend, match, self.cores)
         log.info("first window: parse %.2f s, attend %.2f s, match %.2f s: spaCy in %d worker "
                  "processes", parse, attend, match, self.parse)
-        if self.parse:
-            self.threads = max(1, cores - self.parse)
+
+    @staticmethod
+    def decide(parse: float, attend: float, match: float, cores: int) -> int:
+        """spaCy's workers on a CPU from one window's seconds in one process (the estimate of
+        the class docstring): those that keep pace if that is at least a tenth faster, else 0.
+
+        >>> WorkerPlan.decide(parse=1.4, attend=0.05, match=0.3, cores=2)  # a tiny model
+        1
+        >>> WorkerPlan.decide(parse=1.4, attend=2.7, match=0.2, cores=2)  # a small one
+        1
+        >>> WorkerPlan.decide(parse=1.4, attend=50.0, match=0.2, cores=2)  # a large one
+        0
+        >>> WorkerPlan.decide(parse=1.4, attend=0.05, match=0.3, cores=16)
+        4
+        >>> WorkerPlan.decide(parse=1.4, attend=2.7, match=0.2, cores=16)
+        1
+        >>> WorkerPlan.decide(parse=1.4, attend=0.05, match=0.3, cores=1)
+        0
+        """
+        if cores < 2:
+            return 0
+        keep_pace = math.ceil(parse / max(attend + match, 1e-9))
+        workers = max(1, min(cores - 1, keep_pace))
+        one = parse + attend + match
+        forward = min(attend * cores / (cores - workers), attend + parse / cores)
+        shared = max(forward + match, one / cores)
+        return workers if shared < 0.9 * one else 0
 
 
 @contextlib.contextmanager
 def _threads_kept(lm: AttentionModel) -> Iterator[None]:
-    """torch's threads as they were before the block, whatever the block set."""
+    """torch's threads as they were before the block, whatever the block set, and no
+    `AttentionModel.threads_per_batch` after it."""
     before = lm.threads
     try:
         yield
     finally:
+        lm.threads_per_batch = None
         if lm.threads != before:
             lm.threads = before
 
@@ -373,11 +419,11 @@ def _window_outputs(
     summary: Summary, clock: StageClock, on_sentences: Callable[[int], None] | None,
     overlap: bool | None, group_cells: int, resolve: bool,
 ) -> Iterator[list[Row] | ResolvedWindow]:
-    plan = WorkerPlan(config, on_cpu=lm.device.type == "cpu")
+    plan = WorkerPlan(config, on_cpu=lm.device.type == "cpu", threads=lm.threads)
     with _threads_kept(lm):
         sentences: Iterable[Sentence] = parse_documents(
             documents, nlp, max_tokens=config.max_tokens, workers=plan.parse_workers(),
-            timings=clock.timings, pieces=lm.piece_maker())
+            timings=clock.timings, pieces=lm.piece_maker(), on_workers=plan.started)
         if overlap is None:
             overlap = lm.device.type != "cpu" and plan.parse == 0
         if overlap:
@@ -388,8 +434,8 @@ def _window_outputs(
                                      resolve):
             add_counts(summary, counts)
             plan.observe(clock.timings)
-            if plan.threads is not None and lm.threads != plan.threads:
-                lm.threads = plan.threads
+            if plan.shares_cores():
+                lm.threads_per_batch = plan.forward_threads
             yield rows
             if on_sentences is not None:
                 on_sentences(counts.n_sentences)

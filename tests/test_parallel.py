@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import weakref
 
@@ -249,12 +250,13 @@ def test_worker_processes_give_the_graph_of_the_one_process_build(nlp, real_lm,
     assert timings[workers] > 0 and timings["attend"] > 0
 
 
-@pytest.mark.parametrize(("parse", "attend", "match", "workers", "threads"), [
-    (1.0, 0.1, 0.2, 1, 1),  # a model cheap next to spaCy: one worker, one torch thread
-    (0.5, 2.0, 0.2, 0, None),  # the forward pass dominates: spaCy stays, torch keeps its threads
+@pytest.mark.parametrize(("parse", "attend", "match", "workers"), [
+    (1.0, 0.1, 0.2, 1),  # a model cheap next to spaCy: one worker
+    (1.4, 2.7, 0.2, 1),  # a small model: spaCy beside its forward pass
+    (0.5, 5.0, 0.2, 0),  # the forward pass dominates: spaCy stays
 ])
 def test_on_a_cpu_the_first_window_decides_the_spacy_workers(monkeypatch, parse, attend, match,
-                                                             workers, threads):
+                                                             workers):
     from mamakg import config as config_module
     from mamakg.pipeline import WorkerPlan
 
@@ -263,13 +265,44 @@ def test_on_a_cpu_the_first_window_decides_the_spacy_workers(monkeypatch, parse,
     ask = plan.parse_workers()
     assert callable(ask) and ask() == 0 and plan.match == 0  # undecided: parse here
     plan.observe({"parse": parse, "attend": attend, "match": match})
-    assert ask() == workers and plan.threads == threads
+    assert ask() == workers
     plan.observe({"parse": 100.0, "attend": 0.0, "match": 0.0})  # decided once
     assert ask() == workers
 
 
-def test_the_build_gives_torch_its_threads_back(monkeypatch, nlp, real_lm):
-    """The threads a plan decides hold while the build runs, and are given back after."""
+def test_on_a_cpu_the_forward_pass_gets_the_cores_no_worker_is_parsing_on(monkeypatch):
+    from mamakg import config as config_module
+    from mamakg.pipeline import WorkerPlan
+
+    class Pool:
+        n_busy = 0
+
+        def busy(self):
+            return self.n_busy
+
+    monkeypatch.setattr(config_module, "available_cores", lambda: 4)
+    plan = WorkerPlan(Config(parse_processes=3), on_cpu=True)
+    assert not plan.shares_cores()  # no pool yet
+    pool = Pool()
+    plan.started(pool)
+    assert plan.shares_cores()
+    seen = []
+    for pool.n_busy in (0, 1, 3):
+        seen.append(plan.forward_threads())
+    assert seen == [4, 3, 1]
+    fewer = WorkerPlan(Config(parse_processes=3), on_cpu=True, threads=2)  # torch set to 2
+    fewer.started(pool)
+    seen = []
+    for pool.n_busy in (0, 1, 3):
+        seen.append(fewer.forward_threads())
+    assert seen == [2, 2, 1]
+    gpu = WorkerPlan(Config(), on_cpu=False)
+    gpu.started(pool)
+    assert not gpu.shares_cores()
+
+
+def test_each_batch_runs_on_the_threads_the_plan_gives_and_the_build_gives_them_back(
+        monkeypatch, nlp, real_lm):
     from mamakg import pipeline
     from mamakg.result import Summary
 
@@ -278,16 +311,85 @@ def test_the_build_gives_torch_its_threads_back(monkeypatch, nlp, real_lm):
 
     class Decided(pipeline.WorkerPlan):
         def observe(self, timings):
-            self.parse, self.threads = 0, decided
+            self.parse = 0
+
+        def shares_cores(self):
+            return True
+
+        def forward_threads(self):
+            return decided
+
+    launch = real_lm._launch
+    seen = []
+
+    def launched(*args):
+        seen.append(real_lm.threads)
+        return launch(*args)
 
     monkeypatch.setattr(pipeline, "WorkerPlan", Decided)
-    docs = [Document(f"d:{i}", "Marie Curie was born in Warsaw.") for i in range(3)]
+    monkeypatch.setattr(real_lm, "_launch", launched)
+    config = Config(device="cpu", batch_size=1)
+    window = pipeline.WINDOW * config.batch_size  # the build's windows of sentences
+    docs = [Document(f"d:{i}", "Marie Curie was born in Warsaw.") for i in range(2 * window + 8)]
     summary = Summary()
-    seen = [real_lm.threads for _ in pipeline.mention_rows(
-        docs, nlp, real_lm, Config(device="cpu", batch_size=1), summary,
-        pipeline.StageClock(summary.timings))]
-    assert seen and set(seen) == {decided}
-    assert real_lm.threads == before
+    rows = list(pipeline.mention_rows(docs, nlp, real_lm, config, summary,
+                                      pipeline.StageClock(summary.timings)))
+    assert len(rows) == 3
+    batches = -(-window // real_lm.config.batch_size)  # the model's batches in a window
+    assert set(seen[:batches]) == {before}  # the first window, before the plan decides
+    assert set(seen[batches:]) == {decided} and len(seen) > batches
+    assert real_lm.threads == before and real_lm.threads_per_batch is None
+
+
+def test_the_forward_pass_gives_the_same_attention_on_one_thread_and_on_two(nlp, real_lm):
+    """The plan changes torch's threads batch by batch; the graph must not depend on them."""
+    import numpy as np
+
+    docs = list(read_documents([str(DEMO)]))[:8]
+    sentences = list(parse_documents(docs, nlp))
+    before = real_lm.threads
+    try:
+        real_lm.threads = 1
+        one = real_lm.attend_window(sentences).attentions
+        real_lm.threads = 2
+        two = real_lm.attend_window(sentences).attentions
+    finally:
+        real_lm.threads = before
+    assert len(one) == len(sentences) > 8
+    assert all(np.array_equal(a, b) for a, b in zip(one, two, strict=True))
+
+
+def _wait_for_go(events):
+    _EVENTS[:] = events
+
+
+_EVENTS: list = []
+
+
+def _started_then_wait(_):
+    started, go = _EVENTS
+    started.set()
+    go.wait(30)
+    return os.getpid()
+
+
+def test_busy_counts_the_workers_with_a_task_to_work_on():
+    import multiprocessing
+
+    from mamakg.scale.processes import Workers
+
+    context = multiprocessing.get_context("fork")
+    started, go = context.Event(), context.Event()
+    with Workers(1, _wait_for_go, ((started, go),)) as pool:
+        assert pool.busy() == 0
+        results = pool.map(_started_then_wait, [0, 1])
+        waiting = threading.Thread(target=lambda: list(results))
+        waiting.start()  # submits both tasks and waits for the first
+        assert started.wait(30)
+        assert pool.busy() == 1  # two tasks, one worker
+        go.set()
+        waiting.join(30)
+        assert not waiting.is_alive() and pool.busy() == 0
 
 
 def test_with_an_accelerator_or_explicit_counts_nothing_is_left_to_decide(monkeypatch):

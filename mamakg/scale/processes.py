@@ -113,6 +113,20 @@ class Workers:
         self.n = n
         self._pool = ProcessPoolExecutor(n, mp_context=context, initializer=_init,
                                          initargs=(initializer, initargs))
+        self._unfinished: set[Future[Any]] = set()
+        """Tasks submitted to the pool that have not ended yet (`busy`)."""
+
+    def busy(self) -> int:
+        """How many of the worker processes have a task to work on now: tasks submitted and
+        not yet ended, at most one per worker. (A worker takes its next queued task as soon
+        as it ends one, so it is idle only once every submitted task has ended.)"""
+        return min(self.n, len(self._unfinished))
+
+    def _submit(self, fn: Callable[[T], R], task: T) -> Future[R]:
+        submitted = self._pool.submit(fn, task)
+        self._unfinished.add(submitted)
+        submitted.add_done_callback(self._unfinished.discard)
+        return submitted
 
     def map(self, fn: Callable[[T], R], tasks: Iterable[T], ahead: int | None = None, *,
             local: Callable[[T], R] | None = None) -> Iterator[R]:
@@ -135,7 +149,7 @@ class Workers:
                     if task is _END:
                         exhausted = True
                     else:
-                        submitted = self._pool.submit(fn, task)  # type: ignore[arg-type]
+                        submitted = self._submit(fn, task)  # type: ignore[arg-type]
                         queued.append(submitted)
                         pending[submitted] = task  # type: ignore[assignment]
                 if not queued:

@@ -359,7 +359,7 @@ def test_the_forward_pass_gives_the_same_attention_on_one_thread_and_on_two(nlp,
     assert all(np.array_equal(a, b) for a, b in zip(one, two, strict=True))
 
 
-def _wait_for_go(events):
+def _keep_events(events):
     _EVENTS[:] = events
 
 
@@ -380,7 +380,7 @@ def test_busy_counts_the_workers_with_a_task_to_work_on():
 
     context = multiprocessing.get_context("fork")
     started, go = context.Event(), context.Event()
-    with Workers(1, _wait_for_go, ((started, go),)) as pool:
+    with Workers(1, _keep_events, ((started, go),)) as pool:
         assert pool.busy() == 0
         results = pool.map(_started_then_wait, [0, 1])
         waiting = threading.Thread(target=lambda: list(results))

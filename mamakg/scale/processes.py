@@ -114,13 +114,14 @@ class Workers:
         self._pool = ProcessPoolExecutor(n, mp_context=context, initializer=_init,
                                          initargs=(initializer, initargs))
         self._unfinished: set[Future[Any]] = set()
-        """Tasks submitted to the pool that have not ended yet (`busy`)."""
+        """Tasks submitted to the pool, until their end's callback takes them out (`busy`
+        asks each whether it has ended: the callback runs just after its waiters wake)."""
 
     def busy(self) -> int:
         """How many of the worker processes have a task to work on now: tasks submitted and
         not yet ended, at most one per worker. (A worker takes its next queued task as soon
         as it ends one, so it is idle only once every submitted task has ended.)"""
-        return min(self.n, len(self._unfinished))
+        return min(self.n, sum(not task.done() for task in list(self._unfinished)))
 
     def _submit(self, fn: Callable[[T], R], task: T) -> Future[R]:
         submitted = self._pool.submit(fn, task)

@@ -259,8 +259,6 @@ def _matched(windows: Iterable[Window], config: Config, clock: StageClock,
                 rows, counts, _ = here(window)
             yield rows, counts
         return
-    from mamakg.scale.processes import Workers
-
     with Workers(workers, _init_match_worker, (config, group_cells, resolve)) as pool:
         results = pool.map(_match_task, seen(windows), local=here)
         for rows, counts, seconds in clock.timed(results, "match"):

@@ -144,7 +144,8 @@ class Builder:
             log.info("models loaded in %.1f s: %s%s (layer %d of %d, %s) on %s, %s; spaCy %s",
                      time.perf_counter() - started, lm.info.name,
                      f" {lm.info.revision}" if lm.info.revision else "", lm.layer + 1,
-                     lm.info.n_layers, "causal" if lm.info.causal else "encoder", lm.device,
+                     lm.info.n_layers, "causal" if lm.info.causal else "encoder",
+                     f"{lm.device} (oneDNN)" if lm.onednn_layers else lm.device,
                      self.config.dtype.value, pipeline_name(nlp))
         return self._models
 

@@ -1,6 +1,7 @@
 """Plumbing with tiny random-weight BERT and GPT-2 built from configs (nothing downloaded)."""
 
 import copy
+import platform
 
 import numpy as np
 import pytest
@@ -198,3 +199,87 @@ def test_single_layer_capture_equals_eager_attention_in_every_layer(tokenizer, a
     for eager, captured in zip(out["eager"], out["sdpa"]):
         assert captured.shape == eager.shape
         assert np.allclose(captured, eager, atol=1e-6)
+
+
+ONEDNN = torch.backends.mkldnn.is_available() and platform.machine().lower() in ("x86_64",
+                                                                               "amd64")
+"""Whether a build runs linear layers on oneDNN here (`attention.onednn_linears`)."""
+
+
+def _linear_layers(model):
+    from transformers.pytorch_utils import Conv1D
+
+    return [m for m in model.modules() if isinstance(m, torch.nn.Linear | Conv1D)]
+
+
+@pytest.mark.skipif(not ONEDNN, reason="torch without oneDNN, or not x86-64")
+@pytest.mark.parametrize("arch", ["bert", "gpt2", "llama"])
+def test_linear_layers_on_onednn_give_the_attention_torchs_kernels_give(tokenizer, arch,
+                                                                         monkeypatch):
+    """On a CPU in float32 every linear layer (GPT-2's Conv1D, Llama's layers without a bias)
+    runs oneDNN's kernel; the attention read is torch's own to float32 rounding."""
+    if arch == "llama":
+        torch.manual_seed(0)
+        model = AutoModel.from_config(_llama_config(tokenizer), attn_implementation="sdpa")
+    else:
+        model = {"bert": _bert, "gpt2": _gpt2}[arch](tokenizer)
+    config = Config(device="cpu", batch_size=3)
+    monkeypatch.setenv("MAMAKG_ONEDNN", "0")
+    plain = AttentionModel(config, model=model, tokenizer=tokenizer)
+    assert not any(type(m).__name__.startswith("OneDnn") for m in model.modules())
+    want = plain.attend(_sentences())
+    monkeypatch.delenv("MAMAKG_ONEDNN")
+    onednn = AttentionModel(config, model=model, tokenizer=tokenizer)  # the same model, changed
+    layers = _linear_layers(model)
+    assert layers and all(type(m).__name__.startswith("OneDnn") for m in layers)
+    assert plain.onednn_layers == 0 and onednn.onednn_layers == len(layers)
+    for a, b in zip(want, onednn.attend(_sentences()), strict=True):
+        assert np.allclose(a, b, atol=1e-6)
+
+
+def test_onednn_is_not_used_where_it_cannot_serve(tokenizer, monkeypatch):
+    """Left alone: a model not in float32, and a layer kind whose oneDNN result disagrees with
+    torch's (a kernel that fails or is wrong on this machine); under autograd a changed
+    layer runs torch's own forward pass."""
+    import mamakg.attention as attention
+
+    class Wrong(torch.nn.Linear):
+        def forward(self, x):
+            return super().forward(x) * 1.01
+
+    class Failing(torch.nn.Linear):
+        def forward(self, x):
+            raise RuntimeError("no kernel for this machine")
+
+    probe = torch.nn.Linear(8, 4)
+    assert not attention._agrees(probe, Wrong, torch)
+    assert not attention._agrees(probe, Failing, torch)
+    assert attention._agrees(probe, torch.nn.Linear, torch)
+    bf16 = _bert(tokenizer).to(torch.bfloat16)
+    assert attention.onednn_linears(bf16) == 0
+    monkeypatch.setattr(attention, "_agrees", lambda *_: False)
+    model = _bert(tokenizer)
+    assert attention.onednn_linears(model) == 0
+    assert all(type(m) is torch.nn.Linear for m in _linear_layers(model))
+    monkeypatch.undo()
+    if not ONEDNN:
+        return
+    assert attention.onednn_linears(model) == len(_linear_layers(model)) > 0
+    layer = _linear_layers(model)[0]
+    rows = torch.randn(2, layer.in_features)
+    out = layer(rows)  # autograd on: torch's kernel
+    assert out.requires_grad
+    assert torch.equal(out, torch.nn.functional.linear(rows, layer.weight, layer.bias))
+
+
+def test_a_model_on_onednn_pickles_for_a_spawned_worker(tokenizer):
+    """A build hands its embedding model to spawned worker processes where fork is missing:
+    the changed layers' classes are found again by name."""
+    import pickle
+
+    import mamakg.attention as attention
+
+    model = _bert(tokenizer).eval()
+    attention.onednn_linears(model)
+    again = pickle.loads(pickle.dumps(model))
+    assert [type(m) for m in _linear_layers(again)] == [type(m) for m in _linear_layers(model)]

@@ -5,7 +5,8 @@ sentence, attention read from one layer).
 with the fast tokenizer (offset mapping), sorts them by piece count, batches them (padded on
 the right), runs one forward pass per batch under ``torch.inference_mode()``, merges pieces
 into tokens on the device and returns a `Window`: per sentence, a plain numpy (T, T) matrix
-over its spaCy tokens.
+over its spaCy tokens. On an x86-64 CPU the linear layers of both models it loads (this one
+and the phrase-embedding `Embedder`) run oneDNN's kernel (`onednn_linears`).
 """
 
 from __future__ import annotations
@@ -611,7 +612,7 @@ def onednn_linears(model: Any) -> int:
     Conv1D: nearly all of a transformer's work) with oneDNN's kernel rather than the BLAS
     torch calls for them (MKL), in place: the layers keep their weights and change only
     their forward pass. On AMD processors MKL takes its AVX2 code, oneDNN AVX-512; on a
-    2-core AMD EPYC this makes the layers 2.2x as fast (`python benchmarks/onednn.py`). The
+    2-core AMD EPYC this makes the layers 2-2.8x as fast (`python benchmarks/onednn.py`). The
     outputs differ from MKL's in the last bits of float32, as they do between two batch
     sizes, and stay the same on any number of threads. Returns how many layers changed: 0
     where torch has no oneDNN, the processor is not x86-64 (elsewhere torch's BLAS is the

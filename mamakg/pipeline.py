@@ -337,8 +337,9 @@ class WorkerPlan:
             return
         parse, attend, match = (timings.get(k, 0.0) for k in ("parse", "attend", "match"))
         self.parse = self.decide(parse, attend, match, self.cores)
-        log.info("first window: parse %.2f s, attend %.2f s, match %.2f s: spaCy in %d worker "
-                 "processes", parse, attend, match, self.parse)
+        log.info("first window: parse %.2f s, attend %.2f s, match %.2f s: spaCy %s", parse,
+                 attend, match, f"in {self.parse} worker process" + "es" * (self.parse > 1)
+                 if self.parse else "in the build's own process")
 
     @staticmethod
     def decide(parse: float, attend: float, match: float, cores: int) -> int:

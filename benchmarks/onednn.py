@@ -14,12 +14,13 @@ torch's own (MKL). Prints one JSON line:
   ../shared/data/raw-text (the KnowledgeNet/DBpedia abstracts, CC BY-SA), in the build's
   batches (32, sorted by length), both ways, and the largest difference of the attention
   read (``minilm`` is the bundled model, the others random weights of that shape);
-- ``embed``: seconds of the phrase-embedding model (the bundled MiniLM) over the noun
-  phrases of those sentences' first words, both ways, and the smallest cosine between a
-  phrase's two vectors.
+- ``embed``: seconds of the phrase-embedding model (the bundled MiniLM) over short texts
+  like a build's relation phrases (runs of 2-3 words from each sentence), both ways, and the
+  smallest cosine between a text's two vectors.
 
-Both ways run in this process on torch's threads (``--threads``, default torch's choice),
-the second way first and then the first again, so a drift of the machine's speed shows.
+Both ways run in this process on torch's threads (``--threads``, default torch's choice);
+the forward passes and the embedding run oneDNN, then torch's kernel, then oneDNN again, so
+a drift of the machine's speed shows.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def main() -> None:
         if len(texts) >= args.sentences:
             break
     texts = texts[:args.sentences]
-    # short texts like the relation phrases a build embeds: 2-4 words from each sentence
+    # short texts like the relation phrases a build embeds: 2-3 words from each sentence
     phrases = sorted({" ".join(t.split()[i:i + 2 + i % 3]) for t in texts for i in (1, 3)}
                      - {""})
     report = {"threads": torch.get_num_threads(), "cpus": os.cpu_count(),

@@ -588,9 +588,11 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _agrees(layer: Any, onednn: Any, torch: Any) -> bool:
+def _agrees(layer: Any, onednn: Any) -> bool:
     """Whether `layer` gives the same outputs (to float32 rounding) through `onednn`'s forward
     pass as through its own, on a few random rows."""
+    import torch
+
     width = getattr(layer, "in_features", None) or layer.nx  # Linear's; Conv1D's
     rows = torch.randn(3, width, generator=torch.Generator().manual_seed(0))
     own = type(layer)
@@ -632,14 +634,14 @@ def onednn_linears(model: Any) -> int:
     except (ImportError, AttributeError, RuntimeError):  # no such kernel in this torch
         return 0
     layers = [m for m in model.modules() if type(m) in classes]
-    checked = {base: _agrees(next(m for m in layers if type(m) is base), onednn, torch)
-               for base, onednn in classes.items() if any(type(m) is base for m in layers)}
-    changed = 0
+    samples: dict[type, Any] = {}  # the first layer of each kind, to check
     for layer in layers:
-        if checked[type(layer)]:
-            layer.__class__ = classes[type(layer)]
-            changed += 1
-    return changed
+        samples.setdefault(type(layer), layer)
+    works = {kind: _agrees(layer, classes[kind]) for kind, layer in samples.items()}
+    changed = [layer for layer in layers if works[type(layer)]]
+    for layer in changed:
+        layer.__class__ = classes[type(layer)]
+    return len(changed)
 
 
 class Embedder:

@@ -19,7 +19,7 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -443,12 +443,14 @@ def parse_documents(
     nlp: Any,
     *,
     max_tokens: int = 128,
-    workers: int | Callable[[], int] = 0,
+    workers: int | Callable[[], int | None] = 0,
+    ahead_of_decision: int = 0,
     timings: dict[str, float] | None = None,
     segment_chars: int = SEGMENT_CHARS,
     task_chars: int = TASK_CHARS,
     pieces: Callable[[list[str]], list[Pieces]] | None = None,
     on_workers: Callable[[Workers], None] | None = None,
+    on_parsed: Callable[[int, float], None] | None = None,
 ) -> Iterator[Sentence]:
     """Stream the sentences of the documents, in document order.
 
@@ -456,53 +458,104 @@ def parse_documents(
     `workers` > 0, spaCy runs in that many worker processes (`scale.processes.Workers`) that
     hand back `Sentence` records, a bounded number of tasks ahead, and in this process too
     whenever the next sentences are not ready; the sentences are those of a parse in this
-    process. A callable `workers` is asked after each task parsed here, until it says how
-    many workers to start (the build decides once it has timed the first window). `timings`
-    gets the workers' busy seconds (``parse_workers``, summed over the workers) and the
-    seconds spent parsing in this process (``parse_here``).
+    process. A callable `workers` is asked after each task handed on, until it says how
+    many workers to use (not None; the build decides once it has timed the first window):
+    until then the tasks are parsed here, or, with `ahead_of_decision` > 0 and more than one
+    task, by that many workers started at once, whose tasks stay theirs whatever is decided
+    (a decision for another number lets them finish what they have, then goes on with it).
+    `timings` gets the workers' busy seconds (``parse_workers``, summed over the workers) and
+    the seconds spent parsing in this process (``parse_here``); `on_parsed` the sentences and
+    seconds of each task (parsed here, or by a worker when handed on).
 
     A document longer than `segment_chars` characters is parsed in segments cut at sentence
     ends (`Segmenter`), its sentences numbered as one document's; spaCy gets at most
     `task_chars` characters at a time (or one segment). With `pieces` (the language model's
     `attention.PieceMaker`), each sentence also gets its text's pieces where it is parsed,
-    so the Attend stage need not tokenize it. `on_workers` is handed the pool of worker
-    processes once it starts (the build asks it how many are busy: `Workers.busy`).
+    so the Attend stage need not tokenize it. `on_workers` is handed each pool of worker
+    processes as it starts (the build asks it how many are busy: `Workers.busy`).
     """
     nlp.max_length = max(nlp.max_length, segment_chars + 1)
     tasks = _tasks(documents, Segmenter(nlp, segment_chars), task_chars)
 
+    def parsed_task(out: Parsed, seconds: float) -> Parsed:
+        if on_parsed is not None:
+            on_parsed(sum(len(sentences) for _, sentences in out), seconds)
+        return out
+
     def here(task: Task) -> Parsed:
         started = time.perf_counter()
         out = _parse_task(nlp, task, max_tokens, pieces)
+        seconds = time.perf_counter() - started
         if timings is not None:
-            timings["parse_here"] = timings.get("parse_here", 0.0) + (
-                time.perf_counter() - started)
-        return out
+            timings["parse_here"] = timings.get("parse_here", 0.0) + seconds
+        return parsed_task(out, seconds)
 
-    def parsed() -> Iterator[Parsed]:
-        n = workers if isinstance(workers, int) else 0
-        while n < 1:
-            task = next(tasks, None)
-            if task is None:
-                return
-            yield here(task)
-            if callable(workers):
-                n = workers()
+    def alongside(task: Task) -> tuple[Parsed, float]:
+        with one_blas_thread():  # the workers hold the other cores
+            return here(task), 0.0
+
+    def pooled(n: int, todo: Iterable[Task], until: Callable[[], bool] = lambda: False,
+               ) -> Generator[Parsed, None, bool]:
+        """The tasks parsed by `n` workers (and here while the next is not ready); once
+        `until()` says so after a task, the tasks not yet handed to them are left in `todo`'s
+        iterator. Returns whether that happened."""
         from mamakg.scale.processes import Workers
 
-        def alongside(task: Task) -> tuple[Parsed, float]:
-            with one_blas_thread():  # the workers hold the other cores
-                return here(task), 0.0
-
+        gate = _Gate(todo)
         with Workers(n, _init_worker, (nlp, max_tokens, segment_chars, pieces)) as pool:
             if on_workers is not None:
                 on_workers(pool)
-            for segments, seconds in pool.map(_worker_task, tasks, AHEAD * n, local=alongside):
-                if timings is not None:
-                    timings["parse_workers"] = timings.get("parse_workers", 0.0) + seconds
+            for segments, seconds in pool.map(_worker_task, gate, AHEAD * n, local=alongside):
+                if seconds:  # a worker's task (one parsed here says 0: `here` counted it)
+                    if timings is not None:
+                        timings["parse_workers"] = timings.get("parse_workers", 0.0) + seconds
+                    parsed_task(segments, seconds)
                 yield segments
+                if not gate.closed and until():
+                    gate.closed = True
+        return gate.closed
+
+    def parsed() -> Iterator[Parsed]:
+        if not callable(workers):
+            yield from pooled(workers, tasks) if workers > 0 else map(here, tasks)
+            return
+        n = workers()
+        if n is None and ahead_of_decision > 0:
+            first = list(itertools.islice(tasks, 2))
+            if len(first) < 2:  # one task: no worker is worth starting
+                yield from map(here, first)
+                return
+            todo = itertools.chain(first, tasks)
+            stopped = yield from pooled(ahead_of_decision, todo,
+                                        lambda: workers() not in (None, ahead_of_decision))
+            n = workers()
+            if not stopped or n is None:  # they parsed every task
+                return
+            tasks_left: Iterator[Task] = todo
+        else:
+            tasks_left = tasks
+            while n is None:
+                task = next(tasks_left, None)
+                if task is None:
+                    return
+                yield here(task)
+                n = workers()
+        yield from pooled(n, tasks_left) if n > 0 else map(here, tasks_left)
 
     yield from _numbered(parsed())
+
+
+class _Gate(Iterator[Task]):
+    """The tasks of an iterator until closed: then none, the rest left in the iterator."""
+
+    def __init__(self, tasks: Iterable[Task]) -> None:
+        self.tasks = iter(tasks)
+        self.closed = False
+
+    def __next__(self) -> Task:
+        if self.closed:
+            raise StopIteration
+        return next(self.tasks)
 
 
 def _numbered(parsed: Iterable[Parsed]) -> Iterator[Sentence]:

@@ -281,10 +281,14 @@ class WorkerPlan:
     With the model on an accelerator this process only feeds it: spaCy and Match get the
     other cores (`config.default_workers`). With the model on the CPU, spaCy's workers and
     torch's threads share the cores: before each batch the forward pass gets every core no
-    worker is parsing on (`forward_threads`), one at least. The first window runs in this
-    process, timed; then spaCy moves to k worker processes, as many as keep pace with this
-    process (parse / k <= attend + match) and at most C - 1 on C cores, if the estimate says
-    it pays (this process also parses whenever its next sentences are not ready):
+    worker is parsing on (`forward_threads`), one at least. One spaCy worker starts at once
+    (`ahead_of_decision`; on more than one core, for a corpus of more than one task of
+    parsing) and the first window is timed: parse at the rate of the tasks parsed so far,
+    here and by that worker; attend as if on every thread (scaled by the threads the
+    forward pass got); match. Then spaCy goes on in k worker processes, as many as keep pace
+    with this process (parse / k <= attend + match) and at most C - 1 on C cores, if the
+    estimate says it pays, else in this process once the worker has parsed the tasks it was
+    given (this process also parses whenever its next sentences are not ready):
 
         one process:  parse + attend + match                     (per window, as timed)
         workers:      max(forward + match, (parse + attend + match) / C)
@@ -308,13 +312,22 @@ class WorkerPlan:
         self.parse = config.parse_processes if config.parse_processes is not None else parse
         """spaCy workers; None until the first window is timed."""
         self.match = config.match_processes if config.match_processes is not None else match
+        self.ahead_of_decision = 1 if self.parse is None and self.cores > 1 else 0
+        """spaCy workers started before the decision (`parse.parse_documents`)."""
         self._pool: Workers | None = None
+        self._parsed = [0, 0.0]  # sentences parsed so far, their seconds
+        self._given: list[int] = []  # the forward pass's threads, batch by batch, until decided
 
-    def parse_workers(self) -> int | Callable[[], int]:
+    def parse_workers(self) -> int | Callable[[], int | None]:
         """For `parse.parse_documents`: a number, or a question asked until it is decided."""
         if self.parse is not None:
             return self.parse
-        return lambda: self.parse or 0
+        return lambda: self.parse
+
+    def parsed(self, sentences: int, seconds: float) -> None:
+        """A task parsed (`parse.parse_documents`' `on_parsed`): its sentences and seconds."""
+        self._parsed[0] += sentences
+        self._parsed[1] += seconds
 
     def started(self, pool: Workers) -> None:
         """The spaCy workers' pool has started (`parse.parse_documents`' `on_workers`)."""
@@ -324,18 +337,23 @@ class WorkerPlan:
         """torch's threads for the next batch's forward pass on a CPU: every core that no
         spaCy worker is parsing on now (`Workers.busy`), one at least, `threads` at most."""
         busy = self._pool.busy() if self._pool is not None else 0
-        return max(1, min(self.threads, self.cores - busy))
+        threads = max(1, min(self.threads, self.cores - busy))
+        if self.parse is None:
+            self._given.append(threads)
+        return threads
 
-    def shares_cores(self) -> bool:
-        """Whether the forward pass runs on the CPU beside spaCy's workers (then it takes
-        `forward_threads` before each batch)."""
-        return self.on_cpu and self._pool is not None
-
-    def observe(self, timings: dict[str, float]) -> None:
-        """Decide what was left open from the first window's seconds in this process."""
+    def observe(self, timings: dict[str, float], sentences: int) -> None:
+        """Decide what was left open from the first window (of `sentences` sentences): the
+        seconds of its attend and match in this process, and what parsing it took at the
+        rate of the tasks parsed so far, here or by the worker started ahead. The forward
+        pass's seconds on the threads it got count as on `threads` (proportionally)."""
         if self.parse is not None:
             return
-        parse, attend, match = (timings.get(k, 0.0) for k in ("parse", "attend", "match"))
+        parsed, seconds = self._parsed
+        parse = seconds / parsed * sentences if parsed else timings.get("parse", 0.0)
+        attend, match = timings.get("attend", 0.0), timings.get("match", 0.0)
+        if self._given:
+            attend *= sum(self._given) / len(self._given) / self.threads
         self.parse = self.decide(parse, attend, match, self.cores)
         log.info("first window: parse %.2f s, attend %.2f s, match %.2f s: spaCy %s", parse,
                  attend, match, f"in {self.parse} worker process" + "es" * (self.parse > 1)
@@ -420,9 +438,12 @@ def _window_outputs(
 ) -> Iterator[list[Row] | ResolvedWindow]:
     plan = WorkerPlan(config, on_cpu=lm.device.type == "cpu", threads=lm.threads)
     with _threads_kept(lm):
+        if plan.on_cpu:  # each batch's threads: those no spaCy worker is parsing on
+            lm.threads_per_batch = plan.forward_threads
         sentences: Iterable[Sentence] = parse_documents(
             documents, nlp, max_tokens=config.max_tokens, workers=plan.parse_workers(),
-            timings=clock.timings, pieces=lm.piece_maker(), on_workers=plan.started)
+            ahead_of_decision=plan.ahead_of_decision, timings=clock.timings,
+            pieces=lm.piece_maker(), on_workers=plan.started, on_parsed=plan.parsed)
         if overlap is None:
             overlap = lm.device.type != "cpu" and plan.parse == 0
         if overlap:
@@ -432,9 +453,7 @@ def _window_outputs(
         for rows, counts in _matched(windows, config, clock, plan.match, group_cells,
                                      resolve):
             add_counts(summary, counts)
-            plan.observe(clock.timings)
-            if plan.shares_cores():
-                lm.threads_per_batch = plan.forward_threads
+            plan.observe(clock.timings, counts.n_sentences)
             yield rows
             if on_sentences is not None:
                 on_sentences(counts.n_sentences)

@@ -226,6 +226,50 @@ def test_spacy_workers_give_the_sentences_of_one_process(nlp):
 
 
 @pytest.mark.real_model
+@pytest.mark.parametrize("decided", [1, 0, 2])
+def test_a_worker_started_ahead_of_the_decision_changes_no_sentence(monkeypatch, nlp, decided):
+    """One worker parses while the build decides; decided otherwise, it finishes what it was
+    given and the rest goes on as decided (here, or in a pool of that many workers)."""
+    from mamakg import parse
+
+    docs = list(read_documents([str(DEMO)]))[:40]
+    sizes = {"task_chars": 500}  # a task a document
+    one = list(parse_documents(docs, nlp, **sizes))
+    n_tasks = sum(1 for _ in parse._tasks(docs, parse.Segmenter(nlp, parse.SEGMENT_CHARS),
+                                          sizes["task_chars"]))
+    here = []  # tasks parsed in this process (the workers count theirs in their own memory)
+    real = parse._parse_task
+    monkeypatch.setattr(parse, "_parse_task", lambda *a: here.append(1) or real(*a))
+    answer: list[int | None] = [None]
+    pools: list[Workers] = []
+    parsed: list[int] = []
+    timings: dict[str, float] = {}
+    out = []
+    for sentence in parse_documents(docs, nlp, workers=lambda: answer[0], ahead_of_decision=1,
+                                    timings=timings, on_workers=pools.append,
+                                    on_parsed=lambda n, seconds: parsed.append(n), **sizes):
+        out.append(sentence)
+        if len(out) == 10:
+            answer[0] = decided
+    assert out == one and len(one) > 100
+    assert sum(parsed) == len(one)  # each task counted once, wherever it was parsed
+    assert timings["parse_workers"] > 0  # the worker started ahead took the first task
+    assert [pool.n for pool in pools] == ([1] if decided == 1 else [1, 2] if decided == 2
+                                          else [1])
+    if decided == 0:  # the worker had at most the tasks queued for it
+        assert len(here) >= n_tasks - parse.AHEAD and n_tasks > 2 * parse.AHEAD
+
+
+@pytest.mark.real_model
+def test_a_corpus_of_one_task_starts_no_worker_ahead(nlp):
+    docs = list(read_documents([str(DEMO)]))[:3]
+    pools: list[Workers] = []
+    out = list(parse_documents(docs, nlp, workers=lambda: None, ahead_of_decision=1,
+                               on_workers=pools.append))
+    assert out == list(parse_documents(docs, nlp)) and not pools
+
+
+@pytest.mark.real_model
 @pytest.mark.parametrize(("parse_processes", "match_processes"), [(2, 0), (1, 2)])
 def test_worker_processes_give_the_graph_of_the_one_process_build(nlp, real_lm,
                                                                   parse_processes,
@@ -263,11 +307,39 @@ def test_on_a_cpu_the_first_window_decides_the_spacy_workers(monkeypatch, parse,
     monkeypatch.setattr(config_module, "available_cores", lambda: 2)
     plan = WorkerPlan(Config(), on_cpu=True)
     ask = plan.parse_workers()
-    assert callable(ask) and ask() == 0 and plan.match == 0  # undecided: parse here
-    plan.observe({"parse": parse, "attend": attend, "match": match})
+    assert callable(ask) and ask() is None and plan.match == 0  # undecided
+    assert plan.ahead_of_decision == 1  # one worker parses while the first window is timed
+    plan.observe({"parse": parse, "attend": attend, "match": match}, 100)
     assert ask() == workers
-    plan.observe({"parse": 100.0, "attend": 0.0, "match": 0.0})  # decided once
+    plan.observe({"parse": 100.0, "attend": 0.0, "match": 0.0}, 100)  # decided once
     assert ask() == workers
+
+
+def test_the_first_window_is_judged_at_the_parse_rate_and_as_if_on_every_thread(monkeypatch):
+    """The worker started ahead parses beside the first window: its parse is the tasks'
+    rate times the window's sentences, its forward pass counts as on every thread."""
+    from mamakg import config as config_module
+    from mamakg.pipeline import WorkerPlan
+
+    class Pool:
+        def busy(self):
+            return 1
+
+    monkeypatch.setattr(config_module, "available_cores", lambda: 2)
+    plan = WorkerPlan(Config(), on_cpu=True, threads=2)
+    plan.started(Pool())
+    assert plan.forward_threads() == 1  # the worker is parsing: one thread of two
+    plan.parsed(50, 0.5)  # 10 ms a sentence
+    plan.parsed(50, 0.5)
+    # 100 sentences: parse 1.0 s; attend 5.4 s on one thread is 2.7 s on two: keeps pace
+    plan.observe({"parse": 0.1, "attend": 5.4, "match": 0.2}, 100)
+    assert plan.parse == 1
+    # judged as timed (parse 0.1 s, attend 5.4 s), the worker would not pay
+    assert WorkerPlan.decide(0.1, 5.4, 0.2, 2) == 0
+    one_core = WorkerPlan(Config(), on_cpu=True)
+    monkeypatch.setattr(config_module, "available_cores", lambda: 1)
+    assert WorkerPlan(Config(), on_cpu=True).ahead_of_decision == 0
+    assert one_core.ahead_of_decision == 1
 
 
 def test_on_a_cpu_the_forward_pass_gets_the_cores_no_worker_is_parsing_on(monkeypatch):
@@ -282,10 +354,9 @@ def test_on_a_cpu_the_forward_pass_gets_the_cores_no_worker_is_parsing_on(monkey
 
     monkeypatch.setattr(config_module, "available_cores", lambda: 4)
     plan = WorkerPlan(Config(parse_processes=3), on_cpu=True)
-    assert not plan.shares_cores()  # no pool yet
+    assert plan.forward_threads() == 4  # no pool yet
     pool = Pool()
     plan.started(pool)
-    assert plan.shares_cores()
     seen = []
     for pool.n_busy in (0, 1, 3):
         seen.append(plan.forward_threads())
@@ -296,9 +367,6 @@ def test_on_a_cpu_the_forward_pass_gets_the_cores_no_worker_is_parsing_on(monkey
     for pool.n_busy in (0, 1, 3):
         seen.append(fewer.forward_threads())
     assert seen == [2, 2, 1]
-    gpu = WorkerPlan(Config(), on_cpu=False)
-    gpu.started(pool)
-    assert not gpu.shares_cores()
 
 
 def test_each_batch_runs_on_the_threads_the_plan_gives_and_the_build_gives_them_back(
@@ -307,17 +375,12 @@ def test_each_batch_runs_on_the_threads_the_plan_gives_and_the_build_gives_them_
     from mamakg.result import Summary
 
     before = real_lm.threads
-    decided = 1 if before > 1 else 2
+    given: list[int] = []
 
-    class Decided(pipeline.WorkerPlan):
-        def observe(self, timings):
-            self.parse = 0
-
-        def shares_cores(self):
-            return True
-
+    class Planned(pipeline.WorkerPlan):
         def forward_threads(self):
-            return decided
+            given.append(1 + len(given) % 2)  # 1, 2, 1, ...
+            return given[-1]
 
     launch = real_lm._launch
     seen = []
@@ -326,7 +389,7 @@ def test_each_batch_runs_on_the_threads_the_plan_gives_and_the_build_gives_them_
         seen.append(real_lm.threads)
         return launch(*args)
 
-    monkeypatch.setattr(pipeline, "WorkerPlan", Decided)
+    monkeypatch.setattr(pipeline, "WorkerPlan", Planned)
     monkeypatch.setattr(real_lm, "_launch", launched)
     config = Config(device="cpu", batch_size=1)
     window = pipeline.WINDOW * config.batch_size  # the build's windows of sentences
@@ -336,8 +399,7 @@ def test_each_batch_runs_on_the_threads_the_plan_gives_and_the_build_gives_them_
                                       pipeline.StageClock(summary.timings)))
     assert len(rows) == 3
     batches = -(-window // real_lm.config.batch_size)  # the model's batches in a window
-    assert set(seen[:batches]) == {before}  # the first window, before the plan decides
-    assert set(seen[batches:]) == {decided} and len(seen) > batches
+    assert seen == given and len(seen) > 2 * batches  # every batch, the first window's too
     assert real_lm.threads == before and real_lm.threads_per_batch is None
 
 

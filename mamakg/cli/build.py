@@ -70,8 +70,9 @@ Examples:
 @click.option("--batch-size", type=int, default=None, help="Sentences per forward pass [32].")
 @click.option("--parse-processes", type=int, default=None,
               help="spaCy worker processes; 0: in the build's own process [auto: with the "
-                   "model on a GPU, two thirds of the cores but one; on a CPU, every core but "
-                   "one once the first window shows spaCy costs more than the model, else 0].")
+                   "model on a GPU, two thirds of the cores but one; on a CPU, one from the "
+                   "start, then as many as keep pace with the model once the first window is "
+                   "timed (at most every core but one; 0 where the model costs more)].")
 @click.option("--match-processes", type=int, default=None,
               help="Worker processes for Match and the sentence filters; 0: in the build's own "
                    "process [auto: with the model on a GPU, the cores left after spaCy's and "

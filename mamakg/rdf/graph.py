@@ -45,9 +45,9 @@ from mamakg.types import Entity, Fact, RunInfo
 
 Triple = tuple[Node, Node, Node]
 
-__all__ = ["NODES", "STATEMENTS", "bind_prefixes", "fact_lines", "gc_paused", "nt_lines",
-           "nt_term", "nt_triples", "ntriples", "rdf_triples", "to_networkx", "to_rdf",
-           "value_term"]
+__all__ = ["NODES", "STATEMENTS", "bind_prefixes", "fact_blocks", "fact_lines", "gc_paused",
+           "nt_lines", "nt_term", "nt_triples", "ntriples", "rdf_triples", "to_networkx",
+           "to_rdf", "value_term"]
 
 
 def _lit(value: Any) -> Literal:
@@ -183,18 +183,34 @@ def nt_triples(facts: Iterable[Fact], run: RunInfo, base: str,
 def fact_lines(facts: Iterable[Fact], run: RunInfo, base: str,
                part: str | None = None) -> list[str]:
     """`nt_lines` of `rdf_triples` (of one `part` when given, as `nt_triples`): the sorted
-    N-Triples lines, duplicates removed, made from text.
+    N-Triples lines, duplicates removed, made from text (`fact_blocks`, split into lines)."""
+    return [f"{s} {rest}" for s, rests in _by_subject(facts, run, base, part) for rest in rests]
 
-    Sorted a subject at a time: the subjects in order, then each one's lines. That is the
-    order of sorting all lines (each line begins with its subject and a space, and where one
-    subject begins another, a blank node's label, the space sorts before any character of
-    the longer one), with short comparisons instead of long ones over the IRIs' shared
+
+def fact_blocks(facts: Iterable[Fact], run: RunInfo, base: str,
+                part: str | None = None) -> list[tuple[str, str]]:
+    """`fact_lines` a subject at a time: (the subject's N-Triples term, its lines joined), in
+    the order of the subjects. Blocks of different parts merge by their subjects into the
+    lines of the whole graph (the parts share no subject)."""
+    return [(s, "".join(f"{s} {rest}" for rest in rests))
+            for s, rests in _by_subject(facts, run, base, part)]
+
+
+def _by_subject(facts: Iterable[Fact], run: RunInfo, base: str,
+                part: str | None) -> list[tuple[str, list[str]]]:
+    """Each subject of the triples (`nt_triples`) in order, with the rest of its lines
+    (predicate, object, the full stop), sorted and without duplicates.
+
+    A subject at a time: the subjects in order, then each one's lines, is the order of
+    sorting all lines (each line begins with its subject and a space, and where one subject
+    begins another, a blank node's label, the space sorts before any character of the
+    longer one), with short comparisons instead of long ones over the IRIs' shared
     beginning."""
     by_subject: defaultdict[str, set[str]] = defaultdict(set)
     with gc_paused():
         for s, p, o in nt_triples(facts, run, base, part):
             by_subject[s].add(f"{p} {o} .\n")
-        return [f"{s} {rest}" for s in sorted(by_subject) for rest in sorted(by_subject[s])]
+        return [(s, sorted(by_subject[s])) for s in sorted(by_subject)]
 
 
 @contextlib.contextmanager

@@ -35,6 +35,7 @@ from mamakg.rdf.graph import (
     NODES,
     STATEMENTS,
     Triple,
+    fact_blocks,
     fact_lines,
     gc_paused,
     nt_term,
@@ -197,15 +198,16 @@ def render(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: str,
 
 
 PART_LINES = 10_000
-"""N-Triples lines per part of `render_parts` unless told."""
+"""N-Triples lines (from writer processes: subjects' blocks of lines) per part of
+`render_parts` unless told."""
 
 
 def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: str,
                  documents: dict[str, str] | None = None,
                  left_out: Sequence[Mention] = (), *,
                  part_lines: int = PART_LINES, workers: int | None = None) -> Iterator[bytes]:
-    """`render` in parts: RDF formats come a block at a time (N-Triples: `part_lines` lines
-    a part), so the text of the whole graph is never held a second and third time (joined,
+    """`render` in parts: RDF formats come a block at a time (N-Triples: `part_lines` lines,
+    or subjects' blocks of lines from writer processes, a part), so the text of the whole graph is never held a second and third time (joined,
     then encoded). `documents` (id -> text) gives the CaRB format its input lines.
     N-Triples and Turtle are made by `workers` forked processes (default:
     `writer_processes`; 0: in this process), the same bytes either way."""
@@ -229,8 +231,8 @@ def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: s
     elif fmt is OutputFormat.JSONLD:
         yield _sorted_jsonld(to_rdf(facts, run, base)).encode("utf-8")
     elif fmt is OutputFormat.NT and workers:
-        lines = iter(_in_workers(facts, run, base, fmt, workers))
-        while part := b"".join(itertools.islice(lines, part_lines)):
+        blocks = iter(_in_workers(facts, run, base, fmt, workers))
+        while part := b"".join(itertools.islice(blocks, part_lines)):
             yield part
     elif fmt is OutputFormat.NT:
         text = fact_lines(facts, run, base)
@@ -270,18 +272,18 @@ def _init_writer(facts: Sequence[Fact], run: RunInfo, base: str, fmt: OutputForm
     _WRITING[:] = [(facts, run, base, fmt)]
 
 
-def _written(share: list[int] | None) -> list[bytes] | list[tuple[str, bytes]]:
-    """A writer process's task: the sorted N-Triples lines, or the Turtle blocks with their
-    subjects' IRIs, of the graph's shared nodes (`share` None: `NODES`) or of the statements
-    of the facts at these indices (`STATEMENTS`), encoded. (UTF-8 keeps the order of code
-    points: encoded lines sort as the text does.)"""
+def _written(share: list[int] | None) -> list[tuple[str, bytes]]:
+    """A writer process's task: the N-Triples or Turtle block of each subject (its sorted
+    lines; `fact_blocks`, `_TurtleText.blocks`), encoded, with the subject, in the subjects'
+    order, of the graph's shared nodes (`share` None: `NODES`) or of the statements of the
+    facts at these indices (`STATEMENTS`). A block a subject rather than a line: a tenth as
+    many objects to send back and merge."""
     facts, run, base, fmt = _WRITING[0]
     chosen = facts if share is None else [facts[i] for i in share]
     part = NODES if share is None else STATEMENTS
-    if fmt is OutputFormat.NT:
-        return [line.encode("utf-8") for line in fact_lines(chosen, run, base, part)]
-    return [(subject, block.encode("utf-8")) for subject, block
-            in _TurtleText(base).blocks(nt_triples(chosen, run, base, part))]
+    blocks = (fact_blocks(chosen, run, base, part) if fmt is OutputFormat.NT
+              else _TurtleText(base).blocks(nt_triples(chosen, run, base, part)))
+    return [(subject, block.encode("utf-8")) for subject, block in blocks]
 
 
 def _shares(facts: Sequence[Fact], base: str, n: int) -> list[list[int]]:
@@ -298,17 +300,15 @@ def _shares(facts: Sequence[Fact], base: str, n: int) -> list[list[int]]:
 
 def _in_workers(facts: Sequence[Fact], run: RunInfo, base: str, fmt: OutputFormat,
                 workers: int) -> Iterator[bytes]:
-    """The sorted N-Triples lines, or the Turtle blocks, of the graph, encoded, made by
+    """The N-Triples or Turtle blocks of the graph's subjects, encoded, in order, made by
     `workers` forked processes: one task makes the shared nodes' part, the others each a run
-    of facts' statements (`_shares`); the parts describe different subjects, so merging them
-    in order gives what one process writes."""
+    of facts' statements (`_shares`); the parts describe different subjects, so merging their
+    blocks by subject gives what one process writes."""
     from mamakg.scale.processes import Workers
 
     tasks: list[list[int] | None] = [None, *_shares(facts, base, 2 * workers)]
     with Workers(workers, _init_writer, (facts, run, base, fmt)) as pool:
-        parts: list[Any] = list(pool.map(_written, tasks, ahead=len(tasks)))
-    if fmt is OutputFormat.NT:  # sorted runs: the sort merges them
-        return iter(sorted(itertools.chain.from_iterable(parts)))
+        parts = list(pool.map(_written, tasks, ahead=len(tasks)))
     return (block for _, block in heapq.merge(*parts))
 
 

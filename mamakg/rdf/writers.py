@@ -207,8 +207,9 @@ def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: s
                  left_out: Sequence[Mention] = (), *,
                  part_lines: int = PART_LINES, workers: int | None = None) -> Iterator[bytes]:
     """`render` in parts: RDF formats come a block at a time (N-Triples: `part_lines` lines,
-    or subjects' blocks of lines from writer processes, a part), so the text of the whole graph is never held a second and third time (joined,
-    then encoded). `documents` (id -> text) gives the CaRB format its input lines.
+    or subjects' blocks of lines from writer processes, a part), so the text of the whole
+    graph is never held a second and third time (joined, then encoded). `documents` (id ->
+    text) gives the CaRB format its input lines.
     N-Triples and Turtle are made by `workers` forked processes (default:
     `writer_processes`; 0: in this process), the same bytes either way."""
     if workers is None:

@@ -315,7 +315,7 @@ class WorkerPlan:
         self.ahead_of_decision = 1 if self.parse is None and self.cores > 1 else 0
         """spaCy workers started before the decision (`parse.parse_documents`)."""
         self._pool: Workers | None = None
-        self._parsed = [0, 0.0]  # sentences parsed so far, their seconds
+        self._parsed_sentences, self._parse_seconds = 0, 0.0  # tasks parsed so far
         self._given: list[int] = []  # the forward pass's threads, batch by batch, until decided
 
     def parse_workers(self) -> int | Callable[[], int | None]:
@@ -326,8 +326,8 @@ class WorkerPlan:
 
     def parsed(self, sentences: int, seconds: float) -> None:
         """A task parsed (`parse.parse_documents`' `on_parsed`): its sentences and seconds."""
-        self._parsed[0] += sentences
-        self._parsed[1] += seconds
+        self._parsed_sentences += sentences
+        self._parse_seconds += seconds
 
     def started(self, pool: Workers) -> None:
         """The spaCy workers' pool has started (`parse.parse_documents`' `on_workers`)."""
@@ -349,8 +349,8 @@ class WorkerPlan:
         pass's seconds on the threads it got count as on `threads` (proportionally)."""
         if self.parse is not None:
             return
-        parsed, seconds = self._parsed
-        parse = seconds / parsed * sentences if parsed else timings.get("parse", 0.0)
+        parse = (self._parse_seconds / self._parsed_sentences * sentences
+                 if self._parsed_sentences else timings.get("parse", 0.0))
         attend, match = timings.get("attend", 0.0), timings.get("match", 0.0)
         if self._given:
             attend *= sum(self._given) / len(self._given) / self.threads

@@ -339,10 +339,10 @@ def test_the_first_window_is_judged_at_the_parse_rate_and_as_if_on_every_thread(
     assert plan.parse == 1
     # judged as timed (parse 0.1 s, attend 5.4 s), the worker would not pay
     assert WorkerPlan.decide(0.1, 5.4, 0.2, 2) == 0
-    one_core = WorkerPlan(Config(), on_cpu=True)
+    two_cores = WorkerPlan(Config(), on_cpu=True)  # the cores are read when it is made
     monkeypatch.setattr(config_module, "available_cores", lambda: 1)
     assert WorkerPlan(Config(), on_cpu=True).ahead_of_decision == 0
-    assert one_core.ahead_of_decision == 1
+    assert two_cores.ahead_of_decision == 1
 
 
 def test_on_a_cpu_the_forward_pass_gets_the_cores_no_worker_is_parsing_on(monkeypatch):

@@ -183,7 +183,7 @@ def nt_triples(facts: Iterable[Fact], run: RunInfo, base: str,
 def fact_lines(facts: Iterable[Fact], run: RunInfo, base: str,
                part: str | None = None) -> list[str]:
     """`nt_lines` of `rdf_triples` (of one `part` when given, as `nt_triples`): the sorted
-    N-Triples lines, duplicates removed, made from text (`fact_blocks`, split into lines)."""
+    N-Triples lines, duplicates removed, made from text (the lines of `fact_blocks`)."""
     return [f"{s} {rest}" for s, rests in _by_subject(facts, run, base, part) for rest in rests]
 
 

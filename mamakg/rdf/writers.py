@@ -277,8 +277,8 @@ def _written(share: list[int] | None) -> list[tuple[str, bytes]]:
     """A writer process's task: the N-Triples or Turtle block of each subject (its sorted
     lines; `fact_blocks`, `_TurtleText.blocks`), encoded, with the subject, in the subjects'
     order, of the graph's shared nodes (`share` None: `NODES`) or of the statements of the
-    facts at these indices (`STATEMENTS`). A block a subject rather than a line: a tenth as
-    many objects to send back and merge."""
+    facts at these indices (`STATEMENTS`). A block a subject rather than a line: far fewer
+    objects to send back and merge."""
     facts, run, base, fmt = _WRITING[0]
     chosen = facts if share is None else [facts[i] for i in share]
     part = NODES if share is None else STATEMENTS

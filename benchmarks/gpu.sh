@@ -13,7 +13,7 @@ step() {
 }
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader
 step 200 python3 benchmarks/throughput.py --device cuda --random-init bert-large --dtype bf16 \
-    --sentences 20000
+    --sentences 20000 --spacy-once
 step 170 python3 benchmarks/throughput.py --device cuda --random-init bert-large --dtype bf16 \
-    --sentences 20000 --preset paper
-step 120 python3 benchmarks/throughput.py --device cuda --random-init tiny --sentences 20000
+    --sentences 20000 --preset paper --spacy-once
+step 120 python3 benchmarks/throughput.py --device cuda --random-init tiny --sentences 20000 --spacy-once

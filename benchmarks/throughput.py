@@ -187,15 +187,20 @@ def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
     }
 
 
-def spacy_alone(docs: list, nlp, max_tokens: int) -> tuple[float, list]:
+def spacy_alone(docs: list, nlp, max_tokens: int, keep: bool = False) -> tuple[float, list]:
     """Seconds of spaCy alone over the documents in this process, on one core (numpy's BLAS
-    on one thread, the garbage collector as in a build's workers), and the sentences."""
+    on one thread, the garbage collector as in a build's workers:
+    scale.processes.long_lived_heap), and with `keep` the sentences (else none are held, so
+    a timing after the build adds nothing to the peak memory reported)."""
     from mamakg.parse import one_blas_thread, parse_documents
     from mamakg.scale.processes import long_lived_heap
 
+    sentences: list = []
     with one_blas_thread(), long_lived_heap():
         t0 = time.perf_counter()
-        sentences = list(parse_documents(docs, nlp, max_tokens=max_tokens))
+        for sentence in parse_documents(docs, nlp, max_tokens=max_tokens):
+            if keep:
+                sentences.append(sentence)
         return time.perf_counter() - t0, sentences
 
 
@@ -272,10 +277,9 @@ def main() -> None:
     lm = AttentionModel(config, model=model, tokenizer=tokenizer)
     name = f"random-init {args.random_init}" if args.random_init else lm.info.name
 
-    # spaCy only, in this process, on one core (numpy's BLAS on one thread and the garbage
-    # collector set as in a build's workers: scale.processes.long_lived_heap); timed again
-    # after the build, since this machine's speed can drift by a tenth or more in minutes
-    spacy_s, sentences = spacy_alone(docs, nlp, config.max_tokens)
+    # spaCy only; timed again after the build, since a machine's speed can drift by a tenth
+    # or more in minutes
+    spacy_s, sentences = spacy_alone(docs, nlp, config.max_tokens, keep=True)
     n = len(sentences)
     # what the named-entity recognizer costs of that (the Map stage's source of entity kinds)
     spacy_no_ner_s = None

@@ -18,8 +18,10 @@ the share of the cores' time the build kept busy (``cpu_busy_share``) and the ra
 have had with every core busy to the end (``sent_per_s_every_core_busy``: its CPU seconds,
 the operating system's count, spread over the cores); and a ``budget`` (`budget`): CPU
 seconds per 1,000 sentences by stage over all processes, the serial part, spaCy alone, and
-the rate a 16-core host with a free model could reach. The corpus is made of sentences of
-../shared/data/raw-text (the KnowledgeNet/DBpedia abstracts, CC BY-SA), repeated as needed.
+the rate a 16-core host with a free model could reach; and spaCy's release with the
+pipeline's name (``spacy``: releases differ in speed, docs/performance.md). The corpus is
+made of sentences of ../shared/data/raw-text (the KnowledgeNet/DBpedia abstracts, CC BY-SA),
+repeated as needed.
 ``--spacy-once`` times spaCy before the build only (the GPU script's time-limited runs).
 """
 
@@ -242,12 +244,13 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+    import spacy
     import torch
     from transformers import AutoTokenizer
 
     from mamakg.attention import AttentionModel, resolve_model
     from mamakg.config import Config, OutputFormat, available_cores
-    from mamakg.parse import load_nlp
+    from mamakg.parse import load_nlp, pipeline_name
     from mamakg.pipeline import WINDOW, attend_windows, build
 
     batch = args.batch_size or (256 if args.device == "cuda" else 32)
@@ -355,6 +358,7 @@ def main() -> None:
         "device": str(lm.device) + (f" ({torch.cuda.get_device_name()})"
                                     if args.device == "cuda" else ""),
         "model": name,
+        "spacy": f"{spacy.__version__} ({pipeline_name(nlp)})",
         "dtype": args.dtype,
         "batch_size": batch,
         "preset": args.preset + (" --no-map" if args.no_map else ""),

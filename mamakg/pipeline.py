@@ -237,6 +237,7 @@ def match_windows(windows: Iterable[Window], config: Config, clock: StageClock,
 
 def _matched(windows: Iterable[Window], config: Config, clock: StageClock,
              workers: int | None, group_cells: int, resolve: bool,
+             on_workers: Callable[[Workers], None] | None = None,
              ) -> Iterator[tuple[list[Row] | ResolvedWindow, MatchCounts]]:
     if workers is None:
         workers = config.match_processes or 0
@@ -260,6 +261,8 @@ def _matched(windows: Iterable[Window], config: Config, clock: StageClock,
             yield rows, counts
         return
     with Workers(workers, _init_match_worker, (config, group_cells, resolve)) as pool:
+        if on_workers is not None:
+            on_workers(pool)
         results = pool.map(_match_task, seen(windows), local=here)
         for rows, counts, seconds in clock.timed(results, "match"):
             clock.add("match_workers", seconds)
@@ -314,7 +317,7 @@ class WorkerPlan:
         self.match = config.match_processes if config.match_processes is not None else match
         self.ahead_of_decision = 1 if self.parse is None and self.cores > 1 else 0
         """spaCy workers started before the decision (`parse.parse_documents`)."""
-        self._pool: Workers | None = None
+        self._pools: list[Workers] = []
         self._parsed_sentences, self._parse_seconds = 0, 0.0  # tasks parsed so far
         self._given: list[int] = []  # the forward pass's threads, batch by batch, until decided
 
@@ -330,13 +333,15 @@ class WorkerPlan:
         self._parse_seconds += seconds
 
     def started(self, pool: Workers) -> None:
-        """The spaCy workers' pool has started (`parse.parse_documents`' `on_workers`)."""
-        self._pool = pool
+        """A pool of worker processes has started: spaCy's (`parse.parse_documents`'
+        `on_workers`) or Match's (`match_windows`)."""
+        self._pools.append(pool)
 
     def forward_threads(self) -> int:
         """torch's threads for the next batch's forward pass on a CPU: every core that no
-        spaCy worker is parsing on now (`Workers.busy`), one at least, `threads` at most."""
-        busy = self._pool.busy() if self._pool is not None else 0
+        worker is busy on now (`Workers.busy`: parsing, or matching where Match has
+        workers), one at least, `threads` at most."""
+        busy = sum(pool.busy() for pool in self._pools)
         threads = max(1, min(self.threads, self.cores - busy))
         if self.parse is None:
             self._given.append(threads)
@@ -451,7 +456,7 @@ def _window_outputs(
         sentences = clock.timed(sentences, "parse")
         windows = clock.timed(attend_windows(sentences, lm, config), "attend")
         for rows, counts in _matched(windows, config, clock, plan.match, group_cells,
-                                     resolve):
+                                     resolve, plan.started):
             add_counts(summary, counts)
             plan.observe(clock.timings, counts.n_sentences)
             yield rows

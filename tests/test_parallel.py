@@ -318,6 +318,34 @@ def test_on_a_cpu_the_first_window_decides_the_spacy_workers(monkeypatch, parse,
     assert ask() == workers
 
 
+def test_the_forward_pass_gets_the_cores_no_worker_of_any_pool_is_busy_on(monkeypatch):
+    """spaCy's workers and Match's both take cores from the forward pass while busy."""
+    from mamakg import config as config_module
+    from mamakg.pipeline import WorkerPlan
+
+    class Pool:
+        def __init__(self, busy):
+            self.now = busy
+
+        def busy(self):
+            return self.now
+
+    monkeypatch.setattr(config_module, "available_cores", lambda: 4)
+    plan = WorkerPlan(Config(parse_processes=2, match_processes=1), on_cpu=True, threads=4)
+    assert plan.forward_threads() == 4  # no pool yet
+    parse, match = Pool(2), Pool(1)
+    plan.started(parse)
+    assert plan.forward_threads() == 2
+    plan.started(match)
+    assert plan.forward_threads() == 1
+    parse.now = 0
+    assert plan.forward_threads() == 3
+    match.now, parse.now = 1, 2
+    monkeypatch.setattr(config_module, "available_cores", lambda: 2)
+    assert WorkerPlan(Config(), on_cpu=True, threads=2).forward_threads() == 2
+    assert plan.forward_threads() == 1  # one at least
+
+
 def test_the_first_window_is_judged_at_the_parse_rate_and_as_if_on_every_thread(monkeypatch):
     """The worker started ahead parses beside the first window: its parse is the tasks'
     rate times the window's sentences, its forward pass counts as on every thread."""

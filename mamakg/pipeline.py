@@ -8,8 +8,9 @@ shards, the Ray engine's actors): `attend_windows` turns sentences into `Window`
 language model's part) and `match_window` turns a window into mentions (Match, the
 sentence-level Filter and the Map stage's annotate step, pure CPU). `build` streams the
 corpus: spaCy runs in worker processes ahead of the model (`Config.parse_processes`), Match
-in others where cores allow (`Config.match_processes`), each a bounded number of tasks
-ahead, so only a few windows of sentences are in memory at a time. The Map stage's
+in others where cores allow (`Config.match_processes`; on a CPU, in spaCy's workers while
+they have nothing to parse), each a bounded number of tasks ahead, so only a few windows of
+sentences are in memory at a time. The Map stage's
 per-document half (`mamakg.mapping.resolve`) runs with Match on each window's whole
 documents (`resolved_window`), and here on the documents that window edges cut, once whole;
 resolved mentions wait on disk (`MentionStore`) for the corpus-level half
@@ -19,6 +20,7 @@ the Match stage's mentions wait instead, and the whole Map stage runs after the 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import functools
@@ -28,6 +30,7 @@ import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError, Future
 from typing import Any, TypeVar
 
 import numpy as np
@@ -238,7 +241,14 @@ def match_windows(windows: Iterable[Window], config: Config, clock: StageClock,
 def _matched(windows: Iterable[Window], config: Config, clock: StageClock,
              workers: int | None, group_cells: int, resolve: bool,
              on_workers: Callable[[Workers], None] | None = None,
+             lender: Callable[[], Workers | None] | None = None,
              ) -> Iterator[tuple[list[Row] | ResolvedWindow, MatchCounts]]:
+    """`match_windows`, or `resolved_window` of each window with `resolve`. With no Match
+    workers, a window goes to the pool `lender` gives when it gives one (`WorkerPlan.lender`:
+    a spaCy worker with nothing to parse; this process sets the Match settings those
+    workers inherit, `_lent_settings`) while this process goes on with the next window; its
+    result is waited for one window later, or the window is matched here if the pool closed
+    before a worker took it."""
     if workers is None:
         workers = config.match_processes or 0
 
@@ -254,6 +264,9 @@ def _matched(windows: Iterable[Window], config: Config, clock: StageClock,
         with clock.stage("resolve"):
             return _resolved(window, mentions, config), counts, 0.0
 
+    if workers < 1 and lender is not None:
+        yield from _lent(seen(windows), here, lender, clock)
+        return
     if workers < 1:
         for window in seen(windows):
             with clock.stage("match"):
@@ -267,6 +280,54 @@ def _matched(windows: Iterable[Window], config: Config, clock: StageClock,
         for rows, counts, seconds in clock.timed(results, "match"):
             clock.add("match_workers", seconds)
             yield rows, counts
+
+
+_Found = tuple[list[Row] | ResolvedWindow, MatchCounts, float]
+
+
+def _lent(windows: Iterable[Window], here: Callable[[Window], _Found],
+          lender: Callable[[], Workers | None], clock: StageClock,
+          ) -> Iterator[tuple[list[Row] | ResolvedWindow, MatchCounts]]:
+    """`_matched` with windows lent to idle workers of another pool, in order."""
+    pending: collections.deque[tuple[Future[_Found] | None, Window | None, _Found | None]] = \
+        collections.deque()
+
+    def result(future: Future[_Found] | None, window: Window | None,
+               found: _Found | None) -> tuple[list[Row] | ResolvedWindow, MatchCounts]:
+        if future is not None:
+            with clock.stage("match"):  # waiting for the worker
+                try:
+                    found = future.result()
+                    clock.add("match_workers", found[2])
+                except CancelledError:  # its pool closed first: match it here
+                    assert window is not None
+                    found = here(window)
+        assert found is not None
+        return found[0], found[1]
+
+    for window in windows:
+        pool = lender()
+        if pool is not None:
+            pending.append((pool.submit(_match_task, window), window, None))
+        else:
+            with clock.stage("match"):
+                pending.append((None, None, here(window)))
+        while pending and (len(pending) > 1 or pending[0][0] is None):
+            yield result(*pending.popleft())
+    while pending:
+        yield result(*pending.popleft())
+
+
+@contextlib.contextmanager
+def _lent_settings(config: Config, group_cells: int, resolve: bool) -> Iterator[None]:
+    """Match settings in this process for the block (`_match_task` reads them), so that
+    worker processes forked in it have them (`WorkerPlan.lender`)."""
+    before = list(_MATCH_CONFIG)
+    _init_match_worker(config, group_cells, resolve)
+    try:
+        yield
+    finally:
+        _MATCH_CONFIG[:] = before
 
 
 def add_counts(summary: Summary, counts: MatchCounts) -> None:
@@ -299,8 +360,10 @@ class WorkerPlan:
 
     where forward is the forward pass while the workers' parse (parse / k on k cores) takes k
     of its C threads, counted as if its speed were proportional to its threads (it is less:
-    the estimate leans towards one process). Match stays in this process on a CPU. The plan
-    only decides: its owner hands the forward pass's threads to the model
+    the estimate leans towards one process). Match has no workers of its own on a CPU: it
+    runs in this process, and in spaCy's workers whenever one has nothing to parse (`lender`:
+    a worker ahead of the model matches the next window while this process runs the model on
+    the one after). The plan only decides: its owner hands the forward pass's threads to the model
     (`AttentionModel.threads_per_batch`) and gives them back (`mention_rows`)."""
 
     def __init__(self, config: Config, on_cpu: bool, threads: int | None = None) -> None:
@@ -317,6 +380,9 @@ class WorkerPlan:
         self.match = config.match_processes if config.match_processes is not None else match
         self.ahead_of_decision = 1 if self.parse is None and self.cores > 1 else 0
         """spaCy workers started before the decision (`parse.parse_documents`)."""
+        self.lends = on_cpu and self.match == 0 and config.match_processes is None
+        """Whether spaCy's workers match windows while they have nothing to parse
+        (`lender`)."""
         self._pools: list[Workers] = []
         self._parsed_sentences, self._parse_seconds = 0, 0.0  # tasks parsed so far
         self._given: list[int] = []  # the forward pass's threads, batch by batch, until decided
@@ -336,6 +402,19 @@ class WorkerPlan:
         """A pool of worker processes has started: spaCy's (`parse.parse_documents`'
         `on_workers`) or Match's (`match_windows`)."""
         self._pools.append(pool)
+
+    def lender(self) -> Workers | None:
+        """On a CPU, once the build has decided on spaCy workers (and where Match has none of
+        its own): their pool, when one of them has nothing to do now (every task given to it
+        ended: it is ahead of the model), to match the next window while this process runs
+        the model on the one after (`_matched`); else None. The workers are forked, so
+        they hold the Match settings this process had when they started."""
+        if not self.lends or not self.parse:
+            return None
+        for pool in reversed(self._pools):
+            if not pool.closed and pool.forks and pool.busy() < pool.n:
+                return pool
+        return None
 
     def forward_threads(self) -> int:
         """torch's threads for the next batch's forward pass on a CPU: every core that no
@@ -442,7 +521,9 @@ def _window_outputs(
     overlap: bool | None, group_cells: int, resolve: bool,
 ) -> Iterator[list[Row] | ResolvedWindow]:
     plan = WorkerPlan(config, on_cpu=lm.device.type == "cpu", threads=lm.threads)
-    with _threads_kept(lm):
+    lent = _lent_settings(config, group_cells, resolve) if plan.lends \
+        else contextlib.nullcontext()
+    with _threads_kept(lm), lent:
         if plan.on_cpu:  # each batch's threads: those no spaCy worker is parsing on
             lm.threads_per_batch = plan.forward_threads
         sentences: Iterable[Sentence] = parse_documents(
@@ -456,7 +537,8 @@ def _window_outputs(
         sentences = clock.timed(sentences, "parse")
         windows = clock.timed(attend_windows(sentences, lm, config), "attend")
         for rows, counts in _matched(windows, config, clock, plan.match, group_cells,
-                                     resolve, plan.started):
+                                     resolve, plan.started,
+                                     plan.lender if plan.lends else None):
             add_counts(summary, counts)
             plan.observe(clock.timings, counts.n_sentences)
             yield rows

@@ -273,17 +273,17 @@ def test_a_corpus_of_one_task_starts_no_worker_ahead(nlp):
 
 
 @pytest.mark.real_model
-@pytest.mark.parametrize(("parse_processes", "match_processes"), [(2, 0), (1, 2)])
+@pytest.mark.parametrize(("parse_processes", "match_processes"), [(2, 0), (1, 2), (1, None)])
 def test_worker_processes_give_the_graph_of_the_one_process_build(nlp, real_lm,
                                                                   parse_processes,
                                                                   match_processes):
     from mamakg.pipeline import build
 
     docs = list(read_documents([str(DEMO)]))[:8]
-    one = build(docs, Config(device="cpu", parse_processes=0, match_processes=0), nlp=nlp,
-                lm=real_lm)
     config = Config(device="cpu", parse_processes=parse_processes,
-                    match_processes=match_processes, batch_size=4)  # several windows
+                    match_processes=match_processes, batch_size=1)  # several windows
+    one = build(docs, config.replace(parse_processes=0, match_processes=0), nlp=nlp,
+                lm=real_lm)
     many = build(docs, config, nlp=nlp, lm=real_lm)
     assert one.facts
     # the same bytes, but for the recorded settings
@@ -295,6 +295,8 @@ def test_worker_processes_give_the_graph_of_the_one_process_build(nlp, real_lm,
     timings = many.summary.timings
     workers = "match_workers" if match_processes else "parse_workers"
     assert timings[workers] > 0 and timings["attend"] > 0
+    if match_processes is None:  # the spaCy worker, done parsing, matched a window
+        assert many.summary.n_sentences > 2 * 16 and timings["match_workers"] > 0
 
 
 @pytest.mark.parametrize(("parse", "attend", "match", "workers"), [
@@ -344,6 +346,62 @@ def test_the_forward_pass_gets_the_cores_no_worker_of_any_pool_is_busy_on(monkey
     monkeypatch.setattr(config_module, "available_cores", lambda: 2)
     assert WorkerPlan(Config(), on_cpu=True, threads=2).forward_threads() == 2
     assert plan.forward_threads() == 1  # one at least
+
+
+def test_windows_lent_to_idle_workers_come_back_in_order():
+    """A window goes to the pool the lender gives (or is matched here when it gives none);
+    results come back in the windows' order, and one whose pool closed before a worker took
+    it is matched here."""
+    from concurrent.futures import Future
+
+    from mamakg.pipeline import StageClock, _lent
+
+    class Pool:
+        def __init__(self):
+            self.given = []
+
+        def submit(self, fn, window):
+            self.given.append(window)
+            done: Future = Future()
+            if window == 2:
+                done.cancel()  # the pool closed first
+            else:
+                done.set_result(([f"worker {window}"], window, 0.5))
+            return done
+
+    pool = Pool()
+    lenders = iter([pool, None, pool, pool, None])
+    clock = StageClock({})
+    out = list(_lent(range(5), lambda w: ([f"here {w}"], w, 0.0), lambda: next(lenders), clock))
+    assert out == [(["worker 0"], 0), (["here 1"], 1), (["here 2"], 2), (["worker 3"], 3),
+                   (["here 4"], 4)]
+    assert pool.given == [0, 2, 3]
+    assert clock.timings["match_workers"] == 1.0
+
+
+def test_spacy_workers_are_lent_to_match_only_once_decided_idle_and_on_a_cpu(monkeypatch):
+    from mamakg import config as config_module
+    from mamakg.pipeline import WorkerPlan
+
+    class Pool:
+        n, forks, closed, now = 1, True, False, 0
+
+        def busy(self):
+            return self.now
+
+    monkeypatch.setattr(config_module, "available_cores", lambda: 2)
+    plan = WorkerPlan(Config(), on_cpu=True, threads=2)
+    pool = Pool()
+    plan.started(pool)
+    assert plan.lends and plan.lender() is None  # not decided yet: the first window is timed
+    plan.observe({"parse": 1.0, "attend": 0.1, "match": 0.2}, 100)
+    assert plan.parse == 1 and plan.lender() is pool
+    pool.now = 1
+    assert plan.lender() is None  # parsing
+    pool.now, pool.closed = 0, True
+    assert plan.lender() is None
+    assert not WorkerPlan(Config(match_processes=0), on_cpu=True).lends  # Match set by hand
+    assert not WorkerPlan(Config(), on_cpu=False).lends  # an accelerator: Match's own workers
 
 
 def test_the_first_window_is_judged_at_the_parse_rate_and_as_if_on_every_thread(monkeypatch):

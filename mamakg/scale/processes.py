@@ -109,8 +109,12 @@ class Workers:
         if n < 1:
             raise ValueError("a pool needs at least one worker")
         methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.forks = "fork" in methods
+        """Whether the workers are forked (they start with this process's memory as it is
+        when each starts)."""
+        context = multiprocessing.get_context("fork" if self.forks else "spawn")
         self.n = n
+        self.closed = False
         self._pool = ProcessPoolExecutor(n, mp_context=context, initializer=_init,
                                          initargs=(initializer, initargs))
         self._unfinished: set[Future[Any]] = set()
@@ -122,6 +126,13 @@ class Workers:
         not yet ended, at most one per worker. (A worker takes its next queued task as soon
         as it ends one, so it is idle only once every submitted task has ended.)"""
         return min(self.n, sum(not task.done() for task in list(self._unfinished)))
+
+    def submit(self, fn: Callable[[T], R], task: T) -> Future[R]:
+        """`fn(task)` in a worker, queued behind the tasks submitted before it (a pool that
+        `map`s one kind of task can take another this way: `pipeline` hands spaCy's workers
+        windows to match while they wait). The future is cancelled if the pool closes
+        before a worker takes it."""
+        return self._submit(fn, task)
 
     def _submit(self, fn: Callable[[T], R], task: T) -> Future[R]:
         submitted = self._pool.submit(fn, task)
@@ -195,6 +206,7 @@ class Workers:
         return False
 
     def close(self) -> None:
+        self.closed = True
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def __enter__(self) -> Workers:

@@ -1,7 +1,8 @@
 """Peak memory (max RSS) of `mamakg build` on 1x and 10x copies of corpora/demo.txt, and on
 one long single-line document against the same text split into lines.
 
-    .venv/bin/python benchmarks/memory.py [--scales 1 10] [--format nt]
+    .venv/bin/python benchmarks/memory.py [--scales 1 10] [--format nt] [--modes plain workdir]
+        [--build-args="--match-processes 0"]
     .venv/bin/python benchmarks/memory.py --scales --long-mb 5
 
 Each build runs as its own `mamakg` process (CPU, bundled models), once without and once
@@ -19,6 +20,7 @@ import argparse
 import json
 import os
 import resource
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -73,6 +75,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=int, nargs="*", default=[1, 10])
     parser.add_argument("--format", default="nt")
+    parser.add_argument("--modes", nargs="+", choices=["plain", "workdir"],
+                        default=["plain", "workdir"])
+    parser.add_argument("--build-args", default="",
+                        help="more options for each `mamakg build`, as one string")
     parser.add_argument("--long-mb", type=float, default=None,
                         help="also build one document of this many MB on one line, and the "
                              "same text split into lines")
@@ -82,12 +88,13 @@ def main() -> None:
         long_document(tmp, args.long_mb, args.format)
     with open(os.path.join(ROOT, "corpora", "demo.txt"), encoding="utf-8") as handle:
         text = handle.read()
-    mamakg = [sys.executable, "-m", "mamakg", "-q", "build", "--device", "cpu"]
+    mamakg = [sys.executable, "-m", "mamakg", "-q", "build", "--device", "cpu",
+              *shlex.split(args.build_args)]
     for scale in args.scales:
         corpus = os.path.join(tmp, f"demo-x{scale}.txt")
         with open(corpus, "w", encoding="utf-8") as handle:
             handle.write(text * scale)
-        for mode in ("plain", "workdir"):
+        for mode in args.modes:
             out = os.path.join(tmp, f"x{scale}-{mode}.{args.format}")
             extra = ["--workdir", os.path.join(tmp, f"work-x{scale}"), "--shard-docs", "25"] \
                 if mode == "workdir" else []

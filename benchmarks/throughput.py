@@ -112,11 +112,13 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
-MODEL_STAGES = ("device", "embed")
+MODEL_STAGES = ("device", "embed", "embed_workers")
 """Timings that are model work, not the pipeline's CPU work: the language model's (the GPU's
 busy seconds; on a CPU, the seconds of its forward passes and merge into tokens, inside
 attend) and the forward passes of the phrase-embedding model (on the model's device: a GPU
-where the build has one). A model that costs nothing costs nothing in them."""
+where the build has one; on a CPU, in the build's process or in the spaCy workers that
+embed the phrases of the windows they resolve, ``embed_workers``). A model that costs
+nothing costs nothing in them."""
 SERIAL_STAGES = ("attend", "resolve_edges", "store", "prepare", "collect", "write")
 """Stages that stay in the build's own process whatever the number of cores (the model is
 fed from it; documents cut by window edges are resolved there; the relation mappers are
@@ -135,7 +137,8 @@ def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
       seconds while writing, not the wall time; while workers run, the build's own
       ``parse`` seconds count only where it parsed itself (``parse_here``: the first window,
       and the tasks it takes on while the next result is not ready), its ``match`` seconds
-      are waiting, not work, and are left out of the sums, and
+      only where it matched itself (``match_here``: the windows no worker took, and those
+      it matches while the next result is not ready; the rest is waiting), and
       so are the seconds its ``collect`` waits for the workers that group facts,
       ``collect_waiting``);
     - ``all_cpu_per_1k``: the sum of that work, outside the models' forward passes (taken
@@ -159,8 +162,9 @@ def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
     if timings.get("parse_workers", 0.0) > 0:  # parsing here is work, the rest waiting
         stages["parse"] = stages.get("parse_here", 0.0)
     stages.pop("parse_here", None)
-    if timings.get("match_workers", 0.0) > 0:
-        stages.pop("match", None)
+    if timings.get("match_workers", 0.0) > 0:  # matching here is work, the rest waiting
+        stages["match"] = stages.get("match_here", 0.0)
+    stages.pop("match_here", None)
     model_s = timings.get("device", 0.0) if on_cpu else raw_s
     attend_cpu = max(timings.get("attend", 0.0) - model_s, 0.0)
     stages["attend"] = attend_cpu
@@ -176,7 +180,9 @@ def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
         "stage_seconds_per_1k": {k: round(v * per_k, 2) for k, v in sorted(stages.items())},
         "model_seconds_per_1k": {"forward_raw": round(raw_s * per_k, 2),
                                  "forward_in_build": round(model_s * per_k, 2),
-                                 "embed": round(timings.get("embed", 0.0) * per_k, 2)},
+                                 "embed": round(timings.get("embed", 0.0) * per_k, 2),
+                                 "embed_workers": round(timings.get("embed_workers", 0.0)
+                                                        * per_k, 2)},
         "worker_processes_used": workers,
         "all_cpu_per_1k": round(all_cpu * per_k, 2),
         "cpu_rusage_per_1k": round(cpu_s * per_k, 2),
@@ -338,8 +344,9 @@ def main() -> None:
 
     spacy_mean_s = (spacy_s + spacy_after_s) / 2  # spaCy's pace around the build
     cores = available_cores()
-    main_stages = ("parse", "parse_here", "attend", "match", "resolve", "resolve_edges",
-                   "store", "prepare", "collect", "collect_waiting", "embed", "write")
+    main_stages = ("parse", "parse_here", "attend", "match", "match_here", "resolve",
+                   "resolve_edges", "store", "prepare", "collect", "collect_waiting", "embed",
+                   "write")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report = {
         "sentences": n,
@@ -371,6 +378,7 @@ def main() -> None:
         "worker_busy_seconds": {
             "parse": round(timings.get("parse_workers", 0.0), 2),
             "match": round(timings.get("match_workers", 0.0), 2),
+            "embed": round(timings.get("embed_workers", 0.0), 2),
             "collect": round(timings.get("collect_workers", 0.0), 2),
             "write": round(timings.get("write_workers", 0.0), 2)},
         "write_wall_seconds": round(write_wall, 2),

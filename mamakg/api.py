@@ -331,6 +331,7 @@ def _check_spacy_model(name: str | None) -> None:
 
 
 _PARTS = {"device": ("attend", "model"), "parse_here": ("parse", "in this process"),
+          "match_here": ("match", "in this process"),
           "collect_waiting": ("collect", "waiting for workers")}
 """Timings that are part of another stage's (stage, as the log names the part)."""
 

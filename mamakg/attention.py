@@ -653,8 +653,11 @@ class Embedder:
 
     Runs on `device` (the CPU unless told; a build passes its own setting, so the phrases are
     embedded on the language model's GPU when it has one) in float32 and eval mode under
-    ``torch.inference_mode()``; texts are sorted by piece count and batched, and each
-    distinct text is embedded once per `Embedder`.
+    ``torch.inference_mode()``; each distinct text is embedded once per `Embedder`. A batch
+    holds texts of one piece count only, so nothing is padded: on a CPU a text's vector is
+    then the same to the last bit whatever it was embedded with (padded, it moved in its
+    last bits with the longest text of its batch: tests/test_semantic.py), so texts may be
+    embedded in any order and any process (`remember` takes the vectors made elsewhere).
     """
 
     def __init__(self, name: str | None = None, *, model: Any = None, tokenizer: Any = None,
@@ -682,6 +685,7 @@ class Embedder:
         self.max_pieces = max_pieces
         self.dim = int(getattr(model.config, "hidden_size", 0) or 0)
         self._cache: dict[str, np.ndarray] = {}
+        self._recording: list[dict[str, np.ndarray]] = []  # `recording` blocks open
         self.timed: Callable[[], contextlib.AbstractContextManager[object]] = \
             contextlib.nullcontext
         """Wraps each batch's forward pass (a build times it as its own stage, ``embed``:
@@ -694,37 +698,49 @@ class Embedder:
         if todo:
             for text, vector in zip(todo, self._embed(todo)):
                 self._cache[text] = vector
+                for made in self._recording:
+                    made[text] = vector
         zero = np.zeros(self.dim, dtype=np.float32)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._cache[t] if t else zero for t in texts])
 
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[dict[str, np.ndarray]]:
+        """The vectors of the texts this `Embedder` embeds in the block (not those it had),
+        to hand to another process's copy of it (`remember`)."""
+        made: dict[str, np.ndarray] = {}
+        self._recording.append(made)
+        try:
+            yield made
+        finally:
+            self._recording.remove(made)
+
+    def remember(self, vectors: dict[str, np.ndarray]) -> None:
+        """Take the vectors of texts embedded elsewhere by a copy of this `Embedder` (a
+        worker process forked from this one: the same model, so the same bits)."""
+        self._cache.update(vectors)
+
     def _embed(self, texts: list[str]) -> np.ndarray:
         torch = self._torch
         enc = self.tokenizer(texts, truncation=True, max_length=self.max_pieces)
         lengths = [len(ids) for ids in enc["input_ids"]]
-        order = sorted(range(len(texts)), key=lambda i: (lengths[i], i))
+        by_length: dict[int, list[int]] = {}
+        for i in sorted(range(len(texts)), key=lambda i: (lengths[i], i)):
+            by_length.setdefault(lengths[i], []).append(i)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        pad = self.tokenizer.pad_token_id or 0
         names = [k for k in ("input_ids", "token_type_ids") if k in enc]
         with torch.inference_mode():
-            for begin in range(0, len(order), self.batch_size):
-                batch = order[begin:begin + self.batch_size]
-                width = max(lengths[i] for i in batch)
-                arrays = {k: np.zeros((len(batch), width), dtype=np.int64) for k in names}
-                arrays["input_ids"].fill(pad)
-                mask = np.zeros((len(batch), width), dtype=np.int64)
-                for row, i in enumerate(batch):
-                    n = lengths[i]
-                    for k in names:
-                        arrays[k][row, :n] = enc[k][i]
-                    mask[row, :n] = 1
-                arrays["attention_mask"] = mask
-                with self.timed():
-                    inputs = {k: torch.from_numpy(v).to(self.device) for k, v in arrays.items()}
-                    states = self.model(**inputs).last_hidden_state  # (B, P, D)
-                    weights = inputs["attention_mask"].unsqueeze(-1).to(states.dtype)
-                    pooled = (states * weights).sum(1) / weights.sum(1).clamp(min=1.0)
-                    pooled = torch.nn.functional.normalize(pooled, dim=-1)
-                    out[batch] = pooled.float().cpu().numpy()
+            for same in by_length.values():  # one piece count a batch: nothing padded
+                for begin in range(0, len(same), self.batch_size):
+                    batch = same[begin:begin + self.batch_size]
+                    arrays = {k: np.array([enc[k][i] for i in batch], dtype=np.int64)
+                              for k in names}
+                    arrays["attention_mask"] = np.ones_like(arrays["input_ids"])
+                    with self.timed():
+                        inputs = {k: torch.from_numpy(v).to(self.device)
+                                  for k, v in arrays.items()}
+                        states = self.model(**inputs).last_hidden_state  # (B, P, D)
+                        pooled = torch.nn.functional.normalize(states.mean(1), dim=-1)
+                        out[batch] = pooled.float().cpu().numpy()
         return out

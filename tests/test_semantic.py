@@ -321,3 +321,27 @@ def test_name_scores_are_those_of_each_property_alone(shuffled):
     best, which = shipped.name_scores(queries)
     expected_best, expected_which = _name_scores_one_by_one(shipped, queries)
     assert np.array_equal(best, expected_best) and np.array_equal(which, expected_which)
+
+
+@pytest.mark.real_model
+def test_a_text_embeds_to_the_same_bits_whatever_it_is_embedded_with():
+    """Batches hold texts of one piece count (nothing padded): a text's vector is the same
+    embedded alone, with a few others, or with many of other lengths, so phrases may be
+    embedded in any process and order (`Embedder.remember`)."""
+    from mamakg.attention import Embedder
+
+    texts = ["was born in", "married", "is the chief executive officer of", "won",
+             "studied physics at the University of", "was born in the town of", "plays for",
+             "is a member of", "founded", "was educated at", "died in", "was awarded the"]
+    together = Embedder().embed(texts)
+    apart = Embedder()
+    for begin in range(0, len(texts), 5):
+        apart.embed(texts[::-1][begin:begin + 5])
+    alone = [Embedder().embed([t])[0] for t in texts[:3]]
+    assert np.array_equal(apart.embed(texts), together)
+    assert all(np.array_equal(a, b) for a, b in zip(alone, together))
+    other = Embedder()
+    other.remember({t: v for t, v in zip(texts, together)})
+    assert np.array_equal(other.embed(texts), together)
+    norms = np.linalg.norm(together, axis=1)
+    assert np.allclose(norms, 1.0, atol=1e-5) and len({v.tobytes() for v in together}) == 12

@@ -406,10 +406,10 @@ class PrepareAhead:
     head are prepared (the embedding mapper reads no other: `MapQuery.head_named`). A query
     that the whole corpus asks otherwise (another surface counted most often, another kind
     agreed) is prepared in `map_resolved`; what is prepared and never asked costs its
-    forward pass (`python benchmarks/embed_ahead.py`: 3,232 texts against 3,089). Each
-    phrase is embedded once (`Embedder` keeps its vectors); its vector can differ in the
-    last bits with the batch it was embedded in (padding), as it could when every phrase was
-    embedded at the end."""
+    forward pass (`python benchmarks/embed_ahead.py`). Each phrase is embedded once
+    (`Embedder` keeps its vectors), to the same bits whenever and wherever it is (a batch
+    holds one piece count: nothing padded); on a CPU, a spaCy worker with nothing to parse
+    prepares the windows it resolves (`pipeline._embedded_ahead`)."""
 
     def __init__(self, chain: MapChain) -> None:
         self.chain = chain

@@ -112,13 +112,11 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
-MODEL_STAGES = ("device", "embed", "embed_workers")
+MODEL_STAGES = ("device", "embed")
 """Timings that are model work, not the pipeline's CPU work: the language model's (the GPU's
 busy seconds; on a CPU, the seconds of its forward passes and merge into tokens, inside
 attend) and the forward passes of the phrase-embedding model (on the model's device: a GPU
-where the build has one; on a CPU, in the build's process or in the spaCy workers that
-embed the phrases of the windows they resolve, ``embed_workers``). A model that costs
-nothing costs nothing in them."""
+where the build has one). A model that costs nothing costs nothing in them."""
 SERIAL_STAGES = ("attend", "resolve_edges", "store", "prepare", "collect", "write")
 """Stages that stay in the build's own process whatever the number of cores (the model is
 fed from it; documents cut by window edges are resolved there; the relation mappers are
@@ -180,9 +178,7 @@ def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
         "stage_seconds_per_1k": {k: round(v * per_k, 2) for k, v in sorted(stages.items())},
         "model_seconds_per_1k": {"forward_raw": round(raw_s * per_k, 2),
                                  "forward_in_build": round(model_s * per_k, 2),
-                                 "embed": round(timings.get("embed", 0.0) * per_k, 2),
-                                 "embed_workers": round(timings.get("embed_workers", 0.0)
-                                                        * per_k, 2)},
+                                 "embed": round(timings.get("embed", 0.0) * per_k, 2)},
         "worker_processes_used": workers,
         "all_cpu_per_1k": round(all_cpu * per_k, 2),
         "cpu_rusage_per_1k": round(cpu_s * per_k, 2),
@@ -378,7 +374,6 @@ def main() -> None:
         "worker_busy_seconds": {
             "parse": round(timings.get("parse_workers", 0.0), 2),
             "match": round(timings.get("match_workers", 0.0), 2),
-            "embed": round(timings.get("embed_workers", 0.0), 2),
             "collect": round(timings.get("collect_workers", 0.0), 2),
             "write": round(timings.get("write_workers", 0.0), 2)},
         "write_wall_seconds": round(write_wall, 2),

@@ -656,8 +656,9 @@ class Embedder:
     ``torch.inference_mode()``; each distinct text is embedded once per `Embedder`. A batch
     holds texts of one piece count only, so nothing is padded: on a CPU a text's vector is
     then the same to the last bit whatever it was embedded with (padded, it moved in its
-    last bits with the longest text of its batch: tests/test_semantic.py), so texts may be
-    embedded in any order and any process (`remember` takes the vectors made elsewhere).
+    last bits with the longest text of its batch: tests/test_semantic.py), so a relation
+    phrase maps alike whatever else the corpus holds, and whether the build embeds it as it
+    first appears (`mapping.facts.PrepareAhead`) or at the end.
     """
 
     def __init__(self, name: str | None = None, *, model: Any = None, tokenizer: Any = None,
@@ -685,7 +686,6 @@ class Embedder:
         self.max_pieces = max_pieces
         self.dim = int(getattr(model.config, "hidden_size", 0) or 0)
         self._cache: dict[str, np.ndarray] = {}
-        self._recording: list[dict[str, np.ndarray]] = []  # `recording` blocks open
         self.timed: Callable[[], contextlib.AbstractContextManager[object]] = \
             contextlib.nullcontext
         """Wraps each batch's forward pass (a build times it as its own stage, ``embed``:
@@ -698,28 +698,10 @@ class Embedder:
         if todo:
             for text, vector in zip(todo, self._embed(todo)):
                 self._cache[text] = vector
-                for made in self._recording:
-                    made[text] = vector
         zero = np.zeros(self.dim, dtype=np.float32)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._cache[t] if t else zero for t in texts])
-
-    @contextlib.contextmanager
-    def recording(self) -> Iterator[dict[str, np.ndarray]]:
-        """The vectors of the texts this `Embedder` embeds in the block (not those it had),
-        to hand to another process's copy of it (`remember`)."""
-        made: dict[str, np.ndarray] = {}
-        self._recording.append(made)
-        try:
-            yield made
-        finally:
-            self._recording.remove(made)
-
-    def remember(self, vectors: dict[str, np.ndarray]) -> None:
-        """Take the vectors of texts embedded elsewhere by a copy of this `Embedder` (a
-        worker process forked from this one: the same model, so the same bits)."""
-        self._cache.update(vectors)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         torch = self._torch

@@ -224,8 +224,7 @@ class Config:
     match_processes: int | None = _scoped(Scope.SPEED, None)
     """Worker processes for Match and the sentence-level Filter; 0 = in the build's own
     process; None = decided by the build, as `parse_processes` (on a CPU: none of their
-    own, and spaCy's workers match a window, and embed its new relation phrases, whenever
-    they have nothing to parse)."""
+    own, and spaCy's workers match a window whenever they have nothing to parse)."""
 
     # --- Match (paper section 2.1) ----------------------------------------------------------------
     layer: int = -1

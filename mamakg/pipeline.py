@@ -157,50 +157,27 @@ def _resolved(window: Window, mentions: list[Mention], config: Config) -> Resolv
     return resolve_window(mentions, first, last, config)
 
 
-_MATCH_CONFIG: list[tuple[Config, int, bool, PrepareAhead | None]] = []
-"""A Match worker's settings, group size, whether it resolves and what embeds the relation
-phrases of the windows it resolves, if it does (set once per worker)."""
+_MATCH_CONFIG: list[tuple[Config, int, bool]] = []
+"""A Match worker's settings, group size and whether it resolves (set once per worker)."""
 
 
-def _init_match_worker(config: Config, group_cells: int, resolve: bool,
-                       ahead: PrepareAhead | None = None) -> None:
-    _MATCH_CONFIG[:] = [(config, group_cells, resolve, ahead)]
+def _init_match_worker(config: Config, group_cells: int, resolve: bool) -> None:
+    _MATCH_CONFIG[:] = [(config, group_cells, resolve)]
 
 
 def _match_task(window: Window) -> tuple[list[Row] | ResolvedWindow, MatchCounts, float]:
     """A Match worker's task: the window's mentions, encoded for the store and shard files
-    (compact to send back), or resolved (`resolved_window`), with the vectors of its new
-    relation phrases where the worker embeds them (`_embedded_ahead`); its counts and the
-    seconds its Match and Map stages took."""
+    (compact to send back), or resolved (`resolved_window`); its counts and the seconds it
+    took."""
     started = time.perf_counter()
-    config, group_cells, resolve, ahead = _MATCH_CONFIG[0]
+    config, group_cells, resolve = _MATCH_CONFIG[0]
     found: list[Row] | ResolvedWindow
     if resolve:
         found, counts = resolved_window(window, config, group_cells=group_cells)
-        seconds = time.perf_counter() - started
-        if ahead is not None:
-            found = _embedded_ahead(found, ahead)
-        return found, counts, seconds
-    mentions, counts = match_window(window, config, group_cells=group_cells)
-    return encode(mentions), counts, time.perf_counter() - started
-
-
-def _embedded_ahead(window: ResolvedWindow, ahead: PrepareAhead) -> ResolvedWindow:
-    """The window with the vectors of its new relation phrases (`PrepareAhead`), embedded in
-    this worker process (forked from the build's: its copy of the build's embedding model,
-    on one thread) for the build's process to take (`Embedder.remember`)."""
-    import torch
-
-    embedder = ahead.chain.embedder
-    assert embedder is not None
-    if torch.get_num_threads() != 1:  # one core's share
-        torch.set_num_threads(1)
-    embedder.timed = contextlib.nullcontext  # the build's clock is its own process's
-    started = time.perf_counter()
-    with embedder.recording() as made:
-        ahead.window(window.forms)
-    return dataclasses.replace(window, embedded=made,
-                               embed_seconds=time.perf_counter() - started)
+    else:
+        mentions, counts = match_window(window, config, group_cells=group_cells)
+        found = encode(mentions)
+    return found, counts, time.perf_counter() - started
 
 
 class StageClock:
@@ -270,9 +247,8 @@ def _matched(windows: Iterable[Window], config: Config, clock: StageClock,
     workers, a window goes to the pool `lender` gives when it gives one (`WorkerPlan.lender`:
     a spaCy worker with nothing to parse; this process sets the Match settings those
     workers inherit, `_lent_settings`) while this process goes on with the next window; its
-    result is taken once it is ready and the windows before it are handed on, or waited for
-    once `LENT_AHEAD` windows have come after it, or the window is matched here if the pool
-    closed before a worker took it."""
+    result is waited for one window later, or the window is matched here if the pool closed
+    before a worker took it."""
     if workers is None:
         workers = config.match_processes or 0
 
@@ -310,11 +286,6 @@ def _matched(windows: Iterable[Window], config: Config, clock: StageClock,
 
 _Found = tuple[list[Row] | ResolvedWindow, MatchCounts, float]
 
-LENT_AHEAD = 2
-"""Windows this process goes on with (the model, Match here) after one it lent to a spaCy
-worker before it waits for that one (`_lent`): the worker may also be embedding its phrases
-(`_embedded_ahead`)."""
-
 
 def _lent(windows: Iterable[Window], here: Callable[[Window], _Found],
           lender: Callable[[], Workers | None], clock: StageClock,
@@ -336,10 +307,6 @@ def _lent(windows: Iterable[Window], here: Callable[[Window], _Found],
         assert found is not None
         return found[0], found[1]
 
-    def ready() -> bool:
-        future = pending[0][0]
-        return future is None or future.done() or len(pending) > LENT_AHEAD
-
     for window in windows:
         pool = lender()
         if pool is not None:
@@ -347,26 +314,18 @@ def _lent(windows: Iterable[Window], here: Callable[[Window], _Found],
         else:
             with clock.stage("match"):
                 pending.append((None, None, here(window)))
-        while pending and ready():
+        while pending and (len(pending) > 1 or pending[0][0] is None):
             yield result(*pending.popleft())
     while pending:
         yield result(*pending.popleft())
 
 
 @contextlib.contextmanager
-def _lent_settings(config: Config, group_cells: int, resolve: bool,
-                   mappers: MapChain | None = None) -> Iterator[None]:
+def _lent_settings(config: Config, group_cells: int, resolve: bool) -> Iterator[None]:
     """Match settings in this process for the block (`_match_task` reads them), so that
-    worker processes forked in it have them (`WorkerPlan.lender`). With `mappers` whose
-    embedding model runs on the CPU, a worker also embeds the new relation phrases of each
-    window it resolves (`_embedded_ahead`): it has nothing else to do then, where this
-    process would embed them at the end on every core (`prepares_ahead`)."""
-    ahead = None
-    if resolve and mappers is not None and mappers.embedder is not None \
-            and not prepares_ahead(mappers):
-        ahead = PrepareAhead(mappers)
+    worker processes forked in it have them (`WorkerPlan.lender`)."""
     before = list(_MATCH_CONFIG)
-    _init_match_worker(config, group_cells, resolve, ahead)
+    _init_match_worker(config, group_cells, resolve)
     try:
         yield
     finally:
@@ -548,14 +507,12 @@ def resolved_rows(
     documents: Iterable[Document], nlp: Any, lm: AttentionModel, config: Config,
     summary: Summary, clock: StageClock, *,
     on_sentences: Callable[[int], None] | None = None, overlap: bool | None = None,
-    group_cells: int = GROUP_CELLS, mappers: MapChain | None = None,
+    group_cells: int = GROUP_CELLS,
 ) -> Iterator[ResolvedWindow]:
     """`mention_rows`, each window's documents resolved where they lie whole in it
-    (`resolved_window`), in the Match workers when there are some. With `mappers`, a spaCy
-    worker that resolves a window while it has nothing to parse also embeds its new
-    relation phrases (`_lent_settings`: `ResolvedWindow.embedded`)."""
+    (`resolved_window`), in the Match workers when there are some."""
     for found in _window_outputs(documents, nlp, lm, config, summary, clock, on_sentences,
-                                 overlap, group_cells, resolve=True, mappers=mappers):
+                                 overlap, group_cells, resolve=True):
         assert isinstance(found, ResolvedWindow)
         yield found
 
@@ -563,10 +520,10 @@ def resolved_rows(
 def _window_outputs(
     documents: Iterable[Document], nlp: Any, lm: AttentionModel, config: Config,
     summary: Summary, clock: StageClock, on_sentences: Callable[[int], None] | None,
-    overlap: bool | None, group_cells: int, resolve: bool, mappers: MapChain | None = None,
+    overlap: bool | None, group_cells: int, resolve: bool,
 ) -> Iterator[list[Row] | ResolvedWindow]:
     plan = WorkerPlan(config, on_cpu=lm.device.type == "cpu", threads=lm.threads)
-    lent = _lent_settings(config, group_cells, resolve, mappers) if plan.lends \
+    lent = _lent_settings(config, group_cells, resolve) if plan.lends \
         else contextlib.nullcontext()
     with _threads_kept(lm), lent:
         if plan.on_cpu:  # each batch's threads: those no spaCy worker is parsing on
@@ -631,8 +588,7 @@ def build(
     cut by window edges; store; prepare: the relation mappers readied for each window's
     new phrases (`mapping.facts.PrepareAhead`); collect: the corpus-level half; embed: the
     forward passes of the model that embeds relation phrases, timed apart), the busy seconds
-    of the worker processes (``parse_workers``, ``match_workers``: summed over the workers;
-    ``embed_workers``: spaCy's workers embedding the phrases of the windows they resolved)
+    of the worker processes (``parse_workers``, ``match_workers``: summed over the workers)
     and the seconds of the language model's work (``device``: the GPU's busy seconds on
     CUDA; on a CPU, the part of attend that the forward passes and the merge into tokens
     took)."""
@@ -657,10 +613,7 @@ def build(
             ahead = PrepareAhead(mappers) if prepares_ahead(mappers) else None
             for window in resolved_rows(documents, nlp, lm, config, summary, clock,
                                         on_sentences=on_sentences, overlap=overlap,
-                                        group_cells=group_cells, mappers=mappers):
-                if window.embedded and mappers.embedder is not None:  # by a spaCy worker
-                    mappers.embedder.remember(window.embedded)
-                    clock.add("embed_workers", window.embed_seconds)
+                                        group_cells=group_cells):
                 with clock.stage("resolve_edges"):
                     parts = list(stream.feed(window))
                 with clock.stage("store"):

@@ -77,8 +77,7 @@ Examples:
               help="Worker processes for Match and the sentence filters; 0: in the build's own "
                    "process [auto: with the model on a GPU, the cores left after spaCy's and "
                    "the model's (none with 3 cores or fewer); on a CPU, none of their own: "
-                   "spaCy's workers match (and embed relation phrases) while they have nothing "
-                   "to parse].")
+                   "spaCy's workers match while they have nothing to parse].")
 @click.option("--layer", type=int, default=None, help="Attention layer; -1 = last [-1].")
 @click.option("--head-reduce", type=_choice(HeadReduce), default=None,
               help="Combine heads by mean (paper) or max [mean].")

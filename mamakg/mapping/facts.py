@@ -407,9 +407,8 @@ class PrepareAhead:
     that the whole corpus asks otherwise (another surface counted most often, another kind
     agreed) is prepared in `map_resolved`; what is prepared and never asked costs its
     forward pass (`python benchmarks/embed_ahead.py`). Each phrase is embedded once
-    (`Embedder` keeps its vectors), to the same bits whenever and wherever it is (a batch
-    holds one piece count: nothing padded); on a CPU, a spaCy worker with nothing to parse
-    prepares the windows it resolves (`pipeline._embedded_ahead`)."""
+    (`Embedder` keeps its vectors), to the same bits whenever it is (a batch holds one
+    piece count: nothing padded)."""
 
     def __init__(self, chain: MapChain) -> None:
         self.chain = chain

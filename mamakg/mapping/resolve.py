@@ -27,7 +27,6 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from mamakg.config import Config
 from mamakg.english import PERSON_PRONOUNS
@@ -252,12 +251,6 @@ class ResolvedWindow:
     """A part per document with mentions in the window, in corpus order."""
     forms: Forms
     """Counted over the resolved mentions of the window's whole documents."""
-    embedded: dict[str, Any] = field(default_factory=dict)
-    """The vectors of the window's new relation phrases (text -> vector), where the worker
-    process that resolved the window also embedded them (`pipeline._match_task`): else
-    empty."""
-    embed_seconds: float = 0.0
-    """The seconds that embedding took."""
 
 
 def resolve_window(mentions: Sequence[Mention], first_doc: str | None, last_doc: str | None,

@@ -37,16 +37,13 @@ def chunk_units(sentence: Sentence) -> tuple[list[list[int]], list[int]]:
     """
     units: list[list[int]] = []
     chunk_unit: list[int] = []
-    starts = {start: end for start, end in sentence.chunks}
     i = 0
-    while i < len(sentence):
-        if i in starts:
-            chunk_unit.append(len(units))
-            units.append(list(range(i, starts[i])))
-            i = starts[i]
-        else:
-            units.append([i])
-            i += 1
+    for start, end in sentence.chunks:  # in order, apart (`Sentence` checks)
+        units.extend([t] for t in range(i, start))
+        chunk_unit.append(len(units))
+        units.append(list(range(start, end)))
+        i = end
+    units.extend([t] for t in range(i, len(sentence)))
     return units, chunk_unit
 
 

@@ -39,6 +39,12 @@ def test_pairs_all_vs_consecutive():
 
 def test_chunk_units():
     assert chunk_units(dylan()) == ([[0, 1], [2], [3, 4]], [0, 2])
+    # adjacent chunks, words before the first and after the last
+    s = sentence(["so", "A", "B", "C", "D", "x", "y"], ["ADV", "PROPN", "PROPN", "PROPN", "NOUN",
+                                                         "VERB", "ADV"],
+                 chunks=[(1, 3), (3, 5)])
+    assert chunk_units(s) == ([[0], [1, 2], [3, 4], [5], [6]], [1, 2])
+    assert chunk_units(sentence(["x", "y"], ["VERB", "ADV"], chunks=[])) == ([[0], [1]], [])
 
 
 def test_filters_score_contiguity_content():

@@ -655,8 +655,8 @@ class Embedder:
     embedded on the language model's GPU when it has one) in float32 and eval mode under
     ``torch.inference_mode()``; each distinct text is embedded once per `Embedder`. A batch
     holds texts of one piece count only, so nothing is padded: on a CPU a text's vector is
-    then the same to the last bit whatever it was embedded with (padded, it moved in its
-    last bits with the longest text of its batch: tests/test_semantic.py), so a relation
+    then the same to the last bit whatever it was embedded with (padded, it could move in
+    its last bits with the longest text of its batch), so a relation
     phrase maps alike whatever else the corpus holds, and whether the build embeds it as it
     first appears (`mapping.facts.PrepareAhead`) or at the end.
     """

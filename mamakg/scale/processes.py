@@ -132,9 +132,6 @@ class Workers:
         `map`s one kind of task can take another this way: `pipeline` hands spaCy's workers
         windows to match while they wait). The future is cancelled if the pool closes
         before a worker takes it."""
-        return self._submit(fn, task)
-
-    def _submit(self, fn: Callable[[T], R], task: T) -> Future[R]:
         submitted = self._pool.submit(fn, task)
         self._unfinished.add(submitted)
         submitted.add_done_callback(self._unfinished.discard)
@@ -161,7 +158,7 @@ class Workers:
                     if task is _END:
                         exhausted = True
                     else:
-                        submitted = self._submit(fn, task)  # type: ignore[arg-type]
+                        submitted = self.submit(fn, task)  # type: ignore[arg-type]
                         queued.append(submitted)
                         pending[submitted] = task  # type: ignore[assignment]
                 if not queued:

@@ -63,10 +63,26 @@ def test_a_large_graph_is_written_by_worker_processes(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(writers, "PARALLEL_FACTS", 10)
     real = writers._in_workers
-    monkeypatch.setattr(writers, "_in_workers", lambda *a: calls.append(a[-1]) or real(*a))
+    monkeypatch.setattr(writers, "_in_workers", lambda *a, **k: calls.append(a[-1]) or real(*a, **k))
     facts = _many_facts()
     write_graph(facts, MANIFEST, str(tmp_path / "g.nt"), OutputFormat.NT, BASE)
     write_graph(facts[:5], MANIFEST, str(tmp_path / "small.nt"), OutputFormat.NT, BASE)
     assert len(calls) == 1 and calls[0] >= 1  # only the graph of 10 facts or more
     assert (tmp_path / "g.nt").read_bytes() == b"".join(
         render_parts(facts, MANIFEST, OutputFormat.NT, BASE, workers=0))
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.NT, OutputFormat.TTL])
+def test_writer_processes_leave_no_part_files(tmp_path, fmt):
+    """Writer processes write their parts to files in a temporary folder: gone once the graph
+    is written, and when the reader stops early (a failed write)."""
+    facts = _many_facts()
+    whole = b"".join(render_parts(facts, MANIFEST, fmt, BASE, workers=2, spool=str(tmp_path)))
+    assert whole == b"".join(render_parts(facts, MANIFEST, fmt, BASE, workers=0))
+    assert not list(tmp_path.iterdir())
+    parts = render_parts(facts, MANIFEST, fmt, BASE, workers=2, spool=str(tmp_path),
+                         part_lines=1)
+    assert whole.startswith(next(parts) + next(parts))
+    assert list(tmp_path.iterdir())  # the parts, while they are read
+    parts.close()
+    assert not list(tmp_path.iterdir())

@@ -17,12 +17,17 @@ machine) N-Triples took 3.2-4.0 CPU seconds against 8.5-13.4 s from rdflib nodes
 
 from __future__ import annotations
 
+import array
+import contextlib
 import functools
 import heapq
 import io
 import itertools
 import json
+import mmap
+import os
 import re
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -205,13 +210,16 @@ PART_LINES = 10_000
 def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: str,
                  documents: dict[str, str] | None = None,
                  left_out: Sequence[Mention] = (), *,
-                 part_lines: int = PART_LINES, workers: int | None = None) -> Iterator[bytes]:
-    """`render` in parts: RDF formats come a block at a time (N-Triples: `part_lines` lines,
-    or subjects' blocks of lines from writer processes, a part), so the text of the whole
-    graph is never held a second and third time (joined, then encoded). `documents` (id ->
-    text) gives the CaRB format its input lines.
+                 part_lines: int = PART_LINES, workers: int | None = None,
+                 spool: str | None = None) -> Iterator[bytes]:
+    """`render` in parts: RDF formats come a block at a time (N-Triples: `part_lines` lines;
+    from writer processes, N-Triples and Turtle: `part_lines` subjects' blocks), so the text
+    of the whole graph is never held a second and third time (joined, then encoded).
+    `documents` (id -> text) gives the CaRB format its input lines.
     N-Triples and Turtle are made by `workers` forked processes (default:
-    `writer_processes`; 0: in this process), the same bytes either way."""
+    `writer_processes`; 0: in this process), the same bytes either way; they write their
+    parts to files in a temporary folder made in `spool` (default: the system's temporary
+    folder), removed before this ends."""
     if workers is None:
         workers = writer_processes(len(facts)) if fmt in (OutputFormat.NT,
                                                           OutputFormat.TTL) else 0
@@ -232,16 +240,16 @@ def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: s
     elif fmt is OutputFormat.JSONLD:
         yield _sorted_jsonld(to_rdf(facts, run, base)).encode("utf-8")
     elif fmt is OutputFormat.NT and workers:
-        blocks = iter(_in_workers(facts, run, base, fmt, workers))
-        while part := b"".join(itertools.islice(blocks, part_lines)):
-            yield part
+        yield from _in_workers(facts, run, base, fmt, workers, spool=spool,
+                               part_lines=part_lines)
     elif fmt is OutputFormat.NT:
         text = fact_lines(facts, run, base)
         for begin in range(0, len(text), part_lines):
             yield "".join(text[begin : begin + part_lines]).encode("utf-8")
     elif workers:
         yield _TurtleText(base).header().encode("utf-8")
-        yield from _in_workers(facts, run, base, fmt, workers)
+        yield from _in_workers(facts, run, base, fmt, workers, spool=spool,
+                               part_lines=part_lines)
     else:
         for block in turtle_text_blocks(nt_triples(facts, run, base), base):
             yield block.encode("utf-8")
@@ -273,18 +281,33 @@ def _init_writer(facts: Sequence[Fact], run: RunInfo, base: str, fmt: OutputForm
     _WRITING[:] = [(facts, run, base, fmt)]
 
 
-def _written(share: list[int] | None) -> list[tuple[str, bytes]]:
-    """A writer process's task: the N-Triples or Turtle block of each subject (its sorted
-    lines; `fact_blocks`, `_TurtleText.blocks`), encoded, with the subject, in the subjects'
-    order, of the graph's shared nodes (`share` None: `NODES`) or of the statements of the
-    facts at these indices (`STATEMENTS`). A block a subject rather than a line: far fewer
-    objects to send back and merge."""
+def _written(task: tuple[list[int] | None, str]) -> tuple[list[str], array.array[int]]:
+    """A writer process's task (`share`, `path`): the N-Triples or Turtle block of each
+    subject (its sorted lines; `fact_blocks`, `_TurtleText.blocks`), encoded, written to the
+    file `path` in the subjects' order, of the graph's shared nodes (`share` None: `NODES`)
+    or of the statements of the facts at these indices (`STATEMENTS`); returns the subjects
+    and where each one's block ends in the file. The blocks go through a file, not back
+    through the pool: handing megabytes of them back costs the build's own process more
+    than writing them costs here."""
+    share, path = task
     facts, run, base, fmt = _WRITING[0]
     chosen = facts if share is None else [facts[i] for i in share]
     part = NODES if share is None else STATEMENTS
     blocks = (fact_blocks(chosen, run, base, part) if fmt is OutputFormat.NT
               else _TurtleText(base).blocks(nt_triples(chosen, run, base, part)))
-    return [(subject, block.encode("utf-8")) for subject, block in blocks]
+    subjects: list[str] = []
+    ends = array.array("q")
+    end = 0
+    with open(path, "wb", buffering=WRITE_BUFFER) as handle:
+        for subject, block in blocks:
+            end += handle.write(block.encode("utf-8"))
+            subjects.append(subject)
+            ends.append(end)
+    return subjects, ends
+
+
+WRITE_BUFFER = 1 << 20
+"""Bytes a writer process gathers before each write to its part's file."""
 
 
 def _shares(facts: Sequence[Fact], base: str, n: int) -> list[list[int]]:
@@ -300,17 +323,54 @@ def _shares(facts: Sequence[Fact], base: str, n: int) -> list[list[int]]:
 
 
 def _in_workers(facts: Sequence[Fact], run: RunInfo, base: str, fmt: OutputFormat,
-                workers: int) -> Iterator[bytes]:
-    """The N-Triples or Turtle blocks of the graph's subjects, encoded, in order, made by
-    `workers` forked processes: one task makes the shared nodes' part, the others each a run
-    of facts' statements (`_shares`); the parts describe different subjects, so merging their
-    blocks by subject gives what one process writes."""
+                workers: int, *, spool: str | None = None,
+                part_lines: int = PART_LINES) -> Iterator[bytes]:
+    """The N-Triples or Turtle blocks of the graph's subjects, encoded, in order, `part_lines`
+    blocks a part, made by `workers` forked processes: one task makes the shared nodes'
+    part, the others each a run of facts' statements (`_shares`), each into its own file in
+    a temporary folder made in `spool`; the parts describe different subjects, so merging
+    their blocks by subject gives what one process writes. This process reads the files
+    mapped into memory, holding none of them whole."""
     from mamakg.scale.processes import Workers
 
-    tasks: list[list[int] | None] = [None, *_shares(facts, base, 2 * workers)]
-    with Workers(workers, _init_writer, (facts, run, base, fmt)) as pool:
-        parts = list(pool.map(_written, tasks, ahead=len(tasks)))
-    return (block for _, block in heapq.merge(*parts))
+    shares: list[list[int] | None] = [None, *_shares(facts, base, 2 * workers)]
+    with tempfile.TemporaryDirectory(prefix=".mamakg-parts-", dir=spool) as folder, \
+            contextlib.ExitStack() as opened:
+        tasks = [(share, os.path.join(folder, f"part-{i}")) for i, share in enumerate(shares)]
+        with Workers(workers, _init_writer, (facts, run, base, fmt)) as pool:
+            index = list(pool.map(_written, tasks, ahead=len(tasks)))
+        texts: list[memoryview] = []
+        for (_, path), (_, ends) in zip(tasks, index):
+            if not ends:  # no block: an empty file, which cannot be mapped
+                texts.append(memoryview(b""))
+                continue
+            with open(path, "rb") as handle:
+                mapped = opened.enter_context(
+                    mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+            texts.append(memoryview(mapped))
+            opened.callback(texts[-1].release)  # released before its map is closed
+        merged = heapq.merge(*(zip(subjects, itertools.repeat(p), range(len(subjects)))
+                               for p, (subjects, _) in enumerate(index)))
+        chunk: list[memoryview] = []  # views into the maps: each released once joined
+
+        def joined() -> bytes:
+            part = b"".join(chunk)
+            for view in chunk:
+                view.release()
+            chunk.clear()
+            return part
+
+        try:
+            for _, p, i in merged:
+                ends = index[p][1]
+                chunk.append(texts[p][ends[i - 1] if i else 0 : ends[i]])
+                if len(chunk) == part_lines:
+                    yield joined()
+            if chunk:
+                yield joined()
+        finally:
+            for view in chunk:
+                view.release()
 
 
 def write_graph(facts: Sequence[Fact], run: RunInfo, path: str, fmt: OutputFormat, base: str,
@@ -327,5 +387,6 @@ def write_graph(facts: Sequence[Fact], run: RunInfo, path: str, fmt: OutputForma
         return
     with long_lived_heap(), atomic_output(path, force=force) as handle:
         for part in render_parts(facts, run, fmt, base, documents, left_out,
-                                 part_lines=part_lines):
+                                 part_lines=part_lines,
+                                 spool=os.path.dirname(os.path.abspath(path))):
             handle.write(part)

@@ -298,7 +298,11 @@ class KindMapper:
 
     def prepare(self, queries: Sequence[MapQuery]) -> None:
         """Embed the tails read by their kind, and the words they are compared with."""
-        readings = [(q, _kind_reading(q, self.role_by_pos)) for q in queries]
+        self._embed_words([(q, _kind_reading(q, self.role_by_pos)) for q in queries])
+
+    def _embed_words(self, readings: Sequence[tuple[MapQuery, tuple[tuple[str, str], ...]]],
+                     ) -> None:
+        """`prepare` of queries with their readings (`_kind_reading`)."""
         words = [w for w in dict.fromkeys(
             w for q, reading in readings if reading
             for w in (*(word for _, word in reading), q.tail_text)) if w not in self._words]
@@ -307,11 +311,12 @@ class KindMapper:
                 self._words[word] = vector
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]:
-        self.prepare(queries)
+        readings = [(q, _kind_reading(q, self.role_by_pos)) for q in queries]
+        if any(reading for _, reading in readings):  # most queries have none: no words
+            self._embed_words(readings)
         return [_place_in_place(q) if q.key in PLACE_PROPERTIES
-                else self._map_kind(q, reading)
-                if (reading := _kind_reading(q, self.role_by_pos)) else None
-                for q in queries]
+                else self._map_kind(q, reading) if reading else None
+                for q, reading in readings]
 
     def _map_kind(self, q: MapQuery, properties: tuple[tuple[str, str], ...]) -> Mapping:
         """The property whose word is nearest the tail's text, scored by a softmax among the

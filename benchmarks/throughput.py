@@ -23,6 +23,9 @@ pipeline's name (``spacy``: releases differ in speed, docs/performance.md). The 
 made of sentences of ../shared/data/raw-text (the KnowledgeNet/DBpedia abstracts, CC BY-SA),
 repeated as needed.
 ``--spacy-once`` times spaCy before the build only (the GPU script's time-limited runs).
+``--random-embedder`` gives the relation mapper's sentence-embedding model random weights of
+the bundled model's shape (for a host its weights do not travel to: the GPU script); the
+report says how relations were mapped (``relation_mapping``).
 """
 
 from __future__ import annotations
@@ -73,6 +76,23 @@ def random_model(name: str, tokenizer, attention: str):
     else:
         cfg = GPT2Config(vocab_size=tokenizer.vocab_size, **spec)
     return AutoModel.from_config(cfg, attn_implementation=attention)
+
+
+def random_embedder(config):
+    """The relation mapper's sentence-embedding model with random weights of the bundled
+    model's shape (its tokenizer and configuration), on the build's device; None with the
+    Map stage's embedding mapper off."""
+    import torch
+    from transformers import AutoConfig, AutoModel
+
+    from mamakg.attention import Embedder, resolve_model
+
+    if not config.semantic_map:
+        return None
+    source, _, _ = resolve_model(None)
+    torch.manual_seed(0)
+    return Embedder(model=AutoModel.from_config(AutoConfig.from_pretrained(source)),
+                    device=config.device)
 
 
 def raw_forward(lm, texts: list[str], window: int, sync) -> float:
@@ -234,6 +254,9 @@ def main() -> None:
     parser.add_argument("--spacy-once", action="store_true",
                         help="time spaCy alone before the build only, not again after it "
                              "(a GPU host's time-limited run)")
+    parser.add_argument("--random-embedder", action="store_true",
+                        help="random weights of the bundled sentence-embedding model's shape "
+                             "for the relation mapper (speed only: its mappings are noise)")
     parser.add_argument("--check-graph", action="store_true",
                         help="also build with no worker processes and report whether the "
                              "N-Triples bytes are the same")
@@ -252,6 +275,7 @@ def main() -> None:
 
     from mamakg.attention import AttentionModel, resolve_model
     from mamakg.config import Config, OutputFormat, available_cores
+    from mamakg.mapping.facts import load_embedder, make_mappers
     from mamakg.parse import load_nlp, pipeline_name
     from mamakg.pipeline import WINDOW, attend_windows, build
 
@@ -281,6 +305,11 @@ def main() -> None:
         model = AutoModel.from_pretrained(source, attn_implementation="eager")
     lm = AttentionModel(config, model=model, tokenizer=tokenizer)
     name = f"random-init {args.random_init}" if args.random_init else lm.info.name
+    mappers = make_mappers(config, random_embedder(config) if args.random_embedder
+                           else load_embedder(config))
+    mapping = ("label and alias only" if mappers.embedder is None
+               else f"embeddings ({'random-init ' if args.random_embedder else ''}"
+                    f"{mappers.embedder.name})")
 
     # spaCy only; timed again after the build, since a machine's speed can drift by a tenth
     # or more in minutes
@@ -316,7 +345,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         cpu0 = _cpu_seconds()
-        result = build(docs, config, nlp=nlp, lm=lm, overlap=overlap)
+        result = build(docs, config, nlp=nlp, lm=lm, mappers=mappers, overlap=overlap)
         t1 = time.perf_counter()
         own1, children1 = time.process_time(), _children_cpu_seconds()
         result.write(os.path.join(tmp, "g.nt"), OutputFormat.NT)
@@ -332,7 +361,7 @@ def main() -> None:
         same = None
         if args.check_graph:
             one = build(docs, config.replace(parse_processes=0, match_processes=0), nlp=nlp,
-                        lm=lm)
+                        lm=lm, mappers=mappers)
             from mamakg.rdf.writers import render
 
             same = render(result.facts, one.run, OutputFormat.NT, config.base_iri) == render(
@@ -365,6 +394,7 @@ def main() -> None:
         "dtype": args.dtype,
         "batch_size": batch,
         "preset": args.preset + (" --no-map" if args.no_map else ""),
+        "relation_mapping": mapping,
         "overlap": args.overlap,
         "attention": args.attention if lm._capture is not None or args.attention == "eager"
         else "eager (no SDPA for this model)",

@@ -29,7 +29,8 @@ from mamakg.config import Config, Device, DType, HeadReduce, parse_enum
 from mamakg.errors import MamakgError, UsageError
 from mamakg.types import Pieces, Sentence, Window
 
-__all__ = ["AttentionModel", "BUNDLED_MODEL", "Embedder", "onednn_linears", "resolve_model"]
+__all__ = ["AttentionModel", "BUNDLED_MODEL", "Embedder", "LaunchedWindow", "onednn_linears",
+           "resolve_model"]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,15 @@ class _Launched:
     """CUDA events around the batch's device work; None on a CPU."""
     seconds: float = 0.0
     """On a CPU, the seconds of the batch's model work (done when launched); 0 on CUDA."""
+
+
+@dataclass(frozen=True)
+class LaunchedWindow:
+    """A window's sentences whose batches the device has been given
+    (`AttentionModel.launch_window`); `AttentionModel.finish_window` makes it a `Window`."""
+
+    sentences: tuple[Sentence, ...]
+    batches: tuple[_Launched, ...]
 
 
 @dataclass(frozen=True)
@@ -337,29 +347,41 @@ class AttentionModel:
         merges pieces into tokens (`align.merge_plan`: one (B, T, P) averaging matrix, two
         batched products) and copies the (B, T, T) result to the host once; on CUDA that copy
         is asynchronous, into page-locked memory, and the next batch is prepared while the
-        device works."""
+        device works. `launch_window` and `finish_window`, its two halves."""
+        return self.finish_window(self.launch_window(sentences))
+
+    @property
+    def runs_ahead(self) -> bool:
+        """Whether the model's work runs apart from this process (on an accelerator): a
+        launched window is computed while the process goes on (`launch_window`)."""
+        return self.device.type != "cpu"
+
+    def launch_window(self, sentences: Sequence[Sentence]) -> LaunchedWindow:
+        """The first half of `attend_window`: every batch of the window prepared and given to
+        the device. On an accelerator the device computes them while this process goes on
+        (`runs_ahead`); on a CPU the work is done when this returns."""
         enc = _encoding(sentences) or self._encode([s.text for s in sentences])
         lengths = [len(ids) for ids in enc["input_ids"]]
         order = sorted(range(len(sentences)), key=lambda i: (lengths[i], i))
-        matrices: list[Any] = [None] * len(sentences)
         size = self.config.batch_size
-        n_truncated, device_seconds = 0, 0.0
-        pending: _Launched | None = None
+        launched = []
         for begin in range(0, len(order), size):
-            batch = order[begin : begin + size]
             if self.threads_per_batch is not None:
                 wanted = self.threads_per_batch()
                 if wanted != self.threads:
                     self.threads = wanted
-            launched = self._launch(enc, batch, sentences)
-            if pending is not None:
-                device_seconds += self._collect(pending, matrices)
-                n_truncated += sum(pending.plan.truncated)
-            pending = launched
-        if pending is not None:
-            device_seconds += self._collect(pending, matrices)
-            n_truncated += sum(pending.plan.truncated)
-        return Window(tuple(sentences), tuple(matrices), n_truncated, device_seconds)
+            launched.append(self._launch(enc, order[begin : begin + size], sentences))
+        return LaunchedWindow(tuple(sentences), tuple(launched))
+
+    def finish_window(self, launched: LaunchedWindow) -> Window:
+        """The second half of `attend_window`: waits for the window's batches and hands out
+        each sentence's matrix."""
+        matrices: list[Any] = [None] * len(launched.sentences)
+        n_truncated, device_seconds = 0, 0.0
+        for batch in launched.batches:
+            device_seconds += self._collect(batch, matrices)
+            n_truncated += sum(batch.plan.truncated)
+        return Window(launched.sentences, tuple(matrices), n_truncated, device_seconds)
 
     def piece_attention(
         self, texts: Sequence[str]

@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from mamakg.attention import AttentionModel
+from mamakg.attention import AttentionModel, LaunchedWindow
 from mamakg.config import Config
 from mamakg.filters import check_candidate, to_mention
 from mamakg.mapping.annotate import annotate
@@ -91,22 +91,40 @@ def run_info(config: Config, lm: AttentionModel, spacy_model: str) -> RunInfo:
 
 
 def attend_windows(sentences: Iterable[Sentence], lm: AttentionModel,
-                   config: Config) -> Iterator[Window]:
+                   config: Config, ahead: bool | None = None) -> Iterator[Window]:
     """The Attend stage: the sentences in windows of WINDOW x batch_size, each with its
     token-level attention (`AttentionModel.attend_window`) and whether its first and last
-    documents go on beyond it (`Window.continues_before`, `Window.continues_after`)."""
+    documents go on beyond it (`Window.continues_before`, `Window.continues_after`). With
+    `ahead` (default: where the model runs on an accelerator, `AttentionModel.runs_ahead`)
+    the next window is launched before a window is handed on, so the device computes it
+    while the build works on this one; on a CPU that would only hold two windows at once."""
+    if ahead is None:
+        ahead = lm.runs_ahead
     iterator = iter(sentences)
     size = WINDOW * config.batch_size
     batch = list(itertools.islice(iterator, size))
     before: str | None = None  # the previous window's last document
+    waiting: tuple[LaunchedWindow, bool, bool] | None = None  # launched, not handed on
     while batch:
         after = next(iterator, None)  # a look at the next sentence: is the last document whole?
-        window = lm.attend_window(batch)
-        yield dataclasses.replace(
-            window, continues_before=batch[0].doc_id == before,
-            continues_after=after is not None and after.doc_id == batch[-1].doc_id)
+        launched = lm.launch_window(batch)
+        if waiting is not None:
+            yield _finished(lm, *waiting)
+        waiting = (launched, batch[0].doc_id == before,
+                   after is not None and after.doc_id == batch[-1].doc_id)
+        if not ahead:
+            yield _finished(lm, *waiting)
+            waiting = None
         before = batch[-1].doc_id
         batch = [after, *itertools.islice(iterator, size - 1)] if after is not None else []
+    if waiting is not None:
+        yield _finished(lm, *waiting)
+
+
+def _finished(lm: AttentionModel, launched: LaunchedWindow, continues_before: bool,
+              continues_after: bool) -> Window:
+    return dataclasses.replace(lm.finish_window(launched), continues_before=continues_before,
+                               continues_after=continues_after)
 
 
 def match_window(window: Window, config: Config, *,

@@ -96,6 +96,38 @@ def test_windows_cut_the_stream_and_count_their_own_truncations(tokenizer):  # n
     assert sum(w.device_seconds for w in windows) <= elapsed
 
 
+def test_windows_launched_ahead_are_the_same_windows(tokenizer):  # noqa: F811
+    """With `ahead` (an accelerator's default) the next window is launched before a window is
+    handed on: the windows and their edges are those of one window at a time."""
+    lm = AttentionModel(Config(device="cpu"), model=_bert(tokenizer), tokenizer=tokenizer)
+    config = Config(device="cpu", batch_size=2)  # windows of 16 x 2 sentences
+    sents = [sentence(w, ["X"] * len(w), doc_id=f"d{i // 7}", index=i % 7)
+             for i, w in enumerate((SENTENCES * 20)[:75])]
+    events: list[str] = []
+    launch = lm.launch_window
+
+    def spy(batch):
+        events.append(f"launch {batch[0].doc_id}")
+        return launch(batch)
+
+    lm.launch_window = spy
+    ahead = []
+    for window in attend_windows(iter(sents), lm, config, ahead=True):
+        events.append(f"window {window.sentences[0].doc_id}")
+        ahead.append(window)
+    assert events == ["launch d0", "launch d4", "window d0", "launch d9", "window d4",
+                      "window d9"]
+    one_at_a_time = list(attend_windows(iter(sents), lm, config, ahead=False))
+    assert not lm.runs_ahead  # on a CPU, one at a time is the default
+    assert [len(w.sentences) for w in ahead] == [32, 32, 11]
+    for a, b in zip(ahead, one_at_a_time, strict=True):
+        assert (a.sentences, a.n_truncated) == (b.sentences, b.n_truncated)
+        assert (a.continues_before, a.continues_after) == (b.continues_before, b.continues_after)
+        assert all(np.array_equal(x, y) for x, y in zip(a.attentions, b.attentions))
+    assert [(w.continues_before, w.continues_after) for w in ahead] == \
+        [(False, True), (True, True), (True, False)]
+
+
 def test_match_window_counts_what_it_saw():
     s = dylan()
     att = np.zeros((5, 5))

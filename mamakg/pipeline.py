@@ -66,13 +66,17 @@ from mamakg.types import Document, MatchCounts, Mention, RunInfo, Sentence, Wind
 from mamakg.version import __version__
 
 __all__ = ["WINDOW", "StageClock", "WorkerPlan", "add_counts", "attend_windows", "build",
-           "load_models", "match_window", "match_windows", "mention_rows", "prepares_ahead",
-           "resolved_rows", "resolved_window", "run_info"]
+           "load_models", "match_pieces", "match_window", "match_windows", "mention_rows",
+           "prepares_ahead", "resolved_rows", "resolved_window", "run_info"]
 
 log = logging.getLogger(__name__)
 
 WINDOW = 16
 """Sentences are sorted by piece count within windows of WINDOW x batch_size before batching."""
+
+MATCH_PIECE = 512
+"""Sentences of one Match task at most, where a window holds more (an accelerator's large
+batches: WINDOW x 256 sentences): `match_pieces`."""
 
 T = TypeVar("T")
 
@@ -256,6 +260,33 @@ def match_windows(windows: Iterable[Window], config: Config, clock: StageClock,
         yield found, counts
 
 
+def match_pieces(window: Window, size: int | None = None) -> Iterator[Window]:
+    """The window in pieces of about `size` sentences (default `MATCH_PIECE`), cut where a
+    document begins, for Match tasks: a window of an accelerator's large batches is shared by
+    the workers, and its first results come back sooner. The pieces hold the window's
+    sentences in order (a document longer than `size` stays whole), so Match and the
+    per-document half of the Map stage find in them what they find in the window; the
+    window's edges stay on its first and last piece, its device seconds and truncation count
+    on the first."""
+    size = MATCH_PIECE if size is None else size
+    sentences = window.sentences
+    starts = [0]
+    for i in range(1, len(sentences)):
+        if i - starts[-1] >= size and sentences[i].doc_id != sentences[i - 1].doc_id:
+            starts.append(i)
+    if len(starts) == 1:
+        yield window
+        return
+    ends = [*starts[1:], len(sentences)]
+    for n, (begin, end) in enumerate(zip(starts, ends)):
+        first, last = n == 0, end == len(sentences)
+        yield Window(sentences[begin:end], window.attentions[begin:end],
+                     window.n_truncated if first else 0,
+                     window.device_seconds if first else 0.0,
+                     continues_before=window.continues_before if first else False,
+                     continues_after=window.continues_after if last else False)
+
+
 def _matched(windows: Iterable[Window], config: Config, clock: StageClock,
              workers: int | None, group_cells: int, resolve: bool,
              on_workers: Callable[[Workers], None] | None = None,
@@ -273,7 +304,7 @@ def _matched(windows: Iterable[Window], config: Config, clock: StageClock,
     def seen(items: Iterable[Window]) -> Iterator[Window]:
         for window in items:
             clock.add("device", window.device_seconds)
-            yield window
+            yield from match_pieces(window)
 
     def here(window: Window) -> tuple[list[Row] | ResolvedWindow, MatchCounts, float]:
         began = time.perf_counter()

@@ -128,6 +128,27 @@ def test_windows_launched_ahead_are_the_same_windows(tokenizer):  # noqa: F811
         [(False, True), (True, True), (True, False)]
 
 
+def test_match_pieces_cut_a_window_where_documents_begin():
+    from mamakg.pipeline import match_pieces
+
+    docs = ["a", "a", "a", "b", "c", "c", "c", "c", "d"]
+    sents = tuple(sentence(["Bob", "Dylan"], ["PROPN"] * 2, doc_id=d, index=i)
+                  for i, d in enumerate(docs))
+    window = Window(sents, tuple(np.full((2, 2), i, dtype=np.float32) for i in range(9)), 3,
+                    1.5, continues_before=True, continues_after=True)
+    pieces = list(match_pieces(window, size=2))
+    assert [[s.doc_id for s in p.sentences] for p in pieces] == \
+        [["a", "a", "a"], ["b", "c", "c", "c", "c"], ["d"]]  # "b" alone is under 2
+    assert [(p.continues_before, p.continues_after) for p in pieces] == \
+        [(True, False), (False, False), (False, True)]
+    assert [(p.n_truncated, p.device_seconds) for p in pieces] == [(3, 1.5), (0, 0), (0, 0)]
+    assert sum((p.sentences for p in pieces), ()) == sents
+    assert [float(a[0, 0]) for p in pieces for a in p.attentions] == list(range(9))
+    assert list(match_pieces(window, size=9)) == [window]  # small enough: the window itself
+    (one_doc,) = match_pieces(Window(sents[4:8], window.attentions[4:8]), size=1)
+    assert one_doc.sentences == sents[4:8]  # a document is never cut
+
+
 def test_match_window_counts_what_it_saw():
     s = dylan()
     att = np.zeros((5, 5))

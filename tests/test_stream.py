@@ -207,6 +207,40 @@ def test_worker_processes_group_the_facts_of_the_one_process_build(nlp, real_lm,
     assert two.summary.n_relations_mapped == one.summary.n_relations_mapped
 
 
+@pytest.mark.real_model
+@pytest.mark.parametrize("match_processes", [0, 2])
+def test_windows_matched_in_pieces_give_the_graph_of_whole_windows(nlp, real_lm, monkeypatch,
+                                                                   match_processes):
+    """Match tasks of a few sentences each, cut where documents begin (`match_pieces`), give
+    the graph and counts that whole windows give."""
+    import mamakg.pipeline as pipeline
+    from mamakg.mapping.facts import load_embedder, make_mappers
+    from mamakg.rdf.writers import render
+    from mamakg.reader import read_documents
+
+    docs = list(read_documents([str(DEMO)]))
+    config = Config.preset("default", device="cpu", batch_size=4, parse_processes=0,
+                           match_processes=match_processes)
+    mappers = make_mappers(config, load_embedder(config))
+    whole = pipeline.build(docs, config, nlp=nlp, lm=real_lm, mappers=mappers)
+    cut: list[int] = []
+    pieces = pipeline.match_pieces
+
+    def counted(window, size=None):
+        out = list(pieces(window, size=3))
+        cut.append(len(out))
+        return iter(out)
+
+    monkeypatch.setattr(pipeline, "match_pieces", counted)
+    small = pipeline.build(docs, config, nlp=nlp, lm=real_lm, mappers=mappers)
+    assert sum(cut) > 2 * len(cut)  # windows were cut, into more than two pieces each
+    assert render(small.facts, whole.run, OutputFormat.NT, config.base_iri) == \
+        render(whole.facts, whole.run, OutputFormat.NT, config.base_iri)
+    assert list(small.left_out) == list(whole.left_out)
+    for field in ("n_sentences", "n_candidates", "n_truncated", "dropped", "n_facts"):
+        assert getattr(small.summary, field) == getattr(whole.summary, field), field
+
+
 def test_a_fact_found_by_two_tasks_is_the_fact_of_their_mentions_together():
     """A class value of several documents ("occupation: chemist") is found by the tasks of
     both heads' ranges; joined, it is the fact of all its mentions at once."""

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Every GPU measurement of docs/performance.md in one device call, each step with its own
 # time limit (a device session has 15 minutes in all). From the project root, after
-# `make install` and `../shared/tools/device-pack` here; then, with the device tool:
+# `make install` and, here, `sed 's|spacy>=3.8,<3.9|spacy==3.8.6|' ../shared/tools/device-pack
+# | bash` (the project's spaCy pin; the tool alone packs the newest 3.8, which parses slower);
+# then, with the device tool:
 #   run(command="source .devpack/setup.sh && bash benchmarks/gpu.sh", carry=[".devpack"],
 #       timeout_s=560)
 set -u

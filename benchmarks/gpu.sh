@@ -20,8 +20,8 @@ torch.__version__, 'transformers', transformers.__version__)"
 # device-pack leaves the bundled sentence-embedding model's weights behind (they would not fit
 # in what a call carries): --random-embedder gives it random weights of its shape, so the
 # relation phrases are embedded on the GPU as in a real build (the mappings are noise).
-# --sentences 13000 makes about 20,000 sentences (the flag's estimate, from the first 50
-# abstracts, runs low); with spaCy alone timed on one core (~430 sentences/s on the H200
+# --sentences 13000 should make about 20,000 sentences (the flag's estimate, from the first
+# 50 abstracts, runs low: 6000 made 9,145 and 20000 made 30,950); with spaCy alone timed on one core (~430 sentences/s on the H200
 # host's cores) a step of BERT-large took ~190 s at 30,950 sentences, ~100 s at 9,145.
 step 170 python3 benchmarks/throughput.py --device cuda --random-init bert-large --dtype bf16 \
     --sentences 13000 --spacy-once --random-embedder

@@ -60,7 +60,7 @@ from mamakg.parse import load_nlp, parse_documents, pipeline_name
 from mamakg.refine import confidence, number_entities, refine
 from mamakg.result import Result, Summary
 from mamakg.scale.prefetch import prefetch
-from mamakg.scale.processes import Workers, long_lived_heap
+from mamakg.scale.processes import Workers, long_lived_heap, release_free_memory
 from mamakg.store import MentionStore, Row, encode
 from mamakg.types import Document, MatchCounts, Mention, RunInfo, Sentence, Window
 from mamakg.version import __version__
@@ -592,6 +592,7 @@ def _window_outputs(
                                      plan.lender if plan.lends else None):
             add_counts(summary, counts)
             plan.observe(clock.timings, counts.n_sentences)
+            release_free_memory()  # what the window's arrays held, back to the system
             yield rows
             if on_sentences is not None:
                 on_sentences(counts.n_sentences)

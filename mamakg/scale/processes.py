@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import ctypes
+import functools
 import gc
 import multiprocessing
 import os
@@ -25,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Workers", "long_lived_heap"]
+__all__ = ["Workers", "long_lived_heap", "release_free_memory"]
 
 YOUNG_OBJECTS = 100_000
 """Net new container objects between two of the garbage collector's youngest passes during a
@@ -66,6 +68,28 @@ def long_lived_heap() -> Iterator[None]:
             gc.set_threshold(*before)
             if freeze:
                 gc.unfreeze()
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (macOS, Windows)."""
+    try:
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+    except (OSError, TypeError):  # no C library to load by that name (Windows)
+        return None
+
+
+def release_free_memory() -> None:
+    """Hand the C heap's free memory back to the operating system (glibc's ``malloc_trim``;
+    nothing where there is none). A build calls it after each window: a window's arrays
+    (the model's activations, spaCy's, the attention matrices) are freed when it is done,
+    but the allocator keeps much of what they held, in pieces it does not return by itself,
+    and the build's peak memory crept up from window to window (`python
+    benchmarks/memory.py`, docs/performance.md). What is in use stays where it is; pages
+    handed back cost a page fault when the heap grows into them again."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 T = TypeVar("T")

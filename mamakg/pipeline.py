@@ -587,12 +587,16 @@ def _window_outputs(
             sentences = prefetch(sentences, ahead=WINDOW * config.batch_size)
         sentences = clock.timed(sentences, "parse")
         windows = clock.timed(attend_windows(sentences, lm, config), "attend")
+        unreleased = 0  # sentences matched since the heap's free memory was last released
         for rows, counts in _matched(windows, config, clock, plan.match, group_cells,
                                      resolve, plan.started,
                                      plan.lender if plan.lends else None):
             add_counts(summary, counts)
             plan.observe(clock.timings, counts.n_sentences)
-            release_free_memory()  # what the window's arrays held, back to the system
+            unreleased += counts.n_sentences
+            if unreleased >= WINDOW * config.batch_size:  # once a window, not a Match piece
+                release_free_memory()  # what the window's arrays held, back to the system
+                unreleased = 0
             yield rows
             if on_sentences is not None:
                 on_sentences(counts.n_sentences)

@@ -323,6 +323,64 @@ def test_name_scores_are_those_of_each_property_alone(shuffled):
     assert np.array_equal(best, expected_best) and np.array_equal(which, expected_which)
 
 
+def test_a_phrase_scores_to_the_same_bits_alone_as_among_others():
+    """A build compares phrases in batches of any size (the worker processes that group the
+    facts compare their own share's): one alone gets the scores it gets among many."""
+    shipped = PropertyVectors.bundled()
+    rng = np.random.default_rng(3)
+    queries = rng.standard_normal((40, shipped.names.shape[1])).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    best, which = shipped.name_scores(queries)
+    for i in (0, 17, 39):
+        alone_best, alone_which = shipped.name_scores(queries[i:i + 1])
+        assert alone_best.shape == (1, len(shipped))
+        assert np.array_equal(alone_best[0], best[i]) and np.array_equal(alone_which[0], which[i])
+    few_best, _ = shipped.name_scores(queries[5:8])
+    assert np.array_equal(few_best, best[5:8])
+
+
+def test_phrases_embedded_first_and_compared_later_in_shares_compare_as_all_at_once():
+    """`prepare` with `compare` false only embeds (in the build's process, with the model);
+    a later `prepare` of any share of the queries compares them without embedding again, to
+    the bits that preparing all at once gives."""
+    from mamakg.mapping.semantic import EmbeddingMapper
+
+    queries = [MapQuery("bear at", "was born at", "person", "place"),
+               MapQuery("bear at", "was born at", "person", "date"),
+               MapQuery("wed", "wed", "person", "person"),
+               MapQuery("like", "likes", "person", "person"),
+               MapQuery("bear in", "born in", "organization", "place")]
+    vectors = PropertyVectors.bundled()
+    rng = np.random.default_rng(5)
+    table: dict[str, np.ndarray] = {}
+    asked: list[str] = []
+
+    def fake(texts):
+        asked.extend(texts)
+        rows = [table.setdefault(t, rng.standard_normal(vectors.names.shape[1]))
+                for t in texts]
+        rows = np.array(rows, dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+    at_once = EmbeddingMapper(vectors, fake)
+    at_once.prepare(queries)
+    later = EmbeddingMapper(vectors, fake)
+    asked.clear()
+    later.prepare(queries, compare=False)
+    assert asked and not later._sims and not later._in_context  # embedded, nothing compared
+    asked.clear()
+    for share in ([queries[3]], queries[:2], queries[2:]):
+        later.prepare(share)
+    assert not asked  # no text embedded again
+    assert later._sims.keys() == at_once._sims.keys() and not later._vectors
+    for phrase, arrays in at_once._sims.items():
+        assert all(np.array_equal(a, b) for a, b in zip(arrays, later._sims[phrase]))
+    assert later._in_context.keys() == at_once._in_context.keys()
+    for where, sim in at_once._in_context.items():
+        assert np.array_equal(sim, later._in_context[where])
+    assert later.map(queries) == at_once.map(queries)
+
+
 @pytest.mark.real_model
 def test_a_text_embeds_to_the_same_bits_whatever_it_is_embedded_with():
     """Batches hold texts of one piece count (nothing padded): a text's vector is the same

@@ -184,21 +184,27 @@ def test_packed_rows_decode_to_the_mentions_json_rows_give():
 @pytest.mark.real_model
 def test_worker_processes_group_the_facts_of_the_one_process_build(nlp, real_lm, monkeypatch):
     """Facts grouped by two worker processes, each head key a task of its own, equal those
-    grouped here: the same facts in the same order, the same counts."""
+    grouped here: the same facts in the same order, the same counts. The workers compare the
+    relation phrases of their tasks with the properties: the build's process only embeds
+    them."""
     import mamakg.mapping.facts as facts_module
     from mamakg.mapping.facts import load_embedder, make_mappers
+    from mamakg.mapping.semantic import EmbeddingMapper
     from mamakg.pipeline import build
     from mamakg.rdf.writers import render
     from mamakg.reader import read_documents
 
     docs = list(read_documents([str(DEMO)]))
     here = Config.preset("default", device="cpu", parse_processes=0, match_processes=0)
-    mappers = make_mappers(here, load_embedder(here))
-    one = build(docs, here, nlp=nlp, lm=real_lm, mappers=mappers)
+    embedder = load_embedder(here)
+    one = build(docs, here, nlp=nlp, lm=real_lm, mappers=make_mappers(here, embedder))
     monkeypatch.setattr(facts_module, "PARALLEL_MENTIONS", 0)
     monkeypatch.setattr(facts_module, "RANGE_MENTIONS", 1)
+    mappers = make_mappers(here, embedder)
     two = build(docs, here.replace(match_processes=2), nlp=nlp, lm=real_lm, mappers=mappers)
     assert two.summary.timings["collect_workers"] > 0
+    (embedding,) = [m for m in mappers.mappers if isinstance(m, EmbeddingMapper)]
+    assert embedding._vectors and not embedding._sims  # compared in the workers only
     assert render(two.facts, one.run, OutputFormat.NT, here.base_iri) == \
         render(one.facts, one.run, OutputFormat.NT, here.base_iri)
     assert [f.score for f in two.facts] == [f.score for f in one.facts]

@@ -59,6 +59,18 @@ def test_writer_processes_write_the_bytes_of_one_process(fmt):
     assert b"".join(render_parts(facts, MANIFEST, fmt, BASE, workers=3, part_lines=5)) == one
 
 
+def test_the_merge_is_cut_into_ranges_of_about_equal_size():
+    samples = [[f"<s{i:03d}>" for i in range(0, 300, 3)], [f"<s{i:03d}>" for i in range(1, 300, 3)],
+               [f"<s{i:03d}>" for i in range(2, 300, 30)]]
+    cuts = writers._cuts(samples, 4)
+    assert cuts == sorted(cuts) and len(cuts) == 3
+    pooled = sorted(s for sample in samples for s in sample)
+    sizes = [sum(low <= s < high for s in pooled)
+             for low, high in zip(["", *cuts], [*cuts, "~"])]
+    assert max(sizes) - min(sizes) <= 2
+    assert writers._cuts([[], []], 4) == [] and writers._cuts([["<a>"]], 4) == []
+
+
 def test_a_large_graph_is_written_by_worker_processes(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(writers, "PARALLEL_FACTS", 10)
@@ -73,15 +85,15 @@ def test_a_large_graph_is_written_by_worker_processes(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("fmt", [OutputFormat.NT, OutputFormat.TTL])
-def test_writer_processes_leave_no_part_files(tmp_path, fmt):
-    """Writer processes write their parts to files in a temporary folder: gone once the graph
-    is written, and when the reader stops early (a failed write)."""
+def test_writer_processes_leave_no_part_files(tmp_path, fmt, monkeypatch):
+    """Writer processes write their parts (and merge them) in files in a temporary folder:
+    gone once the graph is written, and when the reader stops early (a failed write)."""
     facts = _many_facts()
     whole = b"".join(render_parts(facts, MANIFEST, fmt, BASE, workers=2, spool=str(tmp_path)))
     assert whole == b"".join(render_parts(facts, MANIFEST, fmt, BASE, workers=0))
     assert not list(tmp_path.iterdir())
-    parts = render_parts(facts, MANIFEST, fmt, BASE, workers=2, spool=str(tmp_path),
-                         part_lines=1)
+    monkeypatch.setattr(writers, "PART_BYTES", 100)
+    parts = render_parts(facts, MANIFEST, fmt, BASE, workers=2, spool=str(tmp_path))
     assert whole.startswith(next(parts) + next(parts))
     assert list(tmp_path.iterdir())  # the parts, while they are read
     parts.close()

@@ -77,7 +77,7 @@ class DistantMapper:
         open_relations = {k: Relation(key=k, label=label) for k, label in labels.items()}
         return cls(map_relations(facts, entities, kb, open_relations))
 
-    def prepare(self, queries: Sequence[MapQuery]) -> None:
+    def prepare(self, queries: Sequence[MapQuery], compare: bool = True) -> None:
         """Nothing to prepare: the votes were counted when the mapper was made."""
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]:

@@ -235,12 +235,11 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     head, tail = entity(first.head_key), entity(first.tail_key)
     label = labels[first.relation_key]
     derived = all(m.derived for m in mentions)
-    if not any(m.derived for m in mentions) and all(m.readings for m in mentions):
+    query = _asked(mentions, entity, labels, poses)
+    if query is None:
         yield head, Relation(key=first.relation_key, label=label), tail, mentions
         return
-    rel, inverse = chain.relation(
-        _query(first.relation_key, head, tail, label, poses[first.relation_key]),
-        head.label, tail.label)
+    rel, inverse = chain.relation(query, head.label, tail.label)
     if rel.pid is not None and head.key == tail.key:  # nothing is its own part, parent...
         rel, inverse = Relation(key=rel.key, label=rel.label), False
     if derived and rel.pid is None:
@@ -263,6 +262,17 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     if not derived:
         yield head, Relation(key=rel.key, label=rel.label), tail, \
             [m for m in mentions if not m.derived]
+
+
+def _asked(mentions: list[Mention], entity: _Entities, labels: dict[str, str],
+           poses: dict[str, tuple[str, ...]]) -> MapQuery | None:
+    """The query `_triples` asks the mappers for one group of mentions, or None where the
+    group stays open without asking (its Match-stage mentions all have readings)."""
+    if not any(m.derived for m in mentions) and all(m.readings for m in mentions):
+        return None
+    first = mentions[0]
+    return _query(first.relation_key, entity(first.head_key), entity(first.tail_key),
+                  labels[first.relation_key], poses[first.relation_key])
 
 
 def _fact(head: Entity, rel: Relation, tail: Entity, mentions: Sequence[Mention],
@@ -309,6 +319,12 @@ class _Grouping:
     classes: frozenset[str] | None
     config: Config
     datatypes: dict[str, str]
+
+    def prepare(self, groups: Sequence[list[Mention]]) -> None:
+        """Prepare the mappers for the queries of these groups at once (`RelationMapper`)."""
+        self.chain.prepare([q for mentions in groups
+                            if (q := _asked(mentions, self.entity, self.labels, self.poses))
+                            is not None])
 
     def facts(self, groups: Iterable[list[Mention]]) -> list[Found]:
         """The facts of these groups, in the groups' order; a class value of several
@@ -366,12 +382,14 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
             groups, {k: forms.entity_label(k) for k in forms.entities}))
         distant = DistantMapper.vote(groups, entity.known, linker.kb, labels)
         chain = MapChain((distant, *mappers.mappers), mappers.index)
-    # every query at once: what the windows did not prepare runs in a few batches
-    chain.prepare(_queries(forms.triples, entity, labels, poses))
+    # every query at once: what the windows did not embed is embedded in a few batches; the
+    # comparisons with the properties follow here, or in the worker processes that group the
+    # facts (forked after the model's work, each compares the queries of its share)
+    processes = _processes(config, len(store), linker)
+    chain.prepare(_queries(forms.triples, entity, labels, poses), compare=not processes)
     grouping = _Grouping(entity, chain, labels, poses,
                          class_valued() if config.scope_common_nouns else None, config,
                          datatypes)
-    processes = _processes(config, len(store), linker)
     if processes:
         facts = grouping.joined(_in_workers(grouping, store, set(relation_keys), processes,
                                             summary))
@@ -401,9 +419,11 @@ class PrepareAhead:
     """Prepares the relation mappers a window at a time while the corpus is still being read
     (`window`, with each window's resolved mentions counted in its own `Forms`): the
     relation phrases new to the build are embedded then, so that `map_resolved` finds most
-    of its work done (a build does so where its embedding model runs on an accelerator:
-    `pipeline.prepares_ahead`). Only the queries of relations not yet asked with a named
-    head are prepared (the embedding mapper reads no other: `MapQuery.head_named`). A query
+    of the model's work done (a build does so where its embedding model runs on an
+    accelerator: `pipeline.prepares_ahead`); they are compared with the properties at the
+    end, where the facts are grouped (in the worker processes that group them, if any).
+    Only the queries of relations not yet asked with a named head are prepared (the
+    embedding mapper reads no other: `MapQuery.head_named`). A query
     that the whole corpus asks otherwise (another surface counted most often, another kind
     agreed) is prepared in `map_resolved`; what is prepared and never asked costs its
     forward pass (`python benchmarks/embed_ahead.py`). Each phrase is embedded once
@@ -421,7 +441,7 @@ class PrepareAhead:
             return
         labels, poses = _surfaces(forms)
         queries = _queries(triples, _Entities(forms, None), labels, poses)
-        self.chain.prepare(queries)
+        self.chain.prepare(queries, compare=False)  # the model's work; comparing is later
         self.named.update(q.key for q in queries if q.head_named)
 
 
@@ -446,16 +466,21 @@ _WORKER: list[tuple[_Grouping, MentionStore, set[str]]] = []
 
 
 def _init_worker(grouping: _Grouping, path: str, keep: set[str]) -> None:
+    from mamakg.parse import one_blas_thread
+
     torch = sys.modules.get("torch")
     if torch is not None:  # a forked process runs no parallel region its parent began
         torch.set_num_threads(1)
+    one_blas_thread()  # for the worker's life: its comparisons are one core's share
     _WORKER.append((grouping, MentionStore(path, existing=True), keep))
 
 
 def _worker_task(heads: tuple[str, str]) -> tuple[list[Found], float]:
     started = time.perf_counter()
     grouping, store, keep = _WORKER[0]
-    return grouping.facts(store.facts(keep, heads)), time.perf_counter() - started
+    groups = list(store.facts(keep, heads))
+    grouping.prepare(groups)  # the share's comparisons in a few batches
+    return grouping.facts(groups), time.perf_counter() - started
 
 
 def _in_workers(grouping: _Grouping, store: MentionStore, keep: set[str], processes: int,

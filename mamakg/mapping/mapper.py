@@ -82,10 +82,12 @@ class Mapping:
 
 class RelationMapper(Protocol):
     """Maps relation phrases to properties. `prepare` sees every query of a build at once (to
-    batch its work); `map` gives each query's decision, or None to leave it to the next
-    mapper of the chain."""
+    batch its work; with `compare` false, only the work of an embedding model: the texts
+    embedded, their comparisons left to `map` or a later `prepare`, maybe in a forked worker
+    process that runs no model); `map` gives each query's decision, or None to leave it to
+    the next mapper of the chain."""
 
-    def prepare(self, queries: Sequence[MapQuery]) -> None: ...
+    def prepare(self, queries: Sequence[MapQuery], compare: bool = True) -> None: ...
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]: ...
 
@@ -105,10 +107,10 @@ class MapChain:
         """The sentence-embedding model the mappers embed with, if any (a build times its
         forward passes: `mamakg.pipeline.build`)."""
 
-    def prepare(self, queries: Sequence[MapQuery]) -> None:
-        """Every mapper prepares every query, in the chain's order."""
+    def prepare(self, queries: Sequence[MapQuery], compare: bool = True) -> None:
+        """Every mapper prepares every query, in the chain's order (`RelationMapper`)."""
         for mapper in self.mappers:
-            mapper.prepare(queries)
+            mapper.prepare(queries, compare)
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping]:
         """The first decision of the chain for each query (no property when none decides)."""

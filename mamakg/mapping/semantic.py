@@ -296,8 +296,9 @@ class KindMapper:
         """Vectors of the tails read by their kind and of the words of `GROUP_PROPERTIES` and
         `AFFILIATION_PROPERTIES`."""
 
-    def prepare(self, queries: Sequence[MapQuery]) -> None:
-        """Embed the tails read by their kind, and the words they are compared with."""
+    def prepare(self, queries: Sequence[MapQuery], compare: bool = True) -> None:
+        """Embed the tails read by their kind, and the words they are compared with (all
+        model work: the same with `compare` false)."""
         self._embed_words([(q, _kind_reading(q, self.role_by_pos)) for q in queries])
 
     def _embed_words(self, readings: Sequence[tuple[MapQuery, tuple[tuple[str, str], ...]]],
@@ -379,6 +380,9 @@ class EmbeddingMapper:
         self._cache: dict[MapQuery, Mapping] = {}
         self._sims: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         """phrase -> (best name cosine (P,), best name index (P,), the phrase's vector (D,))."""
+        self._vectors: dict[str, np.ndarray] = {}
+        """phrase -> its vector, embedded but not yet compared (`prepare` with `compare`
+        false)."""
         self._kinds: dict[str, np.ndarray] = {}
         """kind -> its vector ("something" for an unknown kind)."""
         self._in_context: dict[tuple[str, str, str], np.ndarray] = {}
@@ -435,11 +439,15 @@ class EmbeddingMapper:
         self._inverse[phrase] = found
         return found
 
-    def prepare(self, queries: Sequence[MapQuery], batch: int = 512) -> None:
+    def prepare(self, queries: Sequence[MapQuery], compare: bool = True,
+                batch: int = 512) -> None:
         """Embed the relation phrases of these queries and compare each with every property's
         names and descriptions, in batches; `map` then only looks them up. A phrase of more
         than `MAX_WORDS` words is not embedded (it abstains), nor is that of a query whose
-        head is no name or whose relation gives another name (`_map` answers them without)."""
+        head is no name or whose relation gives another name (`_map` answers them without).
+        With `compare` false the phrases and kinds are only embedded: a later `prepare` (or
+        `map`) compares them without the model. A phrase compares to the same bits whatever
+        it is prepared with."""
         queries = [q for q in queries if q.head_named and not gives_a_name(q.key)]
         if not queries:
             return
@@ -451,9 +459,16 @@ class EmbeddingMapper:
         if kinds:
             for kind, vector in zip(kinds, self.embed([k or "something" for k in kinds])):
                 self._kinds[kind] = vector
+        new = [p for p in phrases if p not in self._vectors]
+        for begin in range(0, len(new), batch):
+            part = new[begin:begin + batch]
+            for phrase, vector in zip(part, self.embed(part)):  # (D,) each
+                self._vectors[phrase] = vector
+        if not compare:
+            return
         for begin in range(0, len(phrases), batch):
             part = phrases[begin:begin + batch]
-            vectors = self.embed(part)  # (Q, D)
+            vectors = np.stack([self._vectors.pop(phrase) for phrase in part])  # (Q, D)
             names, which = self.vectors.name_scores(vectors)  # (Q, P) each
             for row, phrase in enumerate(part):
                 self._sims[phrase] = (names[row], which[row], vectors[row])

@@ -21,7 +21,7 @@ class StringMapper:
         self.index = index if index is not None else PropertyIndex.bundled()
         self.min_score = min_score
 
-    def prepare(self, queries: Sequence[MapQuery]) -> None:
+    def prepare(self, queries: Sequence[MapQuery], compare: bool = True) -> None:
         """Nothing to prepare: a lookup per query."""
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]:

@@ -121,7 +121,12 @@ class PropertyVectors:
     def name_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For (Q, D) query vectors: (Q, P) best cosine of each property's names, and the
         (Q, P) index of that name in `name_text` (its first name of that cosine; a property
-        without names: -1 and 0)."""
+        without names: -1 and 0). A vector scores to the same bits alone as among others: one
+        alone is scored as two (BLAS's product of a matrix with one vector sums in another
+        order than its product of two matrices)."""
+        if len(vectors) == 1:
+            best, which = self.name_scores(np.concatenate([vectors, vectors]))
+            return best[:1], which[:1]
         sims = vectors @ self.names.T  # (Q, N)
         best = np.full((len(vectors), len(self.pids)), -1.0, dtype=np.float32)
         which = np.zeros((len(vectors), len(self.pids)), dtype=np.int64)

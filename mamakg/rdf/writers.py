@@ -18,6 +18,7 @@ machine) N-Triples took 3.2-4.0 CPU seconds against 8.5-13.4 s from rdflib nodes
 from __future__ import annotations
 
 import array
+import bisect
 import contextlib
 import functools
 import heapq
@@ -26,6 +27,7 @@ import itertools
 import json
 import mmap
 import os
+import pickle
 import re
 import tempfile
 from collections import defaultdict
@@ -213,8 +215,9 @@ def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: s
                  part_lines: int = PART_LINES, workers: int | None = None,
                  spool: str | None = None) -> Iterator[bytes]:
     """`render` in parts: RDF formats come a block at a time (N-Triples: `part_lines` lines;
-    from writer processes, N-Triples and Turtle: `part_lines` subjects' blocks), so the text
-    of the whole graph is never held a second and third time (joined, then encoded).
+    from writer processes, N-Triples and Turtle: at most `PART_BYTES` of their merged text),
+    so the text of the whole graph is never held a second and third time (joined, then
+    encoded).
     `documents` (id -> text) gives the CaRB format its input lines.
     N-Triples and Turtle are made by `workers` forked processes (default:
     `writer_processes`; 0: in this process), the same bytes either way; they write their
@@ -240,16 +243,14 @@ def render_parts(facts: Sequence[Fact], run: RunInfo, fmt: OutputFormat, base: s
     elif fmt is OutputFormat.JSONLD:
         yield _sorted_jsonld(to_rdf(facts, run, base)).encode("utf-8")
     elif fmt is OutputFormat.NT and workers:
-        yield from _in_workers(facts, run, base, fmt, workers, spool=spool,
-                               part_lines=part_lines)
+        yield from _in_workers(facts, run, base, fmt, workers, spool=spool)
     elif fmt is OutputFormat.NT:
         text = fact_lines(facts, run, base)
         for begin in range(0, len(text), part_lines):
             yield "".join(text[begin : begin + part_lines]).encode("utf-8")
     elif workers:
         yield _TurtleText(base).header().encode("utf-8")
-        yield from _in_workers(facts, run, base, fmt, workers, spool=spool,
-                               part_lines=part_lines)
+        yield from _in_workers(facts, run, base, fmt, workers, spool=spool)
     else:
         for block in turtle_text_blocks(nt_triples(facts, run, base), base):
             yield block.encode("utf-8")
@@ -281,14 +282,14 @@ def _init_writer(facts: Sequence[Fact], run: RunInfo, base: str, fmt: OutputForm
     _WRITING[:] = [(facts, run, base, fmt)]
 
 
-def _written(task: tuple[list[int] | None, str]) -> tuple[list[str], array.array[int]]:
+def _written(task: tuple[list[int] | None, str]) -> list[str]:
     """A writer process's task (`share`, `path`): the N-Triples or Turtle block of each
     subject (its sorted lines; `fact_blocks`, `_TurtleText.blocks`), encoded, written to the
     file `path` in the subjects' order, of the graph's shared nodes (`share` None: `NODES`)
-    or of the statements of the facts at these indices (`STATEMENTS`); returns the subjects
-    and where each one's block ends in the file. The blocks go through a file, not back
-    through the pool: handing megabytes of them back costs the build's own process more
-    than writing them costs here."""
+    or of the statements of the facts at these indices (`STATEMENTS`); the subjects and where
+    each one's block ends go to `path`'s index (`_index_path`). Returns a sample of the
+    subjects (`SAMPLES` of them, evenly spaced, the first included), from which the build's
+    process cuts the merge into ranges (`_cuts`). Nothing large goes back through the pool."""
     share, path = task
     facts, run, base, fmt = _WRITING[0]
     chosen = facts if share is None else [facts[i] for i in share]
@@ -303,11 +304,21 @@ def _written(task: tuple[list[int] | None, str]) -> tuple[list[str], array.array
             end += handle.write(block.encode("utf-8"))
             subjects.append(subject)
             ends.append(end)
-    return subjects, ends
+    with open(_index_path(path), "wb") as handle:
+        pickle.dump((subjects, ends), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return subjects[::max(len(subjects) // SAMPLES, 1)]
 
 
 WRITE_BUFFER = 1 << 20
 """Bytes a writer process gathers before each write to its part's file."""
+SAMPLES = 256
+"""Subjects each writer process's part hands back to place the merge's cuts (`_cuts`)."""
+PART_BYTES = 8 << 20
+"""Bytes per part of `render_parts` from the writer processes' merged files."""
+
+
+def _index_path(path: str) -> str:
+    return path + ".index"
 
 
 def _shares(facts: Sequence[Fact], base: str, n: int) -> list[list[int]]:
@@ -322,55 +333,73 @@ def _shares(facts: Sequence[Fact], base: str, n: int) -> list[list[int]]:
     return [share for share in shares if share]
 
 
+def _cuts(samples: Iterable[list[str]], n: int) -> list[str]:
+    """At most `n - 1` subjects, in order, that cut the graph's subjects into `n` ranges of
+    about equal size, from evenly spaced samples of each part's."""
+    pooled = sorted(itertools.chain.from_iterable(samples))
+    return sorted({pooled[len(pooled) * k // n] for k in range(1, n)} - {pooled[0]}) \
+        if pooled else []
+
+
+def _merged(task: tuple[str | None, str | None, list[str], str]) -> int:
+    """A writer process's merge task (`low`, `high`, `parts`, `path`): the blocks of the
+    parts' subjects from `low` (None: the first) to before `high` (None: to the last), in
+    the subjects' order (the parts describe different subjects: their blocks merged by
+    subject are the lines of the whole graph in order), written to the file `path`; returns
+    its size in bytes."""
+    low, high, parts, path = task
+    runs = []
+    for part in parts:
+        with open(_index_path(part), "rb") as handle:
+            subjects, ends = pickle.load(handle)
+        first = 0 if low is None else bisect.bisect_left(subjects, low)
+        stop = len(subjects) if high is None else bisect.bisect_left(subjects, high)
+        if first < stop:
+            runs.append((part, subjects, ends, first, stop))
+    size = 0
+    with contextlib.ExitStack() as opened, open(path, "wb", buffering=WRITE_BUFFER) as out:
+        texts = []
+        for part, _, _, _, _ in runs:
+            with open(part, "rb") as handle:
+                texts.append(opened.enter_context(
+                    mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)))
+        merged = heapq.merge(*(zip(itertools.islice(subjects, first, stop),
+                                   itertools.repeat(p), range(first, stop))
+                               for p, (_, subjects, _, first, stop) in enumerate(runs)))
+        for _, p, i in merged:
+            ends = runs[p][2]
+            size += out.write(texts[p][ends[i - 1] if i else 0 : ends[i]])
+    return size
+
+
 def _in_workers(facts: Sequence[Fact], run: RunInfo, base: str, fmt: OutputFormat,
-                workers: int, *, spool: str | None = None,
-                part_lines: int = PART_LINES) -> Iterator[bytes]:
-    """The N-Triples or Turtle blocks of the graph's subjects, encoded, in order, `part_lines`
-    blocks a part, made by `workers` forked processes: one task makes the shared nodes'
-    part, the others each a run of facts' statements (`_shares`), each into its own file in
-    a temporary folder made in `spool`; the parts describe different subjects, so merging
-    their blocks by subject gives what one process writes. This process reads the files
-    mapped into memory, holding none of them whole."""
+                workers: int, *, spool: str | None = None) -> Iterator[bytes]:
+    """The N-Triples or Turtle blocks of the graph's subjects, encoded, in order, in parts of
+    at most `PART_BYTES`, made by `workers` forked processes: one task makes the shared
+    nodes' part, the others each a run of facts' statements (`_shares`), each into its own
+    file in a temporary folder made in `spool`; the parts describe different subjects, so
+    merging their blocks by subject gives what one process writes. The writer processes
+    merge them too, a range of subjects each (`_cuts`, `_merged`), into files that follow
+    one another; this process reads those mapped into memory, holding none of them whole."""
     from mamakg.scale.processes import Workers
 
     shares: list[list[int] | None] = [None, *_shares(facts, base, 2 * workers)]
-    with tempfile.TemporaryDirectory(prefix=".mamakg-parts-", dir=spool) as folder, \
-            contextlib.ExitStack() as opened:
+    with tempfile.TemporaryDirectory(prefix=".mamakg-parts-", dir=spool) as folder:
         tasks = [(share, os.path.join(folder, f"part-{i}")) for i, share in enumerate(shares)]
         with Workers(workers, _init_writer, (facts, run, base, fmt)) as pool:
-            index = list(pool.map(_written, tasks, ahead=len(tasks)))
-        texts: list[memoryview] = []
-        for (_, path), (_, ends) in zip(tasks, index):
-            if not ends:  # no block: an empty file, which cannot be mapped
-                texts.append(memoryview(b""))
+            cuts = _cuts(pool.map(_written, tasks, ahead=len(tasks)), 2 * workers)
+            bounds = [None, *cuts, None]
+            paths = [path for _, path in tasks]
+            merges = [(low, high, paths, os.path.join(folder, f"merged-{i}"))
+                      for i, (low, high) in enumerate(zip(bounds, bounds[1:]))]
+            sizes = list(pool.map(_merged, merges, ahead=len(merges)))
+        for (_, _, _, path), size in zip(merges, sizes):
+            if not size:  # no block: an empty file, which cannot be mapped
                 continue
-            with open(path, "rb") as handle:
-                mapped = opened.enter_context(
-                    mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
-            texts.append(memoryview(mapped))
-            opened.callback(texts[-1].release)  # released before its map is closed
-        merged = heapq.merge(*(zip(subjects, itertools.repeat(p), range(len(subjects)))
-                               for p, (subjects, _) in enumerate(index)))
-        chunk: list[memoryview] = []  # views into the maps: each released once joined
-
-        def joined() -> bytes:
-            part = b"".join(chunk)
-            for view in chunk:
-                view.release()
-            chunk.clear()
-            return part
-
-        try:
-            for _, p, i in merged:
-                ends = index[p][1]
-                chunk.append(texts[p][ends[i - 1] if i else 0 : ends[i]])
-                if len(chunk) == part_lines:
-                    yield joined()
-            if chunk:
-                yield joined()
-        finally:
-            for view in chunk:
-                view.release()
+            with open(path, "rb") as handle, \
+                    mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                for begin in range(0, size, PART_BYTES):
+                    yield mapped[begin : begin + PART_BYTES]
 
 
 def write_graph(facts: Sequence[Fact], run: RunInfo, path: str, fmt: OutputFormat, base: str,

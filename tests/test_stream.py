@@ -182,11 +182,14 @@ def test_packed_rows_decode_to_the_mentions_json_rows_give():
 
 
 @pytest.mark.real_model
-def test_worker_processes_group_the_facts_of_the_one_process_build(nlp, real_lm, monkeypatch):
+def test_worker_processes_group_the_facts_of_the_one_process_build(nlp, real_lm, monkeypatch,
+                                                                   tmp_path):
     """Facts grouped by two worker processes, each head key a task of its own, equal those
-    grouped here: the same facts in the same order, the same counts. The workers compare the
-    relation phrases of their tasks with the properties: the build's process only embeds
-    them."""
+    grouped here: the same facts in the same order, the same counts. Worker processes compare
+    the relation phrases with the properties, each phrase once: the build's process only
+    embeds them."""
+    import os
+
     import mamakg.mapping.facts as facts_module
     from mamakg.mapping.facts import load_embedder, make_mappers
     from mamakg.mapping.semantic import EmbeddingMapper
@@ -200,11 +203,25 @@ def test_worker_processes_group_the_facts_of_the_one_process_build(nlp, real_lm,
     one = build(docs, here, nlp=nlp, lm=real_lm, mappers=make_mappers(here, embedder))
     monkeypatch.setattr(facts_module, "PARALLEL_MENTIONS", 0)
     monkeypatch.setattr(facts_module, "RANGE_MENTIONS", 1)
+    monkeypatch.setattr(facts_module, "COMPARE_PHRASES", 3)  # many comparing tasks
+    compared = tmp_path / "compared"
+    real = EmbeddingMapper.compare_into
+
+    def compare_into(self, phrases, places, *arrays, **kwargs):
+        if len(phrases) or len(places):
+            with open(compared, "a") as handle:
+                handle.write(f"{os.getpid()} {len(phrases)}\n")
+        return real(self, phrases, places, *arrays, **kwargs)
+
+    monkeypatch.setattr(EmbeddingMapper, "compare_into", compare_into)
     mappers = make_mappers(here, embedder)
     two = build(docs, here.replace(match_processes=2), nlp=nlp, lm=real_lm, mappers=mappers)
     assert two.summary.timings["collect_workers"] > 0
     (embedding,) = [m for m in mappers.mappers if isinstance(m, EmbeddingMapper)]
-    assert embedding._vectors and not embedding._sims  # compared in the workers only
+    calls = [line.split() for line in compared.read_text().splitlines()]
+    assert calls and all(int(pid) != os.getpid() for pid, _ in calls)  # in the workers only
+    assert sum(int(n) for _, n in calls) == len(embedding._sims)  # each phrase once
+    assert not embedding._vectors
     assert render(two.facts, one.run, OutputFormat.NT, here.base_iri) == \
         render(one.facts, one.run, OutputFormat.NT, here.base_iri)
     assert [f.score for f in two.facts] == [f.score for f in one.facts]

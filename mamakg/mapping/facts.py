@@ -29,6 +29,7 @@ handed back: the Open IE (carb) output still lists them, as it lists what the Ma
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import sys
@@ -36,6 +37,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from mamakg.config import Config
 from mamakg.errors import MamakgError
@@ -55,7 +58,7 @@ from mamakg.mapping.resolve import (
     resolve_window,
     store_parts,
 )
-from mamakg.mapping.semantic import SemanticMapper, kind_of
+from mamakg.mapping.semantic import EmbeddingMapper, SemanticMapper, kind_of
 from mamakg.mapping.strings import StringMapper
 from mamakg.mapping.values import is_value, value_literal
 from mamakg.mapping.vectors import PropertyVectors
@@ -235,11 +238,12 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     head, tail = entity(first.head_key), entity(first.tail_key)
     label = labels[first.relation_key]
     derived = all(m.derived for m in mentions)
-    query = _asked(mentions, entity, labels, poses)
-    if query is None:
+    if not any(m.derived for m in mentions) and all(m.readings for m in mentions):
         yield head, Relation(key=first.relation_key, label=label), tail, mentions
         return
-    rel, inverse = chain.relation(query, head.label, tail.label)
+    rel, inverse = chain.relation(
+        _query(first.relation_key, head, tail, label, poses[first.relation_key]),
+        head.label, tail.label)
     if rel.pid is not None and head.key == tail.key:  # nothing is its own part, parent...
         rel, inverse = Relation(key=rel.key, label=rel.label), False
     if derived and rel.pid is None:
@@ -262,17 +266,6 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     if not derived:
         yield head, Relation(key=rel.key, label=rel.label), tail, \
             [m for m in mentions if not m.derived]
-
-
-def _asked(mentions: list[Mention], entity: _Entities, labels: dict[str, str],
-           poses: dict[str, tuple[str, ...]]) -> MapQuery | None:
-    """The query `_triples` asks the mappers for one group of mentions, or None where the
-    group stays open without asking (its Match-stage mentions all have readings)."""
-    if not any(m.derived for m in mentions) and all(m.readings for m in mentions):
-        return None
-    first = mentions[0]
-    return _query(first.relation_key, entity(first.head_key), entity(first.tail_key),
-                  labels[first.relation_key], poses[first.relation_key])
 
 
 def _fact(head: Entity, rel: Relation, tail: Entity, mentions: Sequence[Mention],
@@ -319,12 +312,6 @@ class _Grouping:
     classes: frozenset[str] | None
     config: Config
     datatypes: dict[str, str]
-
-    def prepare(self, groups: Sequence[list[Mention]]) -> None:
-        """Prepare the mappers for the queries of these groups at once (`RelationMapper`)."""
-        self.chain.prepare([q for mentions in groups
-                            if (q := _asked(mentions, self.entity, self.labels, self.poses))
-                            is not None])
 
     def facts(self, groups: Iterable[list[Mention]]) -> list[Found]:
         """The facts of these groups, in the groups' order; a class value of several
@@ -382,11 +369,15 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
             groups, {k: forms.entity_label(k) for k in forms.entities}))
         distant = DistantMapper.vote(groups, entity.known, linker.kb, labels)
         chain = MapChain((distant, *mappers.mappers), mappers.index)
-    # every query at once: what the windows did not embed is embedded in a few batches; the
-    # comparisons with the properties follow here, or in the worker processes that group the
-    # facts (forked after the model's work, each compares the queries of its share)
+    # every query at once: what the windows did not embed is embedded in a few batches, then
+    # compared with the properties (by worker processes, each phrase once, where the facts
+    # are grouped by worker processes)
     processes = _processes(config, len(store), linker)
-    chain.prepare(_queries(forms.triples, entity, labels, poses), compare=not processes)
+    queries = _queries(forms.triples, entity, labels, poses)
+    chain.prepare(queries, compare=not processes)
+    if processes:
+        _compare_in_workers(chain, queries, processes, summary)
+        chain.prepare(queries)  # what is left: a query whose phrase was compared before
     grouping = _Grouping(entity, chain, labels, poses,
                          class_valued() if config.scope_common_nouns else None, config,
                          datatypes)
@@ -466,21 +457,87 @@ _WORKER: list[tuple[_Grouping, MentionStore, set[str]]] = []
 
 
 def _init_worker(grouping: _Grouping, path: str, keep: set[str]) -> None:
-    from mamakg.parse import one_blas_thread
-
     torch = sys.modules.get("torch")
     if torch is not None:  # a forked process runs no parallel region its parent began
         torch.set_num_threads(1)
-    one_blas_thread()  # for the worker's life: its comparisons are one core's share
     _WORKER.append((grouping, MentionStore(path, existing=True), keep))
 
 
 def _worker_task(heads: tuple[str, str]) -> tuple[list[Found], float]:
     started = time.perf_counter()
     grouping, store, keep = _WORKER[0]
-    groups = list(store.facts(keep, heads))
-    grouping.prepare(groups)  # the share's comparisons in a few batches
-    return grouping.facts(groups), time.perf_counter() - started
+    return grouping.facts(store.facts(keep, heads)), time.perf_counter() - started
+
+
+COMPARE_PHRASES = 512
+"""Relation phrases a worker process's comparison task holds (`_compare_in_workers`)."""
+
+
+def _compare_in_workers(chain: MapChain, queries: Sequence[MapQuery], processes: int,
+                        summary: Summary) -> None:
+    """The comparisons of the relation phrases the embedding mapper embedded and has not
+    compared (`EmbeddingMapper.uncompared`), by `processes` forked worker processes, each
+    phrase once, `COMPARE_PHRASES` a task, into arrays shared with this process; kept by the
+    mapper here before the workers that group the facts are forked. Their busy seconds count
+    as ``collect_workers``, the seconds this process waits for them as
+    ``collect_waiting``."""
+    from mamakg.scale.processes import Workers, shared_array
+
+    mappers = [m for m in chain.mappers if isinstance(m, EmbeddingMapper)]
+    if not mappers:
+        return
+    mapper = mappers[0]
+    phrases, places = mapper.uncompared(queries)
+    if not phrases:
+        return
+    n = len(mapper.vectors)
+    arrays = (shared_array((len(phrases), n), np.float32),
+              shared_array((len(phrases), n), np.int64),
+              shared_array((len(places), n), np.float32))
+    row = {p: i for i, p in enumerate(phrases)}
+    rows = [row[phrase] for phrase, _, _ in places]  # in order: places follow their phrases
+    tasks = [(begin, min(begin + COMPARE_PHRASES, len(phrases)), bisect.bisect_left(rows, begin),
+              bisect.bisect_left(rows, begin + COMPARE_PHRASES))
+             for begin in range(0, len(phrases), COMPARE_PHRASES)]
+    timings = summary.timings
+    with Workers(processes, _init_compare, (mapper, phrases, places, arrays)) as pool:
+        results = pool.map(_compare_task, tasks)
+        while True:
+            waited = time.perf_counter()
+            busy = next(results, None)
+            timings["collect_waiting"] = (timings.get("collect_waiting", 0.0)
+                                          + time.perf_counter() - waited)
+            if busy is None:
+                break
+            timings["collect_workers"] = timings.get("collect_workers", 0.0) + busy
+    mapper.compared(phrases, places, *arrays)
+
+
+_COMPARING: list[tuple[EmbeddingMapper, list[str], list[tuple[str, str, str]],
+                       tuple[np.ndarray, np.ndarray, np.ndarray]]] = []
+"""A comparing worker process's mapper, phrases, places and shared arrays (inherited)."""
+
+
+def _init_compare(mapper: EmbeddingMapper, phrases: list[str],
+                  places: list[tuple[str, str, str]],
+                  arrays: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    from mamakg.parse import one_blas_thread
+
+    torch = sys.modules.get("torch")
+    if torch is not None:  # a forked process runs no parallel region its parent began
+        torch.set_num_threads(1)
+    one_blas_thread()  # each worker is one core's share
+    _COMPARING[:] = [(mapper, phrases, places, arrays)]
+
+
+def _compare_task(task: tuple[int, int, int, int]) -> float:
+    """Phrases `begin` to `end` and places `before` to `after` (those of these phrases)."""
+    started = time.perf_counter()
+    begin, end, before, after = task
+    mapper, phrases, places, (names, which, blended) = _COMPARING[0]
+    mapper.compare_into(phrases[begin:end], places[before:after], names[begin:end],
+                        which[begin:end], blended[before:after])
+    return time.perf_counter() - started
 
 
 def _in_workers(grouping: _Grouping, store: MentionStore, keep: set[str], processes: int,

@@ -446,9 +446,9 @@ class EmbeddingMapper:
         than `MAX_WORDS` words is not embedded (it abstains), nor is that of a query whose
         head is no name or whose relation gives another name (`_map` answers them without).
         With `compare` false the phrases and kinds are only embedded: a later `prepare` (or
-        `map`) compares them without the model. A phrase compares to the same bits whatever
-        it is prepared with."""
-        queries = [q for q in queries if q.head_named and not gives_a_name(q.key)]
+        `map`, or `compare_into` and `compared` elsewhere) compares them without the model.
+        A phrase compares to the same bits whatever it is prepared with."""
+        queries = self._asked(queries)
         if not queries:
             return
         phrases = [p for p in dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
@@ -466,32 +466,75 @@ class EmbeddingMapper:
                 self._vectors[phrase] = vector
         if not compare:
             return
-        for begin in range(0, len(phrases), batch):
-            part = phrases[begin:begin + batch]
-            vectors = np.stack([self._vectors.pop(phrase) for phrase in part])  # (Q, D)
-            names, which = self.vectors.name_scores(vectors)  # (Q, P) each
-            for row, phrase in enumerate(part):
-                self._sims[phrase] = (names[row], which[row], vectors[row])
-        places = [w for w in dict.fromkeys((query_phrase(q.surface, q.key), q.head_kind,
-                                            q.tail_kind) for q in queries)
-                  if w not in self._in_context and w[0] in self._sims]
-        for begin in range(0, len(places), batch):
-            self._compare_in_context(places[begin:begin + batch])
+        places = self._places(queries, set(phrases))
+        n = len(self.vectors)
+        names = np.empty((len(phrases), n), dtype=np.float32)
+        which = np.empty((len(phrases), n), dtype=np.int64)
+        blended = np.empty((len(places), n), dtype=np.float32)
+        self.compare_into(phrases, places, names, which, blended, batch)
+        self.compared(phrases, places, names, which, blended)
 
-    def _compare_in_context(self, places: Sequence[tuple[str, str, str]]) -> None:
-        """The blended similarity (`_in_context`) of each (phrase, head kind, tail kind) with
-        every property, in one product with the descriptions: the phrase alone and the phrase
-        between its head and tail kinds (the sum of their vectors)."""
-        vectors = np.stack([self._sims[phrase][2] for phrase, _, _ in places])  # (W, D)
-        context = vectors + KIND_WEIGHT * np.stack(
-            [self._kinds[head] + self._kinds[tail] for _, head, tail in places])
-        context /= np.linalg.norm(context, axis=1, keepdims=True)
-        descriptions = np.concatenate([vectors, context]) @ self.vectors.descriptions.T
-        alone, in_context = descriptions[:len(places)], descriptions[len(places):]
+    def _asked(self, queries: Sequence[MapQuery]) -> list[MapQuery]:
+        """The queries whose phrase this mapper embeds (`prepare`)."""
+        return [q for q in queries if q.head_named and not gives_a_name(q.key)]
+
+    def _places(self, queries: Sequence[MapQuery], phrases: set[str],
+                ) -> list[tuple[str, str, str]]:
+        """The (phrase, head kind, tail kind) of these queries not compared yet whose phrase
+        is compared (`_sims`) or among `phrases`, once each."""
+        return [w for w in dict.fromkeys((query_phrase(q.surface, q.key), q.head_kind,
+                                          q.tail_kind) for q in queries)
+                if w not in self._in_context and (w[0] in self._sims or w[0] in phrases)]
+
+    def uncompared(self, queries: Sequence[MapQuery],
+                   ) -> tuple[list[str], list[tuple[str, str, str]]]:
+        """The phrases of these queries embedded and not yet compared (`prepare` with
+        `compare` false), and the places (phrase, head kind, tail kind) of those phrases, in
+        the order of the phrases: what `compare_into` needs."""
+        queries = self._asked(queries)
+        phrases = [p for p in dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
+                   if p in self._vectors]
+        row = {p: i for i, p in enumerate(phrases)}
+        places = [w for w in self._places(queries, set(row)) if w[0] in row]
+        return phrases, sorted(places, key=lambda w: row[w[0]])
+
+    def compare_into(self, phrases: Sequence[str], places: Sequence[tuple[str, str, str]],
+                     names: np.ndarray, which: np.ndarray, blended: np.ndarray,
+                     batch: int = 512) -> None:
+        """Compare embedded phrases (`prepare` with `compare` false) with every property's
+        names (into `names` and `which`, a row per phrase: `PropertyVectors.name_scores`),
+        and each place (phrase, head kind, tail kind) with every property's description,
+        blended with its phrase's names (into `blended`, a row per place: the phrase alone
+        and the phrase between its head and tail kinds, the sum of their vectors); a place's
+        phrase is among `phrases` or compared before. Changes nothing here (`compared` keeps
+        the results), so processes forked after the embedding can each compare a share, into
+        memory they share."""
+        for begin in range(0, len(phrases), batch):
+            texts = phrases[begin:begin + batch]
+            names[begin:begin + len(texts)], which[begin:begin + len(texts)] = \
+                self.vectors.name_scores(np.stack([self._vectors[p] for p in texts]))
+        row = {p: i for i, p in enumerate(phrases)}
         w = self.description_weight
-        for row, where in enumerate(places):
-            self._in_context[where] = ((1 - w) * self._sims[where[0]][0]
-                                       + w * 0.5 * (alone[row] + in_context[row]))
+        for begin in range(0, len(places), batch):
+            part = places[begin:begin + batch]
+            vectors = np.stack([self._vectors[phrase] if phrase in row
+                                else self._sims[phrase][2] for phrase, _, _ in part])  # (W, D)
+            context = vectors + KIND_WEIGHT * np.stack(
+                [self._kinds[head] + self._kinds[tail] for _, head, tail in part])
+            context /= np.linalg.norm(context, axis=1, keepdims=True)
+            descriptions = np.concatenate([vectors, context]) @ self.vectors.descriptions.T
+            alone, in_context = descriptions[:len(part)], descriptions[len(part):]
+            for i, (phrase, _, _) in enumerate(part):
+                sims = names[row[phrase]] if phrase in row else self._sims[phrase][0]
+                blended[begin + i] = (1 - w) * sims + w * 0.5 * (alone[i] + in_context[i])
+
+    def compared(self, phrases: Sequence[str], places: Sequence[tuple[str, str, str]],
+                 names: np.ndarray, which: np.ndarray, blended: np.ndarray) -> None:
+        """Keep what `compare_into` gave for these phrases and places."""
+        for i, phrase in enumerate(phrases):
+            self._sims[phrase] = (names[i], which[i], self._vectors.pop(phrase))
+        for i, where in enumerate(places):
+            self._in_context[where] = blended[i]
 
     def map(self, queries: Sequence[MapQuery]) -> list[Mapping | None]:
         """The mapping of each query."""

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Workers", "long_lived_heap", "release_free_memory"]
+__all__ = ["Workers", "long_lived_heap", "release_free_memory", "shared_array"]
 
 YOUNG_OBJECTS = 100_000
 """Net new container objects between two of the garbage collector's youngest passes during a
@@ -90,6 +90,20 @@ def release_free_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+def shared_array(shape: tuple[int, ...], dtype: Any) -> Any:
+    """A numpy array (uninitialized) in memory that processes forked after it share with this
+    one: what a worker writes into it, this process reads (an anonymous shared mapping; the
+    memory is freed when the last array over it goes)."""
+    import mmap
+
+    import numpy as np
+
+    size = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+    buffer = mmap.mmap(-1, max(size, 1), flags=mmap.MAP_SHARED)
+    return np.frombuffer(buffer, dtype=dtype, count=int(np.prod(shape, dtype=np.int64))
+                         ).reshape(shape)
 
 
 T = TypeVar("T")

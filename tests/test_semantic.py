@@ -381,6 +381,50 @@ def test_phrases_embedded_first_and_compared_later_in_shares_compare_as_all_at_o
     assert later.map(queries) == at_once.map(queries)
 
 
+def test_worker_processes_compare_as_one_process_does(monkeypatch):
+    """`_compare_in_workers`: forked processes compare the phrases embedded and not yet
+    compared, and the places of phrases compared before, into shared memory; the mapper then
+    holds what preparing in one process gives, to the bit."""
+    import multiprocessing
+
+    import mamakg.mapping.facts as facts_module
+    from mamakg.mapping.mapper import MapChain
+    from mamakg.mapping.semantic import EmbeddingMapper
+    from mamakg.result import Summary
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("worker processes are forked")
+    vectors = PropertyVectors.bundled()
+    rng = np.random.default_rng(11)
+    table: dict[str, np.ndarray] = {}
+
+    def fake(texts):
+        rows = np.array([table.setdefault(t, rng.standard_normal(vectors.names.shape[1]))
+                         for t in texts], dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+    before = [MapQuery("bear at", "was born at", "person", "place")]
+    queries = [*before, MapQuery("bear at", "was born at", "organization", "date"),
+               *(MapQuery(f"verb{i}", f"verbs {i} of", "person", kind)
+                 for i in range(7) for kind in ("place", "person"))]
+    one = EmbeddingMapper(vectors, fake)
+    one.prepare(before)
+    one.prepare(queries)
+    apart = EmbeddingMapper(vectors, fake)
+    apart.prepare(before)  # compared before: its phrase's new place is compared by a worker
+    apart.prepare(queries, compare=False)
+    monkeypatch.setattr(facts_module, "COMPARE_PHRASES", 2)  # several tasks
+    summary = Summary()
+    facts_module._compare_in_workers(MapChain([apart]), queries, 2, summary)
+    assert summary.timings["collect_workers"] > 0 and not apart._vectors
+    assert apart._sims.keys() == one._sims.keys()
+    for phrase, arrays in one._sims.items():
+        assert all(np.array_equal(a, b) for a, b in zip(arrays, apart._sims[phrase]))
+    assert apart._in_context.keys() == one._in_context.keys()
+    for where, sim in one._in_context.items():
+        assert np.array_equal(sim, apart._in_context[where])
+
+
 @pytest.mark.real_model
 def test_a_text_embeds_to_the_same_bits_whatever_it_is_embedded_with():
     """Batches hold texts of one piece count (nothing padded): a text's vector is the same

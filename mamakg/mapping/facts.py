@@ -377,7 +377,6 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
     chain.prepare(queries, compare=not processes)
     if processes:
         _compare_in_workers(chain, queries, processes, summary)
-        chain.prepare(queries)  # what is left: a query whose phrase was compared before
     grouping = _Grouping(entity, chain, labels, poses,
                          class_valued() if config.scope_common_nouns else None, config,
                          datatypes)
@@ -475,10 +474,11 @@ COMPARE_PHRASES = 512
 
 def _compare_in_workers(chain: MapChain, queries: Sequence[MapQuery], processes: int,
                         summary: Summary) -> None:
-    """The comparisons of the relation phrases the embedding mapper embedded and has not
-    compared (`EmbeddingMapper.uncompared`), by `processes` forked worker processes, each
-    phrase once, `COMPARE_PHRASES` a task, into arrays shared with this process; kept by the
-    mapper here before the workers that group the facts are forked. Their busy seconds count
+    """The comparisons that leave the embedding mapper prepared for these queries (the
+    phrases it embedded and has not compared, and the places not compared:
+    `EmbeddingMapper.uncompared`), by `processes` forked worker processes, each phrase once,
+    `COMPARE_PHRASES` a task, into arrays shared with this process; kept by the mapper here
+    before the workers that group the facts are forked. Their busy seconds count
     as ``collect_workers``, the seconds this process waits for them as
     ``collect_waiting``."""
     from mamakg.scale.processes import Workers, shared_array
@@ -488,17 +488,18 @@ def _compare_in_workers(chain: MapChain, queries: Sequence[MapQuery], processes:
         return
     mapper = mappers[0]
     phrases, places = mapper.uncompared(queries)
-    if not phrases:
+    if not phrases and not places:
         return
     n = len(mapper.vectors)
     arrays = (shared_array((len(phrases), n), np.float32),
               shared_array((len(phrases), n), np.int64),
               shared_array((len(places), n), np.float32))
     row = {p: i for i, p in enumerate(phrases)}
-    rows = [row[phrase] for phrase, _, _ in places]  # in order: places follow their phrases
+    rows = [row.get(phrase, len(phrases)) for phrase, _, _ in places]  # in order
+    begins = list(range(0, len(phrases), COMPARE_PHRASES)) or [0]
     tasks = [(begin, min(begin + COMPARE_PHRASES, len(phrases)), bisect.bisect_left(rows, begin),
-              bisect.bisect_left(rows, begin + COMPARE_PHRASES))
-             for begin in range(0, len(phrases), COMPARE_PHRASES)]
+              len(places) if k == len(begins) - 1 else bisect.bisect_left(rows, begins[k + 1]))
+             for k, begin in enumerate(begins)]  # the last task: places of earlier phrases too
     timings = summary.timings
     with Workers(processes, _init_compare, (mapper, phrases, places, arrays)) as pool:
         results = pool.map(_compare_task, tasks)

@@ -489,14 +489,15 @@ class EmbeddingMapper:
     def uncompared(self, queries: Sequence[MapQuery],
                    ) -> tuple[list[str], list[tuple[str, str, str]]]:
         """The phrases of these queries embedded and not yet compared (`prepare` with
-        `compare` false), and the places (phrase, head kind, tail kind) of those phrases, in
-        the order of the phrases: what `compare_into` needs."""
+        `compare` false), and the places (phrase, head kind, tail kind) of these queries not
+        yet compared, in the order of their phrases (those of phrases compared before at the
+        end): what `compare_into` needs to leave these queries prepared."""
         queries = self._asked(queries)
         phrases = [p for p in dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
                    if p in self._vectors]
         row = {p: i for i, p in enumerate(phrases)}
-        places = [w for w in self._places(queries, set(row)) if w[0] in row]
-        return phrases, sorted(places, key=lambda w: row[w[0]])
+        return phrases, sorted(self._places(queries, set(row)),
+                               key=lambda w: row.get(w[0], len(phrases)))
 
     def compare_into(self, phrases: Sequence[str], places: Sequence[tuple[str, str, str]],
                      names: np.ndarray, which: np.ndarray, blended: np.ndarray,

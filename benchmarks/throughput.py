@@ -157,8 +157,9 @@ def budget(timings: dict[str, float], n: int, spacy_s: float, raw_s: float,
       and the tasks it takes on while the next result is not ready), its ``match`` seconds
       only where it matched itself (``match_here``: the windows no worker took, and those
       it matches while the next result is not ready; the rest is waiting), and
-      so are the seconds its ``collect`` waits for the workers that group facts,
-      ``collect_waiting``);
+      so are the seconds its ``collect`` waits idle for the workers that compare the
+      relation phrases and group facts, ``collect_waiting`` (its CPU seconds meanwhile,
+      receiving their results, count as ``collect``);
     - ``all_cpu_per_1k``: the sum of that work, outside the models' forward passes (taken
       out of ``attend``: on a GPU the raw forward seconds; with `on_cpu`, ``device``, the
       seconds the build's own forward passes and merges into tokens took on its torch

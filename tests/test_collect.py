@@ -240,3 +240,22 @@ def test_a_mention_whose_relation_reads_into_its_tail_maps_itself():
         "Ann Lee", "P19", "was a native of")
     assert fact.mentions[0].relation.text == "was"  # the CaRB output reads the Match stage's
     assert not [f for f in facts if f.relation.pid is None and f.tail.label == "Paris"]
+
+
+def test_a_wait_for_worker_processes_counts_only_its_idle_seconds():
+    """What the build's process does while it waits (receiving results) is its work: the
+    budget's serial part counts it (`benchmarks/throughput.py`)."""
+    import time
+
+    from mamakg.mapping.facts import _waiting
+
+    timings: dict[str, float] = {}
+    with _waiting(timings):
+        time.sleep(0.3)
+    slept = timings["collect_waiting"]
+    assert slept >= 0.2
+    with _waiting(timings):
+        end = time.process_time() + 0.3
+        while time.process_time() < end:
+            pass
+    assert timings["collect_waiting"] - slept < 0.15

@@ -30,6 +30,7 @@ handed back: the Open IE (carb) output still lists them, as it lists what the Ma
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import logging
 import sys
@@ -479,8 +480,8 @@ def _compare_in_workers(chain: MapChain, queries: Sequence[MapQuery], processes:
     `EmbeddingMapper.uncompared`), by `processes` forked worker processes, each phrase once,
     `COMPARE_PHRASES` a task, into arrays shared with this process; kept by the mapper here
     before the workers that group the facts are forked. Their busy seconds count
-    as ``collect_workers``, the seconds this process waits for them as
-    ``collect_waiting``."""
+    as ``collect_workers``, the seconds this process waits for them idle as
+    ``collect_waiting`` (`_waiting`)."""
     from mamakg.scale.processes import Workers, shared_array
 
     mappers = [m for m in chain.mappers if isinstance(m, EmbeddingMapper)]
@@ -504,10 +505,8 @@ def _compare_in_workers(chain: MapChain, queries: Sequence[MapQuery], processes:
     with Workers(processes, _init_compare, (mapper, phrases, places, arrays)) as pool:
         results = pool.map(_compare_task, tasks)
         while True:
-            waited = time.perf_counter()
-            busy = next(results, None)
-            timings["collect_waiting"] = (timings.get("collect_waiting", 0.0)
-                                          + time.perf_counter() - waited)
+            with _waiting(timings):
+                busy = next(results, None)
             if busy is None:
                 break
             timings["collect_workers"] = timings.get("collect_workers", 0.0) + busy
@@ -541,12 +540,26 @@ def _compare_task(task: tuple[int, int, int, int]) -> float:
     return time.perf_counter() - started
 
 
+@contextlib.contextmanager
+def _waiting(timings: dict[str, float]) -> Iterator[None]:
+    """Count the block's seconds as ``collect_waiting``, less the CPU seconds this process
+    spends in them meanwhile (starting the pool, receiving and unpickling results in the
+    pool's thread, threads of torch or BLAS winding down): those are work this process
+    does, not waiting."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    try:
+        yield
+    finally:
+        idle = (time.perf_counter() - wall) - (time.process_time() - cpu)
+        timings["collect_waiting"] = timings.get("collect_waiting", 0.0) + max(idle, 0.0)
+
+
 def _in_workers(grouping: _Grouping, store: MentionStore, keep: set[str], processes: int,
                 summary: Summary) -> Iterator[list[Found]]:
     """The facts of each range of head keys (`MentionStore.head_ranges`, about eight per
     process), found by `processes` forked worker processes that read the store themselves;
     in order. Their busy seconds are counted as ``collect_workers``, the seconds this process
-    waits for them as ``collect_waiting``."""
+    waits for them idle as ``collect_waiting`` (`_waiting`)."""
     from mamakg.scale.processes import Workers
 
     ranges = store.head_ranges(max(len(store) // (8 * processes), RANGE_MENTIONS))
@@ -554,10 +567,8 @@ def _in_workers(grouping: _Grouping, store: MentionStore, keep: set[str], proces
     with Workers(processes, _init_worker, (grouping, store.path, keep)) as pool:
         results = pool.map(_worker_task, ranges)
         while True:
-            waited = time.perf_counter()
-            found = next(results, None)
-            timings["collect_waiting"] = (timings.get("collect_waiting", 0.0)
-                                          + time.perf_counter() - waited)
+            with _waiting(timings):
+                found = next(results, None)
             if found is None:
                 return
             timings["collect_workers"] = timings.get("collect_workers", 0.0) + found[1]

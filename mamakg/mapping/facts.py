@@ -37,7 +37,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -469,6 +469,8 @@ def _worker_task(heads: tuple[str, str]) -> tuple[list[Found], float]:
     return grouping.facts(store.facts(keep, heads)), time.perf_counter() - started
 
 
+T = TypeVar("T")
+
 COMPARE_PHRASES = 512
 """Relation phrases a worker process's comparison task holds (`_compare_in_workers`)."""
 
@@ -503,12 +505,7 @@ def _compare_in_workers(chain: MapChain, queries: Sequence[MapQuery], processes:
              for k, begin in enumerate(begins)]  # the last task: places of earlier phrases too
     timings = summary.timings
     with Workers(processes, _init_compare, (mapper, phrases, places, arrays)) as pool:
-        results = pool.map(_compare_task, tasks)
-        while True:
-            with _waiting(timings):
-                busy = next(results, None)
-            if busy is None:
-                break
+        for busy in _awaited(pool.map(_compare_task, tasks), timings):
             timings["collect_workers"] = timings.get("collect_workers", 0.0) + busy
     mapper.compared(phrases, places, *arrays)
 
@@ -554,6 +551,16 @@ def _waiting(timings: dict[str, float]) -> Iterator[None]:
         timings["collect_waiting"] = timings.get("collect_waiting", 0.0) + max(idle, 0.0)
 
 
+def _awaited(results: Iterator[T], timings: dict[str, float]) -> Iterator[T]:
+    """A pool's results, each waited for as `_waiting` counts it."""
+    while True:
+        with _waiting(timings):
+            found = next(results, None)
+        if found is None:
+            return
+        yield found
+
+
 def _in_workers(grouping: _Grouping, store: MentionStore, keep: set[str], processes: int,
                 summary: Summary) -> Iterator[list[Found]]:
     """The facts of each range of head keys (`MentionStore.head_ranges`, about eight per
@@ -565,14 +572,9 @@ def _in_workers(grouping: _Grouping, store: MentionStore, keep: set[str], proces
     ranges = store.head_ranges(max(len(store) // (8 * processes), RANGE_MENTIONS))
     timings = summary.timings
     with Workers(processes, _init_worker, (grouping, store.path, keep)) as pool:
-        results = pool.map(_worker_task, ranges)
-        while True:
-            with _waiting(timings):
-                found = next(results, None)
-            if found is None:
-                return
-            timings["collect_workers"] = timings.get("collect_workers", 0.0) + found[1]
-            yield found[0]
+        for found, busy in _awaited(pool.map(_worker_task, ranges), timings):
+            timings["collect_workers"] = timings.get("collect_workers", 0.0) + busy
+            yield found
 
 
 def one_per_reading(mentions: Sequence[Mention]) -> list[Mention]:

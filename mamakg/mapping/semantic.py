@@ -344,6 +344,11 @@ class KindMapper:
         return Mapping(pid, score, MapMethod.KIND, evidence)
 
 
+def _phrases(queries: Sequence[MapQuery]) -> dict[str, None]:
+    """The relation phrases of these queries (`query_phrase`), once each, in order."""
+    return dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
+
+
 class EmbeddingMapper:
     """Maps relation phrases to properties by sentence-embedding similarity (see the module
     docstring): decides every query whose head is named (`MapQuery.head_named`), abstaining
@@ -451,7 +456,7 @@ class EmbeddingMapper:
         queries = self._asked(queries)
         if not queries:
             return
-        phrases = [p for p in dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
+        phrases = [p for p in _phrases(queries)
                    if p not in self._sims and len(p.split()) <= MAX_WORDS
                    and not is_unreadable(p)]
         kinds = [k for k in dict.fromkeys(k for q in queries for k in (q.head_kind, q.tail_kind))
@@ -493,8 +498,7 @@ class EmbeddingMapper:
         yet compared, in the order of their phrases (those of phrases compared before at the
         end): what `compare_into` needs to leave these queries prepared."""
         queries = self._asked(queries)
-        phrases = [p for p in dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
-                   if p in self._vectors]
+        phrases = [p for p in _phrases(queries) if p in self._vectors]
         row = {p: i for i, p in enumerate(phrases)}
         return phrases, sorted(self._places(queries, set(row)),
                                key=lambda w: row.get(w[0], len(phrases)))

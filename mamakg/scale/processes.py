@@ -100,10 +100,9 @@ def shared_array(shape: tuple[int, ...], dtype: Any) -> Any:
 
     import numpy as np
 
-    size = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
-    buffer = mmap.mmap(-1, max(size, 1), flags=mmap.MAP_SHARED)
-    return np.frombuffer(buffer, dtype=dtype, count=int(np.prod(shape, dtype=np.int64))
-                         ).reshape(shape)
+    count = int(np.prod(shape, dtype=np.int64))
+    buffer = mmap.mmap(-1, max(count * np.dtype(dtype).itemsize, 1), flags=mmap.MAP_SHARED)
+    return np.frombuffer(buffer, dtype=dtype, count=count).reshape(shape)
 
 
 T = TypeVar("T")

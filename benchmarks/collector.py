@@ -1,6 +1,6 @@
 """What Python's cyclic garbage collector costs a build's own process, with the setting a
 build uses (`mamakg.scale.processes.long_lived_heap`: the heap alive at the start frozen out
-of the collector's passes, its youngest pass after 100,000 new objects) and without it (the
+of the collector's passes, its youngest pass after 1,000,000 new objects) and without it (the
 interpreter's defaults), each in a fresh process, one after the other.
 
     python benchmarks/collector.py [--sentences 5000] [--runs 1]

@@ -23,7 +23,7 @@ from mamakg.config import Config, OutputFormat
 from mamakg.parse import parse_documents
 from mamakg.rdf.writers import render
 from mamakg.reader import read_documents
-from mamakg.scale.processes import YOUNG_OBJECTS, Workers, long_lived_heap
+from mamakg.scale.processes import YOUNG_OBJECTS, Workers, lasting_objects, long_lived_heap
 from mamakg.types import Document
 
 
@@ -85,6 +85,37 @@ def test_a_build_keeps_the_objects_alive_before_it_out_of_the_collectors_passes(
     del alive
     gc.collect()  # once the block ends, the frozen objects are collected again
     assert kept() is None
+
+
+def test_what_lives_as_long_as_the_build_joins_the_frozen_objects():
+    passes: list[int] = []
+
+    def counted(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.callbacks.append(counted)
+    try:
+        with long_lived_heap():
+            with lasting_objects():
+                assert not gc.isenabled()
+                made = [[_Cycle()] for _ in range(YOUNG_OBJECTS // 2)]  # past the youngest pass
+                assert passes == []
+            assert gc.isenabled() and passes == []
+            frozen = gc.get_freeze_count()
+            assert frozen >= 2 * len(made)
+            garbage = weakref.ref(made[0][0])
+            del made
+            gc.collect()  # frozen: not collected while the build lasts
+            assert garbage() is not None
+        assert gc.get_freeze_count() == 0
+        gc.collect()  # and collected once it ends
+        assert garbage() is None
+        with lasting_objects():  # outside a build's block: nothing changes
+            assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.callbacks.remove(counted)
 
 
 def test_objects_frozen_before_stay_as_the_program_froze_them(monkeypatch):

@@ -65,6 +65,7 @@ from mamakg.mapping.values import is_value, value_literal
 from mamakg.mapping.vectors import PropertyVectors
 from mamakg.normalize import squash
 from mamakg.result import Summary
+from mamakg.scale.processes import lasting_objects
 from mamakg.store import MentionStore
 from mamakg.types import Drop, Entity, Fact, Mention, Relation, evolve
 
@@ -381,11 +382,12 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
     grouping = _Grouping(entity, chain, labels, poses,
                          class_valued() if config.scope_common_nouns else None, config,
                          datatypes)
-    if processes:
-        facts = grouping.joined(_in_workers(grouping, store, set(relation_keys), processes,
-                                            summary))
-    else:
-        facts = grouping.joined([grouping.facts(groups)])
+    with lasting_objects():  # the facts: out of the collector's passes
+        if processes:
+            facts = grouping.joined(_in_workers(grouping, store, set(relation_keys),
+                                                processes, summary))
+        else:
+            facts = grouping.joined([grouping.facts(groups)])
     for fact in facts:
         summary.add_fact(fact)
     summary.n_facts = len(facts)

@@ -381,16 +381,31 @@ def test_phrases_embedded_first_and_compared_later_in_shares_compare_as_all_at_o
     assert later.map(queries) == at_once.map(queries)
 
 
+_MAPPER: list = []
+
+
+def _kept_in_worker(_: int) -> tuple[dict, dict]:
+    """What a worker's mapper holds once it keeps its comparison (`_keep_comparison`)."""
+    import mamakg.mapping.facts as facts_module
+
+    if facts_module._COMPARING:
+        _MAPPER[:] = [facts_module._COMPARING[0].mapper]
+    facts_module._keep_comparison()
+    return _MAPPER[0]._sims, _MAPPER[0]._in_context
+
+
 def test_worker_processes_compare_as_one_process_does(monkeypatch):
-    """`_compare_in_workers`: forked processes compare the phrases embedded and not yet
-    compared, and the places of phrases compared before, into shared memory; the mapper then
-    holds what preparing in one process gives, to the bit."""
+    """`_compare`: forked processes compare the phrases embedded and not yet compared, and
+    the places of phrases compared before, into shared memory; the mapper then holds what
+    preparing in one process gives, to the bit, and so does a worker's once it takes a
+    range of facts to group."""
     import multiprocessing
 
     import mamakg.mapping.facts as facts_module
     from mamakg.mapping.mapper import MapChain
     from mamakg.mapping.semantic import EmbeddingMapper
     from mamakg.result import Summary
+    from mamakg.scale.processes import Workers
 
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("worker processes are forked")
@@ -415,8 +430,16 @@ def test_worker_processes_compare_as_one_process_does(monkeypatch):
     apart.prepare(queries, compare=False)
     monkeypatch.setattr(facts_module, "COMPARE_PHRASES", 2)  # several tasks
     summary = Summary()
-    facts_module._compare_in_workers(MapChain([apart]), queries, 2, summary)
+    comparison = facts_module._comparison(MapChain([apart]), queries)
+    assert comparison is not None and len(comparison.tasks) > 2
+    with Workers(2, facts_module._init_worker, (None, None, set(), comparison)) as pool:
+        facts_module._compare(pool, comparison, summary.timings)
+        kept = list(pool.map(_kept_in_worker, [0, 1, 2, 3]))
     assert summary.timings["collect_workers"] > 0 and not apart._vectors
+    for sims, in_context in kept:  # what a worker's mapper holds once it keeps them
+        assert sims.keys() == one._sims.keys() and in_context.keys() == one._in_context.keys()
+        for phrase, arrays in one._sims.items():
+            assert all(np.array_equal(a, b) for a, b in zip(arrays, sims[phrase]))
     assert apart._sims.keys() == one._sims.keys()
     for phrase, arrays in one._sims.items():
         assert all(np.array_equal(a, b) for a, b in zip(arrays, apart._sims[phrase]))

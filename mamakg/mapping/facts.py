@@ -65,7 +65,7 @@ from mamakg.mapping.values import is_value, value_literal
 from mamakg.mapping.vectors import PropertyVectors
 from mamakg.normalize import squash
 from mamakg.result import Summary
-from mamakg.scale.processes import lasting_objects
+from mamakg.scale.processes import Workers, lasting_objects, shared_array
 from mamakg.store import MentionStore
 from mamakg.types import Drop, Entity, Fact, Mention, Relation, evolve
 
@@ -377,15 +377,14 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
     processes = _processes(config, len(store), linker)
     queries = _queries(forms.triples, entity, labels, poses)
     chain.prepare(queries, compare=not processes)
-    if processes:
-        _compare_in_workers(chain, queries, processes, summary)
     grouping = _Grouping(entity, chain, labels, poses,
                          class_valued() if config.scope_common_nouns else None, config,
                          datatypes)
     with lasting_objects():  # the facts: out of the collector's passes
         if processes:
             facts = grouping.joined(_in_workers(grouping, store, set(relation_keys),
-                                                processes, summary))
+                                                processes, summary,
+                                                _comparison(chain, queries)))
         else:
             facts = grouping.joined([grouping.facts(groups)])
     for fact in facts:
@@ -454,47 +453,41 @@ def _processes(config: Config, n_mentions: int,
     return available_cores() if config.match_processes is None else config.match_processes
 
 
-_WORKER: list[tuple[_Grouping, MentionStore, set[str]]] = []
-"""A worker process's grouping, its own connection to the store, the relations kept."""
-
-
-def _init_worker(grouping: _Grouping, path: str, keep: set[str]) -> None:
-    torch = sys.modules.get("torch")
-    if torch is not None:  # a forked process runs no parallel region its parent began
-        torch.set_num_threads(1)
-    _WORKER.append((grouping, MentionStore(path, existing=True), keep))
-
-
-def _worker_task(heads: tuple[str, str]) -> tuple[list[Found], float]:
-    started = time.perf_counter()
-    grouping, store, keep = _WORKER[0]
-    return grouping.facts(store.facts(keep, heads)), time.perf_counter() - started
-
-
 T = TypeVar("T")
 
 COMPARE_PHRASES = 512
-"""Relation phrases a worker process's comparison task holds (`_compare_in_workers`)."""
+"""Relation phrases a worker process's comparison task holds (`_compare`)."""
 
 
-def _compare_in_workers(chain: MapChain, queries: Sequence[MapQuery], processes: int,
-                        summary: Summary) -> None:
-    """The comparisons that leave the embedding mapper prepared for these queries (the
-    phrases it embedded and has not compared, and the places not compared:
-    `EmbeddingMapper.uncompared`), by `processes` forked worker processes, each phrase once,
-    `COMPARE_PHRASES` a task, into arrays shared with this process; kept by the mapper here
-    before the workers that group the facts are forked. Their busy seconds count
-    as ``collect_workers``, the seconds this process waits for them idle as
-    ``collect_waiting`` (`_waiting`)."""
-    from mamakg.scale.processes import Workers, shared_array
+@dataclass(frozen=True)
+class _Comparison:
+    """The comparisons that leave the embedding mapper prepared for the queries: the phrases
+    it embedded and has not compared, and the places not compared
+    (`EmbeddingMapper.uncompared`), with arrays shared between processes to compare them into
+    and the tasks that do it, `COMPARE_PHRASES` phrases each (the last one also takes the
+    places of phrases compared before)."""
 
+    mapper: EmbeddingMapper
+    phrases: list[str]
+    places: list[tuple[str, str, str]]
+    arrays: tuple[np.ndarray, np.ndarray, np.ndarray]
+    tasks: list[tuple[int, int, int, int]]
+
+    def kept(self) -> None:
+        """The mapper of this process keeps the comparisons (once they are all made)."""
+        self.mapper.compared(self.phrases, self.places, *self.arrays)
+
+
+def _comparison(chain: MapChain, queries: Sequence[MapQuery]) -> _Comparison | None:
+    """What worker processes compare for these queries (`_compare`); None when nothing is
+    left to compare."""
     mappers = [m for m in chain.mappers if isinstance(m, EmbeddingMapper)]
     if not mappers:
-        return
+        return None
     mapper = mappers[0]
     phrases, places = mapper.uncompared(queries)
     if not phrases and not places:
-        return
+        return None
     n = len(mapper.vectors)
     arrays = (shared_array((len(phrases), n), np.float32),
               shared_array((len(phrases), n), np.int64),
@@ -505,38 +498,63 @@ def _compare_in_workers(chain: MapChain, queries: Sequence[MapQuery], processes:
     tasks = [(begin, min(begin + COMPARE_PHRASES, len(phrases)), bisect.bisect_left(rows, begin),
               len(places) if k == len(begins) - 1 else bisect.bisect_left(rows, begins[k + 1]))
              for k, begin in enumerate(begins)]  # the last task: places of earlier phrases too
-    timings = summary.timings
-    with Workers(processes, _init_compare, (mapper, phrases, places, arrays)) as pool:
-        for busy in _awaited(pool.map(_compare_task, tasks), timings):
-            timings["collect_workers"] = timings.get("collect_workers", 0.0) + busy
-    mapper.compared(phrases, places, *arrays)
+    return _Comparison(mapper, phrases, places, arrays, tasks)
 
 
-_COMPARING: list[tuple[EmbeddingMapper, list[str], list[tuple[str, str, str]],
-                       tuple[np.ndarray, np.ndarray, np.ndarray]]] = []
-"""A comparing worker process's mapper, phrases, places and shared arrays (inherited)."""
+_WORKER: list[tuple[_Grouping | None, MentionStore | None, set[str]]] = []
+"""A worker process's grouping, its own connection to the store, the relations kept."""
+
+_COMPARING: list[_Comparison] = []
+"""A worker process's comparison (inherited), until its mapper keeps it."""
 
 
-def _init_compare(mapper: EmbeddingMapper, phrases: list[str],
-                  places: list[tuple[str, str, str]],
-                  arrays: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+def _init_worker(grouping: _Grouping | None, path: str | None, keep: set[str],
+                 comparison: _Comparison | None) -> None:
     from mamakg.parse import one_blas_thread
 
     torch = sys.modules.get("torch")
     if torch is not None:  # a forked process runs no parallel region its parent began
         torch.set_num_threads(1)
     one_blas_thread()  # each worker is one core's share
-    _COMPARING[:] = [(mapper, phrases, places, arrays)]
+    store = None if path is None else MentionStore(path, existing=True)
+    _WORKER[:] = [(grouping, store, keep)]
+    _COMPARING[:] = [] if comparison is None else [comparison]
+
+
+def _worker_task(heads: tuple[str, str]) -> tuple[list[Found], float]:
+    started = time.perf_counter()
+    _keep_comparison()
+    grouping, store, keep = _WORKER[0]
+    assert grouping is not None and store is not None
+    return grouping.facts(store.facts(keep, heads)), time.perf_counter() - started
+
+
+def _keep_comparison() -> None:
+    """This worker's mapper keeps the comparisons, once, before it groups its first range of
+    facts (`_in_workers` hands ranges out only once every comparison is made)."""
+    if _COMPARING:
+        _COMPARING.pop().kept()
 
 
 def _compare_task(task: tuple[int, int, int, int]) -> float:
     """Phrases `begin` to `end` and places `before` to `after` (those of these phrases)."""
     started = time.perf_counter()
     begin, end, before, after = task
-    mapper, phrases, places, (names, which, blended) = _COMPARING[0]
-    mapper.compare_into(phrases[begin:end], places[before:after], names[begin:end],
-                        which[begin:end], blended[before:after])
+    c = _COMPARING[0]
+    names, which, blended = c.arrays
+    c.mapper.compare_into(c.phrases[begin:end], c.places[before:after], names[begin:end],
+                          which[begin:end], blended[before:after])
     return time.perf_counter() - started
+
+
+def _compare(pool: Workers, comparison: _Comparison, timings: dict[str, float]) -> None:
+    """The comparison's tasks, by the pool's processes (forked with it: `_init_worker`), each
+    phrase once, into the shared arrays; then this process's mapper keeps them. Their busy
+    seconds count as ``collect_workers``, the seconds this process waits for them idle as
+    ``collect_waiting`` (`_waiting`)."""
+    for busy in _awaited(pool.map(_compare_task, comparison.tasks), timings):
+        timings["collect_workers"] = timings.get("collect_workers", 0.0) + busy
+    comparison.kept()
 
 
 @contextlib.contextmanager
@@ -564,16 +582,19 @@ def _awaited(results: Iterator[T], timings: dict[str, float]) -> Iterator[T]:
 
 
 def _in_workers(grouping: _Grouping, store: MentionStore, keep: set[str], processes: int,
-                summary: Summary) -> Iterator[list[Found]]:
+                summary: Summary, comparison: _Comparison | None = None
+                ) -> Iterator[list[Found]]:
     """The facts of each range of head keys (`MentionStore.head_ranges`, about eight per
     process), found by `processes` forked worker processes that read the store themselves;
-    in order. Their busy seconds are counted as ``collect_workers``, the seconds this process
-    waits for them idle as ``collect_waiting`` (`_waiting`)."""
-    from mamakg.scale.processes import Workers
-
+    in order. The same processes first make the `comparison` (`_compare`), which each keeps
+    before its first range: one pool's start for both. Their busy seconds are counted as
+    ``collect_workers``, the seconds this process waits for them idle as
+    ``collect_waiting`` (`_waiting`)."""
     ranges = store.head_ranges(max(len(store) // (8 * processes), RANGE_MENTIONS))
     timings = summary.timings
-    with Workers(processes, _init_worker, (grouping, store.path, keep)) as pool:
+    with Workers(processes, _init_worker, (grouping, store.path, keep, comparison)) as pool:
+        if comparison is not None:
+            _compare(pool, comparison, timings)
         for found, busy in _awaited(pool.map(_worker_task, ranges), timings):
             timings["collect_workers"] = timings.get("collect_workers", 0.0) + busy
             yield found

@@ -16,7 +16,9 @@ seconds of its worker processes (summed over the workers); on CUDA the GPU's bus
 (CUDA events around each batch's device work) and their share of the build's wall time;
 the share of the cores' time the build kept busy (``cpu_busy_share``) and the rate it would
 have had with every core busy to the end (``sent_per_s_every_core_busy``: its CPU seconds,
-the operating system's count, spread over the cores); and a ``budget`` (`budget`): CPU
+the operating system's count, spread over the cores), and of that count the kernel's part
+(``kernel_per_1k``: system seconds and minor page faults per 1,000 sentences, which the stages'
+own seconds mostly leave out); and a ``budget`` (`budget`): CPU
 seconds per 1,000 sentences by stage over all processes, the serial part, spaCy alone, and
 the rate a 16-core host with a free model could reach; and spaCy's release with the
 pipeline's name (``spacy``: releases differ in speed, docs/performance.md). The corpus is
@@ -130,6 +132,16 @@ def _cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def _kernel_work() -> tuple[float, int]:
+    """System (kernel) CPU seconds and minor page faults of this process and of its finished
+    worker processes: what the operating system's count holds beyond the stages' own
+    seconds (a page touched for the first time, an allocation's fresh mapping, a pipe's
+    copies)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_stime + workers.ru_stime, own.ru_minflt + workers.ru_minflt
 
 
 MODEL_STAGES = ("device", "embed")
@@ -345,13 +357,14 @@ def main() -> None:
     overlap = {"auto": None, "on": True, "off": False}[args.overlap]
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        cpu0 = _cpu_seconds()
+        cpu0, kernel0 = _cpu_seconds(), _kernel_work()
         result = build(docs, config, nlp=nlp, lm=lm, mappers=mappers, overlap=overlap)
         t1 = time.perf_counter()
         own1, children1 = time.process_time(), _children_cpu_seconds()
         result.write(os.path.join(tmp, "g.nt"), OutputFormat.NT)
         e2e_s = time.perf_counter() - t0
         cpu_s = _cpu_seconds() - cpu0
+        system_s, faults = (after - before for after, before in zip(_kernel_work(), kernel0))
         timings = dict(result.summary.timings)
         # writing: this process's CPU seconds (the serial part), its writer processes' apart
         timings["write"] = time.process_time() - own1
@@ -417,6 +430,10 @@ def main() -> None:
         # faster than every core busy to the end
         "cpu_busy_share": round(cpu_s / (e2e_s * cores), 3),
         "sent_per_s_every_core_busy": round(n * cores / cpu_s, 1),
+        # of that count, the kernel's part (`_kernel_work`), per 1,000 sentences: the stages'
+        # own seconds leave most of it out
+        "kernel_per_1k": {"system_seconds": round(system_s * 1000 / n, 2),
+                          "minor_page_faults": round(faults * 1000 / n)},
     }
     report["budget"] = budget(timings, n, spacy_mean_s, raw_s, cpu_s,
                               on_cpu=args.device == "cpu")

@@ -127,21 +127,16 @@ def _children_cpu_seconds() -> float:
     return workers.ru_utime + workers.ru_stime
 
 
-def _cpu_seconds() -> float:
-    """User + system CPU seconds of this process and of its finished worker processes."""
+def _os_count() -> tuple[float, float, int]:
+    """The operating system's count for this process and its finished worker processes: CPU
+    seconds (user + system), of them the system (kernel) seconds, and minor page faults.
+    The kernel's part is what the stages' own seconds mostly leave out (a page touched for
+    the first time, an allocation's fresh mapping, a pipe's copies)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
-
-
-def _kernel_work() -> tuple[float, int]:
-    """System (kernel) CPU seconds and minor page faults of this process and of its finished
-    worker processes: what the operating system's count holds beyond the stages' own
-    seconds (a page touched for the first time, an allocation's fresh mapping, a pipe's
-    copies)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_stime + workers.ru_stime, own.ru_minflt + workers.ru_minflt
+    system = own.ru_stime + workers.ru_stime
+    return (own.ru_utime + workers.ru_utime + system, system,
+            own.ru_minflt + workers.ru_minflt)
 
 
 MODEL_STAGES = ("device", "embed")
@@ -357,14 +352,13 @@ def main() -> None:
     overlap = {"auto": None, "on": True, "off": False}[args.overlap]
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        cpu0, kernel0 = _cpu_seconds(), _kernel_work()
+        count0 = _os_count()
         result = build(docs, config, nlp=nlp, lm=lm, mappers=mappers, overlap=overlap)
         t1 = time.perf_counter()
         own1, children1 = time.process_time(), _children_cpu_seconds()
         result.write(os.path.join(tmp, "g.nt"), OutputFormat.NT)
         e2e_s = time.perf_counter() - t0
-        cpu_s = _cpu_seconds() - cpu0
-        system_s, faults = (after - before for after, before in zip(_kernel_work(), kernel0))
+        cpu_s, system_s, faults = (after - before for after, before in zip(_os_count(), count0))
         timings = dict(result.summary.timings)
         # writing: this process's CPU seconds (the serial part), its writer processes' apart
         timings["write"] = time.process_time() - own1
@@ -430,7 +424,7 @@ def main() -> None:
         # faster than every core busy to the end
         "cpu_busy_share": round(cpu_s / (e2e_s * cores), 3),
         "sent_per_s_every_core_busy": round(n * cores / cpu_s, 1),
-        # of that count, the kernel's part (`_kernel_work`), per 1,000 sentences: the stages'
+        # of that count, the kernel's part (`_os_count`), per 1,000 sentences: the stages'
         # own seconds leave most of it out
         "kernel_per_1k": {"system_seconds": round(system_s * 1000 / n, 2),
                           "minor_page_faults": round(faults * 1000 / n)},

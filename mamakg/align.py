@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["MergePlan", "causal_fill", "group_mean", "merge_plan", "pieces_to_tokens"]
+__all__ = ["MergePlan", "causal_fill", "group_mean", "joined_plan", "merge_plan",
+           "pieces_to_tokens", "row_merges"]
 
 
 def causal_fill(att: np.ndarray) -> np.ndarray:
@@ -98,12 +99,13 @@ class MergePlan:
 
 
 def merge_plan(
-    piece_offsets: Sequence[Sequence[tuple[int, int]]],
+    piece_offsets: Sequence[Sequence[tuple[int, int]] | np.ndarray],
     token_offsets: Sequence[Sequence[tuple[int, int]]],
     text_lengths: Sequence[int],
 ) -> MergePlan:
     """The `MergePlan` of a batch: per row, the (start, end) offsets of the pieces at their
-    positions in the padded row (special and padding pieces as empty spans), the token
+    positions in the padded row (pairs, or a (P, 2) array; special and padding pieces as
+    empty spans), the token
     offsets, and the text's length. Matches pieces to tokens as `pieces_to_tokens` does, for
     all rows at once: each row's offsets are shifted into their own stretch of one number
     line, so one sorted search serves the whole batch.
@@ -150,4 +152,55 @@ def merge_plan(
         weight=1.0 / counts[global_token],
         n_tokens=tuple(int(n) for n in n_tokens),
         truncated=tuple(bool(x) for x in cut & empty_token),
+    )
+
+
+def row_merges(
+    piece_offsets: Sequence[Sequence[tuple[int, int]] | np.ndarray],
+    token_offsets: Sequence[Sequence[tuple[int, int]]],
+    text_lengths: Sequence[int],
+) -> list[tuple[bytes, bool]]:
+    """Each row's part of `merge_plan` (the same arguments), to be joined into any batch
+    later (`joined_plan`): its (token, piece) entries as int32 pairs, packed, and whether it
+    is truncated. Made where sentences are parsed, so that the process feeding the model only
+    joins them.
+
+    >>> [(np.frombuffer(m, np.int32).tolist(), cut) for m, cut in
+    ...  row_merges([[(0, 0), (0, 3), (4, 8), (8, 9), (0, 0)]], [[(0, 3), (4, 9)]], [9])]
+    [([0, 1, 1, 2, 1, 3], False)]
+    """
+    plan = merge_plan(piece_offsets, token_offsets, text_lengths)
+    pairs = np.stack((plan.token, plan.piece), axis=1).astype(np.int32)  # (K, 2)
+    bounds = np.searchsorted(plan.row, np.arange(len(token_offsets) + 1)).tolist()
+    return [(pairs[begin:end].tobytes(), cut)
+            for begin, end, cut in zip(bounds, bounds[1:], plan.truncated)]
+
+
+def joined_plan(merges: Sequence[bytes], n_tokens: Sequence[int],
+                truncated: Sequence[bool]) -> MergePlan:
+    """The `MergePlan` of a batch whose rows' merges `row_merges` made (in any order, each
+    with its number of tokens and its truncation): the plan `merge_plan` makes of the batch,
+    entry for entry.
+
+    >>> merges = row_merges([[(0, 0), (0, 3), (4, 8), (8, 9), (0, 0)], [(0, 0), (0, 2), (0, 0)]],
+    ...                     [[(0, 3), (4, 9)], [(0, 2)]], [9, 2])
+    >>> plan = joined_plan([merges[1][0], merges[0][0]], [1, 2], [False, False])
+    >>> plan.row.tolist(), plan.token.tolist(), plan.piece.tolist(), plan.weight.tolist()
+    ([0, 1, 1, 1], [0, 0, 1, 1], [1, 1, 2, 3], [1.0, 1.0, 0.5, 0.5])
+    """
+    sizes = np.fromiter((len(m) // 8 for m in merges), dtype=np.int64, count=len(merges))
+    pairs = np.frombuffer(b"".join(merges), dtype=np.int32).reshape(-1, 2)
+    row = np.repeat(np.arange(len(merges), dtype=np.int64), sizes)
+    token = pairs[:, 0].astype(np.int64)
+    counts_of = np.asarray(n_tokens, dtype=np.int64)
+    base = np.cumsum(counts_of) - counts_of  # the first token of each row, batch-wide
+    global_token = base[row] + token
+    counts = np.bincount(global_token, minlength=int(counts_of.sum()))  # pieces per token
+    return MergePlan(
+        row=row,
+        token=token,
+        piece=pairs[:, 1].astype(np.int64),
+        weight=1.0 / counts[global_token],
+        n_tokens=tuple(int(n) for n in n_tokens),
+        truncated=tuple(bool(x) for x in truncated),
     )

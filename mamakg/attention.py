@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from mamakg.align import MergePlan, merge_plan
+from mamakg.align import MergePlan, joined_plan, row_merges
 from mamakg.config import Config, Device, DType, HeadReduce, parse_enum
 from mamakg.errors import MamakgError, UsageError
 from mamakg.types import Pieces, Sentence, Window
@@ -342,12 +342,14 @@ class AttentionModel:
         return list(self.attend_window(sentences).attentions)
 
     def attend_window(self, sentences: Sequence[Sentence]) -> Window:
-        """The `Window` of these sentences: tokenized once, sorted by piece count, run in
-        batches of `batch_size` (little padding). Per batch the device runs the forward pass,
-        merges pieces into tokens (`align.merge_plan`: one (B, T, P) averaging matrix, two
-        batched products) and copies the (B, T, T) result to the host once; on CUDA that copy
-        is asynchronous, into page-locked memory, and the next batch is prepared while the
-        device works. `launch_window` and `finish_window`, its two halves."""
+        """The `Window` of these sentences: tokenized once (where they were parsed:
+        `Sentence.pieces`, else here), sorted by piece count, run in batches of `batch_size`
+        (little padding). Per batch the device runs the forward pass, merges pieces into
+        tokens (`align.joined_plan` of the sentences' rows, made with their pieces: one
+        (B, T, P) averaging matrix, two batched products) and copies the (B, T, T) result to
+        the host once; on CUDA that copy is asynchronous, into page-locked memory, and the
+        next batch is prepared while the device works. `launch_window` and `finish_window`,
+        its two halves."""
         return self.finish_window(self.launch_window(sentences))
 
     @property
@@ -360,7 +362,11 @@ class AttentionModel:
         """The first half of `attend_window`: every batch of the window prepared and given to
         the device. On an accelerator the device computes them while this process goes on
         (`runs_ahead`); on a CPU the work is done when this returns."""
-        enc = _encoding(sentences) or self._encode([s.text for s in sentences])
+        pieces = [s.pieces for s in sentences if s.pieces is not None]
+        if len(pieces) == len(sentences):
+            enc, merges = _encoding(pieces), [(p.merge, p.truncated) for p in pieces]
+        else:  # some not cut where they were parsed: all cut here
+            enc, merges = self.piece_maker().cut(sentences)
         lengths = [len(ids) for ids in enc["input_ids"]]
         order = sorted(range(len(sentences)), key=lambda i: (lengths[i], i))
         size = self.config.batch_size
@@ -370,7 +376,8 @@ class AttentionModel:
                 wanted = self.threads_per_batch()
                 if wanted != self.threads:
                     self.threads = wanted
-            launched.append(self._launch(enc, order[begin : begin + size], sentences))
+            launched.append(self._launch(enc, order[begin : begin + size], sentences,
+                                         merges))
         return LaunchedWindow(tuple(sentences), tuple(launched))
 
     def finish_window(self, launched: LaunchedWindow) -> Window:
@@ -451,18 +458,15 @@ class AttentionModel:
                               "attn_implementation='eager'")
         return att
 
-    def _launch(self, enc: Any, batch: Sequence[int],
-                sentences: Sequence[Sentence]) -> _Launched:
+    def _launch(self, enc: Any, batch: Sequence[int], sentences: Sequence[Sentence],
+                merges: Sequence[tuple[bytes, bool]]) -> _Launched:
         """Prepare a batch on the host and start its work on the device: forward pass,
-        causal fill, merge of pieces into tokens, copy of the (B, T, T) result to the host."""
+        causal fill, merge of pieces into tokens, copy of the (B, T, T) result to the host.
+        `merges`: each sentence's merge of pieces into tokens (`align.row_merges`)."""
         torch = self._torch
-        offsets = []
-        for i in batch:  # special pieces as empty spans: they belong to no token
-            special = enc["special_tokens_mask"][i]
-            offsets.append([(0, 0) if sp else (a, z)
-                            for (a, z), sp in zip(enc["offset_mapping"][i], special)])
-        plan = merge_plan(offsets, [sentences[i].offsets for i in batch],
-                          [len(sentences[i].text) for i in batch])
+        plan = joined_plan([merges[i][0] for i in batch],
+                           [len(sentences[i].offsets) for i in batch],
+                           [merges[i][1] for i in batch])
         inputs = self.batch_inputs(enc, batch)
         width = inputs["input_ids"].shape[1]
         n_tokens = max(plan.n_tokens, default=0)
@@ -513,22 +517,34 @@ class AttentionModel:
 
 
 class PieceMaker:
-    """Cuts texts into a model's pieces as `AttentionModel.attend_window` would (the same
-    tokenizer and limit): `Pieces` per text. Small enough to send to a worker process."""
+    """Cuts sentences into a model's pieces (the same tokenizer and limit as the
+    `AttentionModel` it comes from) and works out how the pieces merge into each sentence's
+    tokens (`align.row_merges`): `Pieces` per sentence, all the Attend stage reads of it.
+    Small enough to send to a worker process."""
 
     def __init__(self, tokenizer: Any, max_pieces: int) -> None:
         self.tokenizer = tokenizer
         self.max_pieces = max_pieces
 
-    def __call__(self, texts: list[str]) -> list[Pieces]:
-        if not texts:
+    def __call__(self, sentences: Sequence[Sentence]) -> list[Pieces]:
+        if not sentences:
             return []
-        enc = _tokenized(self.tokenizer, texts, self.max_pieces)
+        enc, merges = self.cut(sentences)
         types = enc["token_type_ids"] if "token_type_ids" in enc else None
-        return [Pieces(tuple(enc["input_ids"][i]), tuple(map(tuple, enc["offset_mapping"][i])),
-                       tuple(enc["special_tokens_mask"][i]),
-                       tuple(types[i]) if types is not None else None)
-                for i in range(len(texts))]
+        return [Pieces(tuple(ids), merge, cut, tuple(types[i]) if types is not None else None)
+                for i, (ids, (merge, cut)) in enumerate(zip(enc["input_ids"], merges))]
+
+    def cut(self, sentences: Sequence[Sentence]) -> tuple[Any, list[tuple[bytes, bool]]]:
+        """The tokenizer's output for the sentences' texts (lists by key, as
+        `AttentionModel.batch_inputs` reads them) and each sentence's merge of pieces into
+        tokens with its truncation (`align.row_merges`)."""
+        enc = _tokenized(self.tokenizer, [s.text for s in sentences], self.max_pieces)
+        offsets = [np.array(row, dtype=np.int64).reshape(-1, 2)
+                   for row in enc["offset_mapping"]]
+        for row, special in zip(offsets, enc["special_tokens_mask"]):
+            row[np.array(special, dtype=bool)] = 0  # empty spans: they belong to no token
+        return enc, row_merges(offsets, [s.offsets for s in sentences],
+                               [len(s.text) for s in sentences])
 
 
 def _tokenized(tokenizer: Any, texts: Sequence[str], max_pieces: int) -> Any:
@@ -538,18 +554,11 @@ def _tokenized(tokenizer: Any, texts: Sequence[str], max_pieces: int) -> Any:
                      return_special_tokens_mask=True, truncation=True, max_length=max_pieces)
 
 
-def _encoding(sentences: Sequence[Sentence]) -> dict[str, list[Any]] | None:
-    """The sentences' `Pieces` in the shape of the tokenizer's own output (lists by key), or
-    None when some sentence has none."""
-    if not sentences or any(s.pieces is None for s in sentences):
-        return None
-    pieces = [s.pieces for s in sentences if s.pieces is not None]
-    enc: dict[str, list[Any]] = {
-        "input_ids": [p.ids for p in pieces],
-        "offset_mapping": [p.offsets for p in pieces],
-        "special_tokens_mask": [p.special for p in pieces],
-    }
-    if all(p.type_ids is not None for p in pieces):
+def _encoding(pieces: Sequence[Pieces]) -> dict[str, list[Any]]:
+    """The model inputs of `Pieces` in the shape of the tokenizer's own output (lists by
+    key), as `AttentionModel.batch_inputs` reads them."""
+    enc: dict[str, list[Any]] = {"input_ids": [p.ids for p in pieces]}
+    if pieces and all(p.type_ids is not None for p in pieces):
         enc["token_type_ids"] = [p.type_ids for p in pieces]
     return enc
 

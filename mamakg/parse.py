@@ -394,7 +394,7 @@ Parsed = list[tuple[str, list[Sentence]]]
 
 
 def _parse_task(nlp: Any, task: Task, max_tokens: int,
-                pieces: Callable[[list[str]], list[Pieces]] | None = None) -> Parsed:
+                pieces: Callable[[list[Sentence]], list[Pieces]] | None = None) -> Parsed:
     """The sentences of each segment of a task; with `pieces`, each with its text's
     `Sentence.pieces`."""
     out = []
@@ -409,7 +409,7 @@ def _parse_task(nlp: Any, task: Task, max_tokens: int,
                 sentences.append(record)
         out.append((doc_id, sentences))
     if pieces is not None:
-        cut = iter(pieces([s.text for _, sentences in out for s in sentences]))
+        cut = iter(pieces([s for _, sentences in out for s in sentences]))
         out = [(doc_id, [evolve(s, pieces=next(cut)) for s in sentences])
                for doc_id, sentences in out]
     return out
@@ -425,7 +425,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(nlp: Any, max_tokens: int, segment_chars: int,
-                 pieces: Callable[[list[str]], list[Pieces]] | None) -> None:
+                 pieces: Callable[[list[Sentence]], list[Pieces]] | None) -> None:
     nlp.max_length = max(nlp.max_length, segment_chars + 1)
     one_blas_thread()  # for the worker's whole life: each worker is one core's share
     _WORKER.update(nlp=nlp, max_tokens=max_tokens, pieces=pieces)
@@ -448,7 +448,7 @@ def parse_documents(
     timings: dict[str, float] | None = None,
     segment_chars: int = SEGMENT_CHARS,
     task_chars: int = TASK_CHARS,
-    pieces: Callable[[list[str]], list[Pieces]] | None = None,
+    pieces: Callable[[list[Sentence]], list[Pieces]] | None = None,
     on_workers: Callable[[Workers], None] | None = None,
     on_parsed: Callable[[int, float], None] | None = None,
 ) -> Iterator[Sentence]:

@@ -87,15 +87,18 @@ class Document:
 
 @dataclass(frozen=True)
 class Pieces:
-    """A text as the language model's tokenizer cuts it (`mamakg.attention.PieceMaker`):
-    what the Attend stage reads of a sentence, made where the sentence is parsed."""
+    """A sentence as the language model's tokenizer cuts it (`mamakg.attention.PieceMaker`):
+    what the Attend stage reads of a sentence (the model's inputs, and how its pieces merge
+    into the sentence's tokens), made where the sentence is parsed."""
 
     ids: tuple[int, ...]
     """The pieces' ids, special pieces included."""
-    offsets: tuple[tuple[int, int], ...]
-    """(start, end) character offsets of each piece in the text."""
-    special: tuple[int, ...]
-    """1 for each special piece ([CLS], <s>...), else 0."""
+    merge: bytes
+    """Which pieces make each of the sentence's tokens: the sentence's row of the Attend
+    stage's `mamakg.align.MergePlan`, (token, piece position) pairs of int32
+    (`mamakg.align.row_merges`)."""
+    truncated: bool
+    """The pieces stop before the text ends and some token got none (the model's limit)."""
     type_ids: tuple[int, ...] | None = None
     """Token type ids, for models that read them (BERT); None for the others."""
 

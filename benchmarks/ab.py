@@ -43,7 +43,8 @@ runpy.run_path(script, run_name="__main__")
 
 SHOWN = (("sent_per_s_e2e", "end to end"), ("ratio_e2e_to_forward", "/ forward"),
          ("ratio_e2e_to_spacy", "/ spaCy"), ("cpu_rusage_per_1k", "CPU s / 1k"),
-         ("embed", "embed s"), ("graph_identical_to_one_process_build", "graph same"))
+         ("embed", "embed s"), ("graph_identical_to_one_process_build", "graph same"),
+         ("rule_modules", "rules"))
 
 
 def figures(report: dict) -> dict[str, object]:

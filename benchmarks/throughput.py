@@ -21,7 +21,9 @@ the operating system's count, spread over the cores), and of that count the kern
 own seconds mostly leave out); and a ``budget`` (`budget`): CPU
 seconds per 1,000 sentences by stage over all processes, the serial part, spaCy alone, and
 the rate a 16-core host with a free model could reach; and spaCy's release with the
-pipeline's name (``spacy``: releases differ in speed, docs/performance.md). The corpus is
+pipeline's name (``spacy``: releases differ in speed, docs/performance.md); whether the rule
+modules ran compiled (``rule_modules``, `mamakg.native`: ``MAMAKG_PURE_PYTHON=1`` runs the
+same code as its sources, for an A/B in one tree). The corpus is
 made of sentences of ../shared/data/raw-text (the KnowledgeNet/DBpedia abstracts, CC BY-SA),
 repeated as needed.
 ``--spacy-once`` times spaCy before the build only (the GPU script's time-limited runs).
@@ -236,6 +238,15 @@ def spacy_alone(docs: list, nlp, max_tokens: int, keep: bool = False) -> tuple[f
         return time.perf_counter() - t0, sentences
 
 
+def _rule_modules() -> str:
+    """`mamakg.native.state`, or what a tree from before it runs (`benchmarks/ab.py`)."""
+    try:
+        from mamakg import native
+    except ImportError:
+        return "pure Python (a tree without mamakg.native)"
+    return native.state()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
@@ -406,6 +417,7 @@ def main() -> None:
         "overlap": args.overlap,
         "attention": args.attention if lm._capture is not None or args.attention == "eager"
         else "eager (no SDPA for this model)",
+        "rule_modules": _rule_modules(),
         "facts": result.summary.n_facts,
         "seconds_e2e": round(e2e_s, 2),
         "main_process_seconds": {k: round(timings.get(k, 0.0), 2) for k in main_stages},

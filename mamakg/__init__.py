@@ -18,7 +18,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from mamakg import native as _native
 from mamakg.version import __version__
+
+_native.install()  # before any rule module is imported: their compiled copies, if built
 
 _EXPORTS = {
     "Builder": "mamakg.api",

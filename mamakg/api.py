@@ -147,6 +147,9 @@ class Builder:
                      lm.info.n_layers, "causal" if lm.info.causal else "encoder",
                      f"{lm.device} (oneDNN)" if lm.onednn_layers else lm.device,
                      self.config.dtype.value, pipeline_name(nlp))
+            from mamakg import native
+
+            log.info("rule modules: %s", native.state())
         return self._models
 
     @property

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
@@ -55,6 +55,8 @@ def evolve(record: R, **changes: Any) -> R:
     Traceback (most recent call last):
     TypeError: TextSpan has no field 'size'
     """
+    if not hasattr(record, "__dict__"):  # a record compiled by mypyc (`mamakg.native`)
+        return replace(record, **changes)  # type: ignore[type-var]
     known = record.__dataclass_fields__  # type: ignore[attr-defined]
     for name in changes:
         if name not in known:

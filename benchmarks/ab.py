@@ -15,7 +15,9 @@ print one JSON object as its last line of standard output (`throughput.py`,
 `stage_cpu.py`...). Prints a line per run with the figures that say most (end to end, the
 ratios, all processes' CPU per 1,000 sentences, the phrase-embedding model's seconds, whether
 the graph was the one-process build's, where SCRIPT reports them); `--out` keeps every run's
-whole JSON object, one per line, with its tree and pair.
+whole JSON object, one per line, with its tree and pair. The old tree runs its rule modules as
+their sources unless `--native` compiles them there first (its `scripts/build_native.py`,
+where it has one: a few minutes), so that compiled code is compared with compiled code.
 """
 
 from __future__ import annotations
@@ -67,11 +69,28 @@ def run(tree: Path, script: str, args: list[str]) -> dict:
     return json.loads(lines[-1])
 
 
+def compile_rules(tree: Path) -> None:
+    """Compile a tree's rule modules where it can (`mamakg.native`); a tree from before
+    them has nothing to compile."""
+    script = tree / "scripts" / "build_native.py"
+    if not script.exists():
+        print(f"ab: {tree.name} has no compiled rule modules; it runs its sources",
+              file=sys.stderr)
+        return
+    done = subprocess.run([sys.executable, str(script)], cwd=tree, capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"ab: compiling the rule modules of {tree.name} failed:\n"
+                 f"{done.stderr[-2000:]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("old", help="the commit to compare with (any git revision)")
     parser.add_argument("--pairs", type=int, default=2)
     parser.add_argument("--out", help="a JSONL file for every run's whole report")
+    parser.add_argument("--native", action="store_true",
+                        help="compile the old tree's rule modules first (mamakg.native)")
     argv = sys.argv[1:]
     if "--" not in argv or argv.index("--") == len(argv) - 1:
         parser.error("give the benchmark after --, e.g. -- benchmarks/throughput.py")
@@ -83,6 +102,8 @@ def main() -> None:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet",
                         str(old), args.old], check=True)
         try:
+            if args.native:
+                compile_rules(old)
             trees = {"this checkout": ROOT, args.old: old}
             reports = []
             for pair in range(1, args.pairs + 1):

@@ -43,16 +43,11 @@ MODULES = (
     "mamakg.mapping.annotate",
     "mamakg.mapping.coref",
     "mamakg.mapping.values",
-    "mamakg.mapping.resolve",
-    "mamakg.mapping.facts",
-    "mamakg.mapping.semantic",
-    "mamakg.mapping.confidence",
     "mamakg.rdf.graph",
 )
-"""The modules compiled: rule code, and records that stay in one process. A class whose
-objects cross a process boundary is declared ``@mypyc_attr(native_class=False)``: mypyc
-compiles its methods and leaves it a Python class, since a frozen dataclass compiled as a
-native class cannot be unpickled (its ``__setattr__`` refuses the state)."""
+"""The modules compiled: pure rule code and records that stay in one process (a frozen
+dataclass compiled by mypyc cannot be unpickled, so no module whose records cross processes
+is here)."""
 
 GROUP = "mamakg_native"
 """mypyc's name for the compiled group: its shared library is the module ``GROUP__mypyc``

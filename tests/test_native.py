@@ -38,38 +38,6 @@ def test_the_compiled_modules_doctests_pass_on_their_sources():
     assert " passed" in done.stdout and "no tests ran" not in done.stdout
 
 
-@compiled
-def test_classes_whose_objects_cross_processes_stay_python_classes_and_pickle():
-    """A class marked ``native_class=False`` in a compiled module (its objects go to or come
-    from worker processes) is a Python class there, not one of mypyc's native classes (which
-    keep their attributes in ``__mypyc_attrs__`` and, frozen, do not unpickle); a window's
-    resolved records go through pickle and back whole."""
-    import ast
-    import importlib
-    import pickle
-
-    from mamakg.config import Config
-    from mamakg.mapping import coref
-    from mamakg.mapping.resolve import resolve_window
-    from mamakg.types import Mention, TextSpan
-
-    marked = []
-    for name in native.MODULES:
-        tree = ast.parse(native.source_path(name).read_text(encoding="utf-8"))
-        marked += [(name, node.name) for node in tree.body if isinstance(node, ast.ClassDef)
-                   and any("native_class=False" in ast.unparse(d) for d in node.decorator_list)]
-    assert {cls for _, cls in marked} >= {"WindowPart", "ResolvedWindow", "Forms", "_Grouping"}
-    for name, cls in marked:
-        assert not hasattr(getattr(importlib.import_module(name), cls), "__mypyc_attrs__"), cls
-    assert hasattr(coref.Antecedent, "__mypyc_attrs__")  # a record that stays: native
-
-    mention = Mention("d:1", 0, "Bob Dylan is a songwriter", 0, TextSpan("Bob Dylan", 0, 9),
-                      TextSpan("is", 10, 12), TextSpan("a songwriter", 13, 25), "bob dylan",
-                      "be", "songwriter", 1.0)
-    window = resolve_window([mention], None, None, Config.preset("default"))
-    assert window.parts and pickle.loads(pickle.dumps(window)) == window
-
-
 @pytest.mark.real_model
 @compiled
 def test_compiled_and_pure_builds_write_the_same_bytes(tmp_path):

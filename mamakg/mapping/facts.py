@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
-from mypy_extensions import mypyc_attr
 
 from mamakg.config import Config
 from mamakg.errors import MamakgError
@@ -200,7 +199,6 @@ def map_resolved(resolved: MentionStore, forms: Forms, config: Config, summary: 
     return _facts(resolved, config, summary, linker, forms, mappers)
 
 
-@mypyc_attr(native_class=False)  # crosses processes (pickled)
 class _Entities:
     """The `Entity` of each entity key, made once: linked (`linker`), with the label and kind
     its mentions give most often."""
@@ -322,7 +320,6 @@ Found = tuple[Place, Entity, Relation, Entity, Fact]
 tail becomes a literal value), and the fact."""
 
 
-@mypyc_attr(native_class=False)  # crosses processes (pickled)
 @dataclass
 class _Grouping:
     """What turns groups of resolved mentions into facts (`_facts`), for this process or a
@@ -492,7 +489,6 @@ COMPARE_PHRASES = 512
 """Relation phrases a worker process's comparison task holds (`_compare`)."""
 
 
-@mypyc_attr(native_class=False)  # crosses processes (pickled)
 @dataclass(frozen=True)
 class _Comparison:
     """The comparisons that leave the embedding mapper prepared for the queries: the phrases

@@ -28,8 +28,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from mypy_extensions import mypyc_attr
-
 from mamakg.config import Config
 from mamakg.english import PERSON_PRONOUNS
 from mamakg.mapping.arguments import is_pronoun
@@ -46,7 +44,6 @@ __all__ = ["DocumentStream", "Forms", "ResolvedDocument", "ResolvedWindow", "Win
            "store_parts", "streams"]
 
 
-@mypyc_attr(native_class=False)  # crosses processes (pickled)
 @dataclass(frozen=True)
 class ResolvedDocument:
     """What the per-document half of the Map stage gives for one document."""
@@ -166,7 +163,6 @@ def most_common(counts: Counter[str]) -> str:
     return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
-@mypyc_attr(native_class=False)  # crosses processes (pickled)
 @dataclass
 class Forms:
     """Surface forms and kinds of entities and relations, counted over resolved mentions.
@@ -233,7 +229,6 @@ def documents(mentions: Iterable[Mention]) -> Iterator[list[Mention]]:
         yield list(group)
 
 
-@mypyc_attr(native_class=False)  # crosses processes (pickled)
 @dataclass(frozen=True)
 class WindowPart:
     """The mentions of one document within one window of sentences: resolved
@@ -248,7 +243,6 @@ class WindowPart:
     """Mentions left out (encoded) and why (`Drop` value); only when `whole`."""
 
 
-@mypyc_attr(native_class=False)  # crosses processes (pickled)
 @dataclass(frozen=True)
 class ResolvedWindow:
     """The per-document half on one window's mentions (`resolve_window`)."""

@@ -41,7 +41,6 @@ import logging
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from mypy_extensions import mypyc_attr
 
 from mamakg.english import (
     ARTICLES,
@@ -276,7 +275,6 @@ def _place_in_place(q: MapQuery) -> Mapping:
     return Mapping(PLACE_PROPERTIES[q.key], 1.0, MapMethod.KIND, evidence)
 
 
-@mypyc_attr(native_class=False)  # crosses processes (pickled)
 class KindMapper:
     """Maps the phrases that name no property by themselves from what they join (a person's
     nationality, party or religion; a role at an organization: `_kind_reading`), the tail's
@@ -351,7 +349,6 @@ def _phrases(queries: Sequence[MapQuery]) -> dict[str, None]:
     return dict.fromkeys(query_phrase(q.surface, q.key) for q in queries)
 
 
-@mypyc_attr(native_class=False)  # crosses processes (pickled)
 class EmbeddingMapper:
     """Maps relation phrases to properties by sentence-embedding similarity (see the module
     docstring): decides every query whose head is named (`MapQuery.head_named`), abstaining
@@ -503,9 +500,8 @@ class EmbeddingMapper:
         queries = self._asked(queries)
         phrases = [p for p in _phrases(queries) if p in self._vectors]
         row = {p: i for i, p in enumerate(phrases)}
-        places = self._places(queries, set(row))
-        ranks = [row.get(w[0], len(phrases)) for w in places]  # sorted stably by these
-        return phrases, [places[i] for i in sorted(range(len(places)), key=ranks.__getitem__)]
+        return phrases, sorted(self._places(queries, set(row)),
+                               key=lambda w: row.get(w[0], len(phrases)))
 
     def compare_into(self, phrases: Sequence[str], places: Sequence[tuple[str, str, str]],
                      names: np.ndarray, which: np.ndarray, blended: np.ndarray,
@@ -617,7 +613,6 @@ class EmbeddingMapper:
         return Mapping(pid, score, method, evidence, inverse)
 
 
-@mypyc_attr(native_class=False)  # crosses processes (pickled)
 class SemanticMapper(MapChain):
     """The mappers by meaning, chained: kind readings (`KindMapper`), then sentence
     embeddings (`EmbeddingMapper`), with the same embedding function, settings and property

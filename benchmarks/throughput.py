@@ -26,6 +26,9 @@ modules ran compiled (``rule_modules``, `mamakg.native`: ``MAMAKG_PURE_PYTHON=1`
 same code as its sources, for an A/B in one tree). The corpus is
 made of sentences of ../shared/data/raw-text (the KnowledgeNet/DBpedia abstracts, CC BY-SA),
 repeated as needed.
+spaCy alone's system seconds and page faults (``spacy_kernel_per_1k``), and spaCy alone again
+in one worker process as a build starts it (``sent_per_s_spacy_in_worker``,
+``spacy_in_worker_kernel_per_1k``: its C heap kept for reuse, `steady_heap`), after the build.
 ``--spacy-once`` times spaCy before the build only (the GPU script's time-limited runs).
 ``--random-embedder`` gives the relation mapper's sentence-embedding model random weights of
 the bundled model's shape (for a host its weights do not travel to: the GPU script); the
@@ -238,6 +241,33 @@ def spacy_alone(docs: list, nlp, max_tokens: int, keep: bool = False) -> tuple[f
         return time.perf_counter() - t0, sentences
 
 
+_SPACY_JOB: list = []
+"""What `spacy_in_worker`'s worker parses (documents, pipeline, token limit): set before the
+worker is forked, which inherits it."""
+
+
+def _spacy_job(_: int) -> tuple[float, float, int]:
+    docs, nlp, max_tokens = _SPACY_JOB
+    before = resource.getrusage(resource.RUSAGE_SELF)
+    seconds, _ = spacy_alone(docs, nlp, max_tokens)
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    return seconds, after.ru_stime - before.ru_stime, after.ru_minflt - before.ru_minflt
+
+
+def spacy_in_worker(docs: list, nlp, max_tokens: int) -> tuple[float, float, int]:
+    """`spacy_alone` in one of a build's worker processes (forked; its C heap as
+    `mamakg.scale.processes.steady_heap` sets it when it starts): seconds, of the worker's
+    CPU the system (kernel) seconds, and minor page faults."""
+    from mamakg.scale.processes import Workers
+
+    _SPACY_JOB[:] = [docs, nlp, max_tokens]
+    try:
+        with Workers(1) as pool:
+            return pool.submit(_spacy_job, 0).result()
+    finally:
+        _SPACY_JOB.clear()
+
+
 def _rule_modules() -> str:
     """`mamakg.native.state`, or what a tree from before it runs (`benchmarks/ab.py`)."""
     try:
@@ -332,7 +362,10 @@ def main() -> None:
 
     # spaCy only; timed again after the build, since a machine's speed can drift by a tenth
     # or more in minutes
+    own0 = resource.getrusage(resource.RUSAGE_SELF)
     spacy_s, sentences = spacy_alone(docs, nlp, config.max_tokens, keep=True)
+    own1 = resource.getrusage(resource.RUSAGE_SELF)
+    spacy_kernel = (own1.ru_stime - own0.ru_stime, own1.ru_minflt - own0.ru_minflt)
     n = len(sentences)
     # what the named-entity recognizer costs of that (the Map stage's source of entity kinds)
     spacy_no_ner_s = None
@@ -387,6 +420,8 @@ def main() -> None:
                 one.facts, one.run, OutputFormat.NT, config.base_iri)
 
     spacy_mean_s = (spacy_s + spacy_after_s) / 2  # spaCy's pace around the build
+    worker_s, worker_system_s, worker_faults = (
+        spacy_in_worker(docs, nlp, config.max_tokens) if not args.spacy_once else (0.0, 0.0, 0))
     cores = available_cores()
     main_stages = ("parse", "parse_here", "attend", "match", "match_here", "resolve",
                    "resolve_edges", "store", "prepare", "collect", "collect_waiting", "embed",
@@ -405,6 +440,14 @@ def main() -> None:
         "ratio_e2e_to_spacy": round(spacy_mean_s / e2e_s, 3),
         "sent_per_s_spacy_without_ner": round(n / spacy_no_ner_s, 1) if spacy_no_ner_s
         else None,
+        # spaCy alone's kernel part (this process: glibc's heap as it comes), and spaCy alone
+        # in a worker process as a build starts one (its heap kept for reuse: `steady_heap`)
+        "spacy_kernel_per_1k": {"system_seconds": round(spacy_kernel[0] * 1000 / n, 2),
+                                "minor_page_faults": round(spacy_kernel[1] * 1000 / n)},
+        "sent_per_s_spacy_in_worker": round(n / worker_s, 1) if worker_s else None,
+        "spacy_in_worker_kernel_per_1k": {
+            "system_seconds": round(worker_system_s * 1000 / n, 2),
+            "minor_page_faults": round(worker_faults * 1000 / n)} if worker_s else None,
         "peak_rss_mb": round(peak, 1),
         "device": str(lm.device) + (f" ({torch.cuda.get_device_name()})"
                                     if args.device == "cuda" else ""),

@@ -17,8 +17,8 @@ import time
 import weakref
 
 import pytest
-from conftest import DEMO, ROOT
 
+from conftest import DEMO, ROOT
 from mamakg.config import Config, OutputFormat
 from mamakg.parse import parse_documents
 from mamakg.rdf.writers import render
@@ -172,6 +172,36 @@ def test_the_memory_a_window_freed_goes_back_to_the_system():
                          check=True, cwd=ROOT)
     before, after, _ = map(int, out.stdout.split())
     assert before - after > 50, (before, after)
+
+
+def _heap_faults(_: int) -> int:
+    """Page faults of rounds of 80 MB of numpy arrays made and freed, after two rounds."""
+    import resource
+
+    import numpy as np
+
+    def rounds(n: int) -> None:
+        for _ in range(n):
+            arrays = [np.ones(1_000_000) for _ in range(10)]  # 8 MB each
+            del arrays
+
+    rounds(2)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    rounds(10)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt")
+def test_a_worker_keeps_the_memory_it_freed_for_its_next_arrays(monkeypatch):
+    """A worker process's C heap keeps what big arrays freed (`steady_heap`), so arrays made
+    again take no fresh pages; with MAMAKG_STEADY_HEAP=0 (glibc as it comes) the heap hands
+    them back and every round faults its pages in again."""
+    with Workers(1) as pool:
+        steady = pool.submit(_heap_faults, 0).result()
+    monkeypatch.setenv("MAMAKG_STEADY_HEAP", "0")
+    with Workers(1) as pool:
+        default = pool.submit(_heap_faults, 0).result()
+    assert default > 10_000 and steady < default / 10, (steady, default)
 
 
 def test_once_all_is_submitted_the_caller_takes_back_the_tasks_no_worker_started(tmp_path):

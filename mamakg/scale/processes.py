@@ -27,7 +27,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Workers", "lasting_objects", "long_lived_heap", "release_free_memory", "shared_array"]
+__all__ = ["Workers", "lasting_objects", "long_lived_heap", "release_free_memory", "shared_array",
+           "steady_heap"]
 
 YOUNG_OBJECTS = 1_000_000
 """Net new container objects between two of the garbage collector's youngest passes during a
@@ -101,8 +102,23 @@ def lasting_objects() -> Iterator[None]:
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
     """glibc's ``malloc_trim``, or None where the C library has none (macOS, Windows)."""
+    return _libc_function("malloc_trim")
+
+
+@functools.cache
+def _mallopt() -> Callable[[int, int], int] | None:
+    """glibc's ``mallopt``, or None where the C library is not glibc (musl has a ``mallopt``
+    that does nothing; macOS and Windows have none)."""
+    import platform
+
+    if platform.libc_ver()[0] != "glibc":
+        return None
+    return _libc_function("mallopt")
+
+
+def _libc_function(name: str) -> Any:
     try:
-        return getattr(ctypes.CDLL(None), "malloc_trim", None)
+        return getattr(ctypes.CDLL(None), name, None)
     except (OSError, TypeError):  # no C library to load by that name (Windows)
         return None
 
@@ -118,6 +134,46 @@ def release_free_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+HEAP_KEEP_BYTES = 256 << 20
+"""Free memory at the top of a worker's C heap that glibc keeps for reuse instead of handing
+it back (`steady_heap`; glibc's default is 128 KiB, raised as big blocks are freed)."""
+
+HEAP_MAP_BYTES = 32 << 20
+"""Blocks at least this large get their own mapping from the system, freed whole
+(`steady_heap`; glibc's default starts at 128 KiB and rises to at most this as big blocks are
+freed)."""
+
+STEADY_HEAP_ENV = "MAMAKG_STEADY_HEAP"
+"""Set to 0 to leave the worker processes' C heap on glibc's own settings (`steady_heap`)."""
+
+_GLIBC_SETTINGS = ("GLIBC_TUNABLES", "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_",
+                   "MALLOC_TOP_PAD_")
+"""Environment variables by which a user sets glibc's heap: `steady_heap` leaves it to them."""
+
+
+def steady_heap() -> bool:
+    """Set this process's C heap (glibc's ``mallopt``) to keep up to `HEAP_KEEP_BYTES` of
+    freed memory for reuse and to serve blocks below `HEAP_MAP_BYTES` from it; whether it
+    did. spaCy's layers allocate and free arrays of tens of megabytes for every batch; with
+    glibc's own settings the heap hands much of that memory back each time and takes it
+    again, a page fault for every page, which the kernel zeroes: in a 7,656-sentence parse
+    that was about 330,000 faults and 1.5-1.9 s of system time against 11 s of spaCy's own
+    (docs/performance.md). The worker processes call this as they start, since their
+    memory is theirs alone; it changes nothing where the C library is not glibc, with
+    ``MAMAKG_STEADY_HEAP=0``, or where the user set glibc's heap through its environment
+    variables. A build's own process keeps the defaults: it hands its windows' memory back
+    on purpose (`release_free_memory`), and a program that calls the library owns its heap."""
+    if os.environ.get(STEADY_HEAP_ENV, "1") == "0" or any(
+            k in os.environ for k in _GLIBC_SETTINGS):
+        return False
+    mallopt = _mallopt()
+    if mallopt is None:
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3  # glibc's malloc.h
+    return bool(mallopt(m_mmap_threshold, HEAP_MAP_BYTES)) and bool(
+        mallopt(m_trim_threshold, HEAP_KEEP_BYTES))
 
 
 def shared_array(shape: tuple[int, ...], dtype: Any) -> Any:
@@ -162,6 +218,7 @@ def _init(initializer: Callable[..., None] | None, args: tuple[Any, ...]) -> Non
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool on Ctrl-C
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True,
                      name="mamakg-watch-parent").start()
+    steady_heap()
     if initializer is not None:
         initializer(*args)
 

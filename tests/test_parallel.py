@@ -174,34 +174,43 @@ def test_the_memory_a_window_freed_goes_back_to_the_system():
     assert before - after > 50, (before, after)
 
 
-def _heap_faults(_: int) -> int:
-    """Page faults of rounds of 80 MB of numpy arrays made and freed, after two rounds."""
+_HEAP_FAULTS = textwrap.dedent("""
     import resource
-
     import numpy as np
+    from mamakg.scale.processes import Workers
 
-    def rounds(n: int) -> None:
+    def rounds(n):
         for _ in range(n):
             arrays = [np.ones(1_000_000) for _ in range(10)]  # 8 MB each
             del arrays
 
-    rounds(2)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
-    rounds(10)
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+    def faults(_):
+        rounds(2)
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        rounds(10)
+        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+    if __name__ == "__main__":
+        with Workers(1) as pool:
+            print(pool.submit(faults, 0).result())
+""")
+"""Prints the page faults a worker takes making and freeing 80 MB of arrays ten times."""
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's mallopt")
-def test_a_worker_keeps_the_memory_it_freed_for_its_next_arrays(monkeypatch):
+def test_a_worker_keeps_the_memory_it_freed_for_its_next_arrays():
     """A worker process's C heap keeps what big arrays freed (`steady_heap`), so arrays made
     again take no fresh pages; with MAMAKG_STEADY_HEAP=0 (glibc as it comes) the heap hands
-    them back and every round faults its pages in again."""
-    with Workers(1) as pool:
-        steady = pool.submit(_heap_faults, 0).result()
-    monkeypatch.setenv("MAMAKG_STEADY_HEAP", "0")
-    with Workers(1) as pool:
-        default = pool.submit(_heap_faults, 0).result()
-    assert default > 10_000 and steady < default / 10, (steady, default)
+    them back and every round faults its pages in again. Each in a new interpreter, whose
+    heap nothing before has shaped."""
+    counts = []
+    for steady in ("1", "0"):
+        out = subprocess.run([sys.executable, "-c", _HEAP_FAULTS], capture_output=True,
+                             text=True, check=True, cwd=ROOT,
+                             env=dict(os.environ, MAMAKG_STEADY_HEAP=steady))
+        counts.append(int(out.stdout.split()[-1]))
+    steady_faults, default_faults = counts
+    assert default_faults > 10_000 and steady_faults < default_faults / 10, counts
 
 
 def test_once_all_is_submitted_the_caller_takes_back_the_tasks_no_worker_started(tmp_path):

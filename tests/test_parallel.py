@@ -203,11 +203,14 @@ def test_a_worker_keeps_the_memory_it_freed_for_its_next_arrays():
     again take no fresh pages; with MAMAKG_STEADY_HEAP=0 (glibc as it comes) the heap hands
     them back and every round faults its pages in again. Each in a new interpreter, whose
     heap nothing before has shaped."""
+    from mamakg.scale.processes import _GLIBC_SETTINGS
+
+    plain = {k: v for k, v in os.environ.items() if k not in _GLIBC_SETTINGS}
     counts = []
     for steady in ("1", "0"):
         out = subprocess.run([sys.executable, "-c", _HEAP_FAULTS], capture_output=True,
                              text=True, check=True, cwd=ROOT,
-                             env=dict(os.environ, MAMAKG_STEADY_HEAP=steady))
+                             env=dict(plain, MAMAKG_STEADY_HEAP=steady))
         counts.append(int(out.stdout.split()[-1]))
     steady_faults, default_faults = counts
     assert default_faults > 10_000 and steady_faults < default_faults / 10, counts

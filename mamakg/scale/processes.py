@@ -158,9 +158,11 @@ def steady_heap() -> bool:
     freed memory for reuse and to serve blocks below `HEAP_MAP_BYTES` from it; whether it
     did. spaCy's layers allocate and free arrays of tens of megabytes for every batch; with
     glibc's own settings the heap hands much of that memory back each time and takes it
-    again, a page fault for every page, which the kernel zeroes: in a 7,656-sentence parse
-    that was about 330,000 faults and 1.5-1.9 s of system time against 11 s of spaCy's own
-    (docs/performance.md). The worker processes call this as they start, since their
+    again, a page fault for every page, which the kernel zeroes: spaCy alone took about
+    44,000 page faults per 1,000 sentences, in a worker with this setting about 7,500
+    (`benchmarks/throughput.py`'s ``spacy_kernel_per_1k`` and
+    ``spacy_in_worker_kernel_per_1k``, docs/performance.md). The worker processes call this
+    as they start, since their
     memory is theirs alone; it changes nothing where the C library is not glibc, with
     ``MAMAKG_STEADY_HEAP=0``, or where the user set glibc's heap through its environment
     variables. A build's own process keeps the defaults: it hands its windows' memory back

@@ -161,6 +161,26 @@ _BLAS: list[Any] = []
 BLAS libraries)."""
 
 
+class _OneBlasThread(contextlib.AbstractContextManager["_OneBlasThread"]):
+    """numpy's BLAS libraries on one thread from construction on; those it changed are set
+    back when used as a context and the block ends. A library already on one thread is not
+    called at all: OpenBLAS stops its threads when the process forks, and any later
+    ``set_num_threads`` (even to one) starts them again, each spinning for about a tenth of a
+    second of CPU before it sleeps, once in every forked worker and again in the process
+    that forked it (`python benchmarks/blas_threads.py`)."""
+
+    def __init__(self, libraries: Iterable[Any]) -> None:
+        self._changed = [(library, n) for library in libraries
+                         if (n := library.num_threads) != 1]
+        for library, _ in self._changed:
+            library.set_num_threads(1)
+
+    def __exit__(self, *exc: object) -> None:
+        changed, self._changed = self._changed, []
+        for library, n in reversed(changed):
+            library.set_num_threads(n)
+
+
 def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
     """Sets numpy's BLAS (spaCy's matrix products, `_numpy_blas`) to one thread, from the
     call on; used as a context, until the block ends. Where other processes hold the other
@@ -171,7 +191,7 @@ def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
 
     if not _BLAS:
         _BLAS.append(ThreadpoolController())
-    return _BLAS[0].limit(limits=1, user_api="blas")
+    return _OneBlasThread(_BLAS[0].select(user_api="blas").lib_controllers)
 
 
 def pipeline_name(nlp: Any) -> str:

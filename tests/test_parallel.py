@@ -609,6 +609,68 @@ def test_the_forward_pass_gives_the_same_attention_on_one_thread_and_on_two(nlp,
     assert all(np.array_equal(a, b) for a, b in zip(one, two, strict=True))
 
 
+class _Library:
+    """A BLAS library as threadpoolctl shows it, which counts the calls that set it."""
+
+    def __init__(self, threads: int) -> None:
+        self.num_threads, self.calls = threads, []
+
+    def set_num_threads(self, n: int) -> None:
+        self.calls.append(n)
+        self.num_threads = n
+
+
+def test_one_blas_thread_leaves_a_library_on_one_thread_alone_and_restores_the_others():
+    """OpenBLAS starts its threads again at any call that sets them after a fork: a
+    library on one thread already must not be called at all."""
+    from mamakg.parse import _OneBlasThread
+
+    on_one, on_four = _Library(1), _Library(4)
+    with _OneBlasThread([on_one, on_four]):
+        assert (on_one.num_threads, on_four.num_threads) == (1, 1)
+    assert on_one.calls == [] and on_four.calls == [1, 4] and on_four.num_threads == 4
+    _OneBlasThread([on_four])  # not as a context: for the rest of the process
+    assert on_four.num_threads == 1
+
+
+def _blas_threads(_=None) -> int:
+    from threadpoolctl import ThreadpoolController
+
+    return max(library.num_threads
+               for library in ThreadpoolController().select(user_api="blas").lib_controllers)
+
+
+def test_a_build_on_several_cores_holds_numpys_blas_on_one_thread_its_workers_too(
+        monkeypatch, nlp, real_lm):
+    """Set before the workers fork, so that they inherit one thread and need not set it
+    (`benchmarks/blas_threads.py`); set back when the build ends."""
+    from threadpoolctl import ThreadpoolController
+
+    import mamakg.config
+    from mamakg.pipeline import build
+
+    if not ThreadpoolController().select(user_api="blas").lib_controllers:
+        pytest.skip("numpy has no BLAS that threadpoolctl can set")
+    monkeypatch.setattr(mamakg.config, "available_cores", lambda: 2)
+    docs = list(read_documents([str(DEMO)]))[:4]
+    seen: list[int] = []
+    forked: list[int] = []
+
+    def window_done(_: int) -> None:
+        seen.append(_blas_threads())
+        if not forked:
+            with Workers(1) as pool:
+                forked.extend(pool.map(_blas_threads, [0]))
+
+    with ThreadpoolController().limit(limits=2, user_api="blas"):
+        build(docs, Config.preset("default", device="cpu", parse_processes=1, batch_size=1),
+              nlp=nlp, lm=real_lm, on_sentences=window_done)
+        assert _blas_threads() == 2
+        with Workers(1) as pool:  # a worker forked outside a build keeps the setting
+            assert list(pool.map(_blas_threads, [0])) == [2]
+    assert seen and set(seen) == {1} and forked == [1]
+
+
 def _keep_events(events):
     _EVENTS[:] = events
 

@@ -47,3 +47,16 @@ def test_ray_engine_equals_single_process_build(local_ray, tmp_path, nlp, real_l
     assert expected.facts
     assert render(result.facts, result.run, OutputFormat.NT, config.base_iri) == \
         render(expected.facts, expected.run, OutputFormat.NT, config.base_iri)
+
+
+def test_an_actor_sets_its_process_up_as_a_builds_worker_process_is(monkeypatch):
+    """One actor is one CPU and its process is its own: spaCy's matrix products on one
+    thread, freed arrays kept for the next batch (`scale.processes.steady_heap`)."""
+    import mamakg.parse
+    from mamakg.scale import ray_engine
+
+    calls: list[str] = []
+    monkeypatch.setattr(ray_engine, "steady_heap", lambda: calls.append("heap") or True)
+    monkeypatch.setattr(mamakg.parse, "one_blas_thread", lambda: calls.append("blas"))
+    ray_engine.ParseWorker(Config(device="cpu"))
+    assert sorted(calls) == ["blas", "heap"]

@@ -161,12 +161,12 @@ def steady_heap() -> bool:
     again, a page fault for every page, which the kernel zeroes: spaCy alone took about
     44,000 page faults per 1,000 sentences, in a worker with this setting about 7,500
     (`benchmarks/throughput.py`'s ``spacy_kernel_per_1k`` and
-    ``spacy_in_worker_kernel_per_1k``, docs/performance.md). The worker processes call this
-    as they start, since their
-    memory is theirs alone; it changes nothing where the C library is not glibc, with
-    ``MAMAKG_STEADY_HEAP=0``, or where the user set glibc's heap through its environment
-    variables. A build's own process keeps the defaults: it hands its windows' memory back
-    on purpose (`release_free_memory`), and a program that calls the library owns its heap."""
+    ``spacy_in_worker_kernel_per_1k``, docs/performance.md). The worker processes and Ray's
+    actors call this as they start, since their memory is theirs alone; it changes nothing
+    where the C library is not glibc, with ``MAMAKG_STEADY_HEAP=0``, or where the user set
+    glibc's heap through its environment variables. A build's own process keeps the
+    defaults: it hands its windows' memory back on purpose (`release_free_memory`), and a
+    program that calls the library owns its heap."""
     if os.environ.get(STEADY_HEAP_ENV, "1") == "0" or any(
             k in os.environ for k in _GLIBC_SETTINGS):
         return False

@@ -29,7 +29,7 @@ from typing import Any
 
 from mamakg.config import Config
 from mamakg.errors import MamakgError, UsageError
-from mamakg.scale.processes import long_lived_heap
+from mamakg.scale.processes import long_lived_heap, steady_heap
 from mamakg.scale.shards import Shard, ShardResult, run_shard, shard_result
 from mamakg.types import Sentence, Window
 
@@ -47,8 +47,10 @@ class ShardWorker:
         from mamakg.pipeline import load_models
 
         # one actor is one CPU: every stage runs in the actor's own process, spaCy's matrix
-        # products on one thread
+        # products on one thread, its freed arrays kept for the next batch as in a build's
+        # worker processes
         one_blas_thread()
+        steady_heap()
         self.config = config.replace(parse_processes=0, match_processes=0)
         self.nlp, self.lm = load_models(config)  # the actor's own, for its lifetime
 
@@ -64,6 +66,7 @@ class ParseWorker:
         from mamakg.parse import load_nlp, one_blas_thread
 
         one_blas_thread()  # one actor is one CPU
+        steady_heap()  # its memory is its own: freed arrays kept for the next batch
         self.config = config
         self.nlp = load_nlp(config.spacy_model)
 

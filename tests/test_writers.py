@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from graph_samples import BASE, MANIFEST, sample_facts
 
 from mamakg.config import OutputFormat
 from mamakg.rdf import writers
+from mamakg.rdf.vocab import IRIs
 from mamakg.rdf.writers import render, render_parts, write_graph
 
 
@@ -71,17 +74,49 @@ def test_the_merge_is_cut_into_ranges_of_about_equal_size():
     assert writers._cuts([[], []], 4) == [] and writers._cuts([["<a>"]], 4) == []
 
 
-def test_a_large_graph_is_written_by_worker_processes(tmp_path, monkeypatch):
+@pytest.mark.parametrize("fmt", [OutputFormat.NT, OutputFormat.TTL])
+@pytest.mark.parametrize("copies", [True, False], ids=["copied", "read"])
+def test_a_large_graph_is_written_by_worker_processes(tmp_path, monkeypatch, fmt, copies):
+    """Their files copied into the graph's file by the kernel where it can, else read here:
+    the bytes of one process either way, and no part file left beside the graph."""
     calls = []
     monkeypatch.setattr(writers, "PARALLEL_FACTS", 10)
-    real = writers._in_workers
-    monkeypatch.setattr(writers, "_in_workers", lambda *a, **k: calls.append(a[-1]) or real(*a, **k))
+    real = writers._merged_files
+    monkeypatch.setattr(writers, "_merged_files",
+                        lambda *a, **k: calls.append(a[-1]) or real(*a, **k))
+    if not copies:
+        monkeypatch.setattr(writers, "_copies_files", lambda handle: False)
+    elif not hasattr(os, "copy_file_range"):
+        pytest.skip("no os.copy_file_range here")
+    copied = []
+    real_copied = writers._copied
+    monkeypatch.setattr(writers, "_copied", lambda *a: copied.append(1) or real_copied(*a))
     facts = _many_facts()
-    write_graph(facts, MANIFEST, str(tmp_path / "g.nt"), OutputFormat.NT, BASE)
-    write_graph(facts[:5], MANIFEST, str(tmp_path / "small.nt"), OutputFormat.NT, BASE)
+    write_graph(facts, MANIFEST, str(tmp_path / "g"), fmt, BASE)
+    write_graph(facts[:5], MANIFEST, str(tmp_path / "small"), fmt, BASE)
     assert len(calls) == 1 and calls[0] >= 1  # only the graph of 10 facts or more
-    assert (tmp_path / "g.nt").read_bytes() == b"".join(
-        render_parts(facts, MANIFEST, OutputFormat.NT, BASE, workers=0))
+    assert copied == ([1] if copies else [])
+    assert (tmp_path / "g").read_bytes() == b"".join(
+        render_parts(facts, MANIFEST, fmt, BASE, workers=0))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g", "small"]
+
+
+def test_writer_processes_share_the_facts_one_statement_each_in_one_run():
+    """Runs of about equal size, but a statement (one IRI) written by one process only."""
+    import dataclasses
+
+    first = sample_facts()[0]
+    facts = [dataclasses.replace(first, head=dataclasses.replace(first.head, key=f"h{n}"))
+             for n in range(40)]
+    facts += [facts[3], facts[30], facts[3]]  # statements met again, far from the first
+    shares = writers._shares(facts, 4)
+    assert sorted(i for share in shares for i in share) == list(range(len(facts)))
+    iris = IRIs(BASE)
+    run_of: dict[str, int] = {}
+    for n, share in enumerate(shares):
+        for i in share:
+            assert run_of.setdefault(iris.fact(facts[i]), n) == n
+    assert [len(share) for share in shares] == [13, 11, 12, 7]
 
 
 @pytest.mark.parametrize("fmt", [OutputFormat.NT, OutputFormat.TTL])

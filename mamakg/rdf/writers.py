@@ -29,10 +29,11 @@ import mmap
 import os
 import pickle
 import re
+import stat
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import IO, Any
 
 from rdflib import RDF
 
@@ -321,15 +322,17 @@ def _index_path(path: str) -> str:
     return path + ".index"
 
 
-def _shares(facts: Sequence[Fact], base: str, n: int) -> list[list[int]]:
-    """The facts' indices in `n` runs of about equal size, facts of one statement IRI (the
-    same keys) in the run of the first: no two runs describe one subject."""
-    iris = IRIs(base)
+def _shares(facts: Sequence[Fact], n: int) -> list[list[int]]:
+    """The facts' indices in `n` runs of about equal size, facts of one statement (the same
+    keys: one statement IRI, `IRIs.fact`) in the run of the first: no two runs describe one
+    subject. Keyed by the keys themselves, not their IRIs: hashing every fact's keys took
+    more than half of this process's part of the writing."""
     size = max(-(-len(facts) // n), 1)
     shares: list[list[int]] = [[] for _ in range(n)]
-    first: dict[str, int] = {}
+    first: dict[tuple[str, str, str], int] = {}
     for i, fact in enumerate(facts):
-        shares[first.setdefault(iris.fact(fact), i // size)].append(i)
+        key = (fact.head.key, fact.relation.key, fact.tail.key)
+        shares[first.setdefault(key, i // size)].append(i)
     return [share for share in shares if share]
 
 
@@ -372,18 +375,19 @@ def _merged(task: tuple[str | None, str | None, list[str], str]) -> int:
     return size
 
 
-def _in_workers(facts: Sequence[Fact], run: RunInfo, base: str, fmt: OutputFormat,
-                workers: int, *, spool: str | None = None) -> Iterator[bytes]:
-    """The N-Triples or Turtle blocks of the graph's subjects, encoded, in order, in parts of
-    at most `PART_BYTES`, made by `workers` forked processes: one task makes the shared
-    nodes' part, the others each a run of facts' statements (`_shares`), each into its own
-    file in a temporary folder made in `spool`; the parts describe different subjects, so
-    merging their blocks by subject gives what one process writes. The writer processes
-    merge them too, a range of subjects each (`_cuts`, `_merged`), into files that follow
-    one another; this process reads those mapped into memory, holding none of them whole."""
+@contextlib.contextmanager
+def _merged_files(facts: Sequence[Fact], run: RunInfo, base: str, fmt: OutputFormat,
+                  workers: int, *, spool: str | None = None) -> Iterator[list[tuple[str, int]]]:
+    """The N-Triples or Turtle blocks of the graph's subjects, in order, in files (path,
+    size in bytes; none empty) that follow one another, made by `workers` forked processes:
+    one task makes the shared nodes' part, the others each a run of facts' statements
+    (`_shares`), each into its own file in a temporary folder made in `spool`; the parts
+    describe different subjects, so merging their blocks by subject gives what one process
+    writes. The writer processes merge them too, a range of subjects each (`_cuts`,
+    `_merged`). The folder is removed when the block ends."""
     from mamakg.scale.processes import Workers
 
-    shares: list[list[int] | None] = [None, *_shares(facts, base, 2 * workers)]
+    shares: list[list[int] | None] = [None, *_shares(facts, 2 * workers)]
     with tempfile.TemporaryDirectory(prefix=".mamakg-parts-", dir=spool) as folder:
         tasks = [(share, os.path.join(folder, f"part-{i}")) for i, share in enumerate(shares)]
         with Workers(workers, _init_writer, (facts, run, base, fmt)) as pool:
@@ -393,13 +397,46 @@ def _in_workers(facts: Sequence[Fact], run: RunInfo, base: str, fmt: OutputForma
             merges = [(low, high, paths, os.path.join(folder, f"merged-{i}"))
                       for i, (low, high) in enumerate(zip(bounds, bounds[1:]))]
             sizes = list(pool.map(_merged, merges, ahead=len(merges)))
-        for (_, _, _, path), size in zip(merges, sizes):
-            if not size:  # no block: an empty file, which cannot be mapped
-                continue
+        yield [(path, size) for (_, _, _, path), size in zip(merges, sizes) if size]
+
+
+def _in_workers(facts: Sequence[Fact], run: RunInfo, base: str, fmt: OutputFormat,
+                workers: int, *, spool: str | None = None) -> Iterator[bytes]:
+    """The blocks of `_merged_files`, encoded, in order, in parts of at most `PART_BYTES`:
+    this process reads the files mapped into memory, holding none of them whole."""
+    with _merged_files(facts, run, base, fmt, workers, spool=spool) as files:
+        for path, size in files:
             with open(path, "rb") as handle, \
                     mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
                 for begin in range(0, size, PART_BYTES):
                     yield mapped[begin : begin + PART_BYTES]
+
+
+def _copied(files: Iterable[tuple[str, int]], handle: IO[bytes]) -> None:
+    """The files' bytes appended to `handle` (a file), in order, by the kernel
+    (``os.copy_file_range``): they pass through no buffer of this process."""
+    handle.flush()
+    out = handle.fileno()
+    for path, size in files:
+        with open(path, "rb") as source:
+            left = size
+            while left:
+                copied = os.copy_file_range(source.fileno(), out, left)
+                if not copied:
+                    raise OSError(f"{path}: ended {left} bytes short of its {size}")
+                left -= copied
+    handle.seek(0, os.SEEK_END)
+
+
+def _copies_files(handle: IO[bytes]) -> bool:
+    """Whether `_copied` can append to `handle`: a regular file, on a system that has
+    ``os.copy_file_range`` (Linux)."""
+    if not hasattr(os, "copy_file_range"):
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return False
 
 
 def write_graph(facts: Sequence[Fact], run: RunInfo, path: str, fmt: OutputFormat, base: str,
@@ -414,8 +451,15 @@ def write_graph(facts: Sequence[Fact], run: RunInfo, path: str, fmt: OutputForma
         with atomic_output(path, force=force) as handle:
             handle.write(data)
         return
+    spool = os.path.dirname(os.path.abspath(path))
+    workers = writer_processes(len(facts)) if fmt in (OutputFormat.NT, OutputFormat.TTL) else 0
     with long_lived_heap(), atomic_output(path, force=force) as handle:
+        if workers and _copies_files(handle):  # the writer processes' files, copied whole
+            if fmt is OutputFormat.TTL:
+                handle.write(_TurtleText(base).header().encode("utf-8"))
+            with _merged_files(facts, run, base, fmt, workers, spool=spool) as files:
+                _copied(files, handle)
+            return
         for part in render_parts(facts, run, fmt, base, documents, left_out,
-                                 part_lines=part_lines,
-                                 spool=os.path.dirname(os.path.abspath(path))):
+                                 part_lines=part_lines, workers=workers, spool=spool):
             handle.write(part)

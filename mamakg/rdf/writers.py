@@ -325,8 +325,7 @@ def _index_path(path: str) -> str:
 def _shares(facts: Sequence[Fact], n: int) -> list[list[int]]:
     """The facts' indices in `n` runs of about equal size, facts of one statement (the same
     keys: one statement IRI, `IRIs.fact`) in the run of the first: no two runs describe one
-    subject. Keyed by the keys themselves, not their IRIs: hashing every fact's keys took
-    more than half of this process's part of the writing."""
+    subject. Keyed by the keys themselves: no IRI is hashed here."""
     size = max(-(-len(facts) // n), 1)
     shares: list[list[int]] = [[] for _ in range(n)]
     first: dict[tuple[str, str, str], int] = {}

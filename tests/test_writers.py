@@ -75,19 +75,32 @@ def test_the_merge_is_cut_into_ranges_of_about_equal_size():
 
 
 @pytest.mark.parametrize("fmt", [OutputFormat.NT, OutputFormat.TTL])
-@pytest.mark.parametrize("copies", [True, False], ids=["copied", "read"])
+@pytest.mark.parametrize("copies", ["kernel", "refused", "read"])
 def test_a_large_graph_is_written_by_worker_processes(tmp_path, monkeypatch, fmt, copies):
-    """Their files copied into the graph's file by the kernel where it can, else read here:
-    the bytes of one process either way, and no part file left beside the graph."""
+    """Their files copied into the graph's file by the kernel where it can (or through this
+    process where the kernel refuses, after a first part), else read here: the bytes of one
+    process either way, and no part file left beside the graph."""
+    import errno
+
     calls = []
     monkeypatch.setattr(writers, "PARALLEL_FACTS", 10)
     real = writers._merged_files
     monkeypatch.setattr(writers, "_merged_files",
                         lambda *a, **k: calls.append(a[-1]) or real(*a, **k))
-    if not copies:
+    if copies == "read":
         monkeypatch.setattr(writers, "_copies_files", lambda handle: False)
     elif not hasattr(os, "copy_file_range"):
         pytest.skip("no os.copy_file_range here")
+    elif copies == "refused":  # the first call copies a few bytes, the next ones refuse
+        kernel, asked = os.copy_file_range, []
+
+        def refusing(source, out, count):
+            asked.append(count)
+            if len(asked) > 1:
+                raise OSError(errno.EXDEV, "Invalid cross-device link")
+            return kernel(source, out, min(count, 7))
+
+        monkeypatch.setattr(writers.os, "copy_file_range", refusing, raising=False)
     copied = []
     real_copied = writers._copied
     monkeypatch.setattr(writers, "_copied", lambda *a: copied.append(1) or real_copied(*a))
@@ -95,7 +108,7 @@ def test_a_large_graph_is_written_by_worker_processes(tmp_path, monkeypatch, fmt
     write_graph(facts, MANIFEST, str(tmp_path / "g"), fmt, BASE)
     write_graph(facts[:5], MANIFEST, str(tmp_path / "small"), fmt, BASE)
     assert len(calls) == 1 and calls[0] >= 1  # only the graph of 10 facts or more
-    assert copied == ([1] if copies else [])
+    assert copied == ([] if copies == "read" else [1])
     assert (tmp_path / "g").read_bytes() == b"".join(
         render_parts(facts, MANIFEST, fmt, BASE, workers=0))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g", "small"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import array
 import bisect
 import contextlib
+import errno
 import functools
 import heapq
 import io
@@ -411,19 +412,42 @@ def _in_workers(facts: Sequence[Fact], run: RunInfo, base: str, fmt: OutputForma
                     yield mapped[begin : begin + PART_BYTES]
 
 
+_NO_KERNEL_COPY = frozenset({errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP,
+                             errno.EPERM})
+"""``os.copy_file_range``'s refusals where the file systems or the kernel do not copy
+(`_copied` then copies through this process)."""
+
+
 def _copied(files: Iterable[tuple[str, int]], handle: IO[bytes]) -> None:
     """The files' bytes appended to `handle` (a file), in order, by the kernel
-    (``os.copy_file_range``): they pass through no buffer of this process."""
+    (``os.copy_file_range``): they pass through no buffer of this process. Where the kernel
+    refuses (`_NO_KERNEL_COPY`), the rest goes through this process, `WRITE_BUFFER` bytes
+    at a time."""
     handle.flush()
     out = handle.fileno()
+    kernel = True
     for path, size in files:
-        with open(path, "rb") as source:
+        with open(path, "rb", buffering=0) as source:
             left = size
             while left:
-                copied = os.copy_file_range(source.fileno(), out, left)
+                if kernel:
+                    try:
+                        copied = os.copy_file_range(source.fileno(), out, left)
+                    except OSError as err:
+                        if err.errno not in _NO_KERNEL_COPY:
+                            raise
+                        kernel = False
+                        handle.seek(0, os.SEEK_END)  # past what the kernel copied
+                        continue
+                else:
+                    block = source.read(min(left, WRITE_BUFFER))
+                    copied = len(block)
+                    if copied:
+                        handle.write(block)
                 if not copied:
                     raise OSError(f"{path}: ended {left} bytes short of its {size}")
                 left -= copied
+    handle.flush()
     handle.seek(0, os.SEEK_END)
 
 

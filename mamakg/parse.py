@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from mamakg.scale.processes import Workers
 
 __all__ = ["DEFAULT_SPACY_MODELS", "SEGMENT_CHARS", "TASK_CHARS", "Segmenter",
-           "blank_editorial_marks", "installed_pipeline_name", "load_nlp", "one_blas_thread",
-           "parse_documents", "pipeline_name"]
+           "blank_editorial_marks", "blas_of_build", "installed_pipeline_name", "load_nlp",
+           "one_blas_thread", "parse_documents", "pipeline_name"]
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +192,17 @@ def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
     if not _BLAS:
         _BLAS.append(ThreadpoolController())
     return _OneBlasThread(_BLAS[0].select(user_api="blas").lib_controllers)
+
+
+def blas_of_build() -> contextlib.AbstractContextManager[Any]:
+    """numpy's BLAS in a build's own process, for the build (`pipeline.build`,
+    `scale.workdir.build_workdir`): on more than one core, one thread, set back at the end.
+    The worker processes hold the other cores; forked on one thread, they never call OpenBLAS
+    to set it (`one_blas_thread`), and the spaCy parses done here beside them were on one
+    thread already."""
+    from mamakg.config import available_cores
+
+    return one_blas_thread() if available_cores() > 1 else contextlib.nullcontext()
 
 
 def pipeline_name(nlp: Any) -> str:

@@ -56,7 +56,7 @@ from mamakg.mapping.resolve import (
     streams,
 )
 from mamakg.match import GROUP_CELLS, match_sentences
-from mamakg.parse import load_nlp, one_blas_thread, parse_documents, pipeline_name
+from mamakg.parse import blas_of_build, load_nlp, parse_documents, pipeline_name
 from mamakg.refine import confidence, number_entities, refine
 from mamakg.result import Result, Summary
 from mamakg.scale.prefetch import prefetch
@@ -611,16 +611,6 @@ def prepares_ahead(mappers: MapChain) -> bool:
     return mappers.embedder is not None and mappers.embedder.device.type != "cpu"
 
 
-def _blas_of_build() -> contextlib.AbstractContextManager[Any]:
-    """numpy's BLAS on one thread in this process for the build, on more than one core: the
-    build's worker processes hold the other cores, they start on one thread as they are
-    forked (they call OpenBLAS not at all, `parse.one_blas_thread`), and the spaCy parses
-    done here beside them were on one thread already. The setting is restored at the end."""
-    from mamakg.config import available_cores
-
-    return one_blas_thread() if available_cores() > 1 else contextlib.nullcontext()
-
-
 def _counted(documents: Iterable[Document], summary: Summary) -> Iterator[Document]:
     for doc in documents:
         summary.n_documents += 1
@@ -670,7 +660,7 @@ def build(
         mappers.embedder.timed = functools.partial(clock.stage, "embed")
     left_out: list[Mention] = []
     with contextlib.closing(made) if made is not None else contextlib.nullcontext(), \
-            long_lived_heap(), _blas_of_build(), MentionStore() as store:
+            long_lived_heap(), blas_of_build(), MentionStore() as store:
         documents = _counted(documents, summary)
         if streams(config):  # the per-document half of the Map stage streams with Match
             stream = DocumentStream(config)

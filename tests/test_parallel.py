@@ -640,19 +640,20 @@ def _blas_threads(_=None) -> int:
                for library in ThreadpoolController().select(user_api="blas").lib_controllers)
 
 
+@pytest.mark.parametrize("through", ["build", "workdir"])
 def test_a_build_on_several_cores_holds_numpys_blas_on_one_thread_its_workers_too(
-        monkeypatch, nlp, real_lm):
+        monkeypatch, tmp_path, nlp, real_lm, through):
     """Set before the workers fork, so that they inherit one thread and need not set it
     (`benchmarks/blas_threads.py`); set back when the build ends."""
     from threadpoolctl import ThreadpoolController
 
     import mamakg.config
     from mamakg.pipeline import build
+    from mamakg.scale.workdir import build_workdir
 
     if not ThreadpoolController().select(user_api="blas").lib_controllers:
         pytest.skip("numpy has no BLAS that threadpoolctl can set")
     monkeypatch.setattr(mamakg.config, "available_cores", lambda: 2)
-    docs = list(read_documents([str(DEMO)]))[:4]
     seen: list[int] = []
     forked: list[int] = []
 
@@ -662,9 +663,17 @@ def test_a_build_on_several_cores_holds_numpys_blas_on_one_thread_its_workers_to
             with Workers(1) as pool:
                 forked.extend(pool.map(_blas_threads, [0]))
 
+    config = Config.preset("default", device="cpu", parse_processes=1, batch_size=1)
     with ThreadpoolController().limit(limits=2, user_api="blas"):
-        build(docs, Config.preset("default", device="cpu", parse_processes=1, batch_size=1),
-              nlp=nlp, lm=real_lm, on_sentences=window_done)
+        if through == "build":
+            build(list(read_documents([str(DEMO)]))[:4], config, nlp=nlp, lm=real_lm,
+                  on_sentences=window_done)
+        else:
+            corpus = tmp_path / "c.txt"
+            corpus.write_text("Marie Curie was born in Warsaw.\n\nParis is the capital of "
+                              "France.\n", encoding="utf-8")
+            build_workdir([str(corpus)], config, str(tmp_path / "w"),
+                          models=lambda: (nlp, real_lm), on_sentences=window_done)
         assert _blas_threads() == 2
         with Workers(1) as pool:  # a worker forked outside a build keeps the setting
             assert list(pool.map(_blas_threads, [0])) == [2]

@@ -51,7 +51,7 @@ from mamakg.mapping.resolve import (
     streams,
 )
 from mamakg.output import atomic_output
-from mamakg.parse import pipeline_name
+from mamakg.parse import blas_of_build, pipeline_name
 from mamakg.pipeline import load_models, run_info
 from mamakg.reader import Reading, expand_inputs
 from mamakg.result import Result, Summary
@@ -422,27 +422,28 @@ def build_workdir(
     folder = _Folder(workdir)
     folder.lock()
     try:
-        _prepare(folder, files, config, options)
-        done_before = set(folder.manifest.done())
-        run_shards(_pending(folder, on_sentences), config, started=folder.started,
-                   record=folder.record, on_sentences=on_sentences)
-        built = [e for name, e in folder.manifest.done().items() if name not in done_before]
-        summary = Summary()
-        if folder.manifest.models is None:  # an empty corpus: no shard ever saw the models
-            nlp, lm = get_models()
-            folder.save(folder.manifest.replace(
-                models=run_info(config, lm, pipeline_name(nlp)).models()))
-        made = make_linker(config) if linker is None else None
-        left_out: list[Mention] = []
-        with contextlib.closing(made) if made is not None else contextlib.nullcontext(), \
-                long_lived_heap(), MentionStore() as store:
-            if streams(config):
-                forms = _load_resolved(folder, store, summary, config, left_out)
-                facts = map_resolved(store, forms, config, summary, linker or made, mappers)
-            else:
-                _load(folder, store, summary)
-                facts = collect_facts(store, config, summary, linker or made,
-                                      dropped=left_out, mappers=mappers)
+        with blas_of_build():  # the workers it forks hold the other cores
+            _prepare(folder, files, config, options)
+            done_before = set(folder.manifest.done())
+            run_shards(_pending(folder, on_sentences), config, started=folder.started,
+                       record=folder.record, on_sentences=on_sentences)
+            built = [e for name, e in folder.manifest.done().items() if name not in done_before]
+            summary = Summary()
+            if folder.manifest.models is None:  # an empty corpus: no shard ever saw the models
+                nlp, lm = get_models()
+                folder.save(folder.manifest.replace(
+                    models=run_info(config, lm, pipeline_name(nlp)).models()))
+            made = make_linker(config) if linker is None else None
+            left_out: list[Mention] = []
+            with contextlib.closing(made) if made is not None else contextlib.nullcontext(), \
+                    long_lived_heap(), MentionStore() as store:
+                if streams(config):
+                    forms = _load_resolved(folder, store, summary, config, left_out)
+                    facts = map_resolved(store, forms, config, summary, linker or made, mappers)
+                else:
+                    _load(folder, store, summary)
+                    facts = collect_facts(store, config, summary, linker or made,
+                                          dropped=left_out, mappers=mappers)
     finally:
         folder.unlock()
     summary.seconds = time.perf_counter() - started

@@ -447,8 +447,7 @@ def _copied(files: Iterable[tuple[str, int]], handle: IO[bytes]) -> None:
                 if not copied:
                     raise OSError(f"{path}: ended {left} bytes short of its {size}")
                 left -= copied
-    handle.flush()
-    handle.seek(0, os.SEEK_END)
+    handle.seek(0, os.SEEK_END)  # flushes what was written here; after the kernel's copies
 
 
 def _copies_files(handle: IO[bytes]) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mamakg.errors import UsageError
+from mamakg.output import streams
 
 __all__ = [
     "Confidence",
@@ -86,17 +87,18 @@ class OutputFormat(str, enum.Enum):
 
     @classmethod
     def from_path(cls, path: str) -> OutputFormat:
-        """The format a file name asks for, e.g. ``graph.ttl`` -> TTL; TTL for ``-``
-        (standard output); a UsageError when the extension says nothing.
+        """The format a file name asks for, e.g. ``graph.ttl`` -> TTL; TTL for a stream
+        named by no extension (``-``, ``/dev/stdout``: `mamakg.output.streams`); a
+        UsageError when the extension says nothing.
 
         >>> OutputFormat.from_path("graph.nt").value
         'nt'
         """
-        if path == "-":
-            return cls.TTL
-        named = cls._named(path)
+        named = None if path == "-" else cls._named(path)
         if named is not None:
             return named
+        if streams(path):
+            return cls.TTL
         known = ", ".join(sorted({s for s, _ in _SUFFIXES}))
         raise UsageError(f"{path}: cannot tell the output format from the file name (known: "
                          f"{known}): pass --format")

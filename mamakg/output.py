@@ -5,12 +5,17 @@ half-written file where a good one was.
 `check_output` runs the same checks up front, and creates (then removes) the temporary file
 the writer will create, so a command refuses an output it could not write (a read-only folder,
 ``/proc``, a full disk's quota) before it loads any model.
+
+A stream (`streams`: ``-``, a device such as ``/dev/null`` or ``/dev/stdout``, a named pipe)
+cannot be replaced: it is written straight through, and never replaced by a file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -18,14 +23,34 @@ from typing import IO
 
 from mamakg.errors import MamakgError, UsageError
 
-__all__ = ["atomic_output", "check_output"]
+__all__ = ["atomic_output", "check_output", "streams"]
 
 
-def check_output(path: str, *, force: bool = False, folder: bool = False) -> None:
+def streams(path: str) -> bool:
+    """Whether `path` is written as a stream rather than as a file replaced whole: ``-``
+    (standard output), a path in ``/dev`` (``/dev/null``, ``/dev/stdout`` whatever it
+    points to, ``/dev/fd/63`` of a shell's ``>(...)``), or an existing path that is neither
+    a regular file nor a folder (a named pipe, a device), symbolic links followed.
+
+    >>> streams("-"), streams("/dev/null"), streams("/tmp")
+    (True, True, False)
+    """
+    if path == "-" or os.path.abspath(path).startswith("/dev/"):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def check_output(path: str, *, force: bool = False, folder: bool = False,
+                 stream: bool = True) -> None:
     """Raise a `UsageError` when `path` cannot be written: it exists and `force` is off, it
     is a folder where a file is wanted (or the reverse), its parent folder is missing, or no
     file can be created there (probed with the temporary file `atomic_output` makes; for a
-    `folder` that exists, inside it). ``-`` (standard output) always passes.
+    `folder` that exists, inside it). A stream (`streams`) passes where `stream` allows one
+    and is not a `folder`: nothing is replaced, so `force` is not needed.
 
     >>> check_output("/no/such/folder/graph.ttl")
     Traceback (most recent call last):
@@ -35,8 +60,23 @@ def check_output(path: str, *, force: bool = False, folder: bool = False) -> Non
     Traceback (most recent call last):
     ...
     mamakg.errors.UsageError: /proc/graph.ttl: cannot create a file in /proc (...)
+    >>> check_output("/dev/null")
+    >>> check_output("/dev/null", folder=True)
+    Traceback (most recent call last):
+    ...
+    mamakg.errors.UsageError: /dev/null is not a folder
     """
     if path == "-":
+        if not stream:
+            raise UsageError("this output is a file: give its name, not -")
+        return
+    if streams(path):
+        if not os.path.exists(path):
+            raise UsageError(f"{path}: no such device or pipe")
+        if folder:
+            raise UsageError(f"{path} is not a folder")
+        if not stream:
+            raise UsageError(f"{path} is not a regular file: give a file name")
         return
     if os.path.exists(path):
         if not folder and os.path.isdir(path):
@@ -59,6 +99,22 @@ def check_output(path: str, *, force: bool = False, folder: bool = False) -> Non
         os.unlink(tmp)
 
 
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+"""Write errors that say the disk (or the device, or the quota) took no more."""
+
+
+@contextlib.contextmanager
+def _full_told(path: str, then: str) -> Iterator[None]:
+    """A write that found the disk full, as a one-line `MamakgError` naming `path` and what
+    became of it (`then`); other errors as they are."""
+    try:
+        yield
+    except OSError as err:
+        if err.errno not in _FULL:
+            raise
+        raise MamakgError(f"{path}: {err.strerror or err}{then}") from err
+
+
 def _temporary(path: str, folder: str) -> tuple[int, str]:
     """A new temporary file for `path` in `folder`: (descriptor, name)."""
     return tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
@@ -68,11 +124,21 @@ def _temporary(path: str, folder: str) -> tuple[int, str]:
 def atomic_output(path: str, *, force: bool = False) -> Iterator[IO[bytes]]:
     """A binary handle whose content replaces `path` only when the block ends without error.
 
-    ``-`` is standard output. Refuses to replace an existing file unless `force`.
+    ``-`` is standard output. Another stream (`streams`) is opened and written straight
+    through, appending (``/dev/stdout`` that a shell sent to a file with ``>>`` keeps what
+    the file held). Refuses to replace an existing file unless `force`.
     """
     if path == "-":
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
+        return
+    if streams(path):
+        try:  # appending, and never creating a file where a device was meant
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        except OSError as err:
+            raise MamakgError(f"{path}: cannot write to it ({err.strerror or err})") from err
+        with _full_told(path, ""), os.fdopen(fd, "wb") as handle:
+            yield handle
         return
     check_output(path, force=force)
     folder = os.path.dirname(os.path.abspath(path))
@@ -85,7 +151,7 @@ def atomic_output(path: str, *, force: bool = False) -> Iterator[IO[bytes]]:
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a graph is an ordinary file
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with _full_told(path, ": left as it was"), os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 import mamakg
 import mamakg.pipeline
 from mamakg.cli import cli
-from mamakg.errors import UsageError
+from mamakg.errors import MamakgError, UsageError
 from mamakg.reader import binary_reason, read_documents, sniff_binary, text_inputs
 
 TEXT = "Marie Curie was born in Warsaw.\nBob Dylan is a songwriter from Duluth.\n"
@@ -178,9 +178,10 @@ def test_a_misspelt_model_fails_in_one_line_before_loading(runner, tmp_path, no_
 def _tiny_model_in_a_cache(cache, repo_id):
     """A tiny BERT and its tokenizer laid out as the Hugging Face cache holds a download."""
     import torch
-    from conftest import DATA
     from tokenizers import BertWordPieceTokenizer
     from transformers import AutoModel, BertConfig, PreTrainedTokenizerFast
+
+    from conftest import DATA
 
     wordpiece = BertWordPieceTokenizer(str(DATA / "vocab.txt"), lowercase=True)
     tokenizer = PreTrainedTokenizerFast(
@@ -463,6 +464,127 @@ def test_the_api_refuses_an_unwritable_output_before_writing(tmp_path):
         raise AssertionError("the block must not run")
     check_output(str(tmp_path / "ok.ttl"))  # a writable folder passes, and is left clean
     assert list(tmp_path.iterdir()) == []
+
+
+# -- a device or a named pipe is written through, never replaced ------------------------------
+
+def _read_in_background(path):
+    """Read the named pipe `path` whole in a thread: (thread, the bytes read)."""
+    import threading
+
+    got = bytearray()
+
+    def read():
+        with open(path, "rb") as handle:
+            got.extend(handle.read())
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread, got
+
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+
+
+@needs_fifo
+@pytest.mark.parametrize("command", [["export", "{graph}", "--to", "nt", "-o", "{out}"],
+                                     ["view", "{graph}", "-o", "{out}"]])
+def test_a_named_pipe_takes_a_commands_output_and_stays_a_pipe(runner, tmp_path, command):
+    """A named pipe is written through (no --force: nothing is replaced) with what a file
+    gets; a command that replaced it with a file would leave the reader with nothing."""
+    import stat
+
+    graph = _graph(tmp_path)
+    fifo, plain = str(tmp_path / "pipe"), str(tmp_path / "plain.out")
+    os.mkfifo(fifo)
+    thread, got = _read_in_background(fifo)
+    result = runner.invoke(cli, [a.format(graph=graph, out=fifo) for a in command])
+    thread.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert runner.invoke(cli, [a.format(graph=graph, out=plain) for a in command]).exit_code == 0
+    assert bytes(got) == open(plain, "rb").read() and got
+
+
+@needs_fifo
+def test_a_graph_written_to_a_named_pipe_is_the_files_graph(tmp_path):
+    """`Result.write` (what `mamakg build` calls) renders a stream's graph whole, then writes
+    it through: the pipe gets the bytes a file gets, and stays a pipe."""
+    import stat
+
+    from graph_samples import MANIFEST, sample_facts
+
+    from mamakg.config import OutputFormat
+    from mamakg.result import Result, Summary
+
+    result = Result(facts=sample_facts(), summary=Summary(), run=MANIFEST)
+    fifo, plain = str(tmp_path / "pipe"), str(tmp_path / "g.nt")
+    os.mkfifo(fifo)
+    thread, got = _read_in_background(fifo)
+    result.write(fifo, OutputFormat.NT)
+    thread.join(timeout=30)
+    result.write(plain, OutputFormat.NT)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert bytes(got) == open(plain, "rb").read() and got
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/null"), reason="needs /dev/null")
+def test_dev_null_takes_any_output_and_is_left_a_device(runner, tmp_path):
+    """``-o /dev/null`` (a timing run, say) needs no --force and no --format, and the device
+    is never replaced by a file (as root, replacing it would break the system)."""
+    import stat
+
+    from mamakg.config import OutputFormat
+    from mamakg.output import check_output, streams
+
+    before = os.stat("/dev/null")
+    assert stat.S_ISCHR(before.st_mode) and streams("/dev/null")
+    for command in (["export", _graph(tmp_path), "--to", "nt", "-o", "/dev/null"],
+                    ["view", _graph(tmp_path), "-o", "/dev/null"]):
+        result = runner.invoke(cli, command)
+        assert result.exit_code == 0, result.output
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+    assert OutputFormat.from_path("/dev/null") is OutputFormat.TTL  # as for -
+    check_output("/dev/null")  # no --force needed
+    with pytest.raises(UsageError, match="^/dev/null is not a folder"):
+        check_output("/dev/null", folder=True)
+    with pytest.raises(UsageError, match="^/dev/null is not a regular file"):
+        check_output("/dev/null", stream=False)
+    with pytest.raises(UsageError, match="^/dev/no-such-device: no such device or pipe"):
+        check_output("/dev/no-such-device")
+    assert not os.path.exists("/dev/no-such-device")
+
+
+def test_a_knowledge_base_is_not_written_to_a_stream(runner, tmp_path, no_models):
+    from conftest import DATA
+
+    dump = str(DATA / "wikidata_sample.json")
+    one_error_line(runner.invoke(cli, ["kb", "build", dump, "-o", "/dev/null"]), 2,
+                   "/dev/null is not a regular file")
+    one_error_line(runner.invoke(cli, ["kb", "build", dump, "-o", "-"]), 2, "not -")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full")
+def test_a_full_disk_is_one_line_and_leaves_the_old_file(runner, tmp_path, monkeypatch):
+    """A write that finds the disk full says so in one line, exit 1; a file it was to
+    replace is left as it was (here the disk is /dev/full, and a file whose writes fail as
+    a full disk's do)."""
+    import errno
+
+    from mamakg.output import atomic_output
+
+    graph = _graph(tmp_path)
+    full = runner.invoke(cli, ["export", graph, "--to", "nt", "-o", "/dev/full"])
+    one_error_line(full, 1, "/dev/full: No space left on device")
+    old = tmp_path / "old.nt"
+    old.write_text("keep")
+    with pytest.raises(MamakgError,
+                       match="old.nt: No space left on device: left as it was"), \
+            atomic_output(str(old), force=True):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    assert old.read_text() == "keep" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "g.ttl", "old.nt"]
 
 
 # -- the inputs are read before any model loads -----------------------------------------------

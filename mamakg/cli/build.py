@@ -20,7 +20,7 @@ from mamakg.config import (
     RelationSpan,
 )
 from mamakg.errors import UsageError
-from mamakg.output import check_output
+from mamakg.output import check_output, streams
 
 __all__ = ["build_command"]
 
@@ -197,7 +197,7 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
 
     out_format = OutputFormat.for_output(output, fmt)
     replace = force
-    if workdir is not None and output != "-":
+    if workdir is not None and not streams(output):
         from mamakg.scale.workdir import wrote_output
 
         # rerunning a work-folder build replaces the output it wrote (unchanged since)
@@ -219,7 +219,7 @@ def build_command(ctx: click.Context, inputs: tuple[str, ...], output: str, fmt:
     if result.summary.n_documents == 0:
         say("warning: the corpus has no documents; writing an empty graph")
     result.write(output, out_format, force=replace)
-    if workdir is not None and output != "-":
+    if workdir is not None and not streams(output):
         from mamakg.scale.workdir import record_output
 
         record_output(workdir, output)

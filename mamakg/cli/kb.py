@@ -55,7 +55,7 @@ def build_command(dump: str, output: str, lang: str, min_sitelinks: int,
 
     if not os.path.isfile(dump):
         raise UsageError(f"{dump}: no such dump file")
-    check_output(output, force=force)
+    check_output(output, force=force, stream=False)  # a database: a file
     if min_sitelinks < 0:
         raise UsageError("--min-sitelinks must not be negative")
     wanted = None

@@ -39,7 +39,7 @@ from typing import IO, Any
 from rdflib import RDF
 
 from mamakg.config import OutputFormat
-from mamakg.output import atomic_output
+from mamakg.output import atomic_output, streams
 from mamakg.rdf.graph import (
     NODES,
     STATEMENTS,
@@ -464,11 +464,12 @@ def _copies_files(handle: IO[bytes]) -> bool:
 def write_graph(facts: Sequence[Fact], run: RunInfo, path: str, fmt: OutputFormat, base: str,
                 *, force: bool = False, documents: dict[str, str] | None = None,
                 left_out: Sequence[Mention] = (), part_lines: int = PART_LINES) -> None:
-    """Render and write atomically to `path` (``-`` = stdout: rendered whole first, so a
-    failure writes nothing there either); `part_lines`: see `render_parts`. The garbage
-    collector is set as in a build (`long_lived_heap`): the facts, the models and the rest
-    are no garbage, and neither this process nor a writer process walks them."""
-    if path == "-":
+    """Render and write atomically to `path` (a stream, ``-`` = stdout or a device or pipe
+    (`output.streams`): rendered whole first, so a failure writes nothing there either);
+    `part_lines`: see `render_parts`. The garbage collector is set as in a build
+    (`long_lived_heap`): the facts, the models and the rest are no garbage, and neither
+    this process nor a writer process walks them."""
+    if streams(path):
         data = render(facts, run, fmt, base, documents, left_out)
         with atomic_output(path, force=force) as handle:
             handle.write(data)

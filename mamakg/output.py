@@ -6,7 +6,7 @@ half-written file where a good one was.
 the writer will create, so a command refuses an output it could not write (a read-only folder,
 ``/proc``, a full disk's quota) before it loads any model.
 
-A stream (`streams`: ``-``, a device such as ``/dev/null`` or ``/dev/stdout``, a named pipe)
+A stream (`streams`: ``-``, a device such as ``/dev/null``, a named pipe, ``/dev/stdout``)
 cannot be replaced: it is written straight through, and never replaced by a file.
 """
 
@@ -28,20 +28,37 @@ __all__ = ["atomic_output", "check_output", "streams"]
 
 def streams(path: str) -> bool:
     """Whether `path` is written as a stream rather than as a file replaced whole: ``-``
-    (standard output), a path in ``/dev`` (``/dev/null``, ``/dev/stdout`` whatever it
-    points to, ``/dev/fd/63`` of a shell's ``>(...)``), or an existing path that is neither
-    a regular file nor a folder (a named pipe, a device), symbolic links followed.
+    (standard output); an existing path that is neither a regular file nor a folder (a
+    device such as ``/dev/null``, a named pipe, the pipe of a shell's ``>(...)``), symbolic
+    links followed; or a process's open file named through ``/proc`` (``/dev/stdout``,
+    ``/dev/fd/1``), whatever it is: replacing that name would replace the link, not the
+    file.
 
-    >>> streams("-"), streams("/dev/null"), streams("/tmp")
-    (True, True, False)
+    >>> streams("-"), streams("/dev/null"), streams("/tmp"), streams("/tmp/new.ttl")
+    (True, True, False, False)
     """
-    if path == "-" or os.path.abspath(path).startswith("/dev/"):
+    if path == "-" or _open_file_of_a_process(path):
         return True
     try:
         mode = os.stat(path).st_mode
     except OSError:
         return False
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _open_file_of_a_process(path: str) -> bool:
+    """Whether `path`, its symbolic links followed one by one, names an entry of a folder in
+    ``/proc`` (``/dev/stdout`` is a link to ``/proc/self/fd/1``, ``/dev/fd`` to
+    ``/proc/self/fd``)."""
+    here = os.path.abspath(path)
+    for _ in range(40):  # the kernel's own limit on links followed
+        folder = os.path.realpath(os.path.dirname(here))
+        if folder.startswith("/proc/"):
+            return True
+        if not os.path.islink(here):
+            return False
+        here = os.path.join(folder, os.readlink(here))
+    return False
 
 
 def check_output(path: str, *, force: bool = False, folder: bool = False,
@@ -71,8 +88,6 @@ def check_output(path: str, *, force: bool = False, folder: bool = False,
             raise UsageError("this output is a file: give its name, not -")
         return
     if streams(path):
-        if not os.path.exists(path):
-            raise UsageError(f"{path}: no such device or pipe")
         if folder:
             raise UsageError(f"{path} is not a folder")
         if not stream:
@@ -133,7 +148,7 @@ def atomic_output(path: str, *, force: bool = False) -> Iterator[IO[bytes]]:
         sys.stdout.buffer.flush()
         return
     if streams(path):
-        try:  # appending, and never creating a file where a device was meant
+        try:  # appending (a file behind /dev/stdout keeps what a shell's >> kept in it)
             fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         except OSError as err:
             raise MamakgError(f"{path}: cannot write to it ({err.strerror or err})") from err

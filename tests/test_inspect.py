@@ -101,6 +101,22 @@ def test_load_errors_are_one_line(tmp_path):
     with pytest.raises(MamakgError, match="not valid ttl") as err:
         load_graph(str(bad))
     assert "\n" not in str(err.value)
+    whole = write_build(tmp_path, sample_facts(), "ttl").read_text(encoding="utf-8")
+    cut = tmp_path / "cut.ttl"  # an interrupted copy: rdflib's own message quoted the top
+    cut.write_text(whole[:whole.index("<http", len(whole) // 2) + 5], encoding="utf-8")
+    with pytest.raises(MamakgError, match=r"^.*cut.ttl is not valid ttl: it ends inside a "
+                                          r"statement \(.*\): is the file cut short\?$"):
+        load_graph(str(cut))
+    lines = whole.splitlines()
+    broken_at = next(i for i, line in enumerate(lines) if line.rstrip().endswith(" ."))
+    lines[broken_at] = lines[broken_at].rstrip()[:-2]  # a statement without its full stop
+    edited = tmp_path / "edited.ttl"
+    edited.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(MamakgError) as err:
+        load_graph(str(edited))
+    message = str(err.value)
+    assert f"edited.ttl is not valid ttl: line {broken_at + 2}: " in message, message
+    assert repr(lines[broken_at + 1].strip()[:80]) in message and len(message) < 300
     other = tmp_path / "g.csv"
     other.write_text("a,b\n", encoding="utf-8")
     with pytest.raises(MamakgError, match="unknown graph format"):

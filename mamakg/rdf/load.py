@@ -102,6 +102,23 @@ def _open_text(path: str) -> Any:
     return open(path, encoding="utf-8")
 
 
+def _syntax_error(err: Exception) -> str:
+    """An RDF parser's error in one short line. rdflib's Turtle and TriG parser quotes the
+    text around the spot, which for a cut file can be the file's beginning, and its line
+    count can run past the file's end: the spot's own line, counted here, says it better."""
+    source, at, why = (getattr(err, name, None) for name in ("_str", "_i", "_why"))
+    if isinstance(source, bytes) and isinstance(at, int) and isinstance(why, str):
+        text = source.decode("utf-8", "replace")  # what the parser read, as it read it
+        if not 0 <= at < len(text):
+            return f"it ends inside a statement ({why}): is the file cut short?"
+        number = text.count("\n", 0, at) + 1
+        begin, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+        here = text[begin:end if end >= 0 else len(text)].strip()
+        quoted = f"{here[:80]!r}{'...' if len(here) > 80 else ''}"
+        return f"line {number}: {why}: {quoted}"
+    return " ".join(str(err).split())[:300]
+
+
 def read_rdf(path: str) -> Graph:
     """The union of every graph in an RDF file or an Oxigraph store folder."""
     fmt = source_format(path)
@@ -120,8 +137,7 @@ def read_rdf(path: str) -> Graph:
     except OSError as err:
         raise MamakgError(f"cannot read {path}: {err.strerror or err}") from err
     except Exception as err:  # rdflib raises many parser-specific types
-        reason = " ".join(str(err).split())
-        raise MamakgError(f"{path} is not valid {fmt}: {reason[:300]}") from err
+        raise MamakgError(f"{path} is not valid {fmt}: {_syntax_error(err)}") from err
     graph = Graph()
     for prefix, ns in dataset.namespaces():
         graph.bind(prefix, ns)

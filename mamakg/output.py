@@ -144,8 +144,9 @@ def atomic_output(path: str, *, force: bool = False) -> Iterator[IO[bytes]]:
     the file held). Refuses to replace an existing file unless `force`.
     """
     if path == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
+        with _full_told("standard output", ""):
+            yield sys.stdout.buffer
+            sys.stdout.buffer.flush()
         return
     if streams(path):
         try:  # appending (a file behind /dev/stdout keeps what a shell's >> kept in it)

@@ -577,6 +577,11 @@ def test_a_full_disk_is_one_line_and_leaves_the_old_file(runner, tmp_path, monke
     graph = _graph(tmp_path)
     full = runner.invoke(cli, ["export", graph, "--to", "nt", "-o", "/dev/full"])
     one_error_line(full, 1, "/dev/full: No space left on device")
+    with open("/dev/full", "wb") as stdout:  # -o -, with standard output on a full disk
+        done = subprocess.run([sys.executable, "-m", "mamakg", "export", graph, "--to", "nt", "-o", "-"],
+                              stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1 and done.stderr == (
+        "mamakg: error: standard output: No space left on device\n"), done.stderr
     old = tmp_path / "old.nt"
     old.write_text("keep")
     with pytest.raises(MamakgError,

@@ -1,8 +1,11 @@
 """Map-stage rules that have no switch of their own, each measured switched off: the value
 kinds read from property descriptions (`mamakg.mapping.properties.value_kinds`: a property
-whose value is a person takes no organization, and the reverse) and the role readings
+whose value is a person takes no organization, and the reverse), the role readings
 (`mamakg.mapping.semantic`: "was a professor at", "a British [Labour Party] politician" read
-as employment, membership, party or team by the organization's meaning).
+as employment, membership, party or team by the organization's meaning) and the agent's "by"
+(`mamakg.mapping.semantic.EmbeddingMapper`: a phrase ending in "by" matches no name ending in
+another preposition, nor the reverse; a passive phrase without "by", or one ending in another
+preposition, states no property whose value is an agent).
 
     python benchmarks/map_rules.py --quality-out Q --relmap-out R [--doc docs/map-rules.md]
 
@@ -46,7 +49,15 @@ def _no_role_readings() -> None:
     semantic._is_role_noun = lambda *args: False  # type: ignore[assignment]
 
 
-RULES = {"value-kinds": _no_value_kinds, "role-readings": _no_role_readings}
+def _no_agent_by() -> None:
+    from mamakg.mapping import semantic
+
+    semantic.final_preposition = lambda phrase: ""  # type: ignore[assignment]
+    semantic.is_passive = lambda surface, key: False  # type: ignore[assignment]
+
+
+RULES = {"value-kinds": _no_value_kinds, "role-readings": _no_role_readings,
+         "agent-by": _no_agent_by}
 """Rule name -> what switches it off in the build's process."""
 
 

@@ -3,20 +3,20 @@ the function words that normalization, the Filter stage and the Map stage read b
 string. Every list is lower case; a stage that needs a narrower or a wider class composes it
 here from these, so that a reader finds each word in one file.
 
-Pure data and two one-line tests; imports nothing of mamakg.
+Pure data and a few one-line tests; imports nothing of mamakg.
 """
 
 from __future__ import annotations
 
 __all__ = [
-    "ARTICLES", "AUXILIARY_LEMMAS", "BE_FORMS", "DEMONSTRATIVES", "DETERMINERS",
+    "ALL_PREPOSITIONS", "ARTICLES", "AUXILIARY_LEMMAS", "BE_FORMS", "DEMONSTRATIVES", "DETERMINERS",
     "FIRST_PERSON_PRONOUNS", "GENERIC_NOUNS", "HAVE_FORMS", "INDEFINITE_PRONOUNS",
     "IRREGULAR_LEMMAS", "KIND_NOUNS", "LEADING_AUXILIARIES", "MODALS", "MONTHS", "MONTH_NUMBERS",
     "NAME_LINKS", "NEGATIONS", "PERSON_PRONOUNS", "PLURAL_PRONOUNS", "POSSESSIVE_DETERMINERS",
     "PREPOSITIONS", "PRONOUNS", "QUANTIFIERS", "RELATIVE_PRONOUNS", "RELATIVIZERS",
     "ROLE_PREPOSITIONS",
     "SECOND_PERSON_PRONOUNS", "STUDENT_NOUNS", "THING_PRONOUNS", "TIME_ADVERBS", "WH_ADVERBS",
-    "WORK_NOUNS", "is_month",
+    "WORK_NOUNS", "final_preposition", "is_month",
 ]
 
 # --- determiners -------------------------------------------------------------------------
@@ -144,6 +144,20 @@ PLACE_PREPOSITIONS = frozenset("in at near into across throughout outside inside
 """Prepositions a place is written after ("born *in* Washington"), and a person seldom."""
 ROLE_PREPOSITIONS = frozenset({"at", "for", "with"})
 """Prepositions that join a role to where it is held ("a professor *at*")."""
+ALL_PREPOSITIONS = PREPOSITIONS | PLACE_PREPOSITIONS | frozenset(
+    "about after against along among before behind beneath below beside between beyond despite "
+    "during onto over since through under until upon".split())
+"""Every preposition a relation phrase or a property's name may end with."""
+
+
+def final_preposition(phrase: str) -> str:
+    """The preposition a phrase ends with, or "" when its last word is none.
+
+    >>> final_preposition("killed by"), final_preposition("at"), final_preposition("founded")
+    ('by', 'at', '')
+    """
+    words = phrase.split()
+    return words[-1].lower() if words and words[-1].lower() in ALL_PREPOSITIONS else ""
 
 # --- months ------------------------------------------------------------------------------
 

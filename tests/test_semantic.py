@@ -228,6 +228,44 @@ def test_an_inverse_phrase_checks_the_head_against_the_value():
     assert led.pid is None  # read from head to tail, its value would be an organization
 
 
+KILLED_BY = {"pid": "P157", "label": "killed by", "description": "person who killed the subject",
+             "aliases": "killer", "datatype": "WikibaseItem", "usage_count": "100"}
+
+
+def test_an_agent_property_is_stated_with_by_or_by_an_active_verb():
+    texts = {"killed": [0, 0, 1], "killed by": [0, 0, 1], "killed at": [0, 0, 1],
+             "killer": [0, 0.1, 1], "killed by: person who killed the subject": [0, 0, 1]}
+    mapper = _mapper_with(ROWS + [KILLED_BY], texts, None)
+    active, agent, place, passive = mapper.map([
+        MapQuery("kill", "killed", "person", "person"),  # Ann killed Bob: Bob killed by Ann
+        MapQuery("kill by", "was killed by", "person", "person"),
+        MapQuery("kill at", "was killed at", "person", "place"),  # at Bosworth: no killer
+        MapQuery("kill", "was killed", "person", "person")])  # the tail is not the agent
+    assert (active.pid, active.inverse) == ("P157", True)
+    assert (agent.pid, agent.inverse) == ("P157", False)
+    assert place.pid is None and passive.pid is None
+
+
+def test_a_name_ending_in_a_preposition_of_another_role_is_not_matched():
+    rows = ROWS + [{"pid": "P1817", "label": "addressee", "description": "addressee",
+                    "aliases": "sent to", "datatype": "WikibaseItem", "usage_count": "100"}]
+    texts = {"sent to": [0, 0, 1], "sent by": [0, 0, 1], "addressee": [1, 1, 0]}
+    mapper = _mapper_with(rows, texts, None)
+    to, by = mapper.map([MapQuery("send to", "was sent to", "person", "person"),
+                         MapQuery("send by", "was sent by", "person", "person")])
+    assert to.pid == "P1817"
+    assert by.pid is None  # the sender is no addressee, however alike the phrases read
+
+
+def test_a_hyphenated_noun_of_is_the_property_of_its_words():
+    from mamakg.mapping.semantic import is_inverse
+
+    assert is_inverse("the seventh secretary-general of", "secretary general",
+                      "secretary general")
+    assert not is_inverse("the seventh secretary-general", "secretary general",
+                          "secretary general")
+
+
 def test_the_embedder_runs_on_the_device_the_build_names():
     import torch
 
@@ -268,7 +306,8 @@ def test_the_inverse_test_over_all_properties_agrees_with_is_inverse_one_by_one(
     mapper = EmbeddingMapper(vectors, embed)
     names = sorted({n.lower() for n in vectors.name_text})
     phrases = ["founded", "founded by", "was founded by the", "founder of", "the ceo of",
-               "member of", "capital of", "of", " of", "is the head coach of"]
+               "member of", "capital of", "of", " of", "is the head coach of",
+               "the seventh secretary-general of", "vice-president of", "killed at"]
     phrases += [n + " of" for n in names[::40]] + names[::97]  # "N of" for names of N
     rng = np.random.default_rng(0)
     inverse = 0

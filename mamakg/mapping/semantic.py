@@ -19,7 +19,11 @@ quantity-valued ones, anything else only entity-valued ones. The score of the be
 is its softmax probability among the candidates and "no property", so it reads as how sure
 the mapper is; below `--min-map-score` the relation stays open. An active phrase mapped to a
 passive property ("founded" -> "founded by"), or "N of" mapped to the property N ("is the CEO
-of" -> "CEO"), reverses the fact (`is_inverse`).
+of" -> "CEO", "the secretary-general of" -> "secretary general"), reverses the fact
+(`is_inverse`). Only "by" marks an agent: a phrase that ends in "by" is not compared with a
+name that ends in another preposition, nor the reverse ("sent by" is no "sent to", "killed at"
+no "killed by"), and a passive phrase without "by" ("Hugh was appointed Keeper") states no
+property whose value is an agent (`EmbeddingMapper._candidates`).
 
 Two kinds of phrase are not compared with property names, since a sentence embedding cannot
 read them: a negated phrase ("was not born in") states no property, and abstains; a bare
@@ -45,10 +49,12 @@ import numpy as np
 from mamakg.english import (
     ARTICLES,
     BE_FORMS,
+    LEADING_AUXILIARIES,
     NAMING_RELATIONS,
     NEGATIONS,
     ROLE_PREPOSITIONS,
     STUDENT_NOUNS,
+    final_preposition,
 )
 from mamakg.mapping.arguments import PLACE_IN_PLACE
 from mamakg.mapping.mapper import MapChain, MapMethod, Mapping, MapQuery
@@ -59,8 +65,8 @@ from mamakg.normalize import relation_variants
 
 __all__ = ["COPULAS", "DESCRIPTION_WEIGHT", "GROUP_PROPERTIES", "GROUP_VALUED", "KINDS",
            "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE", "EmbeddingMapper", "KindMapper",
-           "MapQuery", "Mapping", "SemanticMapper", "gives_a_name", "is_inverse", "is_unreadable",
-           "kind_of", "query_phrase"]
+           "MapQuery", "Mapping", "SemanticMapper", "gives_a_name", "is_inverse", "is_passive",
+           "is_unreadable", "kind_of", "query_phrase"]
 
 log = logging.getLogger(__name__)
 
@@ -244,10 +250,42 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
     """
     name, label = name.lower(), label.lower()
     if name.endswith(" by") or label.endswith(" by"):
-        return not (phrase.endswith(" by") or " by " in phrase)
-    words = name.split()
+        return not _has_by(phrase)
+    words = _compound_words(name)
     return phrase.endswith(" of") and not name.endswith(" of") and 0 < len(words) <= 3 \
-        and phrase.removesuffix(" of").split()[-len(words):] == words
+        and _compound_words(phrase.removesuffix(" of"))[-len(words):] == words
+
+
+def _has_by(phrase: str) -> bool:
+    """Whether a phrase names its agent: "by" ends it or stands in it."""
+    return phrase.endswith(" by") or " by " in phrase
+
+
+def _compound_words(text: str) -> list[str]:
+    """The words of a text, a hyphenated compound as its words ("secretary-general" is the
+    property "secretary general")."""
+    return text.replace("-", " ").split()
+
+
+def is_passive(surface: str, key: str) -> bool:
+    """Whether a relation is in the passive voice: a form of "be" among the auxiliaries it
+    opens with that its key leaves out (an auxiliary, not the copula the key keeps: "was
+    appointed", key "appoint"; not "is a member of", key "be member of"), before a word that is
+    no present participle ("was working for" is active).
+
+    >>> is_passive("was appointed", "appoint"), is_passive("has been killed at", "kill at")
+    (True, True)
+    >>> is_passive("is a member of", "be member of"), is_passive("was working for", "work for")
+    (False, False)
+    >>> is_passive("appointed", "appoint")
+    False
+    """
+    words = surface.lower().split()
+    be, at = False, 0
+    while at < len(words) - 1 and words[at] in LEADING_AUXILIARIES:
+        be |= words[at] in BE_FORMS
+        at += 1
+    return be and key.split()[:1] != ["be"] and not words[at].endswith("ing")
 
 
 _VALUE_DATATYPES = {"date": "Time", "number": "Quantity"}
@@ -400,8 +438,11 @@ class EmbeddingMapper:
         names = [n.lower() for n in vectors.name_text]
         self._name_by = np.array([n.endswith(" by") for n in names], dtype=bool)
         self._name_of = np.array([n.endswith(" of") for n in names], dtype=bool)
-        self._name_words = np.array([len(n.split()) for n in names], dtype=np.int64)
-        self._name_joined = np.array([" ".join(n.split()) for n in names], dtype=object)
+        self._name_words = np.array([len(_compound_words(n)) for n in names], dtype=np.int64)
+        self._name_joined = np.array([" ".join(_compound_words(n)) for n in names],
+                                     dtype=object)
+        self._name_ends = np.array([final_preposition(n) for n in names])
+        """The preposition each name ends with ("" for none: `final_preposition`)."""
         self._label_by = np.array([label.lower().endswith(" by") for label in self.labels],
                                   dtype=bool)
 
@@ -409,8 +450,12 @@ class EmbeddingMapper:
         """The properties that compete for the phrase: those whose value the fact's value may
         be, by its kind: the tail's (its datatype and kind), or the head's where the phrase
         states the property from tail to head (`is_inverse`: "Ann is the CEO of Acme": Acme's
-        CEO is Ann). (The chosen property's value is then checked against the text of the
-        value, `MapChain.relation`.)"""
+        CEO is Ann). A property whose value is an agent (its label or its nearest name ends
+        in "by": "killed by", "appointed by") is stated by a phrase with "by", or, from tail
+        to head, by an active one; a passive phrase without "by" ("Hugh *was appointed*
+        Keeper": Keeper appointed no one), or one that ends in another preposition ("*killed
+        at* the Battle of Bosworth"), states none. (The chosen property's value is then
+        checked against the text of the value, `MapChain.relation`.)"""
         wanted = _VALUE_DATATYPES.get(q.tail_kind, "WikibaseItem")
         of_datatype = self._of_datatype.get(wanted)
         if of_datatype is None:
@@ -423,6 +468,9 @@ class EmbeddingMapper:
             fits &= self._kind_fits[q.tail_kind]
             if q.head_kind in self._kind_fits:
                 fits |= unfit & self._kind_fits[q.head_kind] & self._inverse_of(phrase, which)
+        if not _has_by(phrase) and (final_preposition(phrase) not in ("", "of")
+                                    or is_passive(q.surface, q.key)):
+            fits &= ~(self._name_by[which] | self._label_by)
         return fits
 
     def _inverse_of(self, phrase: str, which: np.ndarray) -> np.ndarray:
@@ -435,7 +483,7 @@ class EmbeddingMapper:
         by = self._name_by[which] | self._label_by
         found = by & (not (phrase.endswith(" by") or " by " in phrase))
         if phrase.endswith(" of"):  # "N of" where the name is N, of at most three words
-            stem = phrase.removesuffix(" of").split()
+            stem = _compound_words(phrase.removesuffix(" of"))
             words, joined = self._name_words[which], self._name_joined[which]
             named = np.zeros(len(which), dtype=bool)
             for n in (1, 2, 3):
@@ -517,7 +565,8 @@ class EmbeddingMapper:
         for begin in range(0, len(phrases), batch):
             texts = phrases[begin:begin + batch]
             names[begin:begin + len(texts)], which[begin:begin + len(texts)] = \
-                self.vectors.name_scores(np.stack([self._vectors[p] for p in texts]))
+                self.vectors.name_scores(np.stack([self._vectors[p] for p in texts]),
+                                         self._unfit_names(texts))
         row = {p: i for i, p in enumerate(phrases)}
         w = self.description_weight
         for begin in range(0, len(places), batch):
@@ -532,6 +581,17 @@ class EmbeddingMapper:
             for i, (phrase, _, _) in enumerate(part):
                 sims = names[row[phrase]] if phrase in row else self._sims[phrase][0]
                 blended[begin + i] = (1 - w) * sims + w * 0.5 * (alone[i] + in_context[i])
+
+    def _unfit_names(self, phrases: Sequence[str]) -> np.ndarray:
+        """(Q, N): the names each phrase may not match. Where both end in a preposition, "by"
+        marks the agent and no other preposition does: a phrase that ends in "by" matches no
+        name that ends in another preposition, and the reverse ("sent by" is no "sent to",
+        "killed at" no "killed by"). Other prepositions stand for one another as often as not
+        ("educated in" is "educated at", "moved to" is "lived in", "a sequel to" is "a sequel
+        of", "a bridge across" is "a bridge over"), so they are left to the meaning."""
+        ends = np.array([final_preposition(p) for p in phrases])[:, None]
+        names = self._name_ends
+        return (ends != "") & (names != "") & ((ends == "by") != (names == "by"))
 
     def compared(self, phrases: Sequence[str], places: Sequence[tuple[str, str, str]],
                  names: np.ndarray, which: np.ndarray, blended: np.ndarray) -> None:

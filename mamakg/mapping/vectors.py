@@ -27,7 +27,7 @@ import numpy as np
 from mamakg.errors import MamakgError
 from mamakg.mapping.properties import property_table
 
-__all__ = ["MAX_ALIASES", "MIN_QUANTITY_USAGE", "MIN_USAGE", "PropertyVectors",
+__all__ = ["MAX_ALIASES", "MIN_QUANTITY_USAGE", "MIN_USAGE", "UNFIT", "PropertyVectors",
            "build_property_vectors", "candidate_rows", "table_digest"]
 
 MIN_USAGE = 100
@@ -37,6 +37,9 @@ MIN_QUANTITY_USAGE = 1000
 MAX_ALIASES = 12
 """Aliases embedded per property (the table lists them most common first)."""
 VECTORS_FILE = "data/property_vectors.npz"
+UNFIT = -2.0
+"""The score of a name a query may not match (`PropertyVectors.name_scores`): below any
+cosine."""
 
 
 def candidate_rows(rows: Sequence[dict[str, str]] | None = None) -> list[dict[str, str]]:
@@ -118,16 +121,22 @@ class PropertyVectors:
         """Whether the names come property by property already (the shipped vectors do)."""
         return bool(np.all(np.diff(self.name_owner) >= 0))
 
-    def name_scores(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def name_scores(self, vectors: np.ndarray, unfit: np.ndarray | None = None,
+                    ) -> tuple[np.ndarray, np.ndarray]:
         """For (Q, D) query vectors: (Q, P) best cosine of each property's names, and the
         (Q, P) index of that name in `name_text` (its first name of that cosine; a property
-        without names: -1 and 0). A vector scores to the same bits alone as among others: one
-        alone is scored as two (BLAS's product of a matrix with one vector sums in another
-        order than its product of two matrices)."""
+        without names: -1 and 0). `unfit`, (Q, N) bool: names a query may not match, which
+        count as `UNFIT` (a property with no other name scores that). A vector scores to the
+        same bits alone as among others: one alone is scored as two (BLAS's product of a
+        matrix with one vector sums in another order than its product of two matrices)."""
         if len(vectors) == 1:
-            best, which = self.name_scores(np.concatenate([vectors, vectors]))
+            best, which = self.name_scores(
+                np.concatenate([vectors, vectors]),
+                None if unfit is None else np.concatenate([unfit, unfit]))
             return best[:1], which[:1]
         sims = vectors @ self.names.T  # (Q, N)
+        if unfit is not None:
+            sims[unfit] = UNFIT
         best = np.full((len(vectors), len(self.pids)), -1.0, dtype=np.float32)
         which = np.zeros((len(vectors), len(self.pids)), dtype=np.int64)
         if not len(self.name_owner):

@@ -11,8 +11,9 @@ half runs again, over the same mentions), and each build is scored two ways:
 - end-to-end recall: a sentence is a hit when some fact extracted from it has the gold P-id and
   head and tail that normalize to the gold subject and object (label or surface form; FewRel:
   its lower-cased names); micro recall, and macro recall over relations;
-- Map-stage accuracy: among the sentences where mamakg extracted a mention whose head and tail
-  overlap the gold subject and object mentions (either order), how often the relation of the
+- Map-stage accuracy: among the sentences where mamakg extracted a fact whose head and tail, as
+  a mention gives them (the nodes' spans in the sentence), overlap the gold subject and object
+  mentions (either order), how often the relation of the
   most confident such fact (the graph's own ranking, ``score``) maps to the gold P-id, how
   often it maps to another one, and how often the mapper abstains (leaves the relation open);
   macro-F1 over the gold relations.
@@ -96,13 +97,18 @@ def _overlaps(a: tuple[int, int] | None, b: tuple[int, int]) -> bool:
 
 
 def _doc_span(mention: dict, slot: str) -> tuple[int, int]:
-    """Character span of a mention's head or tail in its document."""
-    return (mention[slot]["start"] + mention["sent_start"],
-            mention[slot]["end"] + mention["sent_start"])
+    """Character span in its document of the node a mention gives its fact's head or tail:
+    the node's own span where it is narrower than the noun chunk read (``head_node``,
+    ``tail_node``: the date "February 7, 1983" of the chunk "February 7, 1983 in Riverside"),
+    else the chunk's."""
+    span = mention.get(f"{slot}_node") or mention[slot]
+    return span["start"] + mention["sent_start"], span["end"] + mention["sent_start"]
 
 
 def _links(r: Record, mention: dict) -> bool:
-    """Whether a mention's head and tail overlap the gold subject and object, either way."""
+    """Whether the nodes a mention gives its fact overlap the gold subject and object, either
+    way: the fact is one between them (a date read from "born February 7, 1983 in Riverside"
+    is no fact between a person and Riverside)."""
     head, tail = _doc_span(mention, "head"), _doc_span(mention, "tail")
     return ((_overlaps(r.subject_span, head) and _overlaps(r.object_span, tail))
             or (_overlaps(r.object_span, head) and _overlaps(r.subject_span, tail)))

@@ -53,3 +53,15 @@ def test_the_most_confident_linked_fact_decides(tmp_path):
     path = tmp_path / "facts.jsonl"
     path.write_text("".join(json.dumps(f) + "\n" for f in facts), encoding="utf-8")
     assert score(records, path)["map_accuracy"] == 1.0
+
+
+def test_a_fact_links_by_the_spans_of_its_nodes(tmp_path):
+    text = "Josh Wise (born February 7, 1983 in Riverside) is a driver ."
+    records = [Record("a", text, "P19", ("Josh Wise",), ("Riverside",), (0, 9), (36, 45))]
+    date = _fact("P569", "Josh Wise", "February 7, 1983", "a", (0, 9), (16, 45), 0.9)
+    date["mentions"][0]["tail_node"] = {"text": "February 7, 1983", "start": 16, "end": 32}
+    place = _fact("P19", "Josh Wise", "Riverside", "a", (0, 9), (36, 45), 0.8)
+    path = tmp_path / "facts.jsonl"
+    path.write_text("".join(json.dumps(f) + "\n" for f in (date, place)), encoding="utf-8")
+    # the date's chunk holds "Riverside", its node does not: the place of birth decides
+    assert score(records, path)["map_accuracy"] == 1.0

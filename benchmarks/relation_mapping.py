@@ -258,9 +258,10 @@ def main() -> None:
     lines += [
         "",
         "Map accuracy, other P-id and abstains are shares of the linked mentions (the sentences",
-        "where mamakg extracted a mention between the gold subject and object); recall is over",
-        "all sentences. Commands (`$OUT` = the script's `--out` folder, where it writes each set",
-        "as one JSON document per sentence):",
+        "where mamakg extracted a fact between the gold subject and object: a mention whose",
+        "nodes, as it gives them to its fact, overlap the two; the most confident such fact",
+        "decides); recall is over all sentences. Commands (`$OUT` = the script's `--out`",
+        "folder, where it writes each set as one JSON document per sentence):",
         "",
         "```sh",
         *[shown for _, _, _, shown in rows],

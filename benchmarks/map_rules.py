@@ -5,7 +5,8 @@ whose value is a person takes no organization, and the reverse), the role readin
 as employment, membership, party or team by the organization's meaning) and the agent's "by"
 (`mamakg.mapping.semantic.EmbeddingMapper`: a phrase ending in "by" matches no name ending in
 another preposition, nor the reverse; a passive phrase without "by", or one ending in another
-preposition, states no property whose value is an agent).
+preposition, states no property whose value is an agent) and the groups that are no subject
+(`mamakg.mapping.facts._head_side`: a nationality, religion or party heads no schema fact).
 
     python benchmarks/map_rules.py --quality-out Q --relmap-out R [--doc docs/map-rules.md]
 
@@ -56,8 +57,16 @@ def _no_agent_by() -> None:
     semantic.is_passive = lambda surface, key: False  # type: ignore[assignment]
 
 
+def _no_group_subjects() -> None:
+    from mamakg.mapping import facts
+    from mamakg.mapping.arguments import is_named
+    from mamakg.mapping.semantic import kind_of
+
+    facts._head_side = lambda head: (kind_of(head.kind, head.label), is_named(head))
+
+
 RULES = {"value-kinds": _no_value_kinds, "role-readings": _no_role_readings,
-         "agent-by": _no_agent_by}
+         "agent-by": _no_agent_by, "group-subjects": _no_group_subjects}
 """Rule name -> what switches it off in the build's process."""
 
 

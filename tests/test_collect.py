@@ -259,3 +259,13 @@ def test_a_wait_for_worker_processes_counts_only_its_idle_seconds():
         while time.process_time() < end:
             pass
     assert timings["collect_waiting"] - slept < 0.15
+
+
+def test_a_group_is_no_subject_of_a_schema_fact():
+    """"an *American* chemist who was awarded the Nobel Prize" says nothing of Americans: a
+    nationality, religion or party (NER's NORP) is a fact's value, never its subject."""
+    from mamakg.mapping.facts import _head_side
+    from mamakg.types import Entity
+
+    assert _head_side(Entity("american", "American", kind="NORP")) == ("group", False)
+    assert _head_side(Entity("peter agre", "Peter Agre", kind="PERSON")) == ("person", True)

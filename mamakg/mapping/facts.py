@@ -146,8 +146,12 @@ def _query_of(key: str, label: str, pos: tuple[str, ...], head: tuple[str, bool]
 
 
 def _head_side(head: Entity) -> tuple[str, bool]:
-    """What a `MapQuery` reads of its head: its kind, and whether it is named."""
-    return kind_of(head.kind, head.label), is_named(head)
+    """What a `MapQuery` reads of its head: its kind, and whether it can be the subject of a
+    schema fact: a name (`is_named`) that is no group (a nationality, religion or party is a
+    fact's value, `semantic.GROUP_VALUED`: "an *American* chemist who was awarded the Nobel
+    Prize" says nothing of Americans)."""
+    kind = kind_of(head.kind, head.label)
+    return kind, is_named(head) and kind != "group"
 
 
 def _tail_side(tail: Entity) -> tuple[str, str]:

@@ -56,8 +56,9 @@ class MapQuery:
     tail_text: str = ""
     """The tail's label; read only for a copula between a person and a group (``NORP``)."""
     head_named: bool = True
-    """Whether the head can be the subject of a schema fact (`arguments.is_named`): the
-    mappers by meaning leave a common noun phrase's relations open."""
+    """Whether the head can be the subject of a schema fact (`arguments.is_named`, and no
+    group: `facts._head_side`): the mappers by meaning leave a common noun phrase's relations
+    open, and a nationality's."""
     surface_pos: tuple[str, ...] = ()
     """spaCy's part of speech of each token of `surface` where it was seen
     (`Mention.relation_pos`); empty when unknown."""

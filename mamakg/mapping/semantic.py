@@ -615,7 +615,8 @@ class EmbeddingMapper:
         phrase = query_phrase(q.surface, q.key)
         if not q.head_named:
             return Mapping(None, 0.0, MapMethod.NONE, (
-                ("phrase", phrase), ("head", "not a name: no subject of a schema fact")))
+                ("phrase", phrase), ("head", "not a name, or a group: no subject of a schema "
+                                     "fact")))
         if any(w in NEGATIONS for w in phrase.split()):
             return Mapping(None, 0.0, MapMethod.NONE, (
                 ("phrase", phrase), ("negated", "a negated phrase states no property")))

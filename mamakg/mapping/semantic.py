@@ -481,7 +481,7 @@ class EmbeddingMapper:
         if found is not None:
             return found
         by = self._name_by[which] | self._label_by
-        found = by & (not (phrase.endswith(" by") or " by " in phrase))
+        found = by & (not _has_by(phrase))
         if phrase.endswith(" of"):  # "N of" where the name is N, of at most three words
             stem = _compound_words(phrase.removesuffix(" of"))
             words, joined = self._name_words[which], self._name_joined[which]

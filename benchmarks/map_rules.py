@@ -2,7 +2,7 @@
 kinds read from property descriptions (`mamakg.mapping.properties.value_kinds`: a property
 whose value is a person takes no organization, and the reverse), the role readings
 (`mamakg.mapping.semantic`: "was a professor at", "a British [Labour Party] politician" read
-as employment, membership, party or team by the organization's meaning) and the agent's "by"
+as employment, membership, party or team by the organization's meaning), the agent's "by"
 (`mamakg.mapping.semantic.EmbeddingMapper`: a phrase ending in "by" matches no name ending in
 another preposition, nor the reverse; a passive phrase without "by", or one ending in another
 preposition, states no property whose value is an agent) and the groups that are no subject

@@ -13,10 +13,10 @@ half runs again, over the same mentions), and each build is scored two ways:
   its lower-cased names); micro recall, and macro recall over relations;
 - Map-stage accuracy: among the sentences where mamakg extracted a fact whose head and tail, as
   a mention gives them (the nodes' spans in the sentence), overlap the gold subject and object
-  mentions (either order), how often the relation of the
-  most confident such fact (the graph's own ranking, ``score``) maps to the gold P-id, how
-  often it maps to another one, and how often the mapper abstains (leaves the relation open);
-  macro-F1 over the gold relations.
+  mentions (either order), how often the relation of the most confident such fact (the
+  graph's own ranking, ``score``) maps to the gold P-id, how often it maps to another one,
+  and how often the mapper abstains (leaves the relation open); macro-F1 over the gold
+  relations.
 
 Precision cannot be computed: the other true facts of a sentence are not labelled. The data
 are only read (the T-REx sample is non-commercial: figures only, never the data itself).

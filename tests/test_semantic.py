@@ -246,7 +246,7 @@ def test_an_agent_property_is_stated_with_by_or_by_an_active_verb():
     assert place.pid is None and passive.pid is None
 
 
-def test_a_name_ending_in_a_preposition_of_another_role_is_not_matched():
+def test_a_phrase_ending_in_by_matches_no_name_ending_in_another_preposition():
     rows = ROWS + [{"pid": "P1817", "label": "addressee", "description": "addressee",
                     "aliases": "sent to", "datatype": "WikibaseItem", "usage_count": "100"}]
     texts = {"sent to": [0, 0, 1], "sent by": [0, 0, 1], "addressee": [1, 1, 0]}

@@ -470,8 +470,13 @@ class EmbeddingMapper:
                 fits |= unfit & self._kind_fits[q.head_kind] & self._inverse_of(phrase, which)
         if not _has_by(phrase) and (final_preposition(phrase) not in ("", "of")
                                     or is_passive(q.surface, q.key)):
-            fits &= ~(self._name_by[which] | self._label_by)
+            fits &= ~self._agent_valued(which)
         return fits
+
+    def _agent_valued(self, which: np.ndarray) -> np.ndarray:
+        """The properties whose value is an agent: their label, or their name `which` points
+        to, ends in "by" ("killed by", "appointed by")."""
+        return self._name_by[which] | self._label_by
 
     def _inverse_of(self, phrase: str, which: np.ndarray) -> np.ndarray:
         """`is_inverse` of the phrase with each property's name `which` points to (and its
@@ -480,7 +485,7 @@ class EmbeddingMapper:
         found = self._inverse.get(phrase)
         if found is not None:
             return found
-        by = self._name_by[which] | self._label_by
+        by = self._agent_valued(which)
         found = by & (not _has_by(phrase))
         if phrase.endswith(" of"):  # "N of" where the name is N, of at most three words
             stem = _compound_words(phrase.removesuffix(" of"))

@@ -183,6 +183,12 @@ def test_facts_and_view_say_the_same_when_no_entity_matches(tmp_path):
                            f"'unmapped' in {path}\n")
     as_json = runner.invoke(cli, ["facts", str(path), "--entity", "Zzyzx", "--json"])
     assert as_json.exit_code == 1 and as_json.stdout == ""
+    # 'mapped' asks for linked entities: a graph built without --kb has none, and says so
+    mapped = runner.invoke(cli, ["facts", str(path), "--status", "mapped"])
+    assert mapped.exit_code == 1 and mapped.stdout == ""
+    assert mapped.stderr == (f"mamakg: error: no fact matches --status 'mapped' in {path}; no "
+                             "entity of it is linked to a Wikidata item, which 'mapped' needs "
+                             "(build with --kb to link them)\n")
 
 
 # --- show: entity nodes only, counts named as the build's, settings one per line ------------

@@ -127,7 +127,9 @@ Examples:
 @click.option("--entity", default=None, help="Q-id, or text in the head's or tail's label.")
 @click.option("--relation", default=None, help="P-id, or text in the relation's phrase.")
 @click.option("--status", type=click.Choice(STATUSES), default=None,
-              help="Mapping status; 'open' = the relation is no Wikidata property.")
+              help="Mapping status: 'mapped' = relation, head and tail all in Wikidata "
+                   "(entities are linked with 'build --kb'); 'partial' = some of them; "
+                   "'unmapped' = none; 'open' = the relation is no Wikidata property.")
 @click.option("--min-score", type=float, default=None, help="Lowest fact confidence shown.")
 @click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True,
               help="How many facts (best score first); 0 = all.")
@@ -154,7 +156,11 @@ def facts_command(graph: str, entity: str | None, relation: str | None, status: 
                                              ("--status", status), ("--min-score", min_score))
                          if value is not None)
         if asked:
-            raise MamakgError(f"no fact matches {asked} in {loaded.source}")
+            hint = ""
+            if status == "mapped" and not any(f.head.qid or f.tail.qid for f in loaded.facts):
+                hint = ("; no entity of it is linked to a Wikidata item, which 'mapped' needs "
+                        "(build with --kb to link them)")
+            raise MamakgError(f"no fact matches {asked} in {loaded.source}{hint}")
     chosen = found[:limit] if limit else found
     if len(chosen) < len(found):
         say(f"{len(chosen):,} of {len(found):,} facts; --limit 0 for all")

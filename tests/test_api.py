@@ -9,11 +9,12 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
 
 import mamakg
 from mamakg import pipeline
 from mamakg.cli import cli
+
+from conftest import ROOT
 
 pytestmark = pytest.mark.real_model
 

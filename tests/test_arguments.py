@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from helpers import sentence
-
 from mamakg.filters import to_mention
 from mamakg.mapping.annotate import annotate
 from mamakg.mapping.arguments import entity_core, narrow_readings, span_type, tail_cores
 from mamakg.types import Candidate
+
+from helpers import sentence
 
 
 def annotated(candidate, score=None, clause=False):

@@ -83,13 +83,13 @@ def test_vectorized_search_equals_the_reference_on_random_matrices():
 @pytest.mark.real_model
 def test_vectorized_match_gives_the_same_candidates_as_per_pair_search(nlp, real_lm):
     """On real sentences and real attention, the fast path finds what the plain one finds."""
-    from conftest import DEMO
-
     from mamakg.align import group_mean
     from mamakg.config import Config
     from mamakg.match import _pairs, chunk_units, match_sentence
     from mamakg.parse import parse_documents
     from mamakg.reader import read_documents
+
+    from conftest import DEMO
 
     config = Config(device="cpu")
     docs = list(read_documents([str(DEMO)]))[:4]
@@ -151,10 +151,10 @@ def test_batch_search_rejects_a_tail_outside_the_matrix():
 def test_matching_many_sentences_at_once_equals_one_at_a_time(cells):
     """Whatever the group size of the batched search (0: each sentence alone), every sentence
     gets the candidates a search of that sentence alone gives, in the same order."""
-    from helpers import sentence
-
     from mamakg import match
     from mamakg.config import Config, PairMode
+
+    from helpers import sentence
 
     rng = np.random.default_rng(2)
     sents, atts = [], []

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from helpers import sentence
-
 from mamakg.filters import to_mention
 from mamakg.mapping.annotate import annotate
 from mamakg.mapping.arguments import (
@@ -20,6 +18,8 @@ from mamakg.mapping.arguments import (
 from mamakg.mapping.facts import agreed_kinds
 from mamakg.mapping.semantic import KindMapper, MapQuery
 from mamakg.types import Candidate, Mention
+
+from helpers import sentence
 
 
 def parsed(words, pos, heads, deps, entities=(), chunks=()):

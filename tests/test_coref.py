@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from helpers import mention as m
-
 from mamakg.mapping.coref import antecedent_kinds, resolve_document
+
+from helpers import mention as m
 
 
 def test_he_and_it_resolve_to_the_first_named_person_and_thing():

@@ -17,7 +17,6 @@ import uuid
 
 import pytest
 from click.testing import CliRunner
-from graph_samples import BASE, MANIFEST, nasty_fact, rounded, sample_facts
 from hypothesis import HealthCheck, given, settings
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
@@ -30,6 +29,8 @@ from mamakg.rdf.graph import to_rdf
 from mamakg.rdf.load import LoadedGraph
 from mamakg.rdf.vocab import IRIs
 from mamakg.types import RunInfo
+
+from graph_samples import BASE, MANIFEST, nasty_fact, rounded, sample_facts
 
 
 def loaded(facts=None):

@@ -5,10 +5,11 @@ import subprocess
 import sys
 
 import pytest
-from conftest import DEMO, ROOT
 from rdflib import Graph, Namespace
 
 from mamakg.rdf.vocab import MK, WDT
+
+from conftest import DEMO, ROOT
 
 pytestmark = pytest.mark.real_model
 

@@ -10,7 +10,6 @@ import json
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from graph_samples import BASE, MANIFEST, nasty_fact, rounded, sample_facts
 from hypothesis import HealthCheck, given, settings
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
@@ -29,6 +28,8 @@ from mamakg.rdf.graph import to_rdf
 from mamakg.rdf.load import LoadedGraph, load_graph
 from mamakg.rdf.vocab import MK, IRIs
 from mamakg.types import Entity
+
+from graph_samples import BASE, MANIFEST, nasty_fact, rounded, sample_facts
 
 ROUND_TRIP = ["nt", "ttl", "jsonld", "trig", "jsonl", "graphml", "oxigraph"]
 

@@ -334,10 +334,10 @@ def test_a_work_folder_owns_only_the_outputs_it_recorded(tmp_path):
 # -- one exit-code convention ------------------------------------------------------------------
 
 def _graph(tmp_path):
-    from graph_samples import BASE, MANIFEST, sample_facts
-
     from mamakg.config import OutputFormat
     from mamakg.rdf.writers import render
+
+    from graph_samples import BASE, MANIFEST, sample_facts
 
     path = tmp_path / "g.ttl"
     path.write_bytes(render(sample_facts(), MANIFEST, OutputFormat.TTL, BASE))
@@ -512,10 +512,10 @@ def test_a_graph_written_to_a_named_pipe_is_the_files_graph(tmp_path):
     it through: the pipe gets the bytes a file gets, and stays a pipe."""
     import stat
 
-    from graph_samples import MANIFEST, sample_facts
-
     from mamakg.config import OutputFormat
     from mamakg.result import Result, Summary
+
+    from graph_samples import MANIFEST, sample_facts
 
     result = Result(facts=sample_facts(), summary=Summary(), run=MANIFEST)
     fifo, plain = str(tmp_path / "pipe"), str(tmp_path / "g.nt")

@@ -7,8 +7,6 @@ import dataclasses
 
 import pytest
 from click.testing import CliRunner
-from conftest import DEMO
-from graph_samples import BASE, MANIFEST, fact, mention
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
@@ -18,6 +16,9 @@ from mamakg.rdf.graph import nt_term, to_rdf
 from mamakg.rdf.load import read_rdf
 from mamakg.rdf.vocab import MK, IRIs
 from mamakg.types import Entity, Relation, TextSpan
+
+from conftest import DEMO
+from graph_samples import BASE, MANIFEST, fact, mention
 
 
 def assert_isomorphic(a: Graph, b: Graph) -> None:

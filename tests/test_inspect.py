@@ -8,7 +8,6 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from graph_samples import BASE, MANIFEST, rounded, sample_facts
 
 from mamakg.cli import cli
 from mamakg.config import OutputFormat
@@ -17,6 +16,8 @@ from mamakg.inspect.browse import find_fact, marked_sentence, run_query, select_
 from mamakg.rdf.load import LoadedGraph, facts_from_rdf, load_graph, source_format
 from mamakg.rdf.writers import render
 from mamakg.types import Entity, Relation
+
+from graph_samples import BASE, MANIFEST, rounded, sample_facts
 
 FORMATS = ["ttl", "nt", "jsonld", "jsonl"]
 

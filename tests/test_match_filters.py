@@ -2,12 +2,13 @@
 
 import numpy as np
 import pytest
-from helpers import dylan, sentence
 
 from mamakg.config import Config, PairMode
 from mamakg.filters import Drop, check_candidate, to_mention
 from mamakg.match import chunk_units, match_sentence
 from mamakg.normalize import entity_key, relation_key
+
+from helpers import dylan, sentence
 
 
 def test_match_dylan_worked_example():

@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
-from conftest import ROOT
 from mamakg import native
+
+from conftest import ROOT
 
 compiled = pytest.mark.skipif(not native.active(), reason=native.state())
 

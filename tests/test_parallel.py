@@ -18,13 +18,14 @@ import weakref
 
 import pytest
 
-from conftest import DEMO, ROOT
 from mamakg.config import Config, OutputFormat
 from mamakg.parse import parse_documents
 from mamakg.rdf.writers import render
 from mamakg.reader import read_documents
 from mamakg.scale.processes import YOUNG_OBJECTS, Workers, lasting_objects, long_lived_heap
 from mamakg.types import Document
+
+from conftest import DEMO, ROOT
 
 
 def _square(x: int) -> int:

@@ -2,11 +2,12 @@
 reading (spaCy spans and `Span.noun_chunks`, quadratic in a document's length)."""
 
 import pytest
-from conftest import DEMO
 
 from mamakg.parse import parse_documents
 from mamakg.reader import read_documents
 from mamakg.types import Document
+
+from conftest import DEMO
 
 pytestmark = pytest.mark.real_model
 

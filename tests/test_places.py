@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from helpers import sentence
-
 from mamakg.config import Config
 from mamakg.filters import to_mention
 from mamakg.mapping.annotate import annotate
@@ -22,6 +20,8 @@ from mamakg.mapping.places import (
 from mamakg.mapping.resolve import resolve_mentions
 from mamakg.mapping.semantic import KindMapper, MapQuery
 from mamakg.types import Candidate
+
+from helpers import sentence
 
 
 def parsed(text, pos, heads, deps, entities, chunks=()):

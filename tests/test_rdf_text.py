@@ -7,7 +7,6 @@ import functools
 import math
 
 import pytest
-from graph_samples import BASE, MANIFEST, nasty_fact, sample_facts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +24,8 @@ from mamakg.rdf.graph import (
 )
 from mamakg.rdf.writers import render, turtle_blocks, turtle_text_blocks
 from mamakg.types import Entity, Fact, Mention, PathStep, Relation, TextSpan
+
+from graph_samples import BASE, MANIFEST, nasty_fact, sample_facts
 
 SENTENCE = 'Ann "A." Lee\\ (born 4 May 1961, Zürich) is an\nAmerican chemist; 1,000 prizes.'
 

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from helpers import dylan, sentence
 
 from mamakg.config import Confidence, Config, PairMode, Preset, RelationSpan
 from mamakg.filters import Drop, check_candidate, to_mention
@@ -17,6 +16,8 @@ from mamakg.refine import (
     whole_gap,
 )
 from mamakg.types import Candidate, PathStep
+
+from helpers import dylan, sentence
 
 
 def senate():

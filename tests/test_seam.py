@@ -9,7 +9,6 @@ import time
 
 import numpy as np
 import pytest
-from helpers import dylan, sentence
 from test_tiny_models import SENTENCES, _bert, _gpt2, tokenizer  # noqa: F401  (fixture)
 
 from mamakg.align import (
@@ -24,6 +23,8 @@ from mamakg.attention import AttentionModel
 from mamakg.config import Config
 from mamakg.pipeline import attend_windows, match_window
 from mamakg.types import Window
+
+from helpers import dylan, sentence
 
 
 def _dense(plan, n_pieces):

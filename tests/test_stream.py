@@ -5,8 +5,6 @@ whole, gives what resolving document by document after the whole corpus gives.""
 from __future__ import annotations
 
 import pytest
-from conftest import DEMO
-from helpers import mention as m
 
 from mamakg.config import Config, OutputFormat
 from mamakg.mapping.resolve import (
@@ -19,6 +17,9 @@ from mamakg.mapping.resolve import (
 )
 from mamakg.store import decode, encode
 from mamakg.types import Mention
+
+from conftest import DEMO
+from helpers import mention as m
 
 CORPUS = [
     m("a", 0, "Lise Meitner", "worked at", "Berlin University", "PERSON", "ORG"),

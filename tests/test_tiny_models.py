@@ -6,13 +6,14 @@ import platform
 import numpy as np
 import pytest
 import torch
-from conftest import DATA
-from helpers import sentence
 from tokenizers import BertWordPieceTokenizer
 from transformers import AutoModel, BertConfig, GPT2Config, PreTrainedTokenizerFast
 
 from mamakg.attention import AttentionModel
 from mamakg.config import Config
+
+from conftest import DATA
+from helpers import sentence
 
 SENTENCES = [
     ["Bob", "Dylan", "is", "a", "songwriter", "."],

@@ -8,7 +8,6 @@ import json
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from graph_samples import BASE, MANIFEST
 from rdflib import XSD, Literal, URIRef
 
 from mamakg.cli import cli
@@ -18,6 +17,8 @@ from mamakg.rdf.load import load_graph
 from mamakg.rdf.vocab import WDT
 from mamakg.rdf.writers import render
 from mamakg.types import Entity, Fact, Mention, Relation, TextSpan
+
+from graph_samples import BASE, MANIFEST
 
 SENTENCE = "Ann Lee (born 4 May 1961) is an American chemist."
 

@@ -11,7 +11,6 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from graph_samples import BASE, MANIFEST, fact, mention, sample_facts
 
 from mamakg.cli import cli
 from mamakg.errors import MamakgError, UsageError
@@ -28,6 +27,8 @@ from mamakg.inspect.view import (
 from mamakg.rdf.load import LoadedGraph
 from mamakg.rdf.vocab import IRIs
 from mamakg.types import Entity, Relation
+
+from graph_samples import BASE, MANIFEST, fact, mention, sample_facts
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -12,7 +12,6 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
 
 from mamakg.cli import cli
 from mamakg.config import Config, OutputFormat
@@ -21,6 +20,8 @@ from mamakg.pipeline import build
 from mamakg.rdf.writers import render
 from mamakg.reader import read_documents
 from mamakg.scale.workdir import WorkOptions, build_workdir
+
+from conftest import ROOT
 
 pytestmark = pytest.mark.real_model
 
@@ -190,11 +191,12 @@ def test_cli_usage_errors(corpus, tmp_path):
 def tiny_lm():
     """A tiny random-weight BERT over the vocabulary in tests/data (nothing downloaded)."""
     import torch
-    from conftest import DATA
     from tokenizers import BertWordPieceTokenizer
     from transformers import AutoModel, BertConfig, PreTrainedTokenizerFast
 
     from mamakg.attention import AttentionModel
+
+    from conftest import DATA
 
     wordpiece = BertWordPieceTokenizer(str(DATA / "vocab.txt"), lowercase=True)
     tokenizer = PreTrainedTokenizerFast(

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 
 import pytest
-from graph_samples import BASE, MANIFEST, sample_facts
 
 from mamakg.config import OutputFormat
 from mamakg.rdf import writers
 from mamakg.rdf.vocab import IRIs
 from mamakg.rdf.writers import render, render_parts, write_graph
+
+from graph_samples import BASE, MANIFEST, sample_facts
 
 
 @pytest.mark.parametrize("fmt", list(OutputFormat))

@@ -160,3 +160,47 @@ def test_a_mention_with_place_facts_is_still_mapped_by_itself():
     assert (own.head.text, own.relation.text, own.readings) == ("Ann", "moved to", ())
     # "Alberta, Canada": one comma, two facts, both kept
     assert read(readings) == read(m.readings)
+
+
+def flat(text, pos, entities):
+    """A sentence whose parse the chains do not read (heads and dependencies left flat)."""
+    n = len(text.split())
+    return parsed(text, pos, [0] * n, " ".join(["dep"] * n), entities)
+
+
+def test_a_list_that_runs_on_past_a_place_is_no_chain():
+    # the recognizer found part of the list only, and it ends in "and others"
+    runway = flat("for Dolce & Gabbana , Balenciaga , Dries van Noten , Givenchy , Prada and "
+                  "others .", "ADP PROPN CCONJ PROPN PUNCT PROPN PUNCT PROPN PROPN PROPN PUNCT "
+                  "PROPN PUNCT PROPN CCONJ NOUN PUNCT",
+                  [(1, 4, "ORG"), (5, 6, "GPE"), (8, 10, "PERSON"), (11, 12, "ORG"),
+                   (13, 14, "ORG")])
+    assert place_chains(runway) == []
+    # a name after a comma that no comma or "and" follows is the clause's subject
+    born = flat("Born in Vienna , Austria , Ulrich began his career .",
+                "VERB ADP PROPN PUNCT PROPN PUNCT PROPN VERB PRON NOUN PUNCT",
+                [(2, 3, "GPE"), (4, 5, "GPE"), (6, 7, "PERSON")])
+    assert names(born, place_chains(born)) == [["Vienna", "Austria"]]
+    frise = flat("Born in Scugog Island , Ontario , Frise moved to Toronto .",
+                 "VERB ADP PROPN PROPN PUNCT PROPN PUNCT PROPN VERB ADP PROPN PUNCT",
+                 [(2, 4, "LOC"), (5, 6, "GPE"), (10, 11, "GPE")])
+    assert names(frise, place_chains(frise)) == [["Scugog Island", "Ontario"]]
+
+
+def test_a_place_that_begins_a_longer_name_is_no_link_of_a_chain():
+    papers = flat("including the El Paso Times , Fort Worth Star - Telegram )",
+                  "VERB DET PROPN PROPN PROPN PUNCT PROPN PROPN PROPN PUNCT PROPN PUNCT",
+                  [(1, 5, "ORG"), (6, 8, "GPE")])
+    assert place_chains(papers) == []
+    # a common noun or a postcode after the place leaves it a place
+    area = flat("in the Houston , Texas area", "ADP DET PROPN PUNCT PROPN NOUN",
+                [(2, 3, "GPE"), (4, 5, "GPE")])
+    assert names(area, place_chains(area)) == [["Houston", "Texas"]]
+    barnes = flat("in Barnes , London SW13 .", "ADP PROPN PUNCT PROPN PROPN PUNCT",
+                  [(1, 2, "GPE"), (3, 4, "GPE")])
+    assert names(barnes, place_chains(barnes)) == [["Barnes", "London"]]
+    # nor does another place after it, without a comma
+    casino = flat("at the Emerald Queen Casino in Tacoma Washington .",
+                  "ADP DET PROPN PROPN PROPN ADP PROPN PROPN PUNCT",
+                  [(1, 5, "ORG"), (6, 7, "GPE"), (7, 8, "GPE")])
+    assert names(casino, place_chains(casino)) == [["the Emerald Queen Casino", "Tacoma"]]

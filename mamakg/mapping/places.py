@@ -7,7 +7,9 @@ spaCy splits such a chain into several noun chunks and often parses it as a list
 a ``conj`` of "Calgary"), so the chain is read from the named entities and the words between
 them: a place (``GPE``, ``LOC``, ``FAC``, or an ``ORG`` such as a school), then places
 (``GPE``, ``LOC``) each after a comma or "in" (with "the" after it or not), each lying in the
-next. A chain inside a list of names ("Paris, London and Berlin") is no chain.
+next. A chain inside a list of names ("Paris, London and Berlin"; "for Dolce & Gabbana,
+Balenciaga, Dries van Noten... and others") is no chain, and a place whose name runs on into
+a longer name ("the El Paso Times, *Fort Worth* Star-Telegram") is no link of one.
 
 What a pair of the chain states follows how Wikidata uses the properties: P131 (located in
 the administrative territorial entity) is the territory one level up, P17 (country) the
@@ -134,15 +136,54 @@ _NAME_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP", "PERSON", "EVENT",
 Kansas City Kings, Los Angeles Lakers and Orlando Magic")."""
 
 
+def _runs_on(s: Sentence, entity: tuple[int, int, str], places: set[int]) -> bool:
+    """Whether the entity's name runs on into the next word, a capitalized noun or proper
+    noun that begins no other place (`places`: their first tokens): the place names
+    something longer ("the El Paso Times, *Fort Worth* Star-Telegram"), not a place a chain
+    may lie in ("Houston, *Texas* area" does lie in Texas, "Tacoma Washington" too)."""
+    t = entity[1]
+    return t < len(s) and t not in places and s.pos[t] in ("PROPN", "NOUN") and \
+        s.words[t][:1].isupper() and not any(c.isdigit() for c in s.words[t])  # "SW13"
+
+
+def _starts_a_chain(s: Sentence, entity: tuple[int, int, str],
+                    entities: list[tuple[int, int, str]]) -> bool:
+    """Whether a chain may start at the entity: a place, school or the like that a place
+    follows after a comma or "in"."""
+    return entity[2] in _FIRST_LABELS and any(
+        _joined(s, entity, e) for e in entities if e[0] >= entity[1] and e[2] in _NEXT_LABELS)
+
+
+def _a_list_item(s: Sentence, t: int, starts: dict[int, tuple[int, int, str]],
+                 entities: list[tuple[int, int, str]]) -> bool:
+    """Whether a name of another list item begins at token `t`, after a comma that follows
+    a chain: a name that starts no chain of its own, or proper nouns that name no country
+    ("Balenciaga, *Dries van Noten*, Givenchy": the recognizer may miss a name or part of
+    it), either followed by another comma or by "and"/"or" ("Born in Vienna, Austria,
+    *Ulrich* began" names no list)."""
+    if t in starts:
+        if _starts_a_chain(s, starts[t], entities):
+            return False
+        end = starts[t][1]
+    else:
+        end = t
+        while end < len(s) and s.pos[end] == "PROPN":
+            end += 1
+        if end == t or is_country(" ".join(s.words[t:end])):
+            return False
+    return end < len(s) and (s.words[end] == "," or s.words[end].lower() in _LIST_WORDS)
+
+
 def _in_a_list(s: Sentence, chain: list[tuple[int, int, str]],
                entities: list[tuple[int, int, str]],
                chained: set[tuple[int, int, str]]) -> bool:
     """Whether the chain is part of a list: a name and a comma come before it (not the end
     of a chain before it: "educated at Lakefield College School in Lakefield, Ontario,
-    McGill University in Montreal, Quebec"), or names
-    after commas follow it up to "and"/"or" (after a comma or not) and a proper noun that
-    no comma and place follow ("Paris, London and Berlin"; "Atlanta, Georgia and Houston,
-    Texas" is two chains; "Calgary, Alberta, Canada, and moved" none)."""
+    McGill University in Montreal, Quebec"); or a comma and a name that starts no chain of
+    its own follow it ("for Dolce & Gabbana, Balenciaga, Dries van Noten... and others");
+    or "and"/"or" follows it (after a comma or not) and a proper noun that no comma and place
+    follow ("Paris, London and Berlin"; "Atlanta, Georgia and Houston, Texas" is two chains;
+    "Calgary, Alberta, Canada, and moved" none)."""
     starts = {e[0]: e for e in entities if e[2] in _NAME_LABELS}
     ends = {e[1]: e for e in entities if e[2] in _NAME_LABELS}
     first = chain[0][0]
@@ -150,6 +191,8 @@ def _in_a_list(s: Sentence, chain: list[tuple[int, int, str]],
             ends[first - 1] not in chained:
         return True
     t = chain[-1][1]
+    if t + 1 < len(s) and s.words[t] == "," and _a_list_item(s, t + 1, starts, entities):
+        return True
     while t + 1 < len(s) and s.words[t] == "," and t + 1 in starts:
         t = starts[t + 1][1]  # ", Kansas City Kings"
     if t < len(s) and s.words[t] == ",":
@@ -171,6 +214,7 @@ def place_chains(s: Sentence) -> list[tuple[tuple[int, int, str], ...]]:
     entities or more (token start, end, label), each lying in the next: see the module
     docstring. A chain stops after a country; none starts at one."""
     entities = sorted(s.entities)
+    places = {e[0] for e in entities if e[2] in _NEXT_LABELS}
     chains = []
     covered: set[tuple[int, int, str]] = set()
     for i, first in enumerate(entities):
@@ -180,7 +224,8 @@ def place_chains(s: Sentence) -> list[tuple[tuple[int, int, str], ...]]:
         for nxt in entities[i + 1:]:
             if nxt[0] < chain[-1][1]:
                 continue
-            if nxt[2] not in _NEXT_LABELS or not _joined(s, chain[-1], nxt):
+            if nxt[2] not in _NEXT_LABELS or not _joined(s, chain[-1], nxt) or \
+                    _runs_on(s, nxt, places):
                 break
             chain.append(nxt)
             if is_country(_text(s, nxt)):

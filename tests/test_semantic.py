@@ -50,6 +50,20 @@ def test_meaning_and_value_type_pick_the_property(mapper):
     assert "cosine" in place.evidence[1][1]
 
 
+def test_a_date_value_needs_a_year_a_day_or_a_century(mapper):
+    from mamakg.mapping.mapper import MapChain
+    from mamakg.mapping.properties import PropertyIndex
+
+    chain = MapChain([mapper], PropertyIndex(ROWS))
+    query = MapQuery("bear on", "was born on", "person", "date")
+    assert chain.relation(query, "Ann", "2 September 1961")[0].pid == "P569"
+    assert chain.relation(query, "Ann", "June 5")[0].pid == "P569"
+    # an age, a time of day or a month alone, which the recognizer calls dates, are none
+    for tail in ("the age of 81", "8:38 a.m.", "September"):
+        relation, _ = chain.relation(query, "Ann", tail)
+        assert relation.pid is None and relation.label == "was born on"
+
+
 def test_exact_alias_counts_as_a_perfect_match(mapper):
     (found,) = mapper.map([MapQuery("bear in", "born in", "person", "place")])
     assert (found.pid, found.method) == ("P19", "alias")

@@ -29,7 +29,8 @@ from mamakg.english import (
 from mamakg.normalize import relation_variants, squash
 from mamakg.types import Relation
 
-__all__ = ["PropertyIndex", "PropertyMatch", "property_labels", "property_table", "value_kinds"]
+__all__ = ["PropertyIndex", "PropertyMatch", "names_a_time", "property_labels", "property_table",
+           "value_kinds"]
 
 _DATATYPES = frozenset({"WikibaseItem", "Time", "Quantity"})
 _LABEL, _ALIAS = 1.0, 0.9
@@ -101,6 +102,29 @@ def value_kinds(description: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
+_ERA_WORDS = frozenset({"century", "centuries", "millennium", "bc", "bce", "ad", "ce"})
+
+
+def names_a_time(text: str) -> bool:
+    """Whether a text can name a point in time: a year (a number of three or four digits:
+    "1949", "the 1960s", "mid-1968"), a day of a month ("June 5") or a numbered century or
+    era ("9th century", "AD 79"). An age ("the age of 81"), a time of day ("8:00 a.m."), a
+    duration ("more than 15 years"), a score ("2:56.6") or a month alone ("September", the
+    recognizer's date cut short), which the entity recognizer also calls dates or numbers,
+    name none.
+
+    >>> [names_a_time(t) for t in ("16 November 1991", "the 1960s", "June 5", "9th century")]
+    [True, True, True, True]
+    >>> [names_a_time(t) for t in ("the age of 81", "8:00 a.m.", "15 years", "September")]
+    [False, False, False, False]
+    """
+    words = re.findall(r"[a-z]+|\d+", text.lower())
+    if any(w.isdigit() and 3 <= len(w) <= 4 for w in words):
+        return True
+    return any(w.isdigit() for w in words) and \
+        any(is_month(w) or w in _ERA_WORDS for w in words)
+
+
 class PropertyIndex:
     """Wikidata property labels and aliases, keyed by normalized text."""
 
@@ -147,22 +171,26 @@ class PropertyIndex:
         return best
 
     def fits(self, pid: str, tail: str) -> bool:
-        """Whether a tail's text can be a value of the property: time- and quantity-valued
-        properties need a number in it ("1949", "16 November 1991"), item-valued ones a word
-        that is not a number or a month ("Kettering", not "1949"). Unknown properties fit.
+        """Whether a tail's text can be a value of the property: quantity-valued properties
+        need a number in it, time-valued ones a date (`names_a_time`: "1949", "16 November
+        1991", not "the age of 81" or "8:00 a.m."), item-valued ones a word that is not a
+        number or a month ("Kettering", not "1949"). Unknown properties fit.
 
         >>> index = PropertyIndex.bundled()
         >>> index.fits("P571", "1949"), index.fits("P571", "Leominster Priory")
         (True, False)
         >>> index.fits("P19", "Hawaii"), index.fits("P19", "16 November 1991")
         (True, False)
+        >>> index.fits("P570", "the age of 81"), index.fits("P570", "9th century")
+        (False, True)
         """
         kind = self._datatype.get(pid)
         if kind is None:
             return True
-        has_number = any(c.isdigit() for c in tail)
+        if kind == "Time":
+            return names_a_time(tail)
         if kind != "WikibaseItem":
-            return has_number
+            return any(c.isdigit() for c in tail)
         return any(w.isalpha() and not is_month(w) for w in tail.replace(",", " ").split())
 
     def relation(self, key: str, label: str, min_score: float) -> Relation:

@@ -46,6 +46,32 @@ def test_entity_cores():
     assert tail_cores(s, 2, 7) == [(3, 4, "NORP"), (6, 7, "GPE")]
 
 
+def test_a_nationality_before_a_work_or_organization_is_no_value():
+    # "Deltora Quest is a Japanese anime series based on ...": the series is Japanese
+    s = sentence(["Deltora", "Quest", "is", "a", "Japanese", "anime", "series", "based", "on"],
+                 ["PROPN", "PROPN", "AUX", "DET", "ADJ", "NOUN", "NOUN", "VERB", "ADP"],
+                 lemmas=["deltora", "quest", "be", "a", "japanese", "anime", "series", "base",
+                         "on"], chunks=[(0, 2), (3, 7)])
+    s = dataclasses.replace(s, heads=(1, 2, 2, 6, 6, 6, 2, 6, 7),
+                            entities=((0, 2, "PERSON"), (4, 5, "NORP")))
+    assert tail_cores(s, 3, 7) == []
+    # a noun the tagger made a verb of goes on with the phrase: "a Danish team handball
+    # player" is a person's nationality
+    team = sentence(["is", "a", "Danish", "team", "handball", "player"],
+                    ["AUX", "DET", "ADJ", "NOUN", "VERB", "NOUN"], chunks=[(1, 4)])
+    team = dataclasses.replace(team, heads=(0, 3, 3, 0, 3, 4),
+                               entities=((2, 3, "NORP"),))
+    assert tail_cores(team, 1, 4) == [(2, 3, "NORP")]
+    # nor is a work one of several words before a person's noun: "a Latvian opera, song and
+    # concert soprano"
+    opera = sentence(["is", "a", "Latvian", "opera", ",", "song", "and", "concert", "soprano"],
+                     ["AUX", "DET", "ADJ", "NOUN", "PUNCT", "NOUN", "CCONJ", "NOUN", "NOUN"],
+                     chunks=[(1, 4)])
+    opera = dataclasses.replace(opera, heads=(0, 3, 3, 0, 3, 3, 5, 8, 5),
+                                entities=((2, 3, "NORP"),))
+    assert tail_cores(opera, 1, 4) == [(2, 3, "NORP")]
+
+
 def test_readings_between_entities():
     s = obama()
     candidate = Candidate(s, head=(0, 1), tail=(2, 7), relation=(1,), score=0.4, path=())

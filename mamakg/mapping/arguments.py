@@ -25,6 +25,7 @@ import re
 from mamakg.english import (
     AMOUNT_WORDS,
     INDEFINITE_PRONOUNS,
+    KIND_NOUNS,
     NAME_LINKS,
     PLACE_NOUNS,
     POSSESSIVE_DETERMINERS,
@@ -32,6 +33,7 @@ from mamakg.english import (
     PRONOUNS,
     RELATIVE_PRONOUNS,
     TITLES,
+    WORK_NOUNS,
     is_month,
 )
 from mamakg.normalize import (
@@ -592,11 +594,33 @@ def relational_tail(s: Sentence, tail: tuple[int, int], node: tuple[int, int] | 
     return rel, key, (start, end, name[2])
 
 
+_THING_NOUNS = WORK_NOUNS | KIND_NOUNS["organization"] | frozenset(
+    "sitcom sitcoms documentary newspaper newspapers magazine magazines journal brand airline "
+    "label network channel station manga comic musical".split())
+"""Nouns that name a work or an organization: a nationality before one is where the thing
+comes from ("a Japanese anime series", "an American rock band"), no one's citizenship."""
+
+
+def _ends_its_phrase(s: Sentence, root: int) -> bool:
+    """Whether the noun at `root` ends its noun phrase: no noun follows it, nor a verb in its
+    base form, which the tagger often makes of a noun ("a Danish team *handball* player"),
+    nor a comma or "and" before another noun or adjective, where it is one of several words
+    before the noun ("a Latvian *opera*, song and concert soprano")."""
+    t = root + 1
+    if t < len(s) and (s.words[t] == "," or s.pos[t] == "CCONJ"):
+        return t + 1 >= len(s) or s.pos[t + 1] not in ("NOUN", "PROPN", "ADJ")
+    if t >= len(s) or s.pos[t] in ("NOUN", "PROPN", "NUM"):
+        return t >= len(s)
+    return not (s.pos[t] == "VERB" and s.lemmas[t] == s.words[t].lower())
+
+
 def tail_cores(s: Sentence, start: int, end: int) -> list[tuple[int, int, str]]:
     """The entities inside the tail span [start, end) that may each be the value of a fact,
     in sentence order (at most `MAX_READINGS`): every named entity or value, but not one that
     covers the span but for leading determiners (the tail itself), nor a nationality beside
-    another named entity."""
+    another named entity or before a common noun that names a work or an organization
+    (`_THING_NOUNS`: "Deltora Quest is a [Japanese] anime series" says nothing of the
+    Japanese)."""
     first = _first_word(s, start, end)
     inside = [e for e in s.entities if start <= e[0] and e[1] <= end
               and not (e[0] <= first and e[1] == end) and e[2] != "ORDINAL"]
@@ -608,7 +632,11 @@ def tail_cores(s: Sentence, start: int, end: int) -> list[tuple[int, int, str]]:
         after = [e for e in named if e[0] >= norp[1]]
         return bool(after) and all(s.pos[t] != "ADP" for t in range(norp[1], after[0][0]))
 
-    inside = [e for e in inside if e[2] != "NORP" or not modifies_name(e)]
+    root = span_root(s, start, end)
+    of_a_thing = s.words[root].lower() in _THING_NOUNS and _entity_at(s, root) is None and \
+        _ends_its_phrase(s, root)
+    inside = [e for e in inside if e[2] != "NORP" or not (
+        modifies_name(e) or of_a_thing and e[1] <= root)]
     return inside[:MAX_READINGS]
 
 

@@ -355,9 +355,13 @@ def _carb_row(name: str, c: dict) -> str:
 
 
 def _git_commit() -> str:
+    """The commit the figures are of, and whether files that can change them differ from it
+    (not the documents: the figure pages are rewritten one after another by these scripts,
+    and the README's words change no build)."""
     done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                           text=True, cwd=ROOT, check=False)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                            ":(exclude)docs", ":(exclude)README.md"],
                            capture_output=True, text=True, cwd=ROOT, check=False)
     commit = done.stdout.strip() or "unknown"
     return commit + (" + uncommitted changes" if dirty.stdout.strip() else "")

@@ -179,8 +179,8 @@ def _in_a_list(s: Sentence, chain: list[tuple[int, int, str]],
                chained: set[tuple[int, int, str]]) -> bool:
     """Whether the chain is part of a list: a name and a comma come before it (not the end
     of a chain before it: "educated at Lakefield College School in Lakefield, Ontario,
-    McGill University in Montreal, Quebec"); or a comma and a name that starts no chain of
-    its own follow it ("for Dolce & Gabbana, Balenciaga, Dries van Noten... and others");
+    McGill University in Montreal, Quebec"); or a comma and another item of a list follow it
+    (`_a_list_item`: "for Dolce & Gabbana, Balenciaga, Dries van Noten, ... and others");
     or "and"/"or" follows it (after a comma or not) and a proper noun that no comma and place
     follow ("Paris, London and Berlin"; "Atlanta, Georgia and Houston, Texas" is two chains;
     "Calgary, Alberta, Canada, and moved" none)."""

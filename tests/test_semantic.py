@@ -64,6 +64,21 @@ def test_a_date_value_needs_a_year_a_day_or_a_century(mapper):
         assert relation.pid is None and relation.label == "was born on"
 
 
+def test_a_person_or_place_valued_property_takes_a_name(mapper):
+    from mamakg.mapping.mapper import MapChain
+    from mamakg.mapping.properties import PropertyIndex
+
+    rows = [dict(row, description="place where the person was born") if row["pid"] == "P19"
+            else row for row in ROWS]
+    chain = MapChain([mapper], PropertyIndex(rows))
+    query = MapQuery("bear in", "born in", "person", "place")
+    assert chain.relation(query, "Ann", "Kettering")[0].pid == "P19"
+    assert chain.relation(query, "Ann", "東京")[0].pid == "P19"  # a script without case
+    # a common noun is no place of birth ("was born in a small town"), nor anyone's
+    relation, _ = chain.relation(query, "Ann", "small town")
+    assert relation.pid is None and relation.label == "born in"
+
+
 def test_exact_alias_counts_as_a_perfect_match(mapper):
     (found,) = mapper.map([MapQuery("bear in", "born in", "person", "place")])
     assert (found.pid, found.method) == ("P19", "alias")

@@ -131,10 +131,15 @@ class PropertyIndex:
     def __init__(self, rows: tuple[dict[str, str], ...] | list[dict[str, str]]) -> None:
         self._by_text: dict[str, _Entry] = {}
         self._datatype: dict[str, str] = {}
+        self._individual: set[str] = set()
+        """The item-valued properties whose value is a person, organization, place or event
+        (`value_kinds`), not a class."""
         for row in rows:
             if row.get("datatype") not in _DATATYPES:
                 continue
             self._datatype[row["pid"]] = row["datatype"]
+            if row["datatype"] == "WikibaseItem" and value_kinds(row.get("description", "")):
+                self._individual.add(row["pid"])
             usage = int(row.get("usage_count") or 0)
             names = [(row["label"], _LABEL, "label")]
             names += [(a, _ALIAS, "alias") for a in (row.get("aliases") or "").split("|") if a]
@@ -174,7 +179,10 @@ class PropertyIndex:
         """Whether a tail's text can be a value of the property: quantity-valued properties
         need a number in it, time-valued ones a date (`names_a_time`: "1949", "16 November
         1991", not "the age of 81" or "8:00 a.m."), item-valued ones a word that is not a
-        number or a month ("Kettering", not "1949"). Unknown properties fit.
+        number or a month ("Kettering", not "1949"), and those whose value is a person, an
+        organization, a place or an event (`value_kinds`) a name: a letter that is not lower
+        case ("Kettering", not "multiple jobs" as an employer or "class" as a school).
+        Unknown properties fit.
 
         >>> index = PropertyIndex.bundled()
         >>> index.fits("P571", "1949"), index.fits("P571", "Leominster Priory")
@@ -183,6 +191,8 @@ class PropertyIndex:
         (True, False)
         >>> index.fits("P570", "the age of 81"), index.fits("P570", "9th century")
         (False, True)
+        >>> index.fits("P108", "Acme"), index.fits("P108", "multiple jobs")
+        (True, False)
         """
         kind = self._datatype.get(pid)
         if kind is None:
@@ -191,6 +201,8 @@ class PropertyIndex:
             return names_a_time(tail)
         if kind != "WikibaseItem":
             return any(c.isdigit() for c in tail)
+        if pid in self._individual and not any(c.isalpha() and not c.islower() for c in tail):
+            return False  # "employer: multiple jobs", "educated at: class": no one's name
         return any(w.isalpha() and not is_month(w) for w in tail.replace(",", " ").split())
 
     def relation(self, key: str, label: str, min_score: float) -> Relation:

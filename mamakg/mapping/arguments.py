@@ -632,11 +632,12 @@ def tail_cores(s: Sentence, start: int, end: int) -> list[tuple[int, int, str]]:
         after = [e for e in named if e[0] >= norp[1]]
         return bool(after) and all(s.pos[t] != "ADP" for t in range(norp[1], after[0][0]))
 
-    root = span_root(s, start, end)
-    of_a_thing = s.words[root].lower() in _THING_NOUNS and _entity_at(s, root) is None and \
-        _ends_its_phrase(s, root)
-    inside = [e for e in inside if e[2] != "NORP" or not (
-        modifies_name(e) or of_a_thing and e[1] <= root)]
+    if any(e[2] == "NORP" for e in inside):
+        root = span_root(s, start, end)
+        of_a_thing = s.words[root].lower() in _THING_NOUNS and _entity_at(s, root) is None \
+            and _ends_its_phrase(s, root)
+        inside = [e for e in inside if e[2] != "NORP" or not (
+            modifies_name(e) or of_a_thing and e[1] <= root)]
     return inside[:MAX_READINGS]
 
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import functools
 import logging
 import sys
 import time
@@ -50,7 +49,7 @@ from mamakg.mapping.distant import DistantMapper
 from mamakg.mapping.entities import EntityLinker, KBLinker
 from mamakg.mapping.mapper import MapChain, MapQuery
 from mamakg.mapping.places import country_of_adjective
-from mamakg.mapping.properties import property_table, value_kinds
+from mamakg.mapping.properties import PropertyIndex, property_table
 from mamakg.mapping.resolve import (
     Forms,
     agreed_kinds,
@@ -117,13 +116,10 @@ def _resolve_into(store: MentionStore, keep: set[str], out: MentionStore, forms:
         store_parts(resolved.parts, out, summary, dropped)
 
 
-@functools.cache
 def class_valued() -> frozenset[str]:
-    """The item-valued properties whose values are classes, not individuals: those whose
-    Wikidata description names no kind of individual as the value (`value_kinds`: instance of,
-    occupation, genre, position held...; not father, employer, place of birth)."""
-    return frozenset(row["pid"] for row in property_table()
-                     if row["datatype"] == "WikibaseItem" and not value_kinds(row["description"]))
+    """The item-valued properties of the shipped table whose values are classes, not
+    individuals (`PropertyIndex.class_valued`)."""
+    return PropertyIndex.bundled().class_valued
 
 
 COUNTRY_VALUED = frozenset({"P17", "P27", "P495"})

@@ -131,15 +131,13 @@ class PropertyIndex:
     def __init__(self, rows: tuple[dict[str, str], ...] | list[dict[str, str]]) -> None:
         self._by_text: dict[str, _Entry] = {}
         self._datatype: dict[str, str] = {}
-        self._individual: set[str] = set()
-        """The item-valued properties whose value is a person, organization, place or event
-        (`value_kinds`), not a class."""
+        classes: set[str] = set()
         for row in rows:
             if row.get("datatype") not in _DATATYPES:
                 continue
             self._datatype[row["pid"]] = row["datatype"]
-            if row["datatype"] == "WikibaseItem" and value_kinds(row.get("description", "")):
-                self._individual.add(row["pid"])
+            if row["datatype"] == "WikibaseItem" and not value_kinds(row.get("description", "")):
+                classes.add(row["pid"])
             usage = int(row.get("usage_count") or 0)
             names = [(row["label"], _LABEL, "label")]
             names += [(a, _ALIAS, "alias") for a in (row.get("aliases") or "").split("|") if a]
@@ -149,6 +147,11 @@ class PropertyIndex:
                 old = self._by_text.get(key)
                 if old is None or (entry.score, entry.usage) > (old.score, old.usage):
                     self._by_text[key] = entry
+        self.class_valued = frozenset(classes)
+        """The item-valued properties whose values are classes, not individuals: those whose
+        Wikidata description names no person, organization, place or event as the value
+        (`value_kinds`: instance of, occupation, genre, position held...; not father,
+        employer, place of birth)."""
 
     @classmethod
     @functools.lru_cache(maxsize=1)
@@ -201,7 +204,8 @@ class PropertyIndex:
             return names_a_time(tail)
         if kind != "WikibaseItem":
             return any(c.isdigit() for c in tail)
-        if pid in self._individual and not any(c.isalpha() and not c.islower() for c in tail):
+        if pid not in self.class_valued and not any(c.isalpha() and not c.islower()
+                                                    for c in tail):
             return False  # "employer: multiple jobs", "educated at: class": no one's name
         return any(w.isalpha() and not is_month(w) for w in tail.replace(",", " ").split())
 

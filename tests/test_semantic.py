@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 from mamakg.mapping.semantic import MapQuery, SemanticMapper, kind_of
-from mamakg.mapping.vectors import PropertyVectors, build_property_vectors, candidate_rows
+from mamakg.mapping.vectors import (
+    PROPERTY_GRID,
+    QUERY_GRID,
+    PropertyVectors,
+    build_property_vectors,
+    candidate_rows,
+    cosines,
+    on_grid,
+)
 
 ROWS = [
     {"pid": "P19", "label": "place of birth", "description": "where born", "aliases": "born in",
@@ -353,7 +361,7 @@ def test_the_inverse_test_over_all_properties_agrees_with_is_inverse_one_by_one(
 def _name_scores_one_by_one(vectors: PropertyVectors, queries: np.ndarray):
     """The best cosine of each property's names and that name's index (the first of equal
     cosines), property by property: what `name_scores` computes at once."""
-    sims = queries @ vectors.names.T
+    sims = cosines(queries, on_grid(vectors.names, PROPERTY_GRID))
     best = np.full((len(queries), len(vectors.pids)), -1.0, dtype=np.float32)
     which = np.zeros((len(queries), len(vectors.pids)), dtype=np.int64)
     for p in range(len(vectors.pids)):
@@ -389,6 +397,22 @@ def test_name_scores_are_those_of_each_property_alone(shuffled):
     best, which = shipped.name_scores(queries)
     expected_best, expected_which = _name_scores_one_by_one(shipped, queries)
     assert np.array_equal(best, expected_best) and np.array_equal(which, expected_which)
+
+
+def test_cosines_are_the_exact_sums_rounded_once():
+    """Whatever order BLAS sums in, a cosine is the exact sum of its grid-rounded products,
+    rounded to float32 once (math.fsum sums exactly)."""
+    import math
+
+    shipped = PropertyVectors.bundled()
+    rng = np.random.default_rng(5)
+    queries = rng.standard_normal((7, shipped.names.shape[1])).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    got = cosines(queries, on_grid(shipped.names, PROPERTY_GRID))
+    q, n = on_grid(queries, QUERY_GRID), on_grid(shipped.names, PROPERTY_GRID)
+    for i in range(len(queries)):
+        for j in (0, 1, 977, len(n) - 1):
+            assert got[i, j] == np.float32(math.fsum(q[i] * n[j]))
 
 
 def test_a_phrase_scores_to_the_same_bits_alone_as_among_others():

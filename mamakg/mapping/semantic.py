@@ -581,7 +581,7 @@ class EmbeddingMapper:
             context = vectors + KIND_WEIGHT * np.stack(
                 [self._kinds[head] + self._kinds[tail] for _, head, tail in part])
             context /= np.linalg.norm(context, axis=1, keepdims=True)
-            descriptions = np.concatenate([vectors, context]) @ self.vectors.descriptions.T
+            descriptions = self.vectors.description_scores(np.concatenate([vectors, context]))
             alone, in_context = descriptions[:len(part)], descriptions[len(part):]
             for i, (phrase, _, _) in enumerate(part):
                 sims = names[row[phrase]] if phrase in row else self._sims[phrase][0]

@@ -27,8 +27,9 @@ import numpy as np
 from mamakg.errors import MamakgError
 from mamakg.mapping.properties import property_table
 
-__all__ = ["MAX_ALIASES", "MIN_QUANTITY_USAGE", "MIN_USAGE", "UNFIT", "PropertyVectors",
-           "build_property_vectors", "candidate_rows", "table_digest"]
+__all__ = ["MAX_ALIASES", "MIN_QUANTITY_USAGE", "MIN_USAGE", "PROPERTY_GRID", "QUERY_GRID",
+           "UNFIT", "PropertyVectors", "build_property_vectors", "candidate_rows", "cosines",
+           "on_grid", "table_digest"]
 
 MIN_USAGE = 100
 """Entity- and time-valued properties used fewer times than this in Wikidata are no candidates."""
@@ -40,6 +41,29 @@ VECTORS_FILE = "data/property_vectors.npz"
 UNFIT = -2.0
 """The score of a name a query may not match (`PropertyVectors.name_scores`): below any
 cosine."""
+PROPERTY_GRID = 2.0**-24
+"""The properties' vector components are taken as multiples of this (`cosines`): the shipped
+float16 vectors are already."""
+QUERY_GRID = 2.0**-28
+"""A query vector's components are rounded to multiples of this (`cosines`): float32's own
+spacing for components of 1/32 or more, so only smaller ones move, by less than 4e-9."""
+
+
+def on_grid(vectors: np.ndarray, grid: float) -> np.ndarray:
+    """The vectors in float64, each component rounded to a multiple of `grid`."""
+    return np.rint(np.asarray(vectors, dtype=np.float64) / grid) * grid
+
+
+def cosines(queries: np.ndarray, properties_on_grid: np.ndarray) -> np.ndarray:
+    """(Q, N) float32 products of (Q, D) query vectors with (N, D) property vectors already on
+    `PROPERTY_GRID` (`on_grid`); all of norm at most 1 (unit vectors). The same bits whatever
+    queries come with one, in whatever order, on whatever machine: the queries rounded to
+    `QUERY_GRID`, every product of two components is a multiple of 2**-52 and every partial
+    sum one smaller than 2 in size, which float64 holds exactly, so no order in which BLAS
+    sums them (it varies with the matrices' shapes, the processor and its threads) changes
+    the sum; it is then rounded to float32 once."""
+    exact = on_grid(queries, QUERY_GRID) @ properties_on_grid.T
+    return exact.astype(np.float32)
 
 
 def candidate_rows(rows: Sequence[dict[str, str]] | None = None) -> list[dict[str, str]]:
@@ -117,6 +141,19 @@ class PropertyVectors:
         return order, starts, owners[starts]
 
     @functools.cached_property
+    def _names_on_grid(self) -> np.ndarray:
+        return on_grid(self.names, PROPERTY_GRID)
+
+    @functools.cached_property
+    def _descriptions_on_grid(self) -> np.ndarray:
+        return on_grid(self.descriptions, PROPERTY_GRID)
+
+    def description_scores(self, vectors: np.ndarray) -> np.ndarray:
+        """(Q, P) cosine of each of (Q, D) unit vectors with each property's description, the
+        same bits alone as among others (`cosines`)."""
+        return cosines(vectors, self._descriptions_on_grid)
+
+    @functools.cached_property
     def _in_order(self) -> bool:
         """Whether the names come property by property already (the shipped vectors do)."""
         return bool(np.all(np.diff(self.name_owner) >= 0))
@@ -127,14 +164,8 @@ class PropertyVectors:
         (Q, P) index of that name in `name_text` (its first name of that cosine; a property
         without names: -1 and 0). `unfit`, (Q, N) bool: names a query may not match, which
         count as `UNFIT` (a property with no other name scores that). A vector scores to the
-        same bits alone as among others: one alone is scored as two (BLAS's product of a
-        matrix with one vector sums in another order than its product of two matrices)."""
-        if len(vectors) == 1:
-            best, which = self.name_scores(
-                np.concatenate([vectors, vectors]),
-                None if unfit is None else np.concatenate([unfit, unfit]))
-            return best[:1], which[:1]
-        sims = vectors @ self.names.T  # (Q, N)
+        same bits alone as among others (`cosines`)."""
+        sims = cosines(vectors, self._names_on_grid)  # (Q, N)
         if unfit is not None:
             sims[unfit] = UNFIT
         best = np.full((len(vectors), len(self.pids)), -1.0, dtype=np.float32)

@@ -146,6 +146,17 @@ def test_a_negated_phrase_and_a_bare_copula_map_to_no_property(mapper):
     assert copula.pid is None and copula.evidence[-1][0] == "copula"
 
 
+def test_a_bare_have_maps_to_no_property():
+    rows = ROWS + [{"pid": "P828", "label": "has cause", "description": "has cause",
+                    "aliases": "", "datatype": "WikibaseItem", "usage_count": "100"}]
+    # "had" reads as near "has cause" as an exact name: only the rule keeps it open
+    mapper = _mapper_with(rows, {"had": [0, 0, 1], "has cause": [0, 0, 1]}, None)
+    had, caused = mapper.map([MapQuery("have", "also had", "person", "person"),
+                              MapQuery("have cause", "had cause", "event", "event")])
+    assert had.pid is None and had.evidence[-1][0] == "have"
+    assert caused.pid == "P828"
+
+
 def test_a_phrase_that_gives_another_name_maps_to_no_property(mapper):
     named, known_for = mapper.map([
         MapQuery("today know as", "is today known as", "organization", "organization"),

@@ -25,14 +25,15 @@ name that ends in another preposition, nor the reverse ("sent by" is no "sent to
 no "killed by"), and a passive phrase without "by" ("Hugh was appointed Keeper") states no
 property whose value is an agent (`EmbeddingMapper._candidates`).
 
-Two kinds of phrase are not compared with property names, since a sentence embedding cannot
+Three kinds of phrase are not compared with property names, since a sentence embedding cannot
 read them: a negated phrase ("was not born in") states no property, and abstains; a bare
 copula ("is", "was") names none by itself ("is" lies nearest the alias "is not" of *different
-from*). A copula between a person and a nationality, party or religion (spaCy's ``NORP``:
-"Pieter Withoos was a *Dutch* painter") states the person's country of citizenship, political
-party or religion (`GROUP_PROPERTIES`, chosen by the cosine of the tail's own words with each
-of them, scored by the same softmax among the three, method ``kind``); any other bare copula
-abstains.
+from*), nor does a bare "have" ("had", "also has": possession is said of anything, and
+"had" lies nearest *has cause*; `names_nothing`). A copula between a person and a
+nationality, party or religion (spaCy's ``NORP``: "Pieter Withoos was a *Dutch* painter")
+states the person's country of citizenship, political party or religion
+(`GROUP_PROPERTIES`, chosen by the cosine of the tail's own words with each of them, scored
+by the same softmax among the three, method ``kind``); any other bare copula abstains.
 
 Each distinct phrase (of at most `MAX_WORDS` words) is embedded once and compared with every
 property once (`prepare`, in batches); the property vectors are precomputed and shipped.
@@ -65,8 +66,8 @@ from mamakg.normalize import relation_variants
 
 __all__ = ["COPULAS", "DESCRIPTION_WEIGHT", "GROUP_PROPERTIES", "GROUP_VALUED", "KINDS",
            "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE", "EmbeddingMapper", "KindMapper",
-           "MapQuery", "Mapping", "SemanticMapper", "gives_a_name", "is_inverse", "is_passive",
-           "is_unreadable", "kind_of", "query_phrase"]
+           "LIGHT_KEYS", "MapQuery", "Mapping", "SemanticMapper", "gives_a_name", "is_inverse",
+           "is_passive", "is_unreadable", "kind_of", "names_nothing", "query_phrase"]
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,21 @@ def is_unreadable(phrase: str) -> bool:
     """
     words = phrase.split()
     return any(w in NEGATIONS for w in words) or all(w in COPULAS for w in words)
+
+
+LIGHT_KEYS = frozenset({"have"})
+"""Relation keys that name no property by themselves: possession is said of anything ("had a
+son", "has a population", "had two jobs")."""
+
+
+def names_nothing(key: str) -> bool:
+    """Whether a relation key is a bare "have" (`LIGHT_KEYS`: "had", "also has", "has had"),
+    which states no property by itself.
+
+    >>> names_nothing("have"), names_nothing("have cause"), names_nothing("be")
+    (True, False, False)
+    """
+    return key in LIGHT_KEYS
 
 
 def gives_a_name(key: str) -> bool:
@@ -534,7 +550,8 @@ class EmbeddingMapper:
 
     def _asked(self, queries: Sequence[MapQuery]) -> list[MapQuery]:
         """The queries whose phrase this mapper embeds (`prepare`)."""
-        return [q for q in queries if q.head_named and not gives_a_name(q.key)]
+        return [q for q in queries if q.head_named and not gives_a_name(q.key)
+                and not names_nothing(q.key)]
 
     def _places(self, queries: Sequence[MapQuery], phrases: set[str],
                 ) -> list[tuple[str, str, str]]:
@@ -631,6 +648,9 @@ class EmbeddingMapper:
         if gives_a_name(q.key):
             return Mapping(None, 0.0, MapMethod.NONE, (
                 ("phrase", phrase), ("name", "another name is a label or alias, no property")))
+        if names_nothing(q.key):
+            return Mapping(None, 0.0, MapMethod.NONE, (
+                ("phrase", phrase), ("have", "'have' alone names no property")))
         if phrase not in self._sims:
             return Mapping(None, 0.0, MapMethod.NONE, (
                 ("phrase", f"{phrase} (more than {MAX_WORDS} words: not mapped)"),))

@@ -305,6 +305,25 @@ def test_a_phrase_ending_in_by_matches_no_name_ending_in_another_preposition():
     assert by.pid is None  # the sender is no addressee, however alike the phrases read
 
 
+def test_as_marks_a_role_and_a_verb_with_as_is_not_the_verb_alone():
+    instrument = {"pid": "P1303", "label": "instrument", "description": "instrument",
+                  "aliases": "plays", "datatype": "WikibaseItem", "usage_count": "100"}
+    mapper = _mapper_with(ROWS + [instrument], {
+        "plays as": [0, 0, 1], "plays": [0, 0, 1], "plays the": [0, 0, 1],
+        "instrument": [0.5, 0.5, 0], "instrument: instrument": [0, 0, 1]}, None)
+    role, played = mapper.map([MapQuery("play as", "plays as", "person", ""),  # a winger
+                               MapQuery("play", "plays the", "person", "")])  # the guitar
+    assert role.pid != "P1303"  # a winger is no instrument, however alike the phrases read
+    assert played.pid == "P1303"
+    birth_name = {"pid": "P1477", "label": "birth name", "description": "birth name",
+                  "aliases": "born as", "datatype": "WikibaseItem", "usage_count": "100"}
+    mapper = _mapper_with(ROWS + [birth_name], {
+        "born at": [0.6, 0, 0.8], "born as": [0.6, 0, 0.8], "birth name": [0, 1, 0],
+        "birth name: birth name": [0.6, 0, 0.8]}, None)
+    born, = mapper.map([MapQuery("bear at", "was born at", "person", "place")])
+    assert born.pid == "P19"  # "born at" reads as the name "born as" exactly, but is no role
+
+
 def test_a_hyphenated_noun_of_is_the_property_of_its_words():
     from mamakg.mapping.semantic import is_inverse
 

@@ -272,6 +272,21 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
         and _compound_words(phrase.removesuffix(" of"))[-len(words):] == words
 
 
+def _verb_stem(word: str) -> str:
+    """A word without the endings of a verb's forms, to tell two forms of one verb ("plays"
+    and "play", "served" and "serving").
+
+    >>> [_verb_stem(w) for w in ("plays", "played", "serving", "served", "work")]
+    ['play', 'play', 'serv', 'serv', 'work']
+    """
+    word = word.lower()
+    for ending in ("ing", "ed", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            word = word[:-len(ending)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
 def _has_by(phrase: str) -> bool:
     """Whether a phrase names its agent: "by" ends it or stands in it."""
     return phrase.endswith(" by") or " by " in phrase
@@ -459,6 +474,9 @@ class EmbeddingMapper:
                                      dtype=object)
         self._name_ends = np.array([final_preposition(n) for n in names])
         """The preposition each name ends with ("" for none: `final_preposition`)."""
+        self._name_verbs = np.array([_verb_stem(n.split()[0]) if n.split() else ""
+                                     for n in names])
+        """The stem of each name's first word (`_verb_stem`)."""
         self._label_by = np.array([label.lower().endswith(" by") for label in self.labels],
                                   dtype=bool)
 
@@ -606,14 +624,23 @@ class EmbeddingMapper:
 
     def _unfit_names(self, phrases: Sequence[str]) -> np.ndarray:
         """(Q, N): the names each phrase may not match. Where both end in a preposition, "by"
-        marks the agent and no other preposition does: a phrase that ends in "by" matches no
-        name that ends in another preposition, and the reverse ("sent by" is no "sent to",
-        "killed at" no "killed by"). Other prepositions stand for one another as often as not
-        ("educated in" is "educated at", "moved to" is "lived in", "a sequel to" is "a sequel
-        of", "a bridge across" is "a bridge over"), so they are left to the meaning."""
+        marks the agent and "as" a role, and no other preposition does either: a phrase
+        that ends in "by" matches no name that ends in another preposition, and the reverse
+        ("sent by" is no "sent to", "killed at" no "killed by"); so for "as" ("served as" is
+        no "served aboard", "born in" no "born as"). Other prepositions stand for one another
+        as often as not ("educated in" is "educated at", "moved to" is "lived in", "a sequel
+        to" is "a sequel of", "a bridge across" is "a bridge over"), so they are left to the
+        meaning. And a verb with "as" is not the verb alone: what follows "as" is the role
+        its subject takes, not the verb's object ("plays as a winger" is no "plays [the
+        guitar]", "served as mayor" no "serving [a market]"), so such a phrase matches no
+        name without a preposition that opens with that verb (`_verb_stem`)."""
         ends = np.array([final_preposition(p) for p in phrases])[:, None]
         names = self._name_ends
-        return (ends != "") & (names != "") & ((ends == "by") != (names == "by"))
+        unfit = (ends != "") & (names != "") & (
+            ((ends == "by") != (names == "by")) | ((ends == "as") != (names == "as")))
+        verbs = np.array([_verb_stem(p.split()[-2]) if p.endswith(" as") and " " in p else ""
+                          for p in phrases])[:, None]
+        return unfit | ((verbs != "") & (names == "") & (self._name_verbs == verbs))
 
     def compared(self, phrases: Sequence[str], places: Sequence[tuple[str, str, str]],
                  names: np.ndarray, which: np.ndarray, blended: np.ndarray) -> None:

@@ -87,6 +87,25 @@ def test_a_person_or_place_valued_property_takes_a_name(mapper):
     assert relation.pid is None and relation.label == "born in"
 
 
+def test_a_territory_that_names_a_body_of_water_is_read_as_water():
+    from mamakg.mapping.mapper import MapChain, MapMethod, Mapping
+
+    class Fixed:  # a mapper that answers "located in" (as a place reading does)
+        def prepare(self, queries, compare=True):
+            pass
+
+        def map(self, queries):
+            return [Mapping("P131", 1.0, MapMethod.KIND) for _ in queries]
+
+    chain = MapChain([Fixed()])
+    query = MapQuery(", in", ",", "place", "place")
+    bay, _ = chain.relation(query, "Angel Island", "San Francisco Bay")
+    assert (bay.pid, bay.pid_label) == ("P206", "located in or next to body of water")
+    assert "body of water" in bay.evidence[-1][1]
+    for land in ("Marin County", "Lake County"):
+        assert chain.relation(query, "San Rafael", land)[0].pid == "P131"
+
+
 def test_exact_alias_counts_as_a_perfect_match(mapper):
     (found,) = mapper.map([MapQuery("bear in", "born in", "person", "place")])
     assert (found.pid, found.method) == ("P19", "alias")

@@ -12,7 +12,9 @@ mapper (None). The build chains them in this order (`MapChain`), the first decis
 
 A decision without a property (method ``none``) ends the chain too: the relation stays open.
 `MapChain.relation` then checks, in one place, that the fact's value fits the property's value
-type (`PropertyIndex.fits`) and makes the `Relation`.
+type (`PropertyIndex.fits`), reads a property of place on land whose value names a body of water
+as located in or next to body of water (`ON_LAND`, `WATER_PROPERTY`), and makes the
+`Relation`.
 """
 
 from __future__ import annotations
@@ -22,13 +24,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from mamakg.mapping.places import names_water
 from mamakg.mapping.properties import PropertyIndex, property_labels
 from mamakg.types import Relation
 
 if TYPE_CHECKING:
     from mamakg.attention import Embedder
 
-__all__ = ["MapChain", "MapMethod", "MapQuery", "Mapping", "RelationMapper"]
+__all__ = ["ON_LAND", "WATER_PROPERTY", "MapChain", "MapMethod", "MapQuery", "Mapping",
+           "RelationMapper"]
+
+ON_LAND = frozenset({"P131", "P17", "P276"})
+"""Properties that place their subject in a territory or at a location: located in the
+administrative territorial entity, country, location. A body of water is none of those
+(`WATER_PROPERTY`)."""
+WATER_PROPERTY = "P206"
+"""Located in or next to body of water: what a property of `ON_LAND` states where its value
+names a body of water (`mamakg.mapping.places.names_water`: "Angel Island, San Francisco
+Bay", "Burlington Island is located in the Delaware River")."""
 
 
 class MapMethod(str, enum.Enum):
@@ -128,7 +141,8 @@ class MapChain:
         """The `Relation` of a query whose head and tail have these labels, and whether the
         property holds from tail to head. The value (the tail, or the head of an inverse
         property) must fit the property's value type, unless the knowledge base's own
-        statements chose it (distant supervision)."""
+        statements chose it (distant supervision); a property of `ON_LAND` whose value names a
+        body of water is read as `WATER_PROPERTY`."""
         found = self.map([query])[0]
         open_relation = Relation(key=query.key, label=query.surface)
         if found.pid is None:
@@ -136,8 +150,14 @@ class MapChain:
         if found.method is not MapMethod.DISTANT and not self.index.fits(
                 found.pid, head if found.inverse else tail):
             return open_relation, False
-        label = found.pid_label if found.pid_label is not None else \
-            property_labels().get(found.pid)
-        return Relation(key=query.key, label=query.surface, pid=found.pid,
-                        map_score=found.score, map_method=found.method.value, pid_label=label,
-                        evidence=found.evidence), found.inverse
+        pid, label, evidence = found.pid, found.pid_label, found.evidence
+        value = head if found.inverse else tail
+        if pid in ON_LAND and found.method is not MapMethod.DISTANT and names_water(value):
+            pid, label = WATER_PROPERTY, None
+            evidence += (("value", f"{value!r} names a body of water, no territory: "
+                                   f"{found.pid} read as {WATER_PROPERTY}"),)
+        if label is None:
+            label = property_labels().get(pid)
+        return Relation(key=query.key, label=query.surface, pid=pid, map_score=found.score,
+                        map_method=found.method.value, pid_label=label,
+                        evidence=evidence), found.inverse

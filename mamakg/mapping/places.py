@@ -116,6 +116,39 @@ def is_country(name: str) -> bool:
     return _norm(name) in countries()
 
 
+WATER_NOUNS = frozenset({
+    "river", "lake", "sea", "ocean", "strait", "straits", "bay", "gulf", "channel", "sound",
+    "creek", "fjord", "lagoon", "harbour", "harbor", "loch", "lough", "firth", "reservoir",
+    "canal", "estuary"})
+"""Nouns that make a place's name the name of a body of water ("Delaware River", "Lake
+Ontario", "Gulf of Mexico")."""
+_LAND_NOUNS = frozenset({
+    "county", "city", "town", "village", "district", "township", "parish", "province",
+    "region", "state", "municipality", "borough", "island", "islands", "park", "station",
+    "area", "valley", "beach", "heights", "hills", "shores", "bridge", "dam", "college",
+    "school", "university", "club", "airport", "railway", "road", "street", "mall",
+    "center", "centre"})
+"""Nouns that, ending a name, make it a place on land or a building however its first word
+reads ("Lake County", "Channel Islands", "Bay Area")."""
+
+
+def names_water(name: str) -> bool:
+    """Whether a place's name names a body of water: a noun of `WATER_NOUNS` ends it, or
+    opens it before another name or "of", the name ending in no noun of land (`_LAND_NOUNS`).
+
+    >>> [names_water(n) for n in ("San Francisco Bay", "Lake Ontario", "Gulf of Mexico")]
+    [True, True, True]
+    >>> [names_water(n) for n in ("Lake County", "Channel Islands", "Bay Area", "Sound")]
+    [False, False, False, False]
+    """
+    words = [w.lower() for w in name.replace(",", " ").split()]
+    if len(words) < 2 or words[-1] in _LAND_NOUNS:
+        return False
+    if words[-1] in WATER_NOUNS:
+        return True
+    return words[0] in WATER_NOUNS and (words[1] == "of" or name.split()[1][:1].isupper())
+
+
 def _text(s: Sentence, entity: tuple[int, int, str]) -> str:
     return s.char_span(entity[0], entity[1]).text
 

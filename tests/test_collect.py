@@ -269,3 +269,29 @@ def test_a_group_is_no_subject_of_a_schema_fact():
 
     assert _head_side(Entity("american", "American", kind="NORP")) == ("group", False)
     assert _head_side(Entity("peter agre", "Peter Agre", kind="PERSON")) == ("person", True)
+
+
+def test_an_active_verb_mapped_to_its_doer_reads_backwards_but_no_common_noun_heads_it():
+    rows = [*ROWS, {"pid": "P1346", "label": "winner", "description": "", "aliases": "",
+                    "datatype": "WikibaseItem", "usage_count": "1000"}]
+    texts = dict(VECTORS, winner=[0.2, 0.2, -1], won=[0.2, 0.2, -1])
+
+    def embed_texts(items):
+        rows_ = np.array([texts.get(t, [0.1, 0.1, 1]) for t in items], dtype=np.float32)
+        return rows_ / np.linalg.norm(rows_, axis=1, keepdims=True)
+
+    chain = SemanticMapper(build_property_vectors(embed_texts, "fake", rows), embed_texts,
+                           rows=rows, min_score=0.5)
+    mentions = [m("d", 0, "Bo Day", "won", "Davis Cup", ("bo day", "win", "davis cup"),
+                  ("PERSON", "EVENT")),
+                m("d", 1, "Bo Day", "won", "the trophy", ("bo day", "win", "trophy"),
+                  ("PERSON", ""))]
+    with MentionStore() as store:
+        store.add(mentions)
+        facts = collect_facts(store, Config.preset("default"), Summary(), mappers=chain)
+    found = {(f.head.label, f.relation.pid, f.tail.label) for f in facts}
+    assert ("Davis Cup", "P1346", "Bo Day") in found  # the cup's winner is Bo Day
+    assert ("Bo Day", "P1346", "Davis Cup") not in found
+    # "the trophy's winner" would put a common noun at the head of a schema fact: open
+    assert ("Bo Day", None, "trophy") in found and not any(
+        f.head.label == "trophy" for f in facts)

@@ -250,8 +250,8 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     it maps; a fact whose head is its tail maps to no property; a property that holds from
     tail to head gives the mapped fact read backwards and keeps the Match-stage mentions as
     an open fact. With `classes` (common nouns scoped to their document): a common noun
-    valued on one of these properties is the class node shared by every document, and a
-    value is never read backwards into a head. With `countries`, a nationality adjective
+    valued on one of these properties is the class node shared by every document, and a value or a
+    common noun is never read backwards into a head. With `countries`, a nationality adjective
     valued on a property whose values are sovereign states (`COUNTRY_VALUED`: "a [Zambian]
     politician", country of citizenship) is that state's entity ("Zambia")."""
     first = mentions[0]
@@ -268,8 +268,9 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
         rel, inverse = Relation(key=rel.key, label=rel.label), False
     if derived and rel.pid is None:
         return  # a reading between entities is kept only as a mapped fact
-    if classes is not None and inverse and is_value(tail.label):
-        if not derived:  # a date or number heads no fact: the relation stays open
+    if classes is not None and inverse and (is_value(tail.label) or not is_named(tail)):
+        if not derived:  # a date, a number or a common noun heads no schema fact: the
+            # relation stays open (as a common noun's own relations do: `_head_side`)
             yield head, Relation(key=rel.key, label=rel.label), tail, \
                 [m for m in mentions if not m.derived]
         return

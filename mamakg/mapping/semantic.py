@@ -18,12 +18,13 @@ fits the tail take part: a date tail (or a year) only time-valued properties, a 
 quantity-valued ones, anything else only entity-valued ones. The score of the best property
 is its softmax probability among the candidates and "no property", so it reads as how sure
 the mapper is; below `--min-map-score` the relation stays open. An active phrase mapped to a
-passive property ("founded" -> "founded by"), or "N of" mapped to the property N ("is the CEO
-of" -> "CEO", "the secretary-general of" -> "secretary general"), reverses the fact
-(`is_inverse`). Only "by" marks an agent: a phrase that ends in "by" is not compared with a
-name that ends in another preposition, nor the reverse ("sent by" is no "sent to", "killed at"
-no "killed by"), and a passive phrase without "by" ("Hugh was appointed Keeper") states no
-property whose value is an agent (`EmbeddingMapper._candidates`).
+passive property ("founded" -> "founded by"), or "N of" mapped to the property N ("is the CEO of"
+-> "CEO", "the secretary-general of" -> "secretary general"), reverses the fact (`is_inverse`); so
+does an active verb mapped to the noun of its doer ("won" -> "winner", "directed" -> "director":
+`names_the_agent`). Only "by" marks an agent: a phrase that ends in "by" is not compared with a
+name that ends in another preposition, nor the reverse ("sent by" is no "sent to", "killed at" no
+"killed by"), and a passive phrase without "by" ("Hugh was appointed Keeper") states no property
+whose value is an agent (`EmbeddingMapper._candidates`).
 
 Three kinds of phrase are not compared with property names, since a sentence embedding cannot
 read them: a negated phrase ("was not born in") states no property, and abstains; a bare
@@ -48,6 +49,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from mamakg.english import (
+    ALL_PREPOSITIONS,
     ARTICLES,
     BE_FORMS,
     LEADING_AUXILIARIES,
@@ -67,7 +69,8 @@ from mamakg.normalize import relation_variants
 __all__ = ["COPULAS", "DESCRIPTION_WEIGHT", "GROUP_PROPERTIES", "GROUP_VALUED", "KINDS",
            "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE", "EmbeddingMapper", "KindMapper",
            "LIGHT_KEYS", "MapQuery", "Mapping", "SemanticMapper", "gives_a_name", "is_inverse",
-           "is_passive", "is_unreadable", "kind_of", "names_nothing", "query_phrase"]
+           "is_passive", "is_unreadable", "kind_of", "names_nothing", "names_the_agent",
+           "query_phrase"]
 
 log = logging.getLogger(__name__)
 
@@ -285,6 +288,38 @@ def _verb_stem(word: str) -> str:
             word = word[:-len(ending)]
             break
     return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+def _agent_nouns(verb: str) -> frozenset[str]:
+    """The nouns English makes for who does what a verb (a lemma) says: "win" -> "winner",
+    "direct" -> "director", "create" -> "creator", "write" -> "writer", "own" -> "owner"
+    (and forms no English word has, which match no name)."""
+    forms = {verb + "er", verb + "or", verb + verb[-1:] + "er"}
+    if verb.endswith("e"):
+        forms |= {verb + "r", verb[:-1] + "or"}
+    return frozenset(forms)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # asked once per decided query
+def names_the_agent(key: str, name: str, label: str) -> bool:
+    """Whether a property's name (or label) is the noun of the one who does what the
+    relation's verb says, its key's last word: "X won Y" matched to *winner* (Y's winner is
+    X), "X directed Y" to *director*, "X owns Y" to *owner*. Said actively, such a phrase
+    states the property from its value to its subject, which reverses the fact.
+
+    >>> names_the_agent("win", "winner", "winner"), names_the_agent("direct", "director",
+    ...     "director"), names_the_agent("also create", "creator", "creator")
+    (True, True, True)
+    >>> names_the_agent("be director", "director", "director"), names_the_agent("win at",
+    ...     "winner", "winner"), names_the_agent("win", "award received", "award received")
+    (False, False, False)
+    """
+    words = key.split()
+    if not words or words[-1] in ALL_PREPOSITIONS or (len(words) > 1 and words[0] in COPULAS):
+        return False
+    agents = _agent_nouns(words[-1])
+    return any(text.lower().split()[-1:] and text.lower().split()[-1] in agents
+               for text in (name, label))
 
 
 def _has_by(phrase: str) -> bool:
@@ -719,7 +754,9 @@ class EmbeddingMapper:
         )
         if score < self.min_score:
             return Mapping(None, score, MapMethod.NONE, evidence)
-        inverse = is_inverse(phrase, name, self.labels[best])
+        inverse = is_inverse(phrase, name, self.labels[best]) or (
+            not _has_by(phrase) and not is_passive(q.surface, q.key)
+            and names_the_agent(q.key, name, self.labels[best]))
         if inverse:
             evidence += (("direction", f"{phrase!r} states {name!r} of its tail: the fact "
                                        "reads from tail to head"),)

@@ -106,6 +106,16 @@ def test_a_territory_that_names_a_body_of_water_is_read_as_water():
         assert chain.relation(query, "San Rafael", land)[0].pid == "P131"
 
 
+def test_a_kind_of_place_in_a_place_lies_in_it(mapper):
+    village, state, person = mapper.map([
+        MapQuery("be village in", "is a village in", "person", "place"),  # NER: a person
+        MapQuery("be country in", "is a sovereign country in", "place", "place"),
+        MapQuery("be village in", "is a village in", "place", "person")])
+    assert (village.pid, village.method) == ("P131", "kind")
+    assert state.pid != "P131"  # a sovereign state lies on a continent, in no territory
+    assert person.pid != "P131"
+
+
 def test_exact_alias_counts_as_a_perfect_match(mapper):
     (found,) = mapper.map([MapQuery("bear in", "born in", "person", "place")])
     assert (found.pid, found.method) == ("P19", "alias")

@@ -55,6 +55,7 @@ from mamakg.english import (
     LEADING_AUXILIARIES,
     NAMING_RELATIONS,
     NEGATIONS,
+    PLACE_NOUNS,
     ROLE_PREPOSITIONS,
     STUDENT_NOUNS,
     final_preposition,
@@ -68,9 +69,9 @@ from mamakg.normalize import relation_variants
 
 __all__ = ["COPULAS", "DESCRIPTION_WEIGHT", "GROUP_PROPERTIES", "GROUP_VALUED", "KINDS",
            "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE", "EmbeddingMapper", "KindMapper",
-           "LIGHT_KEYS", "MapQuery", "Mapping", "SemanticMapper", "gives_a_name", "is_inverse",
-           "is_passive", "is_unreadable", "kind_of", "names_nothing", "names_the_agent",
-           "query_phrase"]
+           "LIGHT_KEYS", "MapQuery", "Mapping", "SETTLEMENT_NOUNS", "SemanticMapper",
+           "gives_a_name", "is_inverse", "is_passive", "is_unreadable", "kind_of",
+           "names_a_place_in", "names_nothing", "names_the_agent", "query_phrase"]
 
 log = logging.getLogger(__name__)
 
@@ -379,6 +380,40 @@ def _place_in_place(q: MapQuery) -> Mapping:
     return Mapping(PLACE_PROPERTIES[q.key], 1.0, MapMethod.KIND, evidence)
 
 
+SETTLEMENT_NOUNS = PLACE_NOUNS - {"country", "countries", "kingdom", "republic", "emirate"}
+"""The kinds of place a copula names before "in" another place ("Arud is a *village* in Seh
+Hezar Rural District"): territories and settlements, not sovereign states ("a sovereign
+state in North Africa" lies on a continent, no territory)."""
+
+
+def names_a_place_in(key: str) -> bool:
+    """Whether a relation key is a copula, a kind of place and "in" (`SETTLEMENT_NOUNS`: "is a
+    village in", "was a town in"; adjectives are no part of a key).
+
+    >>> names_a_place_in("be village in"), names_a_place_in("be capital of")
+    (True, False)
+    >>> names_a_place_in("be country in"), names_a_place_in("live in village in")
+    (False, False)
+    """
+    words = key.split()
+    return len(words) == 3 and words[0] == "be" and words[1] in SETTLEMENT_NOUNS and \
+        words[2] == "in"
+
+
+def _a_place_in(q: MapQuery) -> Mapping | None:
+    """"X is a village in Y": X lies in the administrative territorial entity Y (whatever
+    kind the recognizer gave X: the phrase says it is a place, "Sharifabad is a village",
+    which it took for a person's name); left to the next mapper where Y is a person, a
+    group or a value, or X a group or a value."""
+    if q.tail_kind in ("person", "date", "number", "group") or \
+            q.head_kind in ("date", "number", "group"):
+        return None
+    return Mapping(PLACE_PROPERTIES[PLACE_IN_PLACE], 1.0, MapMethod.KIND, (
+        ("phrase", q.surface),
+        ("types", f"{q.head_kind or '?'} -> {q.tail_kind or '?'}: a kind of place in a "
+                  "place lies in it")))
+
+
 class KindMapper:
     """Maps the phrases that name no property by themselves from what they join (a person's
     nationality, party or religion; a role at an organization: `_kind_reading`), the tail's
@@ -420,6 +455,7 @@ class KindMapper:
         if any(reading for _, reading in readings):  # most queries have none: no words
             self._embed_words(readings)
         return [_place_in_place(q) if q.key in PLACE_PROPERTIES
+                else _a_place_in(q) if names_a_place_in(q.key)
                 else self._map_kind(q, reading) if reading else None
                 for q, reading in readings]
 

@@ -182,8 +182,11 @@ def test_a_bare_have_maps_to_no_property():
     mapper = _mapper_with(rows, {"had": [0, 0, 1], "has cause": [0, 0, 1]}, None)
     had, caused = mapper.map([MapQuery("have", "also had", "person", "person"),
                               MapQuery("have cause", "had cause", "event", "event")])
-    assert had.pid is None and had.evidence[-1][0] == "have"
+    assert had.pid is None and had.evidence[-1][0] == "light verb"
     assert caused.pid == "P828"
+    mapper = _mapper_with(rows, {"also called": [0, 0, 1], "has cause": [0, 0, 1]}, None)
+    called, = mapper.map([MapQuery("also call", "also called", "person", "person")])
+    assert called.pid is None and called.evidence[-1][0] == "light verb"
 
 
 def test_a_phrase_that_gives_another_name_maps_to_no_property(mapper):
@@ -351,6 +354,18 @@ def test_as_marks_a_role_and_a_verb_with_as_is_not_the_verb_alone():
         "birth name: birth name": [0.6, 0, 0.8]}, None)
     born, = mapper.map([MapQuery("bear at", "was born at", "person", "place")])
     assert born.pid == "P19"  # "born at" reads as the name "born as" exactly, but is no role
+
+
+def test_a_name_that_ends_in_for_needs_a_phrase_that_says_for():
+    intended = {"pid": "P2360", "label": "intended public", "description": "intended public",
+                "aliases": "created for", "datatype": "WikibaseItem", "usage_count": "100"}
+    mapper = _mapper_with(ROWS + [intended], {
+        "created": [0, 0, 1], "created for": [0, 0, 1], "intended public": [0.5, 0.5, 0],
+        "intended public: intended public": [0.5, 0.5, 0]}, None)
+    made, made_for = mapper.map([MapQuery("create", "created", "person", ""),
+                                 MapQuery("create for", "created for", "organization", "")])
+    assert made.pid != "P2360"  # what one creates is no one's audience
+    assert made_for.pid == "P2360"
 
 
 def test_a_hyphenated_noun_of_is_the_property_of_its_words():

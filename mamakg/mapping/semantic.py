@@ -27,14 +27,15 @@ name that ends in another preposition, nor the reverse ("sent by" is no "sent to
 whose value is an agent (`EmbeddingMapper._candidates`).
 
 Three kinds of phrase are not compared with property names, since a sentence embedding cannot
-read them: a negated phrase ("was not born in") states no property, and abstains; a bare
-copula ("is", "was") names none by itself ("is" lies nearest the alias "is not" of *different
-from*), nor does a bare "have" ("had", "also has": possession is said of anything, and
-"had" lies nearest *has cause*; `names_nothing`). A copula between a person and a
-nationality, party or religion (spaCy's ``NORP``: "Pieter Withoos was a *Dutch* painter")
-states the person's country of citizenship, political party or religion
-(`GROUP_PROPERTIES`, chosen by the cosine of the tail's own words with each of them, scored
-by the same softmax among the three, method ``kind``); any other bare copula abstains.
+read them: a negated phrase ("was not born in") states no property, and abstains; a bare copula
+("is", "was") names none by itself ("is" lies nearest the alias "is not" of *different from*),
+nor does a bare "have" ("had", "also has": possession is said of anything, and "had" lies
+nearest *has cause*), nor a bare "call" ("also called", "called a conference":
+`names_nothing`). A copula between a person and a nationality, party or religion (spaCy's
+``NORP``: "Pieter Withoos was a *Dutch* painter") states the person's country of citizenship,
+political party or religion (`GROUP_PROPERTIES`, chosen by the cosine of the tail's own words
+with each of them, scored by the same softmax among the three, method ``kind``); any other bare
+copula abstains.
 
 Each distinct phrase (of at most `MAX_WORDS` words) is embedded once and compared with every
 property once (`prepare`, in batches); the property vectors are precomputed and shipped.
@@ -159,19 +160,23 @@ def is_unreadable(phrase: str) -> bool:
     return any(w in NEGATIONS for w in words) or all(w in COPULAS for w in words)
 
 
-LIGHT_KEYS = frozenset({"have"})
-"""Relation keys that name no property by themselves: possession is said of anything ("had a
-son", "has a population", "had two jobs")."""
+LIGHT_KEYS = frozenset({"have", "call"})
+"""Verbs that name no property by themselves: possession is said of anything ("had a son",
+"has a population", "had two jobs"); "call" gives a name or a summons ("also called
+Ormazd", "called an international conference", "personally called Sting")."""
 
 
 def names_nothing(key: str) -> bool:
-    """Whether a relation key is a bare "have" (`LIGHT_KEYS`: "had", "also has", "has had"),
-    which states no property by itself.
+    """Whether a relation key is one of `LIGHT_KEYS`, alone or after an adverb ("had", "also
+    has", "now called"), which states no property by itself.
 
-    >>> names_nothing("have"), names_nothing("have cause"), names_nothing("be")
-    (True, False, False)
+    >>> names_nothing("have"), names_nothing("also call"), names_nothing("have cause")
+    (True, True, False)
+    >>> names_nothing("call for"), names_nothing("be")
+    (False, False)
     """
-    return key in LIGHT_KEYS
+    words = key.split()
+    return 1 <= len(words) <= 2 and words[-1] in LIGHT_KEYS
 
 
 def gives_a_name(key: str) -> bool:
@@ -704,13 +709,16 @@ class EmbeddingMapper:
         meaning. And a verb with "as" is not the verb alone: what follows "as" is the role
         its subject takes, not the verb's object ("plays as a winger" is no "plays [the
         guitar]", "served as mayor" no "serving [a market]"), so such a phrase matches no
-        name without a preposition that opens with that verb (`_verb_stem`)."""
+        name without a preposition that opens with that verb (`_verb_stem`). A name that ends
+        in "for" names whom or what its subject is for ("created for", "designed for": the
+        intended public), which a phrase without "for" does not say ("created", "designed")."""
         ends = np.array([final_preposition(p) for p in phrases])[:, None]
         names = self._name_ends
         unfit = (ends != "") & (names != "") & (
             ((ends == "by") != (names == "by")) | ((ends == "as") != (names == "as")))
         verbs = np.array([_verb_stem(p.split()[-2]) if p.endswith(" as") and " " in p else ""
                           for p in phrases])[:, None]
+        unfit |= (names == "for") & (ends != "for")
         return unfit | ((verbs != "") & (names == "") & (self._name_verbs == verbs))
 
     def compared(self, phrases: Sequence[str], places: Sequence[tuple[str, str, str]],
@@ -748,7 +756,7 @@ class EmbeddingMapper:
                 ("phrase", phrase), ("name", "another name is a label or alias, no property")))
         if names_nothing(q.key):
             return Mapping(None, 0.0, MapMethod.NONE, (
-                ("phrase", phrase), ("have", "'have' alone names no property")))
+                ("phrase", phrase), ("light verb", f"{q.key!r} names no property by itself")))
         if phrase not in self._sims:
             return Mapping(None, 0.0, MapMethod.NONE, (
                 ("phrase", f"{phrase} (more than {MAX_WORDS} words: not mapped)"),))

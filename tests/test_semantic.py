@@ -430,6 +430,16 @@ def test_the_inverse_test_over_all_properties_agrees_with_is_inverse_one_by_one(
         assert found.tolist() == expected, phrase
         inverse += sum(expected)
     assert inverse > 50  # both kinds of answer were asked
+    members = [i for i, n in enumerate(vectors.name_text) if n.lower().endswith(" member")]
+    assert members  # "board member", "cast member"...
+    for phrase in ("served on the board of", "was in the cast of", "a board member of"):
+        for i in members:  # every property's nearest name a "... member" name
+            found = EmbeddingMapper(vectors, embed)._inverse_of(
+                phrase, np.full(len(vectors.pids), i))
+            name = vectors.name_text[i]
+            assert found.tolist() == [is_inverse(phrase, name, label)
+                                      for label in mapper.labels], (phrase, name)
+    assert is_inverse("served on the board of", "board member", "board member")
 
 
 def _name_scores_one_by_one(vectors: PropertyVectors, queries: np.ndarray):

@@ -272,13 +272,28 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
     >>> is_inverse("ceo of", "CEO", "chief executive officer"), is_inverse("member of",
     ...     "member of", "member of")
     (True, False)
+
+    So does "N of" where the property is "N member", a member of the N: "served on the board
+    of Acme": Acme's board member is Ann.
+
+    >>> is_inverse("served on the board of", "board member", "board member"), is_inverse(
+    ...     "is a former board member of", "board member", "board member")
+    (True, True)
     """
     name, label = name.lower(), label.lower()
     if name.endswith(" by") or label.endswith(" by"):
         return not _has_by(phrase)
     words = _compound_words(name)
-    return phrase.endswith(" of") and not name.endswith(" of") and 0 < len(words) <= 3 \
-        and _compound_words(phrase.removesuffix(" of"))[-len(words):] == words
+    if not phrase.endswith(" of") or name.endswith(" of"):
+        return False
+    stem = _compound_words(phrase.removesuffix(" of"))
+    group = words[:-1] if len(words) >= 2 and words[-1] in MEMBER_NOUNS else []
+    return any(0 < len(w) <= 3 and stem[-len(w):] == w for w in (words, group))
+
+
+MEMBER_NOUNS = frozenset({"member", "members"})
+"""What ends a property's name that names a member of its first words' group ("board member",
+"cast member"): the phrase "the board of" states it from value to subject too."""
 
 
 def _verb_stem(word: str) -> str:
@@ -548,6 +563,11 @@ class EmbeddingMapper:
         self._name_words = np.array([len(_compound_words(n)) for n in names], dtype=np.int64)
         self._name_joined = np.array([" ".join(_compound_words(n)) for n in names],
                                      dtype=object)
+        groups = [_compound_words(n)[:-1] if len(_compound_words(n)) >= 2
+                  and _compound_words(n)[-1] in MEMBER_NOUNS else [] for n in names]
+        self._group_words = np.array([len(g) for g in groups], dtype=np.int64)
+        self._group_joined = np.array([" ".join(g) for g in groups], dtype=object)
+        """For a name "N member" ("board member"): N's words and their number (else none)."""
         self._name_ends = np.array([final_preposition(n) for n in names])
         """The preposition each name ends with ("" for none: `final_preposition`)."""
         self._name_verbs = np.array([_verb_stem(n.split()[0]) if n.split() else ""
@@ -601,8 +621,10 @@ class EmbeddingMapper:
             stem = _compound_words(phrase.removesuffix(" of"))
             words, joined = self._name_words[which], self._name_joined[which]
             named = np.zeros(len(which), dtype=bool)
+            groups, group = self._group_words[which], self._group_joined[which]
             for n in (1, 2, 3):
                 named |= (words == n) & (joined == " ".join(stem[-n:]))
+                named |= (groups == n) & (group == " ".join(stem[-n:]))
             found |= ~by & ~self._name_of[which] & named
         self._inverse[phrase] = found
         return found

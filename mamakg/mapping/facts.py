@@ -250,10 +250,11 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     it maps; a fact whose head is its tail maps to no property; a property that holds from
     tail to head gives the mapped fact read backwards and keeps the Match-stage mentions as
     an open fact. With `classes` (common nouns scoped to their document): a common noun
-    valued on one of these properties is the class node shared by every document, and a value or a
-    common noun is never read backwards into a head. With `countries`, a nationality adjective
-    valued on a property whose values are sovereign states (`COUNTRY_VALUED`: "a [Zambian]
-    politician", country of citizenship) is that state's entity ("Zambia")."""
+    valued on one of these properties is the class node shared by every document, and a
+    value or a common noun is never read backwards into a head. With `countries`, a
+    nationality adjective valued on a property whose values are sovereign states
+    (`COUNTRY_VALUED`: "a [Zambian] politician", country of citizenship) is that state's
+    entity ("Zambia")."""
     first = mentions[0]
     head, tail = entity(first.head_key), entity(first.tail_key)
     label = labels[first.relation_key]

@@ -147,12 +147,12 @@ class MapChain:
         open_relation = Relation(key=query.key, label=query.surface)
         if found.pid is None:
             return open_relation, False
-        if found.method is not MapMethod.DISTANT and not self.index.fits(
-                found.pid, head if found.inverse else tail):
+        value = head if found.inverse else tail
+        read = found.method is not MapMethod.DISTANT  # the knowledge base's own choice stands
+        if read and not self.index.fits(found.pid, value):
             return open_relation, False
         pid, label, evidence = found.pid, found.pid_label, found.evidence
-        value = head if found.inverse else tail
-        if pid in ON_LAND and found.method is not MapMethod.DISTANT and names_water(value):
+        if read and pid in ON_LAND and names_water(value):
             pid, label = WATER_PROPERTY, None
             evidence += (("value", f"{value!r} names a body of water, no territory: "
                                    f"{found.pid} read as {WATER_PROPERTY}"),)

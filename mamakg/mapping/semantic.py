@@ -259,6 +259,11 @@ def _kind_reading(q: MapQuery, by_pos: bool = False) -> tuple[tuple[str, str], .
     return AFFILIATION_PROPERTIES
 
 
+MEMBER_NOUNS = frozenset({"member", "members"})
+"""What ends a property's name that names a member of its first words' group ("board member",
+"cast member"): the phrase "the board of" states it from value to subject too."""
+
+
 @functools.lru_cache(maxsize=1 << 16)  # asked for many properties of every query
 def is_inverse(phrase: str, name: str, label: str) -> bool:
     """Whether the phrase states the property from its value to its subject, which reverses
@@ -289,11 +294,6 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
     stem = _compound_words(phrase.removesuffix(" of"))
     group = words[:-1] if len(words) >= 2 and words[-1] in MEMBER_NOUNS else []
     return any(0 < len(w) <= 3 and stem[-len(w):] == w for w in (words, group))
-
-
-MEMBER_NOUNS = frozenset({"member", "members"})
-"""What ends a property's name that names a member of its first words' group ("board member",
-"cast member"): the phrase "the board of" states it from value to subject too."""
 
 
 def _verb_stem(word: str) -> str:
@@ -339,8 +339,7 @@ def names_the_agent(key: str, name: str, label: str) -> bool:
     if not words or words[-1] in ALL_PREPOSITIONS or (len(words) > 1 and words[0] in COPULAS):
         return False
     agents = _agent_nouns(words[-1])
-    return any(text.lower().split()[-1:] and text.lower().split()[-1] in agents
-               for text in (name, label))
+    return any((text.lower().split() or [""])[-1] in agents for text in (name, label))
 
 
 def _has_by(phrase: str) -> bool:
@@ -563,8 +562,8 @@ class EmbeddingMapper:
         self._name_words = np.array([len(_compound_words(n)) for n in names], dtype=np.int64)
         self._name_joined = np.array([" ".join(_compound_words(n)) for n in names],
                                      dtype=object)
-        groups = [_compound_words(n)[:-1] if len(_compound_words(n)) >= 2
-                  and _compound_words(n)[-1] in MEMBER_NOUNS else [] for n in names]
+        compounds = [_compound_words(n) for n in names]
+        groups = [w[:-1] if len(w) >= 2 and w[-1] in MEMBER_NOUNS else [] for w in compounds]
         self._group_words = np.array([len(g) for g in groups], dtype=np.int64)
         self._group_joined = np.array([" ".join(g) for g in groups], dtype=object)
         """For a name "N member" ("board member"): N's words and their number (else none)."""
@@ -736,12 +735,11 @@ class EmbeddingMapper:
         intended public), which a phrase without "for" does not say ("created", "designed")."""
         ends = np.array([final_preposition(p) for p in phrases])[:, None]
         names = self._name_ends
-        unfit = (ends != "") & (names != "") & (
-            ((ends == "by") != (names == "by")) | ((ends == "as") != (names == "as")))
         verbs = np.array([_verb_stem(p.split()[-2]) if p.endswith(" as") and " " in p else ""
                           for p in phrases])[:, None]
-        unfit |= (names == "for") & (ends != "for")
-        return unfit | ((verbs != "") & (names == "") & (self._name_verbs == verbs))
+        marked = ((ends == "by") != (names == "by")) | ((ends == "as") != (names == "as"))
+        return ((ends != "") & (names != "") & marked) | ((names == "for") & (ends != "for")) \
+            | ((verbs != "") & (names == "") & (self._name_verbs == verbs))
 
     def compared(self, phrases: Sequence[str], places: Sequence[tuple[str, str, str]],
                  names: np.ndarray, which: np.ndarray, blended: np.ndarray) -> None:

@@ -79,6 +79,29 @@ def test_a_partial_name_joins_the_full_name_introduced_before():
     assert keys(resolve_document(doc))[1][0] == "meitner"
 
 
+def test_a_persons_name_that_opens_a_longer_name_of_another_kind_is_not_it():
+    doc = [m("d", 0, "The Johnny Cash Show", "aired on", "ABC", "ORG", "ORG"),
+           m("d", 1, "Johnny Cash", "recorded for", "Columbia Records", "PERSON", "ORG"),
+           m("d", 2, "Niels Bohr Institute", "employed", "Lise Meitner", "ORG", "PERSON"),
+           m("d", 3, "Niels Bohr", "was born in", "Copenhagen", "PERSON", "GPE"),
+           m("d", 4, "Goldman Sachs Group", "hired", "Ann Day", "ORG", "PERSON"),
+           m("d", 5, "Goldman Sachs", "grew", "fast", "PERSON", ""),
+           m("d", 6, "Goldman Sachs", "is based in", "New York", "ORG", "GPE"),
+           m("d", 7, "Kadokawa Group Holdings", "bought", "ASCII", "ORG", "ORG"),
+           m("d", 8, "Kadokawa", "owns", "MediaWorks", "PERSON", "ORG")]
+    out = keys(resolve_document(doc, names=True))
+    assert out[1][0] == "johnny cash" and out[3][0] == "niels bohr"
+    assert out[5][0] == out[6][0] == "goldman sachs group"  # also read as a firm
+    assert out[8][0] == "kadokawa group holdings"  # one word: a firm's short name
+    # a longer name NER gave no kind may be the person's, cut short by NER
+    doc = [m("d", 0, "Jacques Dyel du Parquet", "was", "a soldier", "", ""),
+           m("d", 1, "Jacques Dyel", "governed", "Martinique", "PERSON", "GPE")]
+    assert keys(resolve_document(doc, names=True))[1][0] == "jacques dyel du parquet"
+    doc = [m("d", 0, "Roc Kirby AM", "was", "a businessman", "WORK_OF_ART", ""),
+           m("d", 1, "Roc Kirby", "retired in", "1988", "PERSON", "DATE")]
+    assert keys(resolve_document(doc, names=True))[1][0] == "roc kirby am"
+
+
 def test_when_several_names_fit_the_first_introduced_wins():
     doc = [m("d", 0, "Ross Patterson Alger", "married", "Ann Day", "PERSON", "PERSON"),
            m("d", 1, "Harry Alger", "was", "his brother", "PERSON", ""),

@@ -3,18 +3,19 @@ and a pronoun is never an entity of the graph. A sieve over the document's menti
 precise pass first (after the deterministic multi-pass sieve of Lee et al. 2013):
 
 1. **names** (`name_roots`), key by key, each joining the cluster of a name introduced before:
-   the same name written another way ("The Romans" / "Romans", "General Motors'"); an acronym
-   of a name the document gives ("EFI" / "Expeditionary Force Institutes", before or after);
-   a partial name (its words a prefix, a suffix or an ordered subset of a longer name, "Meitner"
-   / "Lise Meitner", "Henrik Angell" / "Henrik August Angell"; a person's one name also any
-   word of a person's longer one, "Endara" / "Guillermo David Endara Galimany"; a
-   generational suffix aside, "DeMott" / "William Charles DeMott II") to the first such name
-   introduced before it, unless one is a place and the other is not (by every kind NER gave
-   them in the document); and a one-word name no name of its kind holds to the person
-   introduced before whose surname it is, however NER reads it, unless the document writes
-   it as a place ("Harmsworth", read as a place, in the article on Mark Harmsworth; not
-   "born in Washington"); each name read from its node, not from its chunk ("Japanese
-   recording artist [Ayumi Hamasaki]");
+   the same name written another way ("The Romans" / "Romans", "General Motors'"); an acronym of
+   a name the document gives ("EFI" / "Expeditionary Force Institutes", before or after); a
+   partial name (its words a prefix, a suffix or an ordered subset of a longer name, "Meitner" /
+   "Lise Meitner", "Henrik Angell" / "Henrik August Angell"; a person's one name also any word
+   of a person's longer one, "Endara" / "Guillermo David Endara Galimany"; a generational suffix
+   aside, "DeMott" / "William Charles DeMott II") to the first such name introduced before it,
+   unless one is a place and the other is not (by every kind NER gave them in the document), or
+   a person's full name opens a longer name read as no person's ("Milton Bradley" / "Milton
+   Bradley Company": named after the person); and a one-word name no name of its kind holds to
+   the person introduced before whose surname it is, however NER reads it, unless the document
+   writes it as a place ("Harmsworth", read as a place, in the article on Mark Harmsworth; not
+   "born in Washington"); each name read from its node, not from its chunk ("Japanese recording
+   artist [Ayumi Hamasaki]");
    then, once the document is resolved, **other names** the text gives (`alias_roots`:
    "the Winnebago War, also known as the Winnebago Uprising"; a person born with another
    name) join the name given first;
@@ -294,6 +295,29 @@ def _names_fit(a: Antecedent, b: Antecedent) -> bool:
     return any(_fits(x, y) for x in a.kinds or {a.kind} for y in b.kinds or {b.kind})
 
 
+def _part_fits(a: Antecedent, b: Antecedent, short: _Name, name: _Name) -> bool:
+    """Whether the partial name `a` (read as `short`) may be the longer name `b` (read as
+    `name`) by their kinds (`_names_fit`), where a person's full name (two words or more)
+    that opens a longer name NER reads as something else (and never as a person) counts by
+    its other kinds only: the longer one names what is named after the person ("Milton
+    Bradley" / "Milton Bradley Company", "Niels Bohr" / "Niels Bohr Institute"), which the
+    person is not; a person is called by the last words of their name ("Meitner" / "Lise
+    Meitner"), and a name NER also reads otherwise keeps that reading ("Goldman Sachs", a
+    person once and a firm once, may be "Goldman Sachs Group"). One word is often a firm's
+    or a place's own short name that NER took for a person's ("Kadokawa" / "Kadokawa Group
+    Holdings"), a longer name NER gives no kind may be a person's it cut short ("[Jacques
+    Dyel] du Parquet"), and one that adds only capitals is the person's with the letters of
+    an honour ("Roc Kirby AM", which NER may read as a work): all stay joinable."""
+    n = len(short.words)
+    read_as = {k for k in b.kinds or {b.kind} if k}
+    if n < 2 or not _is_person(a) or not read_as or "PERSON" in read_as or \
+            name.words[:n] != short.words or name.words[-n:] == short.words or \
+            all(w.isupper() for w in _name_words(b.label)[n:]):  # letters after a name: "AM"
+        return _names_fit(a, b)
+    others = (a.kinds or {a.kind}) - {"PERSON"}
+    return any(_fits(x, y) for x in others for y in b.kinds or {b.kind})
+
+
 @dataclass(frozen=True)
 class Antecedent:
     """A named entity of the document a pronoun may stand for."""
@@ -499,8 +523,8 @@ def name_roots(names: list[Antecedent]) -> dict[str, str]:
             candidates = sorted({*with_first, *with_word.get(name.words[-1], ())}) \
                 if len(name.words[0].rstrip(".")) == 1 else with_first
             found = next((names[j] for j in candidates
-                          if _names_fit(a, names[j])
-                          and _is_part(name, read[j], _people(a, names[j]))), None)
+                          if _is_part(name, read[j], _people(a, names[j]))
+                          and _part_fits(a, names[j], name, read[j])), None)
             surname = None if found is not None else _surname_of(i, names, read, with_first)
             if surname is not None:
                 found = names[surname]

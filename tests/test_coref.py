@@ -21,6 +21,21 @@ def test_he_and_it_resolve_to_the_first_named_person_and_thing():
     assert out[1].mention.head.text == "She"
 
 
+def test_it_stands_for_a_place_only_where_the_place_is_the_documents_subject():
+    # an article on a river whose name NER gives no kind: "it" is not the place it crosses
+    doc = [m("d", 0, "The Foix", "is", "a river", "", ""),
+           m("d", 0, "The Foix", "rises in", "Catalonia", "", "GPE"),
+           m("d", 1, "It", "runs through", "Alt Penedès", "PRON", "GPE")]
+    assert resolve_document(doc, names=True)[2].mention is None
+    doc = [m("d", 0, "Guilderland", "is", "a town", "GPE", ""),
+           m("d", 1, "It", "is a suburb of", "Albany", "PRON", "GPE")]
+    assert resolve_document(doc, names=True)[1].mention.head_key == "guilderland"
+    doc = [m("d", 0, "Ann Lee", "was born in", "Paris", "PERSON", "GPE"),
+           m("d", 1, "Ann Lee", "founded", "Acme", "PERSON", "ORG"),
+           m("d", 2, "It", "is based in", "Lyon", "PRON", "GPE")]  # the firm, not Paris
+    assert resolve_document(doc, names=True)[2].mention.head_key == "acme"
+
+
 def test_unresolvable_pronouns_are_left_out():
     doc = [m("d", 0, "He", "was born in", "Paris", "PRON", "GPE"),  # no one named before
            m("d", 1, "I", "like", "Acme", "PRON", "ORG"),  # first person: never

@@ -24,10 +24,12 @@ precise pass first (after the deterministic multi-pass sieve of Lee et al. 2013)
 3. **pronouns** (encyclopedic text names its subject first and then refers to it by pronoun):
    "he", "she" (him, his, her, hers, -self): the first person named in the document before the
    pronoun (an argument typed ``PERSON``); "it" (its, itself): the first named organization,
-   place, work, product or event before it; "they" (them, their): the first named organization
-   or group before it (a nationality only where written as a people, "the Romans", not the
-   "American" of "an American band"); first and second person ("I", "we", "you"),
-   demonstratives ("this") and relative pronouns that the Match stage did not already
+   place, work, product or event before it, a place only where it is the document's subject, its
+   first name ("Guilderland ... It is a suburb of Albany"; not the Catalonia of an article on a
+   river whose name NER gives no kind, "it runs through Catalonia"); "they" (them, their): the
+   first named organization or group before it (a nationality only where written as a people,
+   "the Romans", not the "American" of "an American band"); first and second person ("I", "we",
+   "you"), demonstratives ("this") and relative pronouns that the Match stage did not already
    resolve ("who", "which"): not resolved, and the mention leaves the graph.
 
 A common noun phrase that none of these resolves ("his father", "a song", and one that holds a
@@ -546,7 +548,8 @@ def name_roots(names: list[Antecedent]) -> dict[str, str]:
 
 
 def _resolve(m: Mention, antecedents: list[Antecedent] | None, roots: dict[str, str],
-             named: list[Antecedent] | None) -> tuple[Mention | None, tuple[str, ...]]:
+             named: list[Antecedent] | None, subject: str = ""
+             ) -> tuple[Mention | None, tuple[str, ...]]:
     changes: dict[str, object] = {}
     resolved = []
     for slot, key, kind, start in _slots(m):
@@ -568,7 +571,8 @@ def _resolve(m: Mention, antecedents: list[Antecedent] | None, roots: dict[str, 
         if antecedents is None:  # pronouns are not resolved: the pronoun stays
             continue
         kinds = antecedent_kinds(text)
-        found = next((a for a in antecedents if a.kind in kinds and a.position < here), None)
+        found = next((a for a in antecedents if a.kind in kinds and a.position < here
+                      and (a.kind not in _PLACE or roots.get(a.key, a.key) == subject)), None)
         if found is None:
             return None, ()
         changes[f"{slot}_key"] = roots.get(found.key, found.key)
@@ -586,12 +590,14 @@ def resolve_document(mentions: list[Mention], *, pronouns: bool = True, names: b
     mention (and dropped alone when it cannot be). With `pronouns` off a pronoun stays as it
     is."""
     antecedents = _antecedents(mentions) if pronouns else None
-    named = _antecedents(mentions, names_only=True) if names or descriptions else []
+    named = _antecedents(mentions, names_only=True) if names or descriptions or pronouns \
+        else []
     roots = name_roots(named) if names else {}
     described = named if descriptions else None
+    subject = roots.get(named[0].key, named[0].key) if named else ""
 
     def one(m: Mention) -> tuple[Mention | None, tuple[str, ...]]:
-        return _resolve(m, antecedents, roots, described)
+        return _resolve(m, antecedents, roots, described, subject)
 
     out = []
     for m in mentions:

@@ -117,6 +117,19 @@ def test_a_persons_name_that_opens_a_longer_name_of_another_kind_is_not_it():
     assert keys(resolve_document(doc, names=True))[1][0] == "roc kirby am"
 
 
+def test_the_body_an_office_is_held_in_is_not_the_office():
+    doc = [m("d", 0, "Ann Day", "became", "CEO of Atari", "PERSON", ""),
+           m("d", 1, "Atari", "was based in", "Sunnyvale", "ORG", "GPE"),
+           m("d", 2, "Bob Lee", "was elected", "Member of Parliament", "PERSON", ""),
+           m("d", 3, "Parliament", "met in", "London", "ORG", "GPE"),
+           m("d", 4, "the Duke of Wellington", "won", "Waterloo", "PERSON", "EVENT"),
+           m("d", 5, "Wellington", "married", "Kitty Pakenham", "PERSON", "PERSON")]
+    out = keys(resolve_document(doc, names=True))
+    assert out[1][0] == "atari" and out[3][0] == "parliament"
+    # a title of nobility may stand for its holder
+    assert out[5][0] == "the duke of wellington"
+
+
 def test_when_several_names_fit_the_first_introduced_wins():
     doc = [m("d", 0, "Ross Patterson Alger", "married", "Ann Day", "PERSON", "PERSON"),
            m("d", 1, "Harry Alger", "was", "his brother", "PERSON", ""),

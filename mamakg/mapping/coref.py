@@ -11,11 +11,12 @@ precise pass first (after the deterministic multi-pass sieve of Lee et al. 2013)
    aside, "DeMott" / "William Charles DeMott II") to the first such name introduced before it,
    unless one is a place and the other is not (by every kind NER gave them in the document), or
    a person's full name opens a longer name read as no person's ("Milton Bradley" / "Milton
-   Bradley Company": named after the person); and a one-word name no name of its kind holds to
-   the person introduced before whose surname it is, however NER reads it, unless the document
-   writes it as a place ("Harmsworth", read as a place, in the article on Mark Harmsworth; not
-   "born in Washington"); each name read from its node, not from its chunk ("Japanese recording
-   artist [Ayumi Hamasaki]");
+   Bradley Company": named after the person), or the longer name is an office held in the
+   shorter ("Parliament" / "Member of Parliament", "Atari" / "CEO of Atari", `OFFICES`); and a
+   one-word name no name of its kind holds to the person introduced before whose surname it is,
+   however NER reads it, unless the document writes it as a place ("Harmsworth", read as a
+   place, in the article on Mark Harmsworth; not "born in Washington"); each name read from its
+   node, not from its chunk ("Japanese recording artist [Ayumi Hamasaki]");
    then, once the document is resolved, **other names** the text gives (`alias_roots`:
    "the Winnebago War, also known as the Winnebago Uprising"; a person born with another
    name) join the name given first;
@@ -59,6 +60,7 @@ from mamakg.english import (
     PLACE_PREPOSITIONS,
     PLURAL_PRONOUNS,
     THING_PRONOUNS,
+    TITLES,
     WORK_NOUNS,
 )
 from mamakg.mapping.arguments import is_pronoun
@@ -297,6 +299,25 @@ def _names_fit(a: Antecedent, b: Antecedent) -> bool:
     return any(_fits(x, y) for x in a.kinds or {a.kind} for y in b.kinds or {b.kind})
 
 
+OFFICES = (TITLES | {"member", "head"}) - frozenset(
+    "mr mrs ms miss mx dr sir dame lord lady rev reverend fr father sister brother saint st "
+    "duke duchess count countess baron baroness prince princess".split())
+"""Titles of an office or a membership held in something ("*President* of the United States",
+"*Member* of Parliament"): not honorifics or titles of nobility, whose "of" names may stand
+for their holder ("Wellington", the Duke of Wellington)."""
+
+
+def _holds_office(short: _Name, name: _Name) -> bool:
+    """Whether `name` names an office held in what its "of" introduces and `short` is among
+    those words ("Parliament" of "Member of Parliament", "England" of "Queen of England",
+    "the U.S.-Japan Council" of "President of the U.S.-Japan Council"): the office is not
+    the body or the place it is held in."""
+    words = name.words
+    at = next((i for i, w in enumerate(words[:4]) if w == "of"), 0)
+    return at > 0 and words[at - 1] in OFFICES and \
+        len(short.words) <= len(words) - at - 1 and words[-len(short.words):] == short.words
+
+
 def _part_fits(a: Antecedent, b: Antecedent, short: _Name, name: _Name) -> bool:
     """Whether the partial name `a` (read as `short`) may be the longer name `b` (read as
     `name`) by their kinds (`_names_fit`), where a person's full name (two words or more)
@@ -526,7 +547,8 @@ def name_roots(names: list[Antecedent]) -> dict[str, str]:
                 if len(name.words[0].rstrip(".")) == 1 else with_first
             found = next((names[j] for j in candidates
                           if _is_part(name, read[j], _people(a, names[j]))
-                          and _part_fits(a, names[j], name, read[j])), None)
+                          and _part_fits(a, names[j], name, read[j])
+                          and not _holds_office(name, read[j])), None)
             surname = None if found is not None else _surname_of(i, names, read, with_first)
             if surname is not None:
                 found = names[surname]

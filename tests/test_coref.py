@@ -117,6 +117,22 @@ def test_a_persons_name_that_opens_a_longer_name_of_another_kind_is_not_it():
     assert keys(resolve_document(doc, names=True))[1][0] == "roc kirby am"
 
 
+def test_a_place_the_document_writes_as_one_is_not_what_is_named_from_it():
+    doc = [m("d", 0, "Mansfield Borough Council", "employed", "Ann Day", "ORG", "PERSON"),
+           m("d", 1, "Mansfield", "elected", "Ann Day", "PERSON", "PERSON"),
+           m("d", 2, "Ann Day", "died in", "Mansfield", "PERSON", "GPE"),
+           m("d", 3, "University of Padua", "hired", "Bob Lee", "ORG", "PERSON"),
+           m("d", 4, "Bob Lee", "died at", "Padua", "PERSON", "GPE"),
+           m("d", 5, "Somsak Sithchatchawal", "is", "a boxer", "ORG", ""),
+           m("d", 6, "Bob Lee", "fought in", "Sithchatchawal", "PERSON", "GPE"),
+           m("d", 7, "Sithchatchawal", "won", "the belt", "PERSON", "")]
+    out = keys(resolve_document(doc, names=True))
+    assert out[1][0] == out[2][1] == "mansfield"
+    assert out[4][1] == "padua"
+    # a surname, last in the name and not after its "of", may be written as a place
+    assert out[6][1] == "somsak sithchatchawal"
+
+
 def test_the_body_an_office_is_held_in_is_not_the_office():
     doc = [m("d", 0, "Ann Day", "became", "CEO of Atari", "PERSON", ""),
            m("d", 1, "Atari", "was based in", "Sunnyvale", "ORG", "GPE"),

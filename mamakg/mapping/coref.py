@@ -12,7 +12,9 @@ precise pass first (after the deterministic multi-pass sieve of Lee et al. 2013)
    unless one is a place and the other is not (by every kind NER gave them in the document), or
    a person's full name opens a longer name read as no person's ("Milton Bradley" / "Milton
    Bradley Company": named after the person), or the longer name is an office held in the
-   shorter ("Parliament" / "Member of Parliament", "Atari" / "CEO of Atari", `OFFICES`); and a
+   shorter ("Parliament" / "Member of Parliament", "Atari" / "CEO of Atari", `OFFICES`), or the
+   document writes the shorter as a place ("died in Mansfield") and the longer, no place or
+   person, takes its name from it ("Mansfield Borough Council", "University of Padua"); and a
    one-word name no name of its kind holds to the person introduced before whose surname it is,
    however NER reads it, unless the document writes it as a place ("Harmsworth", read as a
    place, in the article on Mark Harmsworth; not "born in Washington"); each name read from its
@@ -318,21 +320,35 @@ def _holds_office(short: _Name, name: _Name) -> bool:
         len(short.words) <= len(words) - at - 1 and words[-len(short.words):] == short.words
 
 
+def _named_from(short: _Name, name: _Name) -> bool:
+    """Whether `short` opens the longer `name` or is what follows its "of" ("Mansfield" of
+    "Mansfield Borough Council", "Padua" of "University of Padua"): where such a name
+    takes its part from a place, it names something of the place."""
+    n = len(short.words)
+    return name.words[:n] == short.words or (
+        name.words[-n:] == short.words and len(name.words) > n and name.words[-n - 1] == "of")
+
+
 def _part_fits(a: Antecedent, b: Antecedent, short: _Name, name: _Name) -> bool:
-    """Whether the partial name `a` (read as `short`) may be the longer name `b` (read as
-    `name`) by their kinds (`_names_fit`), where a person's full name (two words or more)
-    that opens a longer name NER reads as something else (and never as a person) counts by
-    its other kinds only: the longer one names what is named after the person ("Milton
-    Bradley" / "Milton Bradley Company", "Niels Bohr" / "Niels Bohr Institute"), which the
-    person is not; a person is called by the last words of their name ("Meitner" / "Lise
-    Meitner"), and a name NER also reads otherwise keeps that reading ("Goldman Sachs", a
-    person once and a firm once, may be "Goldman Sachs Group"). One word is often a firm's
-    or a place's own short name that NER took for a person's ("Kadokawa" / "Kadokawa Group
-    Holdings"), a longer name NER gives no kind may be a person's it cut short ("[Jacques
-    Dyel] du Parquet"), and one that adds only capitals is the person's with the letters of
-    an honour ("Roc Kirby AM", which NER may read as a work): all stay joinable."""
+    """Whether the partial name `a` (read as `short`) may be the longer name `b` (read as `name`)
+    by their kinds (`_names_fit`). A name the document writes as a place ("died in Mansfield")
+    and NER reads as one is not a longer name NER reads as something else, no place or person,
+    that takes its name from it (`_named_from`): "Mansfield Borough Council". A person's full
+    name (two words or more) that opens a longer name NER reads as something else (and never as
+    a person) counts by its other kinds only: the longer one names what is named after the
+    person ("Milton Bradley" / "Milton Bradley Company", "Niels Bohr" / "Niels Bohr Institute"),
+    which the person is not; a person is called by the last words of their name ("Meitner" /
+    "Lise Meitner"), and a name NER also reads otherwise keeps that reading ("Goldman Sachs", a
+    person once and a firm once, may be "Goldman Sachs Group"). One word is often a firm's or a
+    place's own short name that NER took for a person's ("Kadokawa" / "Kadokawa Group
+    Holdings"), a longer name NER gives no kind may be a person's it cut short ("[Jacques Dyel]
+    du Parquet"), and one that adds only capitals is the person's with the letters of an honour
+    ("Roc Kirby AM", which NER may read as a work): all stay joinable."""
     n = len(short.words)
     read_as = {k for k in b.kinds or {b.kind} if k}
+    if a.placed and (a.kinds or {a.kind}) & {"GPE", "LOC"} and read_as and \
+            not read_as & (_PLACE | {"PERSON"}) and _named_from(short, name):
+        return False  # "died in Mansfield" is no "Mansfield Borough Council"
     if n < 2 or not _is_person(a) or not read_as or "PERSON" in read_as or \
             name.words[:n] != short.words or name.words[-n:] == short.words or \
             all(w.isupper() for w in _name_words(b.label)[n:]):  # letters after a name: "AM"

@@ -26,7 +26,7 @@ def test_it_stands_for_a_place_only_where_the_place_is_the_documents_subject():
     doc = [m("d", 0, "The Foix", "is", "a river", "", ""),
            m("d", 0, "The Foix", "rises in", "Catalonia", "", "GPE"),
            m("d", 1, "It", "runs through", "Alt Penedès", "PRON", "GPE")]
-    assert resolve_document(doc, names=True)[2].mention is None
+    assert resolve_document(doc, names=True)[2].mention.head_key == "the foix"
     doc = [m("d", 0, "Guilderland", "is", "a town", "GPE", ""),
            m("d", 1, "It", "is a suburb of", "Albany", "PRON", "GPE")]
     assert resolve_document(doc, names=True)[1].mention.head_key == "guilderland"
@@ -34,6 +34,20 @@ def test_it_stands_for_a_place_only_where_the_place_is_the_documents_subject():
            m("d", 1, "Ann Lee", "founded", "Acme", "PERSON", "ORG"),
            m("d", 2, "It", "is based in", "Lyon", "PRON", "GPE")]  # the firm, not Paris
     assert resolve_document(doc, names=True)[2].mention.head_key == "acme"
+
+
+def test_it_and_they_stand_for_the_documents_subject_where_ner_gave_it_no_kind():
+    doc = [m("d", 0, "O'Shaughnessy Dam", "is", "a dam", "", ""),
+           m("d", 0, "O'Shaughnessy Dam", "forms", "O'Shaughnessy Reservoir", "", "FAC"),
+           m("d", 1, "It", "was completed in", "1925", "PRON", "DATE"),
+           m("d", 2, "He", "designed", "it", "PRON", "PRON")]
+    out = resolve_document(doc, names=True)
+    assert out[2].mention.head_key == "o'shaughnessy dam"
+    assert out[3].mention is None  # "he" is a person's: none is named
+    # named in an earlier sentence only: within one sentence "it" is not its first name
+    doc = [m("d", 0, "It Bites", "played at", "The Underfall Yard", "", ""),
+           m("d", 0, "it", "is", "a song", "PRON", "")]
+    assert resolve_document(doc, names=True)[1].mention is None
 
 
 def test_unresolvable_pronouns_are_left_out():

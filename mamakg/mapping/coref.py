@@ -29,11 +29,13 @@ precise pass first (after the deterministic multi-pass sieve of Lee et al. 2013)
    pronoun (an argument typed ``PERSON``); "it" (its, itself): the first named organization,
    place, work, product or event before it, a place only where it is the document's subject, its
    first name ("Guilderland ... It is a suburb of Albany"; not the Catalonia of an article on a
-   river whose name NER gives no kind, "it runs through Catalonia"); "they" (them, their): the
-   first named organization or group before it (a nationality only where written as a people,
-   "the Romans", not the "American" of "an American band"); first and second person ("I", "we",
-   "you"), demonstratives ("this") and relative pronouns that the Match stage did not already
-   resolve ("who", "which"): not resolved, and the mention leaves the graph.
+   river whose name NER gives no kind, "it runs through Catalonia"); where NER gave the
+   document's subject no kind, "it" and "they" in a later sentence stand for it ("O'Shaughnessy
+   Dam ... It was completed in 1925"); "they" (them, their): the first named organization or
+   group before it (a nationality only where written as a people, "the Romans", not the
+   "American" of "an American band"); first and second person ("I", "we", "you"), demonstratives
+   ("this") and relative pronouns that the Match stage did not already resolve ("who", "which"):
+   not resolved, and the mention leaves the graph.
 
 A common noun phrase that none of these resolves ("his father", "a song", and one that holds a
 name: "mayor of Calgary", `is_role_of_name`) is no name: its key is scoped to its document
@@ -586,8 +588,8 @@ def name_roots(names: list[Antecedent]) -> dict[str, str]:
 
 
 def _resolve(m: Mention, antecedents: list[Antecedent] | None, roots: dict[str, str],
-             named: list[Antecedent] | None, subject: str = ""
-             ) -> tuple[Mention | None, tuple[str, ...]]:
+             named: list[Antecedent] | None, subject: str = "",
+             bare: Antecedent | None = None) -> tuple[Mention | None, tuple[str, ...]]:
     changes: dict[str, object] = {}
     resolved = []
     for slot, key, kind, start in _slots(m):
@@ -609,8 +611,13 @@ def _resolve(m: Mention, antecedents: list[Antecedent] | None, roots: dict[str, 
         if antecedents is None:  # pronouns are not resolved: the pronoun stays
             continue
         kinds = antecedent_kinds(text)
-        found = next((a for a in antecedents if a.kind in kinds and a.position < here
-                      and (a.kind not in _PLACE or roots.get(a.key, a.key) == subject)), None)
+        if bare is not None and "PERSON" not in kinds and kinds and \
+                bare.position[0] < m.sent_index:
+            found: Antecedent | None = bare  # the subject NER gave no kind: "it", "they"
+        else:
+            found = next((a for a in antecedents if a.kind in kinds and a.position < here
+                          and (a.kind not in _PLACE or roots.get(a.key, a.key) == subject)),
+                         None)
         if found is None:
             return None, ()
         changes[f"{slot}_key"] = roots.get(found.key, found.key)
@@ -633,9 +640,10 @@ def resolve_document(mentions: list[Mention], *, pronouns: bool = True, names: b
     roots = name_roots(named) if names else {}
     described = named if descriptions else None
     subject = roots.get(named[0].key, named[0].key) if named else ""
+    bare = named[0] if named and not (named[0].kind or named[0].kinds) else None
 
     def one(m: Mention) -> tuple[Mention | None, tuple[str, ...]]:
-        return _resolve(m, antecedents, roots, described, subject)
+        return _resolve(m, antecedents, roots, described, subject, bare)
 
     out = []
     for m in mentions:

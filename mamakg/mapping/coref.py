@@ -588,8 +588,10 @@ def name_roots(names: list[Antecedent]) -> dict[str, str]:
 
 
 def _resolve(m: Mention, antecedents: list[Antecedent] | None, roots: dict[str, str],
-             named: list[Antecedent] | None, subject: str = "",
-             bare: Antecedent | None = None) -> tuple[Mention | None, tuple[str, ...]]:
+             named: list[Antecedent] | None, subject: Antecedent | None = None
+             ) -> tuple[Mention | None, tuple[str, ...]]:
+    """The mention with its names and pronouns resolved (the module docstring); `subject`:
+    the document's first name."""
     changes: dict[str, object] = {}
     resolved = []
     for slot, key, kind, start in _slots(m):
@@ -611,13 +613,11 @@ def _resolve(m: Mention, antecedents: list[Antecedent] | None, roots: dict[str, 
         if antecedents is None:  # pronouns are not resolved: the pronoun stays
             continue
         kinds = antecedent_kinds(text)
-        if bare is not None and "PERSON" not in kinds and kinds and \
-                bare.position[0] < m.sent_index:
-            found: Antecedent | None = bare  # the subject NER gave no kind: "it", "they"
+        if _for_bare_subject(kinds, subject, m.sent_index):
+            found: Antecedent | None = subject
         else:
             found = next((a for a in antecedents if a.kind in kinds and a.position < here
-                          and (a.kind not in _PLACE or roots.get(a.key, a.key) == subject)),
-                         None)
+                          and (a.kind not in _PLACE or _is_subject(a, subject, roots))), None)
         if found is None:
             return None, ()
         changes[f"{slot}_key"] = roots.get(found.key, found.key)
@@ -626,6 +626,18 @@ def _resolve(m: Mention, antecedents: list[Antecedent] | None, roots: dict[str, 
     if not changes:
         return m, ()
     return evolve(m, **changes), tuple(resolved)  # type: ignore[arg-type]
+
+
+def _is_subject(a: Antecedent, subject: Antecedent | None, roots: dict[str, str]) -> bool:
+    """Whether `a` is the document's subject, its first name (names joined by `roots`)."""
+    return subject is not None and roots.get(a.key, a.key) == roots.get(subject.key, subject.key)
+
+
+def _for_bare_subject(kinds: frozenset[str], subject: Antecedent | None, sentence: int) -> bool:
+    """Whether a thing's or group's pronoun (of antecedent `kinds`) in `sentence` stands for the
+    document's subject: one NER gave no kind, named in an earlier sentence."""
+    return subject is not None and not (subject.kind or subject.kinds) and bool(kinds) and \
+        "PERSON" not in kinds and subject.position[0] < sentence
 
 
 def resolve_document(mentions: list[Mention], *, pronouns: bool = True, names: bool = False,
@@ -639,11 +651,10 @@ def resolve_document(mentions: list[Mention], *, pronouns: bool = True, names: b
         else []
     roots = name_roots(named) if names else {}
     described = named if descriptions else None
-    subject = roots.get(named[0].key, named[0].key) if named else ""
-    bare = named[0] if named and not (named[0].kind or named[0].kinds) else None
+    subject = named[0] if named else None
 
     def one(m: Mention) -> tuple[Mention | None, tuple[str, ...]]:
-        return _resolve(m, antecedents, roots, described, subject, bare)
+        return _resolve(m, antecedents, roots, described, subject)
 
     out = []
     for m in mentions:

@@ -442,3 +442,18 @@ def test_a_name_is_not_joined_to_the_word_its_hyphen_makes():
     s = dataclasses.replace(s, text="the Belgrade-based club",
                             offsets=((0, 3), (4, 12), (12, 13), (13, 18), (19, 23)))
     assert node_span(s, 0, 2, (0, 5)) is None  # the chunk: "Belgrade"
+
+
+def test_a_generational_suffix_alone_is_the_name_before_it():
+    # "Joseph Cooper Inman, [Jr.] (born 1947)": the chunker made "Jr." a chunk of its own
+    inman = parsed(["Joseph", "Cooper", "Inman", ",", "Jr.", "(", "born", "1947", ")"],
+                   ["PROPN", "PROPN", "PROPN", "PUNCT", "PROPN", "PUNCT", "VERB", "NUM",
+                    "PUNCT"], [2, 2, 6, 2, 2, 6, 6, 6, 6],
+                   ["compound", "compound", "nsubj", "punct", "appos", "punct", "ROOT",
+                    "npadvmod", "punct"], [(0, 3, "PERSON"), (7, 8, "DATE")])
+    room = node_room(inman, (4, 5), (7, 8), (6,))
+    assert text(inman, node_span(inman, 4, 5, room)) == "Joseph Cooper Inman , Jr."
+    assert node_span(inman, 4, 5, (3, 5)) is None  # the name is the other chunk's: the chunk
+    no_comma = parsed(["Pope", "John", "II"], ["PROPN", "PROPN", "PROPN"], [1, 1, 1],
+                      ["compound", "ROOT", "appos"], [(0, 2, "PERSON")])
+    assert node_span(no_comma, 2, 3, (0, 3)) is None

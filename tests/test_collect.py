@@ -269,6 +269,9 @@ def test_a_group_is_no_subject_of_a_schema_fact():
 
     assert _head_side(Entity("american", "American", kind="NORP")) == ("group", False)
     assert _head_side(Entity("peter agre", "Peter Agre", kind="PERSON")) == ("person", True)
+    # a date or a number is a value: "the years following Dom Pedro's death" follow no one
+    assert _head_side(Entity("years", "years", kind="DATE")) == ("date", False)
+    assert _head_side(Entity("three", "three", kind="CARDINAL")) == ("number", False)
 
 
 def test_an_active_verb_mapped_to_its_doer_reads_backwards_but_no_common_noun_heads_it():
@@ -295,3 +298,42 @@ def test_an_active_verb_mapped_to_its_doer_reads_backwards_but_no_common_noun_he
     # "the trophy's winner" would put a common noun at the head of a schema fact: open
     assert ("Bo Day", None, "trophy") in found and not any(
         f.head.label == "trophy" for f in facts)
+
+
+def test_a_particular_thing_the_text_does_not_name_is_no_value_of_a_property():
+    """"suffered a stroke" gives a class value; "married the painter" and "achieve this
+    vision" point to one thing the text does not name, no Wikidata item: open facts. An
+    instrument is a kind written with "the" ("plays the drums")."""
+    rows = [*ROWS,
+            {"pid": "P1050", "label": "medical condition", "description": "any state "
+             "relevant to the health of an organism", "aliases": "suffered",
+             "datatype": "WikibaseItem", "usage_count": "1000"},
+            {"pid": "P1303", "label": "instrument", "description": "musical instrument "
+             "that a person plays", "aliases": "plays", "datatype": "WikibaseItem",
+             "usage_count": "1000"}]
+    texts = dict(VECTORS, **{"medical condition": [0.3, 0, -1], "suffered": [0.3, 0, -1],
+                             "instrument": [-1, 0.3, 0], "plays": [-1, 0.3, 0]})
+
+    def embed_texts(items):
+        rows_ = np.array([texts.get(t, [0.1, 0.1, 1]) for t in items], dtype=np.float32)
+        return rows_ / np.linalg.norm(rows_, axis=1, keepdims=True)
+
+    chain = SemanticMapper(build_property_vectors(embed_texts, "fake", rows), embed_texts,
+                           rows=rows, min_score=0.5)
+    mentions = [
+        m("d", 0, "Ann Lee", "suffered", "a stroke", ("ann lee", "suffer", "stroke"),
+          ("PERSON", "")),
+        m("e", 0, "Bo Day", "suffered", "the consequences", ("bo day", "suffer",
+                                                             "consequence"), ("PERSON", "")),
+        m("e", 1, "Bo Day", "suffered", "his brother's loss", ("bo day", "suffer", "loss"),
+          ("PERSON", "")),
+        m("f", 0, "Cy Ray", "plays", "the drums", ("cy ray", "play", "drum"), ("PERSON", "")),
+    ]
+    with MentionStore() as store:
+        store.add(mentions)
+        facts = collect_facts(store, Config.preset("default"), Summary(), mappers=chain)
+    found = {(f.head.label, f.tail.label): f.relation.pid for f in facts}
+    assert found[("Ann Lee", "stroke")] == "P1050"
+    assert found[("Bo Day", "consequences")] is None
+    assert found[("Bo Day", "loss")] is None  # a named possessor's
+    assert found[("Cy Ray", "drums")] == "P1303"

@@ -27,6 +27,7 @@ from mamakg.english import (
     INDEFINITE_PRONOUNS,
     KIND_NOUNS,
     NAME_LINKS,
+    NAME_SUFFIXES,
     PLACE_NOUNS,
     POSSESSIVE_DETERMINERS,
     POSSESSIVE_ENDINGS,
@@ -453,6 +454,19 @@ def _wider(s: Sentence, start: int, end: int, room: tuple[int, int]) -> tuple[in
     return None if of_end is None else (a, of_end)
 
 
+def _suffixed(s: Sentence, a: int, b: int, room: tuple[int, int]) -> tuple[int, int] | None:
+    """The person's name with its generational suffix where the chunk [a, b) is the suffix
+    alone, after a comma that follows the name NER found ("Joseph Cooper Inman, [Jr.]"): a
+    suffix is no one's name (`NAME_SUFFIXES`); None otherwise, or where the name lies outside
+    `room`."""
+    if b - a != 1 or s.words[a].lower() not in NAME_SUFFIXES or a < 2 or s.words[a - 1] != ",":
+        return None
+    name = _entity_at(s, a - 2)
+    if name is None or name[2] != "PERSON" or name[1] != a - 1 or name[0] < room[0]:
+        return None
+    return name[0], b
+
+
 def node_span(s: Sentence, start: int, end: int,
               room: tuple[int, int] | None = None) -> tuple[int, int] | None:
     """The entity a head or tail chunk [start, end) stands for as a node of the graph, when
@@ -477,7 +491,8 @@ def node_span(s: Sentence, start: int, end: int,
     missed that the chunker cut at its "of" ("[Mess] of Blues"). A chunk that is part of a
     name running on into the relation or the other chunk is its own node (`_in_longer_name`).
     A word written with hyphens is not cut after the node ("the [vice]-president",
-    `_hyphen_joined`).
+    `_hyphen_joined`). A generational suffix alone is the name before it with the suffix
+    ("[Joseph Cooper Inman, Jr.]", `_suffixed`).
     """
     if end - start == 1 and (s.pos[start] == "PRON" or is_pronoun(s.words[start])):
         return None
@@ -486,7 +501,7 @@ def node_span(s: Sentence, start: int, end: int,
     def narrower_or_wider(node: tuple[int, int]) -> tuple[int, int] | None:
         return None if node in ((a, end), (start, end)) else node  # None: the chunk itself
 
-    wider = _wider(s, start, end, room) if room else None
+    wider = (_suffixed(s, a, b, room) or _wider(s, start, end, room)) if room else None
     if wider is not None:
         return narrower_or_wider(wider)
     root = span_root(s, a, b)

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from mamakg.config import Config
+from mamakg.english import DEMONSTRATIVES, POSSESSIVE_DETERMINERS
 from mamakg.errors import MamakgError
 from mamakg.mapping.arguments import is_named
 from mamakg.mapping.confidence import fact_confidence
@@ -145,9 +146,10 @@ def _head_side(head: Entity) -> tuple[str, bool]:
     """What a `MapQuery` reads of its head: its kind, and whether it can be the subject of a
     schema fact: a name (`is_named`) that is no group (a nationality, religion or party is a
     fact's value, `semantic.GROUP_VALUED`: "an *American* chemist who was awarded the Nobel
-    Prize" says nothing of Americans)."""
+    Prize" says nothing of Americans), nor a date or a number, which are values ("the years
+    following Dom Pedro's death", which the recognizer calls a date, follow no one)."""
     kind = kind_of(head.kind, head.label)
-    return kind, is_named(head) and kind != "group"
+    return kind, is_named(head) and kind not in ("group", "date", "number")
 
 
 def _tail_side(tail: Entity) -> tuple[str, str]:
@@ -265,7 +267,9 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     rel, inverse = chain.relation(
         _query(first.relation_key, head, tail, label, poses[first.relation_key]),
         head.label, tail.label)
-    if rel.pid is not None and head.key == tail.key:  # nothing is its own part, parent...
+    if rel.pid is not None and (head.key == tail.key  # nothing is its own part, parent...
+                                or (rel.pid not in KINDS_WITH_THE and _unnamed_particular(
+                                    mentions, tail if not inverse else head, inverse))):
         rel, inverse = Relation(key=rel.key, label=rel.label), False
     if derived and rel.pid is None:
         return  # a reading between entities is kept only as a mapped fact
@@ -288,6 +292,35 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     if not derived:
         yield head, Relation(key=rel.key, label=rel.label), tail, \
             [m for m in mentions if not m.derived]
+
+
+PARTICULAR = frozenset({"the"}) | DEMONSTRATIVES | POSSESSIVE_DETERMINERS
+"""Determiners that point to one particular thing the reader knows from the context ("*the*
+verge", "*this* vision", "*her* husband"), not to a kind of thing ("*a* stroke", "brain
+damage")."""
+
+KINDS_WITH_THE = frozenset({"P1303"})
+"""Properties whose values, kinds of things, English writes with "the" (instrument: "plays
+*the* drums")."""
+
+
+def _unnamed_particular(mentions: Sequence[Mention], value: Entity, inverse: bool) -> bool:
+    """Whether a fact's value is a particular thing its text does not name: a common noun
+    (no capital letter, no digit) that every mention writes with a determiner that points to
+    one thing (`PARTICULAR`, or a named possessor's "'s": "the painter", "her husband", "this
+    vision", "Dom Pedro's death"; not "children's literature"). Such a value is no Wikidata
+    item, nor the class a class-valued property takes ("a stroke", "an actress", "natural
+    rubber latex"; but for `KINDS_WITH_THE`): the fact stays open. (`inverse`: the value is
+    the mentions' head.)"""
+    if any(c.isupper() or c.isdigit() for c in value.label):
+        return False
+    for m in mentions:
+        chunk = (m.head if inverse else m.tail).text.split()
+        if not chunk or (chunk[0].lower() not in PARTICULAR
+                         and not any(w[:1].isupper() and w.endswith(("'s", "\u2019s"))
+                                     for w in chunk[:-1])):
+            return False
+    return True
 
 
 def _fact(head: Entity, rel: Relation, tail: Entity, mentions: Sequence[Mention],

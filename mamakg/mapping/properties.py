@@ -23,6 +23,7 @@ from mamakg.english import (
     KIND_NOUNS,
     PREPOSITIONS,
     RELATIVE_PRONOUNS,
+    TITLES,
     WH_ADVERBS,
     is_month,
 )
@@ -125,6 +126,20 @@ def names_a_time(text: str) -> bool:
         any(is_month(w) or w in _ERA_WORDS for w in words)
 
 
+_TITLE_WORDS = TITLES | {"emeritus", "emerita"}
+
+
+def _titles_only(text: str) -> bool:
+    """Whether a text is only titles or offices ("Alderman", "Chairman Emeritus",
+    `TITLES`): what someone is, not a name.
+
+    >>> _titles_only("Emeritus"), _titles_only("Alderman"), _titles_only("Prince Edward")
+    (True, True, False)
+    """
+    words = text.lower().replace(".", " ").split()
+    return bool(words) and all(w in _TITLE_WORDS for w in words)
+
+
 class PropertyIndex:
     """Wikidata property labels and aliases, keyed by normalized text."""
 
@@ -184,7 +199,8 @@ class PropertyIndex:
         1991", not "the age of 81" or "8:00 a.m."), item-valued ones a word that is not a
         number or a month ("Kettering", not "1949"), and those whose value is a person, an
         organization, a place or an event (`value_kinds`) a name: a letter that is not lower
-        case ("Kettering", not "multiple jobs" as an employer or "class" as a school).
+        case ("Kettering", not "multiple jobs" as an employer or "class" as a school), and
+        not titles alone ("Alderman" is no party, "Emeritus" no employer: `_titles_only`).
         Unknown properties fit.
 
         >>> index = PropertyIndex.bundled()
@@ -196,6 +212,8 @@ class PropertyIndex:
         (False, True)
         >>> index.fits("P108", "Acme"), index.fits("P108", "multiple jobs")
         (True, False)
+        >>> index.fits("P102", "Alderman"), index.fits("P39", "Alderman")
+        (False, True)
         """
         kind = self._datatype.get(pid)
         if kind is None:
@@ -204,9 +222,10 @@ class PropertyIndex:
             return names_a_time(tail)
         if kind != "WikibaseItem":
             return any(c.isdigit() for c in tail)
-        if pid not in self.class_valued and not any(c.isalpha() and not c.islower()
-                                                    for c in tail):
-            return False  # "employer: multiple jobs", "educated at: class": no one's name
+        if pid not in self.class_valued and (
+                not any(c.isalpha() and not c.islower() for c in tail) or _titles_only(tail)):
+            return False  # "employer: multiple jobs", "educated at: class", "party:
+            # Alderman": no one's name
         return any(w.isalpha() and not is_month(w) for w in tail.replace(",", " ").split())
 
     def relation(self, key: str, label: str, min_score: float) -> Relation:

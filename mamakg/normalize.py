@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from mamakg.english import ARTICLES, LEADING_AUXILIARIES
+from mamakg.english import ARTICLES, LEADING_AUXILIARIES, WH_ADVERBS
 from mamakg.types import Sentence
 
 __all__ = ["SUBJECTS", "clause_subject", "entity_key", "entity_label", "main_verb",
@@ -94,7 +94,9 @@ def clause_subject(sentence: Sentence, verb: int,
     """The subject of a verb, by syntax: its own ``nsubj``/``nsubjpass``, else, through
     coordination ("joined X and *founded* Y", a few hops at most), that of the verb it is
     coordinated with; with `modified`, a participle or relative clause without a subject is
-    said of the noun it modifies ("a company [founded in] 1982"). Returns the token (None when
+    said of the noun it modifies ("a company [founded in] 1982"), but for a clause opened by
+    "where" or "when", whose noun is its place or time ("in the United States, where in 1986
+    [she founded] an estate"). Returns the token (None when
     there is none) and the verb it was found on. The one walk from a verb to its subject:
     `mamakg.refine.verb_subject` and the clause readings of `mamakg.mapping.arguments` follow
     it, each reading relative pronouns its own way."""
@@ -104,6 +106,9 @@ def clause_subject(sentence: Sentence, verb: int,
         if subjects:
             return subjects[0], verb
         if modified and s.deps[verb] in _MODIFIER_CLAUSES and 0 <= s.heads[verb] != verb:
+            if any(s.heads[t] == verb and s.words[t].lower() in WH_ADVERBS
+                   for t in range(len(s))):
+                return None, verb  # "the United States, where ... founded": where, not who
             return s.heads[verb], verb
         if s.deps[verb] != "conj" or not 0 <= s.heads[verb] != verb:
             return None, verb

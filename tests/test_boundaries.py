@@ -457,3 +457,18 @@ def test_a_generational_suffix_alone_is_the_name_before_it():
     no_comma = parsed(["Pope", "John", "II"], ["PROPN", "PROPN", "PROPN"], [1, 1, 1],
                       ["compound", "ROOT", "appos"], [(0, 2, "PERSON")])
     assert node_span(no_comma, 2, 3, (0, 3)) is None
+
+
+def test_a_clause_opened_by_where_is_not_said_of_the_place_it_modifies():
+    from mamakg.normalize import clause_subject
+
+    # "the United States where in 1986 Torres founded Estate": the parser took "Torres" for
+    # the object of "in"; the clause says what happened in the place, not what the place did
+    where = parsed(["States", "where", "in", "1986", "Torres", "founded", "Estate"],
+                   ["PROPN", "SCONJ", "ADP", "NUM", "PROPN", "VERB", "PROPN"],
+                   [0, 5, 5, 2, 2, 0, 5],
+                   ["ROOT", "advmod", "prep", "pobj", "pobj", "relcl", "dobj"])
+    assert clause_subject(where, 5, modified=True) == (None, 5)
+    company = parsed(["company", "founded", "in", "1982"], ["NOUN", "VERB", "ADP", "NUM"],
+                     [0, 0, 1, 2], ["ROOT", "acl", "prep", "pobj"])
+    assert clause_subject(company, 1, modified=True) == (0, 1)  # "a company founded in 1982"

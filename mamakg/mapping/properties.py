@@ -140,6 +140,33 @@ def _titles_only(text: str) -> bool:
     return bool(words) and all(w in _TITLE_WORDS for w in words)
 
 
+_ROLE_NOUNS = frozenset(
+    "spouse sibling father mother parent child relative author director editor creator owner "
+    "founder manufacturer publisher distributor broadcaster producer performer winner student "
+    "teacher subsidiary chairperson country continent capital diocese league court team venue "
+    "label employer composer architect designer developer operator sponsor partner successor "
+    "predecessor heir".split())
+"""Nouns of a property's label that name whom or what its value is: a person, an organization
+or a place in a role ("spouse", "record label", "country of citizenship")."""
+
+
+def _names_an_individual(label: str) -> bool:
+    """Whether a property's label says its value is an individual, no class: an agent ("owned
+    by", "founded by") or a role noun at the head of its first phrase (`_ROLE_NOUNS`,
+    `KIND_NOUNS`: "spouse", "record label", "country of citizenship"; not "competition
+    class", "position played on team").
+
+    >>> _names_an_individual("spouse"), _names_an_individual("owned by")
+    (True, True)
+    >>> _names_an_individual("occupation"), _names_an_individual("instance of")
+    (False, False)
+    """
+    words = re.split(r" (?:of|on|in|at|for|to|from|with|played)\b| / ", label.lower())[0].split()
+    head = words[-1] if words else ""
+    return label.lower().endswith(" by") or head in _ROLE_NOUNS or any(
+        head in nouns for nouns in KIND_NOUNS.values())
+
+
 class PropertyIndex:
     """Wikidata property labels and aliases, keyed by normalized text."""
 
@@ -151,7 +178,8 @@ class PropertyIndex:
             if row.get("datatype") not in _DATATYPES:
                 continue
             self._datatype[row["pid"]] = row["datatype"]
-            if row["datatype"] == "WikibaseItem" and not value_kinds(row.get("description", "")):
+            if row["datatype"] == "WikibaseItem" and not value_kinds(row.get("description", "")) \
+                    and not _names_an_individual(row["label"]):
                 classes.add(row["pid"])
             usage = int(row.get("usage_count") or 0)
             names = [(row["label"], _LABEL, "label")]
@@ -166,7 +194,8 @@ class PropertyIndex:
         """The item-valued properties whose values are classes, not individuals: those whose
         Wikidata description names no person, organization, place or event as the value
         (`value_kinds`: instance of, occupation, genre, position held...; not father,
-        employer, place of birth)."""
+        employer, place of birth) and whose label names no individual
+        (`_names_an_individual`: not spouse, owned by, record label)."""
 
     @classmethod
     @functools.lru_cache(maxsize=1)
@@ -213,6 +242,8 @@ class PropertyIndex:
         >>> index.fits("P108", "Acme"), index.fits("P108", "multiple jobs")
         (True, False)
         >>> index.fits("P102", "Alderman"), index.fits("P39", "Alderman")
+        (False, True)
+        >>> index.fits("P26", "golfer"), index.fits("P106", "golfer")
         (False, True)
         """
         kind = self._datatype.get(pid)

@@ -96,8 +96,8 @@ def clause_subject(sentence: Sentence, verb: int,
     coordinated with; with `modified`, a participle or relative clause without a subject is
     said of the noun it modifies ("a company [founded in] 1982"), but for a clause opened by
     "where" or "when", whose noun is its place or time ("in the United States, where in 1986
-    [she founded] an estate"). Returns the token (None when
-    there is none) and the verb it was found on. The one walk from a verb to its subject:
+    [she founded] an estate"). Returns the token (None when there is none) and the verb it was
+    found on. The one walk from a verb to its subject:
     `mamakg.refine.verb_subject` and the clause readings of `mamakg.mapping.arguments` follow
     it, each reading relative pronouns its own way."""
     s = sentence

@@ -149,22 +149,23 @@ _ROLE_NOUNS = frozenset(
 """Nouns of a property's label that name whom or what its value is: a person, an organization
 or a place in a role ("spouse", "record label", "country of citizenship")."""
 
+_INDIVIDUAL_NOUNS = _ROLE_NOUNS.union(*KIND_NOUNS.values())
+"""The role nouns and the nouns of a kind of individual (`KIND_NOUNS`: "person", "city")."""
+
 
 def _names_an_individual(label: str) -> bool:
     """Whether a property's label says its value is an individual, no class: an agent ("owned
-    by", "founded by") or a role noun at the head of its first phrase (`_ROLE_NOUNS`,
-    `KIND_NOUNS`: "spouse", "record label", "country of citizenship"; not "competition
-    class", "position played on team").
+    by", "founded by") or a role noun at the head of its first phrase (`_INDIVIDUAL_NOUNS`:
+    "spouse", "record label", "country of citizenship"; not "competition class", "position
+    played on team").
 
     >>> _names_an_individual("spouse"), _names_an_individual("owned by")
     (True, True)
     >>> _names_an_individual("occupation"), _names_an_individual("instance of")
     (False, False)
     """
-    words = re.split(r" (?:of|on|in|at|for|to|from|with|played)\b| / ", label.lower())[0].split()
-    head = words[-1] if words else ""
-    return label.lower().endswith(" by") or head in _ROLE_NOUNS or any(
-        head in nouns for nouns in KIND_NOUNS.values())
+    words = re.split(r" (?:of|on|in|at|for|to|from|with)\b| / ", label.lower())[0].split()
+    return label.lower().endswith(" by") or bool(words) and words[-1] in _INDIVIDUAL_NOUNS
 
 
 class PropertyIndex:
@@ -255,8 +256,8 @@ class PropertyIndex:
             return any(c.isdigit() for c in tail)
         if pid not in self.class_valued and (
                 not any(c.isalpha() and not c.islower() for c in tail) or _titles_only(tail)):
-            return False  # "employer: multiple jobs", "educated at: class", "party:
-            # Alderman": no one's name
+            # "employer: multiple jobs", "educated at: class", "party: Alderman": no name
+            return False
         return any(w.isalpha() and not is_month(w) for w in tail.replace(",", " ").split())
 
     def relation(self, key: str, label: str, min_score: float) -> Relation:

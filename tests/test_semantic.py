@@ -276,6 +276,37 @@ def test_a_role_is_told_from_a_verb_by_the_parse_where_asked():
     assert _kind_reading(unknown, by_pos=True) == _kind_reading(unknown)  # no parse: the guess
 
 
+def test_a_phrase_nearest_a_qualifier_states_no_property():
+    """A property Wikidata uses only to qualify another's statement ("including", "acquisition
+    transaction") still competes, so that a phrase nearest it is nearest no other, but the
+    relation stays open; a property that may also be a qualifier is stated as any other."""
+    from mamakg.mapping.properties import PropertyIndex, qualifier_only
+
+    rows = ROWS + [
+        {"pid": "P1642", "label": "acquisition transaction", "description": "how the player "
+         "was acquired; qualifier for P54 (member of sports team)", "aliases": "acquired",
+         "datatype": "WikibaseItem", "usage_count": "40000"},
+        {"pid": "P748", "label": "appointed by", "description": "who appointed the person to "
+         "the office, can be used as a qualifier", "aliases": "", "datatype": "WikibaseItem",
+         "usage_count": "3000"}]
+    texts = {"acquired": [-1, -1, 1], "acquisition transaction": [-1, -1, 1],
+             "acquisition transaction: how the player was acquired; qualifier for P54 (member "
+             "of sports team)": [-1, -1, 1], "appointed by": [1, -1, 0.1], "appointed by: who appointed the person to the "
+             "office, can be used as a qualifier": [1, -1, 0.1]}
+    assert qualifier_only(rows[3]["description"]) and not qualifier_only(rows[4]["description"])
+
+    mapper = _mapper_with(rows, texts, None)
+    acquired, appointed = mapper.map([
+        MapQuery("acquire", "acquired", "organization", "organization", "Bolt"),
+        MapQuery("appoint by", "appointed by", "person", "person", "Ann")])
+    assert acquired.pid is None and acquired.evidence[-1][0] == "qualifier"
+    assert "P1642" in acquired.evidence[1][1]  # the nearest property, said in the evidence
+    assert appointed.pid == "P748"
+    index = PropertyIndex(rows)  # the string matcher leaves it open too
+    assert index.match("acquired", "acquire") is None
+    assert index.match("appointed by", "appoint by").pid == "P748"
+
+
 def test_a_property_whose_value_is_a_person_takes_no_organization():
     rows = ROWS + [
         {"pid": "P1066", "label": "student of", "description": "person who has taught this person",

@@ -31,7 +31,7 @@ from mamakg.normalize import relation_variants, squash
 from mamakg.types import Relation
 
 __all__ = ["PropertyIndex", "PropertyMatch", "names_a_time", "property_labels", "property_table",
-           "value_kinds"]
+           "qualifier_only", "value_kinds"]
 
 _DATATYPES = frozenset({"WikibaseItem", "Time", "Quantity"})
 _LABEL, _ALIAS = 1.0, 0.9
@@ -168,6 +168,35 @@ def _names_an_individual(label: str) -> bool:
     return label.lower().endswith(" by") or bool(words) and words[-1] in _INDIVIDUAL_NOUNS
 
 
+_QUALIFIER = re.compile(
+    r"^\(?qualifier\b|[;,.(] ?\(?qualifier (?:for|of|to|on|stating|used|only)\b"
+    r"|(?<!can be )\b(?:use|used)(?: only)? as (?:a )?qualifier\b")
+"""How a Wikidata description says the property is a qualifier: it opens with "qualifier",
+a clause of it does ("...; qualifier for P54"), or it is "(usually / only) used as a
+qualifier"; not where it only may be one ("can be used as a qualifier")."""
+
+
+def qualifier_only(description: str) -> bool:
+    """Whether a property's Wikidata description says it qualifies another property's
+    statement rather than stating a fact of its own ("including: usually used as a
+    qualifier", "acquisition transaction: how the player was acquired; qualifier for P54",
+    "elected in: qualifier for statements in position held..."): a sentence's relation states
+    no such property, since what it qualifies is not in the fact ("Acme acquired Bolt" is no
+    player's transfer, "was elected to Parliament" no election).
+
+    >>> qualifier_only("usually used as a qualifier")
+    True
+    >>> qualifier_only("how the player was acquired; qualifier for P54 (member of sports team)")
+    True
+    >>> qualifier_only("who appointed the person to the office, can be used as a qualifier")
+    False
+    >>> qualifier_only("person's hair color. Use P585 as qualifier if there's more than one")
+    False
+    """
+    text = description.lower()
+    return bool(_QUALIFIER.search(text)) and not re.search(r"\bp\d+ as (?:a )?qualifier", text)
+
+
 class PropertyIndex:
     """Wikidata property labels and aliases, keyed by normalized text."""
 
@@ -175,9 +204,12 @@ class PropertyIndex:
         self._by_text: dict[str, _Entry] = {}
         self._datatype: dict[str, str] = {}
         classes: set[str] = set()
+        qualifiers: set[str] = set()
         for row in rows:
             if row.get("datatype") not in _DATATYPES:
                 continue
+            if qualifier_only(row.get("description", "")):
+                qualifiers.add(row["pid"])
             self._datatype[row["pid"]] = row["datatype"]
             if row["datatype"] == "WikibaseItem" and not value_kinds(row.get("description", "")) \
                     and not _names_an_individual(row["label"]):
@@ -191,6 +223,9 @@ class PropertyIndex:
                 old = self._by_text.get(key)
                 if old is None or (entry.score, entry.usage) > (old.score, old.usage):
                     self._by_text[key] = entry
+        self.qualifiers = frozenset(qualifiers)
+        """The properties Wikidata uses as qualifiers only (`qualifier_only`): a relation that
+        matches one of their names stays open."""
         self.class_valued = frozenset(classes)
         """The item-valued properties whose values are classes, not individuals: those whose
         Wikidata description names no person, organization, place or event as the value
@@ -221,6 +256,8 @@ class PropertyIndex:
             score = round(entry.score * _VARIANT_DECAY**rank, 4)
             if best is None or score > best.score:
                 best = PropertyMatch(entry.pid, entry.label, score, entry.method)
+        if best is not None and best.pid in self.qualifiers:
+            return None  # "including" qualifies another statement: no fact of its own
         return best
 
     def fits(self, pid: str, tail: str) -> bool:

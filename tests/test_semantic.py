@@ -276,34 +276,46 @@ def test_a_role_is_told_from_a_verb_by_the_parse_where_asked():
     assert _kind_reading(unknown, by_pos=True) == _kind_reading(unknown)  # no parse: the guess
 
 
-def test_a_phrase_nearest_a_qualifier_states_no_property():
-    """A property Wikidata uses only to qualify another's statement ("including", "acquisition
-    transaction") still competes, so that a phrase nearest it is nearest no other, but the
-    relation stays open; a property that may also be a qualifier is stated as any other."""
-    from mamakg.mapping.properties import PropertyIndex, qualifier_only
+def test_a_phrase_nearest_a_property_that_states_no_fact_stays_open():
+    """A property Wikidata uses only to qualify another's statement ("acquisition
+    transaction"), or one about the wiki itself ("stated in", a source), still competes, so
+    that a phrase nearest it is nearest no other, but the relation stays open; a property
+    that may also be a qualifier is stated as any other."""
+    from mamakg.mapping.properties import PropertyIndex, states_no_fact
 
     rows = ROWS + [
         {"pid": "P1642", "label": "acquisition transaction", "description": "how the player "
          "was acquired; qualifier for P54 (member of sports team)", "aliases": "acquired",
          "datatype": "WikibaseItem", "usage_count": "40000"},
+        {"pid": "P248", "label": "stated in", "description": "to be used in the references "
+         "field to refer to the information document or database in which a claim is made",
+         "aliases": "source", "datatype": "WikibaseItem", "usage_count": "40000"},
         {"pid": "P748", "label": "appointed by", "description": "who appointed the person to "
          "the office, can be used as a qualifier", "aliases": "", "datatype": "WikibaseItem",
          "usage_count": "3000"}]
     texts = {"acquired": [-1, -1, 1], "acquisition transaction": [-1, -1, 1],
              "acquisition transaction: how the player was acquired; qualifier for P54 (member "
-             "of sports team)": [-1, -1, 1], "appointed by": [1, -1, 0.1], "appointed by: who appointed the person to the "
+             "of sports team)": [-1, -1, 1],
+             "stated in": [-1, 1, -1], "source": [-1, 1, -1], "stated in: to be used in the "
+             "references field to refer to the information document or database in which a "
+             "claim is made": [-1, 1, -1],
+             "appointed by": [1, -1, 0.1], "appointed by: who appointed the person to the "
              "office, can be used as a qualifier": [1, -1, 0.1]}
-    assert qualifier_only(rows[3]["description"]) and not qualifier_only(rows[4]["description"])
+    assert [states_no_fact(r["label"], r["description"]) for r in rows[3:]] == [
+        True, True, False]
 
     mapper = _mapper_with(rows, texts, None)
-    acquired, appointed = mapper.map([
+    acquired, stated, appointed = mapper.map([
         MapQuery("acquire", "acquired", "organization", "organization", "Bolt"),
+        MapQuery("state in", "stated in", "person", "organization", "a memo"),
         MapQuery("appoint by", "appointed by", "person", "person", "Ann")])
-    assert acquired.pid is None and acquired.evidence[-1][0] == "qualifier"
-    assert "P1642" in acquired.evidence[1][1]  # the nearest property, said in the evidence
+    for found, pid in ((acquired, "P1642"), (stated, "P248")):
+        assert found.pid is None and found.evidence[-1][0] == "no fact"
+        assert pid in found.evidence[1][1]  # the nearest property, said in the evidence
     assert appointed.pid == "P748"
-    index = PropertyIndex(rows)  # the string matcher leaves it open too
+    index = PropertyIndex(rows)  # the string matcher leaves them open too
     assert index.match("acquired", "acquire") is None
+    assert index.match("stated in", "state in") is None
     assert index.match("appointed by", "appoint by").pid == "P748"
 
 

@@ -31,7 +31,7 @@ from mamakg.normalize import relation_variants, squash
 from mamakg.types import Relation
 
 __all__ = ["PropertyIndex", "PropertyMatch", "names_a_time", "property_labels", "property_table",
-           "qualifier_only", "value_kinds"]
+           "qualifier_only", "states_no_fact", "value_kinds"]
 
 _DATATYPES = frozenset({"WikibaseItem", "Time", "Quantity"})
 _LABEL, _ALIAS = 1.0, 0.9
@@ -175,14 +175,22 @@ _QUALIFIER = re.compile(
 a clause of it does ("...; qualifier for P54"), or it is "(usually / only) used as a
 qualifier"; not where it only may be one ("can be used as a qualifier")."""
 
+_WIKI_LABEL = re.compile(r"wikimedia|wikidata|wikiproject|\btemplate\b|\bproperty\b"
+                         r"|\bcategory (?:for|of|related|contains)\b|'s main category|category's")
+_WIKI_DESCRIPTION = re.compile(
+    r"wikimedia|wikidata property|wikiproject|property constraint|sitelinks?\b"
+    r"|references? (?:section|field)|used as source|one-value-template"
+    r"|statements with this property|duplicates another item|represented by the property")
+"""How a property's label or description says it is about the wiki itself: its pages,
+categories, lists and templates, Wikidata's own properties and items, a statement's
+sources."""
+
 
 def qualifier_only(description: str) -> bool:
     """Whether a property's Wikidata description says it qualifies another property's
     statement rather than stating a fact of its own ("including: usually used as a
     qualifier", "acquisition transaction: how the player was acquired; qualifier for P54",
-    "elected in: qualifier for statements in position held..."): a sentence's relation states
-    no such property, since what it qualifies is not in the fact ("Acme acquired Bolt" is no
-    player's transfer, "was elected to Parliament" no election).
+    "elected in: qualifier for statements in position held...").
 
     >>> qualifier_only("usually used as a qualifier")
     True
@@ -197,6 +205,27 @@ def qualifier_only(description: str) -> bool:
     return bool(_QUALIFIER.search(text)) and not re.search(r"\bp\d+ as (?:a )?qualifier", text)
 
 
+def states_no_fact(label: str, description: str) -> bool:
+    """Whether a property states nothing a sentence can say of its subject: Wikidata uses it
+    only to qualify another property's statement (`qualifier_only`: "acquired" is no
+    player's *acquisition transaction*, "was elected to Parliament" no *elected in* an
+    election, what they qualify is not in the fact), or it is about the wiki itself, its
+    pages, categories and templates, Wikidata's own properties or a statement's sources
+    ("on focus list of Wikimedia project", "Wikidata property example", "stated in: to be
+    used in the references field").
+
+    >>> states_no_fact("including", "usually used as a qualifier")
+    True
+    >>> states_no_fact("topic's main category", "main Wikimedia category")
+    True
+    >>> states_no_fact("author", "main creator(s) of a written work (use on works, not "
+    ...                "humans); use P2093 when Wikidata item is unknown or does not exist")
+    False
+    """
+    return qualifier_only(description) or bool(
+        _WIKI_LABEL.search(label.lower()) or _WIKI_DESCRIPTION.search(description.lower()))
+
+
 class PropertyIndex:
     """Wikidata property labels and aliases, keyed by normalized text."""
 
@@ -204,12 +233,12 @@ class PropertyIndex:
         self._by_text: dict[str, _Entry] = {}
         self._datatype: dict[str, str] = {}
         classes: set[str] = set()
-        qualifiers: set[str] = set()
+        unstated: set[str] = set()
         for row in rows:
             if row.get("datatype") not in _DATATYPES:
                 continue
-            if qualifier_only(row.get("description", "")):
-                qualifiers.add(row["pid"])
+            if states_no_fact(row["label"], row.get("description", "")):
+                unstated.add(row["pid"])
             self._datatype[row["pid"]] = row["datatype"]
             if row["datatype"] == "WikibaseItem" and not value_kinds(row.get("description", "")) \
                     and not _names_an_individual(row["label"]):
@@ -223,9 +252,9 @@ class PropertyIndex:
                 old = self._by_text.get(key)
                 if old is None or (entry.score, entry.usage) > (old.score, old.usage):
                     self._by_text[key] = entry
-        self.qualifiers = frozenset(qualifiers)
-        """The properties Wikidata uses as qualifiers only (`qualifier_only`): a relation that
-        matches one of their names stays open."""
+        self.unstated = frozenset(unstated)
+        """The properties that state no fact of a sentence's subject (`states_no_fact`): a
+        relation that matches one of their names stays open."""
         self.class_valued = frozenset(classes)
         """The item-valued properties whose values are classes, not individuals: those whose
         Wikidata description names no person, organization, place or event as the value
@@ -256,7 +285,7 @@ class PropertyIndex:
             score = round(entry.score * _VARIANT_DECAY**rank, 4)
             if best is None or score > best.score:
                 best = PropertyMatch(entry.pid, entry.label, score, entry.method)
-        if best is not None and best.pid in self.qualifiers:
+        if best is not None and best.pid in self.unstated:
             return None  # "including" qualifies another statement: no fact of its own
         return best
 

@@ -19,15 +19,16 @@ quantity-valued ones, anything else only entity-valued ones. The score of the be
 is its softmax probability among the candidates and "no property", so it reads as how sure
 the mapper is; below `--min-map-score` the relation stays open, and so it does where the
 best property is one Wikidata uses only to qualify another's statement ("acquired" ->
-*acquisition transaction*, "was elected to" -> *elected in*, "including": `qualifier_only`;
-such properties compete, so that a phrase nearest one is not handed to another). An active phrase mapped to a
-passive property ("founded" -> "founded by"), or "N of" mapped to the property N ("is the CEO of"
--> "CEO", "the secretary-general of" -> "secretary general"), reverses the fact (`is_inverse`); so
-does an active verb mapped to the noun of its doer ("won" -> "winner", "directed" -> "director":
-`names_the_agent`). Only "by" marks an agent: a phrase that ends in "by" is not compared with a
-name that ends in another preposition, nor the reverse ("sent by" is no "sent to", "killed at" no
-"killed by"), and a passive phrase without "by" ("Hugh was appointed Keeper") states no property
-whose value is an agent (`EmbeddingMapper._candidates`).
+*acquisition transaction*, "was elected to" -> *elected in*, "including"), or one about the
+wiki itself ("stated in", "on focus list of Wikimedia project": `states_no_fact`; such
+properties compete, so that a phrase nearest one is not handed to another). An active phrase
+mapped to a passive property ("founded" -> "founded by"), or "N of" mapped to the property N
+("is the CEO of" -> "CEO", "the secretary-general of" -> "secretary general"), reverses the
+fact (`is_inverse`); so does an active verb mapped to the noun of its doer ("won" -> "winner",
+"directed" -> "director": `names_the_agent`). Only "by" marks an agent: a phrase that ends in "by"
+is not compared with a name that ends in another preposition, nor the reverse ("sent by" is no "sent
+to", "killed at" no "killed by"), and a passive phrase without "by" ("Hugh was appointed Keeper")
+states no property whose value is an agent (`EmbeddingMapper._candidates`).
 
 Three kinds of phrase are not compared with property names, since a sentence embedding cannot
 read them: a negated phrase ("was not born in") states no property, and abstains; a bare copula
@@ -67,7 +68,7 @@ from mamakg.english import (
 from mamakg.mapping.arguments import PLACE_IN_PLACE
 from mamakg.mapping.mapper import MapChain, MapMethod, Mapping, MapQuery
 from mamakg.mapping.places import PLACE_IN_COUNTRY
-from mamakg.mapping.properties import property_table, qualifier_only, value_kinds
+from mamakg.mapping.properties import property_table, states_no_fact, value_kinds
 from mamakg.mapping.vectors import PropertyVectors
 from mamakg.normalize import relation_variants
 
@@ -538,11 +539,12 @@ class EmbeddingMapper:
                           for p in vectors.pids], dtype=np.float64)
         self.prior = prior_weight * np.log(usage / usage.max())
         self._group_valued = np.isin(np.array(vectors.pids), GROUP_VALUED)
-        self._stated = np.array([not (p in table and qualifier_only(
-            table[p].get("description", ""))) for p in vectors.pids])
-        """The properties a relation may state: not those Wikidata uses as qualifiers only
-        (`qualifier_only`). They compete (a phrase nearest one, "acquired", "elected to",
-        "featuring", is still nearest no other), but the relation then stays open."""
+        self._stated = np.array([not (p in table and states_no_fact(
+            table[p]["label"], table[p].get("description", ""))) for p in vectors.pids])
+        """The properties a relation may state: not those that state no fact of a sentence's
+        subject (`states_no_fact`: qualifiers only, the wiki's own). They compete (a phrase
+        nearest one, "acquired", "elected to", "featuring", is nearest no other), but the
+        relation then stays open."""
         kinds = [value_kinds(table[p].get("description", "")) if p in table else frozenset()
                  for p in vectors.pids]
         self._kind_fits = {
@@ -828,8 +830,8 @@ class EmbeddingMapper:
             return Mapping(None, score, MapMethod.NONE, evidence)
         if not self._stated[best]:
             return Mapping(None, score, MapMethod.NONE, evidence + (
-                ("qualifier", f"{pid} qualifies another property's statement: no fact of "
-                              "its own"),))
+                ("no fact", f"{pid} qualifies another property's statement, or is about "
+                            "the wiki itself: no fact of a sentence's subject"),))
         inverse = is_inverse(phrase, name, self.labels[best]) or (
             not _has_by(phrase) and not is_passive(q.surface, q.key)
             and names_the_agent(q.key, name, self.labels[best]))

@@ -337,3 +337,44 @@ def test_a_particular_thing_the_text_does_not_name_is_no_value_of_a_property():
     assert found[("Bo Day", "consequences")] is None
     assert found[("Bo Day", "loss")] is None  # a named possessor's
     assert found[("Cy Ray", "drums")] == "P1303"
+
+
+def test_a_place_after_a_name_in_the_relation_is_where_that_name_is():
+    """"attended Ryerson University in Toronto": Toronto is where the university is, no
+    school of Robyn's (an organization-valued property takes a place only because the
+    recognizer confuses the two), so the fact stays open; without a name in the relation
+    ("attended classes in Toronto", "studied with Jewish teachers in Brooklyn"), or on a
+    property whose value is a place ("was born at Luster in Sogn": born in Sogn too), the
+    mapping stands."""
+    rows = [*ROWS, {"pid": "P69", "label": "educated at", "description": "educational "
+                    "institution attended by subject", "aliases": "", "datatype":
+                    "WikibaseItem", "usage_count": "1000"}]
+    texts = dict(VECTORS, **{"educated at": [0.1, 0.1, 1],  # every other phrase's direction
+                             "educated at: educational institution attended by subject":
+                             [0.1, 0.1, 1], "born at luster in": [1, 0, 0]})
+
+    def embed_texts(items):
+        rows_ = np.array([texts.get(t, [0.1, 0.1, 1]) for t in items], dtype=np.float32)
+        return rows_ / np.linalg.norm(rows_, axis=1, keepdims=True)
+
+    chain = SemanticMapper(build_property_vectors(embed_texts, "fake", rows), embed_texts,
+                           rows=rows, min_score=0.5)
+    mentions = [
+        m("d", 0, "Robyn Lee", "attended Ryerson University in", "Toronto",
+          ("robyn lee", "attend in", "toronto"), ("PERSON", "GPE")),
+        m("e", 0, "Bo Day", "attended classes in", "Toronto",
+          ("bo day", "attend class in", "toronto"), ("PERSON", "GPE")),
+        m("f", 0, "Cy Ray", "was born at Luster in", "Sogn",
+          ("cy ray", "bear at luster in", "sogn"), ("PERSON", "GPE")),
+        m("g", 0, "Di Fox", "studied with Jewish teachers in", "Brooklyn",
+          ("di fox", "study with teacher in", "brooklyn"), ("PERSON", "GPE"),
+          relation_pos=("VERB", "ADP", "ADJ", "NOUN", "ADP")),
+    ]
+    with MentionStore() as store:
+        store.add(mentions)
+        facts = collect_facts(store, Config.preset("default"), Summary(), mappers=chain)
+    found = {(f.head.label, f.tail.label): f.relation.pid for f in facts}
+    assert found[("Robyn Lee", "Toronto")] is None
+    assert found[("Bo Day", "Toronto")] == "P69"
+    assert found[("Cy Ray", "Sogn")] == "P19"
+    assert found[("Di Fox", "Brooklyn")] == "P69"  # "Jewish" is no name (an adjective)

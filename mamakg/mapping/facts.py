@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import logging
 import sys
 import time
@@ -41,7 +42,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from mamakg.config import Config
-from mamakg.english import DEMONSTRATIVES, POSSESSIVE_DETERMINERS
+from mamakg.english import DEMONSTRATIVES, POSSESSIVE_DETERMINERS, is_month
 from mamakg.errors import MamakgError
 from mamakg.mapping.arguments import is_named
 from mamakg.mapping.confidence import fact_confidence
@@ -50,7 +51,7 @@ from mamakg.mapping.distant import DistantMapper
 from mamakg.mapping.entities import EntityLinker, KBLinker
 from mamakg.mapping.mapper import MapChain, MapQuery
 from mamakg.mapping.places import country_of_adjective
-from mamakg.mapping.properties import PropertyIndex, property_table
+from mamakg.mapping.properties import PropertyIndex, property_table, value_kinds
 from mamakg.mapping.resolve import (
     Forms,
     agreed_kinds,
@@ -269,7 +270,9 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
         head.label, tail.label)
     if rel.pid is not None and (head.key == tail.key  # nothing is its own part, parent...
                                 or (rel.pid not in KINDS_WITH_THE and _unnamed_particular(
-                                    mentions, tail if not inverse else head, inverse))):
+                                    mentions, tail if not inverse else head, inverse))
+                                or (not inverse and _place_of_a_name(mentions, rel.pid,
+                                                                     tail))):
         rel, inverse = Relation(key=rel.key, label=rel.label), False
     if derived and rel.pid is None:
         return  # a reading between entities is kept only as a mapped fact
@@ -292,6 +295,39 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     if not derived:
         yield head, Relation(key=rel.key, label=rel.label), tail, \
             [m for m in mentions if not m.derived]
+
+
+@functools.cache
+def _kinds_of_value(pid: str) -> frozenset[str]:
+    """`value_kinds` of a property of the shipped table (empty for one it lacks)."""
+    row = next((r for r in property_table() if r["pid"] == pid), None)
+    return value_kinds(row.get("description", "")) if row is not None else frozenset()
+
+
+def _place_of_a_name(mentions: Sequence[Mention], pid: str, tail: Entity) -> bool:
+    """Whether a fact's value is a place that every mention writes after a name its relation
+    holds, before a final "in", "at" or comma ("Robyn attended *Ryerson University* in
+    Toronto", "is a member of *the Labour Party* in Bridgeport"), on a property whose value
+    is an organization or a person, not a place (`value_kinds`: educated at, employer,
+    member of political party): the place is where that name is, and the relation is said
+    of the head and the name, not of the place (Robyn studied at Ryerson, not at Toronto),
+    so the fact stays open. (A place fits such a property at all only because the entity
+    recognizer tells an organization from a place poorly: "Cambridge". On a property whose
+    value is a place, the place holds the name and so the head too: "born at Luster in
+    Sogn" is born in Sogn.) A name is a capitalized word of the relation (not its first,
+    which is a word, not a comma: "Boston, Massachusetts, United States" is a chain of
+    places; not a month: "born on January 25, 1984 in") that the parse tags a proper noun
+    where it was read ("born to *Jewish* parents in": an adjective)."""
+    kinds = _kinds_of_value(pid)
+    if not kinds or "place" in kinds or kind_of(tail.kind, tail.label) != "place":
+        return False
+    for m in mentions:
+        words = m.relation.text.replace(",", " , ").split()
+        if len(words) < 3 or not words[0].isalpha() or words[-1] not in ("in", "at", ",") \
+                or not any(w[:1].isupper() and not is_month(w) for w in words[1:-1]) \
+                or (m.relation_pos and "PROPN" not in m.relation_pos):
+            return False
+    return True
 
 
 PARTICULAR = frozenset({"the"}) | DEMONSTRATIVES | POSSESSIVE_DETERMINERS

@@ -72,6 +72,21 @@ def test_a_nationality_before_a_work_or_organization_is_no_value():
     assert tail_cores(opera, 1, 4) == [(2, 3, "NORP")]
 
 
+def test_a_name_that_says_whose_role_is_no_value():
+    # "co-founded by Starbucks CEO Howard Schultz": founded by Schultz, not by Starbucks
+    s = sentence(["founded", "by", "Starbucks", "CEO", "Howard", "Schultz"],
+                 ["VERB", "ADP", "PROPN", "PROPN", "PROPN", "PROPN"], chunks=[(2, 6)])
+    s = dataclasses.replace(s, heads=(0, 0, 3, 5, 5, 1),
+                            entities=((2, 3, "ORG"), (4, 6, "PERSON")))
+    assert tail_cores(s, 2, 6) == [(4, 6, "PERSON")]
+    # a name right before the phrase's own is none ("headquartered in Tulsa Oklahoma",
+    # "worked at Henry Ford's River Rouge Plant")
+    tulsa = sentence(["in", "Tulsa", "Oklahoma"], ["ADP", "PROPN", "PROPN"], chunks=[(1, 3)])
+    tulsa = dataclasses.replace(tulsa, heads=(0, 2, 0),
+                                entities=((1, 2, "GPE"), (2, 3, "GPE")))
+    assert tail_cores(tulsa, 1, 3) == [(1, 2, "GPE"), (2, 3, "GPE")]
+
+
 def test_readings_between_entities():
     s = obama()
     candidate = Candidate(s, head=(0, 1), tail=(2, 7), relation=(1,), score=0.4, path=())

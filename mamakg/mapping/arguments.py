@@ -629,13 +629,25 @@ def _ends_its_phrase(s: Sentence, root: int) -> bool:
     return not (s.pos[t] == "VERB" and s.lemmas[t] == s.words[t].lower())
 
 
+def _names_whose(s: Sentence, name: tuple[int, int, str], owner: tuple[int, int, str]) -> bool:
+    """Whether a name inside a noun phrase says whose role the phrase's own name holds: it
+    comes before the name the phrase is about (`owner`, at its root) with only common words
+    of a role between ("*Starbucks* CEO Howard Schultz", "*Rolling Stone* publisher Jann
+    Wenner", "*Eliteserien* club Haugesund"), so it is no value of its own. A name right
+    before another ("Tulsa Oklahoma", "Henry Ford's River Rouge Plant") is not one."""
+    between = range(name[1], owner[0])
+    return name[2] not in _VALUE_LABELS and bool(between) and all(
+        s.pos[t] in ("NOUN", "PROPN") and _entity_at(s, t) is None for t in between)
+
+
 def tail_cores(s: Sentence, start: int, end: int) -> list[tuple[int, int, str]]:
     """The entities inside the tail span [start, end) that may each be the value of a fact,
     in sentence order (at most `MAX_READINGS`): every named entity or value, but not one that
     covers the span but for leading determiners (the tail itself), nor a nationality beside
     another named entity or before a common noun that names a work or an organization
     (`_THING_NOUNS`: "Deltora Quest is a [Japanese] anime series" says nothing of the
-    Japanese)."""
+    Japanese), nor a name that says whose role the span's own name holds (`_names_whose`:
+    "founded by [Starbucks] CEO Howard Schultz" was not founded by Starbucks)."""
     first = _first_word(s, start, end)
     inside = [e for e in s.entities if start <= e[0] and e[1] <= end
               and not (e[0] <= first and e[1] == end) and e[2] != "ORDINAL"]
@@ -647,8 +659,11 @@ def tail_cores(s: Sentence, start: int, end: int) -> list[tuple[int, int, str]]:
         after = [e for e in named if e[0] >= norp[1]]
         return bool(after) and all(s.pos[t] != "ADP" for t in range(norp[1], after[0][0]))
 
+    root = span_root(s, start, end)
+    owner = next((e for e in named if e[0] <= root < e[1]), None)
+    if owner is not None:
+        inside = [e for e in inside if not _names_whose(s, e, owner)]
     if any(e[2] == "NORP" for e in inside):
-        root = span_root(s, start, end)
         of_a_thing = s.words[root].lower() in _THING_NOUNS and _entity_at(s, root) is None \
             and _ends_its_phrase(s, root)
         inside = [e for e in inside if e[2] != "NORP" or not (

@@ -85,6 +85,12 @@ def test_a_name_that_says_whose_role_is_no_value():
     tulsa = dataclasses.replace(tulsa, heads=(0, 2, 0),
                                 entities=((1, 2, "GPE"), (2, 3, "GPE")))
     assert tail_cores(tulsa, 1, 3) == [(1, 2, "GPE"), (2, 3, "GPE")]
+    # nor one joined to it by a particle of names ("married Dawud ibn Urwah ibn Mas'ud")
+    ibn = sentence(["married", "Dawud", "ibn", "Urwah", "ibn", "Masud"],
+                   ["VERB", "PROPN", "PROPN", "PROPN", "PROPN", "PROPN"], chunks=[(1, 6)])
+    ibn = dataclasses.replace(ibn, heads=(0, 5, 5, 5, 5, 0),
+                              entities=((1, 4, "PERSON"), (5, 6, "PERSON")))
+    assert tail_cores(ibn, 1, 6) == [(1, 4, "PERSON"), (5, 6, "PERSON")]
 
 
 def test_readings_between_entities():

@@ -634,10 +634,12 @@ def _names_whose(s: Sentence, name: tuple[int, int, str], owner: tuple[int, int,
     comes before the name the phrase is about (`owner`, at its root) with only common words
     of a role between ("*Starbucks* CEO Howard Schultz", "*Rolling Stone* publisher Jann
     Wenner", "*Eliteserien* club Haugesund"), so it is no value of its own. A name right
-    before another ("Tulsa Oklahoma", "Henry Ford's River Rouge Plant") is not one."""
+    before another ("Tulsa Oklahoma", "Henry Ford's River Rouge Plant"), or one joined to it
+    by a lower-case particle of names ("Dawud ibn Urwah ibn Mas'ud"), is not one."""
     between = range(name[1], owner[0])
     return name[2] not in _VALUE_LABELS and bool(between) and all(
-        s.pos[t] in ("NOUN", "PROPN") and _entity_at(s, t) is None for t in between)
+        (s.pos[t] == "NOUN" or s.pos[t] == "PROPN" and s.words[t][:1].isupper())
+        and _entity_at(s, t) is None for t in between)
 
 
 def tail_cores(s: Sentence, start: int, end: int) -> list[tuple[int, int, str]]:

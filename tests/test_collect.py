@@ -378,3 +378,46 @@ def test_a_place_after_a_name_in_the_relation_is_where_that_name_is():
     assert found[("Bo Day", "Toronto")] == "P69"
     assert found[("Cy Ray", "Sogn")] == "P19"
     assert found[("Di Fox", "Brooklyn")] == "P69"  # "Jewish" is no name (an adjective)
+
+
+def test_a_date_after_a_verbs_object_is_no_date_of_the_head():
+    """"Jeff Nelson founded Dischord in 1980": 1980 is Dischord's founding, no date of
+    Nelson's; "was born in Paris in 1950" (a name after a preposition) and "(was) born
+    Christopher Cohran on ..." (the head's own name) date the head."""
+    rows = [*ROWS, {"pid": "P571", "label": "inception", "description": "date or point in "
+                    "time when the subject came into existence", "aliases": "founded in",
+                    "datatype": "Time", "usage_count": "1000"}]
+    texts = dict(VECTORS, **{"inception": [0, -1, 0.2], "founded in": [0, -1, 0.2],
+                             "founded dischord in": [0, -1, 0.2],
+                             "born in paris in": [0.9, 0.1, 0],
+                             "born christopher cohran on": [0.9, 0.1, 0],
+                             "born richard hayles on": [0.9, 0.1, 0]})
+
+    def embed_texts(items):
+        rows_ = np.array([texts.get(t, [0.1, 0.1, 1]) for t in items], dtype=np.float32)
+        return rows_ / np.linalg.norm(rows_, axis=1, keepdims=True)
+
+    chain = SemanticMapper(build_property_vectors(embed_texts, "fake", rows), embed_texts,
+                           rows=rows, min_score=0.5)
+    mentions = [
+        m("d", 0, "Jeff Nelson", "founded Dischord in", "1980",
+          ("jeff nelson", "found in", "1980"), ("PERSON", "DATE"),
+          relation_pos=("VERB", "PROPN", "ADP")),
+        m("e", 0, "Ann Lee", "was born in Paris in", "1950",
+          ("ann lee", "bear in in", "1950"), ("PERSON", "DATE"),
+          relation_pos=("AUX", "VERB", "ADP", "PROPN", "ADP")),
+        m("f", 0, "Chris Cohran", "was born Christopher Cohran on", "January 23, 1989",
+          ("chris cohran", "bear on", "january 23 , 1989"), ("PERSON", "DATE"),
+          relation_pos=("AUX", "VERB", "PROPN", "PROPN", "ADP")),
+        m("g", 0, "Rick Towers", "born Richard Hayles on", "8 August 1979",
+          ("rick towers", "bear on", "8 august 1979"), ("PERSON", "DATE"),
+          relation_pos=("VERB", "PROPN", "PROPN", "ADP")),
+    ]
+    with MentionStore() as store:
+        store.add(mentions)
+        facts = collect_facts(store, Config.preset("default"), Summary(), mappers=chain)
+    found = {(f.head.label, f.tail.label): f.relation.pid for f in facts}
+    assert found[("Jeff Nelson", "1980")] is None
+    assert found[("Ann Lee", "1950")] == "P569"
+    assert found[("Chris Cohran", "January 23, 1989")] == "P569"
+    assert found[("Rick Towers", "8 August 1979")] == "P569"

@@ -271,8 +271,9 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     if rel.pid is not None and (head.key == tail.key  # nothing is its own part, parent...
                                 or (rel.pid not in KINDS_WITH_THE and _unnamed_particular(
                                     mentions, tail if not inverse else head, inverse))
-                                or (not inverse and _place_of_a_name(mentions, rel.pid,
-                                                                     tail))):
+                                or (not inverse and (
+                                    _place_of_a_name(mentions, rel.pid, tail)
+                                    or _date_of_an_object(mentions, rel.pid)))):
         rel, inverse = Relation(key=rel.key, label=rel.label), False
     if derived and rel.pid is None:
         return  # a reading between entities is kept only as a mapped fact
@@ -298,10 +299,14 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
 
 
 @functools.cache
+def _property_row(pid: str) -> dict[str, str]:
+    """A property's row of the shipped table (empty for one it lacks)."""
+    return next((r for r in property_table() if r["pid"] == pid), {})
+
+
 def _kinds_of_value(pid: str) -> frozenset[str]:
     """`value_kinds` of a property of the shipped table (empty for one it lacks)."""
-    row = next((r for r in property_table() if r["pid"] == pid), None)
-    return value_kinds(row.get("description", "")) if row is not None else frozenset()
+    return value_kinds(_property_row(pid).get("description", ""))
 
 
 def _place_of_a_name(mentions: Sequence[Mention], pid: str, tail: Entity) -> bool:
@@ -326,6 +331,30 @@ def _place_of_a_name(mentions: Sequence[Mention], pid: str, tail: Entity) -> boo
         if len(words) < 3 or not words[0].isalpha() or words[-1] not in ("in", "at", ",") \
                 or not any(w[:1].isupper() and not is_month(w) for w in words[1:-1]) \
                 or (m.relation_pos and "PROPN" not in m.relation_pos):
+            return False
+    return True
+
+
+def _date_of_an_object(mentions: Sequence[Mention], pid: str) -> bool:
+    """Whether a fact's value is a date that every mention writes after a verb's object, a
+    name, and a final preposition ("he founded *the NHF* in 1956", "Abu Nidal formed *the
+    ANO* in October 1974"): the date is when the verb befell that name (the NHF's
+    inception), no date of the head's, so a time-valued property stays open. A name after a
+    preposition is no object ("was born in *Paris* in 1950": the head's birth), nor one
+    after a passive verb or "born", which is the head's own name ("was born *Christopher
+    Cohran* on January 23, 1989", "born *Richard Hayles* on 8 August 1979"). Read from the
+    parse's parts of speech of the relation (a verb, determiners, proper nouns, a
+    preposition); a mention read without them decides nothing."""
+    if _property_row(pid).get("datatype") != "Time":
+        return False
+    for m in mentions:
+        pos = m.relation_pos
+        verb = next((i for i, p in enumerate(pos) if p == "VERB"), None)
+        if verb is None or len(pos) < verb + 3 or pos[-1] != "ADP" or "AUX" in pos[:verb] \
+                or "born" in m.relation.text.lower().split():
+            return False
+        rest = [p for p in pos[verb + 1:-1] if p != "DET"]
+        if not rest or any(p != "PROPN" for p in rest):
             return False
     return True
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mamakg.english import is_month
 from mamakg.errors import MamakgError
 from mamakg.rulematch import speed_up
 from mamakg.types import Document, Pieces, Sentence, evolve
@@ -280,6 +281,31 @@ class Segmenter:
         return cut if cut > start else end
 
 
+_DAY = re.compile(r"(?:[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?$")
+
+
+def days_joined(ents: list[tuple[int, int, str]], words: list[str]) -> list[tuple[int, int, str]]:
+    """The entities (start, end, label), in document order, with a day of the month that the
+    recognizer labels a number joined to the date that follows it when that date opens with
+    a month: "born [11] [September 1985]" is born on 11 September 1985, one date (the
+    recognizer gives the whole date as often as it splits it).
+
+    >>> days_joined([(1, 2, "CARDINAL"), (2, 4, "DATE")], ["born", "11", "September", "1985"])
+    [(1, 4, 'DATE')]
+    >>> days_joined([(0, 1, "CARDINAL"), (1, 3, "DATE")], ["40", "September", "1985"])
+    [(0, 1, 'CARDINAL'), (1, 3, 'DATE')]
+    """
+    out: list[tuple[int, int, str]] = []
+    for ent in ents:
+        if out and ent[2] == "DATE" and out[-1][1] == ent[0] and is_month(words[ent[0]]) \
+                and out[-1][2] in ("CARDINAL", "ORDINAL") and out[-1][1] - out[-1][0] == 1 \
+                and _DAY.match(words[out[-1][0]]):
+            out[-1] = (out[-1][0], ent[1], "DATE")
+        else:
+            out.append(ent)
+    return out
+
+
 class _DocTokens:
     """Every token attribute `Sentence` needs, read in one pass over a spaCy doc.
 
@@ -321,7 +347,7 @@ class _DocTokens:
         # HEAD is the head's offset from the token, stored unsigned
         self.heads: list[int] = (table[:, 7].astype(np.int64) + np.arange(len(orth))).tolist()
         self.chunks = [(c.start, c.end) for c in doc.noun_chunks]  # in document order
-        self.ents = [(e.start, e.end, e.label_) for e in doc.ents]  # in document order
+        self.ents = days_joined([(e.start, e.end, e.label_) for e in doc.ents], self.words)
 
     def sentence(self, start: int, end: int, doc_id: str, index: int, offset: int,
                  max_tokens: int) -> Sentence | None:

@@ -179,3 +179,13 @@ def test_a_wikis_editorial_marks_are_not_read_and_offsets_stay_those_of_the_text
     for s in sentences:  # every offset is one into the text as written
         for word, (a, b) in zip(s.words, s.offsets, strict=True):
             assert text[s.start + a : s.start + b] == word
+
+
+def test_a_day_the_recognizer_reads_as_a_number_joins_its_date(nlp):
+    """en_core_web_sm labels "11" a number and "September 1985" a date here; the sentence's
+    entities hold one date, "11 September 1985" (parse.days_joined)."""
+    text = "Kostas Pagonis (born 11 September 1985 in Athens) is a Greek footballer."
+    [s] = parse_documents([Document("d", text)], nlp)
+    labelled = [(" ".join(s.words[a:b]), label) for a, b, label in s.entities]
+    assert ("11 September 1985", "DATE") in labelled
+    assert ("11", "CARDINAL") not in labelled

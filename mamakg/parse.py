@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mamakg.english import is_month
+from mamakg.english import NAME_SUFFIXES, is_month
 from mamakg.errors import MamakgError
 from mamakg.rulematch import speed_up
 from mamakg.types import Document, Pieces, Sentence, evolve
@@ -306,6 +306,54 @@ def days_joined(ents: list[tuple[int, int, str]], words: list[str]) -> list[tupl
     return out
 
 
+_OPEN_NICKNAME = {'"': '"', "\u201c": "\u201d", "(": ")"}
+
+
+def _capitalized(word: str) -> bool:
+    return word[:1].isupper() and word.replace(".", "").replace("-", "").isalpha()
+
+
+def nicknames_joined(ents: list[tuple[int, int, str]], words: list[str],
+                     pos: list[str]) -> list[tuple[int, int, str]]:
+    """The entities (start, end, label), in document order, with a person's name that a
+    nickname in quotes or brackets interrupts made one person: the name before the
+    nickname, the nickname (one or two capitalized words) and the proper nouns after it (at
+    most three, capitalized), with a generational suffix ('Timothy Christian "Tim" Hauck',
+    "William (Billy) Franklin Trausti Davidson", "William Eldridge (Bucky) Brooks, Jr."),
+    which the recognizer splits and labels as it pleases ("Tim\" Hauck" a work of art);
+    what it labelled inside is dropped.
+
+    >>> words = ["Elizabeth", "Caroline", '"', "Beth", '"', "Orton", "(", "born"]
+    >>> nicknames_joined([(0, 2, "PERSON"), (3, 6, "WORK_OF_ART")], words, ["PROPN"] * 8)
+    [(0, 6, 'PERSON')]
+    >>> nicknames_joined([(2, 3, "PERSON")], ["He", "met", "John", "(", "the", "elder", ")"],
+    ...                  ["PRON", "VERB", "PROPN", "PUNCT", "DET", "NOUN", "PUNCT"])
+    [(2, 3, 'PERSON')]
+    """
+    out: list[tuple[int, int, str]] = []
+    skip_to = -1
+    for start, end, label in ents:
+        if start < skip_to:
+            continue
+        joined = end
+        if label == "PERSON" and end < len(words) and words[end] in _OPEN_NICKNAME:
+            close = _OPEN_NICKNAME[words[end]]
+            shut = next((t for t in range(end + 2, min(end + 4, len(words)))
+                         if words[t] == close), None)
+            if shut is not None and all(_capitalized(w) for w in words[end + 1:shut]):
+                t = shut + 1
+                while t < min(len(words), shut + 4) and pos[t] == "PROPN" \
+                        and _capitalized(words[t]):
+                    t += 1
+                if t > shut + 1 and t + 1 < len(words) and words[t] == "," \
+                        and words[t + 1].lower() in NAME_SUFFIXES:
+                    t += 2  # "William Eldridge (Bucky) Brooks, Jr."
+                if t > shut + 1:
+                    joined = skip_to = t
+        out.append((start, joined, label))
+    return out
+
+
 class _DocTokens:
     """Every token attribute `Sentence` needs, read in one pass over a spaCy doc.
 
@@ -347,7 +395,8 @@ class _DocTokens:
         # HEAD is the head's offset from the token, stored unsigned
         self.heads: list[int] = (table[:, 7].astype(np.int64) + np.arange(len(orth))).tolist()
         self.chunks = [(c.start, c.end) for c in doc.noun_chunks]  # in document order
-        self.ents = days_joined([(e.start, e.end, e.label_) for e in doc.ents], self.words)
+        self.ents = nicknames_joined(days_joined(
+            [(e.start, e.end, e.label_) for e in doc.ents], self.words), self.words, self.pos)
 
     def sentence(self, start: int, end: int, doc_id: str, index: int, offset: int,
                  max_tokens: int) -> Sentence | None:

@@ -189,3 +189,13 @@ def test_a_day_the_recognizer_reads_as_a_number_joins_its_date(nlp):
     labelled = [(" ".join(s.words[a:b]), label) for a, b, label in s.entities]
     assert ("11 September 1985", "DATE") in labelled
     assert ("11", "CARDINAL") not in labelled
+
+
+def test_a_name_a_nickname_interrupts_is_one_person(nlp):
+    """en_core_web_sm splits 'Timothy Christian "Tim" Hauck' into a person and a work of
+    art; the sentence's entities hold one person (parse.nicknames_joined)."""
+    text = 'Timothy Christian "Tim" Hauck (born December 20, 1966) is a former safety.'
+    [s] = parse_documents([Document("d", text)], nlp)
+    labelled = [(" ".join(s.words[a:b]), label) for a, b, label in s.entities]
+    assert ('Timothy Christian " Tim " Hauck', "PERSON") in labelled
+    assert not any(label == "WORK_OF_ART" for _, label in labelled)

@@ -128,7 +128,8 @@ TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lord lady rev reverend fr
                    "congresswoman governor gov mayor premier minister chancellor secretary "
                    "ambassador judge justice general gen colonel col major captain capt "
                    "lieutenant lt sergeant sgt admiral commander officer professor coach "
-                   "mp mep councillor councilor alderman speaker".split())
+                   "mp mep councillor councilor alderman speaker marshal brigadier squadron "
+                   "leader tsar czar".split())
 """Titles and honorifics written before a person's name and not part of it ("*Dr.* Meyer",
 "*President* Viktor Yanukovych"), as spaCy often tags them: proper nouns."""
 NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())

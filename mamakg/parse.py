@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mamakg.english import NAME_SUFFIXES, is_month
+from mamakg.english import NAME_LINKS, NAME_SUFFIXES, TITLES, is_month
 from mamakg.errors import MamakgError
 from mamakg.rulematch import speed_up
 from mamakg.types import Document, Pieces, Sentence, evolve
@@ -354,6 +354,60 @@ def nicknames_joined(ents: list[tuple[int, int, str]], words: list[str],
     return out
 
 
+_PARTICLES = NAME_LINKS - {"of", "and", "the", "for", "&"}
+"""Particles written in lower case inside a person's name ("Jacques Dyel *du* Parquet")."""
+
+
+def _name_word(word: str, part: str) -> bool:
+    """Whether a token may be part of a person's name the recognizer cut short: a
+    capitalized proper noun, no title ("President") and no all-capital abbreviation
+    ("CEO", "FBA")."""
+    return part == "PROPN" and _capitalized(word) and word.lower().rstrip(".") not in TITLES \
+        and not (len(word) > 1 and word.isupper())
+
+
+def persons_widened(ents: list[tuple[int, int, str]], words: list[str], pos: list[str],
+                    chunks: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The entities (start, end, label), in document order, with a person's name widened
+    over the rest of the name in its noun chunk that the recognizer left out: capitalized
+    proper nouns before and after it, and a name particle followed by one ("[Harald
+    Øverland]" in "Orm Harald Øverland", "[Jacques Dyel] du Parquet"); not a title or an
+    abbreviation ("President Barack Obama", "Bushnell FBA"), nor a word of another entity.
+    `chunks`: the noun chunks (start, end), in document order.
+
+    >>> words = ["Orm", "Harald", "Overland", "(", "born"]
+    >>> persons_widened([(1, 3, "PERSON")], words, ["PROPN"] * 3 + ["PUNCT", "VERB"], [(0, 3)])
+    [(0, 3, 'PERSON')]
+    >>> words = ["Ann", "Lee", "Bob", "Ray"]  # two persons: the word between goes once
+    >>> persons_widened([(0, 1, "PERSON"), (3, 4, "PERSON")], words, ["PROPN"] * 4, [(0, 4)])
+    [(0, 3, 'PERSON'), (3, 4, 'PERSON')]
+    >>> words = ["President", "Barack", "Obama", "met", "him"]
+    >>> persons_widened([(1, 3, "PERSON")], words, ["PROPN"] * 3 + ["VERB", "PRON"], [(0, 3)])
+    [(1, 3, 'PERSON')]
+    """
+    taken = {t for start, end, _ in ents for t in range(start, end)}
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in ents:
+        at = bisect.bisect_right(chunks, (start, len(words))) - 1  # the last chunk from here
+        chunk = chunks[at] if label == "PERSON" and at >= 0 else None
+        if chunk is not None and chunk[0] <= start and end <= chunk[1]:
+            a, floor = start, max(chunk[0], out[-1][1] if out else 0)
+            while a > floor and a - 1 not in taken and _name_word(words[a - 1], pos[a - 1]):
+                a -= 1
+            b = end
+            while b < chunk[1] and b not in taken:
+                if _name_word(words[b], pos[b]):
+                    b += 1
+                elif words[b] in _PARTICLES and b + 1 < chunk[1] and b + 1 not in taken \
+                        and _name_word(words[b + 1], pos[b + 1]):
+                    b += 2
+                else:
+                    break
+            start, end = a, b
+        out.append((start, end, label))
+    return out
+
+
 class _DocTokens:
     """Every token attribute `Sentence` needs, read in one pass over a spaCy doc.
 
@@ -395,8 +449,9 @@ class _DocTokens:
         # HEAD is the head's offset from the token, stored unsigned
         self.heads: list[int] = (table[:, 7].astype(np.int64) + np.arange(len(orth))).tolist()
         self.chunks = [(c.start, c.end) for c in doc.noun_chunks]  # in document order
-        self.ents = nicknames_joined(days_joined(
-            [(e.start, e.end, e.label_) for e in doc.ents], self.words), self.words, self.pos)
+        self.ents = persons_widened(nicknames_joined(days_joined(
+            [(e.start, e.end, e.label_) for e in doc.ents], self.words), self.words, self.pos),
+            self.words, self.pos, self.chunks)
 
     def sentence(self, start: int, end: int, doc_id: str, index: int, offset: int,
                  max_tokens: int) -> Sentence | None:

@@ -199,3 +199,15 @@ def test_a_name_a_nickname_interrupts_is_one_person(nlp):
     labelled = [(" ".join(s.words[a:b]), label) for a, b, label in s.entities]
     assert ('Timothy Christian " Tim " Hauck', "PERSON") in labelled
     assert not any(label == "WORK_OF_ART" for _, label in labelled)
+
+
+def test_a_person_the_recognizer_cut_short_is_the_whole_name_in_its_chunk(nlp):
+    """en_core_web_sm finds "Harald Øverland" in "Orm Harald Øverland" and "Jacques Dyel" in
+    "Jacques Dyel du Parquet"; the sentence's entities hold the whole names
+    (parse.persons_widened), and a title stays out ("President")."""
+    text = ("Orm Harald Øverland (born 17 May 1935) is a Norwegian literary historian. "
+            "Jacques Dyel du Parquet (1606 – 3 January 1658) was a French soldier. "
+            "President Barack Obama met him.")
+    persons = [" ".join(s.words[a:b]) for s in parse_documents([Document("d", text)], nlp)
+               for a, b, label in s.entities if label == "PERSON"]
+    assert persons == ["Orm Harald Øverland", "Jacques Dyel du Parquet", "Barack Obama"]

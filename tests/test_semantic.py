@@ -459,10 +459,14 @@ def test_the_inverse_test_over_all_properties_agrees_with_is_inverse_one_by_one(
     vectors = PropertyVectors.bundled()
     mapper = EmbeddingMapper(vectors, embed)
     names = sorted({n.lower() for n in vectors.name_text})
+    labels = sorted({label.lower() for label in mapper.labels})
     phrases = ["founded", "founded by", "was founded by the", "founder of", "the ceo of",
                "member of", "capital of", "of", " of", "is the head coach of",
-               "the seventh secretary-general of", "vice-president of", "killed at"]
+               "the seventh secretary-general of", "vice-president of", "killed at",
+               "a wholly owned subsidiary of", "the parent company to", "plays for",
+               "located in the constellation of", "served as the president of"]
     phrases += [n + " of" for n in names[::40]] + names[::97]  # "N of" for names of N
+    phrases += [f"is a {label} {p}" for label in labels[::60] for p in ("of", "to", "for")]
     rng = np.random.default_rng(0)
     inverse = 0
     for phrase in phrases:

@@ -268,12 +268,43 @@ MEMBER_NOUNS = frozenset({"member", "members"})
 "cast member"): the phrase "the board of" states it from value to subject too."""
 
 
+RELATING_PREPOSITIONS = frozenset({"of", "to", "for"})
+"""The prepositions after a noun that relate it to its holder: "the CEO *of* Acme", "the
+parent company *to* Castle Tree Art", "the spokesman *for* the party". After "to" and "for"
+the noun must come with an article ("*a* predecessor to", "*the* parent company for"): a verb
+takes them too ("plays for", "was promoted to")."""
+
+
+def _relating_stem(phrase: str) -> list[str] | None:
+    """The words before a phrase's final relating preposition (`RELATING_PREPOSITIONS`), or
+    None where it ends in none, or in "to" or "for" without an article before it."""
+    relating = final_preposition(phrase)
+    if relating not in RELATING_PREPOSITIONS:
+        return None
+    stem = _compound_words(phrase[: -len(relating)])
+    if relating != "of" and not any(w in ARTICLES for w in stem):
+        return None
+    return stem
+
+
+def _after_place_preposition(stem: list[str], n: int) -> bool:
+    """Whether a preposition other than "as" comes before the last `n` words of a relating
+    stem (`_relating_stem`), past an article: "in *the constellation* of Boötes" names
+    Boötes a constellation, it is no one's ("served as *CEO* of Acme" is Acme's CEO)."""
+    before = stem[: max(len(stem) - n, 0)]
+    if before and before[-1] in ARTICLES:
+        before = before[:-1]
+    return bool(before) and before[-1] in ALL_PREPOSITIONS and before[-1] != "as"
+
+
 @functools.lru_cache(maxsize=1 << 16)  # asked for many properties of every query
 def is_inverse(phrase: str, name: str, label: str) -> bool:
     """Whether the phrase states the property from its value to its subject, which reverses
     the fact: an active phrase on a passive property ("Ann founded Acme": Acme is founded by
-    Ann), or "N of" where the property is the bare noun N, which names the value ("Ann is the
-    CEO of Acme": Acme's CEO is Ann; "X is a subsidiary of Y": Y has the subsidiary X).
+    Ann), or "N of" (or "N to", "N for": `RELATING_PREPOSITIONS`) where the property is the
+    bare noun N, by its nearest name or its label, which names the value ("Ann is the CEO of
+    Acme": Acme's CEO is Ann; "X is a wholly owned subsidiary of Y": Y has the subsidiary X,
+    the label *subsidiary*; "X is the parent company to Y": Y's parent organization is X).
 
     >>> is_inverse("founded", "founded by", "founded by"), is_inverse("founded by",
     ...     "founded by", "founded by"), is_inverse("founder of", "founder", "founded by")
@@ -281,6 +312,14 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
     >>> is_inverse("ceo of", "CEO", "chief executive officer"), is_inverse("member of",
     ...     "member of", "member of")
     (True, False)
+    >>> is_inverse("a wholly owned subsidiary of", "subsidiary company", "subsidiary")
+    True
+    >>> is_inverse("the parent company to", "parent company", "parent organization")
+    True
+    >>> is_inverse("married to", "married to", "spouse"), is_inverse("plays for", "plays",
+    ...     "instrument"), is_inverse("located in the constellation of", "located in the "
+    ...     "constellation", "constellation")
+    (False, False, False)
 
     So does "N of" where the property is "N member", a member of the N: "served on the board
     of Acme": Acme's board member is Ann.
@@ -292,12 +331,16 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
     name, label = name.lower(), label.lower()
     if name.endswith(" by") or label.endswith(" by"):
         return not _has_by(phrase)
-    words = _compound_words(name)
-    if not phrase.endswith(" of") or name.endswith(" of"):
+    stem = _relating_stem(phrase)
+    if stem is None or final_preposition(name):
         return False
-    stem = _compound_words(phrase.removesuffix(" of"))
+    words = _compound_words(name)
     group = words[:-1] if len(words) >= 2 and words[-1] in MEMBER_NOUNS else []
-    return any(0 < len(w) <= 3 and stem[-len(w):] == w for w in (words, group))
+    own = [] if final_preposition(label) else _compound_words(label)
+    if any(0 < len(w) <= 3 and stem[-len(w):] == w for w in (words, group)):
+        return True  # the nearest name, or its group ("board" of "board member")
+    return 0 < len(own) <= 3 and stem[-len(own):] == own and \
+        not _after_place_preposition(stem, len(own))  # the label
 
 
 def _verb_stem(word: str) -> str:
@@ -568,7 +611,6 @@ class EmbeddingMapper:
         of the phrase and the property's nearest name, `_inverse_of`)."""
         names = [n.lower() for n in vectors.name_text]
         self._name_by = np.array([n.endswith(" by") for n in names], dtype=bool)
-        self._name_of = np.array([n.endswith(" of") for n in names], dtype=bool)
         self._name_words = np.array([len(_compound_words(n)) for n in names], dtype=np.int64)
         self._name_joined = np.array([" ".join(_compound_words(n)) for n in names],
                                      dtype=object)
@@ -582,6 +624,12 @@ class EmbeddingMapper:
         self._name_verbs = np.array([_verb_stem(n.split()[0]) if n.split() else ""
                                      for n in names])
         """The stem of each name's first word (`_verb_stem`)."""
+        own = [[] if final_preposition(label) else _compound_words(label.lower())
+               for label in self.labels]
+        self._label_words = np.array([len(w) for w in own], dtype=np.int64)
+        self._label_joined = np.array([" ".join(w) for w in own], dtype=object)
+        """Each property's label's words and their number (none for a label that ends in a
+        preposition): what "N of" may name (`is_inverse`)."""
         self._label_by = np.array([label.lower().endswith(" by") for label in self.labels],
                                   dtype=bool)
 
@@ -626,15 +674,18 @@ class EmbeddingMapper:
             return found
         by = self._agent_valued(which)
         found = by & (not _has_by(phrase))
-        if phrase.endswith(" of"):  # "N of" where the name is N, of at most three words
-            stem = _compound_words(phrase.removesuffix(" of"))
+        stem = _relating_stem(phrase)
+        if stem is not None:  # "N of" where the name or label is N, of at most three words
             words, joined = self._name_words[which], self._name_joined[which]
             named = np.zeros(len(which), dtype=bool)
             groups, group = self._group_words[which], self._group_joined[which]
             for n in (1, 2, 3):
-                named |= (words == n) & (joined == " ".join(stem[-n:]))
-                named |= (groups == n) & (group == " ".join(stem[-n:]))
-            found |= ~by & ~self._name_of[which] & named
+                tail = " ".join(stem[-n:])
+                named |= (words == n) & (joined == tail)
+                named |= (groups == n) & (group == tail)
+                if not _after_place_preposition(stem, n):
+                    named |= (self._label_words == n) & (self._label_joined == tail)
+            found |= ~by & (self._name_ends[which] == "") & named
         self._inverse[phrase] = found
         return found
 

@@ -17,18 +17,20 @@ alias has cosine 1 with it, so the string matcher's answers stay (method ``label
 fits the tail take part: a date tail (or a year) only time-valued properties, a number only
 quantity-valued ones, anything else only entity-valued ones. The score of the best property
 is its softmax probability among the candidates and "no property", so it reads as how sure
-the mapper is; below `--min-map-score` the relation stays open, and so it does where the
-best property is one Wikidata uses only to qualify another's statement ("acquired" ->
-*acquisition transaction*, "was elected to" -> *elected in*, "including"), or one about the
-wiki itself ("stated in", "on focus list of Wikimedia project": `states_no_fact`; such
-properties compete, so that a phrase nearest one is not handed to another). An active phrase
-mapped to a passive property ("founded" -> "founded by"), or "N of" mapped to the property N
-("is the CEO of" -> "CEO", "the secretary-general of" -> "secretary general"), reverses the
-fact (`is_inverse`); so does an active verb mapped to the noun of its doer ("won" -> "winner",
-"directed" -> "director": `names_the_agent`). Only "by" marks an agent: a phrase that ends in "by"
-is not compared with a name that ends in another preposition, nor the reverse ("sent by" is no "sent
-to", "killed at" no "killed by"), and a passive phrase without "by" ("Hugh was appointed Keeper")
-states no property whose value is an agent (`EmbeddingMapper._candidates`).
+the mapper is; below `--min-map-score` the relation stays open, and so it does where the best
+property is one Wikidata uses only to qualify another's statement ("acquired" -> *acquisition
+transaction*, "was elected to" -> *elected in*, "including"), or one about the wiki itself
+("stated in", "on focus list of Wikimedia project": `states_no_fact`; such properties compete,
+so that a phrase nearest one is not handed to another). An active phrase mapped to a passive
+property ("founded" -> "founded by"), or "N of" mapped to the property N by a name or its
+label ("is the CEO of" -> "CEO", "the secretary-general of" -> "secretary general", "a wholly
+owned subsidiary of" -> *subsidiary*; "a N to/for" likewise: "the parent company to"),
+reverses the fact (`is_inverse`); so does an active verb mapped to the noun of its doer ("won"
+-> "winner", "directed" -> "director": `names_the_agent`). Only "by" marks an agent: a phrase
+that ends in "by" is not compared with a name that ends in another preposition, nor the
+reverse ("sent by" is no "sent to", "killed at" no "killed by"), and a passive phrase without
+"by" ("Hugh was appointed Keeper") states no property whose value is an agent
+(`EmbeddingMapper._candidates`).
 
 Three kinds of phrase are not compared with property names, since a sentence embedding cannot
 read them: a negated phrase ("was not born in") states no property, and abstains; a bare copula

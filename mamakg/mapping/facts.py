@@ -299,11 +299,17 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
 
 
 @functools.cache
+def _property_rows() -> dict[str, dict[str, str]]:
+    """The shipped property table's rows by P-id."""
+    return {row["pid"]: row for row in property_table()}
+
+
 def _property_row(pid: str) -> dict[str, str]:
     """A property's row of the shipped table (empty for one it lacks)."""
-    return next((r for r in property_table() if r["pid"] == pid), {})
+    return _property_rows().get(pid, {})
 
 
+@functools.cache
 def _kinds_of_value(pid: str) -> frozenset[str]:
     """`value_kinds` of a property of the shipped table (empty for one it lacks)."""
     return value_kinds(_property_row(pid).get("description", ""))

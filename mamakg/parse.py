@@ -358,7 +358,7 @@ _PARTICLES = NAME_LINKS - {"of", "and", "the", "for", "&"}
 """Particles written in lower case inside a person's name ("Jacques Dyel *du* Parquet")."""
 
 
-def _name_word(word: str, part: str) -> bool:
+def _person_word(word: str, part: str) -> bool:
     """Whether a token may be part of a person's name the recognizer cut short: a
     capitalized proper noun, no title ("President") and no all-capital abbreviation
     ("CEO", "FBA")."""
@@ -392,14 +392,14 @@ def persons_widened(ents: list[tuple[int, int, str]], words: list[str], pos: lis
         chunk = chunks[at] if label == "PERSON" and at >= 0 else None
         if chunk is not None and chunk[0] <= start and end <= chunk[1]:
             a, floor = start, max(chunk[0], out[-1][1] if out else 0)
-            while a > floor and a - 1 not in taken and _name_word(words[a - 1], pos[a - 1]):
+            while a > floor and a - 1 not in taken and _person_word(words[a - 1], pos[a - 1]):
                 a -= 1
             b = end
             while b < chunk[1] and b not in taken:
-                if _name_word(words[b], pos[b]):
+                if _person_word(words[b], pos[b]):
                     b += 1
                 elif words[b] in _PARTICLES and b + 1 < chunk[1] and b + 1 not in taken \
-                        and _name_word(words[b + 1], pos[b + 1]):
+                        and _person_word(words[b + 1], pos[b + 1]):
                     b += 2
                 else:
                     break

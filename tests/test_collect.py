@@ -274,10 +274,9 @@ def test_a_group_is_no_subject_of_a_schema_fact():
     assert _head_side(Entity("three", "three", kind="CARDINAL")) == ("number", False)
 
 
-def test_an_active_verb_mapped_to_its_doer_reads_backwards_but_no_common_noun_heads_it():
-    rows = [*ROWS, {"pid": "P1346", "label": "winner", "description": "", "aliases": "",
-                    "datatype": "WikibaseItem", "usage_count": "1000"}]
-    texts = dict(VECTORS, winner=[0.2, 0.2, -1], won=[0.2, 0.2, -1])
+def _collected(rows, texts, mentions):
+    """The facts the mentions give, mapped by meaning over the property `rows`, each text
+    embedded in its direction in `texts` (any other in [0.1, 0.1, 1])."""
 
     def embed_texts(items):
         rows_ = np.array([texts.get(t, [0.1, 0.1, 1]) for t in items], dtype=np.float32)
@@ -285,13 +284,26 @@ def test_an_active_verb_mapped_to_its_doer_reads_backwards_but_no_common_noun_he
 
     chain = SemanticMapper(build_property_vectors(embed_texts, "fake", rows), embed_texts,
                            rows=rows, min_score=0.5)
+    with MentionStore() as store:
+        store.add(mentions)
+        return collect_facts(store, Config.preset("default"), Summary(), mappers=chain)
+
+
+def _mapped(rows, texts, mentions):
+    """(head, tail) labels -> P-id (None: open) of the facts (`_collected`)."""
+    return {(f.head.label, f.tail.label): f.relation.pid
+            for f in _collected(rows, texts, mentions)}
+
+
+def test_an_active_verb_mapped_to_its_doer_reads_backwards_but_no_common_noun_heads_it():
+    rows = [*ROWS, {"pid": "P1346", "label": "winner", "description": "", "aliases": "",
+                    "datatype": "WikibaseItem", "usage_count": "1000"}]
+    texts = dict(VECTORS, winner=[0.2, 0.2, -1], won=[0.2, 0.2, -1])
     mentions = [m("d", 0, "Bo Day", "won", "Davis Cup", ("bo day", "win", "davis cup"),
                   ("PERSON", "EVENT")),
                 m("d", 1, "Bo Day", "won", "the trophy", ("bo day", "win", "trophy"),
                   ("PERSON", ""))]
-    with MentionStore() as store:
-        store.add(mentions)
-        facts = collect_facts(store, Config.preset("default"), Summary(), mappers=chain)
+    facts = _collected(rows, texts, mentions)
     found = {(f.head.label, f.relation.pid, f.tail.label) for f in facts}
     assert ("Davis Cup", "P1346", "Bo Day") in found  # the cup's winner is Bo Day
     assert ("Bo Day", "P1346", "Davis Cup") not in found
@@ -313,13 +325,6 @@ def test_a_particular_thing_the_text_does_not_name_is_no_value_of_a_property():
              "usage_count": "1000"}]
     texts = dict(VECTORS, **{"medical condition": [0.3, 0, -1], "suffered": [0.3, 0, -1],
                              "instrument": [-1, 0.3, 0], "plays": [-1, 0.3, 0]})
-
-    def embed_texts(items):
-        rows_ = np.array([texts.get(t, [0.1, 0.1, 1]) for t in items], dtype=np.float32)
-        return rows_ / np.linalg.norm(rows_, axis=1, keepdims=True)
-
-    chain = SemanticMapper(build_property_vectors(embed_texts, "fake", rows), embed_texts,
-                           rows=rows, min_score=0.5)
     mentions = [
         m("d", 0, "Ann Lee", "suffered", "a stroke", ("ann lee", "suffer", "stroke"),
           ("PERSON", "")),
@@ -329,10 +334,7 @@ def test_a_particular_thing_the_text_does_not_name_is_no_value_of_a_property():
           ("PERSON", "")),
         m("f", 0, "Cy Ray", "plays", "the drums", ("cy ray", "play", "drum"), ("PERSON", "")),
     ]
-    with MentionStore() as store:
-        store.add(mentions)
-        facts = collect_facts(store, Config.preset("default"), Summary(), mappers=chain)
-    found = {(f.head.label, f.tail.label): f.relation.pid for f in facts}
+    found = _mapped(rows, texts, mentions)
     assert found[("Ann Lee", "stroke")] == "P1050"
     assert found[("Bo Day", "consequences")] is None
     assert found[("Bo Day", "loss")] is None  # a named possessor's
@@ -352,13 +354,6 @@ def test_a_place_after_a_name_in_the_relation_is_where_that_name_is():
     texts = dict(VECTORS, **{"educated at": [0.1, 0.1, 1],  # every other phrase's direction
                              "educated at: educational institution attended by subject":
                              [0.1, 0.1, 1], "born at luster in": [1, 0, 0]})
-
-    def embed_texts(items):
-        rows_ = np.array([texts.get(t, [0.1, 0.1, 1]) for t in items], dtype=np.float32)
-        return rows_ / np.linalg.norm(rows_, axis=1, keepdims=True)
-
-    chain = SemanticMapper(build_property_vectors(embed_texts, "fake", rows), embed_texts,
-                           rows=rows, min_score=0.5)
     mentions = [
         m("d", 0, "Robyn Lee", "attended Ryerson University in", "Toronto",
           ("robyn lee", "attend in", "toronto"), ("PERSON", "GPE")),
@@ -370,10 +365,7 @@ def test_a_place_after_a_name_in_the_relation_is_where_that_name_is():
           ("di fox", "study with teacher in", "brooklyn"), ("PERSON", "GPE"),
           relation_pos=("VERB", "ADP", "ADJ", "NOUN", "ADP")),
     ]
-    with MentionStore() as store:
-        store.add(mentions)
-        facts = collect_facts(store, Config.preset("default"), Summary(), mappers=chain)
-    found = {(f.head.label, f.tail.label): f.relation.pid for f in facts}
+    found = _mapped(rows, texts, mentions)
     assert found[("Robyn Lee", "Toronto")] is None
     assert found[("Bo Day", "Toronto")] == "P69"
     assert found[("Cy Ray", "Sogn")] == "P19"
@@ -392,13 +384,6 @@ def test_a_date_after_a_verbs_object_is_no_date_of_the_head():
                              "born in paris in": [0.9, 0.1, 0],
                              "born christopher cohran on": [0.9, 0.1, 0],
                              "born richard hayles on": [0.9, 0.1, 0]})
-
-    def embed_texts(items):
-        rows_ = np.array([texts.get(t, [0.1, 0.1, 1]) for t in items], dtype=np.float32)
-        return rows_ / np.linalg.norm(rows_, axis=1, keepdims=True)
-
-    chain = SemanticMapper(build_property_vectors(embed_texts, "fake", rows), embed_texts,
-                           rows=rows, min_score=0.5)
     mentions = [
         m("d", 0, "Jeff Nelson", "founded Dischord in", "1980",
           ("jeff nelson", "found in", "1980"), ("PERSON", "DATE"),
@@ -413,10 +398,7 @@ def test_a_date_after_a_verbs_object_is_no_date_of_the_head():
           ("rick towers", "bear on", "8 august 1979"), ("PERSON", "DATE"),
           relation_pos=("VERB", "PROPN", "PROPN", "ADP")),
     ]
-    with MentionStore() as store:
-        store.add(mentions)
-        facts = collect_facts(store, Config.preset("default"), Summary(), mappers=chain)
-    found = {(f.head.label, f.tail.label): f.relation.pid for f in facts}
+    found = _mapped(rows, texts, mentions)
     assert found[("Jeff Nelson", "1980")] is None
     assert found[("Ann Lee", "1950")] == "P569"
     assert found[("Chris Cohran", "January 23, 1989")] == "P569"

@@ -51,7 +51,12 @@ from mamakg.mapping.distant import DistantMapper
 from mamakg.mapping.entities import EntityLinker, KBLinker
 from mamakg.mapping.mapper import MapChain, MapQuery
 from mamakg.mapping.places import country_of_adjective
-from mamakg.mapping.properties import PropertyIndex, property_table, value_kinds
+from mamakg.mapping.properties import (
+    PropertyIndex,
+    property_rows,
+    property_table,
+    value_kinds,
+)
 from mamakg.mapping.resolve import (
     Forms,
     agreed_kinds,
@@ -268,12 +273,7 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
     rel, inverse = chain.relation(
         _query(first.relation_key, head, tail, label, poses[first.relation_key]),
         head.label, tail.label)
-    if rel.pid is not None and (head.key == tail.key  # nothing is its own part, parent...
-                                or (rel.pid not in KINDS_WITH_THE and _unnamed_particular(
-                                    mentions, tail if not inverse else head, inverse))
-                                or (not inverse and (
-                                    _place_of_a_name(mentions, rel.pid, tail)
-                                    or _date_of_an_object(mentions, rel.pid)))):
+    if rel.pid is not None and _says_no_value(mentions, rel.pid, head, tail, inverse):
         rel, inverse = Relation(key=rel.key, label=rel.label), False
     if derived and rel.pid is None:
         return  # a reading between entities is kept only as a mapped fact
@@ -298,21 +298,25 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
             [m for m in mentions if not m.derived]
 
 
-@functools.cache
-def _property_rows() -> dict[str, dict[str, str]]:
-    """The shipped property table's rows by P-id."""
-    return {row["pid"]: row for row in property_table()}
-
-
-def _property_row(pid: str) -> dict[str, str]:
-    """A property's row of the shipped table (empty for one it lacks)."""
-    return _property_rows().get(pid, {})
+def _says_no_value(mentions: Sequence[Mention], pid: str, head: Entity, tail: Entity,
+                   inverse: bool) -> bool:
+    """Whether a group's mentions give the property `pid` no value of their subject, so the
+    fact stays open: a head that is its tail (nothing is its own part, parent...), a value
+    the text does not name (`_unnamed_particular`), a place or a date that belongs to a name
+    in the relation (`_place_of_a_name`, `_date_of_an_object`)."""
+    if head.key == tail.key:
+        return True
+    if pid not in KINDS_WITH_THE and _unnamed_particular(
+            mentions, tail if not inverse else head, inverse):
+        return True
+    return not inverse and (_place_of_a_name(mentions, pid, tail)
+                            or _date_of_an_object(mentions, pid))
 
 
 @functools.cache
 def _kinds_of_value(pid: str) -> frozenset[str]:
     """`value_kinds` of a property of the shipped table (empty for one it lacks)."""
-    return value_kinds(_property_row(pid).get("description", ""))
+    return value_kinds(property_rows().get(pid, {}).get("description", ""))
 
 
 def _place_of_a_name(mentions: Sequence[Mention], pid: str, tail: Entity) -> bool:
@@ -351,7 +355,7 @@ def _date_of_an_object(mentions: Sequence[Mention], pid: str) -> bool:
     Cohran* on January 23, 1989", "born *Richard Hayles* on 8 August 1979"). Read from the
     parse's parts of speech of the relation (a verb, determiners, proper nouns, a
     preposition); a mention read without them decides nothing."""
-    if _property_row(pid).get("datatype") != "Time":
+    if property_rows().get(pid, {}).get("datatype") != "Time":
         return False
     for m in mentions:
         pos = m.relation_pos

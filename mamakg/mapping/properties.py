@@ -30,8 +30,8 @@ from mamakg.english import (
 from mamakg.normalize import relation_variants, squash
 from mamakg.types import Relation
 
-__all__ = ["PropertyIndex", "PropertyMatch", "names_a_time", "property_labels", "property_table",
-           "qualifier_only", "states_no_fact", "value_kinds"]
+__all__ = ["PropertyIndex", "PropertyMatch", "names_a_time", "property_labels", "property_rows",
+           "property_table", "qualifier_only", "states_no_fact", "value_kinds"]
 
 _DATATYPES = frozenset({"WikibaseItem", "Time", "Quantity"})
 _LABEL, _ALIAS = 1.0, 0.9
@@ -64,6 +64,16 @@ def property_table() -> tuple[dict[str, str], ...]:
     text = resources.files("mamakg").joinpath("data/wikidata_properties.tsv").read_text(
         encoding="utf-8")
     return tuple(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+@functools.cache
+def property_rows() -> dict[str, dict[str, str]]:
+    """P-id -> row of the shipped property table, for every property.
+
+    >>> property_rows()["P571"]["datatype"]
+    'Time'
+    """
+    return {row["pid"]: row for row in property_table()}
 
 
 @functools.cache

@@ -82,15 +82,26 @@ class Summary:
             summary.add_fact(fact)
         return summary
 
-    def add_fact(self, fact: Fact) -> None:
-        """Count a fact of the graph (not `n_facts`, which its maker sets)."""
-        self.status[fact.status.value] += 1
+    def add_fact(self, fact: Fact, sign: int = 1) -> None:
+        """Count a fact of the graph (not `n_facts`, which its maker sets); with `sign` -1,
+        take a fact's count back (two facts joined into one: their entities, the joined
+        fact's too, stay counted as linked)."""
+        self.status[fact.status.value] += sign
         n_readings = sum(1 for m in fact.mentions if m.derived)
-        self.n_readings += n_readings
-        self.n_mentions += len(fact.mentions) - n_readings
+        self.n_readings += sign * n_readings
+        self.n_mentions += sign * (len(fact.mentions) - n_readings)
         if fact.relation.pid:
-            self.n_relations_mapped += 1
-        self.linked.update(e.key for e in (fact.head, fact.tail) if e.qid)
+            self.n_relations_mapped += sign
+        if sign > 0:
+            self.linked.update(e.key for e in (fact.head, fact.tail) if e.qid)
+
+    def add_counts(self, other: Summary) -> None:
+        """Count the facts `other` counted (`add_fact`; a worker process's share of them)."""
+        self.status.update(other.status)
+        self.n_readings += other.n_readings
+        self.n_mentions += other.n_mentions
+        self.n_relations_mapped += other.n_relations_mapped
+        self.linked.update(other.linked)
 
     def _facts_line(self) -> str:
         """How many facts, from what, and how much of them Wikidata names.
@@ -153,8 +164,9 @@ class Result:
     True
     """
 
-    facts: list[Fact]
-    """The facts, sorted by (head, relation, tail) keys."""
+    facts: Sequence[Fact]
+    """The facts, sorted by (head, relation, tail) keys: a list, or `mamakg.packed.PackedFacts`
+    from a build that grouped them in worker processes (read alike)."""
     summary: Summary
     """The run's counts (for a graph read from a file: its facts and mentions only)."""
     run: RunInfo

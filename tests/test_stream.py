@@ -267,8 +267,10 @@ def test_windows_matched_in_pieces_give_the_graph_of_whole_windows(nlp, real_lm,
 
 def test_a_fact_found_by_two_tasks_is_the_fact_of_their_mentions_together():
     """A class value of several documents ("occupation: chemist") is found by the tasks of
-    both heads' ranges; joined, it is the fact of all its mentions at once."""
+    both heads' ranges; joined, it is the fact of all its mentions at once, counted once."""
     from mamakg.mapping.facts import _fact, _Grouping
+    from mamakg.packed import FactPart, PackedFacts
+    from mamakg.result import Summary
     from mamakg.types import Entity, Relation
 
     head, tail = Entity("ann lee", "Ann Lee"), Entity("chemist", "chemist")
@@ -280,13 +282,24 @@ def test_a_fact_found_by_two_tasks_is_the_fact_of_their_mentions_together():
     at = ("ann lee", "be", "P106", "chemist")
 
     def part(mentions):
-        return [(at, head, rel, tail, _fact(head, rel, tail, mentions, CONFIG, {}))]
+        fact = _fact(head, rel, tail, mentions, CONFIG, {})
+        return FactPart.of([at], [((head, rel, tail), fact)]), Summary.of_facts([fact])
 
-    other = (("bob", "be", None, "x"), head, rel, tail,
-             _fact(head, Relation("be", "is"), tail, second, CONFIG, {}))
-    joined = grouping.joined([part(first), [other], part(second)])
-    assert joined == [_fact(head, rel, tail, first + second, CONFIG, {}), other[-1]]
-    assert joined[0].support == 3
+    open_rel = Relation("be", "is")
+    other = _fact(head, open_rel, tail, second, CONFIG, {})
+    summary = Summary()
+    open_part = FactPart.of([("ann lee", "be", None, "chemist")], [((head, open_rel, tail), other)])
+    joined = grouping.packed([part(first), (open_part, Summary.of_facts([other])),
+                              part(second)], summary)
+    assert isinstance(joined, PackedFacts)
+    whole = _fact(head, rel, tail, first + second, CONFIG, {})
+    assert joined == [whole, other] and list(joined) == [whole, other]
+    assert joined[0].support == 3 and joined[-1] == other and joined[:1] == [whole]
+    assert joined.keys() == [("ann lee", "be", "chemist"), ("ann lee", "be", "chemist")]
+    assert [f.mentions for f in joined.bare()] == [(), ()]
+    assert [f.score for f in joined.bare()] == [whole.score, other.score]
+    assert summary.n_mentions == 4 and summary.n_relations_mapped == 1
+    assert summary.status == Summary.of_facts([whole, other]).status
 
 
 def test_phrases_embedded_as_windows_come_leave_the_corpus_level_half_only_the_rest():

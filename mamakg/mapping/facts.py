@@ -70,6 +70,7 @@ from mamakg.mapping.strings import StringMapper
 from mamakg.mapping.values import is_value, value_literal
 from mamakg.mapping.vectors import PropertyVectors
 from mamakg.normalize import squash
+from mamakg.packed import FactPart, PackedFacts
 from mamakg.result import Summary
 from mamakg.scale.processes import Workers, lasting_objects, shared_array
 from mamakg.store import MentionStore
@@ -179,7 +180,7 @@ def _tail_entity(entity: Entity, relation: Relation, datatype: str | None) -> En
 def collect_facts(store: MentionStore, config: Config, summary: Summary,
                   linker: EntityLinker | KBLinker | None = None,
                   dropped: list[Mention] | None = None,
-                  mappers: MapChain | None = None) -> list[Fact]:
+                  mappers: MapChain | None = None) -> Sequence[Fact]:
     """Corpus-level filter and Map stage over every stored mention (see the module
     docstring). `mappers`: the relation mappers (default `make_mappers` with the bundled
     embedding model, loaded here); mentions left out of the graph go to `dropped` when
@@ -198,7 +199,7 @@ def collect_facts(store: MentionStore, config: Config, summary: Summary,
 
 def map_resolved(resolved: MentionStore, forms: Forms, config: Config, summary: Summary,
                  linker: EntityLinker | KBLinker | None = None,
-                 mappers: MapChain | None = None) -> list[Fact]:
+                 mappers: MapChain | None = None) -> Sequence[Fact]:
     """Step 3 of `collect_facts` (module docstring) over mentions resolved document by
     document (`mamakg.mapping.resolve`, with their `forms`): the graph's facts."""
     summary.linking = linker is not None
@@ -462,29 +463,39 @@ class _Grouping:
                  _fact(head, rel, tail, kept, self.config, self.datatypes))
                 for head, rel, tail, kept in found]
 
-    def joined(self, parts: Iterable[list[Found]]) -> list[Fact]:
-        """The facts of consecutive shares of the groups, in order: a fact at a place an
-        earlier share has a fact at joins it (its mentions after those; the same fact as
-        grouping all shares at once)."""
-        facts: list[Fact] = []
-        ends: list[tuple[Entity, Relation, Entity]] = []
+    def packed(self, parts: Iterable[tuple[FactPart, Summary]],
+               summary: Summary) -> PackedFacts:
+        """The facts of consecutive runs of the groups that worker processes found and packed
+        (`FactPart`, with their counts: `Summary.add_fact`), in order, counted into `summary`:
+        a fact at a place an earlier run has a
+        fact at joins it (its mentions after those; the same fact as grouping all runs at
+        once). Only such facts are unpickled here: the rest stay packed (`PackedFacts`)."""
+        runs: list[FactPart] = []
+        order: list[tuple[int, int]] = []
+        joined: dict[int, Fact] = {}
+        facts = PackedFacts(runs, order, joined)  # filled as the runs come
         where: dict[Place, int] = {}
-        for part in parts:
-            for at, head, rel, tail, fact in part:
-                if at not in where:
-                    where[at] = len(facts)
-                    facts.append(fact)
-                    ends.append((head, rel, tail))
+        for p, (part, counts) in enumerate(parts):
+            runs.append(part)
+            summary.add_counts(counts)
+            for j, at in enumerate(part.places):
+                i = where.get(at)
+                if i is None:
+                    where[at] = len(order)
+                    order.append((p, j))
                     continue
-                i = where[at]
-                facts[i] = _fact(*ends[i], [*facts[i].mentions, *fact.mentions], self.config,
-                                 self.datatypes)
+                ends, first = facts.entry(*order[i])
+                before, other = joined.get(i, first), facts.entry(p, j)[1]
+                joined[i] = _fact(*ends, [*before.mentions, *other.mentions], self.config,
+                                  self.datatypes)
+                for fact, sign in ((before, -1), (other, -1), (joined[i], 1)):
+                    summary.add_fact(fact, sign)
         return facts
 
 
 def _facts(store: MentionStore, config: Config, summary: Summary,
            linker: EntityLinker | KBLinker | None, forms: Forms,
-           mappers: MapChain) -> list[Fact]:
+           mappers: MapChain) -> Sequence[Fact]:
     """Step 3 of `collect_facts`: the facts of the resolved mentions' groups, in worker
     processes when there are many (`_in_workers`)."""
     datatypes = {row["pid"]: row["datatype"] for row in property_table()}
@@ -508,15 +519,16 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
     grouping = _Grouping(entity, chain, labels, poses,
                          class_valued() if config.scope_common_nouns else None, config,
                          datatypes)
+    facts: Sequence[Fact]
     with lasting_objects():  # the facts: out of the collector's passes
-        if processes:
-            facts = grouping.joined(_in_workers(grouping, store, set(relation_keys),
+        if processes:  # counted as they come
+            facts = grouping.packed(_in_workers(grouping, store, set(relation_keys),
                                                 processes, summary,
-                                                _comparison(chain, queries)))
+                                                _comparison(chain, queries)), summary)
         else:
-            facts = grouping.joined([grouping.facts(groups)])
-    for fact in facts:
-        summary.add_fact(fact)
+            facts = [found[-1] for found in grouping.facts(groups)]
+            for fact in facts:
+                summary.add_fact(fact)
     summary.n_facts = len(facts)
     return facts
 
@@ -661,12 +673,20 @@ def _init_worker(grouping: _Grouping | None, path: str | None, keep: set[str],
     _COMPARING[:] = [] if comparison is None else [comparison]
 
 
-def _worker_task(heads: tuple[str, str]) -> tuple[list[Found], float]:
+def _worker_task(heads: tuple[str, str]) -> tuple[tuple[FactPart, Summary], float]:
+    """The facts of a range of heads, packed (`FactPart`: the build's process need not
+    unpickle them), with their counts, and the task's seconds."""
     started = time.perf_counter()
     _keep_comparison()
     grouping, store, keep = _WORKER[0]
     assert grouping is not None and store is not None
-    return grouping.facts(store.facts(keep, heads)), time.perf_counter() - started
+    found = grouping.facts(store.facts(keep, heads))
+    counts = Summary()
+    for *_, fact in found:
+        counts.add_fact(fact)
+    part = FactPart.of([at for at, *_ in found],
+                       [((head, rel, tail), fact) for _, head, rel, tail, fact in found])
+    return (part, counts), time.perf_counter() - started
 
 
 def _keep_comparison() -> None:
@@ -723,12 +743,12 @@ def _awaited(results: Iterator[T], timings: dict[str, float]) -> Iterator[T]:
 
 def _in_workers(grouping: _Grouping, store: MentionStore, keep: set[str], processes: int,
                 summary: Summary, comparison: _Comparison | None = None
-                ) -> Iterator[list[Found]]:
+                ) -> Iterator[tuple[FactPart, Summary]]:
     """The facts of each range of head keys (`MentionStore.head_ranges`, about eight per
-    process), found by `processes` forked worker processes that read the store themselves;
-    in order. The same processes first make the `comparison` (`_compare`), which each keeps
-    before its first range: one pool's start for both. Their busy seconds are counted as
-    ``collect_workers``, the seconds this process waits for them idle as
+    process), packed and counted, found by `processes` forked worker processes that read the
+    store themselves; in order. The same processes first make the `comparison` (`_compare`),
+    which each keeps before its first range: one pool's start for both. Their busy seconds are
+    counted as ``collect_workers``, the seconds this process waits for them idle as
     ``collect_waiting`` (`_waiting`)."""
     ranges = store.head_ranges(max(len(store) // (8 * processes), RANGE_MENTIONS))
     timings = summary.timings

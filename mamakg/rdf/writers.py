@@ -40,6 +40,7 @@ from rdflib import RDF
 
 from mamakg.config import OutputFormat
 from mamakg.output import atomic_output, streams
+from mamakg.packed import PackedFacts
 from mamakg.rdf.graph import (
     NODES,
     STATEMENTS,
@@ -294,7 +295,10 @@ def _written(task: tuple[list[int] | None, str]) -> list[str]:
     process cuts the merge into ranges (`_cuts`). Nothing large goes back through the pool."""
     share, path = task
     facts, run, base, fmt = _WRITING[0]
-    chosen = facts if share is None else [facts[i] for i in share]
+    if share is None:  # the nodes read no mentions: packed facts unpickle their bare halves
+        chosen = facts.bare() if isinstance(facts, PackedFacts) else facts
+    else:
+        chosen = [facts[i] for i in share]
     part = NODES if share is None else STATEMENTS
     blocks = (fact_blocks(chosen, run, base, part) if fmt is OutputFormat.NT
               else _TurtleText(base).blocks(nt_triples(chosen, run, base, part)))
@@ -330,8 +334,9 @@ def _shares(facts: Sequence[Fact], n: int) -> list[list[int]]:
     size = max(-(-len(facts) // n), 1)
     shares: list[list[int]] = [[] for _ in range(n)]
     first: dict[tuple[str, str, str], int] = {}
-    for i, fact in enumerate(facts):
-        key = (fact.head.key, fact.relation.key, fact.tail.key)
+    keys = (facts.keys() if isinstance(facts, PackedFacts)  # read without unpickling
+            else [(fact.head.key, fact.relation.key, fact.tail.key) for fact in facts])
+    for i, key in enumerate(keys):
         shares[first.setdefault(key, i // size)].append(i)
     return [share for share in shares if share]
 

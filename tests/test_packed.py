@@ -1,0 +1,88 @@
+"""Facts kept pickled a run at a time (`mamakg.packed`): read as the list they stand for, in
+any process, and written as the list is."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+
+import pytest
+from test_writers import _many_facts
+
+import mamakg.rdf.writers as writers
+from mamakg.config import OutputFormat
+from mamakg.packed import FactPart, PackedFacts
+from mamakg.rdf.writers import render_parts, write_graph
+
+from graph_samples import BASE, MANIFEST, sample_facts
+
+
+def _packed(facts, runs=3, joined=None):
+    """`facts` packed in `runs` runs of about equal size, in order."""
+    size = -(-len(facts) // runs)
+    parts, order = [], []
+    for p, begin in enumerate(range(0, len(facts), size)):
+        run = facts[begin:begin + size]
+        places = [(f.head.key, f.relation.key, f.relation.pid, f.tail.key) for f in run]
+        parts.append(FactPart.of(places, [((f.head, f.relation, f.tail), f) for f in run]))
+        order += [(p, j) for j in range(len(run))]
+    return PackedFacts(parts, order, joined or {})
+
+
+def test_packed_facts_read_as_their_list():
+    facts = _many_facts()
+    packed = _packed(facts)
+    assert len(packed) == len(facts) and list(packed) == facts and packed == facts
+    assert packed[0] == facts[0] and packed[-1] == facts[-1] and packed[2:5] == facts[2:5]
+    assert packed.keys() == [(f.head.key, f.relation.key, f.tail.key) for f in facts]
+    bare = packed.bare()
+    assert [(f.head, f.relation, f.tail, f.score, f.support) for f in bare] == \
+        [(f.head, f.relation, f.tail, f.score, f.support) for f in facts]
+    assert all(f.mentions == () for f in bare)
+    with pytest.raises(IndexError):
+        packed[len(facts)]
+    again = pickle.loads(pickle.dumps(packed))
+    assert type(again) is list and again == facts  # elsewhere, the plain list
+    assert packed != facts[1:] and packed != "facts"
+
+
+def test_a_joined_fact_reads_in_place_of_its_first():
+    facts = sample_facts()
+    joined = dataclasses.replace(facts[1], support=facts[1].support + 7)
+    packed = _packed(facts, runs=2, joined={1: joined})
+    assert list(packed) == [facts[0], joined, *facts[2:]]
+    assert packed.bare()[1].support == joined.support
+
+
+def test_nothing_is_unpickled_to_read_where_facts_lie(monkeypatch):
+    packed = _packed(_many_facts())
+    monkeypatch.setattr(pickle, "loads", None)  # any unpickling fails
+    assert len(packed.keys()) == len(packed)
+    assert writers._shares(packed, 4) == writers._shares(list(_many_facts()), 4)
+
+
+@pytest.mark.parametrize("fmt", [OutputFormat.NT, OutputFormat.TTL])
+def test_writer_processes_write_packed_facts_as_the_list(tmp_path, monkeypatch, fmt):
+    """Forked from this process, each writer unpickles what it writes: the bytes of the
+    list written by one process, and none of the facts unpickled here."""
+    facts = _many_facts()
+    packed = _packed(facts)
+    monkeypatch.setattr(writers, "PARALLEL_FACTS", 10)
+    write_graph(packed, MANIFEST, str(tmp_path / "g"), fmt, BASE)
+    assert not packed._loaded and not packed._bare
+    assert (tmp_path / "g").read_bytes() == b"".join(
+        render_parts(facts, MANIFEST, fmt, BASE, workers=0))
+    assert b"".join(render_parts(_packed(facts), MANIFEST, fmt, BASE, workers=0)) == \
+        (tmp_path / "g").read_bytes()
+
+
+def test_the_shared_nodes_part_reads_the_facts_without_their_mentions(tmp_path, monkeypatch):
+    facts = _many_facts()
+    packed = _packed(facts)
+    writers._init_writer(packed, MANIFEST, BASE, OutputFormat.NT)
+    monkeypatch.setattr(PackedFacts, "entry", None)  # a whole fact read fails
+    writers._written((None, str(tmp_path / "nodes")))
+    writers._init_writer(facts, MANIFEST, BASE, OutputFormat.NT)
+    writers._written((None, str(tmp_path / "from-list")))
+    assert (tmp_path / "nodes").read_bytes() == (tmp_path / "from-list").read_bytes()
+    assert (tmp_path / "nodes").stat().st_size > 0

@@ -92,6 +92,10 @@ class PackedFacts(Sequence[Fact]):
         places = [part.places for part in self._parts]
         return [(at[0], at[1], at[3]) for at in (places[p][j] for p, j in self._order)]
 
+    def runs(self) -> list[int]:
+        """The run each fact comes from (a joined fact: its first's), in order."""
+        return [p for p, _ in self._order]
+
     def bare(self) -> list[Fact]:
         """The facts without their mentions, in order: what the graph says of its entities
         and relations reads no more (`mamakg.rdf.graph.NODES`), unpickled from the runs'

@@ -55,10 +55,26 @@ def test_a_joined_fact_reads_in_place_of_its_first():
 
 
 def test_nothing_is_unpickled_to_read_where_facts_lie(monkeypatch):
-    packed = _packed(_many_facts())
+    """Where each fact lies, and the writers' shares: a run whole in one share, but for a
+    statement met again, which goes with its first."""
+    first = sample_facts()[0]
+    facts = [dataclasses.replace(first, head=dataclasses.replace(first.head, key=f"h{n}"))
+             for n in range(40)]
+    packed = _packed([*facts, facts[3], facts[30]])
     monkeypatch.setattr(pickle, "loads", None)  # any unpickling fails
     assert len(packed.keys()) == len(packed)
-    assert writers._shares(packed, 4) == writers._shares(list(_many_facts()), 4)
+    shares = writers._shares(packed, 2)
+    assert sorted(i for share in shares for i in share) == list(range(len(packed)))
+    share_of = {i: n for n, share in enumerate(shares) for i in share}
+    keys, runs, seen = packed.keys(), packed.runs(), set()
+    where: dict[int, set[int]] = {}
+    for i, key in enumerate(keys):
+        if key in seen:  # a statement met again: with its first
+            assert share_of[i] == share_of[keys.index(key)]
+            continue
+        seen.add(key)
+        where.setdefault(runs[i], set()).add(share_of[i])
+    assert len(where) == 3 and all(len(shares) == 1 for shares in where.values())
 
 
 @pytest.mark.parametrize("fmt", [OutputFormat.NT, OutputFormat.TTL])

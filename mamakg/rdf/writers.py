@@ -330,14 +330,21 @@ def _index_path(path: str) -> str:
 def _shares(facts: Sequence[Fact], n: int) -> list[list[int]]:
     """The facts' indices in `n` runs of about equal size, facts of one statement (the same
     keys: one statement IRI, `IRIs.fact`) in the run of the first: no two runs describe one
-    subject. Keyed by the keys themselves: no IRI is hashed here."""
+    subject. Keyed by the keys themselves: no IRI is hashed here. Packed facts are read
+    without unpickling, and a run the Map stage's workers packed goes whole to the share of
+    its first fact (each writer process unpickles its own runs)."""
     size = max(-(-len(facts) // n), 1)
     shares: list[list[int]] = [[] for _ in range(n)]
     first: dict[tuple[str, str, str], int] = {}
-    keys = (facts.keys() if isinstance(facts, PackedFacts)  # read without unpickling
-            else [(fact.head.key, fact.relation.key, fact.tail.key) for fact in facts])
+    if isinstance(facts, PackedFacts):
+        keys = facts.keys()
+        begins: dict[int, int] = {}
+        at: Sequence[int] = [begins.setdefault(run, i) for i, run in enumerate(facts.runs())]
+    else:
+        keys = [(fact.head.key, fact.relation.key, fact.tail.key) for fact in facts]
+        at = range(len(facts))
     for i, key in enumerate(keys):
-        shares[first.setdefault(key, i // size)].append(i)
+        shares[first.setdefault(key, at[i] // size)].append(i)
     return [share for share in shares if share]
 
 

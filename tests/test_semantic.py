@@ -106,6 +106,29 @@ def test_a_territory_that_names_a_body_of_water_is_read_as_water():
         assert chain.relation(query, "San Rafael", land)[0].pid == "P131"
 
 
+def test_a_membership_of_a_political_party_is_read_as_party_membership():
+    """Wikidata states membership of a party with member of political party (P102), not
+    member of (P463)."""
+    from mamakg.mapping.mapper import MapChain, MapMethod, Mapping
+
+    class Fixed:  # a mapper that answers "member of"
+        def prepare(self, queries, compare=True):
+            pass
+
+        def map(self, queries):
+            return [Mapping("P463", 0.9, MapMethod.EMBEDDING) for _ in queries]
+
+    chain = MapChain([Fixed()])
+    query = MapQuery("be member of", "is a member of", "person", "organization")
+    for party in ("the Labour Party", "Communist Party of China"):
+        found, _ = chain.relation(query, "Robinson", party)
+        assert (found.pid, found.pid_label) == ("P102", "member of political party")
+        assert "political party" in found.evidence[-1][1]
+    for other in ("the Royal Society", "the Tea Party movement"):
+        assert chain.relation(query, "Robinson", other)[0].pid == "P463"
+    assert chain.relation(query, "Robinson", "a search party")[0].pid != "P102"
+
+
 def test_a_kind_of_place_in_a_place_lies_in_it(mapper):
     village, state, person = mapper.map([
         MapQuery("be village in", "is a village in", "person", "place"),  # NER: a person
@@ -241,6 +264,13 @@ def test_a_role_at_an_organization_reads_the_organization():
              "Kyoto University": [1, 0.1, 0.1], "Labour Party": [0.1, 1, 0.1]}
 
     mapper = _mapper_with(rows, texts, [0.3, 0.3, 0.3])
+    joined, rejoined, entered = mapper.map([  # joining takes a place in the organization
+        MapQuery("join", "joined", "person", "organization", "Labour Party"),
+        MapQuery("rejoin", "later rejoined", "person", "organization", "Kyoto University"),
+        MapQuery("enter", "entered", "person", "organization", "Labour Party")])
+    assert (joined.pid, joined.method) == ("P102", "kind")
+    assert (rejoined.pid, rejoined.method) == ("P108", "kind")
+    assert entered.method != "kind"
     prof, party, student, acted, company, who = mapper.map([
         MapQuery("be professor at", "was a professor at", "person", "organization",
                  "Kyoto University"),

@@ -13,8 +13,9 @@ mapper (None). The build chains them in this order (`MapChain`), the first decis
 A decision without a property (method ``none``) ends the chain too: the relation stays open.
 `MapChain.relation` then checks, in one place, that the fact's value fits the property's value
 type (`PropertyIndex.fits`), reads a property of place on land whose value names a body of water
-as located in or next to body of water (`ON_LAND`, `WATER_PROPERTY`), and makes the
-`Relation`.
+as located in or next to body of water (`ON_LAND`, `WATER_PROPERTY`), a membership whose value
+names a political party as member of political party (`MEMBERSHIP`, `PARTY_PROPERTY`), and
+makes the `Relation`.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ from mamakg.types import Relation
 if TYPE_CHECKING:
     from mamakg.attention import Embedder
 
-__all__ = ["ON_LAND", "WATER_PROPERTY", "MapChain", "MapMethod", "MapQuery", "Mapping",
-           "RelationMapper"]
+__all__ = ["MEMBERSHIP", "ON_LAND", "PARTY_PROPERTY", "WATER_PROPERTY", "MapChain", "MapMethod",
+           "MapQuery", "Mapping", "RelationMapper", "names_a_party"]
 
 ON_LAND = frozenset({"P131", "P17", "P276"})
 """Properties that place their subject in a territory or at a location: located in the
@@ -42,6 +43,29 @@ WATER_PROPERTY = "P206"
 """Located in or next to body of water: what a property of `ON_LAND` states where its value
 names a body of water (`mamakg.mapping.places.names_water`: "Angel Island, San Francisco
 Bay", "Burlington Island is located in the Delaware River")."""
+MEMBERSHIP = frozenset({"P463", "P1416"})
+"""Member of, affiliation: the organization a subject belongs to. Wikidata states membership
+of a political party with a property of its own (`PARTY_PROPERTY`)."""
+PARTY_PROPERTY = "P102"
+"""Member of political party: what a property of `MEMBERSHIP` states where its value names a
+political party (`names_a_party`: "Robinson is a member of the Labour Party")."""
+
+
+def names_a_party(name: str) -> bool:
+    """Whether a name is a political party's by its own words: "Party" after a capitalized
+    word, at its end or before "of" or a bracket ("the Labour Party", "Communist Party of
+    China"); not a party of people or a movement ("a search party", "the Tea Party
+    movement").
+
+    >>> names_a_party("the Labour Party"), names_a_party("Communist Party of China")
+    (True, True)
+    >>> names_a_party("a search party"), names_a_party("Tea Party movement")
+    (False, False)
+    """
+    words = name.split()
+    return any(word == "Party" and words[i - 1][:1].isupper()
+               and (i + 1 == len(words) or words[i + 1] in ("of", "("))
+               for i, word in enumerate(words) if i)
 
 
 class MapMethod(str, enum.Enum):
@@ -142,7 +166,8 @@ class MapChain:
         property holds from tail to head. The value (the tail, or the head of an inverse
         property) must fit the property's value type, unless the knowledge base's own
         statements chose it (distant supervision); a property of `ON_LAND` whose value names a
-        body of water is read as `WATER_PROPERTY`."""
+        body of water is read as `WATER_PROPERTY`, one of `MEMBERSHIP` whose value names a
+        political party as `PARTY_PROPERTY`."""
         found = self.map([query])[0]
         open_relation = Relation(key=query.key, label=query.surface)
         if found.pid is None:
@@ -156,6 +181,10 @@ class MapChain:
             pid, label = WATER_PROPERTY, None
             evidence += (("value", f"{value!r} names a body of water, no territory: "
                                    f"{found.pid} read as {WATER_PROPERTY}"),)
+        elif read and pid in MEMBERSHIP and names_a_party(value):
+            pid, label = PARTY_PROPERTY, None
+            evidence += (("value", f"{value!r} names a political party: {found.pid} read as "
+                                   f"{PARTY_PROPERTY}"),)
         if label is None:
             label = property_labels().get(pid)
         return Relation(key=query.key, label=query.surface, pid=pid, map_score=found.score,

@@ -114,6 +114,9 @@ AFFILIATION_PROPERTIES = (
 "X served as director for Acme", "X is a British [Labour Party] politician", "an American
 [Air Force] general"), with the words the organization is compared with (a property is as
 near as its nearest word); a student's role (`STUDENT_WORDS`) states P69."""
+JOINING_KEYS = frozenset({"join", "rejoin"})
+"""A person who joins an organization takes a place in it ("Huber joined the Nazi Party",
+"joined Google", "joined the Royal Navy"): read as a role there (`AFFILIATION_PROPERTIES`)."""
 STUDENT_WORDS = STUDENT_NOUNS
 """A role phrase ends with one of `ROLE_PREPOSITIONS` ("a professor *at*"); "N of" names a
 property of the organization itself ("chairman of") and is mapped by meaning."""
@@ -243,8 +246,8 @@ def _kind_reading(q: MapQuery, by_pos: bool = False) -> tuple[tuple[str, str], .
     person and a group ("was *Dutch*") states citizenship, party or religion
     (`GROUP_PROPERTIES`); a role between a person and an organization ("was [a professor at]",
     "served as director for", `_is_role`; "is a British [Labour Party] politician",
-    `_is_role_noun`) states employment or membership (`AFFILIATION_PROPERTIES`), or education
-    for a student."""
+    `_is_role_noun`; joining it, `JOINING_KEYS`: "joined the Nazi Party") states employment
+    or membership (`AFFILIATION_PROPERTIES`), or education for a student."""
     if q.head_kind != "person" or not q.tail_text:
         return ()
     surface = q.surface.lower().split()
@@ -258,7 +261,7 @@ def _kind_reading(q: MapQuery, by_pos: bool = False) -> tuple[tuple[str, str], .
         return ()
     verb = "VERB" in q.surface_pos if by_pos and q.surface_pos else None
     if not (_is_role(surface, words, q.key.split(), verb)
-            or _is_role_noun(surface, q.key.split())):
+            or _is_role_noun(surface, q.key.split()) or q.key in JOINING_KEYS):
         return ()  # a bare copula says who someone is ("He is the co[-founder]"), no role
     if STUDENT_WORDS & set(words):
         return (("P69", "school"),)

@@ -467,9 +467,9 @@ class _Grouping:
                summary: Summary) -> PackedFacts:
         """The facts of consecutive runs of the groups that worker processes found and packed
         (`FactPart`, with their counts: `Summary.add_fact`), in order, counted into `summary`:
-        a fact at a place an earlier run has a
-        fact at joins it (its mentions after those; the same fact as grouping all runs at
-        once). Only such facts are unpickled here: the rest stay packed (`PackedFacts`)."""
+        a fact at a place an earlier run has a fact at joins it (its mentions after those; the
+        same fact as grouping all runs at once). Only such facts are unpickled here: the rest
+        stay packed (`PackedFacts`)."""
         runs: list[FactPart] = []
         order: list[tuple[int, int]] = []
         joined: dict[int, Fact] = {}

@@ -294,3 +294,25 @@ def test_the_details_panel_is_hidden_until_something_is_clicked():
     page = render_html(corpus())
     assert '<aside id="info" class="hidden"></aside>' in page
     assert 'info.classList.remove("hidden")' in page  # a click opens it (the browser test)
+
+
+def test_facts_of_one_property_between_two_entities_are_one_edge():
+    """"is a politician for", "joined" (both member of political party) between the same two
+    entities: one edge, the first fact's, with both phrases; an open relation beside them and
+    the same property the other way stay edges of their own."""
+    def mapped(head, phrase, tail, pid, score):
+        made = f(head, phrase, tail, score=score)
+        return fact(made.head, Relation(phrase, phrase, pid=pid,
+                                        pid_label="member of political party"), made.tail,
+                    list(made.mentions))
+
+    facts = [mapped("Gunnar Sand", "is a politician for", "Labour Party", "P102", 0.9),
+             mapped("Gunnar Sand", "joined", "Labour Party", "P102", 0.5),
+             mapped("Gunnar Sand", "joined", "Labour Party", "P102", 0.4),
+             f("Gunnar Sand", "led", "Labour Party"),
+             mapped("Labour Party", "joined", "Gunnar Sand", "P102", 0.3)]
+    drawn = layout(facts, BASE)
+    assert sorted((e["phrase"], e["pid"]) for e in drawn.edges) == [
+        ("is a politician for; joined", "P102"), ("joined", "P102"), ("led", None)]
+    first = next(e for e in drawn.edges if e["phrase"].startswith("is a"))
+    assert first["id"] == str(IRIs(BASE).fact(facts[0])) and first["score"] == 0.9

@@ -168,12 +168,15 @@ def _neighbourhood(graph: LoadedGraph, wanted: str, hops: int, max_facts: int, i
 
 def layout(facts: Sequence[Fact], base: str, seed: int = 7) -> Picture:
     """Place the facts' entities: a seeded spring layout per connected piece, pieces packed
-    in rows, largest first; then the edges' curves and the labels that fit."""
+    in rows, largest first; then the edges' curves and the labels that fit. Facts that map
+    to one property between the same two entities ("is a politician for", "joined": member
+    of political party) are one edge, the first fact's, with every phrase."""
     import networkx as nx
 
     iris = IRIs(base)
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[dict[str, Any]] = []
+    stated: dict[tuple[str, str, str], dict[str, Any]] = {}  # (source, target, P-id) -> edge
     for fact in facts:
         fact_id = str(iris.fact(fact))
         ends = []
@@ -187,6 +190,12 @@ def layout(facts: Sequence[Fact], base: str, seed: int = 7) -> Picture:
                                           "qid": ent.qid, "kind": kind, "facts": []})
             node["facts"].append(fact_id)
             ends.append(key)
+        pid = fact.relation.pid
+        same = stated.get((ends[0], ends[1], pid)) if pid else None
+        if same is not None:
+            if fact.relation.label not in same["phrases"]:
+                same["phrases"].append(fact.relation.label)
+            continue
         m = fact.mentions[0] if fact.mentions else None
         edges.append({
             "id": fact_id, "source": ends[0], "target": ends[1],
@@ -196,7 +205,12 @@ def layout(facts: Sequence[Fact], base: str, seed: int = 7) -> Picture:
             "document": m.doc_id if m else "", "sentence": m.sentence if m else "",
             "spans": [[m.head.start, m.head.end], [m.relation.start, m.relation.end],
                       [m.tail.start, m.tail.end]] if m else [],
+            "phrases": [fact.relation.label],
         })
+        if pid:
+            stated[(ends[0], ends[1], pid)] = edges[-1]
+    for e in edges:
+        e["phrase"] = "; ".join(e.pop("phrases"))
     g = nx.Graph()
     g.add_nodes_from(sorted(nodes))
     g.add_edges_from(sorted((e["source"], e["target"]) for e in edges))

@@ -41,7 +41,7 @@ def entity_label(sentence: Sentence, start: int, end: int) -> str:
     """Surface text of a chunk without leading determiners: "the University of Madrid" ->
     "University of Madrid"."""
     tokens = _entity_tokens(sentence, start, end)
-    return sentence.char_span(tokens.start, tokens.stop).text
+    return sentence.span_text(tokens.start, tokens.stop)
 
 
 def entity_key(sentence: Sentence, start: int, end: int) -> str:

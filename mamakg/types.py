@@ -171,6 +171,10 @@ class Sentence:
         a, b = self.offsets[start][0], self.offsets[end - 1][1]
         return TextSpan(self.text[a:b], a, b)
 
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens [start, end): `char_span`'s text, without making the span."""
+        return self.text[self.offsets[start][0]:self.offsets[end - 1][1]]
+
 
 @dataclass(frozen=True)
 class Window:

@@ -150,7 +150,7 @@ def names_water(name: str) -> bool:
 
 
 def _text(s: Sentence, entity: tuple[int, int, str]) -> str:
-    return s.char_span(entity[0], entity[1]).text
+    return s.span_text(entity[0], entity[1])
 
 
 def _joined(s: Sentence, first: tuple[int, int, str], second: tuple[int, int, str]) -> bool:

@@ -408,6 +408,54 @@ def persons_widened(ents: list[tuple[int, int, str]], words: list[str], pos: lis
     return out
 
 
+LIFE_WORDS = frozenset({"born", "died", "née", "nee"})
+"""Words of a person's life in the brackets after a name ("Alain Connes (born 1 April
+1947)", "Jane Smith (née Brown)"): `persons_by_life`."""
+LIFE_BRACKET = 40
+"""The most tokens `persons_by_life` reads inside brackets after a name."""
+_NO_PERSON = frozenset({"PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY",
+                        "PERCENT"})
+"""Labels `persons_by_life` leaves: a person already, or a date or number."""
+
+
+def persons_by_life(ents: list[tuple[int, int, str]], words: list[str], pos: list[str],
+                    chunks: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The entities (start, end, label), in document order, with a name that brackets of
+    its birth or death follow (`LIFE_WORDS` inside them, "Cor Veldhoen (born 6 April 1939 in
+    Rotterdam, died 11 October 2005)") made a person: the recognizer's other label
+    replaced ("Alain Connes" an organization), or, where it found no entity, the noun chunk
+    right before the brackets when it is a name of two words or more (capitalized proper
+    nouns, no title: "Alexei Osipov (born March 31, 1938, ...)"). Brackets longer than
+    `LIFE_BRACKET` tokens are not read. `chunks`: the noun chunks (start, end), in document
+    order.
+
+    >>> words = ["Alain", "Connes", "(", "born", "1", "April", "1947", ")", "is"]
+    >>> persons_by_life([(0, 2, "ORG"), (4, 7, "DATE")], words, ["PROPN"] * 9, [(0, 2)])
+    [(0, 2, 'PERSON'), (4, 7, 'DATE')]
+    >>> words = ["Alexei", "Osipov", "(", "born", "1938", ")"]
+    >>> persons_by_life([(4, 5, "DATE")], words, ["PROPN"] * 2 + ["X"] * 4, [(0, 2)])
+    [(0, 2, 'PERSON'), (4, 5, 'DATE')]
+    >>> words = ["KMCA", "(", "1450", "AM", ")", "was"]
+    >>> persons_by_life([(0, 1, "ORG")], words, ["PROPN"] + ["X"] * 5, [(0, 1)])
+    [(0, 1, 'ORG')]
+    """
+    def life_follows(end: int) -> bool:
+        if end >= len(words) or words[end] != "(":
+            return False
+        last = min(end + 1 + LIFE_BRACKET, len(words))
+        shut = next((t for t in range(end + 1, last) if words[t] == ")"), last)
+        return any(w.lower() in LIFE_WORDS for w in words[end + 1:shut])
+
+    out = [(start, end, "PERSON" if label not in _NO_PERSON and life_follows(end) else label)
+           for start, end, label in ents]
+    taken = {t for start, end, _ in ents for t in range(start, end)}
+    for start, end in chunks:
+        if life_follows(end) and not taken & set(range(start, end)) and all(
+                _person_word(words[t], pos[t]) for t in range(start, end)) and end - start > 1:
+            out.append((start, end, "PERSON"))
+    return sorted(out)
+
+
 class _DocTokens:
     """Every token attribute `Sentence` needs, read in one pass over a spaCy doc.
 
@@ -449,9 +497,9 @@ class _DocTokens:
         # HEAD is the head's offset from the token, stored unsigned
         self.heads: list[int] = (table[:, 7].astype(np.int64) + np.arange(len(orth))).tolist()
         self.chunks = [(c.start, c.end) for c in doc.noun_chunks]  # in document order
-        self.ents = persons_widened(nicknames_joined(days_joined(
+        self.ents = persons_by_life(persons_widened(nicknames_joined(days_joined(
             [(e.start, e.end, e.label_) for e in doc.ents], self.words), self.words, self.pos),
-            self.words, self.pos, self.chunks)
+            self.words, self.pos, self.chunks), self.words, self.pos, self.chunks)
 
     def sentence(self, start: int, end: int, doc_id: str, index: int, offset: int,
                  max_tokens: int) -> Sentence | None:

@@ -211,3 +211,16 @@ def test_a_person_the_recognizer_cut_short_is_the_whole_name_in_its_chunk(nlp):
     persons = [" ".join(s.words[a:b]) for s in parse_documents([Document("d", text)], nlp)
                for a, b, label in s.entities if label == "PERSON"]
     assert persons == ["Orm Harald Øverland", "Jacques Dyel du Parquet", "Barack Obama"]
+
+
+def test_a_name_before_brackets_of_its_birth_is_a_person(nlp):
+    """en_core_web_sm labels "Alain Connes" an organization here and finds no entity in
+    "Alexei Osipov"; brackets of a birth or death after a name make it a person
+    (parse.persons_by_life); brackets of another kind change nothing."""
+    text = ("Alain Connes (born 1 April 1947) is a French mathematician. "
+            "Alexei Osipov (born March 31, 1938, Belev, Tula oblast, Russia) - well known "
+            "Russian Orthodox theologian. KMCA (1450 AM) was a radio station.")
+    sentences = parse_documents([Document("d", text)], nlp)
+    labelled = {(" ".join(s.words[a:b]), label) for s in sentences for a, b, label in s.entities}
+    assert {("Alain Connes", "PERSON"), ("Alexei Osipov", "PERSON")} <= labelled
+    assert ("KMCA", "PERSON") not in labelled

@@ -114,7 +114,7 @@ class PackedFacts(Sequence[Fact]):
         return out
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, (PackedFacts, list, tuple)):
+        if isinstance(other, (PackedFacts, list)):  # as a list compares
             return list(self) == list(other)
         return NotImplemented
 

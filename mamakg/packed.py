@@ -34,9 +34,13 @@ class FactPart:
     @classmethod
     def of(cls, places: list[tuple[str, str, str | None, str]],
            found: list[tuple[Ends, Fact]]) -> FactPart:
-        bare = [Fact(f.head, f.relation, f.tail, f.score, f.support, ()) for _, f in found]
         return cls(places, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL),
-                   pickle.dumps(bare, protocol=pickle.HIGHEST_PROTOCOL))
+                   pickle.dumps([_bare(f) for _, f in found], protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _bare(fact: Fact) -> Fact:
+    """The fact without its mentions."""
+    return Fact(fact.head, fact.relation, fact.tail, fact.score, fact.support, ())
 
 
 class PackedFacts(Sequence[Fact]):
@@ -104,8 +108,7 @@ class PackedFacts(Sequence[Fact]):
         for i, (p, j) in enumerate(self._order):
             joined = self._joined.get(i)
             if joined is not None:
-                out.append(Fact(joined.head, joined.relation, joined.tail, joined.score,
-                                joined.support, ()))
+                out.append(_bare(joined))
                 continue
             bare = self._bare.get(p)
             if bare is None:

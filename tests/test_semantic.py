@@ -87,17 +87,24 @@ def test_a_person_or_place_valued_property_takes_a_name(mapper):
     assert relation.pid is None and relation.label == "born in"
 
 
-def test_a_territory_that_names_a_body_of_water_is_read_as_water():
-    from mamakg.mapping.mapper import MapChain, MapMethod, Mapping
+def _answering(pid, score, method):
+    """A chain of one mapper that answers `pid` to every query."""
+    from mamakg.mapping.mapper import MapChain, Mapping
 
-    class Fixed:  # a mapper that answers "located in" (as a place reading does)
+    class Fixed:
         def prepare(self, queries, compare=True):
             pass
 
         def map(self, queries):
-            return [Mapping("P131", 1.0, MapMethod.KIND) for _ in queries]
+            return [Mapping(pid, score, method) for _ in queries]
 
-    chain = MapChain([Fixed()])
+    return MapChain([Fixed()])
+
+
+def test_a_territory_that_names_a_body_of_water_is_read_as_water():
+    from mamakg.mapping.mapper import MapMethod
+
+    chain = _answering("P131", 1.0, MapMethod.KIND)  # "located in", as a place reading does
     query = MapQuery(", in", ",", "place", "place")
     bay, _ = chain.relation(query, "Angel Island", "San Francisco Bay")
     assert (bay.pid, bay.pid_label) == ("P206", "located in or next to body of water")
@@ -109,16 +116,9 @@ def test_a_territory_that_names_a_body_of_water_is_read_as_water():
 def test_a_membership_of_a_political_party_is_read_as_party_membership():
     """Wikidata states membership of a party with member of political party (P102), not
     member of (P463)."""
-    from mamakg.mapping.mapper import MapChain, MapMethod, Mapping
+    from mamakg.mapping.mapper import MapMethod
 
-    class Fixed:  # a mapper that answers "member of"
-        def prepare(self, queries, compare=True):
-            pass
-
-        def map(self, queries):
-            return [Mapping("P463", 0.9, MapMethod.EMBEDDING) for _ in queries]
-
-    chain = MapChain([Fixed()])
+    chain = _answering("P463", 0.9, MapMethod.EMBEDDING)  # "member of"
     query = MapQuery("be member of", "is a member of", "person", "organization")
     for party in ("the Labour Party", "Communist Party of China"):
         found, _ = chain.relation(query, "Robinson", party)

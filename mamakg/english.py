@@ -95,7 +95,8 @@ INDEFINITE_PRONOUNS = frozenset(
 
 KIND_NOUNS = {
     "person": frozenset("person persons people human humans man woman men women someone "
-                        "individual individuals parent parents child children officer".split()),
+                        "individual individuals parent parents child children officer student "
+                        "students".split()),
     "organization": frozenset("organization organizations organisation organisations company "
                               "companies institution institutions party club clubs group band "
                               "team teams agency university school employer business "

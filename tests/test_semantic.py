@@ -8,6 +8,7 @@ import io
 import numpy as np
 import pytest
 
+from mamakg.mapping.properties import value_kinds
 from mamakg.mapping.semantic import MapQuery, SemanticMapper, kind_of
 from mamakg.mapping.vectors import (
     PROPERTY_GRID,
@@ -364,6 +365,24 @@ def test_a_property_whose_value_is_a_person_takes_no_organization():
     assert teacher.pid == "P1066"
     assert school.pid is None  # a university is no one's teacher
     assert unknown.pid == "P1066"  # a tail of unknown kind excludes nothing
+
+
+def test_a_student_is_a_person():
+    # P802's description names its value by "student(s)": no university is a student
+    rows = ROWS + [
+        {"pid": "P802", "label": "student", "description": "notable student(s) of an individual",
+         "aliases": "", "datatype": "WikibaseItem", "usage_count": "100"}]
+    texts = {"student at": [0, 0, 1], "student": [0, 0, 1],
+             "student: notable student(s) of an individual": [0, 0.2, 1]}
+    assert value_kinds("notable student(s) of an individual") == {"person"}
+    assert value_kinds("doctoral student(s) of a professor") == {"person"}
+
+    mapper = _mapper_with(rows, texts, None)
+    pupil, school = mapper.map([
+        MapQuery("student at", "student at", "person", "person"),
+        MapQuery("student at", "student at", "person", "organization", "MIT")])
+    assert pupil.pid == "P802"
+    assert school.pid is None
 
 
 def test_an_inverse_phrase_checks_the_head_against_the_value():

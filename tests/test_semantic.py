@@ -272,6 +272,12 @@ def test_a_role_at_an_organization_reads_the_organization():
     assert (joined.pid, joined.method) == ("P102", "kind")
     assert (rejoined.pid, rejoined.method) == ("P108", "kind")
     assert entered.method != "kind"
+    taught, teaching = mapper.map([  # who teaches at a school works there
+        MapQuery("teach at", "taught at", "person", "organization", "Kyoto University"),
+        MapQuery("begin teach at", "began teaching at", "person", "organization",
+                 "Kyoto University")])
+    assert (taught.pid, taught.method) == ("P108", "kind")
+    assert (teaching.pid, teaching.method) == ("P108", "kind")
     prof, party, student, acted, company, who = mapper.map([
         MapQuery("be professor at", "was a professor at", "person", "organization",
                  "Kyoto University"),

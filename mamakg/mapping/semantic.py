@@ -78,7 +78,8 @@ __all__ = ["COPULAS", "DESCRIPTION_WEIGHT", "GROUP_PROPERTIES", "GROUP_VALUED", 
            "NONE_SIMILARITY", "PRIOR_WEIGHT", "TEMPERATURE", "EmbeddingMapper", "KindMapper",
            "LIGHT_KEYS", "MapQuery", "Mapping", "SETTLEMENT_NOUNS", "SemanticMapper",
            "gives_a_name", "is_inverse", "is_passive", "is_unreadable", "kind_of",
-           "names_a_place_in", "names_nothing", "names_the_agent", "query_phrase"]
+           "names_a_place_in", "names_nothing", "names_the_agent", "query_phrase",
+           "teaches_at"]
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,10 @@ near as its nearest word); a student's role (`STUDENT_WORDS`) states P69."""
 JOINING_KEYS = frozenset({"join", "rejoin"})
 """A person who joins an organization takes a place in it ("Huber joined the Nazi Party",
 "joined Google", "joined the Royal Navy"): read as a role there (`AFFILIATION_PROPERTIES`)."""
+TEACHING_VERBS = frozenset({"teach", "lecture"})
+"""A person who teaches at a school works there ("began teaching at Broadway Arts Center",
+"taught at the University of Chicago"): read as a role there, not as being educated at it
+(`teaches_at`)."""
 STUDENT_WORDS = STUDENT_NOUNS
 """A role phrase ends with one of `ROLE_PREPOSITIONS` ("a professor *at*"); "N of" names a
 property of the organization itself ("chairman of") and is mapped by meaning."""
@@ -228,6 +233,18 @@ def _is_role(surface: list[str], words: list[str], key: list[str],
     return words == [w for w in key if w not in COPULAS]
 
 
+def teaches_at(key: str) -> bool:
+    """Whether a relation key says its head teaches at its tail: a verb of `TEACHING_VERBS`,
+    then "at" ("teach at", "begin teach at", "continue to teach at"; not "teach in", which
+    is as often a subject or a year as a school).
+
+    >>> teaches_at("begin teach at"), teaches_at("teach at"), teaches_at("teach in")
+    (True, True, False)
+    """
+    words = key.split()
+    return len(words) >= 2 and words[-1] == "at" and words[-2] in TEACHING_VERBS
+
+
 def _is_role_noun(surface: list[str], key: list[str]) -> bool:
     """Whether a relation is a role noun that its tail modifies: read after the tail, its key
     keeps the copula before it ("was a British [Labour Party] *politician*": text
@@ -246,8 +263,9 @@ def _kind_reading(q: MapQuery, by_pos: bool = False) -> tuple[tuple[str, str], .
     person and a group ("was *Dutch*") states citizenship, party or religion
     (`GROUP_PROPERTIES`); a role between a person and an organization ("was [a professor at]",
     "served as director for", `_is_role`; "is a British [Labour Party] politician",
-    `_is_role_noun`; joining it, `JOINING_KEYS`: "joined the Nazi Party") states employment
-    or membership (`AFFILIATION_PROPERTIES`), or education for a student."""
+    `_is_role_noun`; joining it, `JOINING_KEYS`: "joined the Nazi Party"; teaching at it,
+    `teaches_at`: "taught at Harvard") states employment or membership
+    (`AFFILIATION_PROPERTIES`), or education for a student."""
     if q.head_kind != "person" or not q.tail_text:
         return ()
     surface = q.surface.lower().split()
@@ -261,7 +279,8 @@ def _kind_reading(q: MapQuery, by_pos: bool = False) -> tuple[tuple[str, str], .
         return ()
     verb = "VERB" in q.surface_pos if by_pos and q.surface_pos else None
     if not (_is_role(surface, words, q.key.split(), verb)
-            or _is_role_noun(surface, q.key.split()) or q.key in JOINING_KEYS):
+            or _is_role_noun(surface, q.key.split()) or q.key in JOINING_KEYS
+            or teaches_at(q.key)):
         return ()  # a bare copula says who someone is ("He is the co[-founder]"), no role
     if STUDENT_WORDS & set(words):
         return (("P69", "school"),)

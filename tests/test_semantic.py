@@ -278,6 +278,13 @@ def test_a_role_at_an_organization_reads_the_organization():
                  "Kyoto University")])
     assert (taught.pid, taught.method) == ("P108", "kind")
     assert (teaching.pid, teaching.method) == ("P108", "kind")
+    joined_staff, member = mapper.map([  # so does one on its faculty, its teaching staff
+        MapQuery("join faculty of", "joined the faculty of", "person", "organization",
+                 "Kyoto University"),
+        MapQuery("be faculty member at", "is a faculty member at", "person", "organization",
+                 "Kyoto University")])
+    assert (joined_staff.pid, joined_staff.method) == ("P108", "kind")
+    assert (member.pid, member.method) == ("P108", "kind")
     prof, party, student, acted, company, who = mapper.map([
         MapQuery("be professor at", "was a professor at", "person", "organization",
                  "Kyoto University"),

@@ -120,8 +120,8 @@ JOINING_KEYS = frozenset({"join", "rejoin"})
 "joined Google", "joined the Royal Navy"): read as a role there (`AFFILIATION_PROPERTIES`)."""
 TEACHING_VERBS = frozenset({"teach", "lecture"})
 """A person who teaches at a school works there ("began teaching at Broadway Arts Center",
-"taught at the University of Chicago"): read as a role there, not as being educated at it
-(`teaches_at`)."""
+"taught at the University of Chicago"), as does one on its faculty: read as a role there,
+not as being educated at it (`teaches_at`)."""
 STUDENT_WORDS = STUDENT_NOUNS
 """A role phrase ends with one of `ROLE_PREPOSITIONS` ("a professor *at*"); "N of" names a
 property of the organization itself ("chairman of") and is mapped by meaning."""
@@ -236,13 +236,23 @@ def _is_role(surface: list[str], words: list[str], key: list[str],
 def teaches_at(key: str) -> bool:
     """Whether a relation key says its head teaches at its tail: a verb of `TEACHING_VERBS`,
     then "at" ("teach at", "begin teach at", "continue to teach at"; not "teach in", which
-    is as often a subject or a year as a school).
+    is as often a subject or a year as a school), or its place on the tail's faculty, its
+    teaching staff ("joined the faculty of", "held faculty positions at", "was appointed to
+    the faculty of": a university's *faculty* that a student attends is named with its field,
+    "the Faculty of Law", not joined).
 
     >>> teaches_at("begin teach at"), teaches_at("teach at"), teaches_at("teach in")
     (True, True, False)
+    >>> teaches_at("join faculty of"), teaches_at("hold faculty position at"), teaches_at(
+    ...     "faculty of")
+    (True, True, False)
     """
     words = key.split()
-    return len(words) >= 2 and words[-1] == "at" and words[-2] in TEACHING_VERBS
+    if len(words) < 2:
+        return False
+    if "faculty" in words[1:-1]:  # after a word that places the head there
+        return words[-1] in ROLE_PREPOSITIONS or words[-1] == "of"
+    return words[-1] == "at" and words[-2] in TEACHING_VERBS
 
 
 def _is_role_noun(surface: list[str], key: list[str]) -> bool:

@@ -235,8 +235,8 @@ def _is_role(surface: list[str], words: list[str], key: list[str],
 
 def teaches_at(key: str) -> bool:
     """Whether a relation key says its head teaches at its tail: a verb of `TEACHING_VERBS`,
-    then "at" ("teach at", "begin teach at", "continue to teach at"; not "teach in", which
-    is as often a subject or a year as a school), or its place on the tail's faculty, its
+    then "at" ("teach at", "begin teach at": "began teaching at"; not "teach in", which is
+    as often a subject or a year as a school), or its place on the tail's faculty, its
     teaching staff ("joined the faculty of", "held faculty positions at", "was appointed to
     the faculty of": a university's *faculty* that a student attends is named with its field,
     "the Faculty of Law", not joined).

@@ -200,12 +200,12 @@ def layout(facts: Sequence[Fact], base: str, seed: int = 7) -> Picture:
         edges.append({
             "id": fact_id, "source": ends[0], "target": ends[1],
             "label": fact.relation.pid_label or fact.relation.label,
-            "phrase": fact.relation.label, "pid": fact.relation.pid,
+            "pid": fact.relation.pid,
             "status": fact.status.value, "score": round(fact.score, 6), "support": fact.support,
             "document": m.doc_id if m else "", "sentence": m.sentence if m else "",
             "spans": [[m.head.start, m.head.end], [m.relation.start, m.relation.end],
                       [m.tail.start, m.tail.end]] if m else [],
-            "phrases": [fact.relation.label],
+            "phrases": [fact.relation.label],  # joined into "phrase" below
         })
         if pid:
             stated[(ends[0], ends[1], pid)] = edges[-1]

@@ -132,16 +132,17 @@ def _children_cpu_seconds() -> float:
     return workers.ru_utime + workers.ru_stime
 
 
-def _os_count() -> tuple[float, float, int]:
+def _os_count() -> tuple[float, float, int, float, int]:
     """The operating system's count for this process and its finished worker processes: CPU
-    seconds (user + system), of them the system (kernel) seconds, and minor page faults.
-    The kernel's part is what the stages' own seconds mostly leave out (a page touched for
-    the first time, an allocation's fresh mapping, a pipe's copies)."""
+    seconds (user + system), of them the system (kernel) seconds, and minor page faults;
+    then this process's own system seconds and minor page faults. The kernel's part is what
+    the stages' own seconds mostly leave out (a page touched for the first time, an
+    allocation's fresh mapping, a pipe's copies)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     system = own.ru_stime + workers.ru_stime
     return (own.ru_utime + workers.ru_utime + system, system,
-            own.ru_minflt + workers.ru_minflt)
+            own.ru_minflt + workers.ru_minflt, own.ru_stime, own.ru_minflt)
 
 
 MODEL_STAGES = ("device", "embed")
@@ -402,7 +403,8 @@ def main() -> None:
         own1, children1 = time.process_time(), _children_cpu_seconds()
         result.write(os.path.join(tmp, "g.nt"), OutputFormat.NT)
         e2e_s = time.perf_counter() - t0
-        cpu_s, system_s, faults = (after - before for after, before in zip(_os_count(), count0))
+        cpu_s, system_s, faults, own_system_s, own_faults = (
+            after - before for after, before in zip(_os_count(), count0))
         timings = dict(result.summary.timings)
         # writing: this process's CPU seconds (the serial part), its writer processes' apart
         timings["write"] = time.process_time() - own1
@@ -482,7 +484,10 @@ def main() -> None:
         # of that count, the kernel's part (`_os_count`), per 1,000 sentences: the stages'
         # own seconds leave most of it out
         "kernel_per_1k": {"system_seconds": round(system_s * 1000 / n, 2),
-                          "minor_page_faults": round(faults * 1000 / n)},
+                          "minor_page_faults": round(faults * 1000 / n),
+                          # of which the build's own process
+                          "own_system_seconds": round(own_system_s * 1000 / n, 2),
+                          "own_minor_page_faults": round(own_faults * 1000 / n)},
     }
     report["budget"] = budget(timings, n, spacy_mean_s, raw_s, cpu_s,
                               on_cpu=args.device == "cpu")

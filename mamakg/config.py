@@ -321,7 +321,9 @@ class Config:
     """Also read facts between the entities inside one chunk: a nationality before a person
     ("the British writer P. G. Wodehouse"), a place after a place ("Houston, Texas"), and
     along the sentence's chains of places ("Calgary, Alberta, Canada": located in, country;
-    `mamakg.mapping.places`), kept where they map to a property."""
+    `mamakg.mapping.places`), and a person's dates in brackets after their name ("Arthur
+    Kronfeld (January 9, 1886 – October 16, 1941)": date of birth, date of death;
+    `mamakg.mapping.lifespans`), kept where they map to a property."""
     agree_kinds: bool = _scoped(Scope.CORPUS, False)
     """An entity's kind (person, place, date...) is the one most of its mentions in the
     document give, for every mention there, so the Map stage's kind checks read one kind."""

@@ -39,6 +39,7 @@ MODULES = (
     "mamakg.filters",
     "mamakg.match",
     "mamakg.mapping.arguments",
+    "mamakg.mapping.lifespans",
     "mamakg.mapping.places",
     "mamakg.mapping.annotate",
     "mamakg.mapping.coref",

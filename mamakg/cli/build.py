@@ -153,9 +153,11 @@ Examples:
                    "[default: on; paper: off].")
 @click.option("--chunk-facts/--no-chunk-facts", default=None,
               help="Also read facts between the entities inside one noun chunk (a "
-                   "nationality before a person, a place after a place) and along a "
+                   "nationality before a person, a place after a place), along a "
                    "sentence's chains of places ('Calgary, Alberta, Canada': located in, "
-                   "country), kept where they map to a property [default: on; paper: off].")
+                   "country) and from a person's dates in brackets ('Ann Lee (1900–1970)': "
+                   "date of birth, date of death), kept where they map to a property "
+                   "[default: on; paper: off].")
 @click.option("--agree-kinds/--no-agree-kinds", default=None,
               help="An entity's kind is the one most of its mentions in the document give "
                    "[default: on; paper: off].")

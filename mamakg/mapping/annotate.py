@@ -4,9 +4,10 @@ parse is at hand, right after Match and the sentence-level Filter
 `Mention.tail_type`) and, with ``--entity-boundaries``, the entity each chunk stands for as a
 node (`Mention.head_node`, `Mention.tail_node`, keyed by `head_key`, `tail_key`), the
 parts of speech of the relation's words (`Mention.relation_pos`) and the mention read between
-the named entities inside its chunks, and with ``--chunk-facts`` inside one chunk and along
-the sentence's chains of places (`Mention.readings`), from `mamakg.mapping.arguments` and
-`mamakg.mapping.places`. After this step the Map stage reads
+the named entities inside its chunks, and with ``--chunk-facts`` inside one chunk, along
+the sentence's chains of places and from a person's life dates in brackets
+(`Mention.readings`), from `mamakg.mapping.arguments`, `mamakg.mapping.places` and
+`mamakg.mapping.lifespans`. After this step the Map stage reads
 only mentions, never a sentence.
 
 Pure: works on `Sentence` columns, no spaCy.
@@ -24,6 +25,7 @@ from mamakg.mapping.arguments import (
     relational_tail,
     span_type,
 )
+from mamakg.mapping.lifespans import life_readings
 from mamakg.mapping.places import place_readings
 from mamakg.normalize import entity_key, relation_key
 from mamakg.types import Candidate, Mention, Sentence, evolve
@@ -80,7 +82,8 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
     with `clause`, also the readings of its chunks' entities with the subject of their
     clause; with `boundaries`, the entities its chunks stand for as its nodes (`node_span`);
     with `chunk_facts`, also the readings between the entities inside one chunk
-    (`chunk_readings`) and those of the sentence's chains of places (`place_readings`)."""
+    (`chunk_readings`), those of the sentence's chains of places (`place_readings`) and of
+    its people's bracketed life dates (`life_readings`)."""
     s = candidate.sentence
     rel = candidate.relation
     changes: dict[str, object] = {"head_type": span_type(s, *candidate.head),
@@ -102,6 +105,7 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
         readings = _adding(readings, chunk_readings(s, mention, candidate.head, candidate.tail),
                            keyed=False)
         readings = _adding(readings, place_readings(s, mention), keyed=True)
+        readings = _adding(readings, life_readings(s, mention), keyed=True)
     if mention.relation_node is not None:  # it is read between its entities: no reading
         readings = tuple(r for r in readings if r.fact_key != mention.fact_key)  # repeats it
     return evolve(mention, readings=readings) if readings else mention

@@ -68,6 +68,7 @@ from mamakg.english import (
     final_preposition,
 )
 from mamakg.mapping.arguments import PLACE_IN_PLACE
+from mamakg.mapping.lifespans import LIFE_END, LIFE_START
 from mamakg.mapping.mapper import MapChain, MapMethod, Mapping, MapQuery
 from mamakg.mapping.places import PLACE_IN_COUNTRY
 from mamakg.mapping.properties import property_table, states_no_fact, value_kinds
@@ -480,6 +481,25 @@ def _place_in_place(q: MapQuery) -> Mapping:
     return Mapping(PLACE_PROPERTIES[q.key], 1.0, MapMethod.KIND, evidence)
 
 
+LIFE_PROPERTIES = {LIFE_START: "P569", LIFE_END: "P570"}
+"""What a person's dates in brackets after their name state ("Arthur Kronfeld (January 9, 1886
+– October 16, 1941)"): the date of birth, then the date of death
+(`mamakg.mapping.lifespans`)."""
+
+
+def _life_date(q: MapQuery) -> Mapping:
+    """A person's bracketed life date (`mamakg.mapping.lifespans.life_readings`): date of
+    birth or death, when the tail is a date and the head no group or value (the recognizer
+    called the head a person where it was read; its kind in the document may differ)."""
+    which = "birth" if q.key == LIFE_START else "death"
+    evidence = (("phrase", q.surface),
+                ("types", f"{q.head_kind or '?'} -> {q.tail_kind or '?'}: the date of {which} "
+                          "in brackets after a person's name"))
+    if q.tail_kind != "date" or q.head_kind in ("group", "date", "number"):
+        return Mapping(None, 0.0, MapMethod.NONE, evidence)
+    return Mapping(LIFE_PROPERTIES[q.key], 1.0, MapMethod.KIND, evidence)
+
+
 SETTLEMENT_NOUNS = PLACE_NOUNS - {"country", "countries", "kingdom", "republic", "emirate"}
 """The kinds of place a copula names before "in" another place ("Arud is a *village* in Seh
 Hezar Rural District"): territories and settlements, not sovereign states ("a sovereign
@@ -555,6 +575,7 @@ class KindMapper:
         if any(reading for _, reading in readings):  # most queries have none: no words
             self._embed_words(readings)
         return [_place_in_place(q) if q.key in PLACE_PROPERTIES
+                else _life_date(q) if q.key in LIFE_PROPERTIES
                 else _a_place_in(q) if names_a_place_in(q.key)
                 else self._map_kind(q, reading) if reading else None
                 for q, reading in readings]

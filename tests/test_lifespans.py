@@ -9,7 +9,13 @@ import dataclasses
 from mamakg.config import Config
 from mamakg.filters import to_mention
 from mamakg.mapping.annotate import annotate
-from mamakg.mapping.lifespans import LIFE_END, LIFE_START, life_dates, life_readings
+from mamakg.mapping.lifespans import (
+    LIFE_END,
+    LIFE_START,
+    event_readings,
+    life_dates,
+    life_readings,
+)
 from mamakg.mapping.resolve import resolve_mentions
 from mamakg.mapping.semantic import KindMapper, MapQuery
 from mamakg.types import Candidate
@@ -106,3 +112,63 @@ def test_annotate_and_resolve_keep_the_life_dates_as_facts_of_the_sentence():
     # the mention itself stays open to be mapped: the life dates are no reading of it
     own = next(x for x in resolved.mentions if not x.derived)
     assert not any(r.relation_key in (LIFE_START, LIFE_END) for r in own.readings)
+
+
+def deps_parsed(text, pos, heads, deps, entities, lemmas=None):
+    words = text.split()
+    s = sentence(words, pos.split(), deps=deps.split(), lemmas=lemmas)
+    return dataclasses.replace(s, heads=tuple(heads), entities=tuple(entities))
+
+
+def test_a_birth_or_death_said_with_its_noun_has_its_date_or_place():
+    # "After Miller 's death in 2007 , scientists examined the vials ."
+    miller = deps_parsed(
+        "After Miller 's death in 2007 , scientists examined the vials .",
+        "ADP PROPN PART NOUN ADP NUM PUNCT NOUN VERB DET NOUN PUNCT",
+        [8, 3, 1, 0, 3, 4, 8, 8, 8, 10, 8, 8],
+        "prep poss case pobj prep pobj punct nsubj ROOT det dobj punct",
+        [(1, 2, "PERSON"), (5, 6, "DATE")])
+    m = mention_of(miller, (7, 8), (9, 11), (8,))
+    assert read(event_readings(miller, m)) == [("Miller", "death", "death in", "2007", "2007")]
+    # "the death of Scott Carpenter on October 10 , 2013": the "of" object, and "on"
+    carpenter = deps_parsed(
+        "With the death of Scott Carpenter on October 10 , 2013 , Glenn became senator .",
+        "ADP DET NOUN ADP PROPN PROPN ADP PROPN NUM PUNCT NUM PUNCT PROPN VERB NOUN PUNCT",
+        [13, 2, 0, 2, 5, 3, 2, 6, 7, 7, 7, 13, 13, 13, 13, 13],
+        "prep det pobj prep compound pobj prep pobj nummod punct nummod punct nsubj ROOT "
+        "attr punct", [(4, 6, "PERSON"), (7, 11, "DATE"), (12, 13, "PERSON")])
+    m = mention_of(carpenter, (12, 13), (14, 15), (13,))
+    assert [(r.head.text, r.relation_key, r.tail.text) for r in event_readings(carpenter, m)] \
+        == [("Scott Carpenter", "death on", "October 10 , 2013")]
+    # "her death in Vienna": a pronoun for the person (resolved later), a place
+    vienna = deps_parsed("She wrote until her death in Vienna .",
+                         "PRON VERB ADP PRON NOUN ADP PROPN PUNCT", [1, 1, 1, 4, 2, 4, 5, 1],
+                         "nsubj ROOT prep poss pobj prep pobj punct",
+                         [(6, 7, "GPE")], lemmas="she write until her death in vienna .".split())
+    m = mention_of(vienna, (0, 1), (3, 5), (1, 2))
+    assert [(r.head.text, r.head_type, r.relation_key, r.tail.text, r.tail_type)
+            for r in event_readings(vienna, m)] == [("her", "PRON", "death in", "Vienna", "GPE")]
+
+
+def test_an_event_noun_without_its_person_or_with_no_date_is_no_fact():
+    # "gave birth to a son in 1990": no possessor, no "of" person
+    birth = deps_parsed("She gave birth to a son in 1990 .",
+                        "PRON VERB NOUN ADP DET NOUN ADP NUM PUNCT", [1, 1, 1, 2, 5, 3, 1, 6, 1],
+                        "nsubj ROOT dobj prep det pobj prep pobj punct", [(7, 8, "DATE")])
+    assert event_readings(birth, mention_of(birth, (0, 1), (4, 6), (1, 2, 3))) == ()
+    # "the death of the king in battle": no person entity, no date or place
+    battle = deps_parsed("He mourned the death of the king in battle .",
+                         "PRON VERB DET NOUN ADP DET NOUN ADP NOUN PUNCT",
+                         [1, 1, 3, 1, 3, 6, 4, 3, 7, 1],
+                         "nsubj ROOT det dobj prep det pobj prep pobj punct", [])
+    assert event_readings(battle, mention_of(battle, (0, 1), (2, 4), (1,))) == ()
+
+
+def test_births_and_deaths_map_by_the_kind_of_their_tail():
+    mapper = KindMapper(lambda texts: [], known=("P569", "P570", "P19", "P20"))
+    found = mapper.map([MapQuery("death in", "death", "person", "date"),
+                        MapQuery("birth in", "birth", "person", "place"),
+                        MapQuery("death on", "death", "", "date"),
+                        MapQuery("death in", "death", "organization", "date"),
+                        MapQuery("death in", "death", "person", "person")])
+    assert [m.pid if m else None for m in found] == ["P570", "P19", "P570", None, None]

@@ -25,7 +25,7 @@ from mamakg.mapping.arguments import (
     relational_tail,
     span_type,
 )
-from mamakg.mapping.lifespans import life_readings
+from mamakg.mapping.lifespans import event_readings, life_readings
 from mamakg.mapping.places import place_readings
 from mamakg.normalize import entity_key, relation_key
 from mamakg.types import Candidate, Mention, Sentence, evolve
@@ -83,7 +83,7 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
     clause; with `boundaries`, the entities its chunks stand for as its nodes (`node_span`);
     with `chunk_facts`, also the readings between the entities inside one chunk
     (`chunk_readings`), those of the sentence's chains of places (`place_readings`) and of
-    its people's bracketed life dates (`life_readings`)."""
+    its people's births and deaths (`life_readings`, `event_readings`)."""
     s = candidate.sentence
     rel = candidate.relation
     changes: dict[str, object] = {"head_type": span_type(s, *candidate.head),
@@ -106,6 +106,7 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
                            keyed=False)
         readings = _adding(readings, place_readings(s, mention), keyed=True)
         readings = _adding(readings, life_readings(s, mention), keyed=True)
+        readings = _adding(readings, event_readings(s, mention), keyed=True)
     if mention.relation_node is not None:  # it is read between its entities: no reading
         readings = tuple(r for r in readings if r.fact_key != mention.fact_key)  # repeats it
     return evolve(mention, readings=readings) if readings else mention

@@ -1,18 +1,27 @@
-"""Map stage, life dates: the dates of birth and death that a text writes in brackets right
-after a person's name ("Arthur Kronfeld (January 9, 1886 – October 16, 1941) was a
-psychiatrist", "Žarko Petan (1929–2014) was born in Ljubljana"), read as derived readings of
-the sentence's mentions (`life_readings`; with ``--chunk-facts``, `mamakg.mapping.annotate`).
+"""Map stage, life dates: when and where a person was born and died, as a text writes it
+without a verb, read as derived readings of the sentence's mentions (with ``--chunk-facts``,
+`mamakg.mapping.annotate`). Match finds no relation there, or none to the date: no verb joins
+the person and the date.
 
-It is how encyclopedias open a biography, yet Match finds no relation there: no word joins the
-name and its dates. The bracket is read when it holds exactly two dates (or years) joined by
-a dash, and the name before it is one the recognizer calls a person, ending right before the
-bracket. The two dates must be `MIN_LIFE_YEARS` to `MAX_LIFE_YEARS` years apart: a shorter
-span after a name is a term or a time at a school ("Lynn Harrell (1986–1993)", "Notable
-alumni include Sue Townsend (1946–1950)"). What is not such a pair stays unread: "(born
-1950)" is Match's ("born"), "(c. 1450 – 1520)" and "(1878–99)" are uncertain or cut short.
+- Dates in brackets right after a person's name (`life_readings`): "Arthur Kronfeld (January
+  9, 1886 – October 16, 1941) was a psychiatrist", "Žarko Petan (1929–2014) was born in
+  Ljubljana", how encyclopedias open a biography. The bracket is read when it holds exactly
+  two dates (or years) joined by a dash, and the name before it is one the recognizer calls
+  a person, ending right before the bracket. The two dates must be `MIN_LIFE_YEARS` to
+  `MAX_LIFE_YEARS` years apart: a shorter span after a name is a term or a time at a school
+  ("Lynn Harrell (1986–1993)", "Notable alumni include Sue Townsend (1946–1950)"). What is
+  not such a pair stays unread: "(born 1950)" is Match's ("born"), "(c. 1450 – 1520)" and
+  "(1878–99)" are uncertain or cut short. The first date is the date of birth (P569, key
+  `LIFE_START`), the second the date of death (P570, key `LIFE_END`).
+- The nouns *birth* and *death* with their person and a date or place
+  (`event_readings`): "until his death in 1932", "after Miller's death in 2007", "with the
+  death of Scott Carpenter on October 10, 2013". The person is the noun's possessor or its
+  "of" object, a name the recognizer calls a person or "his" / "her"; the date or place is
+  the object of "in", "on" or "at" on the noun (or on the person, where the parser hangs it
+  there); the relation is the noun, its key the noun and the preposition ("death in").
 
-The first date is the person's date of birth (P569, key `LIFE_START`), the second the date of
-death (P570, key `LIFE_END`): `mamakg.mapping.semantic.KindMapper` maps them.
+`mamakg.mapping.semantic.KindMapper` maps them: a life date to P569 or P570, a birth or death
+with a date to P569 or P570, with a place to P19 or P20.
 
 Pure: works on `Sentence` columns, no spaCy.
 """
@@ -22,13 +31,13 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from mamakg.mapping.arguments import reading
+from mamakg.mapping.arguments import reading, span_type
 from mamakg.mapping.values import value_literal
 from mamakg.normalize import squash
 from mamakg.types import Mention, Sentence, TextSpan, evolve
 
-__all__ = ["LIFE_END", "LIFE_START", "Life", "MAX_LIFE_YEARS", "MIN_LIFE_YEARS", "life_dates",
-           "life_readings"]
+__all__ = ["EVENT_KEYS", "EVENT_NOUNS", "LIFE_END", "LIFE_START", "MAX_LIFE_YEARS",
+           "MIN_LIFE_YEARS", "Life", "event_readings", "life_dates", "life_readings"]
 
 LIFE_START = "("
 """The relation key of a person's first bracketed date, the date of birth (`life_readings`)."""
@@ -39,6 +48,17 @@ MIN_LIFE_YEARS = 20
 """The fewest years between the two dates of a life read in brackets."""
 MAX_LIFE_YEARS = 120
 """The most years between them."""
+
+EVENT_NOUNS = frozenset({"birth", "death"})
+"""The nouns of the two events that bound a life (`event_readings`)."""
+_EVENT_PREPOSITIONS = frozenset({"in", "on", "at"})
+"""The prepositions that give an event its date or place."""
+EVENT_KEYS = frozenset(f"{noun} {prep}" for noun in EVENT_NOUNS for prep in _EVENT_PREPOSITIONS)
+"""The relation keys of `event_readings` ("death in")."""
+_PERSON_POSSESSIVES = frozenset({"his", "her"})
+"""The possessive pronouns that stand for one person."""
+_DATE_OR_PLACE = frozenset({"DATE", "GPE", "LOC", "FAC"})
+"""The kinds of entity an event's "in", "on" or "at" gives it."""
 
 _DASHES = frozenset({"–", "—", "-"})
 _YEARS = re.compile(r"^(\d{3,4})\s*[–—-]\s*(\d{3,4})$")
@@ -145,4 +165,70 @@ def life_readings(s: Sentence, mention: Mention) -> tuple[Mention, ...]:
             if found.relation.text != relation.text:
                 found = evolve(found, relation=relation)
             out.append(found)
+    return tuple(out)
+
+
+def _entity_of(s: Sentence, token: int) -> tuple[int, int, str] | None:
+    """The named entity that holds a token."""
+    return next((e for e in s.entities if e[0] <= token < e[1]), None)
+
+
+def _event_person(s: Sentence, noun: int) -> tuple[int, int] | None:
+    """The person an event noun is said of: its possessor ("Miller's death", "his death") or
+    its "of" object ("the death of Scott Carpenter"), a ``PERSON`` entity or "his" / "her"."""
+    for t in range(len(s)):
+        if s.heads[t] != noun or t == noun:
+            continue
+        if s.deps[t] == "prep" and s.lemmas[t] == "of":
+            held = [c for c in range(len(s)) if s.heads[c] == t and s.deps[c] == "pobj"]
+            if not held:
+                continue
+            t = held[0]
+        elif s.deps[t] != "poss":
+            continue
+        if s.words[t].lower() in _PERSON_POSSESSIVES:
+            return t, t + 1
+        entity = _entity_of(s, t)
+        if entity is not None and entity[2] == "PERSON":
+            return entity[0], entity[1]
+    return None
+
+
+def _event_places(s: Sentence, holders: tuple[int, ...],
+                  ) -> list[tuple[int, tuple[int, int, str]]]:
+    """The dates and places that "in", "on" or "at" on one of the `holders` tokens give:
+    (the preposition, the entity)."""
+    found = []
+    for prep in range(len(s)):
+        if s.heads[prep] not in holders or s.deps[prep] != "prep" or \
+                s.lemmas[prep] not in _EVENT_PREPOSITIONS:
+            continue
+        for obj in range(len(s)):
+            if s.heads[obj] == prep and s.deps[obj] == "pobj":
+                entity = _entity_of(s, obj)
+                if entity is not None and entity[2] in _DATE_OR_PLACE:
+                    found.append((prep, entity))
+    return found
+
+
+def event_readings(s: Sentence, mention: Mention) -> tuple[Mention, ...]:
+    """The births and deaths the sentence writes with a noun (see the module docstring), as
+    readings of one of its mentions: the person, the noun (key: the noun and its
+    preposition, "death in") and the date or place. Facts of the sentence, like
+    `life_readings`."""
+    if not s.heads or not any(lemma in EVENT_NOUNS for lemma in s.lemmas):
+        return ()
+    out = []
+    for noun in range(len(s)):
+        if s.lemmas[noun] not in EVENT_NOUNS or s.pos[noun] != "NOUN":
+            continue
+        person = _event_person(s, noun)
+        if person is None:
+            continue
+        holders = (noun, *range(*person))
+        for prep, (start, end, label) in _event_places(s, holders):
+            if start < person[1] and person[0] < end:
+                continue
+            out.append(reading(s, mention, (person, span_type(s, *person)), [noun],
+                               [noun, prep], (start, end, label)))
     return tuple(out)

@@ -36,7 +36,7 @@ import io
 from importlib import resources
 
 from mamakg.mapping.arguments import PLACE_IN_PLACE, reading
-from mamakg.mapping.lifespans import LIFE_END, LIFE_START
+from mamakg.mapping.lifespans import EVENT_KEYS, LIFE_END, LIFE_START
 from mamakg.types import Mention, Sentence
 
 __all__ = ["PLACE_IN_COUNTRY", "PLACE_IN_PLACE", "SENTENCE_FACTS", "countries",
@@ -47,11 +47,11 @@ PLACE_IN_COUNTRY = ", country"
 country is Canada), `place_readings`; the Map stage reads it as P17
 (`mamakg.mapping.semantic.KindMapper`)."""
 
-SENTENCE_FACTS = frozenset({PLACE_IN_PLACE, PLACE_IN_COUNTRY, LIFE_START, LIFE_END})
+SENTENCE_FACTS = frozenset({PLACE_IN_PLACE, PLACE_IN_COUNTRY, LIFE_START, LIFE_END, *EVENT_KEYS})
 """The keys of readings that state a fact of their sentence rather than a narrower reading of
-their mention's own: its chains of places, and a person's life dates in brackets
-(`mamakg.mapping.lifespans`). `mamakg.mapping.resolve` leaves a mention with only such
-readings to be mapped by itself."""
+their mention's own: its chains of places, a person's life dates in brackets and the births
+and deaths it writes with a noun (`mamakg.mapping.lifespans`). `mamakg.mapping.resolve`
+leaves a mention with only such readings to be mapped by itself."""
 
 _FIRST_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG"})
 """The kinds of the first entity of a chain: a place, or a building or institution that lies

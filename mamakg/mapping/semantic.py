@@ -68,7 +68,7 @@ from mamakg.english import (
     final_preposition,
 )
 from mamakg.mapping.arguments import PLACE_IN_PLACE
-from mamakg.mapping.lifespans import LIFE_END, LIFE_START
+from mamakg.mapping.lifespans import EVENT_KEYS, LIFE_END, LIFE_START
 from mamakg.mapping.mapper import MapChain, MapMethod, Mapping, MapQuery
 from mamakg.mapping.places import PLACE_IN_COUNTRY
 from mamakg.mapping.properties import property_table, states_no_fact, value_kinds
@@ -500,6 +500,27 @@ def _life_date(q: MapQuery) -> Mapping:
     return Mapping(LIFE_PROPERTIES[q.key], 1.0, MapMethod.KIND, evidence)
 
 
+EVENT_PROPERTIES = {("birth", "date"): "P569", ("death", "date"): "P570",
+                    ("birth", "place"): "P19", ("death", "place"): "P20"}
+"""What a birth or a death said with its noun states, by the kind of its tail: "until his
+death in 1932" the date of death, "her birth in Vienna" the place of birth
+(`mamakg.mapping.lifespans.event_readings`)."""
+
+
+def _life_event(q: MapQuery) -> Mapping | None:
+    """A person's birth or death with a date or place (`EVENT_PROPERTIES`, keys
+    `mamakg.mapping.lifespans.EVENT_KEYS`); left to the next mapper where the head is no
+    person (or of no known kind) or the tail neither a date nor a place."""
+    noun = q.key.split()[0]
+    pid = EVENT_PROPERTIES.get((noun, q.tail_kind))
+    if pid is None or q.head_kind not in ("person", ""):
+        return None
+    return Mapping(pid, 1.0, MapMethod.KIND, (
+        ("phrase", q.surface),
+        ("types", f"{q.head_kind or '?'} -> {q.tail_kind}: the {q.tail_kind} of a person's "
+                  f"{noun}")))
+
+
 SETTLEMENT_NOUNS = PLACE_NOUNS - {"country", "countries", "kingdom", "republic", "emirate"}
 """The kinds of place a copula names before "in" another place ("Arud is a *village* in Seh
 Hezar Rural District"): territories and settlements, not sovereign states ("a sovereign
@@ -576,6 +597,7 @@ class KindMapper:
             self._embed_words(readings)
         return [_place_in_place(q) if q.key in PLACE_PROPERTIES
                 else _life_date(q) if q.key in LIFE_PROPERTIES
+                else _life_event(q) if q.key in EVENT_KEYS
                 else _a_place_in(q) if names_a_place_in(q.key)
                 else self._map_kind(q, reading) if reading else None
                 for q, reading in readings]

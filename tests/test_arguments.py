@@ -220,3 +220,60 @@ def test_annotate_keeps_the_relation_parts_of_speech_for_the_store_only():
     assert "relation_pos" not in m.to_record() and "relation_pos" not in m.to_record(keys=False)
     assert all(r.relation_pos and len(r.relation_pos) == len(r.relation.text.split())
                for r in m.readings)
+
+
+def huber():
+    """'Huber died in Munich in 1975 .', parsed: both prepositions hang on the verb."""
+    s = sentence(["Huber", "died", "in", "Munich", "in", "1975", "."],
+                 ["PROPN", "VERB", "ADP", "PROPN", "ADP", "NUM", "PUNCT"],
+                 deps=["nsubj", "ROOT", "prep", "pobj", "prep", "pobj", "punct"],
+                 lemmas=["huber", "die", "in", "munich", "in", "1975", "."],
+                 chunks=[(0, 1), (3, 4), (5, 6)])
+    return dataclasses.replace(s, heads=(1, 1, 1, 2, 1, 4, 1),
+                               entities=((0, 1, "PERSON"), (3, 4, "GPE"), (5, 6, "DATE")))
+
+
+def readings_of(m):
+    return [(r.head.text, r.relation.text, r.relation_key, r.tail.text) for r in m.readings]
+
+
+def test_a_reading_past_another_entity_leaves_out_the_preposition_that_brings_it_in():
+    s = huber()
+    # Match ran the tail on over "Munich in 1975": the date is read with the verb's own "in"
+    candidate = Candidate(s, head=(0, 1), tail=(3, 6), relation=(1, 2), score=0.4, path=())
+    assert ("Huber", "died in Munich in", "die in", "1975") in readings_of(annotated(candidate))
+
+
+def test_a_verb_takes_a_date_or_place_besides_its_tail():
+    s = huber()
+    candidate = Candidate(s, head=(0, 1), tail=(3, 4), relation=(1, 2), score=0.4, path=())
+    assert annotated(candidate).readings == ()  # with clause readings only
+    assert readings_of(annotated(candidate, clause=True)) == [("Huber", "died", "die in", "1975")]
+    # a date that is the mention's own tail is no second one
+    dated = Candidate(s, head=(0, 1), tail=(5, 6), relation=(1, 2, 3, 4), score=0.4, path=())
+    assert all(r.tail.text != "1975" for r in annotated(dated, clause=True).readings)
+
+
+def test_a_reading_beside_the_tail_leaves_its_mention_to_be_mapped():
+    from mamakg.config import Config
+    from mamakg.mapping.resolve import resolve_mentions
+
+    s = huber()
+    candidate = Candidate(s, head=(0, 1), tail=(3, 4), relation=(1, 2), score=0.4, path=())
+    m = annotated(candidate, clause=True)
+    done = resolve_mentions([m], Config.preset("default"))
+    own, reading = done.mentions
+    assert (own.tail.text, own.readings, reading.tail.text) == ("Munich", (), "1975")
+
+
+def test_a_verb_with_an_object_gives_its_date_to_no_subject():
+    # "Parton released the song in 1978": the date is the song's as much as hers
+    s = sentence(["Parton", "released", "the", "song", "in", "1978"],
+                 ["PROPN", "VERB", "DET", "NOUN", "ADP", "NUM"],
+                 deps=["nsubj", "ROOT", "det", "dobj", "prep", "pobj"],
+                 lemmas=["parton", "release", "the", "song", "in", "1978"],
+                 chunks=[(0, 1), (2, 4), (5, 6)])
+    s = dataclasses.replace(s, heads=(1, 1, 3, 1, 1, 4),
+                            entities=((0, 1, "PERSON"), (5, 6, "DATE")))
+    candidate = Candidate(s, head=(0, 1), tail=(2, 4), relation=(1,), score=0.4, path=())
+    assert annotated(candidate, clause=True).readings == ()

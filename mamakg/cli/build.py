@@ -145,7 +145,9 @@ Examples:
                    "where they map to a property [default: on; paper: off].")
 @click.option("--clause-readings/--no-clause-readings", default=None,
               help="Also read the entities of each mention's chunks with the subject of "
-                   "their clause, found by syntax, kept where they map to a property "
+                   "their clause, found by syntax, and the dates and places a verb with no "
+                   "object takes besides its tail ('died in Munich in 1975': 1975) with the "
+                   "mention's head, kept where they map to a property "
                    "[default: on; paper: off].")
 @click.option("--entity-boundaries/--no-entity-boundaries", default=None,
               help="A head or tail node is the entity inside its noun chunk (no article, "

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from mamakg.mapping.arguments import (
     Spans,
+    adjunct_readings,
     chunk_readings,
     clause_readings,
     narrow_readings,
@@ -100,6 +101,8 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
     if clause:
         readings = _with_clause_readings(
             readings, clause_readings(s, mention, candidate.head, candidate.tail), mention)
+        readings = _adding(readings, adjunct_readings(s, mention, candidate.head,
+                                                      candidate.tail, rel), keyed=True)
     if chunk_facts:
         # a chunk reading adds no pair a reading has; a place reading no (pair, key) one has
         readings = _adding(readings, chunk_readings(s, mention, candidate.head, candidate.tail),

@@ -48,9 +48,9 @@ from mamakg.normalize import (
 from mamakg.types import Entity, Mention, Sentence
 
 __all__ = ["GROUP_OF_PERSON", "MAX_READINGS", "PLACE_IN_PLACE", "PRONOUNS", "RELATIVE_PRONOUNS",
-           "chunk_readings", "clause_readings", "entity_core", "is_named", "is_pronoun",
-           "narrow_readings", "node_room", "node_span", "reading", "relational_tail", "span_root",
-           "span_type", "tail_cores"]
+           "adjunct_readings", "chunk_readings", "clause_readings", "entity_core", "is_named",
+           "is_pronoun", "narrow_readings", "node_room", "node_span", "reading", "relational_tail",
+           "span_root", "span_type", "tail_cores"]
 
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",
@@ -741,8 +741,9 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     not it (`_named_subject`), else the head's entity (or the head); empty when nothing is
     narrower or elsewhere. A reading's relation runs from the relation's start (from the
     head's entity when the head chunk ends where the relation starts) to the tail's entity;
-    its key leaves out the words of other entities ("born [24 April 1980] in Sydney" ->
-    "bear in"). `spans`: the chunks' `node_span`s where the caller has them already."""
+    its key leaves out the words of other entities and the prepositions that bring them in
+    ("born [24 April 1980] in Sydney", "died [in Munich] in 1975" -> "bear in", "die in").
+    `spans`: the chunks' `node_span`s where the caller has them already."""
     if not relation:
         return ()
     head_core = entity_core(s, *head)
@@ -775,6 +776,8 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
             continue
         others = {t for e in s.entities if e[1] <= t_start and e[0] >= begin
                   for t in range(e[0], e[1])}
+        # and the prepositions that bring in those entities ("died [in Munich] in 1975")
+        others |= {s.heads[t] for t in others if s.heads and s.deps[t] == "pobj"}
         key_tokens = [t for t in rel if t not in others] or rel
         out.append(reading(s, mention, (h, h_type), rel, key_tokens, (t_start, t_end, t_type)))
     return tuple(out)
@@ -921,6 +924,59 @@ def clause_readings(s: Sentence, mention: Mention, head: tuple[int, int],
             continue
         rel, key_tokens = found_tokens
         out.append(reading(s, mention, (h, h_type), rel, key_tokens, (t_start, t_end, t_type)))
+    return tuple(out)
+
+
+_ADJUNCT_PREPOSITIONS = frozenset({"in", "on", "at"})
+"""The prepositions by which a verb takes a date or a place besides its object."""
+_ADJUNCT_LABELS = frozenset({"DATE", "GPE", "LOC", "FAC"})
+"""The kinds of entity such a preposition gives a verb (`adjunct_readings`)."""
+_OBJECTS = frozenset({"dobj", "attr", "oprd", "dative"})
+"""A verb's objects: with one, a date or place is its event's ("released the song in 1978":
+the song's date as much as the singer's), not its subject's."""
+
+
+def adjunct_readings(s: Sentence, mention: Mention, head: tuple[int, int],
+                     tail: tuple[int, int], rel: tuple[int, ...]) -> tuple[Mention, ...]:
+    """The dates and places the mention's verb takes besides its tail, each read with the
+    mention's head ("Huber died in Munich in 1975": Huber | died | 1975, key "die in"; "was
+    born in 1946 in Hell's Kitchen": the place): the date or place is a named entity that
+    "in", "on" or "at" hangs on the verb, outside the mention's chunks (token ranges `head`
+    and `tail`), of a verb with no object (`_OBJECTS`); the head is the named entity at the
+    root of the head chunk, or a pronoun (resolved later). The relation is the verb; its key
+    the verb with its marks (`_PREDICATE_MARKS`) and the preposition."""
+    if not s.heads:
+        return ()
+    verb = main_verb(s, rel)
+    if verb is None or s.pos[verb] != "VERB" or any(
+            s.heads[t] == verb and s.deps[t] in _OBJECTS for t in range(len(s))):
+        return ()
+    root = span_root(s, *head)
+    if head[1] - head[0] == 1 and (s.pos[root] == "PRON" or is_pronoun(s.words[root])):
+        if s.words[root].lower() in RELATIVE_PRONOUNS:
+            return ()
+        h, h_type = head, "PRON"
+    else:
+        entity = _entity_at(s, root)
+        if entity is None or entity[2] in _VALUE_LABELS:
+            return ()
+        h, h_type = (entity[0], entity[1]), entity[2]
+    marks = [t for t in range(len(s)) if s.heads[t] == verb and t != verb
+             and s.deps[t] in _PREDICATE_MARKS]
+    out = []
+    for prep in range(len(s)):
+        if s.heads[prep] != verb or prep == verb or s.deps[prep] != "prep" or \
+                s.lemmas[prep] not in _ADJUNCT_PREPOSITIONS:
+            continue
+        for obj in range(len(s)):
+            if s.heads[obj] != prep or s.deps[obj] != "pobj":
+                continue
+            entity = _entity_at(s, obj)
+            if entity is None or entity[2] not in _ADJUNCT_LABELS or any(
+                    entity[0] < end and start < entity[1] for start, end in (head, tail, h)):
+                continue
+            out.append(reading(s, mention, (h, h_type), [verb], sorted({verb, *marks, prep}),
+                               entity))
     return tuple(out)
 
 

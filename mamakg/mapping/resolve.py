@@ -37,7 +37,7 @@ from mamakg.mapping.values import is_value
 from mamakg.normalize import squash
 from mamakg.result import Summary
 from mamakg.store import MentionStore, Row, decode, encode
-from mamakg.types import Drop, Mention, evolve
+from mamakg.types import Drop, Mention, TextSpan, evolve
 
 __all__ = ["DocumentStream", "Forms", "ResolvedDocument", "ResolvedWindow", "WindowPart",
            "agreed_kinds", "documents", "most_common", "resolve_mentions", "resolve_window",
@@ -98,8 +98,8 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
         # or country is a fact of the sentence, not a narrower reading of the mention; a
         # mention whose relation reads into its tail chunk ("was a member of | Advisory
         # Council", `Mention.relation_node`) is already read between its entities: it maps
-        marks = [x for x in readings if x.relation_key not in SENTENCE_FACTS][:1] \
-            if m.relation_node is None else []
+        marks = [x for x in readings if x.relation_key not in SENTENCE_FACTS
+                 and _inside(x.tail, m)][:1] if m.relation_node is None else []
         batch.append(evolve(m, readings=tuple(marks)))
         for x in readings:  # one comma can state two facts ("Alberta, Canada"): keyed apart
             where = (x.sent_index, x.head.start, x.relation.start, x.tail.start,
@@ -110,6 +110,12 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
     if config.agree_kinds:
         batch = agreed_kinds(batch)
     return ResolvedDocument(tuple(batch), tuple(dropped))
+
+
+def _inside(span: TextSpan, m: Mention) -> bool:
+    """Whether a reading's tail lies in the mention's head or tail: a narrower reading of the
+    mention, not another fact of its clause (`mamakg.mapping.arguments.adjunct_readings`)."""
+    return any(part.start <= span.start and span.end <= part.end for part in (m.head, m.tail))
 
 
 def _has_word(text: str) -> bool:

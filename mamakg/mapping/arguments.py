@@ -47,8 +47,9 @@ from mamakg.normalize import (
 )
 from mamakg.types import Entity, Mention, Sentence
 
-__all__ = ["GROUP_OF_PERSON", "MAX_READINGS", "PLACE_IN_PLACE", "PRONOUNS", "RELATIVE_PRONOUNS",
-           "adjunct_readings", "chunk_readings", "clause_readings", "entity_core", "is_named",
+__all__ = ["DATE_PLACE_PREPOSITIONS", "GROUP_OF_PERSON", "MAX_READINGS", "PLACE_IN_PLACE",
+           "PRONOUNS", "RELATIVE_PRONOUNS", "adjunct_readings", "chunk_readings",
+           "clause_readings", "dates_and_places", "entity_at", "entity_core", "is_named",
            "is_pronoun", "narrow_readings", "node_room", "node_span", "reading", "relational_tail",
            "span_root", "span_type", "tail_cores"]
 
@@ -118,7 +119,8 @@ def span_root(s: Sentence, start: int, end: int) -> int:
     return end - 1
 
 
-def _entity_at(s: Sentence, token: int) -> tuple[int, int, str] | None:
+def entity_at(s: Sentence, token: int) -> tuple[int, int, str] | None:
+    """The named entity (start, end, label) that holds a token, or None."""
     for entity in s.entities:
         if entity[0] <= token < entity[1]:
             return entity
@@ -146,7 +148,7 @@ def span_type(s: Sentence, start: int, end: int) -> str:
     if end - start == 1 and (s.pos[start] == "PRON" or is_pronoun(s.words[start])):
         return "PRON"
     root = span_root(s, start, end)
-    entity = _entity_at(s, root)
+    entity = entity_at(s, root)
     if entity is not None:
         return entity[2]
     if any(s.pos[t] == "NUM" for t in range(start, end)) and all(
@@ -397,7 +399,7 @@ def _crossing(s: Sentence, chunk: tuple[int, int], root: int,
     ("[Gujranwala] (Punjabi": the bracket holds another name); None when there is none, the
     chunk holds the whole of it, or a word of it outside the chunk is not written as part of
     a name (capitalised, a number, a mark or a name particle, `NAME_LINKS`)."""
-    found = _entity_at(s, root)
+    found = entity_at(s, root)
     if found is None or found[2] not in _NAME_LABELS:
         return None
     start, end = found[0], _before_open_bracket(s, found[0], found[1])
@@ -426,14 +428,14 @@ def _of_name(s: Sentence, a: int, b: int, room: tuple[int, int]) -> int | None:
     "Tony Day of [Cape Town]", keeps them apart); None when it does not go on."""
     words = range(a, b)
     if not all(s.words[t][:1].isupper() for t in words) or any(
-            _entity_at(s, t) is not None for t in words):
+            entity_at(s, t) is not None for t in words):
         return None
     t = b
     if not (t + 1 < room[1] and s.words[t] == "of"):
         return None
     t += 1
     while t < room[1] and s.pos[t] == "PROPN" and s.words[t][:1].isupper() and \
-            _entity_at(s, t) is None:
+            entity_at(s, t) is None:
         t += 1
     return t if t > b + 1 else None
 
@@ -461,7 +463,7 @@ def _suffixed(s: Sentence, a: int, b: int, room: tuple[int, int]) -> tuple[int, 
     `room`."""
     if b - a != 1 or s.words[a].lower() not in NAME_SUFFIXES or a < 2 or s.words[a - 1] != ",":
         return None
-    name = _entity_at(s, a - 2)
+    name = entity_at(s, a - 2)
     if name is None or name[2] != "PERSON" or name[1] != a - 1 or name[0] < room[0]:
         return None
     return name[0], b
@@ -546,7 +548,7 @@ def _in_longer_name(s: Sentence, start: int, end: int, root: int) -> bool:
     [Children on the Autism Spectrum ...]", a book's title): the chunk is then its own node,
     not cut at a preposition, since a piece of a name is no word of its own ("Children" is
     not the common noun "children")."""
-    found = _entity_at(s, root)
+    found = entity_at(s, root)
     return found is not None and found[2] in _NAME_LABELS and (
         found[0] < start or found[1] > end)
 
@@ -562,7 +564,7 @@ def _hyphen_joined(s: Sentence, node: tuple[int, int],
         return s.offsets[t][1] == s.offsets[t + 1][0]
 
     a, b = node
-    name = _entity_at(s, b - 1)
+    name = entity_at(s, b - 1)
     while b + 1 < room[1] and s.words[b] in _HYPHENS and joined(b - 1) and joined(b) and (
             name is None or b + 1 < name[1]):
         b += 2
@@ -592,20 +594,20 @@ def relational_tail(s: Sentence, tail: tuple[int, int], node: tuple[int, int] | 
     if of is None or s.pos[of - 1] not in ("NOUN", "NUM"):
         return None
     for t in range(a, of):
-        found = _entity_at(s, t)
+        found = entity_at(s, t)
         if any(c.isupper() for c in s.words[t]) or (
                 found is not None and found[2] not in _VALUE_LABELS):
             return None
     first = of + 1
     while first < b - 1 and s.pos[first] == "DET":
         first += 1
-    name = _entity_at(s, first)
+    name = entity_at(s, first)
     if name is None or name[2] in _VALUE_LABELS or name[2] == "NORP" or \
             name[0] not in range(of + 1, first + 1) or name[1] != b:
         return None
     start, end = _without_title(s, *_trim(s, name[0], name[1]), name[2])
     rel = _trimmed(s, range(relation[0], of + 1))
-    key = [t for t in rel if _entity_at(s, t) is None] or rel
+    key = [t for t in rel if entity_at(s, t) is None] or rel
     return rel, key, (start, end, name[2])
 
 
@@ -639,7 +641,7 @@ def _names_whose(s: Sentence, name: tuple[int, int, str], owner: tuple[int, int,
     between = range(name[1], owner[0])
     return name[2] not in _VALUE_LABELS and bool(between) and all(
         (s.pos[t] == "NOUN" or s.pos[t] == "PROPN" and s.words[t][:1].isupper())
-        and _entity_at(s, t) is None for t in between)
+        and entity_at(s, t) is None for t in between)
 
 
 def tail_cores(s: Sentence, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -666,7 +668,7 @@ def tail_cores(s: Sentence, start: int, end: int) -> list[tuple[int, int, str]]:
     if owner is not None:
         inside = [e for e in inside if not _names_whose(s, e, owner)]
     if any(e[2] == "NORP" for e in inside):
-        of_a_thing = s.words[root].lower() in _THING_NOUNS and _entity_at(s, root) is None \
+        of_a_thing = s.words[root].lower() in _THING_NOUNS and entity_at(s, root) is None \
             and _ends_its_phrase(s, root)
         inside = [e for e in inside if e[2] != "NORP" or not (
             modifies_name(e) or of_a_thing and e[1] <= root)]
@@ -722,7 +724,7 @@ def _named_subject(s: Sentence, relation: tuple[int, ...]) -> tuple[int, int, st
     token = None if verb is None else _verb_subject(s, verb)
     if token is None:
         return None
-    found = _entity_at(s, token)
+    found = entity_at(s, token)
     if found is None or found[2] in _VALUE_LABELS or found[1] > relation[0]:
         return None
     return found
@@ -915,7 +917,7 @@ def clause_readings(s: Sentence, mention: Mention, head: tuple[int, int],
                 continue
             h, h_type = (subject, subject + 1), "PRON"
         else:
-            entity = _entity_at(s, subject)
+            entity = entity_at(s, subject)
             if entity is None or entity[2] in _VALUE_LABELS:
                 continue
             h, h_type = (entity[0], entity[1]), entity[2]
@@ -927,10 +929,10 @@ def clause_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     return tuple(out)
 
 
-_ADJUNCT_PREPOSITIONS = frozenset({"in", "on", "at"})
-"""The prepositions by which a verb takes a date or a place besides its object."""
-_ADJUNCT_LABELS = frozenset({"DATE", "GPE", "LOC", "FAC"})
-"""The kinds of entity such a preposition gives a verb (`adjunct_readings`)."""
+DATE_PLACE_PREPOSITIONS = frozenset({"in", "on", "at"})
+"""The prepositions that give a verb or an event noun its date or place (`dates_and_places`)."""
+_DATE_PLACE_LABELS = frozenset({"DATE", "GPE", "LOC", "FAC"})
+"""The kinds of entity such a preposition brings in."""
 _OBJECTS = frozenset({"dobj", "attr", "oprd", "dative"})
 """A verb's objects: with one, a date or place is its event's ("released the song in 1978":
 the song's date as much as the singer's), not its subject's."""
@@ -957,27 +959,34 @@ def adjunct_readings(s: Sentence, mention: Mention, head: tuple[int, int],
             return ()
         h, h_type = head, "PRON"
     else:
-        entity = _entity_at(s, root)
+        entity = entity_at(s, root)
         if entity is None or entity[2] in _VALUE_LABELS:
             return ()
         h, h_type = (entity[0], entity[1]), entity[2]
     marks = [t for t in range(len(s)) if s.heads[t] == verb and t != verb
              and s.deps[t] in _PREDICATE_MARKS]
-    out = []
+    return tuple(reading(s, mention, (h, h_type), [verb], sorted({verb, *marks, prep}), entity)
+                 for prep, entity in dates_and_places(s, (verb,))
+                 if not any(entity[0] < end and start < entity[1]
+                            for start, end in (head, tail, h)))
+
+
+def dates_and_places(s: Sentence, holders: tuple[int, ...],
+                     ) -> list[tuple[int, tuple[int, int, str]]]:
+    """The dates and places that "in", "on" or "at" hanging on one of the `holders` tokens
+    bring in (a date, or a place: ``GPE``, ``LOC``, ``FAC``), as (the preposition, the entity),
+    in the order of the prepositions: "died in Munich in 1975" on "died"."""
+    found = []
     for prep in range(len(s)):
-        if s.heads[prep] != verb or prep == verb or s.deps[prep] != "prep" or \
-                s.lemmas[prep] not in _ADJUNCT_PREPOSITIONS:
+        if s.heads[prep] not in holders or prep in holders or s.deps[prep] != "prep" or \
+                s.lemmas[prep] not in DATE_PLACE_PREPOSITIONS:
             continue
         for obj in range(len(s)):
-            if s.heads[obj] != prep or s.deps[obj] != "pobj":
-                continue
-            entity = _entity_at(s, obj)
-            if entity is None or entity[2] not in _ADJUNCT_LABELS or any(
-                    entity[0] < end and start < entity[1] for start, end in (head, tail, h)):
-                continue
-            out.append(reading(s, mention, (h, h_type), [verb], sorted({verb, *marks, prep}),
-                               entity))
-    return tuple(out)
+            if s.heads[obj] == prep and s.deps[obj] == "pobj":
+                entity = entity_at(s, obj)
+                if entity is not None and entity[2] in _DATE_PLACE_LABELS:
+                    found.append((prep, entity))
+    return found
 
 
 GROUP_OF_PERSON = "is"

@@ -31,7 +31,13 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from mamakg.mapping.arguments import reading, span_type
+from mamakg.mapping.arguments import (
+    DATE_PLACE_PREPOSITIONS,
+    dates_and_places,
+    entity_at,
+    reading,
+    span_type,
+)
 from mamakg.mapping.values import value_literal
 from mamakg.normalize import squash
 from mamakg.types import Mention, Sentence, TextSpan, evolve
@@ -51,21 +57,17 @@ MAX_LIFE_YEARS = 120
 
 EVENT_NOUNS = frozenset({"birth", "death"})
 """The nouns of the two events that bound a life (`event_readings`)."""
-_EVENT_PREPOSITIONS = frozenset({"in", "on", "at"})
-"""The prepositions that give an event its date or place."""
-EVENT_KEYS = frozenset(f"{noun} {prep}" for noun in EVENT_NOUNS for prep in _EVENT_PREPOSITIONS)
+EVENT_KEYS = frozenset(f"{noun} {prep}" for noun in EVENT_NOUNS
+                       for prep in DATE_PLACE_PREPOSITIONS)
 """The relation keys of `event_readings` ("death in")."""
 _PERSON_POSSESSIVES = frozenset({"his", "her"})
 """The possessive pronouns that stand for one person."""
-_DATE_OR_PLACE = frozenset({"DATE", "GPE", "LOC", "FAC"})
-"""The kinds of entity an event's "in", "on" or "at" gives it."""
 
 _DASHES = frozenset({"–", "—", "-"})
 _YEARS = re.compile(r"^(\d{3,4})\s*[–—-]\s*(\d{3,4})$")
 """Two years in one token ("1929–2014")."""
 _LONGEST_BRACKET = 12
 """The most tokens inside the brackets that are read."""
-
 
 
 class Life(NamedTuple):
@@ -168,11 +170,6 @@ def life_readings(s: Sentence, mention: Mention) -> tuple[Mention, ...]:
     return tuple(out)
 
 
-def _entity_of(s: Sentence, token: int) -> tuple[int, int, str] | None:
-    """The named entity that holds a token."""
-    return next((e for e in s.entities if e[0] <= token < e[1]), None)
-
-
 def _event_person(s: Sentence, noun: int) -> tuple[int, int] | None:
     """The person an event noun is said of: its possessor ("Miller's death", "his death") or
     its "of" object ("the death of Scott Carpenter"), a ``PERSON`` entity or "his" / "her"."""
@@ -188,27 +185,10 @@ def _event_person(s: Sentence, noun: int) -> tuple[int, int] | None:
             continue
         if s.words[t].lower() in _PERSON_POSSESSIVES:
             return t, t + 1
-        entity = _entity_of(s, t)
+        entity = entity_at(s, t)
         if entity is not None and entity[2] == "PERSON":
             return entity[0], entity[1]
     return None
-
-
-def _event_places(s: Sentence, holders: tuple[int, ...],
-                  ) -> list[tuple[int, tuple[int, int, str]]]:
-    """The dates and places that "in", "on" or "at" on one of the `holders` tokens give:
-    (the preposition, the entity)."""
-    found = []
-    for prep in range(len(s)):
-        if s.heads[prep] not in holders or s.deps[prep] != "prep" or \
-                s.lemmas[prep] not in _EVENT_PREPOSITIONS:
-            continue
-        for obj in range(len(s)):
-            if s.heads[obj] == prep and s.deps[obj] == "pobj":
-                entity = _entity_of(s, obj)
-                if entity is not None and entity[2] in _DATE_OR_PLACE:
-                    found.append((prep, entity))
-    return found
 
 
 def event_readings(s: Sentence, mention: Mention) -> tuple[Mention, ...]:
@@ -226,7 +206,7 @@ def event_readings(s: Sentence, mention: Mention) -> tuple[Mention, ...]:
         if person is None:
             continue
         holders = (noun, *range(*person))
-        for prep, (start, end, label) in _event_places(s, holders):
+        for prep, (start, end, label) in dates_and_places(s, holders):
             if start < person[1] and person[0] < end:
                 continue
             out.append(reading(s, mention, (person, span_type(s, *person)), [noun],

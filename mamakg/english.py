@@ -9,13 +9,13 @@ Pure data and a few one-line tests; imports nothing of mamakg.
 from __future__ import annotations
 
 __all__ = [
-    "ALL_PREPOSITIONS", "ARTICLES", "AUXILIARY_LEMMAS", "BE_FORMS", "DEMONSTRATIVES", "DETERMINERS",
-    "FIRST_PERSON_PRONOUNS", "GENERIC_NOUNS", "HAVE_FORMS", "INDEFINITE_PRONOUNS",
-    "IRREGULAR_LEMMAS", "KIND_NOUNS", "LEADING_AUXILIARIES", "MODALS", "MONTHS", "MONTH_NUMBERS",
-    "NAME_LINKS", "NEGATIONS", "PERSON_PRONOUNS", "PLURAL_PRONOUNS", "POSSESSIVE_DETERMINERS",
-    "PREPOSITIONS", "PRONOUNS", "QUANTIFIERS", "RELATIVE_PRONOUNS", "RELATIVIZERS",
-    "ROLE_PREPOSITIONS",
-    "SECOND_PERSON_PRONOUNS", "STUDENT_NOUNS", "THING_PRONOUNS", "TIME_ADVERBS", "WH_ADVERBS",
+    "ALL_PREPOSITIONS", "ARTICLES", "AUXILIARY_LEMMAS", "BE_FORMS", "CAUSE_NOUNS",
+    "DEMONSTRATIVES", "DETERMINERS", "FIRST_PERSON_PRONOUNS", "GENERIC_NOUNS", "HAVE_FORMS",
+    "INDEFINITE_PRONOUNS", "IRREGULAR_LEMMAS", "KIND_NOUNS", "LEADING_AUXILIARIES", "MODALS",
+    "MONTHS", "MONTH_NUMBERS", "NAME_LINKS", "NEGATIONS", "PERSON_PRONOUNS", "PLURAL_PRONOUNS",
+    "POSSESSIVE_DETERMINERS", "PREPOSITIONS", "PRONOUNS", "QUANTIFIERS", "RELATIVE_PRONOUNS",
+    "RELATIVIZERS", "ROLE_PREPOSITIONS", "SECOND_PERSON_PRONOUNS", "SOURCE_PREPOSITIONS",
+    "STUDENT_NOUNS", "THING_PRONOUNS", "TIME_ADVERBS", "WHERE_PREPOSITIONS", "WH_ADVERBS",
     "WORK_NOUNS", "final_preposition", "is_month",
 ]
 
@@ -107,6 +107,9 @@ KIND_NOUNS = {
                        "tournament".split()),
 }
 """Nouns that name a kind of thing (a Wikidata description's "*person* who...")."""
+CAUSE_NOUNS = frozenset({"cause", "causes"})
+"""Nouns that name what brings something about (a description's "underlying or immediate
+*cause* of death"): no person, organization or place."""
 PLACE_NOUNS = frozenset("city cities town towns village villages state states province provinces "
                         "county counties region regions district districts island islands "
                         "municipality borough commune parish prefecture kingdom republic "
@@ -146,6 +149,13 @@ PLACE_PREPOSITIONS = frozenset("in at near into across throughout outside inside
 """Prepositions a place is written after ("born *in* Washington"), and a person seldom."""
 ROLE_PREPOSITIONS = frozenset({"at", "for", "with"})
 """Prepositions that join a role to where it is held ("a professor *at*")."""
+WHERE_PREPOSITIONS = frozenset({"in", "at", "on"})
+"""Prepositions that give a verb its place or time ("died *at* Yarrawonga", "graduated *in*
+1990")."""
+SOURCE_PREPOSITIONS = frozenset({"of", "from"})
+"""Prepositions that give a verb what its subject comes from, dies of or is made of ("died
+*of* cancer", "graduated *from* Yale", "made *from* glass"): after one verb, never its place or
+time (`WHERE_PREPOSITIONS`)."""
 ALL_PREPOSITIONS = PREPOSITIONS | PLACE_PREPOSITIONS | frozenset(
     "about after against along among before behind beneath below beside between beyond despite "
     "during onto over since through under until upon".split())

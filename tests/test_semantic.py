@@ -473,6 +473,37 @@ def test_a_name_that_ends_in_for_needs_a_phrase_that_says_for():
     assert made_for.pid == "P2360"
 
 
+def test_a_cause_is_no_person_no_group_and_no_place():
+    cause = {"pid": "P509", "label": "cause of death",
+             "description": "underlying or immediate cause of death", "aliases": "died of",
+             "datatype": "WikibaseItem", "usage_count": "100"}
+    assert value_kinds(cause["description"]) == {"cause"}
+    mapper = _mapper_with(ROWS + [cause], {
+        "died": [0, 0, 1], "died of": [0, 0, 1], "cause of death": [0, 0, 1],
+        "cause of death: underlying or immediate cause of death": [0, 0, 1]}, None)
+    where, whom, what, battle = mapper.map([
+        MapQuery("die", "died", "person", "place"),  # "died Stuttgart, 6 January 1913"
+        MapQuery("die", "died", "person", "person"), MapQuery("die", "died", "person", ""),
+        MapQuery("die", "died", "person", "event")])
+    assert where.pid is None and whom.pid is None
+    assert what.pid == battle.pid == "P509"
+
+
+def test_one_verb_with_at_says_where_and_with_of_says_what_from():
+    death = {"pid": "P20", "label": "place of death", "description": "where died",
+             "aliases": "died in", "datatype": "WikibaseItem", "usage_count": "100"}
+    cause = {"pid": "P509", "label": "cause of death", "description": "cause of death",
+             "aliases": "died of", "datatype": "WikibaseItem", "usage_count": "100"}
+    mapper = _mapper_with(ROWS + [death, cause], {
+        "died at": [0, 0.6, 0.8], "died of": [0, 0.6, 0.8], "died in": [0, 0.5, 0.6],
+        "place of death": [0, 1, 0], "cause of death": [0, 1, 0],
+        "place of death: where died": [0, 1, 0], "cause of death: cause of death": [0, 1, 0]},
+        None)
+    at, of = mapper.map([MapQuery("die at", "died at", "person", "place"),
+                         MapQuery("die of", "died of", "person", "")])
+    assert at.pid == "P20"  # "died at" reads as the name "died of" exactly, but says where
+    assert of.pid == "P509"
+
 def test_a_hyphenated_noun_of_is_the_property_of_its_words():
     from mamakg.mapping.semantic import is_inverse
 

@@ -17,6 +17,7 @@ from importlib import resources
 
 from mamakg.english import (
     BE_FORMS,
+    CAUSE_NOUNS,
     DETERMINERS,
     GENERIC_NOUNS,
     HAVE_FORMS,
@@ -92,16 +93,18 @@ _PHRASE_ENDS = RELATIVE_PRONOUNS | WH_ADVERBS | PREPOSITIONS | BE_FORMS | HAVE_F
 
 def value_kinds(description: str) -> frozenset[str]:
     """What kind of thing a property's value is (``person``, ``organization``, ``place``,
-    ``event``), read from the noun phrase that opens its Wikidata description, which names
-    the value ("student of: *person* who has taught this person", "educated at: *educational
-    institution* attended by subject"); empty when that phrase names none of them or only
-    something generic ("entity or event that inspired...").
+    ``event``, ``cause``), read from the noun phrase that opens its Wikidata description,
+    which names the value ("student of: *person* who has taught this person", "educated at:
+    *educational institution* attended by subject"); empty when that phrase names none of
+    them or only something generic ("entity or event that inspired...").
 
     >>> sorted(value_kinds("person or organization for which the subject works"))
     ['organization', 'person']
     >>> value_kinds("person(s) elected after the election"), value_kinds("the subject has the"
     ...     " object as their spouse")
     (frozenset({'person'}), frozenset())
+    >>> value_kinds("underlying or immediate cause of death")
+    frozenset({'cause'})
     """
     kinds: set[str] = set()
     for i, word in enumerate(re.findall(r"[a-z]+", description.lower())[:6]):
@@ -110,7 +113,13 @@ def value_kinds(description: str) -> frozenset[str]:
         if word in GENERIC_NOUNS:
             return frozenset()
         kinds.update(k for k, words in KIND_NOUNS.items() if word in words)
+        if word in CAUSE_NOUNS:
+            kinds.add("cause")
     return frozenset(kinds)
+
+
+_INDIVIDUAL_KINDS = frozenset({"person", "organization", "place", "event"})
+"""The kinds of `value_kinds` whose things are individuals: a cause ("cancer") is a class."""
 
 
 _ERA_WORDS = frozenset({"century", "centuries", "millennium", "bc", "bce", "ad", "ce"})
@@ -250,7 +259,8 @@ class PropertyIndex:
             if states_no_fact(row["label"], row.get("description", "")):
                 unstated.add(row["pid"])
             self._datatype[row["pid"]] = row["datatype"]
-            if row["datatype"] == "WikibaseItem" and not value_kinds(row.get("description", "")) \
+            if row["datatype"] == "WikibaseItem" and not value_kinds(
+                    row.get("description", "")) & _INDIVIDUAL_KINDS \
                     and not _names_an_individual(row["label"]):
                 classes.add(row["pid"])
             usage = int(row.get("usage_count") or 0)

@@ -64,7 +64,9 @@ from mamakg.english import (
     NEGATIONS,
     PLACE_NOUNS,
     ROLE_PREPOSITIONS,
+    SOURCE_PREPOSITIONS,
     STUDENT_NOUNS,
+    WHERE_PREPOSITIONS,
     final_preposition,
 )
 from mamakg.mapping.arguments import PLACE_IN_PLACE
@@ -378,6 +380,22 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
         not _after_place_preposition(stem, len(own))  # the label
 
 
+def _verb_before(phrase: str, prepositions: frozenset[str]) -> str:
+    """For a phrase that is one verb and one of `prepositions` after any auxiliaries ("was
+    graduated in"), the verb's stem (`_verb_stem`); else "" (a longer phrase: "served as a
+    lieutenant commander in", whose word before "in" is a noun).
+
+    >>> _verb_before("graduated in", WHERE_PREPOSITIONS), _verb_before("born", WHERE_PREPOSITIONS)
+    ('graduat', '')
+    """
+    words = phrase.lower().split()
+    while words and words[0] in LEADING_AUXILIARIES:
+        words = words[1:]
+    if len(words) != 2 or words[-1] not in prepositions:
+        return ""
+    return _verb_stem(words[0])
+
+
 def _verb_stem(word: str) -> str:
     """A word without the endings of a verb's forms, to tell two forms of one verb ("plays"
     and "play", "served" and "serving").
@@ -458,9 +476,12 @@ def is_passive(surface: str, key: str) -> bool:
 
 _VALUE_DATATYPES = {"date": "Time", "number": "Quantity"}
 _KIND_FITS = {"person": frozenset({"person"}), "organization": frozenset({"organization", "place"}),
-              "place": frozenset({"organization", "place"}), "event": frozenset({"event"})}
+              "place": frozenset({"organization", "place"}),
+              "event": frozenset({"event", "cause"})}
 """The value kinds a tail of each kind fits: NER tells people from the rest reliably, but an
-organization from a place less so ("Cambridge"), so those two fit each other's properties."""
+organization from a place less so ("Cambridge"), so those two fit each other's properties;
+an event may be a cause ("killed in the Battle of Arras"), a person, a group or a place is
+none ("died Stuttgart, 6 January 1913" states no *cause of death*)."""
 
 
 PLACE_PROPERTIES = {PLACE_IN_PLACE: "P131", PLACE_IN_COUNTRY: "P17"}
@@ -701,6 +722,9 @@ class EmbeddingMapper:
         self._name_verbs = np.array([_verb_stem(n.split()[0]) if n.split() else ""
                                      for n in names])
         """The stem of each name's first word (`_verb_stem`)."""
+        self._source_verbs = np.array([_verb_before(n, SOURCE_PREPOSITIONS) for n in names])
+        """For a name "V of" or "V from" ("died of", "made from"): V's stem (else "",
+        `_verb_before`)."""
         own = [[] if final_preposition(label) else _compound_words(label.lower())
                for label in self.labels]
         self._label_words = np.array([len(w) for w in own], dtype=np.int64)
@@ -870,14 +894,19 @@ class EmbeddingMapper:
         guitar]", "served as mayor" no "serving [a market]"), so such a phrase matches no
         name without a preposition that opens with that verb (`_verb_stem`). A name that ends
         in "for" names whom or what its subject is for ("created for", "designed for": the
-        intended public), which a phrase without "for" does not say ("created", "designed")."""
+        intended public), which a phrase without "for" does not say ("created", "designed").
+        One verb with "in", "at" or "on" says where or when, with "of" or "from" what from
+        (`SOURCE_PREPOSITIONS`): "died at" is no "died of", "graduated in" no "graduated
+        from"."""
         ends = np.array([final_preposition(p) for p in phrases])[:, None]
+        where = np.array([_verb_before(p, WHERE_PREPOSITIONS) for p in phrases])[:, None]
         names = self._name_ends
         verbs = np.array([_verb_stem(p.split()[-2]) if p.endswith(" as") and " " in p else ""
                           for p in phrases])[:, None]
         marked = ((ends == "by") != (names == "by")) | ((ends == "as") != (names == "as"))
         return ((ends != "") & (names != "") & marked) | ((names == "for") & (ends != "for")) \
-            | ((verbs != "") & (names == "") & (self._name_verbs == verbs))
+            | ((verbs != "") & (names == "") & (self._name_verbs == verbs)) \
+            | ((where != "") & (self._source_verbs == where))
 
     def compared(self, phrases: Sequence[str], places: Sequence[tuple[str, str, str]],
                  names: np.ndarray, which: np.ndarray, blended: np.ndarray) -> None:

@@ -372,6 +372,40 @@ def test_a_place_after_a_name_in_the_relation_is_where_that_name_is():
     assert found[("Di Fox", "Brooklyn")] == "P69"  # "Jewish" is no name (an adjective)
 
 
+def test_a_location_in_an_administrative_entity_is_located_in_it():
+    """P276's description: "In case of an administrative entity use P131": a thing located in
+    a city lies in that administrative entity, in a country has that country; an event's
+    location, a place near another, or a location the recognizer calls no GPE stay P276."""
+    rows = [*ROWS,
+            {"pid": "P276", "label": "location", "description": "location of the item",
+             "aliases": "located in|located near", "datatype": "WikibaseItem",
+             "usage_count": "1000"},
+            {"pid": "P131", "label": "located in the administrative territorial entity",
+             "description": "", "aliases": "", "datatype": "WikibaseItem",
+             "usage_count": "1000"},
+            {"pid": "P17", "label": "country", "description": "", "aliases": "",
+             "datatype": "WikibaseItem", "usage_count": "1000"}]
+    texts = dict(VECTORS, **{"located in": [0.5, 0.5, 0.7], "located near": [0.5, 0.5, 0.7],
+                             "location": [0.5, 0.5, 0.7]})
+    mentions = [
+        m("d", 0, "Symphony Hall", "located in", "Boston",
+          ("symphony hall", "locate in", "boston"), ("FAC", "GPE")),
+        m("e", 0, "Clark Lake", "located in", "United States",
+          ("clark lake", "locate in", "united states"), ("LOC", "GPE")),
+        m("f", 0, "Chess Congress", "located in", "New York",
+          ("chess congress", "locate in", "new york"), ("EVENT", "GPE")),
+        m("g", 0, "Meramec Park", "located near", "Sullivan",
+          ("meramec park", "locate near", "sullivan"), ("FAC", "GPE")),
+        m("h", 0, "Elbow Cay", "located in", "Abaco Islands",
+          ("elbow cay", "locate in", "abaco islands"), ("LOC", "LOC"))]
+    found = _mapped(rows, texts, mentions)
+    assert found[("Symphony Hall", "Boston")] == "P131"
+    assert found[("Clark Lake", "United States")] == "P17"
+    assert found[("Chess Congress", "New York")] == "P276"
+    assert found[("Meramec Park", "Sullivan")] == "P276"
+    assert found[("Elbow Cay", "Abaco Islands")] == "P276"
+
+
 def test_a_date_after_a_verbs_object_is_no_date_of_the_head():
     """"Jeff Nelson founded Dischord in 1980": 1980 is Dischord's founding, no date of
     Nelson's; "was born in Paris in 1950" (a name after a preposition) and "(was) born

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from mamakg.config import Config
-from mamakg.english import DEMONSTRATIVES, POSSESSIVE_DETERMINERS, is_month
+from mamakg.english import DEMONSTRATIVES, POSSESSIVE_DETERMINERS, final_preposition, is_month
 from mamakg.errors import MamakgError
 from mamakg.mapping.arguments import is_named
 from mamakg.mapping.confidence import fact_confidence
@@ -50,7 +50,7 @@ from mamakg.mapping.coref import unscoped
 from mamakg.mapping.distant import DistantMapper
 from mamakg.mapping.entities import EntityLinker, KBLinker
 from mamakg.mapping.mapper import MapChain, MapQuery
-from mamakg.mapping.places import country_of_adjective
+from mamakg.mapping.places import country_of_adjective, is_country
 from mamakg.mapping.properties import (
     PropertyIndex,
     property_rows,
@@ -133,6 +133,29 @@ def class_valued() -> frozenset[str]:
 COUNTRY_VALUED = frozenset({"P17", "P27", "P495"})
 """The properties whose values are sovereign states in Wikidata: country, country of
 citizenship, country of origin."""
+
+
+ADMINISTRATIVE = {"P276": ("P131", "located in the administrative territorial entity")}
+"""A property whose Wikidata description sends an administrative entity elsewhere ("location:
+... In case of an administrative entity use P131"), and where: `_administrative`."""
+
+
+def _administrative(rel: Relation, head: Entity, tail: Entity) -> Relation:
+    """The relation `rel` where its value is an administrative entity its property's
+    description sends elsewhere (`ADMINISTRATIVE`): a thing "located in" a place the entity
+    recognizer calls a city, state or country (``GPE``) lies in that administrative entity
+    (P131), or in that country (P17, as `mamakg.mapping.places` reads "Houston, Texas,
+    United States"); an event's location ("the First Chess Congress in New York"), a place
+    "near" or "on" another and a value of another kind stay as mapped."""
+    found = ADMINISTRATIVE.get(rel.pid or "")
+    if found is None or tail.kind != "GPE" or head.kind == "EVENT" \
+            or final_preposition(rel.label) != "in":
+        return rel
+    pid, label = ("P17", "country") if is_country(tail.label) else found
+    return Relation(rel.key, rel.label, pid, rel.map_score, rel.map_method, label,
+                    (*rel.evidence, ("administrative", f"{tail.label} is an administrative "
+                                     f"entity: {pid} ({label}), as {rel.pid}'s description "
+                                     "says")))
 
 
 def _query(key: str, head: Entity, tail: Entity, label: str,
@@ -276,6 +299,8 @@ def _triples(mentions: list[Mention], entity: _Entities, chain: MapChain,
         head.label, tail.label)
     if rel.pid is not None and _says_no_value(mentions, rel.pid, head, tail, inverse):
         rel, inverse = Relation(key=rel.key, label=rel.label), False
+    if not inverse:
+        rel = _administrative(rel, head, tail)
     if derived and rel.pid is None:
         return  # a reading between entities is kept only as a mapped fact
     if classes is not None and inverse and (is_value(tail.label) or not is_named(tail)):

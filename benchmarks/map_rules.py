@@ -5,14 +5,19 @@ whose value is a person takes no organization, and the reverse), the role readin
 as employment, membership, party or team by the organization's meaning), the agent's "by"
 (`mamakg.mapping.semantic.EmbeddingMapper`: a phrase ending in "by" matches no name ending in
 another preposition, nor the reverse; a passive phrase without "by", or one ending in another
-preposition, states no property whose value is an agent) and the groups that are no subject
-(`mamakg.mapping.facts._head_side`: a nationality, religion or party heads no schema fact).
+preposition, states no property whose value is an agent), the groups that are no subject
+(`mamakg.mapping.facts._head_side`: a nationality, religion or party heads no schema fact), a
+verb's place or time preposition (`mamakg.mapping.semantic._verb_before`: "died at" is no
+"died of"), causes (`mamakg.english.CAUSE_NOUNS`: a cause is no person, group or place:
+"died Stuttgart" states no *cause of death*) and administrative locations
+(`mamakg.mapping.facts._administrative`: a thing located in a city lies in that
+administrative entity, P131, as the description of *location* says).
 
     python benchmarks/map_rules.py --quality-out Q --relmap-out R [--doc docs/map-rules.md]
 
 Q is the ``--out`` folder of a finished ``benchmarks/quality.py`` run (its
 ``knowledgenet_work`` folder and ``inputs/``), R that of ``benchmarks/relation_mapping.py``
-(``trex_work``, ``fewrel_work`` and the sentence corpora). Both rules act in the corpus-level
+(``trex_work``, ``fewrel_work`` and the sentence corpora). The rules act in the corpus-level
 half of the build, so each row rebuilds a copy of the default build's work folder with the
 rule off (no sentence is read again) and scores it as those scripts score the default: the
 KnowledgeNet label and span-overlap modes, and the Map accuracy / other P-id / abstains of
@@ -65,8 +70,28 @@ def _no_group_subjects() -> None:
     facts._head_side = lambda head: (kind_of(head.kind, head.label), is_named(head))
 
 
+def _no_where_prepositions() -> None:
+    from mamakg.mapping import semantic
+
+    semantic._verb_before = lambda phrase, prepositions: ""  # type: ignore[assignment]
+
+
+def _no_administrative() -> None:
+    from mamakg.mapping import facts
+
+    facts._administrative = lambda rel, head, tail: rel  # type: ignore[assignment]
+
+
+def _no_causes() -> None:
+    from mamakg.mapping import properties
+
+    properties.CAUSE_NOUNS = frozenset()  # type: ignore[misc]
+
+
 RULES = {"value-kinds": _no_value_kinds, "role-readings": _no_role_readings,
-         "agent-by": _no_agent_by, "group-subjects": _no_group_subjects}
+         "agent-by": _no_agent_by, "group-subjects": _no_group_subjects,
+         "where-prepositions": _no_where_prepositions, "causes": _no_causes,
+         "administrative-locations": _no_administrative}
 """Rule name -> what switches it off in the build's process."""
 
 
@@ -75,6 +100,23 @@ def _build(rule: str, args: list[str]) -> None:
     cmd = [sys.executable, __file__, "--off", rule, "--", "-q", "build", *args]
     print("$ " + " ".join(cmd[1:]), file=sys.stderr, flush=True)
     subprocess.run(cmd, check=True, cwd=ROOT, env=env)
+
+
+def _properties(path: Path) -> dict[tuple[str, str, str], str | None]:
+    """Each fact of a ``--format jsonl`` output (by its keys) -> its P-id (None: open)."""
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        fact = json.loads(line)
+        keys = (fact["head"]["key"], fact["relation"]["key"], fact["tail"]["key"])
+        out[keys] = fact["relation"].get("pid")
+    return out
+
+
+def changed(default: Path, other: Path) -> int:
+    """How many facts have a property in one of two outputs and not the same one (or none)
+    in the other: what a rule changes, whether or not a set's gold scores it."""
+    a, b = _properties(default), _properties(other)
+    return sum(1 for k in a.keys() | b.keys() if (a.get(k) or b.get(k)) and a.get(k) != b.get(k))
 
 
 def knowledgenet(rule: str, quality_out: Path, scratch: Path) -> dict[str, object]:
@@ -95,7 +137,8 @@ def knowledgenet(rule: str, quality_out: Path, scratch: Path) -> dict[str, objec
                           check=True, capture_output=True, text=True, cwd=ROOT)
     label = json.loads(done.stdout)["label"]
     return {"precision": label["precision"], "recall": label["recall"], "tp": label["tp"],
-            "fp": label["fp"]}
+            "fp": label["fp"],
+            "changed": changed(quality_out / "knowledgenet_default.jsonl", pred)}
 
 
 def relation_sets(rule: str, relmap_out: Path, scratch: Path) -> dict[str, dict[str, object]]:
@@ -110,7 +153,8 @@ def relation_sets(rule: str, relmap_out: Path, scratch: Path) -> dict[str, dict[
         pred = scratch / f"{name}_{rule}.jsonl"
         _build(rule, [str(relmap_out / f"{name}_sentences.jsonl"), "--format", "jsonl", "-o",
                       str(pred), "--force", "--workdir", str(work)])
-        out[name] = score(recs, pred)
+        out[name] = {**score(recs, pred),
+                     "changed": changed(relmap_out / f"{name}_facts.jsonl", pred)}
     return out
 
 
@@ -160,18 +204,24 @@ def main() -> None:
         "docs/relation-mapping.md: each row rebuilds the default build's corpus-level half "
         "with one rule off, over the same mentions. KnowledgeNet: folds 1-3, label mode; "
         "T-REx sample and FewRel val: Map accuracy / other P-id / abstains on the linked "
-        "mentions (the protocols of those two documents).",
+        "mentions (the protocols of those two documents). The last column counts the facts "
+        "of the three builds whose property is not the default's (another one, or none where "
+        "the default has one, or the reverse), scored by the gold or not: what the rule "
+        "decides.",
         "",
         "| config | KnowledgeNet P / R (TP / FP) | T-REx accuracy / other / abstains "
-        "| FewRel accuracy / other / abstains |",
-        "|---|---|---|---|",
+        "| FewRel accuracy / other / abstains | facts with another property: KnowledgeNet / "
+        "T-REx / FewRel |",
+        "|---|---|---|---|---|",
     ]
     for name, kn, sets in rows:
         cells = [f"{_pct(s['map_accuracy'])} / {_pct(s['map_other_pid'])} / "
                  f"{_pct(s['map_abstain'])} ({s['map_right']} right)"
                  for s in (sets["trex"], sets["fewrel"])]
+        moved = " / ".join(str(x.get("changed", "")) for x in (kn, sets["trex"], sets["fewrel"]))
         lines.append(f"| {name} | {_pct(kn['precision'])} / {_pct(kn['recall'])} "
-                     f"({kn['tp']} / {kn['fp']}) | {cells[0]} | {cells[1]} |")
+                     f"({kn['tp']} / {kn['fp']}) | {cells[0]} | {cells[1]} "
+                     f"| {moved if name != 'default' else '-'} |")
     lines.append("")
     Path(args.doc).write_text("\n".join(lines), encoding="utf-8")
     print(f"map_rules: wrote {args.doc}", file=sys.stderr)

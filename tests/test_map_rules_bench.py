@@ -1,0 +1,54 @@
+"""benchmarks/map_rules.py's count of the facts a rule changes, on hand-made outputs."""
+
+import json
+import sys
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from map_rules import RULES, changed  # noqa: E402
+
+from mamakg.types import Entity, Relation  # noqa: E402
+
+
+def _write(path, facts):
+    path.write_text("".join(json.dumps({"head": {"key": h}, "relation": {"key": r, "pid": p},
+                                        "tail": {"key": t}}) + "\n" for h, r, t, p in facts),
+                    encoding="utf-8")
+    return path
+
+
+def test_changed_counts_facts_whose_property_differs(tmp_path):
+    default = _write(tmp_path / "a.jsonl", [
+        ("ann", "die at", "paris", "P20"),  # another property without the rule
+        ("bob", "be", "cook", None),  # open in both
+        ("cy", "bear in", "rome", "P19"),  # the same in both
+        ("di", "die", "oslo", "P20"),  # open without the rule
+        ("ed", "die", "cancer", None)])  # not in the other output at all: open either way
+    other = _write(tmp_path / "b.jsonl", [
+        ("ann", "die at", "paris", "P509"), ("bob", "be", "cook", None),
+        ("cy", "bear in", "rome", "P19"), ("di", "die", "oslo", None),
+        ("fay", "die of", "flu", "P509")])  # mapped only without the rule
+    assert changed(default, other) == 3
+    assert changed(default, default) == 0
+
+
+def test_the_switches_turn_their_rules_off(monkeypatch):
+    from mamakg.english import WHERE_PREPOSITIONS
+    from mamakg.mapping import facts, properties, semantic
+
+    for module, name in ((properties, "CAUSE_NOUNS"), (semantic, "_verb_before"),
+                         (facts, "_administrative")):
+        monkeypatch.setattr(module, name, getattr(module, name))  # set back after the test
+    cause = "underlying or immediate cause of death"
+    assert properties.value_kinds(cause) and semantic._verb_before("died at", WHERE_PREPOSITIONS)
+    located = Relation("locate in", "located in", "P276")
+    hall, boston = Entity("hall", "Symphony Hall", kind="FAC"), Entity("boston", "Boston",
+                                                                         kind="GPE")
+    assert facts._administrative(located, hall, boston).pid == "P131"
+    for rule in ("causes", "where-prepositions", "administrative-locations"):
+        RULES[rule]()
+    assert not properties.value_kinds(cause)
+    assert not semantic._verb_before("died at", WHERE_PREPOSITIONS)
+    assert facts._administrative(located, hall, boston).pid == "P276"

@@ -11,12 +11,13 @@ from __future__ import annotations
 __all__ = [
     "ALL_PREPOSITIONS", "ARTICLES", "AUXILIARY_LEMMAS", "BE_FORMS", "CAUSE_NOUNS",
     "DEMONSTRATIVES", "DETERMINERS", "FIRST_PERSON_PRONOUNS", "GENERIC_NOUNS", "HAVE_FORMS",
-    "INDEFINITE_PRONOUNS", "IRREGULAR_LEMMAS", "KIND_NOUNS", "LEADING_AUXILIARIES", "MODALS",
-    "MONTHS", "MONTH_NUMBERS", "NAME_LINKS", "NEGATIONS", "PERSON_PRONOUNS", "PLURAL_PRONOUNS",
-    "POSSESSIVE_DETERMINERS", "PREPOSITIONS", "PRONOUNS", "QUANTIFIERS", "RELATIVE_PRONOUNS",
-    "RELATIVIZERS", "ROLE_PREPOSITIONS", "SECOND_PERSON_PRONOUNS", "SOURCE_PREPOSITIONS",
-    "STUDENT_NOUNS", "THING_PRONOUNS", "TIME_ADVERBS", "WHERE_PREPOSITIONS", "WH_ADVERBS",
-    "WORK_NOUNS", "final_preposition", "is_month",
+    "INDEFINITE_PRONOUNS", "IRREGULAR_LEMMAS", "KIND_NOUNS", "LANGUAGE_NOUNS",
+    "LEADING_AUXILIARIES", "MODALS", "MONTHS", "MONTH_NUMBERS", "NAME_LINKS", "NEGATIONS",
+    "PERSON_PRONOUNS", "PLURAL_PRONOUNS", "POSSESSIVE_DETERMINERS", "PREPOSITIONS", "PRONOUNS",
+    "QUANTIFIERS", "RELATIVE_PRONOUNS", "RELATIVIZERS", "ROLE_PREPOSITIONS",
+    "SECOND_PERSON_PRONOUNS", "SOURCE_PREPOSITIONS", "STUDENT_NOUNS", "THING_PRONOUNS",
+    "TIME_ADVERBS", "WHERE_PREPOSITIONS", "WH_ADVERBS", "WORK_NOUNS", "final_preposition",
+    "is_month",
 ]
 
 # --- determiners -------------------------------------------------------------------------
@@ -107,6 +108,9 @@ KIND_NOUNS = {
                        "tournament".split()),
 }
 """Nouns that name a kind of thing (a Wikidata description's "*person* who...")."""
+LANGUAGE_NOUNS = frozenset({"language", "languages"})
+"""Nouns that name a language as what a property's value is (a description's "*language* in
+which a film ... was originally created")."""
 CAUSE_NOUNS = frozenset({"cause", "causes"})
 """Nouns that name what brings something about (a description's "underlying or immediate
 *cause* of death"): no person, organization or place."""

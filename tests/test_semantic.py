@@ -489,6 +489,23 @@ def test_a_cause_is_no_person_no_group_and_no_place():
     assert what.pid == battle.pid == "P509"
 
 
+def test_a_language_is_the_value_of_language_properties_only():
+    composer = {"pid": "P86", "label": "composer", "description": "person who wrote the music",
+                "aliases": "music by", "datatype": "WikibaseItem", "usage_count": "100"}
+    language = {"pid": "P407", "label": "language of work", "description": "language "
+                "associated with this creative work", "aliases": "in language",
+                "datatype": "WikibaseItem", "usage_count": "100"}
+    assert value_kinds(language["description"]) == {"language"}
+    mapper = _mapper_with(ROWS + [composer, language], {
+        "a song by": [0, 0, 1], "music by": [0, 0, 1], "composer": [0, 0, 1],
+        "composer: person who wrote the music": [0, 0, 1]}, None)
+    by_band, by_person = mapper.map([
+        MapQuery("be song by", "is a song by", "", "language"),  # "by English [band X]"
+        MapQuery("be song by", "is a song by", "", "person")])
+    assert by_band.pid != "P86"  # a language wrote no music, however near "music by" reads
+    assert by_person.pid == "P86"
+
+
 def test_one_verb_with_at_says_where_and_with_of_says_what_from():
     death = {"pid": "P20", "label": "place of death", "description": "where died",
              "aliases": "died in", "datatype": "WikibaseItem", "usage_count": "100"}

@@ -22,6 +22,7 @@ from mamakg.english import (
     GENERIC_NOUNS,
     HAVE_FORMS,
     KIND_NOUNS,
+    LANGUAGE_NOUNS,
     PREPOSITIONS,
     RELATIVE_PRONOUNS,
     TITLES,
@@ -93,10 +94,10 @@ _PHRASE_ENDS = RELATIVE_PRONOUNS | WH_ADVERBS | PREPOSITIONS | BE_FORMS | HAVE_F
 
 def value_kinds(description: str) -> frozenset[str]:
     """What kind of thing a property's value is (``person``, ``organization``, ``place``,
-    ``event``, ``cause``), read from the noun phrase that opens its Wikidata description,
-    which names the value ("student of: *person* who has taught this person", "educated at:
-    *educational institution* attended by subject"); empty when that phrase names none of
-    them or only something generic ("entity or event that inspired...").
+    ``event``, ``cause``, ``language``), read from the noun phrase that opens its Wikidata
+    description, which names the value ("student of: *person* who has taught this person",
+    "educated at: *educational institution* attended by subject"); empty when that phrase
+    names none of them or only something generic ("entity or event that inspired...").
 
     >>> sorted(value_kinds("person or organization for which the subject works"))
     ['organization', 'person']
@@ -105,6 +106,8 @@ def value_kinds(description: str) -> frozenset[str]:
     (frozenset({'person'}), frozenset())
     >>> value_kinds("underlying or immediate cause of death")
     frozenset({'cause'})
+    >>> value_kinds("language in which a film was originally created")
+    frozenset({'language'})
     """
     kinds: set[str] = set()
     for i, word in enumerate(re.findall(r"[a-z]+", description.lower())[:6]):
@@ -115,11 +118,14 @@ def value_kinds(description: str) -> frozenset[str]:
         kinds.update(k for k, words in KIND_NOUNS.items() if word in words)
         if word in CAUSE_NOUNS:
             kinds.add("cause")
+        if word in LANGUAGE_NOUNS:
+            kinds.add("language")
     return frozenset(kinds)
 
 
 _INDIVIDUAL_KINDS = frozenset({"person", "organization", "place", "event"})
-"""The kinds of `value_kinds` whose things are individuals: a cause ("cancer") is a class."""
+"""The kinds of `value_kinds` whose things are individuals: a cause ("cancer") or a language
+is a class."""
 
 
 _ERA_WORDS = frozenset({"century", "centuries", "millennium", "bc", "bce", "ad", "ce"})

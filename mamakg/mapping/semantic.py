@@ -689,9 +689,14 @@ class EmbeddingMapper:
         kinds = [value_kinds(table[p].get("description", "")) if p in table else frozenset()
                  for p in vectors.pids]
         self._kind_fits = {
-            tail: np.array([not k or bool(k & fitting) for k in kinds])
+            tail: np.array([not k - {"language"} or bool(k & fitting) for k in kinds])
             for tail, fitting in _KIND_FITS.items()}
-        """tail kind -> the properties whose value may be of that kind (`value_kinds`)."""
+        """tail kind -> the properties whose value may be of that kind (`value_kinds`). A
+        language-valued property refuses no other kind of tail: the recognizer calls a
+        language a person or a place as often as not ("a *Tamil* language film")."""
+        self._language_valued = np.array(["language" in k for k in kinds])
+        """The properties whose value is a language (`value_kinds`): the only ones a tail the
+        recognizer calls a language may be the value of."""
         self._cache: dict[MapQuery, Mapping] = {}
         self._sims: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         """phrase -> (best name cosine (P,), best name index (P,), the phrase's vector (D,))."""
@@ -751,6 +756,8 @@ class EmbeddingMapper:
         fits = of_datatype.copy()
         if q.tail_kind == "group":  # "Iranian" is no one's spouse: a group is the value only
             fits &= self._group_valued  # of group-valued properties
+        elif q.tail_kind == "language":  # "a song by English [band X]" names no composer: a
+            fits &= self._language_valued  # language is the value of language properties only
         if q.tail_kind in self._kind_fits:  # a university is no one's teacher ("student of")
             unfit = fits & ~self._kind_fits[q.tail_kind]
             fits &= self._kind_fits[q.tail_kind]

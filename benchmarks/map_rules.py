@@ -9,9 +9,10 @@ preposition, states no property whose value is an agent), the groups that are no
 (`mamakg.mapping.facts._head_side`: a nationality, religion or party heads no schema fact), a
 verb's place or time preposition (`mamakg.mapping.semantic._verb_before`: "died at" is no
 "died of"), causes (`mamakg.english.CAUSE_NOUNS`: a cause is no person, group or place:
-"died Stuttgart" states no *cause of death*) and administrative locations
+"died Stuttgart" states no *cause of death*), administrative locations
 (`mamakg.mapping.facts._administrative`: a thing located in a city lies in that
-administrative entity, P131, as the description of *location* says).
+administrative entity, P131, as the description of *location* says) and languages
+(`mamakg.english.LANGUAGE_NOUNS`: a language is the value of a language property only).
 
     python benchmarks/map_rules.py --quality-out Q --relmap-out R [--doc docs/map-rules.md]
 
@@ -82,6 +83,19 @@ def _no_administrative() -> None:
     facts._administrative = lambda rel, head, tail: rel  # type: ignore[assignment]
 
 
+def _no_languages() -> None:
+    from mamakg.mapping import properties, semantic
+
+    properties.LANGUAGE_NOUNS = frozenset()  # type: ignore[misc]
+    init = semantic.EmbeddingMapper.__init__
+
+    def any_tail(self: semantic.EmbeddingMapper, *args: object, **kwargs: object) -> None:
+        init(self, *args, **kwargs)  # type: ignore[arg-type]
+        self._language_valued[:] = True
+
+    semantic.EmbeddingMapper.__init__ = any_tail  # type: ignore[method-assign]
+
+
 def _no_causes() -> None:
     from mamakg.mapping import properties
 
@@ -91,7 +105,7 @@ def _no_causes() -> None:
 RULES = {"value-kinds": _no_value_kinds, "role-readings": _no_role_readings,
          "agent-by": _no_agent_by, "group-subjects": _no_group_subjects,
          "where-prepositions": _no_where_prepositions, "causes": _no_causes,
-         "administrative-locations": _no_administrative}
+         "administrative-locations": _no_administrative, "languages": _no_languages}
 """Rule name -> what switches it off in the build's process."""
 
 

@@ -47,8 +47,12 @@ def test_the_switches_turn_their_rules_off(monkeypatch):
     hall, boston = Entity("hall", "Symphony Hall", kind="FAC"), Entity("boston", "Boston",
                                                                          kind="GPE")
     assert facts._administrative(located, hall, boston).pid == "P131"
-    for rule in ("causes", "where-prepositions", "administrative-locations"):
+    monkeypatch.setattr(properties, "LANGUAGE_NOUNS", properties.LANGUAGE_NOUNS)
+    monkeypatch.setattr(semantic.EmbeddingMapper, "__init__", semantic.EmbeddingMapper.__init__)
+    language = "language in which a film was originally created"
+    assert properties.value_kinds(language) == {"language"}
+    for rule in ("causes", "where-prepositions", "administrative-locations", "languages"):
         RULES[rule]()
-    assert not properties.value_kinds(cause)
+    assert not properties.value_kinds(cause) and not properties.value_kinds(language)
     assert not semantic._verb_before("died at", WHERE_PREPOSITIONS)
     assert facts._administrative(located, hall, boston).pid == "P276"

@@ -15,7 +15,11 @@ is nearer the headquarters than the administrative location); a phrase that is a
 alias has cosine 1 with it, so the string matcher's answers stay (method ``label`` /
 ``alias``) unless the kinds favour another property with the same name. Only properties whose value
 fits the tail take part: a date tail (or a year) only time-valued properties, a number only
-quantity-valued ones, anything else only entity-valued ones. The score of the best property
+quantity-valued ones, anything else only entity-valued ones; of those, a property whose
+description names what its value is (`value_kinds`: a person, an organization, a place, an
+event, a cause, a language) takes a tail of a kind that fits (`_KIND_FITS`: "died Stuttgart"
+states no *cause of death*), and a tail the recognizer calls a group or a language is the
+value of a group's or a language's property only. The score of the best property
 is its softmax probability among the candidates and "no property", so it reads as how sure
 the mapper is; below `--min-map-score` the relation stays open, and so it does where the best
 property is one Wikidata uses only to qualify another's statement ("acquired" -> *acquisition
@@ -30,7 +34,8 @@ reverses the fact (`is_inverse`); so does an active verb mapped to the noun of i
 that ends in "by" is not compared with a name that ends in another preposition, nor the
 reverse ("sent by" is no "sent to", "killed at" no "killed by"), and a passive phrase without
 "by" ("Hugh was appointed Keeper") states no property whose value is an agent
-(`EmbeddingMapper._candidates`).
+(`EmbeddingMapper._candidates`). One verb with "in", "at" or "on" says where or when, with
+"of" or "from" what from: "died at" matches no name "died of" (`_verb_before`).
 
 Three kinds of phrase are not compared with property names, since a sentence embedding cannot
 read them: a negated phrase ("was not born in") states no property, and abstains; a bare copula

@@ -887,6 +887,21 @@ def _relation_tokens(s: Sentence, path: list[int], tail: tuple[int, int],
     return span, words
 
 
+def _reading_head(s: Sentence, token: int, pronoun: bool,
+                  ) -> tuple[tuple[int, int], str] | None:
+    """A reading's head at `token`: the token itself where it is a `pronoun` (resolved later;
+    None for a relative pronoun, which stands for no one here), else the named entity that
+    holds it (None where none does, or it is a value)."""
+    if pronoun:
+        if s.words[token].lower() in RELATIVE_PRONOUNS:
+            return None
+        return (token, token + 1), "PRON"
+    entity = entity_at(s, token)
+    if entity is None or entity[2] in _VALUE_LABELS:
+        return None
+    return (entity[0], entity[1]), entity[2]
+
+
 def clause_readings(s: Sentence, mention: Mention, head: tuple[int, int],
                     tail: tuple[int, int]) -> tuple[Mention, ...]:
     """The entities of the mention's chunks (token ranges `head` and `tail`; `tail_cores`, or
@@ -912,15 +927,11 @@ def clause_readings(s: Sentence, mention: Mention, head: tuple[int, int],
         if subject is None or t_start <= subject < t_end or (
                 not possessed and chunk[0] <= subject < chunk[1]):
             continue  # a possessor may share the tail's chunk ("[his wife Christina]")
-        if s.pos[subject] == "PRON" or is_pronoun(s.words[subject]):
-            if s.words[subject].lower() in RELATIVE_PRONOUNS:
-                continue
-            h, h_type = (subject, subject + 1), "PRON"
-        else:
-            entity = entity_at(s, subject)
-            if entity is None or entity[2] in _VALUE_LABELS:
-                continue
-            h, h_type = (entity[0], entity[1]), entity[2]
+        subject_head = _reading_head(
+            s, subject, s.pos[subject] == "PRON" or is_pronoun(s.words[subject]))
+        if subject_head is None:
+            continue
+        h, h_type = subject_head
         found_tokens = _relation_tokens(s, path, (t_start, t_end), h)
         if found_tokens is None or not has_content(s, found_tokens[0], copula=True):
             continue
@@ -954,15 +965,11 @@ def adjunct_readings(s: Sentence, mention: Mention, head: tuple[int, int],
             s.heads[t] == verb and s.deps[t] in _OBJECTS for t in range(len(s))):
         return ()
     root = span_root(s, *head)
-    if head[1] - head[0] == 1 and (s.pos[root] == "PRON" or is_pronoun(s.words[root])):
-        if s.words[root].lower() in RELATIVE_PRONOUNS:
-            return ()
-        h, h_type = head, "PRON"
-    else:
-        entity = entity_at(s, root)
-        if entity is None or entity[2] in _VALUE_LABELS:
-            return ()
-        h, h_type = (entity[0], entity[1]), entity[2]
+    found = _reading_head(s, root, head[1] - head[0] == 1 and (
+        s.pos[root] == "PRON" or is_pronoun(s.words[root])))
+    if found is None:
+        return ()
+    h, h_type = found
     marks = [t for t in range(len(s)) if s.heads[t] == verb and t != verb
              and s.deps[t] in _PREDICATE_MARKS]
     return tuple(reading(s, mention, (h, h_type), [verb], sorted({verb, *marks, prep}), entity)

@@ -889,9 +889,9 @@ class EmbeddingMapper:
             context /= np.linalg.norm(context, axis=1, keepdims=True)
             descriptions = self.vectors.description_scores(np.concatenate([vectors, context]))
             alone, in_context = descriptions[:len(part)], descriptions[len(part):]
-            for i, (phrase, _, _) in enumerate(part):
-                sims = names[row[phrase]] if phrase in row else self._sims[phrase][0]
-                blended[begin + i] = (1 - w) * sims + w * 0.5 * (alone[i] + in_context[i])
+            sims = np.stack([names[row[phrase]] if phrase in row else self._sims[phrase][0]
+                             for phrase, _, _ in part])
+            blended[begin:begin + len(part)] = (1 - w) * sims + w * 0.5 * (alone + in_context)
 
     def _unfit_names(self, phrases: Sequence[str]) -> np.ndarray:
         """(Q, N): the names each phrase may not match. Where both end in a preposition, "by"
@@ -910,15 +910,22 @@ class EmbeddingMapper:
         One verb with "in", "at" or "on" says where or when, with "of" or "from" what from
         (`SOURCE_PREPOSITIONS`): "died at" is no "died of", "graduated in" no "graduated
         from"."""
-        ends = np.array([final_preposition(p) for p in phrases])[:, None]
-        where = np.array([_verb_before(p, WHERE_PREPOSITIONS) for p in phrases])[:, None]
         names = self._name_ends
-        verbs = np.array([_verb_stem(p.split()[-2]) if p.endswith(" as") and " " in p else ""
-                          for p in phrases])[:, None]
-        marked = ((ends == "by") != (names == "by")) | ((ends == "as") != (names == "as"))
-        return ((ends != "") & (names != "") & marked) | ((names == "for") & (ends != "for")) \
-            | ((verbs != "") & (names == "") & (self._name_verbs == verbs)) \
-            | ((where != "") & (self._source_verbs == where))
+        ends = [final_preposition(p) for p in phrases]
+        end = np.array([e != "" for e in ends])[:, None]
+        by = np.array([e == "by" for e in ends])[:, None]
+        as_ = np.array([e == "as" for e in ends])[:, None]
+        for_ = np.array([e == "for" for e in ends])[:, None]
+        name_end, name_by, name_as = names != "", names == "by", names == "as"
+        unfit = (end & name_end & ((by != name_by) | (as_ != name_as))) \
+            | ((names == "for") & ~for_)
+        for i, phrase in enumerate(phrases):  # a row's own verb: few phrases have one
+            if phrase.endswith(" as"):
+                unfit[i] |= ~name_end & (self._name_verbs == _verb_stem(phrase.split()[-2]))
+            where = _verb_before(phrase, WHERE_PREPOSITIONS)
+            if where:
+                unfit[i] |= self._source_verbs == where
+        return unfit
 
     def compared(self, phrases: Sequence[str], places: Sequence[tuple[str, str, str]],
                  names: np.ndarray, which: np.ndarray, blended: np.ndarray) -> None:

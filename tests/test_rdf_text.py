@@ -3,6 +3,7 @@ nodes: the same triples, byte for byte, as the rdflib terms of `rdf_triples` giv
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 
@@ -22,6 +23,7 @@ from mamakg.rdf.graph import (
     rdf_triples,
     value_term,
 )
+from mamakg.rdf.vocab import MK, IRIs
 from mamakg.rdf.writers import render, turtle_blocks, turtle_text_blocks
 from mamakg.types import Entity, Fact, Mention, PathStep, Relation, TextSpan
 
@@ -146,3 +148,18 @@ def test_fact_lines_are_sorted_and_unique():
 def test_escaping_is_the_one_of_n_triples(text):
     table = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
     assert _escape(text) == text.translate(table)
+
+
+def test_facts_of_one_statement_share_its_lines():
+    """Two facts of the same keys are one statement (and the readings they share, one
+    mention node): the text writer merges their lines, each once, as rdflib's graph does."""
+    facts = rich_facts()
+    twin = dataclasses.replace(facts[0], score=0.5, support=1, mentions=facts[0].mentions[:1])
+    both = [*facts, twin]
+    data = render(both, MANIFEST, OutputFormat.NT, BASE)
+    assert data == _by_rdflib(both, OutputFormat.NT)
+    text = data.decode("utf-8")
+    statement = nt_term(IRIs(BASE).fact(twin))
+    scores = [line for line in text.splitlines() if line.startswith(f"{statement} <{MK.score}>")]
+    assert len(scores) == 2  # 0.71 and 0.5
+    assert text.count(f"{statement} <{MK.mention}>") == 2  # the twin's reading is the first's

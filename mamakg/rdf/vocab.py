@@ -127,15 +127,23 @@ class IRIs:
         return URIRef(self.base + "fact/" + digest(head_key, relation_key, tail_key))
 
     def fact(self, f: Fact) -> URIRef:
-        return self.fact_iri(f.head.key, f.relation.key, f.tail.key)
+        return URIRef(self.fact_text(f))
+
+    def fact_text(self, f: Fact) -> str:
+        """`fact` as a plain string (writers of text need no rdflib node)."""
+        return self.base + "fact/" + digest(f.head.key, f.relation.key, f.tail.key)
 
     def mention(self, f: Fact, m: Mention) -> URIRef:
         """One reading of a fact: its document, sentence and the three spans, start and end
         (a fact holds each reading once: `mamakg.mapping.facts.one_per_reading`)."""
-        return URIRef(self.base + "mention/" + digest(
+        return URIRef(self.mention_text(f, m))
+
+    def mention_text(self, f: Fact, m: Mention) -> str:
+        """`mention` as a plain string."""
+        return self.base + "mention/" + digest(
             f.head.key, f.relation.key, f.tail.key, m.doc_id, m.sent_index,
             m.head.start, m.head.end, m.relation.start, m.relation.end, m.tail.start,
-            m.tail.end))
+            m.tail.end)
 
     def prefixes(self) -> dict[str, str]:
         """The prefixes of a mamakg graph: name -> namespace."""

@@ -50,6 +50,18 @@ def test_the_name_in_an_apposition_of_role_and_name_is_the_node():
     assert text(rbd, node_span(rbd, 0, 4)) == "RBD"
 
 
+def test_a_name_before_a_noun_is_the_node_only_before_a_noun_for_its_kind():
+    # "a fellow NASA astronaut": the chunk names an astronaut, not NASA (None: the chunk,
+    # without its article, is the node)
+    nasa = parsed(["a", "fellow", "NASA", "astronaut"], ["DET", "ADJ", "PROPN", "NOUN"],
+                  [3, 3, 3, 3], ["det", "amod", "compound", "ROOT"], [(2, 3, "ORG")])
+    assert node_span(nasa, 0, 4) is None
+    # "the Ford company": a company is what Ford is
+    ford = parsed(["the", "Ford", "company"], ["DET", "PROPN", "NOUN"], [2, 2, 2],
+                  ["det", "compound", "ROOT"], [(1, 2, "ORG")])
+    assert text(ford, node_span(ford, 0, 3)) == "Ford"
+
+
 def test_a_date_inside_a_chunk_is_split_off():
     vienna = parsed(["Vienna", "on", "7", "November", "1878"],
                     ["PROPN", "ADP", "NUM", "PROPN", "NUM"],

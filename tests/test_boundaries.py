@@ -60,6 +60,18 @@ def test_a_name_before_a_noun_is_the_node_only_before_a_noun_for_its_kind():
     ford = parsed(["the", "Ford", "company"], ["DET", "PROPN", "NOUN"], [2, 2, 2],
                   ["det", "compound", "ROOT"], [(1, 2, "ORG")])
     assert text(ford, node_span(ford, 0, 3)) == "Ford"
+    # before a word of another entity, which the chunk cuts ("near Lithuania - October 16,
+    # 1947"), the name stays the node
+    month = parsed(["Lithuania", "-", "October", "16"], ["PROPN", "PUNCT", "PROPN", "NUM"],
+                   [2, 2, 2, 2], ["compound", "punct", "ROOT", "nummod"],
+                   [(0, 1, "GPE"), (2, 4, "DATE")])
+    assert text(month, node_span(month, 0, 3)) == "Lithuania"
+    no_date = dataclasses.replace(month, entities=((0, 1, "GPE"),))  # a month all the same
+    assert text(no_date, node_span(no_date, 0, 3)) == "Lithuania"
+    # a title written with capitals is no entity: "a United States Representative"
+    title = parsed(["a", "United", "States", "Representative"], ["DET", "PROPN", "PROPN", "PROPN"],
+                   [3, 2, 3, 3], ["det", "compound", "compound", "ROOT"], [(1, 3, "GPE")])
+    assert node_span(title, 0, 4) is None
 
 
 def test_a_date_inside_a_chunk_is_split_off():

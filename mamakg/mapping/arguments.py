@@ -59,9 +59,9 @@ _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PER
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _NAME_KIND_NOUNS = KIND_NOUNS["organization"] | KIND_NOUNS["place"] | PLACE_NOUNS
 """Nouns after which a name compounded before them is what the chunk names ("the [Ford]
-*company*", "the [Chicago Bulls] basketball *team*"); before another noun the name only
-qualifies it ("a [NASA] *astronaut*", "the [United States] District *Court*", "a [Beatles]
-*album*": no NASA, no country, no band)."""
+*company*", "the [Chicago Bulls] basketball *team*"); before another common noun the name
+only qualifies it ("a [NASA] *astronaut*", "the [United States] District *Court*", "a
+[Beatles] *album*": no NASA, no country, no band)."""
 _EDGE_POS = frozenset({"PUNCT", "CCONJ", "SCONJ", "SYM", "SPACE", "DET"})
 """Parts of speech a narrow reading's relation may not start or end with."""
 
@@ -485,8 +485,10 @@ def node_span(s: Sentence, start: int, end: int,
       "[Vienna] on 7 November 1878"), a date or number when the root is one ("[13 March 1963]
       in Mediaș": the node is the value; the place is a reading);
     - else a name in apposition to the root or compounded with it after it ("Mexican pop
-      group [RBD]"), or before it where the root is a noun for the name's kind ("the [Ford]
-      company", `_NAME_KIND_NOUNS`; "a [NASA] astronaut" is no NASA);
+      group [RBD]"), or before it where the root is a month, a number or part of another
+      entity NER found ("near [Lithuania] - October 16, 1947": a date the chunk cuts) or a
+      noun for the name's kind ("the [Ford] company", `_NAME_KIND_NOUNS`; "a [NASA]
+      astronaut" is no NASA, "a [United States] Representative" no country);
     - else the common noun phrase up to the first preposition other than "of" after its root
       ("[company] from 1992 to 2006", "[politician] in the Canadian province of Alberta":
       what follows is another entity or a value, read by `tail_cores`), without a possessor,
@@ -532,7 +534,8 @@ def node_span(s: Sentence, start: int, end: int,
             e_root = span_root(s, e[0], e[1])
             by = s.heads[e_root]
             if by == root and s.deps[e_root] in ("appos", "compound") and (
-                    e[0] > root or s.lemmas[root].lower() in _NAME_KIND_NOUNS):
+                    e[0] > root or entity_at(s, root) is not None or _is_value_word(s, root)
+                    or s.lemmas[root].lower() in _NAME_KIND_NOUNS):
                 node = _whole(s, a, e, inside, b)  # "pop group [RBD]", "the [Ford] company"
                 break
             if e[2] in _PLACE_LABELS and s.lemmas[root] in PLACE_NOUNS and 0 <= by != e_root \

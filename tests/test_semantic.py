@@ -800,3 +800,31 @@ def test_a_text_embeds_to_the_same_bits_whatever_it_is_embedded_with():
     assert all(np.array_equal(a, b) for a, b in zip(alone, together))
     norms = np.linalg.norm(together, axis=1)
     assert np.allclose(norms, 1.0, atol=1e-5) and len({v.tobytes() for v in together}) == 12
+
+
+
+def test_unfit_names_are_the_rule_name_by_name():
+    """`_unfit_names`, worked out for all names at once, says for each phrase and name what
+    its docstring's rule says of the two."""
+    from mamakg.english import WHERE_PREPOSITIONS, final_preposition
+    from mamakg.mapping.semantic import EmbeddingMapper, _verb_before, _verb_stem
+
+    mapper = EmbeddingMapper(PropertyVectors.bundled(), embed)
+    phrases = ["sent by", "sent to", "served as", "plays as", "died at", "was graduated in",
+               "created", "created for", "born", "as", "located in"]
+    unfit = mapper._unfit_names(phrases)
+    assert unfit.dtype == bool and unfit.shape == (len(phrases), len(mapper._name_ends))
+    assert mapper._unfit_names([]).shape == (0, len(mapper._name_ends))
+    for i, phrase in enumerate(phrases):
+        end = final_preposition(phrase)
+        verb = _verb_stem(phrase.split()[-2]) if phrase.endswith(" as") else ""
+        where = _verb_before(phrase, WHERE_PREPOSITIONS)
+        expected = [bool(end and name_end and ((end == "by") != (name_end == "by")
+                                               or (end == "as") != (name_end == "as")))
+                    or (name_end == "for" and end != "for")
+                    or bool(verb and not name_end and name_verb == verb)
+                    or bool(where and source == where)
+                    for name_end, name_verb, source in zip(
+                        mapper._name_ends, mapper._name_verbs, mapper._source_verbs)]
+        assert unfit[i].tolist() == expected, phrase
+    assert unfit.any(axis=1).all()  # each of these phrases has names it may not match

@@ -912,10 +912,10 @@ class EmbeddingMapper:
         from"."""
         names = self._name_ends
         ends = [final_preposition(p) for p in phrases]
-        end = np.array([e != "" for e in ends])[:, None]
-        by = np.array([e == "by" for e in ends])[:, None]
-        as_ = np.array([e == "as" for e in ends])[:, None]
-        for_ = np.array([e == "for" for e in ends])[:, None]
+        end = np.array([e != "" for e in ends], dtype=bool)[:, None]
+        by = np.array([e == "by" for e in ends], dtype=bool)[:, None]
+        as_ = np.array([e == "as" for e in ends], dtype=bool)[:, None]
+        for_ = np.array([e == "for" for e in ends], dtype=bool)[:, None]
         name_end, name_by, name_as = names != "", names == "by", names == "as"
         unfit = (end & name_end & ((by != name_by) | (as_ != name_as))) \
             | ((names == "for") & ~for_)

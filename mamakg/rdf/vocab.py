@@ -124,14 +124,17 @@ class IRIs:
         return WDT[r.pid] if r.pid else URIRef(self.base + "relation/" + _slug(r.key))
 
     def fact_iri(self, head_key: str, relation_key: str, tail_key: str) -> URIRef:
-        return URIRef(self.base + "fact/" + digest(head_key, relation_key, tail_key))
+        return URIRef(self._fact_text(head_key, relation_key, tail_key))
 
     def fact(self, f: Fact) -> URIRef:
         return URIRef(self.fact_text(f))
 
     def fact_text(self, f: Fact) -> str:
         """`fact` as a plain string (writers of text need no rdflib node)."""
-        return self.base + "fact/" + digest(f.head.key, f.relation.key, f.tail.key)
+        return self._fact_text(f.head.key, f.relation.key, f.tail.key)
+
+    def _fact_text(self, head_key: str, relation_key: str, tail_key: str) -> str:
+        return self.base + "fact/" + digest(head_key, relation_key, tail_key)
 
     def mention(self, f: Fact, m: Mention) -> URIRef:
         """One reading of a fact: its document, sentence and the three spans, start and end

@@ -210,6 +210,34 @@ def test_a_role_noun_the_tail_modifies_is_the_relation():
     assert ("is a British", "be", "Labour Party") not in got
 
 
+def test_a_name_before_someone_elses_noun_is_no_value():
+    def tails(verb, prep, noun, label):
+        """The tails of the readings of "Smith <verb> [<prep>] a Name <noun>"."""
+        words = ["Smith", verb, *([prep] if prep else []), "a", "Name", noun]
+        n = len(words)
+        s = sentence(words, ["PROPN", "VERB", *(["ADP"] if prep else []), "DET", "PROPN", "NOUN"],
+                     deps=["nsubj", "ROOT", *(["prep"] if prep else []), "det", "compound",
+                           "pobj" if prep else "dobj"],
+                     lemmas=[w.lower().removesuffix("ed") for w in words],
+                     chunks=[(0, 1), (n - 3, n)])
+        s = dataclasses.replace(s, heads=(1, 1, *([1] if prep else []), n - 1, n - 1, n - 4),
+                                entities=((0, 1, "PERSON"), (n - 2, n - 1, label)))
+        candidate = Candidate(s, head=(0, 1), tail=(n - 3, n), relation=tuple(range(1, n - 3)),
+                              score=0.4, path=())
+        return {r.tail.text for r in annotated(candidate, clause=True).readings}
+
+    # "married a Hollywood actress", "married to a NASA astronaut": the name is the other's
+    assert "Name" not in tails("married", None, "actress", "GPE")
+    assert "Name" not in tails("married", "to", "astronaut", "ORG")
+    # a noun that says what the subject is keeps its name: "worked as a NASA engineer"
+    assert "Name" in tails("worked", "as", "engineer", "ORG")
+    # so does a place that holds where the verb happened: "died in a Paris hospital"
+    assert "Name" in tails("died", "in", "hospital", "GPE")
+    assert "Name" not in tails("died", "in", "hospital", "ORG")
+    # and a noun for the name's own kind, where the name is the node: "joined the Ford company"
+    assert "Name" in tails("joined", None, "company", "ORG")
+
+
 def test_annotate_keeps_the_relation_parts_of_speech_for_the_store_only():
     from mamakg.types import Mention
 

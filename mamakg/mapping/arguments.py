@@ -741,6 +741,50 @@ def _named_subject(s: Sentence, relation: tuple[int, ...]) -> tuple[int, int, st
     return found
 
 
+_LOCATIVES = frozenset({"in", "at", "on", "near"})
+"""Prepositions that put what follows at a place ("died *in* a Paris hospital")."""
+_OWN_NAMED = frozenset("newspaper newspapers magazine magazines journal brand airline label "
+                       "network channel station subsidiary subsidiaries division divisions "
+                       "championship championships title titles award awards prize prizes "
+                       "medal medals trophy trophies".split())
+"""Nouns of organizations, competitions and awards whose name comes before them ("the
+[Guardian] newspaper", "the [Fox Entertainment Group] subsidiary", "won the [Wimbledon]
+title", "the [Nobel] prize")."""
+_PREDICATE_NOUNS = frozenset({"attr", "oprd", "appos"})
+"""Dependencies of a noun that says what its subject is ("Taylor is [a NASA astronaut]",
+"Taylor, [a NASA astronaut]")."""
+
+
+def _qualifies_only(s: Sentence, name: tuple[int, int, str], chunk: tuple[int, int]) -> bool:
+    """Whether a name or nationality inside a chunk only qualifies the chunk's common noun,
+    compounded before it, where that noun is someone or something other than the subject:
+    "is married to a fellow [NASA] astronaut", "married a [Hollywood] actress", "won an
+    [Academy Award] nomination" say nothing of NASA, Hollywood or the award. Not a person's
+    name ("married [Eva Porter] daughter of a rancher": a comma left out). Not where the
+    noun says what the subject is (`_PREDICATE_NOUNS`, or after "as": "is a [NASA]
+    astronaut", "worked as a [NASA] engineer": NASA is the employer); nor where the noun is
+    one for the name's kind, so that the name is the node ("joined the [Ford] company",
+    `_NAME_KIND_NOUNS`), or one an organization's, a competition's or an award's name comes
+    before (`_OWN_NAMED`: "the [Guardian] newspaper", "the [Nobel] prize"; not a work:
+    "recorded a [Beatles] song" is no Beatles); nor for a place after a preposition of
+    place, which holds what is in it ("died in a [Paris] hospital": in Paris)."""
+    if name[2] in _VALUE_LABELS or name[2] == "PERSON" or not s.heads:
+        return False  # a person's name before a noun is mostly a comma the text left out
+    a, b = _trim(s, *chunk)
+    root = span_root(s, a, b)
+    if not name[1] <= root or s.pos[root] != "NOUN" or entity_at(s, root) is not None or \
+            s.lemmas[root].lower() in _NAME_KIND_NOUNS or s.words[root].lower() in _OWN_NAMED:
+        return False
+    if any(s.pos[t] not in ("NOUN", "ADJ") for t in range(name[1], root)):
+        return False  # only common words between the name and the noun it qualifies
+    by = s.heads[root]
+    if s.deps[root] in _PREDICATE_NOUNS or (
+            s.deps[root] == "pobj" and 0 <= by < len(s) and s.lemmas[by].lower() == "as"):
+        return False
+    return not (name[2] in _PLACE_LABELS and 0 < chunk[0] and
+                s.lemmas[chunk[0] - 1].lower() in _LOCATIVES)
+
+
 Spans = tuple[tuple[int, int] | None, tuple[int, int] | None]
 """The `node_span`s of a mention's head and tail chunks, each within its `node_room`."""
 
@@ -763,7 +807,7 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     subject = _named_subject(s, relation)
     if subject is not None and head[0] <= subject[0] and subject[1] <= head[1]:
         subject = None  # the head chunk holds it: the head's own core decides
-    cores = tail_cores(s, *tail)
+    cores = [c for c in tail_cores(s, *tail) if not _qualifies_only(s, c, tail)]
     if head_core is None and subject is None and not cores:
         return ()
     if spans is None:
@@ -926,7 +970,8 @@ def clause_readings(s: Sentence, mention: Mention, head: tuple[int, int],
         return ()
     targets = []
     for chunk, kind in ((tail, mention.tail_type), (head, mention.head_type)):
-        cores = [(c[0], c[1], c[2], chunk) for c in tail_cores(s, *chunk)]
+        cores = [(c[0], c[1], c[2], chunk) for c in tail_cores(s, *chunk)
+                 if not _qualifies_only(s, c, chunk)]
         targets += cores or ([(*chunk, kind, chunk)] if kind not in ("", "PRON") else [])
     out = []
     for t_start, t_end, t_type, chunk in targets:

@@ -174,22 +174,31 @@ _ROLE_NOUNS = frozenset(
 """Nouns of a property's label that name whom or what its value is: a person, an organization
 or a place in a role ("spouse", "record label", "country of citizenship")."""
 
-_INDIVIDUAL_NOUNS = _ROLE_NOUNS.union(*KIND_NOUNS.values())
-"""The role nouns and the nouns of a kind of individual (`KIND_NOUNS`: "person", "city")."""
+_NAMED_THING_NOUNS = frozenset("award awards prize prizes work works season seasons".split())
+"""Nouns of things each known by a name of its own: an award ("the Nobel Prize"), a work ("notable
+work", "cites work": *Hamlet*), a season of a league or a show."""
+
+_INDIVIDUAL_NOUNS = _ROLE_NOUNS | _NAMED_THING_NOUNS | frozenset().union(*KIND_NOUNS.values())
+"""The role nouns, the nouns of named things and of a kind of individual (`KIND_NOUNS`:
+"person", "city")."""
 
 
 def _names_an_individual(label: str) -> bool:
     """Whether a property's label says its value is an individual, no class: an agent ("owned
     by", "founded by") or a role noun at the head of its first phrase (`_INDIVIDUAL_NOUNS`:
-    "spouse", "record label", "country of citizenship"; not "competition class", "position
-    played on team").
+    "spouse", "record label", "country of citizenship", "notable work"; before a participle:
+    "award received"; not "competition class", "position played on team").
 
     >>> _names_an_individual("spouse"), _names_an_individual("owned by")
     (True, True)
+    >>> _names_an_individual("award received"), _names_an_individual("position held")
+    (True, False)
     >>> _names_an_individual("occupation"), _names_an_individual("instance of")
     (False, False)
     """
     words = re.split(r" (?:of|on|in|at|for|to|from|with)\b| / ", label.lower())[0].split()
+    if len(words) > 1 and words[-1].endswith("ed"):
+        words.pop()  # "award received": the noun the participle follows
     return label.lower().endswith(" by") or bool(words) and words[-1] in _INDIVIDUAL_NOUNS
 
 
@@ -338,6 +347,8 @@ class PropertyIndex:
         (False, True)
         >>> index.fits("P26", "golfer"), index.fits("P106", "golfer")
         (False, True)
+        >>> index.fits("P166", "Academy Award"), index.fits("P166", "awards")
+        (True, False)
         """
         kind = self._datatype.get(pid)
         if kind is None:

@@ -119,6 +119,12 @@ PLACE_NOUNS = frozenset("city cities town towns village villages state states pr
                         "municipality borough commune parish prefecture kingdom republic "
                         "country territory emirate canton oblast governorate".split())
 """Nouns that stand for the place named after their "of" ("the *city* of Houston")."""
+WATER_NOUNS = frozenset({
+    "river", "lake", "sea", "ocean", "strait", "straits", "bay", "gulf", "channel", "sound",
+    "creek", "fjord", "lagoon", "harbour", "harbor", "loch", "lough", "firth", "reservoir",
+    "canal", "estuary"})
+"""Nouns that make a place's name the name of a body of water ("Delaware River", "Lake
+Ontario", "Gulf of Mexico")."""
 GENERIC_NOUNS = frozenset("entity entities item items thing things object subject work".split())
 """Nouns that name no kind in particular."""
 WORK_NOUNS = frozenset("film films movie album albums song songs single book books novel "

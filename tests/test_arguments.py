@@ -234,8 +234,10 @@ def test_a_name_before_someone_elses_noun_is_no_value():
     # so does a place that holds where the verb happened: "died in a Paris hospital"
     assert "Name" in tails("died", "in", "hospital", "GPE")
     assert "Name" not in tails("died", "in", "hospital", "ORG")
-    # and a noun for the name's own kind, where the name is the node: "joined the Ford company"
+    # and a noun for the name's own kind, where the name is the node: "joined the Ford company",
+    # "crosses the Loire river"
     assert "Name" in tails("joined", None, "company", "ORG")
+    assert "Name" in tails("crosses", None, "river", "LOC")
 
 
 def test_annotate_keeps_the_relation_parts_of_speech_for_the_store_only():

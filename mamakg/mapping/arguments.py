@@ -34,6 +34,7 @@ from mamakg.english import (
     PRONOUNS,
     RELATIVE_PRONOUNS,
     TITLES,
+    WATER_NOUNS,
     WORK_NOUNS,
     is_month,
 )
@@ -743,13 +744,15 @@ def _named_subject(s: Sentence, relation: tuple[int, ...]) -> tuple[int, int, st
 
 _LOCATIVES = frozenset({"in", "at", "on", "near"})
 """Prepositions that put what follows at a place ("died *in* a Paris hospital")."""
-_OWN_NAMED = frozenset("newspaper newspapers magazine magazines journal brand airline label "
-                       "network channel station subsidiary subsidiaries division divisions "
-                       "championship championships title titles award awards prize prizes "
-                       "medal medals trophy trophies".split())
-"""Nouns of organizations, competitions and awards whose name comes before them ("the
-[Guardian] newspaper", "the [Fox Entertainment Group] subsidiary", "won the [Wimbledon]
-title", "the [Nobel] prize")."""
+_OWN_NAMED = WATER_NOUNS | frozenset(
+    "newspaper newspapers magazine magazines journal brand airline label network channel "
+    "station service services subsidiary subsidiaries division divisions championship "
+    "championships title titles award awards prize prizes medal medals trophy trophies "
+    "mountain mountains range valley desert peninsula glacier constellation".split())
+"""Nouns of organizations, competitions, awards and features of the land, the water or the
+sky whose name comes before them ("the [Guardian] newspaper", "the [Fox Entertainment Group]
+subsidiary", "won the [Wimbledon] title", "the [Nobel] prize", "crosses the [Loire] river",
+"in the [Cetus] constellation")."""
 _PREDICATE_NOUNS = frozenset({"attr", "oprd", "appos"})
 """Dependencies of a noun that says what its subject is ("Taylor is [a NASA astronaut]",
 "Taylor, [a NASA astronaut]")."""

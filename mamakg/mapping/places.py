@@ -35,6 +35,7 @@ import functools
 import io
 from importlib import resources
 
+from mamakg.english import WATER_NOUNS
 from mamakg.mapping.arguments import PLACE_IN_PLACE, reading
 from mamakg.mapping.lifespans import EVENT_KEYS, LIFE_END, LIFE_START
 from mamakg.types import Mention, Sentence
@@ -118,12 +119,6 @@ def is_country(name: str) -> bool:
     return _norm(name) in countries()
 
 
-WATER_NOUNS = frozenset({
-    "river", "lake", "sea", "ocean", "strait", "straits", "bay", "gulf", "channel", "sound",
-    "creek", "fjord", "lagoon", "harbour", "harbor", "loch", "lough", "firth", "reservoir",
-    "canal", "estuary"})
-"""Nouns that make a place's name the name of a body of water ("Delaware River", "Lake
-Ontario", "Gulf of Mexico")."""
 _LAND_NOUNS = frozenset({
     "county", "city", "town", "village", "district", "township", "parish", "province",
     "region", "state", "municipality", "borough", "island", "islands", "park", "station",

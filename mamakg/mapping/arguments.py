@@ -767,10 +767,11 @@ def _qualifies_only(s: Sentence, name: tuple[int, int, str], chunk: tuple[int, i
     noun says what the subject is (`_PREDICATE_NOUNS`, or after "as": "is a [NASA]
     astronaut", "worked as a [NASA] engineer": NASA is the employer); nor where the noun is
     one for the name's kind, so that the name is the node ("joined the [Ford] company",
-    `_NAME_KIND_NOUNS`), or one an organization's, a competition's or an award's name comes
-    before (`_OWN_NAMED`: "the [Guardian] newspaper", "the [Nobel] prize"; not a work:
-    "recorded a [Beatles] song" is no Beatles); nor for a place after a preposition of
-    place, which holds what is in it ("died in a [Paris] hospital": in Paris)."""
+    `_NAME_KIND_NOUNS`), or one an organization's, a competition's, an award's or a
+    feature's name comes before (`_OWN_NAMED`: "the [Guardian] newspaper", "the [Nobel]
+    prize", "the [Loire] river"; not a work: "recorded a [Beatles] song" is no Beatles); nor
+    for a place after a preposition of place, which holds what is in it ("died in a [Paris]
+    hospital": in Paris)."""
     if name[2] in _VALUE_LABELS or name[2] == "PERSON" or not s.heads:
         return False  # a person's name before a noun is mostly a comma the text left out
     a, b = _trim(s, *chunk)

@@ -88,6 +88,21 @@ def test_the_best_connected_entities_come_first_and_pronouns_are_never_shared():
     assert len(hub) == 1 and hub[0]["kind"] == "named"
 
 
+def test_a_common_noun_a_name_qualifies_is_no_named_entity():
+    # "a fellow NASA astronaut" holds a name, but the node is an astronaut: drawn as a common
+    # noun, and not shared between the facts of two documents
+    facts = [f("Shannon Walker", "spouse", "fellow NASA astronaut", doc="a.txt:1"),
+             f("Ann Lee", "met", "fellow NASA astronaut", doc="b.txt:1"),
+             f("Shannon Walker", "studied at", "University of Texas", doc="a.txt:2")]
+    drawn = layout(facts, BASE)
+    kinds = {}
+    for n in drawn.nodes:
+        kinds.setdefault(n["label"], []).append(n["kind"])
+    assert kinds["fellow NASA astronaut"] == ["other", "other"]
+    assert kinds["University of Texas"] == ["named"]
+    assert kinds["Shannon Walker"] == ["named"]
+
+
 def test_entity_neighbourhood_by_hops():
     graph = corpus()
     one, note = choose_facts(graph, entity="warsaw")

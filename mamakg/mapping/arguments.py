@@ -93,13 +93,19 @@ def is_named(entity: Entity, *, strict: bool = False) -> bool:
     always read it.
 
     Strict (`mamakg.inspect.view`, which nodes a picture shares between facts, where a
-    pronoun left in the graph would join unrelated facts): a Wikidata item, or a label with a
-    capital that is not a pronoun, a number or a date; NER labels are not read.
+    pronoun left in the graph would join unrelated facts): a Wikidata item, or a label that
+    is not a pronoun, a number or a date and whose head word has a capital: its last word
+    with a letter, before any "of" (`_head_word`: "University of Toronto", "iPhone 4"; not
+    "fellow NASA astronaut", a common noun a name qualifies, nor "lead singer of U2"); NER
+    labels are not read.
 
     >>> [is_named(Entity(k.lower(), k)) for k in ("Marie Curie", "He", "company", "1867")]
     [True, True, False, False]
     >>> [is_named(Entity(k.lower(), k), strict=True) for k in ("Marie Curie", "He", "1867")]
     [True, False, False]
+    >>> [is_named(Entity(k.lower(), k), strict=True) for k in (
+    ...     "University of Toronto", "iPhone 4", "fellow NASA astronaut", "lead singer of U2")]
+    [True, True, False, False]
     """
     if not strict:
         return bool(entity.kind and entity.kind not in ("PRON", "NUM")) or \
@@ -111,7 +117,16 @@ def is_named(entity: Entity, *, strict: bool = False) -> bool:
         return False
     if entity.label.casefold() in _ANY_PRONOUN:
         return False
-    return any(c.isupper() for c in entity.label)
+    return any(c.isupper() for c in _head_word(entity.label))
+
+
+def _head_word(label: str) -> str:
+    """The word that heads a noun phrase as English writes it: the last with a letter, before
+    the first "of" ("University of Toronto": University; "iPhone 4": iPhone)."""
+    words = label.split()
+    if "of" in words[1:]:
+        words = words[:words.index("of", 1)]
+    return next((w for w in reversed(words) if any(c.isalpha() for c in w)), "")
 
 
 def span_root(s: Sentence, start: int, end: int) -> int:

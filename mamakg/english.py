@@ -16,8 +16,8 @@ __all__ = [
     "PERSON_PRONOUNS", "PLURAL_PRONOUNS", "POSSESSIVE_DETERMINERS", "PREPOSITIONS", "PRONOUNS",
     "QUANTIFIERS", "RELATIVE_PRONOUNS", "RELATIVIZERS", "ROLE_PREPOSITIONS",
     "SECOND_PERSON_PRONOUNS", "SOURCE_PREPOSITIONS", "STUDENT_NOUNS", "THING_PRONOUNS",
-    "TIME_ADVERBS", "WHERE_PREPOSITIONS", "WH_ADVERBS", "WORK_NOUNS", "final_preposition",
-    "is_month",
+    "TIME_ADVERBS", "WHERE_PREPOSITIONS", "WH_ADVERBS", "WORK_NOUNS", "EVENT_NAME_NOUNS",
+    "final_preposition", "head_word", "is_month",
 ]
 
 # --- determiners -------------------------------------------------------------------------
@@ -104,8 +104,8 @@ KIND_NOUNS = {
                               "firm".split()),
     "place": frozenset("place places location locations city cities country countries "
                        "territory region area settlement municipality town".split()),
-    "event": frozenset("event events election elections competition competitions war battle "
-                       "tournament".split()),
+    "event": frozenset("event events election elections competition competitions war wars "
+                       "battle battles tournament tournaments".split()),
 }
 """Nouns that name a kind of thing (a Wikidata description's "*person* who...")."""
 LANGUAGE_NOUNS = frozenset({"language", "languages"})
@@ -130,6 +130,11 @@ GENERIC_NOUNS = frozenset("entity entities item items thing things object subjec
 WORK_NOUNS = frozenset("film films movie album albums song songs single book books novel "
                         "novels play series show opera poem game episode painting".split())
 """Nouns that name a kind of creative work ("the album", "the film")."""
+EVENT_NAME_NOUNS = frozenset("war battle revolution rebellion uprising revolt siege invasion "
+                              "campaign crusade olympics games cup election".split())
+"""Nouns that head the name of an event ("the First Carlist *War*", "the *Battle* of Alsasua",
+"the 1936 Summer *Olympics*", "the Davis *Cup*"), which the entity recognizer often calls an
+organization."""
 NAME_LINKS = frozenset("of and the for & de la le les von van der den du des da di do dos das "
                         "del della y e bin ibn al el zu af av".split())
 """Linking words and name particles: written in lower case inside a name ("University *of*
@@ -180,6 +185,20 @@ def final_preposition(phrase: str) -> str:
     """
     words = phrase.split()
     return words[-1].lower() if words and words[-1].lower() in ALL_PREPOSITIONS else ""
+
+
+
+def head_word(phrase: str) -> str:
+    """The word that heads a noun phrase as English writes it: the last with a letter, before
+    the first "of" ("University of Toronto": University; "iPhone 4": iPhone).
+
+    >>> [head_word(p) for p in ("University of Toronto", "iPhone 4", "fellow NASA astronaut")]
+    ['University', 'iPhone', 'astronaut']
+    """
+    words = phrase.split()
+    if "of" in words[1:]:
+        words = words[:words.index("of", 1)]
+    return next((w for w in reversed(words) if any(c.isalpha() for c in w)), "")
 
 # --- months ------------------------------------------------------------------------------
 

@@ -272,6 +272,27 @@ def test_readings_inside_one_chunk():
     assert chunk_readings(s2, m, (0, 3), (0, 3)) == ()
 
 
+def test_a_nationality_before_a_band_or_a_team_is_no_persons_citizenship():
+    # the recognizer took the band, or the club ("the French side Lens"), for a person
+    def read(role):
+        words = ["He", "met", "the", "American", *role, "Wicked", "Wisdom"]
+        n = len(words)
+        s = parsed(words, ["PRON", "VERB", "DET", "ADJ", *(["NOUN"] * len(role)), "PROPN",
+                           "PROPN"],
+                   [1, 1, *([n - 1] * (n - 3)), n - 1],
+                   ["nsubj", "ROOT", "det", "amod", *(["compound"] * len(role)), "compound",
+                    "dobj"], [(3, 4, "NORP"), (n - 2, n, "PERSON")], chunks=[(0, 1), (2, n)])
+        m = to_mention(Candidate(s, head=(0, 1), tail=(2, n), relation=(1,), score=0.4,
+                                 path=()))
+        return [(r.head.text, r.relation_key, r.tail.text)
+                for r in chunk_readings(s, m, (0, 1), (2, n))]
+
+    for role in (["heavy", "metal", "band"], ["side"], ["football", "club"]):
+        assert read(role) == [], role
+    # a person's role keeps the reading
+    assert read(["heavy", "metal", "singer"]) == [("Wicked Wisdom", GROUP_OF_PERSON, "American")]
+
+
 def test_a_place_in_a_place_maps_to_located_in():
     mapper = KindMapper(lambda texts: None, known=("P131",))
     found, person = mapper.map([MapQuery(PLACE_IN_PLACE, ",", "place", "place"),

@@ -36,6 +36,7 @@ from mamakg.english import (
     TITLES,
     WATER_NOUNS,
     WORK_NOUNS,
+    head_word,
     is_month,
 )
 from mamakg.normalize import (
@@ -95,9 +96,9 @@ def is_named(entity: Entity, *, strict: bool = False) -> bool:
     Strict (`mamakg.inspect.view`, which nodes a picture shares between facts, where a
     pronoun left in the graph would join unrelated facts): a Wikidata item, or a label that
     is not a pronoun, a number or a date and whose head word has a capital: its last word
-    with a letter, before any "of" (`_head_word`: "University of Toronto", "iPhone 4"; not
-    "fellow NASA astronaut", a common noun a name qualifies, nor "lead singer of U2"); NER
-    labels are not read.
+    with a letter, before any "of" (`mamakg.english.head_word`: "University of Toronto",
+    "iPhone 4"; not "fellow NASA astronaut", a common noun a name qualifies, nor "lead singer
+    of U2"); NER labels are not read.
 
     >>> [is_named(Entity(k.lower(), k)) for k in ("Marie Curie", "He", "company", "1867")]
     [True, True, False, False]
@@ -117,16 +118,7 @@ def is_named(entity: Entity, *, strict: bool = False) -> bool:
         return False
     if entity.label.casefold() in _ANY_PRONOUN:
         return False
-    return any(c.isupper() for c in _head_word(entity.label))
-
-
-def _head_word(label: str) -> str:
-    """The word that heads a noun phrase as English writes it: the last with a letter, before
-    the first "of" ("University of Toronto": University; "iPhone 4": iPhone)."""
-    words = label.split()
-    if "of" in words[1:]:
-        words = words[:words.index("of", 1)]
-    return next((w for w in reversed(words) if any(c.isalpha() for c in w)), "")
+    return any(c.isupper() for c in head_word(entity.label))
 
 
 def span_root(s: Sentence, start: int, end: int) -> int:
@@ -640,9 +632,10 @@ def relational_tail(s: Sentence, tail: tuple[int, int], node: tuple[int, int] | 
 
 _THING_NOUNS = WORK_NOUNS | KIND_NOUNS["organization"] | frozenset(
     "sitcom sitcoms documentary newspaper newspapers magazine magazines journal brand airline "
-    "label network channel station manga comic musical".split())
+    "label network channel station manga comic musical side television tv".split())
 """Nouns that name a work or an organization: a nationality before one is where the thing
-comes from ("a Japanese anime series", "an American rock band"), no one's citizenship."""
+comes from ("a Japanese anime series", "an American rock band", "the French side": a team),
+no one's citizenship."""
 
 
 def _ends_its_phrase(s: Sentence, root: int) -> bool:
@@ -1090,7 +1083,10 @@ def chunk_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     - a nationality, party or religion (``NORP``) before a person, with no preposition
       between ("the British comic writer [P. G. Wodehouse]", "Ukrainian President [Viktor
       Yanukovych]"): the person *is* of that group (key `GROUP_OF_PERSON`: "Wodehouse is
-      British"; its relation text is the role words between, so none is read without one);
+      British"; its relation text is the role words between, so none is read without one),
+      unless those words end with a noun of a work or an organization (`_THING_NOUNS`: "the
+      American heavy metal band [Wicked Wisdom]", where the recognizer took a band for a
+      person);
     - a place, a comma or "in", a place ("Mediaș, Transylvania", "Houston, Texas", "La
       Llacuna in the Comarca of Anoia"): the first lies in the second (key `PLACE_IN_PLACE`,
       relation text the comma or "in").
@@ -1102,7 +1098,8 @@ def chunk_readings(s: Sentence, mention: Mention, head: tuple[int, int],
             between = range(first[1], second[0])
             if first[2] == "NORP" and second[2] == "PERSON" and between and \
                     all(s.pos[t] in ("NOUN", "PROPN", "ADJ", "PUNCT") for t in between) and \
-                    any(s.pos[t] in ("NOUN", "PROPN") for t in between):
+                    any(s.pos[t] in ("NOUN", "PROPN") for t in between) and \
+                    s.words[between[-1]].lower() not in _THING_NOUNS:
                 rel = list(between)
                 out.append(reading(s, mention, ((second[0], second[1]), "PERSON"), rel, [],
                                     first, key=GROUP_OF_PERSON))

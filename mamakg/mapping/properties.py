@@ -27,6 +27,7 @@ from mamakg.english import (
     RELATIVE_PRONOUNS,
     TITLES,
     WH_ADVERBS,
+    head_word,
     is_month,
 )
 from mamakg.normalize import relation_variants, squash
@@ -260,6 +261,25 @@ def states_no_fact(label: str, description: str) -> bool:
         _WIKI_LABEL.search(label.lower()) or _WIKI_DESCRIPTION.search(description.lower()))
 
 
+def written_as_a_name(text: str) -> bool:
+    """Whether English writes a text as a name: its first letter or its head word (the last
+    word with a letter before any "of": `mamakg.english.head_word`) has a capital ("Lier
+    municipal council", "de Gaulle", "iPhone 4", "University of Toronto"; not "former NFL
+    star", a common noun a name qualifies, nor "concept of Neo-plasticism"), after any
+    determiner ("the Tea Party movement"). A script without case (中村) counts as capitals.
+
+    >>> [written_as_a_name(t) for t in ("Lier municipal council", "de Gaulle", "iPhone 4")]
+    [True, True, True]
+    >>> [written_as_a_name(t) for t in ("former NFL star", "concept of Neo-plasticism", "class")]
+    [False, False, False]
+    """
+    words = text.split()
+    while len(words) > 1 and words[0].lower() in DETERMINERS:
+        words.pop(0)  # "the Tea Party movement"
+    first = next((c for c in " ".join(words) if c.isalpha()), "a")
+    return not first.islower() or any(c.isalpha() and not c.islower() for c in head_word(text))
+
+
 class PropertyIndex:
     """Wikidata property labels and aliases, keyed by normalized text."""
 
@@ -329,9 +349,10 @@ class PropertyIndex:
         need a number in it, time-valued ones a date (`names_a_time`: "1949", "16 November
         1991", not "the age of 81" or "8:00 a.m."), item-valued ones a word that is not a
         number or a month ("Kettering", not "1949"), and those whose value is a person, an
-        organization, a place or an event (`value_kinds`) a name: a letter that is not lower
-        case ("Kettering", not "multiple jobs" as an employer or "class" as a school), and
-        not titles alone ("Alderman" is no party, "Emeritus" no employer: `_titles_only`).
+        organization, a place or an event (`value_kinds`) a name, written as one
+        (`written_as_a_name`: "Kettering", not "multiple jobs" as an employer, "class" as a
+        school or "fellow NASA astronaut" as a spouse), and not titles alone ("Alderman" is
+        no party, "Emeritus" no employer: `_titles_only`).
         Unknown properties fit.
 
         >>> index = PropertyIndex.bundled()
@@ -347,6 +368,8 @@ class PropertyIndex:
         (False, True)
         >>> index.fits("P26", "golfer"), index.fits("P106", "golfer")
         (False, True)
+        >>> index.fits("P26", "fellow NASA astronaut"), index.fits("P26", "Andy Thomas")
+        (False, True)
         >>> index.fits("P166", "Academy Award"), index.fits("P166", "awards")
         (True, False)
         """
@@ -357,8 +380,7 @@ class PropertyIndex:
             return names_a_time(tail)
         if kind != "WikibaseItem":
             return any(c.isdigit() for c in tail)
-        if pid not in self.class_valued and (
-                not any(c.isalpha() and not c.islower() for c in tail) or _titles_only(tail)):
+        if pid not in self.class_valued and (not written_as_a_name(tail) or _titles_only(tail)):
             # "employer: multiple jobs", "educated at: class", "party: Alderman": no name
             return False
         return any(w.isalpha() and not is_month(w) for w in tail.replace(",", " ").split())

@@ -64,6 +64,7 @@ from mamakg.english import (
     ALL_PREPOSITIONS,
     ARTICLES,
     BE_FORMS,
+    EVENT_NAME_NOUNS,
     LEADING_AUXILIARIES,
     NAMING_RELATIONS,
     NEGATIONS,
@@ -73,6 +74,7 @@ from mamakg.english import (
     STUDENT_NOUNS,
     WHERE_PREPOSITIONS,
     final_preposition,
+    head_word,
 )
 from mamakg.mapping.arguments import PLACE_IN_PLACE
 from mamakg.mapping.lifespans import EVENT_KEYS, LIFE_END, LIFE_START
@@ -149,14 +151,20 @@ KINDS = {
 
 def kind_of(entity_type: str, text: str = "") -> str:
     """The coarse kind of a head or tail: ``person``, ``place``, ``date``, ``number``...; a
-    number of three or four digits reads as a year (a date); "" when unknown.
+    number of three or four digits reads as a year (a date); an organization whose name is
+    headed by a noun of an event is an event (`EVENT_NAME_NOUNS`: the recognizer often calls
+    "the First Carlist War" or "the Battle of Alsasua" an organization); "" when unknown.
 
     >>> kind_of("GPE"), kind_of("CARDINAL", "1961"), kind_of("CARDINAL", "12")
     ('place', 'date', 'number')
+    >>> kind_of("ORG", "First Carlist War"), kind_of("ORG", "War Office")
+    ('event', 'organization')
     """
     kind = KINDS.get(entity_type, "")
     if kind == "number" and any(w.isdigit() and 3 <= len(w) <= 4 for w in text.split()):
         return "date"
+    if kind == "organization" and head_word(text).lower() in EVENT_NAME_NOUNS:
+        return "event"
     return kind
 
 

@@ -437,3 +437,45 @@ def test_a_date_after_a_verbs_object_is_no_date_of_the_head():
     assert found[("Ann Lee", "1950")] == "P569"
     assert found[("Chris Cohran", "January 23, 1989")] == "P569"
     assert found[("Rick Towers", "8 August 1979")] == "P569"
+
+
+def test_a_participle_after_a_comma_is_said_of_the_clauses_subject():
+    """"he headed for Melbourne, [Victoria], eventually settling in Prahran": English says the
+    participle clause of the subject ("he"), not of the noun before the comma, so the fact
+    stays open; with no comma, a head that opens the sentence (the subject itself), or a
+    participle of what the noun holds ("a board, consisting of parents"), the mapping
+    stands."""
+    rows = [*ROWS, {"pid": "P551", "label": "residence", "description": "", "aliases":
+                    "settled in", "datatype": "WikibaseItem", "usage_count": "1000"}]
+    texts = dict(VECTORS, **{"residence": [0, 0.5, -1], "settled in": [0, 0.5, -1],
+                             "eventually settling in": [0, 0.5, -1],
+                             "settling in": [0, 0.5, -1], "consisting of": [0, 0.5, -1]})
+
+    def comma(doc, head, rel, tail, keys, pos, before="He went to "):
+        text = f"{before}{head}, {rel} {tail}"
+        h = len(before)
+        a = h + len(head) + 2
+        b = a + len(rel) + 1
+        return Mention(doc, 0, text, 0, TextSpan(head, h, h + len(head)),
+                       TextSpan(rel, a, a + len(rel)), TextSpan(tail, b, b + len(tail)),
+                       *keys, score=1.0, head_type="GPE", tail_type="GPE", degree=0.3,
+                       relation_pos=pos)
+
+    mentions = [
+        comma("d", "Victoria", "eventually settling in", "Prahran",
+              ("victoria", "settle in", "prahran"), ("ADV", "VERB", "ADP")),
+        m("e", 0, "Ann Lee", "settling in", "Prahran", ("ann lee", "settle in", "prahran"),
+          ("PERSON", "GPE"), relation_pos=("VERB", "ADP")),
+        comma("f", "Bo Day", "settling in", "Kew", ("bo day", "settle in", "kew"),
+              ("NOUN", "ADP")),  # no participle: the tagger read a noun
+        comma("g", "Cy Ray", "consisting of", "Sogn", ("cy ray", "consist of", "sogn"),
+              ("VERB", "ADP")),
+        comma("h", "Di Fox", "settling in", "Luster", ("di fox", "settle in", "luster"),
+              ("VERB", "ADP"), before=""),  # the head opens the sentence: its subject
+    ]
+    found = _mapped(rows, texts, mentions)
+    assert found[("Victoria", "Prahran")] is None
+    assert found[("Ann Lee", "Prahran")] == "P551"
+    assert found[("Bo Day", "Kew")] == "P551"
+    assert found[("Cy Ray", "Sogn")] == "P551"
+    assert found[("Di Fox", "Luster")] == "P551"

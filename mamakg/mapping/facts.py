@@ -328,15 +328,55 @@ def _says_no_value(mentions: Sequence[Mention], pid: str, head: Entity, tail: En
                    inverse: bool) -> bool:
     """Whether a group's mentions give the property `pid` no value of their subject, so the
     fact stays open: a head that is its tail (nothing is its own part, parent...), a value
-    the text does not name (`_unnamed_particular`), a place or a date that belongs to a name
-    in the relation (`_place_of_a_name`, `_date_of_an_object`)."""
+    the text does not name (`_unnamed_particular`), a relation said of the subject of the
+    clause, not of the head (`_participle_of_the_clause`), a place or a date that belongs to
+    a name in the relation (`_place_of_a_name`, `_date_of_an_object`)."""
     if head.key == tail.key:
         return True
     if pid not in KINDS_WITH_THE and _unnamed_particular(
             mentions, tail if not inverse else head, inverse):
         return True
+    if _participle_of_the_clause(mentions):
+        return True
     return not inverse and (_place_of_a_name(mentions, pid, tail)
                             or _date_of_an_object(mentions, pid))
+
+
+_OWN_PARTICIPLES = frozenset(
+    "consisting comprising containing including featuring involving numbering spanning "
+    "crossing carrying running flowing connecting linking joining bordering overlooking "
+    "surrounding traveling travelling stretching extending leading".split())
+"""Participles that say what the noun right before them holds or where it lies or runs ("a
+board of directors, *consisting of* parents", "the Recouvrance Bridge, *spanning* the river
+Penfeld"): said of that noun, not of the clause's subject."""
+
+
+def _participle_of_the_clause(mentions: Sequence[Mention]) -> bool:
+    """Whether every mention's relation is a participle clause set off by a comma right after
+    its head ("he was raised in [Saskatoon], *earning* a Bachelor of Arts", "he headed for
+    Melbourne, [Victoria], *eventually settling in* Prahran", "[the Younger], *having married*
+    Brutus' mother"): English says such a clause of the subject of the clause it follows, not
+    of the noun before the comma, so the mention states no fact of its head and the fact
+    stays open. A head that opens its sentence is that subject ("The Aerial Lift Bridge,
+    spanning the Duluth Ship Canal, is..."), and participles of what a noun holds or where it
+    lies (`_OWN_PARTICIPLES`: "consisting of", "spanning") are said of the noun before them.
+    Read from the relation's words and their parts of speech (adverbs before the participle
+    are skipped; a mention read without parts of speech decides by the words alone)."""
+    for m in mentions:
+        start = m.sent_start
+        if m.head.start == start or \
+                m.sentence[m.head.end - start:m.relation.start - start].strip() != ",":
+            return False
+        words = m.relation.text.split()
+        pos = m.relation_pos if len(m.relation_pos) == len(words) else ()
+        at = 0
+        while at < len(words) - 1 and (pos[at] == "ADV" if pos else words[at].endswith("ly")):
+            at += 1
+        word = words[at].lower() if words else ""
+        if not word.endswith("ing") or word in _OWN_PARTICIPLES or \
+                (pos and pos[at] not in ("VERB", "AUX")):
+            return False
+    return True
 
 
 @functools.cache

@@ -171,9 +171,10 @@ _ROLE_NOUNS = frozenset(
     "founder manufacturer publisher distributor broadcaster producer performer winner student "
     "teacher subsidiary chairperson country continent capital diocese league court team venue "
     "label employer composer architect designer developer operator sponsor partner successor "
-    "predecessor heir".split())
+    "predecessor heir member members head coach".split())
 """Nouns of a property's label that name whom or what its value is: a person, an organization
-or a place in a role ("spouse", "record label", "country of citizenship")."""
+or a place in a role ("spouse", "record label", "country of citizenship", "cast member",
+"head of government", "head coach")."""
 
 _NAMED_THING_NOUNS = frozenset("award awards prize prizes work works season seasons".split())
 """Nouns of things each known by a name of its own: an award ("the Nobel Prize"), a work ("notable

@@ -456,7 +456,7 @@ def test_a_participle_after_a_comma_is_said_of_the_clauses_subject():
         h = len(before)
         a = h + len(head) + 2
         b = a + len(rel) + 1
-        return Mention(doc, 0, text, 0, TextSpan(head, h, h + len(head)),
+        return Mention(doc, 0, text, 40, TextSpan(head, h, h + len(head)),
                        TextSpan(rel, a, a + len(rel)), TextSpan(tail, b, b + len(tail)),
                        *keys, score=1.0, head_type="GPE", tail_type="GPE", degree=0.3,
                        relation_pos=pos)

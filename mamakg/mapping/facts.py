@@ -363,9 +363,7 @@ def _participle_of_the_clause(mentions: Sequence[Mention]) -> bool:
     Read from the relation's words and their parts of speech (adverbs before the participle
     are skipped; a mention read without parts of speech decides by the words alone)."""
     for m in mentions:
-        start = m.sent_start
-        if m.head.start == start or \
-                m.sentence[m.head.end - start:m.relation.start - start].strip() != ",":
+        if m.head.start == 0 or m.sentence[m.head.end:m.relation.start].strip() != ",":
             return False
         words = m.relation.text.split()
         pos = m.relation_pos if len(m.relation_pos) == len(words) else ()

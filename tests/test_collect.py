@@ -479,3 +479,27 @@ def test_a_participle_after_a_comma_is_said_of_the_clauses_subject():
     assert found[("Bo Day", "Kew")] == "P551"
     assert found[("Cy Ray", "Sogn")] == "P551"
     assert found[("Di Fox", "Luster")] == "P551"
+
+
+def test_a_group_read_before_a_person_is_labelled_by_its_key_not_by_the_role_words():
+    """"the first novel by American [author] Paul Harding": the reading's relation text is
+    the role words between the nationality and the name, which vary from one sentence to the
+    next; the relation's label is "is" (Harding is American), however often "author"
+    comes."""
+    from mamakg.mapping.arguments import GROUP_OF_PERSON
+
+    def read(doc, role, person):
+        reading = m(doc, 0, person, role, "American", (person.lower(), GROUP_OF_PERSON,
+                                                       "american"), ("PERSON", "NORP"),
+                    derived=True)
+        return m(doc, 0, "Tinkers", "is a novel by", f"American {role} {person}",
+                 ("tinkers", "be novel by", f"american {role} {person.lower()}"),
+                 ("WORK_OF_ART", "PERSON"), readings=(reading,))
+
+    texts = dict(VECTORS, American=[0, 1, 0], american=[0, 1, 0])  # a nationality
+    facts = _collected(ROWS, texts, [read("d", "author", "Paul Harding"),
+                                     read("e", "author", "Ann Lee"),
+                                     read("f", "writer", "Bo Day")])
+    grouped = [f for f in facts if f.relation.key == GROUP_OF_PERSON]
+    assert len(grouped) == 3 and {f.relation.pid for f in grouped} == {"P27"}
+    assert {f.relation.label for f in grouped} == {GROUP_OF_PERSON}

@@ -44,7 +44,7 @@ import numpy as np
 from mamakg.config import Config
 from mamakg.english import DEMONSTRATIVES, POSSESSIVE_DETERMINERS, final_preposition, is_month
 from mamakg.errors import MamakgError
-from mamakg.mapping.arguments import is_named
+from mamakg.mapping.arguments import GROUP_OF_PERSON, is_named
 from mamakg.mapping.confidence import fact_confidence
 from mamakg.mapping.coref import unscoped
 from mamakg.mapping.distant import DistantMapper
@@ -598,8 +598,12 @@ def _facts(store: MentionStore, config: Config, summary: Summary,
 
 def _surfaces(forms: Forms) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     """Each relation key's label (its most common surface) and that surface's parts of
-    speech."""
-    labels = {k: most_common(surfaces) for k, surfaces in forms.relations.items()}
+    speech. The key of a group read before a person (`GROUP_OF_PERSON`: "the American
+    [author] Paul Harding") is its own label: its surfaces are the role words between, which
+    say nothing of the fact ("Paul Harding *is* American", not "Paul Harding *author*
+    United States")."""
+    labels = {k: k if k == GROUP_OF_PERSON else most_common(surfaces)
+              for k, surfaces in forms.relations.items()}
     return labels, {k: forms.relation_pos.get((k, label), ()) for k, label in labels.items()}
 
 

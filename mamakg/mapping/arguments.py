@@ -630,9 +630,12 @@ def relational_tail(s: Sentence, tail: tuple[int, int], node: tuple[int, int] | 
     return rel, key, (start, end, name[2])
 
 
-_THING_NOUNS = WORK_NOUNS | KIND_NOUNS["organization"] | frozenset(
-    "sitcom sitcoms documentary newspaper newspapers magazine magazines journal brand airline "
-    "label network channel station manga comic musical side television tv".split())
+_MEDIA_NOUNS = frozenset("newspaper newspapers magazine magazines journal brand airline label "
+                         "network channel station".split())
+"""Nouns of an organization that publishes, broadcasts or sells under its name ("the
+[Guardian] newspaper", "the [Fox] network")."""
+_THING_NOUNS = WORK_NOUNS | KIND_NOUNS["organization"] | _MEDIA_NOUNS | frozenset(
+    "sitcom sitcoms documentary manga comic musical side television tv".split())
 """Nouns that name a work or an organization: a nationality before one is where the thing
 comes from ("a Japanese anime series", "an American rock band", "the French side": a team),
 no one's citizenship."""
@@ -752,9 +755,8 @@ def _named_subject(s: Sentence, relation: tuple[int, ...]) -> tuple[int, int, st
 
 _LOCATIVES = frozenset({"in", "at", "on", "near"})
 """Prepositions that put what follows at a place ("died *in* a Paris hospital")."""
-_OWN_NAMED = WATER_NOUNS | frozenset(
-    "newspaper newspapers magazine magazines journal brand airline label network channel "
-    "station service services subsidiary subsidiaries division divisions championship "
+_OWN_NAMED = WATER_NOUNS | _MEDIA_NOUNS | frozenset(
+    "service services subsidiary subsidiaries division divisions championship "
     "championships title titles award awards prize prizes medal medals trophy trophies "
     "mountain mountains range valley desert peninsula glacier constellation".split())
 """Nouns of organizations, competitions, awards and features of the land, the water or the

@@ -277,7 +277,7 @@ def written_as_a_name(text: str) -> bool:
     words = text.split()
     while len(words) > 1 and words[0].lower() in DETERMINERS:
         words.pop(0)  # "the Tea Party movement"
-    first = next((c for c in " ".join(words) if c.isalpha()), "a")
+    first = next((c for w in words for c in w if c.isalpha()), "a")
     return not first.islower() or any(c.isalpha() and not c.islower() for c in head_word(text))
 
 

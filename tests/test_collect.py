@@ -242,23 +242,33 @@ def test_a_mention_whose_relation_reads_into_its_tail_maps_itself():
     assert not [f for f in facts if f.relation.pid is None and f.tail.label == "Paris"]
 
 
-def test_a_wait_for_worker_processes_counts_only_its_idle_seconds():
+def test_a_wait_for_worker_processes_counts_only_its_idle_seconds(monkeypatch):
     """What the build's process does while it waits (receiving results) is its work: the
-    budget's serial part counts it (`benchmarks/throughput.py`)."""
-    import time
+    budget's serial part counts it (`benchmarks/throughput.py`). The clocks are made up, so
+    that a busy machine (another process on the core) cannot change what is counted."""
+    import types
 
-    from mamakg.mapping.facts import _waiting
+    from mamakg.mapping import facts as facts_module
 
+    clock = {"wall": 100.0, "cpu": 10.0}
+    monkeypatch.setattr(facts_module, "time", types.SimpleNamespace(
+        perf_counter=lambda: clock["wall"], process_time=lambda: clock["cpu"]))
     timings: dict[str, float] = {}
-    with _waiting(timings):
-        time.sleep(0.3)
-    slept = timings["collect_waiting"]
-    assert slept >= 0.2
-    with _waiting(timings):
-        end = time.process_time() + 0.3
-        while time.process_time() < end:
-            pass
-    assert timings["collect_waiting"] - slept < 0.15
+    with facts_module._waiting(timings):  # asleep: 0.3 s of wall time, no CPU time
+        clock["wall"] += 0.3
+    assert timings["collect_waiting"] == pytest.approx(0.3)
+    with facts_module._waiting(timings):  # at work: as much CPU time as wall time
+        clock["wall"] += 0.5
+        clock["cpu"] += 0.5
+    assert timings["collect_waiting"] == pytest.approx(0.3)
+    with facts_module._waiting(timings):  # half of it at work: the other half counts
+        clock["wall"] += 0.4
+        clock["cpu"] += 0.2
+    assert timings["collect_waiting"] == pytest.approx(0.5)
+    with facts_module._waiting(timings):  # threads of this process at work beside it: more
+        clock["wall"] += 0.1  # CPU time than wall time, which counts as no waiting
+        clock["cpu"] += 0.3
+    assert timings["collect_waiting"] == pytest.approx(0.5)
 
 
 def test_a_group_is_no_subject_of_a_schema_fact():

@@ -11,8 +11,12 @@ verb's place or time preposition (`mamakg.mapping.semantic._verb_before`: "died 
 "died of"), causes (`mamakg.english.CAUSE_NOUNS`: a cause is no person, group or place:
 "died Stuttgart" states no *cause of death*), administrative locations
 (`mamakg.mapping.facts._administrative`: a thing located in a city lies in that
-administrative entity, P131, as the description of *location* says) and languages
-(`mamakg.english.LANGUAGE_NOUNS`: a language is the value of a language property only).
+administrative entity, P131, as the description of *location* says), languages
+(`mamakg.english.LANGUAGE_NOUNS`: a language is the value of a language property only), the
+properties of works (`mamakg.mapping.mapper.WORK_PROPERTIES`: no person is the subject of
+*director*, *publication date* or *narrative location*) and the works a document names as such
+(`mamakg.mapping.resolve.agreed_kinds`: "Ocean Waves is a 1993 anime film" is a work,
+whatever the entity recognizer made of its name).
 
     python benchmarks/map_rules.py --quality-out Q --relmap-out R [--doc docs/map-rules.md]
 
@@ -102,10 +106,23 @@ def _no_causes() -> None:
     properties.CAUSE_NOUNS = frozenset()  # type: ignore[misc]
 
 
+def _no_work_subjects() -> None:
+    from mamakg.mapping import mapper
+
+    mapper.WORK_PROPERTIES = frozenset()  # type: ignore[misc]
+
+
+def _no_said_works() -> None:
+    from mamakg.mapping import resolve
+
+    resolve.WORK_NOUNS = frozenset()  # type: ignore[misc]
+
+
 RULES = {"value-kinds": _no_value_kinds, "role-readings": _no_role_readings,
          "agent-by": _no_agent_by, "group-subjects": _no_group_subjects,
          "where-prepositions": _no_where_prepositions, "causes": _no_causes,
-         "administrative-locations": _no_administrative, "languages": _no_languages}
+         "administrative-locations": _no_administrative, "languages": _no_languages,
+         "work-subjects": _no_work_subjects, "said-works": _no_said_works}
 """Rule name -> what switches it off in the build's process."""
 
 

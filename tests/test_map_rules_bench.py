@@ -56,3 +56,29 @@ def test_the_switches_turn_their_rules_off(monkeypatch):
     assert not properties.value_kinds(cause) and not properties.value_kinds(language)
     assert not semantic._verb_before("died at", WHERE_PREPOSITIONS)
     assert facts._administrative(located, hall, boston).pid == "P276"
+
+
+def test_the_switches_of_works_turn_their_rules_off(monkeypatch):
+    from mamakg.mapping import mapper, resolve
+    from mamakg.mapping.mapper import MapChain, MapMethod, Mapping, MapQuery
+    from mamakg.types import Mention, TextSpan
+
+    monkeypatch.setattr(mapper, "WORK_PROPERTIES", mapper.WORK_PROPERTIES)
+    monkeypatch.setattr(resolve, "WORK_NOUNS", resolve.WORK_NOUNS)
+
+    class Director:
+        def prepare(self, queries, compare=True):
+            pass
+
+        def map(self, queries):
+            return [Mapping("P57", 0.9, MapMethod.EMBEDDING) for _ in queries]
+
+    query = MapQuery("direct by", "directed by", "person", "person")
+    film = Mention("d", 0, "Lyon is a film", 0, TextSpan("Lyon", 0, 4), TextSpan("is", 5, 7),
+                   TextSpan("a film", 8, 14), "lyon", "be", "film@d", 1.0, head_type="PERSON")
+    assert MapChain([Director()]).relation(query, "Lyon", "Ann")[0].pid is None
+    assert resolve.agreed_kinds([film])[0].head_type == "WORK_OF_ART"
+    for rule in ("work-subjects", "said-works"):
+        RULES[rule]()
+    assert MapChain([Director()]).relation(query, "Lyon", "Ann")[0].pid == "P57"
+    assert resolve.agreed_kinds([film])[0].head_type == "PERSON"

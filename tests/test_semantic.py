@@ -102,6 +102,36 @@ def _answering(pid, score, method):
     return MapChain([Fixed()])
 
 
+def test_no_person_is_the_subject_of_a_property_of_works():
+    from mamakg.mapping.mapper import MapChain, MapMethod, Mapping
+
+    def chain(pid, inverse=False, method=MapMethod.EMBEDDING):
+        class Fixed:
+            def prepare(self, queries, compare=True):
+                pass
+
+            def map(self, queries):
+                return [Mapping(pid, 0.9, method, inverse=inverse) for _ in queries]
+
+        return MapChain([Fixed()])
+
+    played = MapQuery("play in", "played in", "person", "organization")
+    relation, _ = chain("P840").relation(played, "Fred Barakat", "Eastern League")
+    assert relation.pid is None and relation.label == "played in"  # no narrative location
+    directed = MapQuery("direct by", "directed by", "work", "person")
+    assert chain("P57").relation(directed, "Ocean Waves", "Tomomi Mochizuki")[0].pid == "P57"
+    # read backwards the subject is the tail: "Mochizuki directed Ocean Waves"
+    active = MapQuery("direct", "directed", "person", "work")
+    relation, inverse = chain("P57", inverse=True).relation(active, "Mochizuki", "Ocean Waves")
+    assert (relation.pid, inverse) == ("P57", True)
+    both = MapQuery("direct", "directed", "person", "person")
+    assert chain("P57", inverse=True).relation(both, "Mochizuki", "Ann")[0].pid is None
+    # a property of people stays; the knowledge base's own choice stands
+    assert chain("P108").relation(played, "Fred Barakat", "Eastern League")[0].pid == "P108"
+    distant = chain("P840", method=MapMethod.DISTANT)
+    assert distant.relation(played, "Fred Barakat", "Eastern League")[0].pid == "P840"
+
+
 def test_a_territory_that_names_a_body_of_water_is_read_as_water():
     from mamakg.mapping.mapper import MapMethod
 

@@ -12,7 +12,8 @@ mapper (None). The build chains them in this order (`MapChain`), the first decis
 
 A decision without a property (method ``none``) ends the chain too: the relation stays open.
 `MapChain.relation` then checks, in one place, that the fact's value fits the property's value
-type (`PropertyIndex.fits`), reads a property of place on land whose value names a body of water
+type (`PropertyIndex.fits`) and that no person is the subject of a property of works
+(`WORK_PROPERTIES`), reads a property of place on land whose value names a body of water
 as located in or next to body of water (`ON_LAND`, `WATER_PROPERTY`), a membership whose value
 names a political party as member of political party (`MEMBERSHIP`, `PARTY_PROPERTY`), and
 makes the `Relation`.
@@ -32,8 +33,8 @@ from mamakg.types import Relation
 if TYPE_CHECKING:
     from mamakg.attention import Embedder
 
-__all__ = ["MEMBERSHIP", "ON_LAND", "PARTY_PROPERTY", "WATER_PROPERTY", "MapChain", "MapMethod",
-           "MapQuery", "Mapping", "RelationMapper", "names_a_party"]
+__all__ = ["MEMBERSHIP", "ON_LAND", "PARTY_PROPERTY", "WATER_PROPERTY", "WORK_PROPERTIES",
+           "MapChain", "MapMethod", "MapQuery", "Mapping", "RelationMapper", "names_a_party"]
 
 ON_LAND = frozenset({"P131", "P17", "P276"})
 """Properties that place their subject in a territory or at a location: located in the
@@ -49,6 +50,19 @@ of a political party with a property of its own (`PARTY_PROPERTY`)."""
 PARTY_PROPERTY = "P102"
 """Member of political party: what a property of `MEMBERSHIP` states where its value names a
 political party (`names_a_party`: "Robinson is a member of the Labour Party")."""
+
+
+WORK_PROPERTIES = frozenset({
+    "P50", "P57", "P58", "P86", "P87", "P98", "P110", "P123", "P144", "P161", "P162", "P170",
+    "P175", "P272", "P344", "P364", "P437", "P449", "P483", "P495", "P577", "P655", "P674",
+    "P676", "P750", "P840", "P915", "P921", "P1040", "P1191", "P1427", "P1431", "P1433",
+    "P1444", "P2515", "P2554", "P2825", "P4647"})
+"""Properties whose subject is a work in Wikidata (a film, book, song, performance or
+product: author, director, screenwriter, composer, cast member, producer, performer,
+publisher, publication date, country of origin, narrative location, filming location,
+original broadcaster...), or a journey (start point, destination point, via). A person is
+the subject of none of them ("he played in the Eastern League" sets no *narrative location*;
+"she comes from Bacolod" is no *country of origin*), only their value."""
 
 
 def names_a_party(name: str) -> bool:
@@ -165,9 +179,11 @@ class MapChain:
         """The `Relation` of a query whose head and tail have these labels, and whether the
         property holds from tail to head. The value (the tail, or the head of an inverse
         property) must fit the property's value type, unless the knowledge base's own
-        statements chose it (distant supervision); a property of `ON_LAND` whose value names a
-        body of water is read as `WATER_PROPERTY`, one of `MEMBERSHIP` whose value names a
-        political party as `PARTY_PROPERTY`."""
+        statements chose it (distant supervision), and the subject (the head, or the tail of
+        an inverse property) may be a person only where the property is no work's
+        (`WORK_PROPERTIES`); a property of `ON_LAND` whose value names a body of water is
+        read as `WATER_PROPERTY`, one of `MEMBERSHIP` whose value names a political party as
+        `PARTY_PROPERTY`."""
         found = self.map([query])[0]
         open_relation = Relation(key=query.key, label=query.surface)
         if found.pid is None:
@@ -175,6 +191,9 @@ class MapChain:
         value = head if found.inverse else tail
         read = found.method is not MapMethod.DISTANT  # the knowledge base's own choice stands
         if read and not self.index.fits(found.pid, value):
+            return open_relation, False
+        subject = query.tail_kind if found.inverse else query.head_kind
+        if read and subject == "person" and found.pid in WORK_PROPERTIES:
             return open_relation, False
         pid, label, evidence = found.pid, found.pid_label, found.evidence
         if read and pid in ON_LAND and names_water(value):

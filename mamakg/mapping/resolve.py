@@ -8,7 +8,8 @@ date or number or whose head or tail is punctuation alone; a common noun phrase 
 unresolved is keyed to its document (``--scope-common-nouns``); each mention's readings
 between named entities (`Mention.readings`) join it as derived mentions (and the mention
 itself stays an open fact: its readings carry the mapping); with ``--agree-kinds`` each
-entity's kind is the one most of its mentions in the document give (`agreed_kinds`).
+entity's kind is the one most of its mentions in the document give, or the one the document
+says it is (`agreed_kinds`).
 
 A window of sentences may cut a document: `resolve_window` resolves the documents that lie
 whole in a window and hands back the mentions of the one or two documents cut at its edges as
@@ -29,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from mamakg.config import Config
-from mamakg.english import PERSON_PRONOUNS
+from mamakg.english import PERSON_PRONOUNS, WORK_NOUNS, head_word
 from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.coref import common_keys, name_keys, resolve_document, scope_of, unscoped
 from mamakg.mapping.places import SENTENCE_FACTS
@@ -127,7 +128,10 @@ def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
     kind most of them give it there (ties: the alphabetically first); an unknown kind ("")
     takes no part, and is replaced where the key has a kind; a pronoun takes no part, but
     an entity that "he", "she", "him", "her"... stand for twice or more is a person, whatever
-    NER made of its name (many a person's name reads to it as an organization or a place).
+    NER made of its name (many a person's name reads to it as an organization or a place),
+    and one the document says is a work ("Ocean Waves is a 1993 anime television *film*",
+    "Thirteens is an *album* by Leona Naess": `WORK_NOUNS`) is a work of art (many a title
+    reads to it as a person's name).
 
     >>> from mamakg.types import TextSpan
     >>> def m(kind):
@@ -141,18 +145,27 @@ def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
     ['PERSON', 'PERSON', 'PERSON', 'PERSON', 'PERSON']
     >>> [x.head_type for x in agreed_kinds([m("ORG"), m("ORG"), he])]
     ['ORG', 'ORG', 'ORG']
+    >>> film = Mention("d", 1, "Lyon is a film", 0, TextSpan("Lyon", 0, 4), TextSpan("is", 5, 7),
+    ...                TextSpan("a film", 8, 14), "lyon", "be", "film@d", 1.0, head_type="PERSON")
+    >>> [x.head_type for x in agreed_kinds([m("PERSON"), film])]
+    ['WORK_OF_ART', 'WORK_OF_ART']
     """
     votes: dict[str, Counter[str]] = {}
     called: Counter[str] = Counter()  # "he", "her"... resolved to the key
+    works: set[str] = set()  # "X is a film", "X, also known as Y, is an album"
     for m in mentions:
+        if m.relation_key.rsplit(" ", 1)[-1] == "be" and not m.derived \
+                and head_word(unscoped(m.tail_key, m.doc_id)) in WORK_NOUNS:
+            works.add(m.head_key)
         for key, kind, text in ((m.head_key, m.head_type, m.head.text),
                                 (m.tail_key, m.tail_type, m.tail.text)):
             if text.lower() in PERSON_PRONOUNS and not is_pronoun(key):
                 called[key] += 1
             elif kind and kind != "PRON":
                 votes.setdefault(key, Counter())[kind] += 1
-    voted = {key: "PERSON" if called[key] >= 2 else most_common(c)
-             for key, c in votes.items()}
+    voted = {key: "PERSON" if called[key] >= 2 else "WORK_OF_ART" if key in works
+             else most_common(c) for key, c in votes.items()}
+    voted.update((key, "WORK_OF_ART") for key in works - voted.keys() if called[key] < 2)
 
     def agreed(m: Mention) -> Mention:
         head = voted.get(m.head_key, m.head_type) if m.head_type != "PRON" else m.head_type

@@ -88,7 +88,7 @@ def test_a_person_or_place_valued_property_takes_a_name(mapper):
     assert relation.pid is None and relation.label == "born in"
 
 
-def _answering(pid, score, method):
+def _answering(pid, score, method, inverse=False):
     """A chain of one mapper that answers `pid` to every query."""
     from mamakg.mapping.mapper import MapChain, Mapping
 
@@ -97,23 +97,16 @@ def _answering(pid, score, method):
             pass
 
         def map(self, queries):
-            return [Mapping(pid, score, method) for _ in queries]
+            return [Mapping(pid, score, method, inverse=inverse) for _ in queries]
 
     return MapChain([Fixed()])
 
 
 def test_no_person_is_the_subject_of_a_property_of_works():
-    from mamakg.mapping.mapper import MapChain, MapMethod, Mapping
+    from mamakg.mapping.mapper import MapMethod
 
     def chain(pid, inverse=False, method=MapMethod.EMBEDDING):
-        class Fixed:
-            def prepare(self, queries, compare=True):
-                pass
-
-            def map(self, queries):
-                return [Mapping(pid, 0.9, method, inverse=inverse) for _ in queries]
-
-        return MapChain([Fixed()])
+        return _answering(pid, 0.9, method, inverse)
 
     played = MapQuery("play in", "played in", "person", "organization")
     relation, _ = chain("P840").relation(played, "Fred Barakat", "Eastern League")

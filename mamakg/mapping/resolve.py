@@ -163,9 +163,9 @@ def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
                 called[key] += 1
             elif kind and kind != "PRON":
                 votes.setdefault(key, Counter())[kind] += 1
-    voted = {key: "PERSON" if called[key] >= 2 else "WORK_OF_ART" if key in works
-             else most_common(c) for key, c in votes.items()}
-    voted.update((key, "WORK_OF_ART") for key in works - voted.keys() if called[key] < 2)
+    voted = {key: "PERSON" if called[key] >= 2 else most_common(c)
+             for key, c in votes.items()}
+    voted.update((key, "WORK_OF_ART") for key in works if called[key] < 2)
 
     def agreed(m: Mention) -> Mention:
         head = voted.get(m.head_key, m.head_type) if m.head_type != "PRON" else m.head_type

@@ -16,7 +16,9 @@ administrative entity, P131, as the description of *location* says), languages
 properties of works (`mamakg.mapping.mapper.WORK_PROPERTIES`: no person is the subject of
 *director*, *publication date* or *narrative location*) and the works a document names as such
 (`mamakg.mapping.resolve.agreed_kinds`: "Ocean Waves is a 1993 anime film" is a work,
-whatever the entity recognizer made of its name).
+whatever the entity recognizer made of its name) and the organizations that are no place
+(`mamakg.mapping.facts._organization_for_a_place`: "released on Decca Records" states no
+*place of publication*, "based in Hagen" a headquarters whatever the recognizer called Hagen).
 
     python benchmarks/map_rules.py --quality-out Q --relmap-out R [--doc docs/map-rules.md]
 
@@ -118,11 +120,18 @@ def _no_said_works() -> None:
     resolve.WORK_NOUNS = frozenset()  # type: ignore[misc]
 
 
+def _no_organization_places() -> None:
+    from mamakg.mapping import facts
+
+    facts._organization_for_a_place = lambda *args: False  # type: ignore[assignment]
+
+
 RULES = {"value-kinds": _no_value_kinds, "role-readings": _no_role_readings,
          "agent-by": _no_agent_by, "group-subjects": _no_group_subjects,
          "where-prepositions": _no_where_prepositions, "causes": _no_causes,
          "administrative-locations": _no_administrative, "languages": _no_languages,
-         "work-subjects": _no_work_subjects, "said-works": _no_said_works}
+         "work-subjects": _no_work_subjects, "said-works": _no_said_works,
+         "organization-places": _no_organization_places}
 """Rule name -> what switches it off in the build's process."""
 
 

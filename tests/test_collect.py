@@ -382,6 +382,53 @@ def test_a_place_after_a_name_in_the_relation_is_where_that_name_is():
     assert found[("Di Fox", "Brooklyn")] == "P69"  # "Jewish" is no name (an adjective)
 
 
+def test_an_organization_is_no_place_unless_the_relation_says_where():
+    """A property whose value is a place (residence, location of formation) takes a name the
+    recognizer calls an organization only after a preposition of place, "to" or a comma
+    ("lived in Coffeyville", "moved to Coffeyville": the recognizer's error); "moved from
+    the Royal Observatory" and "formed Mascot Pictures" state no place and stay open. A
+    place the recognizer calls one, and a property whose value may be an organization,
+    are untouched."""
+    rows = [*ROWS,
+            {"pid": "P551", "label": "residence", "description": "the place where the person "
+             "is or has been, resident", "aliases": "lived in|moved to|moved from",
+             "datatype": "WikibaseItem", "usage_count": "1000"},
+            {"pid": "P740", "label": "location of formation", "description": "location "
+             "where a group or organization was formed", "aliases": "formed",
+             "datatype": "WikibaseItem", "usage_count": "1000"},
+            {"pid": "P108", "label": "employer", "description": "person or organization for "
+             "which the subject works", "aliases": "worked for", "datatype": "WikibaseItem",
+             "usage_count": "1000"}]
+    texts = dict(VECTORS)
+    for phrase in ("residence", "lived in", "moved to", "moved from"):
+        texts[phrase] = [0.3, -1, 0]
+    for phrase in ("location of formation", "formed"):
+        texts[phrase] = [-1, 0.3, 0]
+    for phrase in ("employer", "worked for"):
+        texts[phrase] = [0, 0.3, -1]
+    mentions = [
+        m("d", 0, "Al Moss", "lived in", "Coffeyville", ("al moss", "live in", "coffeyville"),
+          ("PERSON", "ORG")),
+        m("e", 0, "Bo Day", "moved to", "Coffeyville", ("bo day", "move to", "coffeyville"),
+          ("PERSON", "ORG")),
+        m("f", 0, "Cy Ray", "moved from", "the Royal Observatory",
+          ("cy ray", "move from", "royal observatory"), ("PERSON", "ORG")),
+        m("g", 0, "Di Fox", "moved from", "Dohuk", ("di fox", "move from", "dohuk"),
+          ("PERSON", "GPE")),
+        m("h", 0, "Ed Wu", "formed", "Mascot Pictures", ("ed wu", "form", "mascot pictures"),
+          ("PERSON", "ORG")),
+        m("i", 0, "Fay Orr", "worked for", "Mascot Pictures",
+          ("fay orr", "work for", "mascot pictures"), ("PERSON", "ORG")),
+    ]
+    found = _mapped(rows, texts, mentions)
+    assert found[("Al Moss", "Coffeyville")] == "P551"
+    assert found[("Bo Day", "Coffeyville")] == "P551"
+    assert found[("Cy Ray", "Royal Observatory")] is None
+    assert found[("Di Fox", "Dohuk")] == "P551"
+    assert found[("Ed Wu", "Mascot Pictures")] is None
+    assert found[("Fay Orr", "Mascot Pictures")] == "P108"
+
+
 def test_a_location_in_an_administrative_entity_is_located_in_it():
     """P276's description: "In case of an administrative entity use P131": a thing located in
     a city lies in that administrative entity, in a country has that country; an event's

@@ -9,7 +9,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from map_rules import RULES, changed  # noqa: E402
 
-from mamakg.types import Entity, Relation  # noqa: E402
+from mamakg.types import Entity, Mention, Relation, TextSpan  # noqa: E402
 
 
 def _write(path, facts):
@@ -51,17 +51,25 @@ def test_the_switches_turn_their_rules_off(monkeypatch):
     monkeypatch.setattr(semantic.EmbeddingMapper, "__init__", semantic.EmbeddingMapper.__init__)
     language = "language in which a film was originally created"
     assert properties.value_kinds(language) == {"language"}
-    for rule in ("causes", "where-prepositions", "administrative-locations", "languages"):
+    monkeypatch.setattr(facts, "_organization_for_a_place", facts._organization_for_a_place)
+    decca = Entity("decca", "Decca Records", kind="ORG")
+    released = Mention("d", 0, "Blue Moon released on Decca Records", 0,
+                       TextSpan("Blue Moon", 0, 9), TextSpan("released on", 10, 21),
+                       TextSpan("Decca Records", 22, 35), "blue moon", "release on", "decca",
+                       1.0, head_type="WORK_OF_ART", tail_type="ORG")
+    assert facts._organization_for_a_place([released], "P291", decca)
+    for rule in ("causes", "where-prepositions", "administrative-locations", "languages",
+                 "organization-places"):
         RULES[rule]()
     assert not properties.value_kinds(cause) and not properties.value_kinds(language)
     assert not semantic._verb_before("died at", WHERE_PREPOSITIONS)
     assert facts._administrative(located, hall, boston).pid == "P276"
+    assert not facts._organization_for_a_place([released], "P291", decca)
 
 
 def test_the_switches_of_works_turn_their_rules_off(monkeypatch):
     from mamakg.mapping import mapper, resolve
     from mamakg.mapping.mapper import MapChain, MapMethod, Mapping, MapQuery
-    from mamakg.types import Mention, TextSpan
 
     monkeypatch.setattr(mapper, "WORK_PROPERTIES", mapper.WORK_PROPERTIES)
     monkeypatch.setattr(resolve, "WORK_NOUNS", resolve.WORK_NOUNS)

@@ -42,7 +42,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import numpy as np
 
 from mamakg.config import Config
-from mamakg.english import DEMONSTRATIVES, POSSESSIVE_DETERMINERS, final_preposition, is_month
+from mamakg.english import (
+    ALL_PREPOSITIONS,
+    DEMONSTRATIVES,
+    PLACE_PREPOSITIONS,
+    POSSESSIVE_DETERMINERS,
+    final_preposition,
+    is_month,
+)
 from mamakg.errors import MamakgError
 from mamakg.mapping.arguments import GROUP_OF_PERSON, is_named
 from mamakg.mapping.confidence import fact_confidence
@@ -330,7 +337,8 @@ def _says_no_value(mentions: Sequence[Mention], pid: str, head: Entity, tail: En
     fact stays open: a head that is its tail (nothing is its own part, parent...), a value
     the text does not name (`_unnamed_particular`), a relation said of the subject of the
     clause, not of the head (`_participle_of_the_clause`), a place or a date that belongs to
-    a name in the relation (`_place_of_a_name`, `_date_of_an_object`)."""
+    a name in the relation (`_place_of_a_name`, `_date_of_an_object`), an organization where
+    the property wants a place (`_organization_for_a_place`)."""
     if head.key == tail.key:
         return True
     if pid not in KINDS_WITH_THE and _unnamed_particular(
@@ -339,7 +347,8 @@ def _says_no_value(mentions: Sequence[Mention], pid: str, head: Entity, tail: En
     if _participle_of_the_clause(mentions):
         return True
     return not inverse and (_place_of_a_name(mentions, pid, tail)
-                            or _date_of_an_object(mentions, pid))
+                            or _date_of_an_object(mentions, pid)
+                            or _organization_for_a_place(mentions, pid, tail))
 
 
 _OWN_PARTICIPLES = frozenset(
@@ -407,6 +416,39 @@ def _place_of_a_name(mentions: Sequence[Mention], pid: str, tail: Entity) -> boo
                 or (m.relation_pos and "PROPN" not in m.relation_pos):
             return False
     return True
+
+
+_PLACE_MARKS = PLACE_PREPOSITIONS | {",", "to"}
+"""What a relation ends with where the name after it is a place whatever the entity
+recognizer called it: a preposition of place, "to" (where the head went: "moved to
+*Coffeyville*"), or an address's comma ("Devault, Chester County, Pennsylvania")."""
+
+
+def _organization_for_a_place(mentions: Sequence[Mention], pid: str, tail: Entity) -> bool:
+    """Whether a fact's value is a name the entity recognizer calls an organization, on a
+    property whose value is a place and nothing else (`value_kinds`: place of birth,
+    residence, location of formation, place of publication...), that no mention writes
+    after a preposition of place, "to" or a comma (`_PLACE_MARKS`; the relation's last
+    preposition governs the value: "is a star in the constellation *Caelum*" is in):
+    "released on *Decca Records*", "formed *Prabhat Film Company*", "evolved from *the
+    National Republican Party*", "moved from *the Royal Greenwich Observatory*". Such
+    phrases take an organization as readily as a place, so the recognizer's word stands
+    and the fact stays open. After "in", "at", "to" or a comma ("based in *Hagen*", "moved
+    to *Coffeyville*", "born in *Sydney New South Wales*") the name is where the head is or
+    went, and the recognizer's organization is its error (the converse of
+    `_place_of_a_name`, where a place stands for an organization)."""
+    if _kinds_of_value(pid) != {"place"} or kind_of(tail.kind, tail.label) != "organization":
+        return False
+    return not any(_last_mark(m.relation.text) in _PLACE_MARKS for m in mentions)
+
+
+def _last_mark(relation: str) -> str:
+    """The last preposition or comma of a relation's words ("is a star in the constellation":
+    in; "moved to": to), lower case; "" where it has none ("formed")."""
+    for word in reversed(relation.replace(",", " , ").lower().split()):
+        if word == "," or word in ALL_PREPOSITIONS:
+            return word
+    return ""
 
 
 def _date_of_an_object(mentions: Sequence[Mention], pid: str) -> bool:

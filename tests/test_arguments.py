@@ -307,3 +307,40 @@ def test_a_verb_with_an_object_gives_its_date_to_no_subject():
                             entities=((0, 1, "PERSON"), (5, 6, "DATE")))
     candidate = Candidate(s, head=(0, 1), tail=(2, 4), relation=(1,), score=0.4, path=())
     assert annotated(candidate, clause=True).readings == ()
+
+
+def frechette(conjunct="CEO", after=("of", "Sabex")):
+    """'Fréchette was President & CEO of Sabex', parsed as the tagger does: "of" on the first
+    role, the second role a conjunct of it."""
+    words = ["Fréchette", "was", "President", "&", conjunct, *after]
+    s = sentence(words, ["PROPN", "AUX", "PROPN", "CCONJ", "PROPN", "ADP", "PROPN"][:len(words)],
+                 deps=["nsubj", "ROOT", "attr", "cc", "conj", "prep", "pobj"][:len(words)],
+                 lemmas=["fréchette", "be", *(w.lower() for w in words[2:])],
+                 chunks=[(0, 1), (2, 3), (4, 5), (6, 7)])
+    return dataclasses.replace(s, heads=(1, 1, 1, 2, 2, 2, 5)[:len(words)],
+                               entities=((0, 1, "PERSON"), (6, 7, "ORG")))
+
+
+def test_roles_joined_by_and_share_the_of_after_the_last():
+    s = frechette()
+    candidate = Candidate(s, head=(0, 1), tail=(2, 3), relation=(1,), score=0.4, path=())
+    assert annotated(candidate).readings == ()  # with clause readings only
+    assert readings_of(annotated(candidate, clause=True)) == [
+        ("Fréchette", "was President & CEO of", "be president & ceo of", "Sabex"),
+        ("Fréchette", "CEO of", "ceo of", "Sabex")]
+    # a name among the roles, or no name after the "of", or another word before it: none
+    s = dataclasses.replace(frechette("Ford"), entities=((0, 1, "PERSON"), (4, 5, "ORG"),
+                                                         (6, 7, "ORG")))
+    candidate = Candidate(s, head=(0, 1), tail=(2, 3), relation=(1,), score=0.4, path=())
+    assert annotated(candidate, clause=True).readings == ()
+    s = dataclasses.replace(frechette(), entities=((0, 1, "PERSON"),))
+    candidate = Candidate(s, head=(0, 1), tail=(2, 3), relation=(1,), score=0.4, path=())
+    assert annotated(candidate, clause=True).readings == ()
+    s = frechette(after=("at", "Sabex"))
+    candidate = Candidate(s, head=(0, 1), tail=(2, 3), relation=(1,), score=0.4, path=())
+    assert annotated(candidate, clause=True).readings == ()
+    # a role that says nothing of the head (no predicate noun): none
+    s = dataclasses.replace(frechette(), deps=("nsubj", "ROOT", "dobj", "cc", "conj", "prep",
+                                               "pobj"))
+    candidate = Candidate(s, head=(0, 1), tail=(2, 3), relation=(1,), score=0.4, path=())
+    assert annotated(candidate, clause=True).readings == ()

@@ -146,9 +146,10 @@ Examples:
 @click.option("--clause-readings/--no-clause-readings", default=None,
               help="Also read the entities of each mention's chunks with the subject of "
                    "their clause, found by syntax, and the dates and places a verb with no "
-                   "object takes besides its tail ('died in Munich in 1975': 1975) with the "
-                   "mention's head, kept where they map to a property "
-                   "[default: on; paper: off].")
+                   "object takes besides its tail ('died in Munich in 1975': 1975) and the "
+                   "name after the 'of' that roles joined by 'and' share ('was President & "
+                   "CEO of Sabex': Sabex) with the mention's head, kept where they map to a "
+                   "property [default: on; paper: off].")
 @click.option("--entity-boundaries/--no-entity-boundaries", default=None,
               help="A head or tail node is the entity inside its noun chunk (no article, "
                    "date or prepositional tail); the open relation keeps the chunk "

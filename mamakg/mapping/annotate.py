@@ -24,6 +24,7 @@ from mamakg.mapping.arguments import (
     node_room,
     node_span,
     relational_tail,
+    role_readings,
     span_type,
 )
 from mamakg.mapping.lifespans import event_readings, life_readings
@@ -103,6 +104,10 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
             readings, clause_readings(s, mention, candidate.head, candidate.tail), mention)
         readings = _adding(readings, adjunct_readings(s, mention, candidate.head,
                                                       candidate.tail, rel), keyed=True)
+        readings = _adding(readings, role_readings(
+            s, mention, candidate.head, candidate.tail, rel,
+            spans[0] if spans is not None and mention.head_node is not None else None),
+            keyed=True)
     if chunk_facts:
         # a chunk reading adds no pair a reading has; a place reading no (pair, key) one has
         readings = _adding(readings, chunk_readings(s, mention, candidate.head, candidate.tail),

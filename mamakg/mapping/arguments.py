@@ -53,7 +53,7 @@ __all__ = ["DATE_PLACE_PREPOSITIONS", "GROUP_OF_PERSON", "MAX_READINGS", "PLACE_
            "PRONOUNS", "RELATIVE_PRONOUNS", "adjunct_readings", "chunk_readings",
            "clause_readings", "dates_and_places", "entity_at", "entity_core", "is_named",
            "is_pronoun", "narrow_readings", "node_room", "node_span", "reading", "relational_tail",
-           "span_root", "span_type", "tail_cores"]
+           "role_readings", "span_root", "span_type", "tail_cores"]
 
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",
@@ -852,6 +852,77 @@ def narrow_readings(s: Sentence, mention: Mention, head: tuple[int, int],
         key_tokens = [t for t in rel if t not in others] or rel
         out.append(reading(s, mention, (h, h_type), rel, key_tokens, (t_start, t_end, t_type)))
     return tuple(out)
+
+
+_SHARED_OF_WORDS = frozenset({"NOUN", "PROPN", "ADJ", "DET", "CCONJ", "PUNCT"})
+"""Parts of speech of the words between a role and the "of" its coordinated roles share."""
+
+
+def role_readings(s: Sentence, mention: Mention, head: tuple[int, int],
+                  tail: tuple[int, int], relation: tuple[int, ...],
+                  head_node: tuple[int, int] | None = None) -> tuple[Mention, ...]:
+    """The mention read through the roles joined to its tail by "and" up to an "of" and a name
+    ("Fréchette was [President] & CEO of Sabex", "serves as [CEO] and President of LEAD1
+    Association", "is [the founder] and CEO of Kadmon Pharmaceuticals"): in English the "of"
+    after the last of nouns joined by "and" completes each of them, so the head holds each
+    role at the name. Two readings from the head to the name: one whose relation runs from
+    the mention's through the "of" ("was President & CEO of": the mappers read its property
+    from the role whose name it is nearest, and `mamakg.mapping.semantic.is_inverse` its
+    direction with the "of" completing each role), and one of the last role alone with its
+    own words ("CEO of", "past president of"), which a reading of the whole may miss ("the
+    founder and CEO of": founder, then CEO).
+
+    Only for a tail whose noun says what the head is (`_PREDICATE_NOUNS`, or after "as"), no
+    name itself, with nouns joined to it (``conj``) and no other words but theirs up to the
+    "of", and a name that the "of" takes (no value, no nationality). The head is the head
+    chunk's node where the caller has it (`head_node`), else its named entity, else the
+    chunk."""
+    if not s.heads or not relation:
+        return ()
+    a, b = _trim(s, *tail)
+    root = span_root(s, a, b)
+    by = s.heads[root]
+    if s.pos[root] not in ("NOUN", "PROPN") or entity_at(s, root) is not None or not (
+            s.deps[root] in _PREDICATE_NOUNS or (s.deps[root] == "pobj" and 0 <= by < len(s)
+                                                 and s.lemmas[by].lower() == "as")):
+        return ()
+    roles = [root]
+    of = root + 1
+    while of < len(s) and s.pos[of] in _SHARED_OF_WORDS:  # up to the first other word
+        if s.deps[of] == "conj" and s.heads[of] in roles and s.pos[of] in ("NOUN", "PROPN"):
+            if entity_at(s, of) is not None:
+                return ()  # a name among the roles ("Chairman and Ford")
+            roles.append(of)
+        of += 1
+    if len(roles) < 2 or of >= len(s) or of != roles[-1] + 1 or \
+            s.words[of].lower() != "of" or s.deps[of] != "prep" or s.heads[of] not in roles:
+        return ()
+    first = of + 1
+    while first < len(s) and s.pos[first] == "DET":
+        first += 1
+    name = entity_at(s, first) if first < len(s) else None
+    if name is None or name[2] in _VALUE_LABELS or name[2] == "NORP" or \
+            name[0] not in range(of + 1, first + 1) or name[0] < head[1] or not any(
+                s.heads[t] == of and s.deps[t] == "pobj" for t in range(name[0], name[1])):
+        return ()  # the name is what the "of" takes, not a word before it ("the [Bulle]-based")
+    if head_node is not None:
+        h, h_type = head_node, mention.head_type
+    else:
+        head_core = entity_core(s, *head)
+        h = (head_core[0], head_core[1]) if head_core else head
+        h_type = head_core[2] if head_core else mention.head_type
+    rel = _trimmed(s, range(relation[0], of + 1))
+    if not rel or rel[0] < h[1]:
+        return ()
+    start, end = _without_title(s, *_trim(s, name[0], name[1]), name[2])
+    last = roles[-1]
+    first_word = last
+    while first_word - 1 > roles[-2] and s.heads[first_word - 1] == last and \
+            s.deps[first_word - 1] in ("amod", "compound", "nmod"):
+        first_word -= 1  # the last role's own words ("past [president]", "chief executive")
+    own = list(range(first_word, of + 1))
+    return (reading(s, mention, (h, h_type), rel, rel, (start, end, name[2])),
+            reading(s, mention, (h, h_type), own, own, (start, end, name[2])))
 
 
 def reading(s: Sentence, mention: Mention, head: tuple[tuple[int, int], str], rel: list[int],

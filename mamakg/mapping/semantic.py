@@ -377,6 +377,11 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
     >>> is_inverse("served on the board of", "board member", "board member"), is_inverse(
     ...     "is a former board member of", "board member", "board member")
     (True, True)
+
+    The preposition after nouns joined by "and" completes each of them (`_conjunct_stems`):
+
+    >>> is_inverse("served as chairman and ceo of", "chairman", "chairperson")
+    True
     """
     name, label = name.lower(), label.lower()
     if name.endswith(" by") or label.endswith(" by"):
@@ -387,10 +392,33 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
     words = _compound_words(name)
     group = words[:-1] if len(words) >= 2 and words[-1] in MEMBER_NOUNS else []
     own = [] if final_preposition(label) else _compound_words(label)
-    if any(0 < len(w) <= 3 and stem[-len(w):] == w for w in (words, group)):
-        return True  # the nearest name, or its group ("board" of "board member")
-    return 0 < len(own) <= 3 and stem[-len(own):] == own and \
-        not _after_place_preposition(stem, len(own))  # the label
+    for part in _conjunct_stems(stem):
+        if any(0 < len(w) <= 3 and part[-len(w):] == w for w in (words, group)):
+            return True  # the nearest name, or its group ("board" of "board member")
+        if 0 < len(own) <= 3 and part[-len(own):] == own and \
+                not _after_place_preposition(part, len(own)):
+            return True  # the label
+    return False
+
+
+_COORDINATORS = frozenset({"and", "&", "or"})
+
+
+def _conjunct_stems(stem: list[str]) -> list[list[str]]:
+    """A relating stem (`_relating_stem`) and, where nouns joined by "and", "&", "or" or a
+    comma come before its preposition, the stem up to each earlier one: the preposition after
+    the last completes each ("served as chairman and CEO of Acme": chairman of Acme too).
+
+    >>> _conjunct_stems("served as chairman and ceo".split())
+    [['served', 'as', 'chairman', 'and', 'ceo'], ['served', 'as', 'chairman']]
+    """
+    out = [stem]
+    for i in range(len(stem) - 1, 0, -1):
+        if stem[i] in _COORDINATORS:
+            out.append(stem[:i])
+        elif stem[i - 1].endswith(","):
+            out.append(stem[:i - 1] + [stem[i - 1][:-1]])
+    return out
 
 
 def _verb_before(phrase: str, prepositions: frozenset[str]) -> str:

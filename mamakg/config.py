@@ -310,9 +310,11 @@ class Config:
     found by syntax ("He was professor of mathematics at MIT": "He | was professor at |
     MIT"; "his wife Christina": "his | wife | Christina"), and the dates and places a verb
     with no object takes besides the mention's tail with its head ("Huber died in Munich in
-    1975": "Huber | died | 1975"), and the name after the "of" that roles joined by "and"
-    share ("Fréchette was President & CEO of Sabex": "Fréchette | CEO of | Sabex"), kept
-    where that maps; with ``--no-entity-readings`` no reading is kept."""
+    1975": "Huber | died | 1975"), the name after the "of" that roles joined by "and" share
+    ("Fréchette was President & CEO of Sabex": "Fréchette | CEO of | Sabex"), and the people
+    the sentence names beside a noun someone possesses, wherever they stand ("Dan and his
+    wife Carol founded...": "Dan | wife | Carol"), kept where that maps; with
+    ``--no-entity-readings`` no reading is kept."""
     entity_boundaries: bool = _scoped(Scope.MENTIONS, False)
     """A head or tail node is the entity inside its chunk (`mamakg.mapping.arguments.node_span`:
     the named entity holding the chunk's root, a name in apposition to it, or the noun phrase

@@ -344,3 +344,38 @@ def test_roles_joined_by_and_share_the_of_after_the_last():
                                                "pobj"))
     candidate = Candidate(s, head=(0, 1), tail=(2, 3), relation=(1,), score=0.4, path=())
     assert annotated(candidate, clause=True).readings == ()
+
+
+def dan():
+    """'Dan and his wife Carol established the Fund', parsed: the wife is joined to Dan."""
+    s = sentence(["Dan", "and", "his", "wife", "Carol", "established", "the", "Fund"],
+                 ["PROPN", "CCONJ", "PRON", "NOUN", "PROPN", "VERB", "DET", "PROPN"],
+                 deps=["nsubj", "cc", "poss", "conj", "appos", "ROOT", "det", "dobj"],
+                 lemmas=["dan", "and", "his", "wife", "carol", "establish", "the", "fund"],
+                 chunks=[(0, 1), (2, 5), (6, 8)])
+    return dataclasses.replace(s, heads=(5, 0, 3, 0, 3, 5, 7, 5),
+                               entities=((0, 1, "PERSON"), (4, 5, "PERSON"), (6, 8, "ORG")))
+
+
+def test_a_possessed_noun_and_its_name_are_read_wherever_the_sentence_says_them():
+    # Match joined Dan and the Fund; the wife's chunk is no mention's, yet its fact is read,
+    # with Dan for "his": a possessive pronoun after "and" stands for the name before it
+    s = dan()
+    candidate = Candidate(s, head=(0, 1), tail=(6, 8), relation=(5,), score=0.4, path=())
+    assert annotated(candidate).readings == ()  # with clause readings only
+    assert ("Dan", "wife", "wife", "Carol") in readings_of(annotated(candidate, clause=True))
+    # not joined by "and": the pronoun stays, for the resolver ("met his wife Carol")
+    s = dataclasses.replace(dan(), deps=("nsubj", "cc", "poss", "dobj", "appos", "ROOT",
+                                         "det", "dobj"))
+    candidate = Candidate(s, head=(0, 1), tail=(6, 8), relation=(5,), score=0.4, path=())
+    assert ("his", "wife", "wife", "Carol") in readings_of(annotated(candidate, clause=True))
+    # a second name after the possessed noun's own is a list, not the wife
+    s = sentence(["Nell", "and", "his", "brother", "Louis", ",", "Charles", "Lorensz"],
+                 ["PROPN", "CCONJ", "PRON", "NOUN", "PROPN", "PUNCT", "PROPN", "PROPN"],
+                 deps=["pobj", "cc", "poss", "conj", "appos", "punct", "compound", "appos"],
+                 chunks=[(0, 1), (2, 5), (6, 8)])
+    s = dataclasses.replace(s, heads=(0, 0, 3, 0, 3, 3, 7, 3), entities=(
+        (0, 1, "PERSON"), (4, 5, "PERSON"), (6, 8, "PERSON")))
+    candidate = Candidate(s, head=(0, 1), tail=(2, 5), relation=(1,), score=0.4, path=())
+    got = [(h, t) for h, _, _, t in readings_of(annotated(candidate, clause=True))]
+    assert ("Nell", "Louis") in got and ("Nell", "Charles Lorensz") not in got

@@ -148,8 +148,10 @@ Examples:
                    "their clause, found by syntax, and the dates and places a verb with no "
                    "object takes besides its tail ('died in Munich in 1975': 1975) and the "
                    "name after the 'of' that roles joined by 'and' share ('was President & "
-                   "CEO of Sabex': Sabex) with the mention's head, kept where they map to a "
-                   "property [default: on; paper: off].")
+                   "CEO of Sabex': Sabex) with the mention's head, and anywhere in the "
+                   "sentence a name beside a possessed noun with its possessor ('Dan and his "
+                   "wife Carol': Dan, Carol), kept where they map to a property "
+                   "[default: on; paper: off].")
 @click.option("--entity-boundaries/--no-entity-boundaries", default=None,
               help="A head or tail node is the entity inside its noun chunk (no article, "
                    "date or prepositional tail); the open relation keeps the chunk "

@@ -23,6 +23,7 @@ from mamakg.mapping.arguments import (
     narrow_readings,
     node_room,
     node_span,
+    possessor_readings,
     relational_tail,
     role_readings,
     span_type,
@@ -108,6 +109,7 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
             s, mention, candidate.head, candidate.tail, rel,
             spans[0] if spans is not None and mention.head_node is not None else None),
             keyed=True)
+        readings = _adding(readings, possessor_readings(s, mention), keyed=True)
     if chunk_facts:
         # a chunk reading adds no pair a reading has; a place reading no (pair, key) one has
         readings = _adding(readings, chunk_readings(s, mention, candidate.head, candidate.tail),

@@ -52,8 +52,8 @@ from mamakg.types import Entity, Mention, Sentence
 __all__ = ["DATE_PLACE_PREPOSITIONS", "GROUP_OF_PERSON", "MAX_READINGS", "PLACE_IN_PLACE",
            "PRONOUNS", "RELATIVE_PRONOUNS", "adjunct_readings", "chunk_readings",
            "clause_readings", "dates_and_places", "entity_at", "entity_core", "is_named",
-           "is_pronoun", "narrow_readings", "node_room", "node_span", "reading", "relational_tail",
-           "role_readings", "span_root", "span_type", "tail_cores"]
+           "is_pronoun", "narrow_readings", "node_room", "node_span", "possessor_readings",
+           "reading", "relational_tail", "role_readings", "span_root", "span_type", "tail_cores"]
 
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",
@@ -873,8 +873,10 @@ def role_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     founder and CEO of": founder, then CEO).
 
     Only for a tail whose noun says what the head is (`_PREDICATE_NOUNS`, or after "as"), no
-    name itself, with nouns joined to it (``conj``) and no other words but theirs up to the
-    "of", and a name that the "of" takes (no value, no nationality). The head is the head
+    name itself, with nouns joined to it (``conj``) after its chunk and no other words but
+    theirs up to the "of", and a name that the "of" takes (no value, no nationality); where
+    the tail's chunk goes on past its noun ("a prince from Alania and second husband of
+    Queen Tamar"), the last role's reading only. The head is the head
     chunk's node where the caller has it (`head_node`), else its named entity, else the
     chunk."""
     if not s.heads or not relation:
@@ -888,7 +890,7 @@ def role_readings(s: Sentence, mention: Mention, head: tuple[int, int],
         return ()
     roles = [root]
     of = root + 1
-    while of < len(s) and s.pos[of] in _SHARED_OF_WORDS:  # up to the first other word
+    while of < len(s) and (of < b or s.pos[of] in _SHARED_OF_WORDS):  # the chunk, then roles
         if s.deps[of] == "conj" and s.heads[of] in roles and s.pos[of] in ("NOUN", "PROPN"):
             if entity_at(s, of) is not None:
                 return ()  # a name among the roles ("Chairman and Ford")
@@ -920,9 +922,11 @@ def role_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     while first_word - 1 > roles[-2] and s.heads[first_word - 1] == last and \
             s.deps[first_word - 1] in ("amod", "compound", "nmod"):
         first_word -= 1  # the last role's own words ("past [president]", "chief executive")
-    own = list(range(first_word, of + 1))
-    return (reading(s, mention, (h, h_type), rel, rel, (start, end, name[2])),
-            reading(s, mention, (h, h_type), own, own, (start, end, name[2])))
+    own = reading(s, mention, (h, h_type), list(range(first_word, of + 1)),
+                  list(range(first_word, of + 1)), (start, end, name[2]))
+    if any(s.pos[t] not in _SHARED_OF_WORDS for t in range(root + 1, of)):
+        return (own,)  # the first role has words of its own ("a prince [from Alania] and")
+    return reading(s, mention, (h, h_type), rel, rel, (start, end, name[2])), own
 
 
 def reading(s: Sentence, mention: Mention, head: tuple[tuple[int, int], str], rel: list[int],
@@ -1060,24 +1064,74 @@ def clause_readings(s: Sentence, mention: Mention, head: tuple[int, int],
         targets += cores or ([(*chunk, kind, chunk)] if kind not in ("", "PRON") else [])
     out = []
     for t_start, t_end, t_type, chunk in targets:
-        found = _governor(s, span_root(s, t_start, t_end))
-        if found is None:
-            continue
-        predicate, path, possessed = found
-        subject = _subject_of(s, predicate, possessed)
-        if subject is None or t_start <= subject < t_end or (
-                not possessed and chunk[0] <= subject < chunk[1]):
-            continue  # a possessor may share the tail's chunk ("[his wife Christina]")
-        subject_head = _reading_head(
-            s, subject, s.pos[subject] == "PRON" or is_pronoun(s.words[subject]))
-        if subject_head is None:
-            continue
-        h, h_type = subject_head
-        found_tokens = _relation_tokens(s, path, (t_start, t_end), h)
-        if found_tokens is None or not has_content(s, found_tokens[0], copula=True):
-            continue
-        rel, key_tokens = found_tokens
-        out.append(reading(s, mention, (h, h_type), rel, key_tokens, (t_start, t_end, t_type)))
+        found = _clause_reading(s, mention, (t_start, t_end, t_type), chunk)
+        if found is not None:
+            out.append(found)
+    return tuple(out)
+
+
+def _clause_reading(s: Sentence, mention: Mention, target: tuple[int, int, str],
+                    chunk: tuple[int, int], possessed_only: bool = False) -> Mention | None:
+    """`clause_readings` of one entity `target` of the chunk `chunk`; with `possessed_only`
+    only where its predicate is a noun whose subject is its possessor ("his [wife]
+    Christina")."""
+    t_start, t_end, _ = target
+    found = _governor(s, span_root(s, t_start, t_end))
+    if found is None or (possessed_only and not found[2]):
+        return None
+    predicate, path, possessed = found
+    if possessed and any(s.heads[t] == predicate and s.deps[t] == "appos"
+                         for t in range(predicate + 1, t_start)):
+        return None  # a list after the possessed noun's own name ("his brother Louis, [X]")
+    subject = _subject_of(s, predicate, possessed)
+    if subject is None or t_start <= subject < t_end or (
+            not possessed and chunk[0] <= subject < chunk[1]):
+        return None  # a possessor may share the tail's chunk ("[his wife Christina]")
+    pronoun = s.pos[subject] == "PRON" or is_pronoun(s.words[subject])
+    joined = _joined_possessor(s, predicate) if possessed and pronoun else None
+    subject_head = joined or _reading_head(s, subject, pronoun)
+    if subject_head is None:
+        return None
+    h, h_type = subject_head
+    found_tokens = _relation_tokens(s, path, (t_start, t_end), h)
+    if found_tokens is None or not has_content(s, found_tokens[0], copula=True):
+        return None
+    rel, key_tokens = found_tokens
+    return reading(s, mention, (h, h_type), rel, key_tokens, target)
+
+
+def _joined_possessor(s: Sentence, noun: int) -> tuple[tuple[int, int], str] | None:
+    """The name a possessed noun is joined to by "and" (``conj``), which its possessive
+    pronoun then stands for ("[Dan] and his wife Carol", "Sendero Luminoso and its leader");
+    None where the noun is joined to no name, or to the name of a noun before it ("his son,
+    Joseph Jr. and his daughter Jackie": a list of his children)."""
+    if s.deps[noun] != "conj" or not 0 <= s.heads[noun] < noun or \
+            s.deps[s.heads[noun]] == "appos":
+        return None
+    found = entity_at(s, s.heads[noun])
+    if found is None or found[2] in _VALUE_LABELS:
+        return None
+    return (found[0], found[1]), found[2]
+
+
+def possessor_readings(s: Sentence, mention: Mention) -> tuple[Mention, ...]:
+    """The people the sentence names beside a noun that someone possesses, read with the
+    possessor ("Dan and his wife Carol established...", "managed by his wife, Stephanie
+    Dozier", "Wall's wife, Catharine, died": Dan | wife | Carol), as `clause_readings` reads
+    them inside a mention's chunks: a possessive pronoun after "and" stands for the name
+    before it (`_joined_possessor`); others are resolved later (`mamakg.mapping.coref`).
+    Match seldom makes a mention of such a chunk (the verb's subject is "Dan", its object
+    no wife), so, like a chain of places (`mamakg.mapping.places.place_readings`), these are
+    facts of the sentence that every mention of it carries; the Map stage keeps each once."""
+    if not s.heads:
+        return ()
+    out = []
+    for entity in s.entities:
+        if entity[2] == "PERSON":
+            found = _clause_reading(s, mention, entity, (entity[0], entity[1]),
+                                    possessed_only=True)
+            if found is not None:
+                out.append(found)
     return tuple(out)
 
 

@@ -1102,11 +1102,10 @@ def _clause_reading(s: Sentence, mention: Mention, target: tuple[int, int, str],
 
 def _joined_possessor(s: Sentence, noun: int) -> tuple[tuple[int, int], str] | None:
     """The name a possessed noun is joined to by "and" (``conj``), which its possessive
-    pronoun then stands for ("[Dan] and his wife Carol", "Sendero Luminoso and its leader");
-    None where the noun is joined to no name, or to the name of a noun before it ("his son,
-    Joseph Jr. and his daughter Jackie": a list of his children)."""
-    if s.deps[noun] != "conj" or not 0 <= s.heads[noun] < noun or \
-            s.deps[s.heads[noun]] == "appos":
+    pronoun then stands for ("[Dan] and his wife Carol", "Sendero Luminoso and its leader",
+    "Henry's brother William and his wife Jane"); None where the noun is joined to no
+    name."""
+    if s.deps[noun] != "conj" or not 0 <= s.heads[noun] < noun:
         return None
     found = entity_at(s, s.heads[noun])
     if found is None or found[2] in _VALUE_LABELS:

@@ -402,6 +402,7 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
 
 
 _COORDINATORS = frozenset({"and", "&", "or"})
+"""Words that join nouns sharing the preposition after the last (`_conjunct_stems`)."""
 
 
 def _conjunct_stems(stem: list[str]) -> list[list[str]]:

@@ -876,9 +876,8 @@ def role_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     name itself, with nouns joined to it (``conj``) after its chunk and no other words but
     theirs up to the "of", and a name that the "of" takes (no value, no nationality); where
     the tail's chunk goes on past its noun ("a prince from Alania and second husband of
-    Queen Tamar"), the last role's reading only. The head is the head
-    chunk's node where the caller has it (`head_node`), else its named entity, else the
-    chunk."""
+    Queen Tamar"), the last role's reading only. The head is the head chunk's node where the
+    caller has it (`head_node`), else its named entity, else the chunk."""
     if not s.heads or not relation:
         return ()
     a, b = _trim(s, *tail)
@@ -922,8 +921,8 @@ def role_readings(s: Sentence, mention: Mention, head: tuple[int, int],
     while first_word - 1 > roles[-2] and s.heads[first_word - 1] == last and \
             s.deps[first_word - 1] in ("amod", "compound", "nmod"):
         first_word -= 1  # the last role's own words ("past [president]", "chief executive")
-    own = reading(s, mention, (h, h_type), list(range(first_word, of + 1)),
-                  list(range(first_word, of + 1)), (start, end, name[2]))
+    last_role = list(range(first_word, of + 1))
+    own = reading(s, mention, (h, h_type), last_role, last_role, (start, end, name[2]))
     if any(s.pos[t] not in _SHARED_OF_WORDS for t in range(root + 1, of)):
         return (own,)  # the first role has words of its own ("a prince [from Alania] and")
     return reading(s, mention, (h, h_type), rel, rel, (start, end, name[2])), own
@@ -1077,9 +1076,11 @@ def _clause_reading(s: Sentence, mention: Mention, target: tuple[int, int, str],
     Christina")."""
     t_start, t_end, _ = target
     found = _governor(s, span_root(s, t_start, t_end))
-    if found is None or (possessed_only and not found[2]):
+    if found is None:
         return None
     predicate, path, possessed = found
+    if possessed_only and not possessed:
+        return None
     if possessed and any(s.heads[t] == predicate and s.deps[t] == "appos"
                          for t in range(predicate + 1, t_start)):
         return None  # a list after the possessed noun's own name ("his brother Louis, [X]")

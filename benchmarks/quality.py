@@ -217,6 +217,7 @@ KN_ABLATIONS: list[tuple[str, list[str]]] = [
     ("default, --no-resolve-pronouns", ["--no-resolve-pronouns"]),
     ("default, --no-entity-readings", ["--no-entity-readings"]),
     ("default, --no-clause-readings", ["--no-clause-readings"]),
+    ("default, --no-whole-names", ["--no-whole-names"]),
 ]
 """Map-stage components, each switched off on KnowledgeNet (corpus-level settings: the rows
 rebuild the default's graph from its work folder, over the same mentions; --no-clause-readings,

@@ -52,6 +52,7 @@ ABLATIONS: list[tuple[str, list[str]]] = [
     ("default, --no-entity-boundaries", ["--no-entity-boundaries"]),
     ("default, --no-chunk-facts", ["--no-chunk-facts"]),
     ("default, --no-agree-kinds", ["--no-agree-kinds"]),
+    ("default, --no-whole-names", ["--no-whole-names"]),
 ]
 """(name, options on top of ``--preset default``): one entity component switched off per row,
 e.g. ``("default, --no-chunk-facts", ["--no-chunk-facts"])``."""

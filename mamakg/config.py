@@ -302,6 +302,11 @@ class Config:
     """A common noun phrase that is no name ("his father") is a node of its document only;
     as the value of a class-valued property ("songwriter" as occupation) a class node shared
     by every document. Digits and punctuation alone are no node, and no value heads a fact."""
+    whole_names: bool = _scoped(Scope.CORPUS, False)
+    """A mention whose relation takes part of a name that runs on into its head or tail, or
+    is a name alone ("Born in Aigburth, Liverpool, he...": "Aigburth | Liverpool | he"), is
+    no fact of the graph; the readings the Map stage made of it stand (the Open IE output
+    keeps it, as the Match stage read it)."""
     entity_readings: bool = _scoped(Scope.CORPUS, False)
     """Also read each mention between the named entities inside its chunks ("Obama | is |
     American" inside "Obama | is | an American politician"), kept where that maps."""
@@ -426,6 +431,7 @@ DEFAULT_SETTINGS: dict[str, Any] = dict(
     resolve_names=True,
     resolve_descriptions=True,
     scope_common_nouns=True,
+    whole_names=True,
     entity_readings=True,
     clause_readings=True,
     # a node is the entity inside its chunk: Re-DocRED's name-like nodes equal an annotated

@@ -220,6 +220,7 @@ class Drop(str, enum.Enum):
     PRONOUN = "unresolved_pronoun"  # Map stage: a pronoun it could not resolve (graph only)
     VALUE_HEAD = "value_head"  # Map stage: a head that is a number or date (graph only)
     NO_WORD = "no_word_argument"  # Map stage: a head or tail of punctuation only (graph only)
+    NAME_RELATION = "relation_cuts_a_name"  # Map stage: only its readings stand (graph only)
 
 
 @dataclass(frozen=True)
@@ -342,6 +343,12 @@ class Mention:
     chunks are the entities."""
     derived: bool = False
     """True for such a reading: the evidence of a mapped fact, not an Open IE extraction."""
+    cuts_name: bool = False
+    """Whether the relation takes part of a name that runs on into head or tail, or is a name
+    alone (`mamakg.mapping.arguments.cuts_a_name`: "Born in Aigburth | Liverpool | he"),
+    read while the parse is at hand: with ``--whole-names`` the mention states no fact of
+    its own, only its readings do. Kept in the mention store and the work folder's shards,
+    not written in the graph."""
     relation_pos: tuple[str, ...] = ()
     """spaCy's part of speech of each token of the relation as the graph reads it
     (`relation_node`, else `relation`: ``AUX``, ``VERB``, ``DET``...),
@@ -428,6 +435,8 @@ class Mention:
             data["relation_node"] = self.relation_node.to_record()
         if parse and self.relation_pos:
             data["relation_pos"] = list(self.relation_pos)
+        if parse and self.cuts_name:
+            data["cuts_name"] = True
         return data
 
     def to_json(self) -> str:
@@ -458,6 +467,7 @@ class Mention:
             degree=None if degree is None else float(degree),
             readings=tuple(cls.from_record(r) for r in data.get("readings") or ()),
             derived=bool(data.get("derived", False)),
+            cuts_name=bool(data.get("cuts_name", False)),
             relation_pos=tuple(str(p) for p in data.get("relation_pos") or ()),
             head_node=TextSpan.from_record(data["head_node"]) if data.get("head_node") else None,
             tail_node=TextSpan.from_record(data["tail_node"]) if data.get("tail_node") else None,

@@ -379,3 +379,50 @@ def test_a_possessed_noun_and_its_name_are_read_wherever_the_sentence_says_them(
     candidate = Candidate(s, head=(0, 1), tail=(2, 5), relation=(1,), score=0.4, path=())
     got = [(h, t) for h, _, _, t in readings_of(annotated(candidate, clause=True))]
     assert ("Nell", "Louis") in got and ("Nell", "Charles Lorensz") not in got
+
+
+def aigburth():
+    """'Born in Aigburth , Liverpool , Parry played' with the names the recognizer found."""
+    s = sentence(["Born", "in", "Aigburth", ",", "Liverpool", ",", "Parry", "played"],
+                 ["VERB", "ADP", "PROPN", "PUNCT", "PROPN", "PUNCT", "PROPN", "VERB"],
+                 deps=["advcl", "prep", "pobj", "punct", "appos", "punct", "nsubj", "ROOT"],
+                 chunks=[(2, 3), (4, 5), (6, 7)])
+    return dataclasses.replace(s, heads=(7, 0, 1, 2, 2, 7, 7, 7),
+                               entities=((2, 3, "GPE"), (4, 5, "GPE"), (6, 7, "PERSON")))
+
+
+def test_a_relation_that_cuts_a_name_states_no_fact_only_its_readings():
+    from mamakg.config import Config
+    from mamakg.mapping.arguments import cuts_a_name
+    from mamakg.mapping.resolve import resolve_mentions
+    from mamakg.types import Drop, Mention
+
+    s = aigburth()
+    through = annotated(Candidate(s, head=(2, 3), tail=(6, 7), relation=(4,), score=0.4,
+                                  path=()))
+    assert through.cuts_name  # "Aigburth | Liverpool | Parry": the relation is a name
+    assert Mention.from_json(through.to_json()) == through  # the store keeps the mark
+    assert "cuts_name" not in through.to_record()  # the graph's records do not
+    # a name inside a longer relation is no cut; a name running on into the tail is one
+    assert not cuts_a_name(s, (3, 4, 5))
+    tail_cut = dataclasses.replace(s, entities=((2, 3, "GPE"), (4, 7, "PERSON")))
+    assert cuts_a_name(tail_cut, (3, 4, 5))
+    # a span the recognizer took over a lower-case verb is a clause, not a name
+    clause = sentence(["Graeme", "founded", "Xanitos"], ["PROPN", "VERB", "PROPN"],
+                      chunks=[(0, 1), (2, 3)])
+    clause = dataclasses.replace(clause, entities=((0, 3, "WORK_OF_ART"),))
+    assert not cuts_a_name(clause, (1,))
+
+    from mamakg.types import TextSpan
+
+    reading = dataclasses.replace(  # "Aigburth | , | Liverpool", as a place reading reads it
+        through, relation=TextSpan(",", 17, 18), tail=TextSpan("Liverpool", 19, 28),
+        relation_key=",", tail_key="liverpool", tail_type="GPE", derived=True,
+        cuts_name=False, relation_pos=("PUNCT",))
+    cut = dataclasses.replace(through, readings=(reading,))
+    done = resolve_mentions([cut], Config.preset("default"))
+    assert done.mentions == (reading,)  # only the reading stands
+    assert [why for _, why in done.dropped] == [Drop.NAME_RELATION]
+    kept = resolve_mentions([cut], Config.preset("default", whole_names=False))
+    assert [m.relation.text for m in kept.mentions] == ["Liverpool", ","]
+    assert kept.dropped == ()

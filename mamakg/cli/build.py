@@ -140,6 +140,11 @@ Examples:
 @click.option("--scope-common-nouns/--no-scope-common-nouns", default=None,
               help="A common noun ('his father') is a node of its document only; a class "
                    "value ('songwriter' as occupation) is shared [default: on; paper: off].")
+@click.option("--whole-names/--no-whole-names", default=None,
+              help="A relation that cuts a name running on into its head or tail, or is a "
+                   "name alone, states no fact in the graph, only the readings made of it do "
+                   "('Born in Aigburth, Liverpool, he': no 'Aigburth | Liverpool | he') "
+                   "[default: on; paper: off].")
 @click.option("--entity-readings/--no-entity-readings", default=None,
               help="Also read facts between the named entities inside noun chunks, kept "
                    "where they map to a property [default: on; paper: off].")

@@ -20,6 +20,7 @@ from mamakg.mapping.arguments import (
     adjunct_readings,
     chunk_readings,
     clause_readings,
+    cuts_a_name,
     narrow_readings,
     node_room,
     node_span,
@@ -92,6 +93,8 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
     changes: dict[str, object] = {"head_type": span_type(s, *candidate.head),
                                   "tail_type": span_type(s, *candidate.tail),
                                   "relation_pos": tuple(s.pos[t] for t in rel)}
+    if rel and cuts_a_name(s, rel):
+        changes["cuts_name"] = True
     spans: Spans | None = None
     if boundaries:
         nodes, spans = _nodes(s, candidate.head, candidate.tail, rel)

@@ -51,14 +51,18 @@ from mamakg.types import Entity, Mention, Sentence
 
 __all__ = ["DATE_PLACE_PREPOSITIONS", "GROUP_OF_PERSON", "MAX_READINGS", "PLACE_IN_PLACE",
            "PRONOUNS", "RELATIVE_PRONOUNS", "adjunct_readings", "chunk_readings",
-           "clause_readings", "dates_and_places", "entity_at", "entity_core", "is_named",
-           "is_pronoun", "narrow_readings", "node_room", "node_span", "possessor_readings",
-           "reading", "relational_tail", "role_readings", "span_root", "span_type", "tail_cores"]
+           "clause_readings", "cuts_a_name", "dates_and_places", "entity_at", "entity_core",
+           "is_named", "is_pronoun", "narrow_readings", "node_room", "node_span",
+           "possessor_readings", "reading", "relational_tail", "role_readings", "span_root",
+           "span_type", "tail_cores"]
 
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",
                            "ORDINAL"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_ANY_NAME_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT",
+                              "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+"""The entity recognizer's labels of names (not of dates, times, numbers and amounts)."""
 _NAME_KIND_NOUNS = KIND_NOUNS["organization"] | KIND_NOUNS["place"] | PLACE_NOUNS
 """Nouns after which a name compounded before them is what the chunk names ("the [Ford]
 *company*", "the [Chicago Bulls] basketball *team*"); before another common noun the name
@@ -144,6 +148,45 @@ def entity_at(s: Sentence, token: int) -> tuple[int, int, str] | None:
 
 def _is_value_word(s: Sentence, t: int) -> bool:
     return s.pos[t] == "NUM" or is_month(s.words[t]) or s.words[t] in (",", "-", "–", "/")
+
+
+def cuts_a_name(s: Sentence, relation: tuple[int, ...]) -> bool:
+    """Whether a relation (its tokens) takes part of a name that goes on outside it, or is
+    one name and nothing else (the entity recognizer's names): "Terence James | Reed (born
+    in | London", "Chicago | Kerasotes | Showplace Theatres" (of "Kerasotes Showplace
+    Theatres"), "Born in Aigburth | Liverpool | he". A path through a name reads no relation
+    between the name's parts, or between what stands around it. A name inside a longer
+    relation is no cut ("is a Turkish politician of"), nor is a span of the recognizer that
+    takes in a word of the relation written in lower case, no name's linking word ("of",
+    "and"): a clause read as a title ("[Graeme founded Xanitos]"), not a name.
+
+    >>> from mamakg.types import Sentence
+    >>> s = Sentence("d", 0, "Born in Aigburth , Liverpool , he played", 0,
+    ...     ("Born", "in", "Aigburth", ",", "Liverpool", ",", "he", "played"),
+    ...     ((0, 4), (5, 7), (8, 16), (17, 18), (19, 28), (29, 30), (31, 33), (34, 40)),
+    ...     ("bear", "in", "aigburth", ",", "liverpool", ",", "he", "play"),
+    ...     ("VERB", "ADP", "PROPN", "PUNCT", "PROPN", "PUNCT", "PRON", "VERB"),
+    ...     ("advcl", "prep", "pobj", "punct", "appos", "punct", "nsubj", "ROOT"),
+    ...     (False, True, False, False, False, False, True, False), ((2, 3), (4, 5), (6, 7)),
+    ...     heads=(7, 0, 1, 2, 2, 7, 7, 7), entities=((2, 3, "GPE"), (4, 5, "GPE")))
+    >>> cuts_a_name(s, (3, 4, 5)), cuts_a_name(s, (4,)), cuts_a_name(s, (3,))
+    (False, True, False)
+    """
+    first, end = relation[0], relation[-1] + 1
+    for start, stop, label in s.entities:
+        if start >= end:
+            break
+        if stop > first and label in _ANY_NAME_LABELS and (
+                start < first or stop > end or (start == first and stop == end)) and \
+                not any(_lower_word(s.words[t]) for t in range(max(start, first),
+                                                                min(stop, end))):
+            return True
+    return False
+
+
+def _lower_word(word: str) -> bool:
+    """Whether a word is written in lower case and is no name's linking word ("of", "de")."""
+    return word[:1].islower() and word.lower() not in NAME_LINKS
 
 
 def span_type(s: Sentence, start: int, end: int) -> str:

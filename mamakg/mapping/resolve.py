@@ -91,6 +91,9 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
             continue
         readings = [x for x in m.readings if not is_value(x.head.text)] \
             if config.entity_readings else []
+        whole = not (config.whole_names and m.cuts_name)
+        if not whole:  # the relation cuts a name: no fact of its own, its readings stand
+            dropped.append((original, Drop.NAME_RELATION))
         if config.scope_common_nouns:
             m = scope_of(m, slots, common, names)
             readings = [scope_of(x, common=common, names=names) for x in readings]
@@ -99,9 +102,10 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
         # or country is a fact of the sentence, not a narrower reading of the mention; a
         # mention whose relation reads into its tail chunk ("was a member of | Advisory
         # Council", `Mention.relation_node`) is already read between its entities: it maps
-        marks = [x for x in readings if x.relation_key not in SENTENCE_FACTS
-                 and _inside(x.tail, m)][:1] if m.relation_node is None else []
-        batch.append(evolve(m, readings=tuple(marks)))
+        if whole:
+            marks = [x for x in readings if x.relation_key not in SENTENCE_FACTS
+                     and _inside(x.tail, m)][:1] if m.relation_node is None else []
+            batch.append(evolve(m, readings=tuple(marks)))
         for x in readings:  # one comma can state two facts ("Alberta, Canada"): keyed apart
             where = (x.sent_index, x.head.start, x.relation.start, x.tail.start,
                      x.relation_key)

@@ -382,6 +382,11 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
 
     >>> is_inverse("served as chairman and ceo of", "chairman", "chairperson")
     True
+
+    A name or label with a slash names either word ("director/manager"):
+
+    >>> is_inverse("served as managing director of", "manager/director", "director/manager")
+    True
     """
     name, label = name.lower(), label.lower()
     if name.endswith(" by") or label.endswith(" by"):
@@ -389,14 +394,14 @@ def is_inverse(phrase: str, name: str, label: str) -> bool:
     stem = _relating_stem(phrase)
     if stem is None or final_preposition(name):
         return False
-    words = _compound_words(name)
-    group = words[:-1] if len(words) >= 2 and words[-1] in MEMBER_NOUNS else []
-    own = [] if final_preposition(label) else _compound_words(label)
+    names = [_compound_words(n) for n in name.split("/")]
+    groups = [w[:-1] for w in names if len(w) >= 2 and w[-1] in MEMBER_NOUNS]
+    owns = [] if final_preposition(label) else [_compound_words(n) for n in label.split("/")]
     for part in _conjunct_stems(stem):
-        if any(0 < len(w) <= 3 and part[-len(w):] == w for w in (words, group)):
+        if any(0 < len(w) <= 3 and part[-len(w):] == w for w in names + groups):
             return True  # the nearest name, or its group ("board" of "board member")
-        if 0 < len(own) <= 3 and part[-len(own):] == own and \
-                not _after_place_preposition(part, len(own)):
+        if any(0 < len(own) <= 3 and part[-len(own):] == own and
+               not _after_place_preposition(part, len(own)) for own in owns):
             return True  # the label
     return False
 
@@ -780,6 +785,10 @@ class EmbeddingMapper:
         preposition): what "N of" may name (`is_inverse`)."""
         self._label_by = np.array([label.lower().endswith(" by") for label in self.labels],
                                   dtype=bool)
+        self._name_slashed = np.array(["/" in n for n in names], dtype=bool)
+        self._label_slashed = np.array(["/" in label for label in self.labels], dtype=bool)
+        """Names and labels with a slash, which names either word ("director/manager"):
+        `_inverse_of` asks `is_inverse` for each of them."""
 
     def _candidates(self, q: MapQuery, phrase: str, which: np.ndarray) -> np.ndarray:
         """The properties that compete for the phrase: those whose value the fact's value may
@@ -829,13 +838,17 @@ class EmbeddingMapper:
             words, joined = self._name_words[which], self._name_joined[which]
             named = np.zeros(len(which), dtype=bool)
             groups, group = self._group_words[which], self._group_joined[which]
-            for n in (1, 2, 3):
-                tail = " ".join(stem[-n:])
-                named |= (words == n) & (joined == tail)
-                named |= (groups == n) & (group == tail)
-                if not _after_place_preposition(stem, n):
-                    named |= (self._label_words == n) & (self._label_joined == tail)
+            for part in _conjunct_stems(stem):
+                for n in (1, 2, 3):
+                    tail = " ".join(part[-n:])
+                    named |= (words == n) & (joined == tail)
+                    named |= (groups == n) & (group == tail)
+                    if not _after_place_preposition(part, n):
+                        named |= (self._label_words == n) & (self._label_joined == tail)
             found |= ~by & (self._name_ends[which] == "") & named
+            for i in np.flatnonzero(self._name_slashed[which] | self._label_slashed):
+                found[i] = is_inverse(phrase, self.vectors.name_text[int(which[i])],
+                                      self.labels[i])
         self._inverse[phrase] = found
         return found
 

@@ -153,6 +153,26 @@ def test_a_membership_of_a_political_party_is_read_as_party_membership():
     assert chain.relation(query, "Robinson", "a search party")[0].pid != "P102"
 
 
+def test_a_child_of_someone_is_their_child_whichever_parent_they_are():
+    """Wikidata gives father and mother both the aliases "son of", "daughter of": the phrase
+    says whose child the head is, not the parent's sex."""
+    from mamakg.mapping.mapper import MapMethod
+
+    query = MapQuery("be son of", "was a son of", "person", "person")
+    for parent in ("P22", "P25"):
+        chain = _answering(parent, 1.0, MapMethod.ALIAS)
+        found, inverse = chain.relation(query, "Jérôme Bonaparte", "Elizabeth Patterson")
+        assert (found.pid, found.pid_label, inverse) == ("P40", "child", True)
+        assert "child" in found.evidence[-1][1]
+    father = MapQuery("be father of", "is the father of", "person", "person")
+    found, inverse = _answering("P22", 1.0, MapMethod.EMBEDDING, inverse=True).relation(
+        father, "Christopher Bateman", "Ray Bateman")
+    assert (found.pid, inverse) == ("P22", True)  # a parent's own noun stays as it maps
+    found, inverse = _answering("P22", 1.0, MapMethod.DISTANT).relation(
+        query, "Jérôme Bonaparte", "Elizabeth Patterson")
+    assert (found.pid, inverse) == ("P22", False)  # the knowledge base's own choice stands
+
+
 def test_a_kind_of_place_in_a_place_lies_in_it(mapper):
     village, state, person = mapper.map([
         MapQuery("be village in", "is a village in", "person", "place"),  # NER: a person

@@ -13,7 +13,8 @@ mapper (None). The build chains them in this order (`MapChain`), the first decis
 A decision without a property (method ``none``) ends the chain too: the relation stays open.
 `MapChain.relation` then checks, in one place, that the fact's value fits the property's value
 type (`PropertyIndex.fits`) and that no person is the subject of a property of works
-(`WORK_PROPERTIES`), reads a property of place on land whose value names a body of water
+(`WORK_PROPERTIES`), reads a parent's property stated by a child's noun ("son of") as the
+parent's child (`PARENTS`, `CHILD_PROPERTY`), reads a property of place on land whose value names a body of water
 as located in or next to body of water (`ON_LAND`, `WATER_PROPERTY`), a membership whose value
 names a political party as member of political party (`MEMBERSHIP`, `PARTY_PROPERTY`), and
 makes the `Relation`.
@@ -33,8 +34,9 @@ from mamakg.types import Relation
 if TYPE_CHECKING:
     from mamakg.attention import Embedder
 
-__all__ = ["MEMBERSHIP", "ON_LAND", "PARTY_PROPERTY", "WATER_PROPERTY", "WORK_PROPERTIES",
-           "MapChain", "MapMethod", "MapQuery", "Mapping", "RelationMapper", "names_a_party"]
+__all__ = ["CHILD_NOUNS", "CHILD_PROPERTY", "MEMBERSHIP", "ON_LAND", "PARENTS", "PARTY_PROPERTY",
+           "WATER_PROPERTY", "WORK_PROPERTIES", "MapChain", "MapMethod", "MapQuery", "Mapping",
+           "RelationMapper", "names_a_child", "names_a_party"]
 
 ON_LAND = frozenset({"P131", "P17", "P276"})
 """Properties that place their subject in a territory or at a location: located in the
@@ -50,6 +52,29 @@ of a political party with a property of its own (`PARTY_PROPERTY`)."""
 PARTY_PROPERTY = "P102"
 """Member of political party: what a property of `MEMBERSHIP` states where its value names a
 political party (`names_a_party`: "Robinson is a member of the Labour Party")."""
+
+PARENTS = frozenset({"P22", "P25"})
+"""Father, mother: the parent of the subject, whose sex the property says."""
+CHILD_PROPERTY = "P40"
+"""Child: what "son of", "daughter of" state of the parent named after them (`names_a_child`),
+which says nothing of the parent's sex (Wikidata gives *father* and *mother* both these
+aliases): "Jérôme was a son of Elizabeth Patterson" is Elizabeth Patterson's child Jérôme."""
+CHILD_NOUNS = frozenset("son sons daughter daughters child children stepson stepdaughter "
+                        "stepchild".split())
+"""Nouns that name someone as a parent's child."""
+
+
+def names_a_child(phrase: str) -> bool:
+    """Whether a relation phrase names its head a child of its tail: a child's noun before
+    its last word, "of" ("was a son of", "the eldest daughter of").
+
+    >>> names_a_child("was a son of"), names_a_child("the eldest daughter of")
+    (True, True)
+    >>> names_a_child("is the father of"), names_a_child("son")
+    (False, False)
+    """
+    words = phrase.lower().split()
+    return len(words) >= 2 and words[-1] == "of" and words[-2] in CHILD_NOUNS
 
 
 WORK_PROPERTIES = frozenset({
@@ -181,9 +206,10 @@ class MapChain:
         property) must fit the property's value type, unless the knowledge base's own
         statements chose it (distant supervision), and the subject (the head, or the tail of
         an inverse property) may be a person only where the property is no work's
-        (`WORK_PROPERTIES`); a property of `ON_LAND` whose value names a body of water is
-        read as `WATER_PROPERTY`, one of `MEMBERSHIP` whose value names a political party as
-        `PARTY_PROPERTY`."""
+        (`WORK_PROPERTIES`); a parent's property (`PARENTS`) stated by a child's noun ("son
+        of") is read as `CHILD_PROPERTY` from tail to head, a property of `ON_LAND` whose
+        value names a body of water as `WATER_PROPERTY`, one of `MEMBERSHIP` whose value
+        names a political party as `PARTY_PROPERTY`."""
         found = self.map([query])[0]
         open_relation = Relation(key=query.key, label=query.surface)
         if found.pid is None:
@@ -196,7 +222,13 @@ class MapChain:
         if read and subject == "person" and found.pid in WORK_PROPERTIES:
             return open_relation, False
         pid, label, evidence = found.pid, found.pid_label, found.evidence
-        if read and pid in ON_LAND and names_water(value):
+        inverse = found.inverse
+        if read and pid in PARENTS and not inverse and names_a_child(query.surface):
+            pid, label, inverse = CHILD_PROPERTY, None, True
+            evidence += (("phrase", f"{query.surface!r} says whose child the head is, not "
+                                    f"which parent the tail is: {found.pid} read as "
+                                    f"{CHILD_PROPERTY} from tail to head"),)
+        elif read and pid in ON_LAND and names_water(value):
             pid, label = WATER_PROPERTY, None
             evidence += (("value", f"{value!r} names a body of water, no territory: "
                                    f"{found.pid} read as {WATER_PROPERTY}"),)
@@ -208,4 +240,4 @@ class MapChain:
             label = property_labels().get(pid)
         return Relation(key=query.key, label=query.surface, pid=pid, map_score=found.score,
                         map_method=found.method.value, pid_label=label,
-                        evidence=evidence), found.inverse
+                        evidence=evidence), inverse

@@ -14,9 +14,10 @@ A decision without a property (method ``none``) ends the chain too: the relation
 `MapChain.relation` then checks, in one place, that the fact's value fits the property's value
 type (`PropertyIndex.fits`) and that no person is the subject of a property of works
 (`WORK_PROPERTIES`), reads a parent's property stated by a child's noun ("son of") as the
-parent's child (`PARENTS`, `CHILD_PROPERTY`), reads a property of place on land whose value names a body of water
-as located in or next to body of water (`ON_LAND`, `WATER_PROPERTY`), a membership whose value
-names a political party as member of political party (`MEMBERSHIP`, `PARTY_PROPERTY`), and
+parent's child (`PARENTS`, `CHILD_PROPERTY`), a property of place on land whose value names
+a body of water as located in or next to body of water (`ON_LAND`, `WATER_PROPERTY`), a
+membership whose value names a political party as member of political party (`MEMBERSHIP`,
+`PARTY_PROPERTY`), and
 makes the `Relation`.
 """
 

@@ -43,10 +43,10 @@ __all__ = [
     "split_shards",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Version of the shard file and work-folder manifest layout; another version is refused
 (2: mentions carry the parts of speech of their relation; 3: and the node span of their
-head and tail)."""
+head and tail; 4: and whether their relation cuts a name, `Mention.cuts_name`)."""
 
 Models = tuple[Any, Any]
 """(spaCy pipeline, AttentionModel)."""

@@ -18,7 +18,9 @@ properties of works (`mamakg.mapping.mapper.WORK_PROPERTIES`: no person is the s
 (`mamakg.mapping.resolve.agreed_kinds`: "Ocean Waves is a 1993 anime film" is a work,
 whatever the entity recognizer made of its name) and the organizations that are no place
 (`mamakg.mapping.facts._organization_for_a_place`: "released on Decca Records" states no
-*place of publication*, "based in Hagen" a headquarters whatever the recognizer called Hagen).
+*place of publication*, "based in Hagen" a headquarters whatever the recognizer called Hagen),
+and a child's noun before "of" (`mamakg.mapping.mapper.names_a_child`: "was a son of" mapped
+to *father* or *mother* is the parent's *child*, read from tail to head).
 
     python benchmarks/map_rules.py --quality-out Q --relmap-out R [--doc docs/map-rules.md]
 
@@ -126,12 +128,18 @@ def _no_organization_places() -> None:
     facts._organization_for_a_place = lambda *args: False  # type: ignore[assignment]
 
 
+def _no_child_nouns() -> None:
+    from mamakg.mapping import mapper
+
+    mapper.names_a_child = lambda phrase: False  # type: ignore[assignment]
+
+
 RULES = {"value-kinds": _no_value_kinds, "role-readings": _no_role_readings,
          "agent-by": _no_agent_by, "group-subjects": _no_group_subjects,
          "where-prepositions": _no_where_prepositions, "causes": _no_causes,
          "administrative-locations": _no_administrative, "languages": _no_languages,
          "work-subjects": _no_work_subjects, "said-works": _no_said_works,
-         "organization-places": _no_organization_places}
+         "organization-places": _no_organization_places, "child-nouns": _no_child_nouns}
 """Rule name -> what switches it off in the build's process."""
 
 

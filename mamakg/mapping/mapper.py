@@ -17,8 +17,7 @@ type (`PropertyIndex.fits`) and that no person is the subject of a property of w
 parent's child (`PARENTS`, `CHILD_PROPERTY`), a property of place on land whose value names
 a body of water as located in or next to body of water (`ON_LAND`, `WATER_PROPERTY`), a
 membership whose value names a political party as member of political party (`MEMBERSHIP`,
-`PARTY_PROPERTY`), and
-makes the `Relation`.
+`PARTY_PROPERTY`), and makes the `Relation`.
 """
 
 from __future__ import annotations

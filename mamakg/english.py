@@ -9,7 +9,7 @@ Pure data and a few one-line tests; imports nothing of mamakg.
 from __future__ import annotations
 
 __all__ = [
-    "ALL_PREPOSITIONS", "ARTICLES", "AUXILIARY_LEMMAS", "BE_FORMS", "CAUSE_NOUNS",
+    "ALL_PREPOSITIONS", "ARTICLES", "AUXILIARY_LEMMAS", "BE_FORMS", "CAUSE_NOUNS", "CHILD_NOUNS",
     "DEMONSTRATIVES", "DETERMINERS", "EVENT_NAME_NOUNS", "FIRST_PERSON_PRONOUNS",
     "GENERIC_NOUNS", "HAVE_FORMS", "INDEFINITE_PRONOUNS", "IRREGULAR_LEMMAS", "KIND_NOUNS",
     "LANGUAGE_NOUNS", "LEADING_AUXILIARIES", "MODALS", "MONTHS", "MONTH_NUMBERS", "NAME_LINKS",
@@ -114,6 +114,9 @@ which a film ... was originally created")."""
 CAUSE_NOUNS = frozenset({"cause", "causes"})
 """Nouns that name what brings something about (a description's "underlying or immediate
 *cause* of death"): no person, organization or place."""
+CHILD_NOUNS = frozenset("son sons daughter daughters child children stepson stepdaughter "
+                        "stepchild".split())
+"""Nouns that name someone as a parent's child ("was a *son* of")."""
 PLACE_NOUNS = frozenset("city cities town towns village villages state states province provinces "
                         "county counties region regions district districts island islands "
                         "municipality borough commune parish prefecture kingdom republic "

@@ -60,9 +60,6 @@ __all__ = ["DATE_PLACE_PREPOSITIONS", "GROUP_OF_PERSON", "MAX_READINGS", "PLACE_
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",
                            "ORDINAL"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_ANY_NAME_LABELS = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT",
-                              "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
-"""The entity recognizer's labels of names (not of dates, times, numbers and amounts)."""
 _NAME_KIND_NOUNS = KIND_NOUNS["organization"] | KIND_NOUNS["place"] | PLACE_NOUNS
 """Nouns after which a name compounded before them is what the chunk names ("the [Ford]
 *company*", "the [Chicago Bulls] basketball *team*"); before another common noun the name
@@ -176,10 +173,11 @@ def cuts_a_name(s: Sentence, relation: tuple[int, ...]) -> bool:
     for start, stop, label in s.entities:
         if start >= end:
             break
-        if stop > first and label in _ANY_NAME_LABELS and (
-                start < first or stop > end or (start == first and stop == end)) and \
-                not any(_lower_word(s.words[t]) for t in range(max(start, first),
-                                                                min(stop, end))):
+        if stop <= first or label in _VALUE_LABELS:
+            continue  # before the relation, or a date, time or amount: no name
+        runs_on = start < first or stop > end
+        if (runs_on or (start, stop) == (first, end)) and not any(
+                _lower_word(s.words[t]) for t in range(max(start, first), min(stop, end))):
             return True
     return False
 

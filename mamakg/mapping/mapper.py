@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from mamakg.english import CHILD_NOUNS
 from mamakg.mapping.places import names_water
 from mamakg.mapping.properties import PropertyIndex, property_labels
 from mamakg.types import Relation
@@ -34,7 +35,7 @@ from mamakg.types import Relation
 if TYPE_CHECKING:
     from mamakg.attention import Embedder
 
-__all__ = ["CHILD_NOUNS", "CHILD_PROPERTY", "MEMBERSHIP", "ON_LAND", "PARENTS", "PARTY_PROPERTY",
+__all__ = ["CHILD_PROPERTY", "MEMBERSHIP", "ON_LAND", "PARENTS", "PARTY_PROPERTY",
            "WATER_PROPERTY", "WORK_PROPERTIES", "MapChain", "MapMethod", "MapQuery", "Mapping",
            "RelationMapper", "names_a_child", "names_a_party"]
 
@@ -59,9 +60,6 @@ CHILD_PROPERTY = "P40"
 """Child: what "son of", "daughter of" state of the parent named after them (`names_a_child`),
 which says nothing of the parent's sex (Wikidata gives *father* and *mother* both these
 aliases): "Jérôme was a son of Elizabeth Patterson" is Elizabeth Patterson's child Jérôme."""
-CHILD_NOUNS = frozenset("son sons daughter daughters child children stepson stepdaughter "
-                        "stepchild".split())
-"""Nouns that name someone as a parent's child."""
 
 
 def names_a_child(phrase: str) -> bool:

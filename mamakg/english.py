@@ -13,11 +13,11 @@ __all__ = [
     "DEMONSTRATIVES", "DETERMINERS", "EVENT_NAME_NOUNS", "FIRST_PERSON_PRONOUNS",
     "GENERIC_NOUNS", "HAVE_FORMS", "INDEFINITE_PRONOUNS", "IRREGULAR_LEMMAS", "KIND_NOUNS",
     "LANGUAGE_NOUNS", "LEADING_AUXILIARIES", "MODALS", "MONTHS", "MONTH_NUMBERS", "NAME_LINKS",
-    "NEGATIONS", "PERSON_PRONOUNS", "PLURAL_PRONOUNS", "POSSESSIVE_DETERMINERS",
+    "NEGATIONS", "PERSON_PRONOUNS", "PLURAL_PRONOUNS", "POSSESSIVE_DETERMINERS", "POSTNOMINALS",
     "PREPOSITIONS", "PRONOUNS", "QUANTIFIERS", "RELATIVE_PRONOUNS", "RELATIVIZERS",
     "ROLE_PREPOSITIONS", "SECOND_PERSON_PRONOUNS", "SOURCE_PREPOSITIONS", "STUDENT_NOUNS",
     "THING_PRONOUNS", "TIME_ADVERBS", "WHERE_PREPOSITIONS", "WH_ADVERBS", "WORK_NOUNS",
-    "final_preposition", "head_word", "is_month",
+    "after_honours", "final_preposition", "head_word", "is_month", "is_postnominal",
 ]
 
 # --- determiners -------------------------------------------------------------------------
@@ -154,6 +154,50 @@ TITLES = frozenset("mr mrs ms miss mx dr prof sir dame lord lady rev reverend fr
                    "leader tsar czar".split())
 """Titles and honorifics written before a person's name and not part of it ("*Dr.* Meyer",
 "*President* Viktor Yanukovych"), as spaCy often tags them: proper nouns."""
+POSTNOMINALS = frozenset(
+    # orders, decorations and appointments (the United Kingdom's and the Commonwealth's)
+    "vc gc kg kt gcb kcb cb gcmg kcmg cmg gcvo kcvo cvo lvo mvo gbe kbe dbe cbe obe mbe om ch "
+    "dso dsc mc dfc afc bem kstj kcsg pc qc kc ac ao am oam cc oc cm cq onz gnzm knzm dnzm cnzm "
+    "mnzm onzm qso omri "
+    # presidencies of academies
+    "prs prse pba pra "
+    # fellowships of academies and learned societies
+    "frs frse fba freng fmedsci frsa frsc frsl frcp frcs frcpath frcpsych frcog frgs fras frsb "
+    "frhists finstp fiee fiet fice fimeche fls fsa fzs fgs fraes faa faas faha fassa ftse "
+    "frsnz riba ra ara "
+    # doctorates and professional degrees
+    "phd dphil dlitt lld md mph".split())
+"""Letters written after a person's name for an honour, a fellowship or a degree ("Michael
+Atiyah *OM FRS*", "Kazuo Ishiguro *OBE, FRSA*", "Sharareh Taghipour, *PhD*"): not part of the
+name (`is_postnominal`)."""
+
+
+def is_postnominal(word: str) -> bool:
+    """Whether a word is written as post-nominal letters (`POSTNOMINALS`, with two capitals
+    or more: "FREng", "PhD", not the word "Am").
+
+    >>> is_postnominal("FREng"), is_postnominal("CBE"), is_postnominal("Am"), is_postnominal("Roy")
+    (True, True, False, False)
+    """
+    return word.lower() in POSTNOMINALS and sum(c.isupper() for c in word) >= 2
+
+
+def after_honours(words: list[str] | tuple[str, ...], t: int) -> int:
+    """Where the post-nominal letters written from token t on end (honours, fellowships,
+    degrees, with the commas between them: `is_postnominal`); t where none are written
+    there.
+
+    >>> after_honours(["Clapham", ",", "CBE", "FRS", "(", "24"], 1), after_honours(["A", ","], 1)
+    (4, 1)
+    """
+    end = u = t
+    while u < len(words) and (words[u] == "," or is_postnominal(words[u])):
+        u += 1
+        if words[u - 1] != ",":
+            end = u
+    return end
+
+
 NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
 """Generational suffixes written after a person's name ("William Charles DeMott *II*"), which
 the person's surname leaves out ("DeMott")."""

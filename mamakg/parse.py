@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mamakg.english import NAME_LINKS, NAME_SUFFIXES, TITLES, is_month
+from mamakg.english import (
+    NAME_LINKS,
+    NAME_SUFFIXES,
+    TITLES,
+    after_honours,
+    is_month,
+    is_postnominal,
+)
 from mamakg.errors import MamakgError
 from mamakg.rulematch import speed_up
 from mamakg.types import Document, Pieces, Sentence, evolve
@@ -354,6 +361,38 @@ def nicknames_joined(ents: list[tuple[int, int, str]], words: list[str],
     return out
 
 
+def honours_cut(ents: list[tuple[int, int, str]], words: list[str],
+                ) -> list[tuple[int, int, str]]:
+    """The entities (start, end, label), in document order, without the post-nominal letters
+    written after a person's name (`mamakg.english.after_honours`), which the recognizer
+    takes into the name ("[Norman McLean FBA]") or calls a name of their own ("Arthur Roy
+    Clapham, [CBE FRS]"): a person's name ends before them, and an entity of nothing but
+    such letters after a name is dropped. (The noun chunks stay as they are: the Match
+    stage reads the letters as the parser grouped them, and the Map stage takes no head or
+    tail of them alone, `mamakg.mapping.resolve`.)
+
+    >>> words = ["Arthur", "Clapham", ",", "CBE", "FRS", "(", "born", ")"]
+    >>> honours_cut([(0, 2, "PERSON"), (3, 5, "PERSON")], words)
+    [(0, 2, 'PERSON')]
+    >>> honours_cut([(0, 3, "PERSON")], ["Norman", "McLean", "FBA", "was"])
+    [(0, 2, 'PERSON')]
+    """
+    honours: list[tuple[int, int]] = []  # (end of a person's name, end of its letters)
+    cut: list[tuple[int, int, str]] = []
+    for start, end, label in ents:
+        if label == "PERSON":
+            e = end
+            while e - 1 > start and (words[e - 1] == "," or is_postnominal(words[e - 1])):
+                e -= 1
+            if not is_postnominal(words[e - 1]) and after_honours(words, e) >= end:
+                end = e
+            if (run := after_honours(words, end)) > end:
+                honours.append((end, run))
+        cut.append((start, end, label))
+    return [(start, end, label) for start, end, label in cut
+            if not any(a <= start and end <= b for a, b in honours)]
+
+
 _PARTICLES = NAME_LINKS - {"of", "and", "the", "for", "&"}
 """Particles written in lower case inside a person's name ("Jacques Dyel *du* Parquet")."""
 
@@ -361,9 +400,9 @@ _PARTICLES = NAME_LINKS - {"of", "and", "the", "for", "&"}
 def _person_word(word: str, part: str) -> bool:
     """Whether a token may be part of a person's name the recognizer cut short: a
     capitalized proper noun, no title ("President") and no all-capital abbreviation
-    ("CEO", "FBA")."""
+    ("CEO", "FBA") or post-nominal letters ("FREng")."""
     return part == "PROPN" and _capitalized(word) and word.lower().rstrip(".") not in TITLES \
-        and not (len(word) > 1 and word.isupper())
+        and not (len(word) > 1 and word.isupper()) and not is_postnominal(word)
 
 
 def persons_widened(ents: list[tuple[int, int, str]], words: list[str], pos: list[str],
@@ -440,6 +479,7 @@ def persons_by_life(ents: list[tuple[int, int, str]], words: list[str], pos: lis
     [(0, 1, 'ORG')]
     """
     def life_follows(end: int) -> bool:
+        end = after_honours(words, end)  # "Leonard Spath FRS (20 October 1882 – ..."
         if end >= len(words) or words[end] != "(":
             return False
         last = min(end + 1 + LIFE_BRACKET, len(words))
@@ -497,9 +537,9 @@ class _DocTokens:
         # HEAD is the head's offset from the token, stored unsigned
         self.heads: list[int] = (table[:, 7].astype(np.int64) + np.arange(len(orth))).tolist()
         self.chunks = [(c.start, c.end) for c in doc.noun_chunks]  # in document order
-        self.ents = persons_by_life(persons_widened(nicknames_joined(days_joined(
+        self.ents = honours_cut(persons_by_life(persons_widened(nicknames_joined(days_joined(
             [(e.start, e.end, e.label_) for e in doc.ents], self.words), self.words, self.pos),
-            self.words, self.pos, self.chunks), self.words, self.pos, self.chunks)
+            self.words, self.pos, self.chunks), self.words, self.pos, self.chunks), self.words)
 
     def sentence(self, start: int, end: int, doc_id: str, index: int, offset: int,
                  max_tokens: int) -> Sentence | None:

@@ -219,7 +219,7 @@ class Drop(str, enum.Enum):
     SELF_LOOP = "self_loop"
     PRONOUN = "unresolved_pronoun"  # Map stage: a pronoun it could not resolve (graph only)
     VALUE_HEAD = "value_head"  # Map stage: a head that is a number or date (graph only)
-    NO_WORD = "no_word_argument"  # Map stage: a head or tail of punctuation only (graph only)
+    NO_WORD = "no_word_argument"  # Map stage: a head or tail of punctuation or honours (graph only)
     NAME_RELATION = "relation_cuts_a_name"  # Map stage: only its readings stand (graph only)
 
 

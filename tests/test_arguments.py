@@ -426,3 +426,60 @@ def test_a_relation_that_cuts_a_name_states_no_fact_only_its_readings():
     kept = resolve_mentions([cut], Config.preset("default", whole_names=False))
     assert [m.relation.text for m in kept.mentions] == ["Liverpool", ","]
     assert kept.dropped == ()
+
+
+def gillard():
+    """'Frank Gillard CBE was a BBC executive' with the recognizer's names as the build keeps
+    them (its "Frank Gillard CBE" cut before the letters: `mamakg.parse.honours_cut`)."""
+    s = sentence(["Frank", "Gillard", "CBE", "was", "a", "BBC", "executive"],
+                 ["PROPN", "PROPN", "PROPN", "AUX", "DET", "PROPN", "NOUN"],
+                 deps=["compound", "compound", "nsubj", "ROOT", "det", "compound", "attr"],
+                 lemmas=["frank", "gillard", "cbe", "be", "a", "bbc", "executive"],
+                 chunks=[(0, 3), (4, 7)])
+    return dataclasses.replace(s, heads=(2, 2, 3, 3, 6, 6, 3),
+                               entities=((0, 2, "PERSON"), (5, 6, "ORG")))
+
+
+def test_post_nominal_letters_are_no_part_of_a_name_and_stand_for_it_alone():
+    from mamakg.config import Config
+    from mamakg.mapping.resolve import resolve_mentions
+    from mamakg.parse import honours_cut
+    from mamakg.types import Drop
+
+    assert honours_cut([(0, 3, "PERSON"), (5, 6, "ORG")], list(gillard().words)) == \
+        list(gillard().entities)
+    s = gillard()
+    c = Candidate(s, head=(0, 3), tail=(4, 7), relation=(3,), score=0.4, path=())
+    m = annotate(to_mention(c), c, clause=True, boundaries=True)
+    assert m.head_label == "Frank Gillard"  # the parser's root of the chunk is "CBE"
+    # the clause's subject is the letters: the reading is said of the name they follow
+    assert [(r.head_label, r.relation_key, r.tail_label) for r in m.readings] == [
+        ("Frank Gillard", "be executive", "BBC")]
+
+    # letters in a chunk of their own, after a comma, stand for the name before them
+    knight = sentence(["Gowin", "Knight", ",", "FRS", ",", "was", "a", "physicist"],
+                      ["PROPN", "PROPN", "PUNCT", "PROPN", "PUNCT", "AUX", "DET", "NOUN"],
+                      chunks=[(0, 2), (3, 4), (6, 8)])
+    knight = dataclasses.replace(knight, entities=((0, 2, "PERSON"),))
+    c = Candidate(knight, head=(3, 4), tail=(6, 8), relation=(5,), score=0.4, path=())
+    letters = annotate(to_mention(c), c, boundaries=True)
+    assert letters.head_label == "Gowin Knight"
+    # where no name comes before them, they are no head at all
+    bare = annotate(to_mention(c), c)
+    assert bare.head_label == "FRS"
+    done = resolve_mentions([bare, letters], Config.preset("default"))
+    assert [why for _, why in done.dropped] == [Drop.NO_WORD]
+    assert [x.head_label for x in done.mentions] == ["Gowin Knight"]
+
+    # a reading's relation from the name opens after the letters ("Gowin Knight FRS (born")
+    from mamakg.mapping.arguments import reading
+
+    born = sentence(["Gowin", "Knight", "FRS", "(", "born", "1713", ")"],
+                    ["PROPN", "PROPN", "PROPN", "PUNCT", "VERB", "NUM", "PUNCT"],
+                    lemmas=["gowin", "knight", "frs", "(", "bear", "1713", ")"],
+                    chunks=[(0, 3), (5, 6)])
+    born = dataclasses.replace(born, entities=((0, 2, "PERSON"), (5, 6, "DATE")))
+    m = to_mention(Candidate(born, head=(0, 3), tail=(5, 6), relation=(4,), score=0.4,
+                             path=()))
+    r = reading(born, m, ((0, 2), "PERSON"), [2, 3, 4], [2, 3, 4], (5, 6, "DATE"))
+    assert (r.head.text, r.relation.text, r.relation_key) == ("Gowin Knight", "( born", "bear")

@@ -172,3 +172,13 @@ def test_births_and_deaths_map_by_the_kind_of_their_tail():
                         MapQuery("death in", "death", "organization", "date"),
                         MapQuery("death in", "death", "person", "person")])
     assert [m.pid if m else None for m in found] == ["P570", "P19", "P570", None, None]
+
+
+def test_post_nominal_letters_between_the_name_and_its_dates_are_passed_over():
+    s = parsed("Leonard Spath FRS ( 20 October 1882 – 2 March 1957 ) was a geologist .",
+               [(0, 2, "PERSON"), (4, 7, "DATE"), (8, 11, "DATE")])
+    assert lives(s) == [("Leonard", "20 October 1882", "2 March 1957")]
+    m = mention_of(s, (0, 3), (14, 15), (12, 13))
+    assert [r.head.text for r in life_readings(s, m)] == ["Leonard Spath"] * 2
+    other = dataclasses.replace(s, words=("Leonard", "Spath", "FRIENDS", *s.words[3:]))
+    assert lives(other) == []  # no such letters: the bracket is not right after the name

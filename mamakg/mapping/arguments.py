@@ -36,8 +36,10 @@ from mamakg.english import (
     TITLES,
     WATER_NOUNS,
     WORK_NOUNS,
+    after_honours,
     head_word,
     is_month,
+    is_postnominal,
 )
 from mamakg.normalize import (
     SUBJECTS,
@@ -355,9 +357,10 @@ _LINKS = (NAME_LINKS - {"and", "&", "the"}) | {"-"}
 
 
 def _name_word(s: Sentence, t: int, inside: list[tuple[int, int, str]]) -> bool:
-    """Whether token t may be part of a written name: no title (`TITLES`), and a word of a
-    name entity, or a proper noun in no entity (not "*Ukrainian* President ...")."""
-    if s.words[t].lower().rstrip(".") in TITLES:
+    """Whether token t may be part of a written name: no title (`TITLES`) or post-nominal
+    letters ("Norman McLean *FBA*", `is_postnominal`), and a word of a name entity, or a
+    proper noun in no entity (not "*Ukrainian* President ...")."""
+    if s.words[t].lower().rstrip(".") in TITLES or is_postnominal(s.words[t]):
         return False
     entities = [e for e in inside if e[0] <= t < e[1]]
     if not entities:
@@ -424,6 +427,45 @@ def _without_title(s: Sentence, start: int, end: int, label: str) -> tuple[int, 
     while t < end - 1 and s.words[t].lower().rstrip(".") in TITLES - {"st", "saint"}:
         t += 1
     return (t, end) if s.words[t][:1].isupper() else (start, end)
+
+
+def _named_before_honours(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
+    """The person's name that a span [start, end) ends with before post-nominal letters
+    ("Sir [John Shipley Rowlinson] FREng", `after_honours`), whose last letters the parser
+    makes the root of the chunk: the name entity with the words of the name before it that
+    NER cut off (`_whole`), without titles (`_without_title`); None where the span ends
+    otherwise."""
+    inside = [e for e in s.entities if start <= e[0] and e[1] <= end]
+    for e_start, e_end, label in inside:
+        if label == "PERSON" and e_end < end and after_honours(s.words, e_end) >= end:
+            return _without_title(s, *_whole(s, start, (e_start, e_end, label), inside, e_end),
+                                  label)
+    return None
+
+
+def _honours_of(s: Sentence, start: int, end: int,
+                room: tuple[int, int]) -> tuple[int, int] | None:
+    """The person's name (within `room`) that a span of nothing but post-nominal letters
+    [start, end) is written after ("Edwin Arend Perkins, [FRS FRSC] (born 31 August 1953)",
+    `after_honours`): the letters stand for the name; None for any other span."""
+    if not all(is_postnominal(w) or w == "," for w in s.words[start:end]):
+        return None
+    person = _honoured(s, start)
+    if person is None or person[0] < room[0] or after_honours(s.words, person[1]) < end:
+        return None
+    return person[0], person[1]
+
+
+def _honoured(s: Sentence, t: int) -> tuple[int, int, str] | None:
+    """The person whose name the post-nominal letters at token t are written after
+    (`after_honours`: "Frank Gillard [CBE]"), as the entity (start, end, label); None where
+    token t is no such letters."""
+    if not is_postnominal(s.words[t]):
+        return None
+    for e_start, e_end, label in s.entities:
+        if label == "PERSON" and e_end <= t < after_honours(s.words, e_end):
+            return e_start, e_end, label
+    return None
 
 
 def node_room(s: Sentence, chunk: tuple[int, int], other: tuple[int, int],
@@ -544,7 +586,9 @@ def node_span(s: Sentence, start: int, end: int,
       leading dates, numbers, amounts or nationalities (`_after_modifiers`: "a German
       [skeleton racer]", "a 1936 British [film]", "over 10,000 [fans]");
     always without leading determiners and possessives and a trailing "'s" ("[Jean Genet]'s"),
-    and a person without the titles NER took in ("King [Prajadhipok]").
+    and a person without the titles NER took in ("King [Prajadhipok]") and the post-nominal
+    letters after the name ("[Gowin Knight] FRS", `_named_before_honours`); a chunk of nothing
+    but such letters stands for the name before it (`_honours_of`).
     A name keeps its "of" ("University of Toronto"): NER spans decide names. A name NER
     found across the chunk's edge is the node whole, where it runs only into words of the
     `room` (`_wider`: "recorded at [Studio] 92" -> "Studio 92"), and so is a title NER
@@ -560,6 +604,11 @@ def node_span(s: Sentence, start: int, end: int,
 
     def narrower_or_wider(node: tuple[int, int]) -> tuple[int, int] | None:
         return None if node in ((a, end), (start, end)) else node  # None: the chunk itself
+
+    if (person := _named_before_honours(s, a, b)) is not None:
+        return narrower_or_wider(person)
+    if room is not None and (honoured := _honours_of(s, a, b, room)) is not None:
+        return honoured
 
     wider = (_suffixed(s, a, b, room) or _wider(s, start, end, room)) if room else None
     if wider is not None:
@@ -972,8 +1021,14 @@ def role_readings(s: Sentence, mention: Mention, head: tuple[int, int],
 def reading(s: Sentence, mention: Mention, head: tuple[tuple[int, int], str], rel: list[int],
             key_tokens: list[int], tail: tuple[int, int, str], key: str | None = None) -> Mention:
     """A derived mention of the sentence: head (token range, type), relation (its tokens, in
-    a row, and those of its key, or the `key` itself), tail (start, end, type)."""
+    a row, and those of its key, or the `key` itself), tail (start, end, type). A relation
+    that opens with the post-nominal letters after the head's name opens after them
+    ("Gowin Knight FRS (born": `after_honours`)."""
     (h, h_type), (t_start, t_end, t_type) = head, tail
+    if rel and rel[0] == h[1] and (honours := after_honours(s.words, h[1])) > h[1] \
+            and rel[-1] >= honours:
+        rel = [t for t in rel if t >= honours]
+        key_tokens = [t for t in key_tokens if t >= honours]
     h_node, t_node = _entity_node(s, *h, h_type), _entity_node(s, t_start, t_end, t_type)
     return Mention(
         doc_id=mention.doc_id, sent_index=mention.sent_index, sentence=mention.sentence,
@@ -1075,12 +1130,13 @@ def _reading_head(s: Sentence, token: int, pronoun: bool,
                   ) -> tuple[tuple[int, int], str] | None:
     """A reading's head at `token`: the token itself where it is a `pronoun` (resolved later;
     None for a relative pronoun, which stands for no one here), else the named entity that
-    holds it (None where none does, or it is a value)."""
+    holds it, or whose post-nominal letters it is (`_honoured`; None where none does, or it
+    is a value)."""
     if pronoun:
         if s.words[token].lower() in RELATIVE_PRONOUNS:
             return None
         return (token, token + 1), "PRON"
-    entity = entity_at(s, token)
+    entity = entity_at(s, token) or _honoured(s, token)  # "Frank Gillard [CBE] was ..."
     if entity is None or entity[2] in _VALUE_LABELS:
         return None
     return (entity[0], entity[1]), entity[2]

@@ -7,7 +7,8 @@ the person and the date.
   9, 1886 – October 16, 1941) was a psychiatrist", "Žarko Petan (1929–2014) was born in
   Ljubljana", how encyclopedias open a biography. The bracket is read when it holds exactly
   two dates (or years) joined by a dash, and the name before it is one the recognizer calls
-  a person, ending right before the bracket. The two dates must be `MIN_LIFE_YEARS` to
+  a person, ending right before the bracket or the post-nominal letters before it ("Leonard
+  Spath FRS (20 October 1882 – 2 May 1957)"). The two dates must be `MIN_LIFE_YEARS` to
   `MAX_LIFE_YEARS` years apart: a shorter span after a name is a term or a time at a school
   ("Lynn Harrell (1986–1993)", "Notable alumni include Sue Townsend (1946–1950)"). What is
   not such a pair stays unread: "(born 1950)" is Match's ("born"), "(c. 1450 – 1520)" and
@@ -31,6 +32,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from mamakg.english import after_honours
 from mamakg.mapping.arguments import (
     DATE_PLACE_PREPOSITIONS,
     dates_and_places,
@@ -131,15 +133,17 @@ def life_dates(s: Sentence) -> list[Life]:
         return []
     lives = []
     for start, end, label in sorted(s.entities):
-        if label != "PERSON" or end >= len(s) or s.words[end] != "(":
+        opening = after_honours(s.words, end)  # "Leonard Spath FRS (20 October 1882 – ..."
+        if label != "PERSON" or opening >= len(s) or s.words[opening] != "(":
             continue
-        close = next((t for t in range(end + 1, min(end + 2 + _LONGEST_BRACKET, len(s)))
+        close = next((t for t in range(opening + 1,
+                                       min(opening + 2 + _LONGEST_BRACKET, len(s)))
                       if s.words[t] in ("(", ")")), None)
-        if close is None or s.words[close] != ")" or close == end + 1:
+        if close is None or s.words[close] != ")" or close == opening + 1:
             continue
-        found = _bracketed(s, end, close)
+        found = _bracketed(s, opening, close)
         if found is not None:
-            lives.append(Life((start, end), s.char_span(end, end + 1), *found))
+            lives.append(Life((start, end), s.char_span(opening, opening + 1), *found))
     return lives
 
 

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from mamakg.config import Config
-from mamakg.english import PERSON_PRONOUNS, WORK_NOUNS, head_word
+from mamakg.english import PERSON_PRONOUNS, WORK_NOUNS, head_word, is_postnominal
 from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.coref import common_keys, name_keys, resolve_document, scope_of, unscoped
 from mamakg.mapping.places import SENTENCE_FACTS
@@ -83,8 +83,8 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
             reason = Drop.PRONOUN
         elif config.literal_values and is_value(m.head_label):
             reason = Drop.VALUE_HEAD
-        elif config.scope_common_nouns and not (_has_word(m.head.text)
-                                                and _has_word(m.tail.text)):
+        elif config.scope_common_nouns and not (_has_word(m.head_label)
+                                                and _has_word(m.tail_label)):
             reason = Drop.NO_WORD
         if reason is not None or m is None:
             dropped.append((original, reason or Drop.PRONOUN))
@@ -124,7 +124,10 @@ def _inside(span: TextSpan, m: Mention) -> bool:
 
 
 def _has_word(text: str) -> bool:
-    return any(c.isalnum() for c in text)
+    """Whether a head or tail says anything: not punctuation alone, nor post-nominal letters
+    alone ("Arthur Roy Clapham, [CBE FRS] (24 May 1904 – ...)": `is_postnominal`)."""
+    return any(c.isalnum() for c in text) and not all(
+        is_postnominal(w) for w in text.replace(",", " ").split())
 
 
 def agreed_kinds(mentions: list[Mention]) -> list[Mention]:

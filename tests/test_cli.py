@@ -134,3 +134,22 @@ def test_interrupt_leaves_no_output(runner, corpus, tmp_path, monkeypatch):
 def test_version_and_help(runner):
     assert run(runner, "--version").output.startswith("mamakg, version")
     assert "Examples" in run(runner, "build", "--help").output
+
+
+def test_a_worker_killed_is_one_line_and_leaves_no_output(runner, corpus, tmp_path,
+                                                          monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    import mamakg.rdf.writers as writers
+
+    def killed(*a, **k):  # what a pool raises once a worker process is killed
+        raise BrokenProcessPool("A child process terminated abruptly")
+
+    monkeypatch.setattr(writers, "render_parts", killed)
+    out = tmp_path / "g.ttl"
+    result = runner.invoke(cli, ["build", str(corpus), "-o", str(out)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("mamakg: error: a worker process ended abruptly")
+    assert "Traceback" not in result.stderr
+    assert not out.exists() and not list(tmp_path.glob(".*"))

@@ -20,6 +20,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import click
@@ -178,6 +179,13 @@ class RootGroup(Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except BrokenPipeError:
+            ctx.exit(1)
+        except BrokenProcessPool:
+            if debug():
+                raise
+            click.echo("mamakg: error: a worker process ended abruptly (killed by a signal, "
+                       "or by the system when memory ran out); no output was written "
+                       "(--parse-processes and --match-processes set how many work)", err=True)
             ctx.exit(1)
         except Exception as err:  # noqa: BLE001 - the last line of defence
             if debug():

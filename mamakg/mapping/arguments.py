@@ -435,6 +435,8 @@ def _named_before_honours(s: Sentence, start: int, end: int) -> tuple[int, int] 
     makes the root of the chunk: the name entity with the words of the name before it that
     NER cut off (`_whole`), without titles (`_without_title`); None where the span ends
     otherwise."""
+    if not is_postnominal(s.words[end - 1]):  # letters end where `after_honours` ends
+        return None
     inside = [e for e in s.entities if start <= e[0] and e[1] <= end]
     for e_start, e_end, label in inside:
         if label == "PERSON" and e_end < end and after_honours(s.words, e_end) >= end:

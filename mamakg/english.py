@@ -17,7 +17,7 @@ __all__ = [
     "PREPOSITIONS", "PRONOUNS", "QUANTIFIERS", "RELATIVE_PRONOUNS", "RELATIVIZERS",
     "ROLE_PREPOSITIONS", "SECOND_PERSON_PRONOUNS", "SOURCE_PREPOSITIONS", "STUDENT_NOUNS",
     "THING_PRONOUNS", "TIME_ADVERBS", "WHERE_PREPOSITIONS", "WH_ADVERBS", "WORK_NOUNS",
-    "after_honours", "final_preposition", "head_word", "is_month", "is_postnominal",
+    "after_honours", "final_preposition", "gives_a_name", "head_word", "is_month", "is_postnominal",
 ]
 
 # --- determiners -------------------------------------------------------------------------
@@ -53,6 +53,18 @@ NAMING_RELATIONS = frozenset({"know as", "refer to as", "nickname"})
 """Relation keys by which a text gives another name of the same entity ("The Winnebago War,
 also known as the Winnebago Uprising", "Carey Business School, also referred to as
 Carey"): a name, which Wikidata keeps as a label or alias, not as a property."""
+
+
+def gives_a_name(key: str) -> bool:
+    """Whether a relation key gives another name of its head (`NAMING_RELATIONS`, after
+    words before them: "today know as"), which no property states.
+
+    >>> gives_a_name("today know as"), gives_a_name("know for")
+    (True, False)
+    """
+    return key in NAMING_RELATIONS or any(key.endswith(" " + n) for n in NAMING_RELATIONS)
+
+
 TIME_ADVERBS = frozenset(
     "also later then now still just only first once eventually subsequently originally "
     "currently formerly already recently often".split())

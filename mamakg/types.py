@@ -216,7 +216,7 @@ class Drop(str, enum.Enum):
     TOO_LONG = "too_long"
     NO_CONTENT = "no_content"
     RARE_RELATION = "rare_relation"
-    SELF_LOOP = "self_loop"
+    SELF_LOOP = "self_loop"  # and Map stage: head and tail resolved to one node (graph only)
     PRONOUN = "unresolved_pronoun"  # Map stage: a pronoun it could not resolve (graph only)
     VALUE_HEAD = "value_head"  # Map stage: a head that is a number or date (graph only)
     NO_WORD = "no_word_argument"  # Map stage: a head or tail of punctuation or honours (graph only)
@@ -513,6 +513,9 @@ class Entity:
     """The literal's lexical form when `datatype` is set ("1961-08-04" for "August 4, 1961")."""
     kind: str = ""
     """What the entity is: the mentions' most common type (`Mention.head_type`), "" unknown."""
+    aliases: tuple[str, ...] = ()
+    """Other names the text gives the entity ("also known as", "referred to as", a birth
+    name: "Stephen Marlowe (born Milton Lesser)"), in alphabetical order; not the label."""
 
     def __post_init__(self) -> None:
         if (self.datatype is None) != (self.value is None):

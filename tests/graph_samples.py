@@ -42,12 +42,12 @@ def sample_facts() -> list[Fact]:
     Sorted by keys, like a build's."""
     bob = Entity("bob dylan", "Bob Dylan", "Q392", 0.875)
     dylan = Entity("dylan", "Dylan", "Q392", 0.875)
-    duluth = Entity("duluth", "Duluth", "Q485708", 0.75)
+    duluth = Entity("duluth", "Duluth", "Q485708", 0.75, aliases=("Twin Ports", "Zenith City"))
     songs = Entity("song", "songs")
     born = Relation("bear in", "was born in", "P19", 0.75, "label", "place of birth")
     wrote = Relation("write", "wrote")
     odd = Entity('he say "hi" \\ <x> {y}', 'He said "hi" \\ <x> {y}')
-    cafe = Entity("café ; drop", "Café ; DROP")
+    cafe = Entity("café ; drop", "Café ; DROP", aliases=('Café "Drop" ; x',))
     says = Relation("$rows ]->( ?x", "$rows ]->( ?x")
     facts = [
         fact(bob, born, duluth, [

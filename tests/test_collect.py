@@ -195,11 +195,20 @@ def test_a_fact_between_one_entity_and_itself_maps_to_no_property():
         m("d", 1, "Ann Lee", "was born in", "Paris", ("ann lee", "bear in", "paris"),
           ("PERSON", "GPE")),
     ]
+    unresolved = Config.preset("default", resolve_names=False, resolve_pronouns=False,
+                               resolve_descriptions=False)
     with MentionStore() as store:
         store.add(mentions)
-        facts = collect_facts(store, Config.preset("default"), Summary(), mappers=mapper())
+        facts = collect_facts(store, unresolved, Summary(), mappers=mapper())
     found = {(f.head.key, f.tail.key): f.relation.pid for f in facts}
     assert found == {("ann lee", "ann lee"): None, ("ann lee", "paris"): "P19"}
+    # resolving names, a mention that links a node to itself is no fact at all
+    summary = Summary()
+    with MentionStore() as store:
+        store.add(mentions)
+        facts = collect_facts(store, Config.preset("default"), summary, mappers=mapper())
+    assert [(f.head.key, f.tail.key) for f in facts] == [("ann lee", "paris")]
+    assert summary.dropped["self_loop"] == 1
 
 
 def test_a_nationality_valued_on_country_of_citizenship_is_the_country():

@@ -449,3 +449,33 @@ def test_a_groups_plural_and_a_states_other_name_join_it():
     out = keys(resolve_document(doc, names=True))
     assert out[0] == ("the ho-chunks", "united states") and out[1][0] == "the ho-chunks"
     assert out[3] == ("robin williams", "william smith")  # persons: no plurals
+
+
+def test_another_name_is_no_fact_of_its_own_but_an_alias_of_the_entity():
+    from mamakg.config import Config
+    from mamakg.mapping.resolve import resolve_mentions, resolve_window
+    from mamakg.types import Drop
+
+    doc = [aliased("William Walsh", "also referred to as", "Willie Walsh", "refer to as",
+                   "PERSON", "PERSON"),
+           m("d", 1, "Willie Walsh", "played for", "Leeds", "PERSON", "ORG"),
+           m("d", 2, "Walsh", "said", "he", "PERSON", "PRON"),
+           aliased("Stephen Marlowe", "born", "Milton Lesser", "bear", "PERSON", "", index=3),
+           aliased("Cobb's Legion", "also known as", "the Georgia Legion", "know as", index=4)]
+    config = Config.preset("default")
+    done = resolve_mentions(doc, config)
+    # "William Walsh | also referred to as | Willie Walsh", "Walsh | said | he" and the
+    # birth name link a node to itself: no fact, counted as self loops
+    assert [why for _, why in done.dropped] == [Drop.SELF_LOOP] * 4
+    assert [x.fact_key for x in done.mentions] == [("william walsh", "played for", "leeds")]
+    assert [(x.head_key, x.tail_key) for x in done.loops] == [
+        ("william walsh", "william walsh"), ("william walsh", "william walsh"),
+        ("stephen marlowe", "stephen marlowe"), ("cobb's legion", "cobb's legion")]
+    # the other names the text gives are the entity's aliases; "he" is none
+    forms = resolve_window(doc, None, None, config).forms
+    assert forms.entity_aliases("william walsh", "William Walsh") == ("Willie Walsh",)
+    assert forms.entity_aliases("stephen marlowe", "Stephen Marlowe") == ("Milton Lesser",)
+    assert forms.entity_aliases("cobb's legion", "Cobb's Legion") == ("Georgia Legion",)
+    assert forms.entity_label("william walsh") == "William Walsh"  # its forms still count
+    # nothing resolved: nothing is one node with another
+    assert resolve_mentions(doc, Config()).dropped == ()

@@ -225,6 +225,8 @@ def test_ladybug_runs_the_cypher_export(ladybug_db, tmp_path, fmt):
                 {"iri": str(iris.entity(odd.head))}) == [
         [odd.head.label, odd.relation.label, odd.mentions[0].sentence, odd.tail.label]]
     assert rows(ladybug_db, "MATCH (e:Entity {qid: 'Q392'}) RETURN e.link_score") == [[0.875]]
+    assert rows(ladybug_db, "MATCH (e:Entity {qid: 'Q485708'}) RETURN e.aliases") == [
+        ["Twin Ports | Zenith City"]]
 
 
 def test_ladybug_loads_the_neo4j_csv_export(ladybug_db, tmp_path):
@@ -236,13 +238,15 @@ def test_ladybug_loads_the_neo4j_csv_export(ladybug_db, tmp_path):
     # LadybugDB reads the typed 'link_score:double' header as a DOUBLE column 'link_score'
     ladybug_db.execute(
         f"COPY Entity FROM (LOAD FROM '{nodes}' (header=true, parallel=false) "
-        "RETURN `iri:ID(Entity)`, label, key, qid, link_score, kind, value, datatype)")
+        "RETURN `iri:ID(Entity)`, label, key, qid, link_score, kind, value, datatype, aliases)")
     ladybug_db.execute(
         f"COPY FACT FROM (LOAD FROM '{edges}' (header=true, parallel=false) "
         "RETURN `:START_ID(Entity)`, `:END_ID(Entity)`, id, relation, label, phrase, key, pid, "
         "status, score, CAST(`support:long` AS INT64), sentence, document)")
     assert rows(ladybug_db, "MATCH (e:Entity) RETURN count(e)") == [[5]]
     assert rows(ladybug_db, "MATCH ()-[f:FACT]->() RETURN count(f), sum(f.support)") == [[3, 4]]
+    assert rows(ladybug_db, "MATCH (e:Entity) WHERE e.label = 'Duluth' RETURN e.aliases") == [
+        ["Twin Ports | Zenith City"]]
     odd = next(f for f in sample_facts() if f.head.qid is None)
     assert rows(ladybug_db, "MATCH (h:Entity)-[f:FACT]->() WHERE f.phrase = $p "
                 "RETURN h.label, f.sentence", {"p": odd.relation.label}) == [

@@ -125,7 +125,10 @@ def test_neo4j_csv_headers_and_rows(tmp_path):
     nodes = list(csv.reader(io.StringIO((folder / "nodes.csv").read_text("utf-8"))))
     edges = list(csv.reader(io.StringIO((folder / "relationships.csv").read_text("utf-8"))))
     assert nodes[0] == ["iri:ID(Entity)", "label", "key", "qid", "link_score:double", "kind",
-                        "value", "datatype", ":LABEL"]
+                        "value", "datatype", "aliases", ":LABEL"]
+    aliases = {row[1]: row[8] for row in nodes[1:]}  # other names, joined as in GraphML
+    assert aliases["Duluth"] == "Twin Ports | Zenith City" and aliases["Bob Dylan"] == ""
+    assert aliases["Café ; DROP"] == 'Café "Drop" ; x'
     assert edges[0][:3] == [":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"]
     assert "score:double" in edges[0] and "support:long" in edges[0]
     assert len(nodes) == 1 + 5 and len(edges) == 1 + 3

@@ -155,6 +155,7 @@ def test_summary_counts():
     ({}, ["bob dylan", "dylan", 'he say "hi" \\ <x> {y}']),
     ({"entity": "Q392"}, ["bob dylan", "dylan"]),
     ({"entity": "duluth"}, ["bob dylan"]),
+    ({"entity": "zenith city"}, ["bob dylan"]),  # another name the text gave Duluth
     ({"entity": "CAFÉ"}, ['he say "hi" \\ <x> {y}']),
     ({"relation": "P19"}, ["bob dylan"]),
     ({"relation": "wrote"}, ["dylan"]),

@@ -124,7 +124,8 @@ Examples:
 
 @click.command("facts", cls=Command, epilog=FACTS_EXAMPLES)
 @GRAPH
-@click.option("--entity", default=None, help="Q-id, or text in the head's or tail's label.")
+@click.option("--entity", default=None,
+              help="Q-id, or text in the head's or tail's label or aliases.")
 @click.option("--relation", default=None, help="P-id, or text in the relation's phrase.")
 @click.option("--status", type=click.Choice(STATUSES), default=None,
               help="Mapping status: 'mapped' = relation, head and tail all in Wikidata "
@@ -207,6 +208,9 @@ def explain_command(graph: str, fact_id: str, as_json: bool) -> None:
     tail = data["tail"] + (f" = {value['value']} (xsd:{value['datatype']})"
                            if value and value["datatype"] != "string" else "")
     click.echo(f"  {data['head']}{kinds[0]} --{data['relation']}--> {tail}{kinds[1]}")
+    for end in ("head", "tail"):
+        if data[f"{end}_aliases"]:
+            click.echo(f"  {data[end]} is also called {', '.join(data[f'{end}_aliases'])}")
     click.echo(f"  status      {data['status']} ({_STATUS_WORDS[data['status']]})")
     click.echo(f"  confidence  {data['score']:.4f}  graded from the mentions' scores and "
                "degrees, what head and tail are, the mapping score and the support")

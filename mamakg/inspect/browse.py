@@ -33,7 +33,8 @@ def _entity_matches(entity: Entity, wanted: str) -> bool:
     if _QID.match(wanted):
         return (entity.qid or "").upper() == wanted.upper()
     needle = wanted.casefold()
-    return needle in entity.label.casefold() or needle in entity.key.casefold()
+    return needle in entity.label.casefold() or needle in entity.key.casefold() or any(
+        needle in alias.casefold() for alias in entity.aliases)
 
 
 def _relation_matches(fact: Fact, wanted: str) -> bool:
@@ -195,6 +196,7 @@ def explain(graph: LoadedGraph, fact: Fact) -> dict[str, Any]:
         "tail_qid": fact.tail.qid, "status": fact.status.value,
         "score": fact.score, "support": fact.support,
         "head_kind": fact.head.kind, "tail_kind": fact.tail.kind,
+        "head_aliases": list(fact.head.aliases), "tail_aliases": list(fact.tail.aliases),
         "tail_value": ({"value": fact.tail.value, "datatype": fact.tail.datatype}
                        if fact.tail.is_literal else None),
         "mapping": {"pid": rel.pid, "label": rel.pid_label, "score": rel.map_score,

@@ -33,7 +33,7 @@ from mamakg.errors import MamakgError, UsageError
 from mamakg.output import atomic_output
 from mamakg.rdf.graph import nt_term, ntriples, to_rdf
 from mamakg.rdf.load import LoadedGraph
-from mamakg.rdf.vocab import IRIs
+from mamakg.rdf.vocab import ALIAS_SEPARATOR, IRIs
 from mamakg.rdf.writers import render
 from mamakg.types import Fact, RunInfo
 
@@ -45,10 +45,13 @@ EXPORT_FORMATS = ("nt", "ttl", "jsonld", "trig", "graphml", "jsonl", "neo4j-csv"
                   "cypher-json", "oxigraph")
 DIALECTS = ("neo4j", "ladybug")
 
-_ENTITY_COLUMNS = ("iri", "label", "key", "qid", "link_score", "kind", "value", "datatype")
+_ENTITY_COLUMNS = ("iri", "label", "key", "qid", "link_score", "kind", "value", "datatype",
+                   "aliases")
 """An entity node's properties; ``value`` and ``datatype`` are set on the nodes of dates and
 numbers (RDF writes those as typed literals: ``value`` is the literal's lexical form,
-``datatype`` its XML Schema type, e.g. ``gYear``), empty on the others."""
+``datatype`` its XML Schema type, e.g. ``gYear``), empty on the others; ``aliases`` holds the
+other names the text gives the entity (`Entity.aliases`), joined by " | " as in GraphML,
+mostly empty."""
 _FACT_COLUMNS = ("id", "relation", "label", "phrase", "key", "pid", "status", "score",
                  "support", "sentence", "document")
 
@@ -60,7 +63,7 @@ _SCHEMA = {
     "ladybug": [
         "CREATE NODE TABLE IF NOT EXISTS Entity(iri STRING, label STRING, key STRING, "
         "qid STRING, link_score DOUBLE, kind STRING, value STRING, datatype STRING, "
-        "PRIMARY KEY(iri))",
+        "aliases STRING, PRIMARY KEY(iri))",
         "CREATE REL TABLE IF NOT EXISTS FACT(FROM Entity TO Entity, id STRING, "
         "relation STRING, label STRING, phrase STRING, key STRING, pid STRING, status STRING, "
         "score DOUBLE, support INT64, sentence STRING, document STRING)",
@@ -85,7 +88,8 @@ def entity_rows(facts: list[Fact], base: str) -> list[dict[str, Any]]:
             rows.setdefault(iri, {"iri": iri, "label": ent.label, "key": ent.key,
                                   "qid": ent.qid or "", "link_score": ent.link_score,
                                   "kind": ent.kind, "value": ent.value or "",
-                                  "datatype": ent.datatype or ""})
+                                  "datatype": ent.datatype or "",
+                                  "aliases": ALIAS_SEPARATOR.join(ent.aliases)})
     return list(rows.values())
 
 
@@ -193,7 +197,7 @@ def neo4j_csv(facts: list[Fact], base: str) -> dict[str, str]:
 
     entities = entity_rows(facts, base)
     nodes = table(["iri:ID(Entity)", "label", "key", "qid", "link_score:double", "kind", "value",
-                   "datatype", ":LABEL"],
+                   "datatype", "aliases", ":LABEL"],
                   [[e[c] for c in _ENTITY_COLUMNS] + ["Entity"] for e in entities])
     edges = fact_rows(facts, base)
     typed = {"score": "score:double", "support": "support:long"}

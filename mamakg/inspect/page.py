@@ -84,7 +84,7 @@ def _svg(p: Picture) -> str:
 
 def render_page(p: Picture, source: str, n_facts: int) -> str:
     """The page, as text."""
-    data = {"nodes": [{k: n[k] for k in ("id", "iri", "label", "qid", "kind")}
+    data = {"nodes": [{k: n[k] for k in ("id", "iri", "label", "qid", "kind", "aliases")}
                       for n in p.nodes],
             "edges": [{k: e[k] for k in ("id", "source", "target", "label", "phrase", "pid",
                                          "status", "score", "support", "document", "sentence",
@@ -232,6 +232,7 @@ drag to move, scroll to zoom</span></header>
       var n = data.nodes[i];
       clear(); open(); n.el.classList.add("on"); around(i);
       add("h3", n.label, info);
+      if (n.aliases.length) { add("p", "also called " + n.aliases.join(", "), info); }
       add("p", (n.qid ? n.qid + ", " : "") + adj[i].length + " facts drawn", info);
       var list = add("ul", null, info);
       adj[i].forEach(function (k) {
@@ -285,7 +286,9 @@ drag to move, scroll to zoom</span></header>
       var want = ev.target.value.toLowerCase(), hits = [];
       if (want) {
         data.nodes.forEach(function (n, i) {
-          if (n.label.toLowerCase().indexOf(want) >= 0) { hits.push(i); }
+          if ([n.label].concat(n.aliases).some(function (name) {
+            return name.toLowerCase().indexOf(want) >= 0;
+          })) { hits.push(i); }
         });
       }
       focus(hits, []);

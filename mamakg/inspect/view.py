@@ -187,7 +187,8 @@ def layout(facts: Sequence[Fact], base: str, seed: int = 7) -> Picture:
             kind = "linked" if ent.qid else "named" if named else \
                 "value" if _is_value(ent) else "other"
             node = nodes.setdefault(key, {"id": key, "iri": iri, "label": ent.label,
-                                          "qid": ent.qid, "kind": kind, "facts": []})
+                                          "qid": ent.qid, "kind": kind,
+                                          "aliases": list(ent.aliases), "facts": []})
             node["facts"].append(fact_id)
             ends.append(key)
         pid = fact.relation.pid

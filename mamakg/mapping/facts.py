@@ -260,9 +260,9 @@ class _Entities:
                                else Entity(key=key, label=label))
         found = self.known[key]
         kind = self.forms.kind(key)
-        if kind and not found.kind:
-            found = self.known[key] = Entity(found.key, found.label, found.qid,
-                                             found.link_score, kind=kind)
+        aliases = self.forms.entity_aliases(key, found.label)
+        if (kind and not found.kind) or aliases:
+            found = self.known[key] = evolve(found, kind=found.kind or kind, aliases=aliases)
         self._done[key] = found
         return found
 

@@ -5,7 +5,9 @@ For one document's mentions, in corpus order (`resolve_mentions`): names, defini
 descriptions and pronouns are resolved within the document, and a pronoun that cannot be
 leaves the graph with its mention (`mamakg.mapping.coref`), as does a mention whose head is a
 date or number or whose head or tail is punctuation alone; a common noun phrase left
-unresolved is keyed to its document (``--scope-common-nouns``); each mention's readings
+unresolved is keyed to its document (``--scope-common-nouns``); a mention whose head and tail
+come out as one node ("William Walsh, also referred to as Willie Walsh", a pronoun resolved to
+the head) states no fact of its own, its readings stand; each mention's readings
 between named entities (`Mention.readings`) join it as derived mentions (and the mention
 itself stays an open fact: its readings carry the mapping); with ``--agree-kinds`` each
 entity's kind is the one most of its mentions in the document give, or the one the document
@@ -30,7 +32,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from mamakg.config import Config
-from mamakg.english import PERSON_PRONOUNS, WORK_NOUNS, head_word, is_postnominal
+from mamakg.english import (
+    ARTICLES,
+    PERSON_PRONOUNS,
+    WORK_NOUNS,
+    gives_a_name,
+    head_word,
+    is_postnominal,
+)
 from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.coref import common_keys, name_keys, resolve_document, scope_of, unscoped
 from mamakg.mapping.places import SENTENCE_FACTS
@@ -54,6 +63,10 @@ class ResolvedDocument:
     readings (derived mentions), in corpus order."""
     dropped: tuple[tuple[Mention, Drop], ...] = ()
     """The mentions left out of the graph, as the Match stage gave them, and why."""
+    loops: tuple[Mention, ...] = ()
+    """The resolved mentions whose head and tail came out as one node (left out as
+    ``self_loop``): no fact, but their forms still name the entity (`Forms.add_loop`: its
+    label, kind and the other names the text gives it)."""
 
 
 def streams(config: Config) -> bool:
@@ -65,7 +78,8 @@ def streams(config: Config) -> bool:
 
 def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDocument:
     """The per-document half of the Map stage on one document's mentions (module docstring)."""
-    if config.resolve_pronouns or config.resolve_names or config.resolve_descriptions:
+    resolving = config.resolve_pronouns or config.resolve_names or config.resolve_descriptions
+    if resolving:
         resolutions = [(r.mention, r.original, r.resolved) for r in resolve_document(
             list(document), pronouns=config.resolve_pronouns, names=config.resolve_names,
             descriptions=config.resolve_descriptions)]
@@ -76,6 +90,7 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
         else frozenset()
     batch: list[Mention] = []
     dropped: list[tuple[Mention, Drop]] = []
+    loops: list[Mention] = []
     seen: set[tuple[int, int, int, int, str]] = set()  # two mentions may give one reading
     for m, original, slots in resolutions:
         reason = None
@@ -92,11 +107,15 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
         readings = [x for x in m.readings if not is_value(x.head.text)] \
             if config.entity_readings else []
         whole = not (config.whole_names and m.cuts_name)
-        if not whole:  # the relation cuts a name: no fact of its own, its readings stand
-            dropped.append((original, Drop.NAME_RELATION))
         if config.scope_common_nouns:
             m = scope_of(m, slots, common, names)
             readings = [scope_of(x, common=common, names=names) for x in readings]
+        if not whole:  # the relation cuts a name: no fact of its own, its readings stand
+            dropped.append((original, Drop.NAME_RELATION))
+        elif resolving and m.head_key == m.tail_key:  # "Willie Walsh" is William Walsh, "he"
+            whole = False  # is the head: a node linked to itself says nothing; readings stand
+            dropped.append((original, Drop.SELF_LOOP))
+            loops.append(m)
         # a mention keeps its readings in the store only as a mark: the Map stage maps the
         # readings, between named entities, and leaves such a mention open; a place's place
         # or country is a fact of the sentence, not a narrower reading of the mention; a
@@ -114,7 +133,7 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
                 batch.append(x)
     if config.agree_kinds:
         batch = agreed_kinds(batch)
-    return ResolvedDocument(tuple(batch), tuple(dropped))
+    return ResolvedDocument(tuple(batch), tuple(dropped), tuple(loops))
 
 
 def _inside(span: TextSpan, m: Mention) -> bool:
@@ -205,9 +224,31 @@ class Forms:
     """The (head, relation, tail) keys the Map stage may map: not those of a mention whose
     readings carry its mapping (unless a reading or another mention has the same key)."""
 
+    aliases: dict[str, Counter[str]] = field(default_factory=dict)
+    """Other names the text gives an entity key ("William Walsh, also referred to as
+    *Willie Walsh*", "Stephen Marlowe (born *Milton Lesser*)"): `add_loop`."""
+
     def add(self, m: Mention) -> None:
         if m.derived or not m.readings:
             self.triples.add(m.fact_key)
+        self._add_entities(m)
+        self.relations.setdefault(m.relation_key, Counter())[m.relation_label] += 1
+        if m.relation_pos:
+            self.relation_pos.setdefault((m.relation_key, m.relation_label), m.relation_pos)
+
+    def add_loop(self, m: Mention) -> None:
+        """A mention whose head and tail are one node (`ResolvedDocument.loops`): no fact,
+        but its forms and kinds count for the entity, and where its relation gives another
+        name (`NAMING_RELATIONS`, or a person "born" with a name) that name is an alias."""
+        self._add_entities(m)
+        if gives_a_name(m.relation_key) or (m.relation_key == "bear"
+                                            and m.head_type == "PERSON"):
+            first, _, rest = m.tail_label.partition(" ")
+            name = rest if rest and first in ARTICLES else m.tail_label  # "the Georgia Legion"
+            if not is_pronoun(name) and squash(name) != squash(m.head_label):
+                self.aliases.setdefault(m.head_key, Counter())[name] += 1
+
+    def _add_entities(self, m: Mention) -> None:
         for text, key, kind in ((m.head_label, m.head_key, m.head_type),
                                 (m.tail_label, m.tail_key, m.tail_type)):
             forms = self.entities.setdefault(key, Counter())
@@ -223,14 +264,12 @@ class Forms:
                     self.others.setdefault(key, Counter())[form] += 1
             if kind and kind != "PRON":
                 self.kinds.setdefault(key, Counter())[kind] += 1
-        self.relations.setdefault(m.relation_key, Counter())[m.relation_label] += 1
-        if m.relation_pos:
-            self.relation_pos.setdefault((m.relation_key, m.relation_label), m.relation_pos)
 
     def merge(self, later: Forms) -> None:
         """Add the counts of a later run of the corpus."""
         for mine, theirs in ((self.entities, later.entities), (self.kinds, later.kinds),
-                             (self.relations, later.relations), (self.others, later.others)):
+                             (self.relations, later.relations), (self.others, later.others),
+                             (self.aliases, later.aliases)):
             for key, counts in theirs.items():
                 if key in mine:
                     mine[key].update(counts)
@@ -247,6 +286,18 @@ class Forms:
     def kind(self, key: str) -> str:
         kinds = self.kinds.get(key)
         return most_common(kinds) if kinds else ""
+
+    def entity_aliases(self, key: str, label: str) -> tuple[str, ...]:
+        """The other names the text gives the entity of `key` whose label is `label`, in
+        alphabetical order, each spelling once (the most often written) and not the label."""
+        names = self.aliases.get(key)
+        if not names:
+            return ()
+        out: dict[str, str] = {}
+        for name, _ in sorted(names.items(), key=lambda kv: (-kv[1], kv[0])):
+            out.setdefault(squash(name), name)
+        out.pop(squash(label), None)
+        return tuple(sorted(out.values(), key=lambda name: (name.casefold(), name)))
 
 
 def documents(mentions: Iterable[Mention]) -> Iterator[list[Mention]]:
@@ -301,6 +352,8 @@ def _whole(document: Sequence[Mention], config: Config, forms: Forms) -> WindowP
     done = resolve_mentions(document, config)
     for m in done.mentions:
         forms.add(m)
+    for m in done.loops:
+        forms.add_loop(m)
     left = encode((m for m, _ in done.dropped), packed=True)
     return WindowPart(document[0].doc_id, True, encode(done.mentions, packed=True),
                       [(row, reason.value) for row, (_, reason) in zip(left, done.dropped)])

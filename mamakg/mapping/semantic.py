@@ -66,7 +66,6 @@ from mamakg.english import (
     BE_FORMS,
     EVENT_NAME_NOUNS,
     LEADING_AUXILIARIES,
-    NAMING_RELATIONS,
     NEGATIONS,
     PLACE_NOUNS,
     ROLE_PREPOSITIONS,
@@ -74,6 +73,7 @@ from mamakg.english import (
     STUDENT_NOUNS,
     WHERE_PREPOSITIONS,
     final_preposition,
+    gives_a_name,
     head_word,
 )
 from mamakg.mapping.arguments import PLACE_IN_PLACE
@@ -207,16 +207,6 @@ def names_nothing(key: str) -> bool:
     """
     words = key.split()
     return 1 <= len(words) <= 2 and words[-1] in LIGHT_KEYS
-
-
-def gives_a_name(key: str) -> bool:
-    """Whether a relation key gives another name of its head (`NAMING_RELATIONS`, after
-    words before them: "today know as"), which no property states.
-
-    >>> gives_a_name("today know as"), gives_a_name("know for")
-    (True, False)
-    """
-    return key in NAMING_RELATIONS or any(key.endswith(" " + n) for n in NAMING_RELATIONS)
 
 
 def _is_role(surface: list[str], words: list[str], key: list[str],

@@ -7,8 +7,9 @@ Vocabulary (`mamakg.rdf.vocab.MK`, ``mk:``):
   that is a date or number is a literal (``xsd:date``, ``xsd:gYearMonth``, ``xsd:gYear``,
   ``xsd:decimal`` on time and quantity properties, plain on open relations), its surface form
   in ``mk:tailLabel``;
-- entity nodes carry ``rdfs:label``, ``mk:key``, ``mk:kind`` (the NER label) and, when linked,
-  ``mk:linkScore``;
+- entity nodes carry ``rdfs:label``, ``skos:altLabel`` for each other name the text gives
+  them (`Entity.aliases`: "also known as", a birth name), ``mk:key``, ``mk:kind`` (the NER
+  label) and, when linked, ``mk:linkScore``;
 - and a described statement ``<base>fact/<hash>`` (``rdf:Statement``, ``mk:Fact``) with
   ``rdf:subject/predicate/object``, its keys (``mk:headKey``, ``mk:relationKey``,
   ``mk:tailKey``), ``mk:score`` (the graded confidence), ``mk:support``, ``mk:status``,
@@ -38,9 +39,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SKOS
 from rdflib.term import Node
 
-from mamakg.rdf.vocab import MK, IRIs, run_terms
+from mamakg.rdf.vocab import ALIAS_SEPARATOR, MK, IRIs, run_terms
 from mamakg.types import Entity, Fact, Mention, RunInfo
 
 Triple = tuple[Node, Node, Node]
@@ -317,6 +319,8 @@ def _layout(facts: Iterable[Fact], run: RunInfo, base: str, terms: Any,
                 described.add(ent)
                 yield (ent_node, a, v.Entity)
                 yield (ent_node, label, lit(ent.label))
+                for alias in ent.aliases:
+                    yield (ent_node, v.altLabel, lit(alias))
                 yield (ent_node, v.key, lit(ent.key))
                 if ent.kind:
                     yield (ent_node, v.kind, lit(ent.kind))
@@ -339,6 +343,7 @@ def _vocabulary(terms: Any) -> SimpleNamespace:
     iri = terms.iri
     v = SimpleNamespace(**{name: iri(str(MK[name])) for name in MK.__annotations__})
     v.a, v.label, v.Statement = iri(str(RDF.type)), iri(str(RDFS.label)), iri(str(RDF.Statement))
+    v.altLabel = iri(str(SKOS.altLabel))
     v.subject, v.predicate, v.object = (iri(str(RDF.subject)), iri(str(RDF.predicate)),
                                         iri(str(RDF.object)))
     return v
@@ -494,6 +499,8 @@ def to_networkx(facts: Iterable[Fact], run: RunInfo, base: str) -> Any:
                 if node not in g:
                     g.add_node(node, label=ent.label, key=ent.key, qid=ent.qid or "",
                                link_score=ent.link_score, literal=False, kind=ent.kind)
+                    if ent.aliases:
+                        g.nodes[node]["aliases"] = ALIAS_SEPARATOR.join(ent.aliases)
             ends.append(node)
         rel = fact.relation
         first = fact.mentions[0]

@@ -12,7 +12,8 @@ What RDF cannot give back exactly:
   (``mk:tailLabel``) and lexical value;
 - mentions come back sorted by (document, sentence, offsets), not in corpus order;
 - when several entity keys share one node (two texts linked to the same Q-id), each key's
-  label is guessed from the fact's own mentions and its link score is the node's highest.
+  label is guessed from the fact's own mentions, its link score is the node's highest and
+  its other names (``skos:altLabel``) are the node's, less the label.
 
 The ``jsonl`` records keep all of it, but not the run record.
 
@@ -32,9 +33,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import SKOS
 
 from mamakg.errors import MamakgError, UsageError
-from mamakg.rdf.vocab import DEFAULT_BASE, MK, WD, WDT, run_terms
+from mamakg.rdf.vocab import ALIAS_SEPARATOR, DEFAULT_BASE, MK, WD, WDT, run_terms
 from mamakg.types import Entity, Fact, Mention, PathStep, Relation, RunInfo, TextSpan
 
 __all__ = ["LoadedGraph", "facts_from_networkx", "facts_from_rdf", "facts_from_records",
@@ -198,8 +200,16 @@ def _entity(graph: Graph, node: Any, key: str, surfaces: set[str]) -> Entity:
     qid = _local(node, WD)
     scores = [float(str(v)) for v in graph.objects(node, MK.linkScore)] if qid else []
     kinds = sorted(str(v) for v in graph.objects(node, MK.kind))
-    return Entity(key=key, label=labels[0] if labels else key, qid=qid,
-                  link_score=max(scores, default=0.0), kind=kinds[0] if kinds else "")
+    label = labels[0] if labels else key
+    return Entity(key=key, label=label, qid=qid,
+                  link_score=max(scores, default=0.0), kind=kinds[0] if kinds else "",
+                  aliases=_aliases(str(v) for v in graph.objects(node, SKOS.altLabel)
+                                   if str(v) != label))
+
+
+def _aliases(names: Iterable[str]) -> tuple[str, ...]:
+    """An entity's other names as `Entity.aliases` keeps them: once each, alphabetically."""
+    return tuple(sorted(set(names), key=lambda name: (name.casefold(), name)))
 
 
 def _value(graph: Graph, fact: Any, term: Literal, key: str) -> Entity:
@@ -292,7 +302,9 @@ def fact_from_record(record: dict[str, Any]) -> Fact:
     h, r, t = record["head"], record["relation"], record["tail"]
     head, tail = (Entity(e["key"], e["label"], e.get("qid"), float(e.get("link_score", 0.0)),
                          datatype=e.get("datatype"), value=e.get("value"),
-                         kind=e.get("kind") or "") for e in (h, t))
+                         kind=e.get("kind") or "",
+                         aliases=_aliases(str(a) for a in e.get("aliases") or ()))
+                  for e in (h, t))
     relation = Relation(r["key"], r["label"], r.get("pid"), float(r.get("map_score", 0.0)),
                         r.get("map_method", "none"), r.get("pid_label"),
                         tuple((str(a), str(b)) for a, b in r.get("evidence") or ()))
@@ -338,8 +350,11 @@ def facts_from_networkx(g: Any) -> tuple[list[Fact], RunInfo | None, str]:
                                    value=str(attrs.get("value") or "")))
                 continue
             qid = str(attrs.get("qid") or "") or None
+            aliases = str(attrs.get("aliases") or "")
             ends.append(Entity(str(key), str(label), qid,
-                               float(attrs.get("link_score", 0.0)) if qid else 0.0, kind=kind))
+                               float(attrs.get("link_score", 0.0)) if qid else 0.0, kind=kind,
+                               aliases=_aliases(aliases.split(ALIAS_SEPARATOR)
+                                                if aliases else ())))
         pid = str(data.get("pid") or "") or None
         relation = Relation(str(rel_key), str(phrase), pid,
                             float(data.get("map_score", 0.0)) if pid else 0.0,

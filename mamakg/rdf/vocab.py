@@ -16,14 +16,18 @@ import hashlib
 from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import SKOS, DefinedNamespace
 
 from mamakg.types import Entity, Fact, Mention, Relation, RunInfo
 
-__all__ = ["DEFAULT_BASE", "IRIs", "MK", "WD", "WDT", "digest", "run_terms"]
+__all__ = ["ALIAS_SEPARATOR", "DEFAULT_BASE", "IRIs", "MK", "WD", "WDT", "digest", "run_terms"]
 
 DEFAULT_BASE = "https://w3id.org/mamakg/"
 """Where minted IRIs live unless ``--base-iri`` says otherwise."""
+
+ALIAS_SEPARATOR = " | "
+"""Between an entity's other names where one attribute holds them all (GraphML's
+``aliases``, the property-graph exports' CSV); RDF gives each its own ``skos:altLabel``."""
 
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
@@ -150,7 +154,8 @@ class IRIs:
 
     def prefixes(self) -> dict[str, str]:
         """The prefixes of a mamakg graph: name -> namespace."""
-        return {"mk": str(MK), "wd": str(WD), "wdt": str(WDT), "ent": self.base + "entity/",
+        return {"mk": str(MK), "wd": str(WD), "wdt": str(WDT), "skos": str(SKOS),
+                "ent": self.base + "entity/",
                 "rel": self.base + "relation/", "fact": self.base + "fact/",
                 "mention": self.base + "mention/"}
 

@@ -160,6 +160,8 @@ def fact_record(fact: Fact, iris: IRIs) -> dict[str, Any]:
                "link_score": e.link_score}
         if e.kind:
             out["kind"] = e.kind
+        if e.aliases:
+            out["aliases"] = list(e.aliases)
         if e.is_literal:
             out.update(datatype=e.datatype, value=e.value)
         return out

@@ -314,6 +314,8 @@ def days_joined(ents: list[tuple[int, int, str]], words: list[str]) -> list[tupl
 
 
 _OPEN_NICKNAME = {'"': '"', "\u201c": "\u201d", "(": ")"}
+_MARKS = frozenset(_OPEN_NICKNAME) | frozenset(_OPEN_NICKNAME.values())
+"""The marks around a nickname inside a name."""
 
 
 def _capitalized(word: str) -> bool:
@@ -462,9 +464,11 @@ def persons_by_life(ents: list[tuple[int, int, str]], words: list[str], pos: lis
     """The entities (start, end, label), in document order, with a name that brackets of
     its birth or death follow (`LIFE_WORDS` inside them, "Cor Veldhoen (born 6 April 1939 in
     Rotterdam, died 11 October 2005)") made a person: the recognizer's other label
-    replaced ("Alain Connes" an organization), or, where it found no entity, the noun chunk
-    right before the brackets when it is a name of two words or more (capitalized proper
-    nouns, no title: "Alexei Osipov (born March 31, 1938, ...)"). Brackets longer than
+    replaced ("Alain Connes" an organization), and the noun chunk right before the brackets
+    made one person when it is a name of two words or more (capitalized proper nouns and a
+    nickname's marks, no title: "Alexei Osipov (born March 31, 1938, ...)", where the
+    recognizer found nothing; 'Ferdinand "Nandl" Wenauer (born ...)', where it cut the name
+    into an organization, a product and a person). Brackets longer than
     `LIFE_BRACKET` tokens are not read. `chunks`: the noun chunks (start, end), in document
     order.
 
@@ -474,6 +478,10 @@ def persons_by_life(ents: list[tuple[int, int, str]], words: list[str], pos: lis
     >>> words = ["Alexei", "Osipov", "(", "born", "1938", ")"]
     >>> persons_by_life([(4, 5, "DATE")], words, ["PROPN"] * 2 + ["X"] * 4, [(0, 2)])
     [(0, 2, 'PERSON'), (4, 5, 'DATE')]
+    >>> words = ["Trygve", "Magnus", "Vedum", "(", "born", "1978", ")"]
+    >>> persons_by_life([(0, 2, "ORG"), (2, 3, "PERSON"), (5, 6, "DATE")], words,
+    ...                 ["PROPN"] * 3 + ["X"] * 4, [(0, 3)])
+    [(0, 3, 'PERSON'), (5, 6, 'DATE')]
     >>> words = ["KMCA", "(", "1450", "AM", ")", "was"]
     >>> persons_by_life([(0, 1, "ORG")], words, ["PROPN"] + ["X"] * 5, [(0, 1)])
     [(0, 1, 'ORG')]
@@ -488,11 +496,16 @@ def persons_by_life(ents: list[tuple[int, int, str]], words: list[str], pos: lis
 
     out = [(start, end, "PERSON" if label not in _NO_PERSON and life_follows(end) else label)
            for start, end, label in ents]
-    taken = {t for start, end, _ in ents for t in range(start, end)}
     for start, end in chunks:
-        if life_follows(end) and not taken & set(range(start, end)) and all(
-                _person_word(words[t], pos[t]) for t in range(start, end)) and end - start > 1:
-            out.append((start, end, "PERSON"))
+        if end - start < 2 or not life_follows(end) or not all(
+                _person_word(words[t], pos[t]) or (start < t < end - 1 and words[t] in _MARKS)
+                for t in range(start, end)):
+            continue
+        inside = [e for e in out if e[0] < end and start < e[1]]
+        if all(start <= e[0] and e[1] <= end and (e[2] == "PERSON" or e[2] not in _NO_PERSON)
+               for e in inside) and inside != [(start, end, "PERSON")]:
+            # one name, however the recognizer cut it ("[Trygve Magnus] [Vedum]")
+            out = [e for e in out if e not in inside] + [(start, end, "PERSON")]
     return sorted(out)
 
 

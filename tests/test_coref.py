@@ -468,7 +468,7 @@ def test_another_name_is_no_fact_of_its_own_but_an_alias_of_the_entity():
     # birth name link a node to itself: no fact, counted as self loops
     assert [why for _, why in done.dropped] == [Drop.SELF_LOOP] * 4
     assert [x.fact_key for x in done.mentions] == [("william walsh", "played for", "leeds")]
-    assert [(x.head_key, x.tail_key) for x in done.loops] == [
+    assert [(x.head_key, x.tail_key) for x in done.named] == [
         ("william walsh", "william walsh"), ("william walsh", "william walsh"),
         ("stephen marlowe", "stephen marlowe"), ("cobb's legion", "cobb's legion")]
     # the other names the text gives are the entity's aliases; "he" is none
@@ -479,3 +479,19 @@ def test_another_name_is_no_fact_of_its_own_but_an_alias_of_the_entity():
     assert forms.entity_label("william walsh") == "William Walsh"  # its forms still count
     # nothing resolved: nothing is one node with another
     assert resolve_mentions(doc, Config()).dropped == ()
+
+
+def test_a_name_in_a_mention_that_states_no_fact_still_labels_its_entity():
+    from mamakg.config import Config
+    from mamakg.mapping.resolve import resolve_window
+    from mamakg.types import Drop
+
+    # "Moisej Teif (Hebrew: משה ...": a relation that cuts a name states no fact, but the
+    # person "he" stands for later is labelled as written there, not by its lower-case key
+    cut = dataclasses.replace(m("d", 0, "Moisej Teif", "Hebrew:", "משה טייף", "PERSON", ""),
+                              cuts_name=True)
+    doc = [cut, m("d", 1, "He", "died in", "Moscow", "PRON", "GPE")]
+    done = resolve_window(doc, None, None, Config.preset("default"))
+    assert [reason for _, reason in done.parts[0].dropped] == [Drop.NAME_RELATION.value]
+    assert done.forms.entity_label("moisej teif") == "Moisej Teif"
+    assert done.forms.kind("moisej teif") == "PERSON"

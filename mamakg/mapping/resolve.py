@@ -63,10 +63,12 @@ class ResolvedDocument:
     readings (derived mentions), in corpus order."""
     dropped: tuple[tuple[Mention, Drop], ...] = ()
     """The mentions left out of the graph, as the Match stage gave them, and why."""
-    loops: tuple[Mention, ...] = ()
-    """The resolved mentions whose head and tail came out as one node (left out as
-    ``self_loop``): no fact, but their forms still name the entity (`Forms.add_loop`: its
-    label, kind and the other names the text gives it)."""
+    named: tuple[Mention, ...] = ()
+    """The resolved mentions left out as facts whose heads and tails still name their
+    entities (`Forms.add_named`: their labels and kinds, and the other names the text gives
+    them): those whose head and tail came out as one node (``self_loop``), or whose relation
+    cuts a name (``relation_cuts_a_name``: "Moisej Solomonovich Teif (... Hebrew: משה בן...",
+    which names the person "he" stands for later)."""
 
 
 def streams(config: Config) -> bool:
@@ -90,7 +92,7 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
         else frozenset()
     batch: list[Mention] = []
     dropped: list[tuple[Mention, Drop]] = []
-    loops: list[Mention] = []
+    named: list[Mention] = []
     seen: set[tuple[int, int, int, int, str]] = set()  # two mentions may give one reading
     for m, original, slots in resolutions:
         reason = None
@@ -112,10 +114,11 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
             readings = [scope_of(x, common=common, names=names) for x in readings]
         if not whole:  # the relation cuts a name: no fact of its own, its readings stand
             dropped.append((original, Drop.NAME_RELATION))
+            named.append(m)
         elif resolving and m.head_key == m.tail_key:  # "Willie Walsh" is William Walsh, "he"
             whole = False  # is the head: a node linked to itself says nothing; readings stand
             dropped.append((original, Drop.SELF_LOOP))
-            loops.append(m)
+            named.append(m)
         # a mention keeps its readings in the store only as a mark: the Map stage maps the
         # readings, between named entities, and leaves such a mention open; a place's place
         # or country is a fact of the sentence, not a narrower reading of the mention; a
@@ -133,7 +136,7 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
                 batch.append(x)
     if config.agree_kinds:
         batch = agreed_kinds(batch)
-    return ResolvedDocument(tuple(batch), tuple(dropped), tuple(loops))
+    return ResolvedDocument(tuple(batch), tuple(dropped), tuple(named))
 
 
 def _inside(span: TextSpan, m: Mention) -> bool:
@@ -226,7 +229,7 @@ class Forms:
 
     aliases: dict[str, Counter[str]] = field(default_factory=dict)
     """Other names the text gives an entity key ("William Walsh, also referred to as
-    *Willie Walsh*", "Stephen Marlowe (born *Milton Lesser*)"): `add_loop`."""
+    *Willie Walsh*", "Stephen Marlowe (born *Milton Lesser*)"): `add_named`."""
 
     def add(self, m: Mention) -> None:
         if m.derived or not m.readings:
@@ -236,13 +239,14 @@ class Forms:
         if m.relation_pos:
             self.relation_pos.setdefault((m.relation_key, m.relation_label), m.relation_pos)
 
-    def add_loop(self, m: Mention) -> None:
-        """A mention whose head and tail are one node (`ResolvedDocument.loops`): no fact,
-        but its forms and kinds count for the entity, and where its relation gives another
-        name (`NAMING_RELATIONS`, or a person "born" with a name) that name is an alias."""
+    def add_named(self, m: Mention) -> None:
+        """A mention that states no fact but names its entities (`ResolvedDocument.named`):
+        its forms and kinds count for them, and where its head and tail are one node and its
+        relation gives another name (`NAMING_RELATIONS`, or a person "born" with a name),
+        that name is an alias of the node."""
         self._add_entities(m)
-        if gives_a_name(m.relation_key) or (m.relation_key == "bear"
-                                            and m.head_type == "PERSON"):
+        if m.head_key == m.tail_key and (gives_a_name(m.relation_key) or (
+                m.relation_key == "bear" and m.head_type == "PERSON")):
             first, _, rest = m.tail_label.partition(" ")
             name = rest if rest and first in ARTICLES else m.tail_label  # "the Georgia Legion"
             if not is_pronoun(name) and squash(name) != squash(m.head_label):
@@ -352,8 +356,8 @@ def _whole(document: Sequence[Mention], config: Config, forms: Forms) -> WindowP
     done = resolve_mentions(document, config)
     for m in done.mentions:
         forms.add(m)
-    for m in done.loops:
-        forms.add_loop(m)
+    for m in done.named:
+        forms.add_named(m)
     left = encode((m for m, _ in done.dropped), packed=True)
     return WindowPart(document[0].doc_id, True, encode(done.mentions, packed=True),
                       [(row, reason.value) for row, (_, reason) in zip(left, done.dropped)])

@@ -569,3 +569,23 @@ def test_a_group_read_before_a_person_is_labelled_by_its_key_not_by_the_role_wor
     grouped = [f for f in facts if f.relation.key == GROUP_OF_PERSON]
     assert len(grouped) == 3 and {f.relation.pid for f in grouped} == {"P27"}
     assert {f.relation.label for f in grouped} == {GROUP_OF_PERSON}
+
+
+def test_one_property_between_two_entities_is_one_fact_whatever_phrases_said_it():
+    # "Ann Lee was born in Paris" and "Ann Lee, born in Paris": two phrases, one place of
+    # birth; the facts of other properties and open relations stay apart
+    mentions = [m("d", 0, "Ann Lee", "was born in", "Paris", ("ann lee", "bear in", "paris"),
+                  ("PERSON", "GPE")),
+                m("e", 0, "Ann Lee", "born in", "Paris", ("ann lee", "born in", "paris"),
+                  ("PERSON", "GPE")),
+                m("e", 1, "Ann Lee", "visited", "Paris", ("ann lee", "visit", "paris"),
+                  ("PERSON", "GPE"))]
+    config = Config.preset("default")
+    with MentionStore() as store:
+        store.add(mentions)
+        facts = collect_facts(store, config, Summary(), mappers=mapper())
+    found = [(f.relation.key, f.relation.pid, f.support) for f in facts]
+    assert found == [("bear in", "P19", 2), ("visit", None, 1)]
+    # its mentions keyed to the fact, as the graph read back keys them
+    assert {x.relation_key for x in facts[0].mentions} == {"bear in"}
+    assert [x.relation.text for x in facts[0].mentions] == ["was born in", "born in"]

@@ -4,6 +4,8 @@ whole, gives what resolving document by document after the whole corpus gives.""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from mamakg.config import Config, OutputFormat
@@ -278,6 +280,8 @@ def test_a_fact_found_by_two_tasks_is_the_fact_of_their_mentions_together():
     first = [m("a", 0, "Ann Lee", "is", "a chemist", "PERSON", ""),
              m("a", 1, "Ann Lee", "is", "a chemist", "PERSON", "")]
     second = [m("b", 0, "Ann Lee", "is", "a chemist", "PERSON", "")]
+    first, second = ([dataclasses.replace(x, relation_key="be") for x in ms]  # the fact's key
+                     for ms in (first, second))
     grouping = _Grouping(None, None, {}, {}, None, CONFIG, {})
     at = ("ann lee", "be", "P106", "chemist")
 

@@ -531,6 +531,23 @@ RANGE_MENTIONS = 500
 Place = tuple[str, str, str | None, str]
 """Where a fact lies: its head, relation, property and tail keys (facts that lie at one place
 are one fact)."""
+
+
+def _one_fact(place: Place) -> Place:
+    """Where facts join into one: at their place, but a property's facts between the same
+    head and tail whatever phrases they were read from ("(31 May 1921 – [28 July 2006])",
+    "He died on 28 July 2006": one *date of death*; the first fact's relation names it)."""
+    head, relation, pid, tail = place
+    return (head, "", pid, tail) if pid else place
+
+
+def _keyed(mentions: Sequence[Mention], relation: str) -> list[Mention]:
+    """The mentions of a fact joined into another (`_one_fact`), keyed to its relation, as a
+    graph read back keys every mention of a fact."""
+    return [m if m.relation_key == relation else evolve(m, relation_key=relation)
+            for m in mentions]
+
+
 Found = tuple[Place, Entity, Relation, Entity, Fact]
 """A fact as grouping finds it: its place, its head, relation and tail as mapped (before the
 tail becomes a literal value), and the fact."""
@@ -558,9 +575,10 @@ class _Grouping:
             for head, rel, tail, kept in _triples(mentions, self.entity, self.chain,
                                                   self.labels, self.poses, self.classes,
                                                   self.config.resolve_names):
-                at = (head.key, rel.key, rel.pid, tail.key)
+                at = _one_fact((head.key, rel.key, rel.pid, tail.key))
                 if at in where:
-                    found[where[at]][3].extend(kept)
+                    first = found[where[at]]
+                    first[3].extend(_keyed(kept, first[1].key))
                     continue
                 where[at] = len(found)
                 found.append((head, rel, tail, list(kept)))
@@ -583,7 +601,8 @@ class _Grouping:
         for p, (part, counts) in enumerate(parts):
             runs.append(part)
             summary.add_counts(counts)
-            for j, at in enumerate(part.places):
+            for j, place in enumerate(part.places):
+                at = _one_fact(place)
                 i = where.get(at)
                 if i is None:
                     where[at] = len(order)
@@ -591,8 +610,9 @@ class _Grouping:
                     continue
                 ends, first = facts.entry(*order[i])
                 before, other = joined.get(i, first), facts.entry(p, j)[1]
-                joined[i] = _fact(*ends, [*before.mentions, *other.mentions], self.config,
-                                  self.datatypes)
+                joined[i] = _fact(*ends, [*before.mentions,
+                                          *_keyed(other.mentions, ends[1].key)],
+                                  self.config, self.datatypes)
                 for fact, sign in ((before, -1), (other, -1), (joined[i], 1)):
                     summary.add_fact(fact, sign)
         return facts

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -31,6 +32,7 @@ __all__ = [
     "Sentence",
     "TextSpan",
     "Window",
+    "alias_order",
     "evolve",
 ]
 
@@ -488,6 +490,16 @@ class MappingStatus(str, enum.Enum):
     UNMAPPED = "unmapped"  # none mapped: open schema
 
 
+def alias_order(names: Iterable[str]) -> tuple[str, ...]:
+    """An entity's other names as `Entity.aliases` keeps them: each once, in alphabetical
+    order, case aside.
+
+    >>> alias_order(["Zenith City", "twin Ports", "Zenith City"])
+    ('twin Ports', 'Zenith City')
+    """
+    return tuple(sorted(set(names), key=lambda name: (name.casefold(), name)))
+
+
 @dataclass(frozen=True)
 class Entity:
     """A head or tail of the graph: open (its normalized text is its identity) or linked to a
@@ -515,7 +527,7 @@ class Entity:
     """What the entity is: the mentions' most common type (`Mention.head_type`), "" unknown."""
     aliases: tuple[str, ...] = ()
     """Other names the text gives the entity ("also known as", "referred to as", a birth
-    name: "Stephen Marlowe (born Milton Lesser)"), in alphabetical order; not the label."""
+    name: "Stephen Marlowe (born Milton Lesser)"), in `alias_order`; not the label."""
 
     def __post_init__(self) -> None:
         if (self.datatype is None) != (self.value is None):

@@ -530,7 +530,7 @@ RANGE_MENTIONS = 500
 
 Place = tuple[str, str, str | None, str]
 """Where a fact lies: its head, relation, property and tail keys (facts that lie at one place
-are one fact)."""
+are one fact, and so are those `_one_fact` puts at one)."""
 
 
 def _one_fact(place: Place) -> Place:

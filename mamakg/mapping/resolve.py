@@ -47,7 +47,7 @@ from mamakg.mapping.values import is_value
 from mamakg.normalize import squash
 from mamakg.result import Summary
 from mamakg.store import MentionStore, Row, decode, encode
-from mamakg.types import Drop, Mention, TextSpan, evolve
+from mamakg.types import Drop, Mention, TextSpan, alias_order, evolve
 
 __all__ = ["DocumentStream", "Forms", "ResolvedDocument", "ResolvedWindow", "WindowPart",
            "agreed_kinds", "documents", "most_common", "resolve_mentions", "resolve_window",
@@ -293,7 +293,7 @@ class Forms:
 
     def entity_aliases(self, key: str, label: str) -> tuple[str, ...]:
         """The other names the text gives the entity of `key` whose label is `label`, in
-        alphabetical order, each spelling once (the most often written) and not the label."""
+        `alias_order`, each spelling once (the most often written) and not the label."""
         names = self.aliases.get(key)
         if not names:
             return ()
@@ -301,7 +301,7 @@ class Forms:
         for name, _ in sorted(names.items(), key=lambda kv: (-kv[1], kv[0])):
             out.setdefault(squash(name), name)
         out.pop(squash(label), None)
-        return tuple(sorted(out.values(), key=lambda name: (name.casefold(), name)))
+        return alias_order(out.values())
 
 
 def documents(mentions: Iterable[Mention]) -> Iterator[list[Mention]]:

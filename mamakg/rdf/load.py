@@ -37,7 +37,16 @@ from rdflib.namespace import SKOS
 
 from mamakg.errors import MamakgError, UsageError
 from mamakg.rdf.vocab import ALIAS_SEPARATOR, DEFAULT_BASE, MK, WD, WDT, run_terms
-from mamakg.types import Entity, Fact, Mention, PathStep, Relation, RunInfo, TextSpan
+from mamakg.types import (
+    Entity,
+    Fact,
+    Mention,
+    PathStep,
+    Relation,
+    RunInfo,
+    TextSpan,
+    alias_order,
+)
 
 __all__ = ["LoadedGraph", "facts_from_networkx", "facts_from_rdf", "facts_from_records",
            "load_graph", "natural_key", "read_rdf", "source_format"]
@@ -203,13 +212,8 @@ def _entity(graph: Graph, node: Any, key: str, surfaces: set[str]) -> Entity:
     label = labels[0] if labels else key
     return Entity(key=key, label=label, qid=qid,
                   link_score=max(scores, default=0.0), kind=kinds[0] if kinds else "",
-                  aliases=_aliases(str(v) for v in graph.objects(node, SKOS.altLabel)
+                  aliases=alias_order(str(v) for v in graph.objects(node, SKOS.altLabel)
                                    if str(v) != label))
-
-
-def _aliases(names: Iterable[str]) -> tuple[str, ...]:
-    """An entity's other names as `Entity.aliases` keeps them: once each, alphabetically."""
-    return tuple(sorted(set(names), key=lambda name: (name.casefold(), name)))
 
 
 def _value(graph: Graph, fact: Any, term: Literal, key: str) -> Entity:
@@ -303,7 +307,7 @@ def fact_from_record(record: dict[str, Any]) -> Fact:
     head, tail = (Entity(e["key"], e["label"], e.get("qid"), float(e.get("link_score", 0.0)),
                          datatype=e.get("datatype"), value=e.get("value"),
                          kind=e.get("kind") or "",
-                         aliases=_aliases(str(a) for a in e.get("aliases") or ()))
+                         aliases=alias_order(str(a) for a in e.get("aliases") or ()))
                   for e in (h, t))
     relation = Relation(r["key"], r["label"], r.get("pid"), float(r.get("map_score", 0.0)),
                         r.get("map_method", "none"), r.get("pid_label"),
@@ -353,7 +357,7 @@ def facts_from_networkx(g: Any) -> tuple[list[Fact], RunInfo | None, str]:
             aliases = str(attrs.get("aliases") or "")
             ends.append(Entity(str(key), str(label), qid,
                                float(attrs.get("link_score", 0.0)) if qid else 0.0, kind=kind,
-                               aliases=_aliases(aliases.split(ALIAS_SEPARATOR)
+                               aliases=alias_order(aliases.split(ALIAS_SEPARATOR)
                                                 if aliases else ())))
         pid = str(data.get("pid") or "") or None
         relation = Relation(str(rel_key), str(phrase), pid,

@@ -11,13 +11,15 @@ from __future__ import annotations
 __all__ = [
     "ALL_PREPOSITIONS", "ARTICLES", "AUXILIARY_LEMMAS", "BE_FORMS", "CAUSE_NOUNS", "CHILD_NOUNS",
     "DEMONSTRATIVES", "DETERMINERS", "EVENT_NAME_NOUNS", "FIRST_PERSON_PRONOUNS",
-    "GENERIC_NOUNS", "HAVE_FORMS", "INDEFINITE_PRONOUNS", "IRREGULAR_LEMMAS", "KIND_NOUNS",
-    "LANGUAGE_NOUNS", "LEADING_AUXILIARIES", "MODALS", "MONTHS", "MONTH_NUMBERS", "NAME_LINKS",
+    "GENERIC_NOUNS", "HAVE_FORMS", "INDEFINITE_PRONOUNS", "IPA_SIGNS", "IRREGULAR_LEMMAS",
+    "KIND_NOUNS", "LANGUAGE_NOUNS", "LEADING_AUXILIARIES", "MODALS", "MONTHS", "MONTH_NUMBERS",
+    "NAME_LINKS",
     "NEGATIONS", "PERSON_PRONOUNS", "PLURAL_PRONOUNS", "POSSESSIVE_DETERMINERS", "POSTNOMINALS",
     "PREPOSITIONS", "PRONOUNS", "QUANTIFIERS", "RELATIVE_PRONOUNS", "RELATIVIZERS",
     "ROLE_PREPOSITIONS", "SECOND_PERSON_PRONOUNS", "SOURCE_PREPOSITIONS", "STUDENT_NOUNS",
     "THING_PRONOUNS", "TIME_ADVERBS", "WHERE_PREPOSITIONS", "WH_ADVERBS", "WORK_NOUNS",
-    "after_honours", "final_preposition", "gives_a_name", "head_word", "is_month", "is_postnominal",
+    "after_honours", "bracket_close", "final_preposition", "gives_a_name", "glosses_a_name",
+    "head_word", "is_month", "is_postnominal", "is_pronunciation", "only_glosses",
 ]
 
 # --- determiners -------------------------------------------------------------------------
@@ -171,6 +173,8 @@ POSTNOMINALS = frozenset(
     "vc gc kg kt gcb kcb cb gcmg kcmg cmg gcvo kcvo cvo lvo mvo gbe kbe dbe cbe obe mbe om ch "
     "dso dsc mc dfc afc bem kstj kcsg pc qc kc ac ao am oam cc oc cm cq onz gnzm knzm dnzm cnzm "
     "mnzm onzm qso omri "
+    # Nigeria's national orders
+    "gcfr cfr ofr mfr gcon oon "
     # presidencies of academies
     "prs prse pba pra "
     # fellowships of academies and learned societies
@@ -186,12 +190,14 @@ name (`is_postnominal`)."""
 
 def is_postnominal(word: str) -> bool:
     """Whether a word is written as post-nominal letters (`POSTNOMINALS`, with two capitals
-    or more: "FREng", "PhD", not the word "Am").
+    or more, with or without stops: "FREng", "PhD", "O.C.", not the word "Am").
 
     >>> is_postnominal("FREng"), is_postnominal("CBE"), is_postnominal("Am"), is_postnominal("Roy")
     (True, True, False, False)
+    >>> is_postnominal("O.C."), is_postnominal("o.c.")
+    (True, False)
     """
-    return word.lower() in POSTNOMINALS and sum(c.isupper() for c in word) >= 2
+    return word.lower().replace(".", "") in POSTNOMINALS and sum(c.isupper() for c in word) >= 2
 
 
 def after_honours(words: list[str] | tuple[str, ...], t: int) -> int:
@@ -208,6 +214,91 @@ def after_honours(words: list[str] | tuple[str, ...], t: int) -> int:
         if words[u - 1] != ",":
             end = u
     return end
+
+
+IPA_SIGNS = frozenset("ˈˌːˑɑɒɐɜɞɘɵɤɯɪʊʌʏɨʉʃʒʂʐɕʑɟɡɢʁʀɾɽɹɻɭʎɬɮɲɳɴʔʕħɦɸʝɧɱʙʜʟʈ")
+"""The stress and length marks of the International Phonetic Alphabet and its letters that no
+spelling of a name uses (not "ə", "ɛ" or "ɔ", which Azerbaijani or Akan names are spelled
+with, nor "ð", "æ" or "ø"): a word with one is a pronunciation (`is_pronunciation`)."""
+
+
+def _respelled(word: str) -> bool:
+    """Whether a word is a respelling that shows how to say a name, its stressed syllable in
+    capitals ("UL-rik", "ZBIG-nyev", "LEE")."""
+    parts = word.split("-")
+    return all(p.isalpha() for p in parts) and any(p.isupper() for p in parts)
+
+
+def is_pronunciation(text: str) -> bool:
+    """Whether a text only says how a name is pronounced, as a bracket after the name does
+    ("Lars Ulrich (/ˈʌlrɪk/ UL-rik; [lɑːs ˈulˀʁæɡ̊]; born ...)"): words of the phonetic
+    alphabet (`IPA_SIGNS`), with a respelling or none, and nothing else. Such a text names
+    nothing, so it is no node of the graph.
+
+    >>> is_pronunciation("/ˈʌlrɪk/ UL-rik"), is_pronunciation("[euˈxenja kauˈðuɾo]")
+    (True, True)
+    >>> is_pronunciation("Heydər Əliyev"), is_pronunciation("ULRIK"), is_pronunciation("Ærø")
+    (False, False, False)
+    """
+    words = [w for w in (w.strip("/[]()") for w in text.split()) if any(c.isalpha() for c in w)]
+    phonetic = [any(c in IPA_SIGNS for c in w) for w in words]
+    return any(phonetic) and all(p or _respelled(w) for p, w in zip(phonetic, words))
+
+
+def glosses_a_name(text: str) -> bool:
+    """Whether a piece of the bracket after a name only says how the name is said or written
+    elsewhere: a pronunciation (`is_pronunciation`, or any text written between square
+    brackets or slashes there: "[jɔ̌ʋan]", "pronounced /hʊs/"), or the name in a language or script
+    named before a colon ("Serbian Cyrillic: Јован Цвијић", "Spanish: [ˈxorxe]").
+
+    >>> glosses_a_name("Hebrew: משה בן"), glosses_a_name("[ jɔ̌ʋan ]"), glosses_a_name("A: b")
+    (True, True, True)
+    >>> glosses_a_name("pronounced / ˈʃen /"), glosses_a_name("pronounced")
+    (True, False)
+    >>> glosses_a_name("pseudonyms: Marian"), glosses_a_name("Stary"), glosses_a_name("[")
+    (False, False, False)
+    """
+    text = text.strip()
+    if text.startswith("pronounced "):  # "pronounced /ˈɔmort:o ˈʃen/"
+        text = text[len("pronounced "):].strip()
+    language, colon, _ = text.partition(":")
+    return is_pronunciation(text) or len(text) > 2 and (text[0], text[-1]) in (
+        ("[", "]"), ("/", "/")) or bool(colon) and 0 < len(language.split()) <= 3 and all(
+        w[:1].isupper() for w in language.split())
+
+
+def only_glosses(words: list[str] | tuple[str, ...]) -> bool:
+    """Whether the words inside a bracket after a name (or a part of it) are glosses of the
+    name alone (`glosses_a_name`), in pieces parted by semicolons or commas.
+
+    >>> only_glosses(["Serbian", "Cyrillic", ":", "Јован", ",", "[", "jɔ̌ʋan", "]"])
+    True
+    >>> only_glosses(["/ˈvɪk/", ";", "born", "1981"]), only_glosses([])
+    (False, False)
+    """
+    pieces: list[list[str]] = [[]]
+    for word in words:
+        if word in (";", ","):
+            pieces.append([])
+        else:
+            pieces[-1].append(word)
+    return bool(words) and all(glosses_a_name(" ".join(p)) for p in pieces)
+
+
+def bracket_close(words: list[str] | tuple[str, ...], opening: int, longest: int) -> int | None:
+    """The token that closes the round bracket opened at token `opening`, counting the
+    brackets written inside tokens too ("[luˈi ˈɑndrisə(n)]" is tokenized "ˈɑndrisə(n", ")");
+    None where it is not closed within `longest` tokens.
+
+    >>> bracket_close(["(", "ˈɑndrisə(n", ")", "]", ";", "born", ")"], 0, 10)
+    6
+    """
+    depth = 0
+    for t in range(opening, min(opening + longest + 2, len(words))):
+        depth += words[t].count("(") - words[t].count(")")
+        if depth <= 0:
+            return t
+    return None
 
 
 NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())

@@ -29,8 +29,10 @@ from mamakg.english import (
     NAME_SUFFIXES,
     TITLES,
     after_honours,
+    bracket_close,
     is_month,
     is_postnominal,
+    only_glosses,
 )
 from mamakg.errors import MamakgError
 from mamakg.rulematch import speed_up
@@ -454,9 +456,13 @@ LIFE_WORDS = frozenset({"born", "died", "née", "nee"})
 1947)", "Jane Smith (née Brown)"): `persons_by_life`."""
 LIFE_BRACKET = 40
 """The most tokens `persons_by_life` reads inside brackets after a name."""
-_NO_PERSON = frozenset({"PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY",
-                        "PERCENT"})
-"""Labels `persons_by_life` leaves: a person already, or a date or number."""
+_VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY",
+                          "PERCENT"})
+"""Labels of a date or number, which no name holds (`persons_by_life`)."""
+_NO_PERSON = _VALUE_LABELS | {"PERSON", "NORP"}
+"""Labels `persons_by_life` leaves: a person already, a nationality or group ("Casanova was
+*Venetian* (born April 2, 1725, ...)": a name the recognizer cut may hold one, "[Bharat]
+[Masrani] (born ...)"), or a date or number."""
 
 
 def persons_by_life(ents: list[tuple[int, int, str]], words: list[str], pos: list[str],
@@ -464,11 +470,14 @@ def persons_by_life(ents: list[tuple[int, int, str]], words: list[str], pos: lis
     """The entities (start, end, label), in document order, with a name that brackets of
     its birth or death follow (`LIFE_WORDS` inside them, "Cor Veldhoen (born 6 April 1939 in
     Rotterdam, died 11 October 2005)") made a person: the recognizer's other label
-    replaced ("Alain Connes" an organization), and the noun chunk right before the brackets
+    replaced ("Alain Connes" an organization; not that of a place after "of": "Prince
+    Luitpold of *Bavaria* (born ...)"), and the noun chunk right before the brackets
     made one person when it is a name of two words or more (capitalized proper nouns and a
     nickname's marks, no title: "Alexei Osipov (born March 31, 1938, ...)", where the
     recognizer found nothing; 'Ferdinand "Nandl" Wenauer (born ...)', where it cut the name
-    into an organization, a product and a person). Brackets longer than
+    into an organization, a product and a person). A bracket that only glosses the name
+    (its pronunciation, its spelling in another script: `only_glosses`) may come first
+    ("Eugenia Cauduro ([euˈxenja kauˈðuɾo]) (born ...)"). Brackets longer than
     `LIFE_BRACKET` tokens are not read. `chunks`: the noun chunks (start, end), in document
     order.
 
@@ -482,19 +491,31 @@ def persons_by_life(ents: list[tuple[int, int, str]], words: list[str], pos: lis
     >>> persons_by_life([(0, 2, "ORG"), (2, 3, "PERSON"), (5, 6, "DATE")], words,
     ...                 ["PROPN"] * 3 + ["X"] * 4, [(0, 3)])
     [(0, 3, 'PERSON'), (5, 6, 'DATE')]
+    >>> words = ["Eugenia", "Cauduro", "(", "[", "euˈxenja", "]", ")", "(", "born", "1967", ")"]
+    >>> persons_by_life([(0, 2, "GPE"), (9, 10, "DATE")], words, ["PROPN"] * 11, [(0, 2)])
+    [(0, 2, 'PERSON'), (9, 10, 'DATE')]
+    >>> words = ["Luitpold", "of", "Bavaria", "(", "born", "1951", ")"]
+    >>> persons_by_life([(0, 1, "PERSON"), (2, 3, "GPE")], words, ["PROPN"] * 7, [(0, 1)])
+    [(0, 1, 'PERSON'), (2, 3, 'GPE')]
     >>> words = ["KMCA", "(", "1450", "AM", ")", "was"]
     >>> persons_by_life([(0, 1, "ORG")], words, ["PROPN"] + ["X"] * 5, [(0, 1)])
     [(0, 1, 'ORG')]
     """
     def life_follows(end: int) -> bool:
         end = after_honours(words, end)  # "Leonard Spath FRS (20 October 1882 – ..."
-        if end >= len(words) or words[end] != "(":
-            return False
-        last = min(end + 1 + LIFE_BRACKET, len(words))
-        shut = next((t for t in range(end + 1, last) if words[t] == ")"), last)
-        return any(w.lower() in LIFE_WORDS for w in words[end + 1:shut])
+        while end < len(words) and words[end] == "(":
+            shut = bracket_close(words, end, LIFE_BRACKET)
+            inside = words[end + 1:min(end + 1 + LIFE_BRACKET, len(words)) if shut is None
+                           else shut]
+            if any(w.lower() in LIFE_WORDS for w in inside):
+                return True
+            if shut is None or not only_glosses(inside):  # "Trent John Baalke (/ˈbɑːlkiː/
+                return False  # BAHL-kee) (born February 14, 1964)": the next bracket
+            end = shut + 1
+        return False
 
-    out = [(start, end, "PERSON" if label not in _NO_PERSON and life_follows(end) else label)
+    out = [(start, end, "PERSON" if label not in _NO_PERSON and life_follows(end)
+             and not (start and words[start - 1] == "of") else label)
            for start, end, label in ents]
     for start, end in chunks:
         if end - start < 2 or not life_follows(end) or not all(
@@ -502,8 +523,8 @@ def persons_by_life(ents: list[tuple[int, int, str]], words: list[str], pos: lis
                 for t in range(start, end)):
             continue
         inside = [e for e in out if e[0] < end and start < e[1]]
-        if all(start <= e[0] and e[1] <= end and (e[2] == "PERSON" or e[2] not in _NO_PERSON)
-               for e in inside) and inside != [(start, end, "PERSON")]:
+        if all(start <= e[0] and e[1] <= end and e[2] not in _VALUE_LABELS for e in inside) \
+                and inside != [(start, end, "PERSON")]:
             # one name, however the recognizer cut it ("[Trygve Magnus] [Vedum]")
             out = [e for e in out if e not in inside] + [(start, end, "PERSON")]
     return sorted(out)

@@ -221,7 +221,8 @@ class Drop(str, enum.Enum):
     SELF_LOOP = "self_loop"  # and Map stage: head and tail resolved to one node (graph only)
     PRONOUN = "unresolved_pronoun"  # Map stage: a pronoun it could not resolve (graph only)
     VALUE_HEAD = "value_head"  # Map stage: a head that is a number or date (graph only)
-    NO_WORD = "no_word_argument"  # Map stage: a head or tail of punctuation or honours (graph only)
+    NO_WORD = "no_word_argument"  # Map stage: a head or tail of punctuation, honours or a
+    # pronunciation (graph only)
     NAME_RELATION = "relation_cuts_a_name"  # Map stage: only its readings stand (graph only)
 
 

@@ -36,7 +36,16 @@ def kronfeld():
 
 
 def lives(s):
-    return [(s.words[life.person[0]], life.born.text, life.died.text) for life in life_dates(s)]
+    """(the name's first word, date of birth, date of death) of each person with dates."""
+    found = {}
+    for date in life_dates(s):
+        born, died = found.get(date.person, (None, None))
+        if date.key == LIFE_START:
+            born = date.date.text
+        else:
+            died = date.date.text
+        found[date.person] = born, died
+    return [(s.words[person[0]], *dates) for person, dates in found.items()]
 
 
 def read(readings):
@@ -78,12 +87,75 @@ def test_what_is_no_life_stays_unread():
                         [(0, 1, "ORG")])) == []
     assert lives(parsed("Friedrich Wilhelm , Count Brandenburg ( 1792 – 1850 ) led .",
                         [(0, 2, "PERSON"), (3, 5, "GPE")])) == []
-    # uncertain, one date only, a year cut short, no closing bracket
-    for text in ("Ann Lee ( c. 1450 – 1520 ) wrote .", "Ann Lee ( born 1950 ) wrote .",
-                 "Ann Lee ( 1878–99 ) wrote .", "Ann Lee ( 1900 – 1970 wrote ."):
+    # uncertain, one date without "born", a year cut short, no closing bracket, a name's
+    # pronunciation before the bracket
+    for text in ("Ann Lee ( c. 1450 – 1520 ) wrote .", "Ann Lee ( 1950 ) wrote .",
+                 "Ann Lee ( 1878–99 ) wrote .", "Ann Lee ( 1900 – 1970 wrote .",
+                 "Ann Lee /ˈæn/ ( 1900 – 1970 ) wrote ."):
         assert lives(parsed(text, [(0, 2, "PERSON")])) == [], text
+    # a bracket whose first piece glosses nothing (a pseudonym is another name, no gloss)
+    assert lives(parsed("Ann Lee ( Stary ; 1900 – 1970 ) wrote .", [(0, 2, "PERSON")])) == []
     # a life of more than MAX_LIFE_YEARS years is none
     assert lives(parsed("Ann Lee ( 1700 – 1900 ) wrote .", [(0, 2, "PERSON")])) == []
+
+
+def test_the_name_may_be_glossed_before_its_dates():
+    # "Jovan Cvijić (Serbian Cyrillic: Јован Цвијић, [jɔ̌ʋan tsʋǐːjitɕ]; 12 October 1865 – 16
+    # January 1927)"
+    s = parsed("Jovan Cvijić ( Serbian Cyrillic : Јован Цвијић , [ jɔ̌ʋan tsʋǐːjitɕ ] ; 12 "
+               "October 1865 – 16 January 1927 ) was a geographer .",
+               [(0, 2, "PERSON"), (14, 17, "DATE"), (18, 21, "DATE")])
+    assert lives(s) == [("Jovan", "12 October 1865", "16 January 1927")]
+    # "Louis Andriessen ([luˈi ˈɑndrisə(n)]; born 6 June 1939)": a bracket in the gloss
+    s = parsed("Louis Andriessen ( [ luˈi ˈɑndrisə(n ) ] ; born 6 June 1939 ) is a composer .",
+               [(0, 2, "PERSON"), (10, 13, "DATE")])
+    assert lives(s) == [("Louis", "6 June 1939", None)]
+    m = mention_of(s, (0, 2), (17, 18), (14, 15))
+    assert read(life_readings(s, m)) == [
+        ("Louis Andriessen", "born", LIFE_START, "6 June 1939", "6 june 1939")]
+    # a pronunciation in a bracket of its own, then the birth
+    s = parsed("Trent Baalke ( /ˈbɑːlkiː/ BAHL-kee ) ( born February 14 , 1964 ) is a manager .",
+               [(0, 2, "PERSON"), (8, 12, "DATE")])
+    assert lives(s) == [("Trent", "February 14 , 1964", None)]
+
+
+def test_a_pronunciation_is_no_node_and_the_birth_is_the_names():
+    from mamakg.types import Drop
+
+    # "Lars Ulrich (/ˈʌlrɪk/ UL-rik; born 26 December 1963) is a drummer": Match reads the
+    # birth from the pronunciation
+    s = parsed("Lars Ulrich ( /ˈʌlrɪk/ UL-rik ; born 26 December 1963 ) is a drummer .",
+               [(0, 2, "PERSON"), (7, 10, "DATE")])
+    s = dataclasses.replace(s, chunks=((0, 2), (3, 5), (12, 14)))
+    candidate = Candidate(s, head=(3, 5), tail=(7, 10), relation=(6,), score=0.4, path=())
+    m = annotate(to_mention(candidate), candidate, chunk_facts=True)
+    done = resolve_mentions([m], Config.preset("default"))
+    assert [why for _, why in done.dropped] == [Drop.NO_WORD]
+    assert [(x.head_label, x.relation_key, x.tail_label) for x in done.mentions] == [
+        ("Lars Ulrich", LIFE_START, "26 December 1963")]
+
+
+def test_born_and_died_read_their_own_dates_past_other_words():
+    # a birth name before the date; a birth and a death in one bracket
+    s = parsed("Gro Brundtland ( born Gro Harlem , 20 April 1939 ) is a politician .",
+               [(0, 2, "PERSON"), (7, 10, "DATE")])
+    assert lives(s) == [("Gro", "20 April 1939", None)]
+    s = parsed("György Sárosi ( born on 5 August 1912 as Stefanicsics György , died on 20 June "
+               "1993 ) was a footballer .",
+               [(0, 2, "PERSON"), (5, 8, "DATE"), (14, 17, "DATE")])
+    assert lives(s) == [("György", "5 August 1912", "20 June 1993")]
+    # the date of death is no date of birth where the birth's date was not found
+    s = parsed("Alberto Camenzind ( born Lugano 7 June 1914 , died Astano 29 September 2004 ) "
+               "was an architect .", [(0, 2, "PERSON"), (11, 14, "DATE")])
+    assert lives(s) == [("Alberto", None, "29 September 2004")]
+    # nor is a date cut short
+    s = parsed("Alberto Camenzind ( died Astano 29 September 2004 ) was an architect .",
+               [(0, 2, "PERSON"), (6, 8, "DATE")])
+    assert lives(s) == []
+    # a birth name alone, then the date after a semicolon
+    s = parsed("Henry Kissinger ( born Heinz Kissinger ; Born May 27 , 1923 ) is a diplomat .",
+               [(0, 2, "PERSON"), (8, 12, "DATE")])
+    assert lives(s) == [("Henry", "May 27 , 1923", None)]
 
 
 def test_the_dates_map_to_birth_and_death_when_the_tail_is_a_date():

@@ -5,15 +5,20 @@ the person and the date.
 
 - Dates in brackets right after a person's name (`life_readings`): "Arthur Kronfeld (January
   9, 1886 – October 16, 1941) was a psychiatrist", "Žarko Petan (1929–2014) was born in
-  Ljubljana", how encyclopedias open a biography. The bracket is read when it holds exactly
-  two dates (or years) joined by a dash, and the name before it is one the recognizer calls
-  a person, ending right before the bracket or the post-nominal letters before it ("Leonard
-  Spath FRS (20 October 1882 – 2 May 1957)"). The two dates must be `MIN_LIFE_YEARS` to
-  `MAX_LIFE_YEARS` years apart: a shorter span after a name is a term or a time at a school
-  ("Lynn Harrell (1986–1993)", "Notable alumni include Sue Townsend (1946–1950)"). What is
-  not such a pair stays unread: "(born 1950)" is Match's ("born"), "(c. 1450 – 1520)" and
-  "(1878–99)" are uncertain or cut short. The first date is the date of birth (P569, key
-  `LIFE_START`), the second the date of death (P570, key `LIFE_END`).
+  Ljubljana", how encyclopedias open a biography. The name is one the recognizer calls a
+  person, ending right before the bracket or the post-nominal letters before it ("Leonard
+  Spath FRS (20 October 1882 – 2 May 1957)"). The bracket ends with two dates (or years)
+  joined by a dash, the first the date of birth (P569, key `LIFE_START`), the second the
+  date of death (P570, key `LIFE_END`); or it holds "born" or "died" and a date ("(born 6
+  June 1939)", "(born Gro Harlem, 20 April 1939)", "(born on 5 August 1912 ..., died on 20
+  June 1993)"). Before them it may gloss the name: its pronunciation, its spelling in
+  another language (`mamakg.english.glosses_a_name`: "Jovan Cvijić (Serbian Cyrillic: Јован
+  Цвијић, [jɔ̌ʋan tsʋǐːjitɕ]; 12 October 1865 – 16 January 1927)"), in a bracket of its own
+  too ("Trent John Baalke (/ˈbɑːlkiː/ BAHL-kee) (born February 14, 1964)"). The two dates
+  of a life must be `MIN_LIFE_YEARS` to `MAX_LIFE_YEARS` years apart: a shorter span after
+  a name is a term or a time at a school ("Lynn Harrell (1986–1993)", "Notable alumni
+  include Sue Townsend (1946–1950)"). What is uncertain or cut short stays unread: "(c.
+  1450 – 1520)", "(1878–99)".
 - The nouns *birth* and *death* with their person and a date or place
   (`event_readings`): "until his death in 1932", "after Miller's death in 2007", "with the
   death of Scott Carpenter on October 10, 2013". The person is the noun's possessor or its
@@ -32,7 +37,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from mamakg.english import after_honours
+from mamakg.english import after_honours, bracket_close, glosses_a_name, only_glosses
 from mamakg.mapping.arguments import (
     DATE_PLACE_PREPOSITIONS,
     dates_and_places,
@@ -45,7 +50,7 @@ from mamakg.normalize import squash
 from mamakg.types import Mention, Sentence, TextSpan, evolve
 
 __all__ = ["EVENT_KEYS", "EVENT_NOUNS", "LIFE_END", "LIFE_START", "MAX_LIFE_YEARS",
-           "MIN_LIFE_YEARS", "Life", "event_readings", "life_dates", "life_readings"]
+           "MIN_LIFE_YEARS", "LifeDate", "event_readings", "life_dates", "life_readings"]
 
 LIFE_START = "("
 """The relation key of a person's first bracketed date, the date of birth (`life_readings`)."""
@@ -68,23 +73,27 @@ _PERSON_POSSESSIVES = frozenset({"his", "her"})
 _DASHES = frozenset({"–", "—", "-"})
 _YEARS = re.compile(r"^(\d{3,4})\s*[–—-]\s*(\d{3,4})$")
 """Two years in one token ("1929–2014")."""
-_LONGEST_BRACKET = 12
+_LONGEST_BRACKET = 40
 """The most tokens inside the brackets that are read."""
+_PIECE_ENDS = frozenset({";", ","})
+"""What parts the pieces of a bracket after a name ("/ˈʌlrɪk/ UL-rik; [lɑːs ˈulˀʁæɡ̊]; born
+26 December 1963")."""
+_LIFE_WORDS = {"born": LIFE_START, "died": LIFE_END}
+"""The words that open a piece of the bracket with the date of birth or of death."""
 
 
-class Life(NamedTuple):
-    """A person's life dates written in brackets after their name (`life_dates`)."""
+class LifeDate(NamedTuple):
+    """A date of a person's life written in brackets after their name (`life_dates`)."""
 
     person: tuple[int, int]
     """The name: a ``PERSON`` entity's token range."""
-    opening: TextSpan
-    """The opening bracket."""
-    dash: TextSpan
-    """The dash between the dates."""
-    born: TextSpan
-    """The date of birth."""
-    died: TextSpan
-    """The date of death."""
+    key: str
+    """`LIFE_START` for the date of birth, `LIFE_END` for the date of death."""
+    relation: TextSpan
+    """What says which date it is: the opening bracket or the dash of a life, or the word
+    "born" or "died"."""
+    date: TextSpan
+    """The date."""
 
 
 def _year(text: str) -> int | None:
@@ -104,8 +113,8 @@ def _span(s: Sentence, start: int, end: int) -> TextSpan:
 
 
 def _bracketed(s: Sentence, opening: int, close: int) -> tuple[TextSpan, TextSpan, TextSpan] | None:
-    """The dash, the date of birth and the date of death between the brackets at tokens
-    `opening` and `close`, where they hold a life (`_a_life`): a date or year, a dash and a
+    """The dash, the date of birth and the date of death between the tokens `opening` and
+    `close`, where all between them is a life (`_a_life`): a date or year, a dash and a
     date or year, or two years joined by a dash in one token."""
     inside = range(opening + 1, close)
     if len(inside) == 1:  # "(1929–2014)"
@@ -126,25 +135,81 @@ def _bracketed(s: Sentence, opening: int, close: int) -> tuple[TextSpan, TextSpa
         s.char_span(dash + 1, close)
 
 
-def life_dates(s: Sentence) -> list[Life]:
+def _pieces(s: Sentence, start: int, end: int, parts: frozenset[str]) -> list[tuple[int, int]]:
+    """The token ranges of [start, end) between the words `parts` (commas, semicolons) that
+    lie in no bracket within it."""
+    out, first, depth = [], start, 0
+    for t in range(start, end):
+        word = s.words[t]
+        if depth <= 0 and word in parts:
+            out.append((first, t))
+            first = t + 1
+        depth += word.count("(") + word.count("[") - word.count(")") - word.count("]")
+    out.append((first, end))
+    return out
+
+
+def _dated(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
+    """The first date the tokens [start, end) hold: a ``DATE`` entity with a year, whole (not
+    after a number the recognizer left out of it: "died Astano 29 [September 2004]")."""
+    return next(((a, b) for a, b, label in sorted(s.entities)
+                 if label == "DATE" and start <= a and b <= end
+                 and not s.words[a - 1].isdigit()
+                 and _year(s.span_text(a, b)) is not None), None)
+
+
+def _bracket_dates(s: Sentence, person: tuple[int, int], opening: int,
+                   close: int) -> list[LifeDate]:
+    """The life dates one bracket after a person's name holds (see `life_dates`)."""
+    pieces = _pieces(s, opening + 1, close, _PIECE_ENDS)
+    clauses = _pieces(s, opening + 1, close, frozenset({";"}))
+    out: list[LifeDate] = []
+    i = 0
+    while i < len(pieces):
+        first = pieces[i][0]
+        life = _bracketed(s, first - 1, close)  # the rest of the bracket is a life
+        if life is not None:
+            dash, born, died = life
+            return out + [LifeDate(person, LIFE_START, s.char_span(opening, opening + 1), born),
+                          LifeDate(person, LIFE_END, dash, died)]
+        key = _LIFE_WORDS.get(s.words[first].lower())
+        if key is not None:  # "born 6 June 1939", "born Gro Harlem, 20 April 1939"
+            clause_end = next(b for a, b in clauses if a <= first <= b)
+            clause_end = next((a for a, _ in pieces if first < a < clause_end
+                               and s.words[a].lower() in _LIFE_WORDS), clause_end)
+            date = _dated(s, first + 1, clause_end)
+            if date is not None:
+                out.append(LifeDate(person, key, s.char_span(first, first + 1),
+                                    s.char_span(*date)))
+            after = date[1] if date is not None else clause_end
+            i = next((j for j, (a, _) in enumerate(pieces) if a >= after), len(pieces))
+            continue
+        if not glosses_a_name(s.span_text(*pieces[i])):
+            break
+        i += 1
+    return out
+
+
+def life_dates(s: Sentence) -> list[LifeDate]:
     """Each person's life dates that the sentence writes in brackets right after their name
     (see the module docstring), in the order of the names."""
     if "(" not in s.text:
         return []
-    lives = []
+    found: list[LifeDate] = []
     for start, end, label in sorted(s.entities):
+        if label != "PERSON":
+            continue
         opening = after_honours(s.words, end)  # "Leonard Spath FRS (20 October 1882 – ..."
-        if label != "PERSON" or opening >= len(s) or s.words[opening] != "(":
-            continue
-        close = next((t for t in range(opening + 1,
-                                       min(opening + 2 + _LONGEST_BRACKET, len(s)))
-                      if s.words[t] in ("(", ")")), None)
-        if close is None or s.words[close] != ")" or close == opening + 1:
-            continue
-        found = _bracketed(s, opening, close)
-        if found is not None:
-            lives.append(Life((start, end), s.char_span(opening, opening + 1), *found))
-    return lives
+        while opening < len(s) and s.words[opening] == "(":
+            close = bracket_close(s.words, opening, _LONGEST_BRACKET)
+            if close is None or close == opening + 1:
+                break
+            dates = _bracket_dates(s, (start, end), opening, close)
+            found.extend(dates)
+            if dates or not only_glosses(s.words[opening + 1:close]):
+                break
+            opening = close + 1  # "Trent John Baalke (/ˈbɑːlkiː/ BAHL-kee) (born ..."
+    return found
 
 
 def _tokens(s: Sentence, span: TextSpan) -> tuple[int, int]:
@@ -161,16 +226,15 @@ def life_readings(s: Sentence, mention: Mention) -> tuple[Mention, ...]:
     mention of it carries; the Map stage keeps each once."""
     out = []
     for life in life_dates(s):
-        for key, relation, date in ((LIFE_START, life.opening, life.born),
-                                    (LIFE_END, life.dash, life.died)):
-            rel, tail = _tokens(s, relation), _tokens(s, date)
-            found = reading(s, mention, (life.person, "PERSON"), list(range(*rel)), [],
-                            (tail[0], tail[1], "DATE"), key=key)
-            if found.tail.text != date.text:  # a year inside "1929–2014"
-                found = evolve(found, tail=date, tail_key=squash(date.text), tail_node=None)
-            if found.relation.text != relation.text:
-                found = evolve(found, relation=relation)
-            out.append(found)
+        rel, tail = _tokens(s, life.relation), _tokens(s, life.date)
+        found = reading(s, mention, (life.person, "PERSON"), list(range(*rel)), [],
+                        (tail[0], tail[1], "DATE"), key=life.key)
+        if found.tail.text != life.date.text:  # a year inside "1929–2014"
+            found = evolve(found, tail=life.date, tail_key=squash(life.date.text),
+                           tail_node=None)
+        if found.relation.text != life.relation.text:
+            found = evolve(found, relation=life.relation)
+        out.append(found)
     return tuple(out)
 
 

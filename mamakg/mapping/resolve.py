@@ -1,17 +1,17 @@
 """The Map stage's per-document half: what needs one document only, so it streams with the
 Match stage (in the Match workers where there are some) instead of waiting for the corpus.
 
-For one document's mentions, in corpus order (`resolve_mentions`): names, definite
-descriptions and pronouns are resolved within the document, and a pronoun that cannot be
-leaves the graph with its mention (`mamakg.mapping.coref`), as does a mention whose head is a
-date or number or whose head or tail is punctuation alone; a common noun phrase left
-unresolved is keyed to its document (``--scope-common-nouns``); a mention whose head and tail
-come out as one node ("William Walsh, also referred to as Willie Walsh", a pronoun resolved to
-the head) states no fact of its own, its readings stand; each mention's readings
-between named entities (`Mention.readings`) join it as derived mentions (and the mention
-itself stays an open fact: its readings carry the mapping); with ``--agree-kinds`` each
-entity's kind is the one most of its mentions in the document give, or the one the document
-says it is (`agreed_kinds`).
+For one document's mentions, in corpus order (`resolve_mentions`): names, definite descriptions
+and pronouns are resolved within the document, and a pronoun that cannot be leaves the graph
+with its mention (`mamakg.mapping.coref`), as does a mention whose head is a date or number or
+whose head or tail is punctuation alone (or a pronunciation, whose readings stand); a common
+noun phrase left unresolved is keyed to its document (``--scope-common-nouns``); a mention whose
+head and tail come out as one node ("William Walsh, also referred to as Willie Walsh", a pronoun
+resolved to the head) states no fact of its own, its readings stand; each mention's readings
+between named entities (`Mention.readings`) join it as derived mentions (and the mention itself
+stays an open fact: its readings carry the mapping); with ``--agree-kinds`` each entity's kind
+is the one most of its mentions in the document give, or the one the document says it is
+(`agreed_kinds`).
 
 A window of sentences may cut a document: `resolve_window` resolves the documents that lie
 whole in a window and hands back the mentions of the one or two documents cut at its edges as
@@ -39,6 +39,7 @@ from mamakg.english import (
     gives_a_name,
     head_word,
     is_postnominal,
+    is_pronunciation,
 )
 from mamakg.mapping.arguments import is_pronoun
 from mamakg.mapping.coref import common_keys, name_keys, resolve_document, scope_of, unscoped
@@ -106,13 +107,16 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
         if reason is not None or m is None:
             dropped.append((original, reason or Drop.PRONOUN))
             continue
-        readings = [x for x in m.readings if not is_value(x.head.text)] \
-            if config.entity_readings else []
+        readings = [x for x in m.readings if not is_value(x.head.text)
+                    and not _pronounced(x)] if config.entity_readings else []
         whole = not (config.whole_names and m.cuts_name)
         if config.scope_common_nouns:
             m = scope_of(m, slots, common, names)
             readings = [scope_of(x, common=common, names=names) for x in readings]
-        if not whole:  # the relation cuts a name: no fact of its own, its readings stand
+        if config.scope_common_nouns and _pronounced(m):  # "[/hɑːlsbɛrɡ/], born December
+            whole = False  # 1960": no node, no fact of its own; its readings stand
+            dropped.append((original, Drop.NO_WORD))
+        elif not whole:  # the relation cuts a name: no fact of its own, its readings stand
             dropped.append((original, Drop.NAME_RELATION))
             named.append(m)
         elif resolving and m.head_key == m.tail_key:  # "Willie Walsh" is William Walsh, "he"
@@ -150,6 +154,12 @@ def _has_word(text: str) -> bool:
     alone ("Arthur Roy Clapham, [CBE FRS] (24 May 1904 – ...)": `is_postnominal`)."""
     return any(c.isalnum() for c in text) and not all(
         is_postnominal(w) for w in text.replace(",", " ").split())
+
+
+def _pronounced(m: Mention) -> bool:
+    """Whether a mention's head or tail is a name's pronunciation, which names nothing
+    ("Anders Hejlsberg ([/hɑːlsbɛrɡ/], born December 1960)": `is_pronunciation`)."""
+    return is_pronunciation(m.head_label) or is_pronunciation(m.tail_label)
 
 
 def agreed_kinds(mentions: list[Mention]) -> list[Mention]:

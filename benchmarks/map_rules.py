@@ -1,26 +1,28 @@
-"""Map-stage rules that have no switch of their own, each measured switched off: the value
-kinds read from property descriptions (`mamakg.mapping.properties.value_kinds`: a property
-whose value is a person takes no organization, and the reverse), the role readings
-(`mamakg.mapping.semantic`: "was a professor at", "a British [Labour Party] politician" read
-as employment, membership, party or team by the organization's meaning), the agent's "by"
+"""Map-stage rules that have no switch of their own, each measured switched off: the value kinds
+read from property descriptions (`mamakg.mapping.properties.value_kinds`: a property whose value
+is a person takes no organization, and the reverse), the role readings
+(`mamakg.mapping.semantic`: "was a professor at", "a British [Labour Party] politician" read as
+employment, membership, party or team by the organization's meaning), the agent's "by"
 (`mamakg.mapping.semantic.EmbeddingMapper`: a phrase ending in "by" matches no name ending in
 another preposition, nor the reverse; a passive phrase without "by", or one ending in another
 preposition, states no property whose value is an agent), the groups that are no subject
 (`mamakg.mapping.facts._head_side`: a nationality, religion or party heads no schema fact), a
-verb's place or time preposition (`mamakg.mapping.semantic._verb_before`: "died at" is no
-"died of"), causes (`mamakg.english.CAUSE_NOUNS`: a cause is no person, group or place:
-"died Stuttgart" states no *cause of death*), administrative locations
-(`mamakg.mapping.facts._administrative`: a thing located in a city lies in that
-administrative entity, P131, as the description of *location* says), languages
+verb's place or time preposition (`mamakg.mapping.semantic._verb_before`: "died at" is no "died
+of"), causes (`mamakg.english.CAUSE_NOUNS`: a cause is no person, group or place: "died
+Stuttgart" states no *cause of death*), administrative locations
+(`mamakg.mapping.facts._administrative`: a thing located in a city lies in that administrative
+entity, P131, as the description of *location* says), languages
 (`mamakg.english.LANGUAGE_NOUNS`: a language is the value of a language property only), the
 properties of works (`mamakg.mapping.mapper.WORK_PROPERTIES`: no person is the subject of
-*director*, *publication date* or *narrative location*) and the works a document names as such
-(`mamakg.mapping.resolve.agreed_kinds`: "Ocean Waves is a 1993 anime film" is a work,
-whatever the entity recognizer made of its name) and the organizations that are no place
-(`mamakg.mapping.facts._organization_for_a_place`: "released on Decca Records" states no
-*place of publication*, "based in Hagen" a headquarters whatever the recognizer called Hagen),
-and a child's noun before "of" (`mamakg.mapping.mapper.names_a_child`: "was a son of" mapped
-to *father* or *mother* is the parent's *child*, read from tail to head).
+*director*, *publication date* or *narrative location*), an organization's leaders
+(`mamakg.mapping.mapper.LEADERS`: "was chairman of the board of the Monterrey Institute" gives
+the institute's *board member*, read from tail to head) and the works a document names as such
+(`mamakg.mapping.resolve.agreed_kinds`: "Ocean Waves is a 1993 anime film" is a work, whatever
+the entity recognizer made of its name) and the organizations that are no place
+(`mamakg.mapping.facts._organization_for_a_place`: "released on Decca Records" states no *place
+of publication*, "based in Hagen" a headquarters whatever the recognizer called Hagen), and a
+child's noun before "of" (`mamakg.mapping.mapper.names_a_child`: "was a son of" mapped to
+*father* or *mother* is the parent's *child*, read from tail to head).
 
     python benchmarks/map_rules.py --quality-out Q --relmap-out R [--doc docs/map-rules.md]
 
@@ -116,6 +118,12 @@ def _no_work_subjects() -> None:
     mapper.WORK_PROPERTIES = frozenset()  # type: ignore[misc]
 
 
+def _no_leaders() -> None:
+    from mamakg.mapping import mapper
+
+    mapper.LEADERS = frozenset()  # type: ignore[misc]
+
+
 def _no_said_works() -> None:
     from mamakg.mapping import resolve
 
@@ -138,7 +146,8 @@ RULES = {"value-kinds": _no_value_kinds, "role-readings": _no_role_readings,
          "agent-by": _no_agent_by, "group-subjects": _no_group_subjects,
          "where-prepositions": _no_where_prepositions, "causes": _no_causes,
          "administrative-locations": _no_administrative, "languages": _no_languages,
-         "work-subjects": _no_work_subjects, "said-works": _no_said_works,
+         "work-subjects": _no_work_subjects, "leaders": _no_leaders,
+         "said-works": _no_said_works,
          "organization-places": _no_organization_places, "child-nouns": _no_child_nouns}
 """Rule name -> what switches it off in the build's process."""
 

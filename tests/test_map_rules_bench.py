@@ -72,6 +72,7 @@ def test_the_switches_of_works_turn_their_rules_off(monkeypatch):
     from mamakg.mapping.mapper import MapChain, MapMethod, Mapping, MapQuery
 
     monkeypatch.setattr(mapper, "WORK_PROPERTIES", mapper.WORK_PROPERTIES)
+    monkeypatch.setattr(mapper, "LEADERS", mapper.LEADERS)
     monkeypatch.setattr(resolve, "WORK_NOUNS", resolve.WORK_NOUNS)
 
     class Director:
@@ -81,12 +82,19 @@ def test_the_switches_of_works_turn_their_rules_off(monkeypatch):
         def map(self, queries):
             return [Mapping("P57", 0.9, MapMethod.EMBEDDING) for _ in queries]
 
+    class Chair(Director):
+        def map(self, queries):
+            return [Mapping("P488", 0.9, MapMethod.EMBEDDING) for _ in queries]
+
     query = MapQuery("direct by", "directed by", "person", "person")
     film = Mention("d", 0, "Lyon is a film", 0, TextSpan("Lyon", 0, 4), TextSpan("is", 5, 7),
                    TextSpan("a film", 8, 14), "lyon", "be", "film@d", 1.0, head_type="PERSON")
     assert MapChain([Director()]).relation(query, "Lyon", "Ann")[0].pid is None
     assert resolve.agreed_kinds([film])[0].head_type == "WORK_OF_ART"
-    for rule in ("work-subjects", "said-works"):
+    chaired = MapQuery("chair", "chaired", "person", "organization")
+    assert MapChain([Chair()]).relation(chaired, "Ann", "Acme")[1] is True
+    for rule in ("work-subjects", "said-works", "leaders"):
         RULES[rule]()
     assert MapChain([Director()]).relation(query, "Lyon", "Ann")[0].pid == "P57"
+    assert MapChain([Chair()]).relation(chaired, "Ann", "Acme")[1] is False
     assert resolve.agreed_kinds([film])[0].head_type == "PERSON"

@@ -3,6 +3,7 @@ hand-made vectors; one test uses the shipped vectors and the bundled model."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import numpy as np
@@ -123,6 +124,34 @@ def test_no_person_is_the_subject_of_a_property_of_works():
     assert chain("P108").relation(played, "Fred Barakat", "Eastern League")[0].pid == "P108"
     distant = chain("P840", method=MapMethod.DISTANT)
     assert distant.relation(played, "Fred Barakat", "Eastern League")[0].pid == "P840"
+
+
+def test_a_leader_of_an_organization_is_its_value_not_its_subject():
+    from mamakg.mapping.mapper import MapMethod
+
+    def chain(pid, inverse=False):
+        return _answering(pid, 0.9, MapMethod.EMBEDDING, inverse)
+
+    # "Eugenio Garza was chairman of the board of the Monterrey Institute"
+    query = MapQuery("be chairman of board of", "was chairman of the board of", "person",
+                     "organization")
+    relation, inverse = chain("P3320").relation(query, "Eugenio Garza", "Monterrey Institute")
+    assert (relation.pid, inverse) == ("P3320", True)
+    assert any(why == "direction" for why, _ in relation.evidence)
+    # read backwards already, it reads forwards: "Sunrun's founder Lynn Jurich"
+    founder = MapQuery("found", "founded", "organization", "person")
+    relation, inverse = chain("P112", inverse=True).relation(founder, "Sunrun", "Lynn Jurich")
+    assert (relation.pid, inverse) == ("P112", False)
+    # an organization's own leader, a person's place, and a person as the other end stand
+    led = MapQuery("be lead by", "is led by", "organization", "person")
+    assert chain("P488").relation(led, "Acme", "Ann")[1] is False
+    place = MapQuery("be head of", "was head of", "person", "place")
+    assert chain("P6").relation(place, "Ann", "Oslo")[1] is False
+    assert chain("P3320").relation(dataclasses.replace(query, tail_kind="person"), "Ann",
+                                   "Bob")[1] is False
+    # "by" says which end is the founder, whatever the recognizer called either end
+    by = MapQuery("found by", "was founded by", "person", "organization")
+    assert chain("P112").relation(by, "Bob's Coins", "Robert Korsec")[1] is False
 
 
 def test_a_territory_that_names_a_body_of_water_is_read_as_water():

@@ -13,11 +13,12 @@ mapper (None). The build chains them in this order (`MapChain`), the first decis
 A decision without a property (method ``none``) ends the chain too: the relation stays open.
 `MapChain.relation` then checks, in one place, that the fact's value fits the property's value
 type (`PropertyIndex.fits`) and that no person is the subject of a property of works
-(`WORK_PROPERTIES`), reads a parent's property stated by a child's noun ("son of") as the
-parent's child (`PARENTS`, `CHILD_PROPERTY`), a property of place on land whose value names
-a body of water as located in or next to body of water (`ON_LAND`, `WATER_PROPERTY`), a
-membership whose value names a political party as member of political party (`MEMBERSHIP`,
-`PARTY_PROPERTY`), and makes the `Relation`.
+(`WORK_PROPERTIES`), reads a property of an organization's leaders stated from a person to an
+organization the other way (`LEADERS`), reads a parent's property stated by a child's noun
+("son of") as the parent's child (`PARENTS`, `CHILD_PROPERTY`), a property of place on land
+whose value names a body of water as located in or next to body of water (`ON_LAND`,
+`WATER_PROPERTY`), a membership whose value names a political party as member of political
+party (`MEMBERSHIP`, `PARTY_PROPERTY`), and makes the `Relation`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from mamakg.english import CHILD_NOUNS
+from mamakg.english import CHILD_NOUNS, final_preposition
 from mamakg.mapping.places import names_water
 from mamakg.mapping.properties import PropertyIndex, property_labels
 from mamakg.types import Relation
@@ -35,7 +36,7 @@ from mamakg.types import Relation
 if TYPE_CHECKING:
     from mamakg.attention import Embedder
 
-__all__ = ["CHILD_PROPERTY", "MEMBERSHIP", "ON_LAND", "PARENTS", "PARTY_PROPERTY",
+__all__ = ["CHILD_PROPERTY", "LEADERS", "MEMBERSHIP", "ON_LAND", "PARENTS", "PARTY_PROPERTY",
            "WATER_PROPERTY", "WORK_PROPERTIES", "MapChain", "MapMethod", "MapQuery", "Mapping",
            "RelationMapper", "names_a_child", "names_a_party"]
 
@@ -60,6 +61,16 @@ CHILD_PROPERTY = "P40"
 """Child: what "son of", "daughter of" state of the parent named after them (`names_a_child`),
 which says nothing of the parent's sex (Wikidata gives *father* and *mother* both these
 aliases): "Jérôme was a son of Elizabeth Patterson" is Elizabeth Patterson's child Jérôme."""
+
+LEADERS = frozenset({"P6", "P35", "P112", "P169", "P286", "P488", "P1037", "P3320"})
+"""Head of government, head of state, founded by, chief executive officer, head coach,
+chairperson, director/manager, board member: properties of an organization or a place whose
+value is the person who leads it, founded it or sits on its board. Their subject is never a
+person: where the phrase leaves a person the subject and an organization the value ("Eugenio
+Garza was chairman of the board of the Monterrey Institute"), it states the property from
+value to subject (the institute's board member is Eugenio Garza), unless it says so itself
+with "by" ("Bob's Coins was founded by Robert Korsec", whatever the recognizer called
+them)."""
 
 
 def names_a_child(phrase: str) -> bool:
@@ -202,25 +213,33 @@ class MapChain:
         """The `Relation` of a query whose head and tail have these labels, and whether the
         property holds from tail to head. The value (the tail, or the head of an inverse
         property) must fit the property's value type, unless the knowledge base's own
-        statements chose it (distant supervision), and the subject (the head, or the tail of
-        an inverse property) may be a person only where the property is no work's
-        (`WORK_PROPERTIES`); a parent's property (`PARENTS`) stated by a child's noun ("son
-        of") is read as `CHILD_PROPERTY` from tail to head, a property of `ON_LAND` whose
+        statements chose it (distant supervision), and the subject (the head, or the
+        tail of an inverse property) may be a person only where the property is no
+        work's (`WORK_PROPERTIES`), and is read the other way where it is a person and
+        the value an organization for a property of an organization's leaders
+        (`LEADERS`); a parent's property (`PARENTS`) stated by a child's noun ("son of")
+        is read as `CHILD_PROPERTY` from tail to head, a property of `ON_LAND` whose
         value names a body of water as `WATER_PROPERTY`, one of `MEMBERSHIP` whose value
         names a political party as `PARTY_PROPERTY`."""
         found = self.map([query])[0]
         open_relation = Relation(key=query.key, label=query.surface)
         if found.pid is None:
             return open_relation, False
-        value = head if found.inverse else tail
         read = found.method is not MapMethod.DISTANT  # the knowledge base's own choice stands
+        inverse, evidence = found.inverse, found.evidence
+        subject, other = (query.tail_kind, query.head_kind) if inverse else (query.head_kind,
+                                                                          query.tail_kind)
+        if read and found.pid in LEADERS and subject == "person" and other == "organization" \
+                and final_preposition(query.surface) != "by":  # "founded by" says who did
+            inverse = not inverse
+            evidence += (("direction", f"a person is no subject of {found.pid}, an "
+                                       "organization no value: the fact reads the other way"),)
+        value = head if inverse else tail
         if read and not self.index.fits(found.pid, value):
             return open_relation, False
-        subject = query.tail_kind if found.inverse else query.head_kind
         if read and subject == "person" and found.pid in WORK_PROPERTIES:
             return open_relation, False
-        pid, label, evidence = found.pid, found.pid_label, found.evidence
-        inverse = found.inverse
+        pid, label = found.pid, found.pid_label
         if read and pid in PARENTS and not inverse and names_a_child(query.surface):
             pid, label, inverse = CHILD_PROPERTY, None, True
             evidence += (("phrase", f"{query.surface!r} says whose child the head is, not "

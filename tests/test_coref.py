@@ -376,6 +376,31 @@ def test_an_acronym_in_brackets_after_a_name_joins_it():
     assert not abbreviates("ON", "Toronto")
 
 
+def test_an_acronym_of_a_name_is_an_alias_of_its_entity():
+    from mamakg.config import Config
+    from mamakg.mapping.resolve import resolve_window
+    from mamakg.types import Mention, TextSpan
+
+    text = "The Arab Organization for Industrialization (AOI) is owned by Egypt"
+    name = "Arab Organization for Industrialization"
+    first = Mention("d", 0, text, 0, TextSpan(name, 4, 4 + len(name)),
+                    TextSpan("is owned by", 50, 61), TextSpan("Egypt", 62, 67), name.lower(),
+                    "be own by", "egypt", 1.0, head_type="ORG", tail_type="GPE")
+    later = m("d", 1, "AOI", "was founded in", "1975", "ORG", "DATE")
+    config = Config.preset("default")
+    forms = resolve_window([first, later], None, None, config).forms
+    # given in brackets after the name, and used for it later: an alias, once
+    assert forms.entity_aliases(name.lower(), name) == ("AOI",)
+    assert forms.entity_label(name.lower()) == name
+    # given in brackets only, it is one too; no acronym of the name is none
+    assert resolve_window([first], None, None, config).forms.entity_aliases(
+        name.lower(), name) == ("AOI",)
+    london = dataclasses.replace(m("d", 0, "London", "is in", "England", "GPE", "GPE"),
+                                 sentence="London (UK) is in England")
+    assert resolve_window([london], None, None, config).forms.entity_aliases(
+        "london", "London") == ()
+
+
 def test_a_name_written_in_lower_case_is_no_common_noun():
     from mamakg.mapping.coref import name_keys
 

@@ -73,10 +73,11 @@ from mamakg.mapping.values import is_value
 from mamakg.normalize import squash
 from mamakg.types import Mention, TextSpan, evolve
 
-__all__ = ["Antecedent", "Resolution", "abbreviates", "alias_roots",
+__all__ = ["Antecedent", "Resolution", "abbreviates", "alias_roots", "bracketed_acronyms",
            "antecedent_kinds", "common_keys", "description_kinds", "is_acronym_of",
            "is_common_noun", "is_partial_name", "is_role_of_name", "name_keys", "name_roots",
-           "resolve_document", "same_name", "scope_of", "scoped_key", "unscoped"]
+           "resolve_document", "same_name", "scope_of", "scoped_key", "unscoped",
+           "written_as_acronym"]
 
 _PERSON = frozenset({"PERSON"})
 _THING = frozenset({"ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW",
@@ -724,18 +725,41 @@ _BRACKETED = re.compile(r"\s*\(\s*([^\W\d_][\w.&-]*)\s*[)/;,]")
 (NAVFORGER)"."""
 
 
+def written_as_acronym(word: str) -> bool:
+    """Whether a word is written as an acronym: in capitals, two or more, a lower-case
+    letter only inside ("NAVFORGER", "ASEAN"; "PhD" and "Acme" are none).
+
+    >>> written_as_acronym("ASEAN"), written_as_acronym("PhD"), written_as_acronym("I")
+    (True, False, False)
+    """
+    capitals = sum(c.isupper() for c in word)
+    return capitals >= 2 and word[:1].isupper() and word[-1:].isupper() and \
+        capitals * 2 > len(word.replace(".", ""))
+
+
 def _bracketed_acronym(m: Mention, slot: str) -> str | None:
-    """The acronym a name slot's node is followed by in brackets, written in capitals (two
-    or more, no lower-case letter but inside: "NAVFORGER", "ASEAN", "PhD" is none), else
-    None."""
+    """The acronym a name slot's node is followed by in brackets (`written_as_acronym`),
+    else None."""
     node = _node(m, slot)
     found = _BRACKETED.match(m.sentence, node.end)
     if found is None:
         return None
     word = found.group(1)
-    capitals = sum(c.isupper() for c in word)
-    return word if capitals >= 2 and word[:1].isupper() and word[-1:].isupper() and \
-        capitals * 2 > len(word.replace(".", "")) else None
+    return word if written_as_acronym(word) else None
+
+
+def bracketed_acronyms(m: Mention) -> list[tuple[str, str]]:
+    """(key, acronym) for the head and the tail of a mention that an acronym of their name
+    follows in brackets ("the International Monetary Fund (IMF)": `_bracketed_acronym`,
+    `abbreviates`)."""
+    if "(" not in m.sentence:
+        return []
+    out = []
+    for slot, key in (("head", m.head_key), ("tail", m.tail_key)):
+        acronym = _bracketed_acronym(m, slot)
+        if acronym is not None and abbreviates(acronym, _node(m, slot).text):
+            out.append((key, acronym))
+    return out
 
 
 def abbreviates(acronym: str, name: str) -> bool:

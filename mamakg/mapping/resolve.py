@@ -42,7 +42,16 @@ from mamakg.english import (
     is_pronunciation,
 )
 from mamakg.mapping.arguments import is_pronoun
-from mamakg.mapping.coref import common_keys, name_keys, resolve_document, scope_of, unscoped
+from mamakg.mapping.coref import (
+    abbreviates,
+    bracketed_acronyms,
+    common_keys,
+    name_keys,
+    resolve_document,
+    scope_of,
+    unscoped,
+    written_as_acronym,
+)
 from mamakg.mapping.places import SENTENCE_FACTS
 from mamakg.mapping.values import is_value
 from mamakg.normalize import squash
@@ -239,12 +248,16 @@ class Forms:
 
     aliases: dict[str, Counter[str]] = field(default_factory=dict)
     """Other names the text gives an entity key ("William Walsh, also referred to as
-    *Willie Walsh*", "Stephen Marlowe (born *Milton Lesser*)"): `add_named`."""
+    *Willie Walsh*", "Stephen Marlowe (born *Milton Lesser*)": `add_named`; "the Arab
+    Organization for Industrialization (*AOI*)": `add`)."""
 
     def add(self, m: Mention) -> None:
         if m.derived or not m.readings:
             self.triples.add(m.fact_key)
         self._add_entities(m)
+        if not m.derived:  # "the International Monetary Fund (IMF)": another name
+            for key, acronym in bracketed_acronyms(m):
+                self.aliases.setdefault(key, Counter())[acronym] += 1
         self.relations.setdefault(m.relation_key, Counter())[m.relation_label] += 1
         if m.relation_pos:
             self.relation_pos.setdefault((m.relation_key, m.relation_label), m.relation_pos)
@@ -303,8 +316,13 @@ class Forms:
 
     def entity_aliases(self, key: str, label: str) -> tuple[str, ...]:
         """The other names the text gives the entity of `key` whose label is `label`, in
-        `alias_order`, each spelling once (the most often written) and not the label."""
-        names = self.aliases.get(key)
+        `alias_order`, each spelling once (the most often written) and not the label: those
+        it gives as such (`add_named`), and the acronyms of the label it names the entity by
+        ("the International Monetary Fund (IMF)", then "the IMF": `written_as_acronym`,
+        `abbreviates`)."""
+        names = Counter(self.aliases.get(key) or {})
+        names.update({form: n for form, n in (self.others.get(key) or {}).items()
+                      if written_as_acronym(form) and abbreviates(form, label)})
         if not names:
             return ()
         out: dict[str, str] = {}

@@ -589,3 +589,20 @@ def test_one_property_between_two_entities_is_one_fact_whatever_phrases_said_it(
     # its mentions keyed to the fact, as the graph read back keys them
     assert {x.relation_key for x in facts[0].mentions} == {"bear in"}
     assert [x.relation.text for x in facts[0].mentions] == ["was born in", "born in"]
+
+
+def test_a_query_reads_a_places_name_only_where_the_relation_teaches_there():
+    from mamakg.mapping.facts import _queries, _query_of
+    from mamakg.types import Entity
+
+    person, hall = ("person", True), ("place", "Broadway Arts Center")
+    assert _query_of("teach at", "taught at", (), person, hall).tail_text == \
+        "Broadway Arts Center"
+    assert _query_of("live at", "lived at", (), person, hall).tail_text == ""
+    # one query per relation, head and what is read of the tail: two places are one
+    entities = {"ann": Entity("ann", "Ann", kind="PERSON"),
+                "hall": Entity("hall", "Hall", kind="FAC"),
+                "oslo": Entity("oslo", "Oslo", kind="GPE")}
+    queries = _queries([("ann", "live in", "hall"), ("ann", "live in", "oslo")],
+                       entities.__getitem__, {"live in": "lived in"}, {"live in": ()})
+    assert len(queries) == 1 and queries[0].tail_text == ""

@@ -334,7 +334,8 @@ def test_a_role_at_an_organization_reads_the_organization():
                            ("P69", "educated at"))]
     texts = {"company": [1, 0, 0], "political party": [0, 1, 0], "association": [0.5, 0.5, 0.7],
              "sports team": [0, 0, 1], "school": [0.2, 0.2, 0.2],
-             "Kyoto University": [1, 0.1, 0.1], "Labour Party": [0.1, 1, 0.1]}
+             "Kyoto University": [1, 0.1, 0.1], "Labour Party": [0.1, 1, 0.1],
+             "Broadway Arts Center": [0, 0, 1]}
 
     mapper = _mapper_with(rows, texts, [0.3, 0.3, 0.3])
     joined, rejoined, entered = mapper.map([  # joining takes a place in the organization
@@ -350,6 +351,15 @@ def test_a_role_at_an_organization_reads_the_organization():
                  "Kyoto University")])
     assert (taught.pid, taught.method) == ("P108", "kind")
     assert (teaching.pid, teaching.method) == ("P108", "kind")
+    # whatever kind of place the recognizer took the school for; and employment, whatever
+    # the school's name is nearest ("Hollins", "Broadway Arts Center")
+    building, town = mapper.map([
+        MapQuery("teach at", "taught at", "person", "place", "Broadway Arts Center"),
+        MapQuery("join faculty at", "joined the faculty at", "person", "place", "Labour Party")])
+    assert (building.pid, building.method) == ("P108", "kind")
+    assert (town.pid, town.method) == ("P108", "kind")
+    assert mapper.map([MapQuery("live at", "lived at", "person", "place", "Labour Party")])[
+        0].method != "kind"  # any other phrase of a place is read by its meaning
     joined_staff, member = mapper.map([  # so does one on its faculty, its teaching staff
         MapQuery("join faculty of", "joined the faculty of", "person", "organization",
                  "Kyoto University"),

@@ -72,7 +72,7 @@ from mamakg.mapping.resolve import (
     resolve_window,
     store_parts,
 )
-from mamakg.mapping.semantic import EmbeddingMapper, SemanticMapper, kind_of
+from mamakg.mapping.semantic import EmbeddingMapper, SemanticMapper, kind_of, teaches_at
 from mamakg.mapping.strings import StringMapper
 from mamakg.mapping.values import is_value, value_literal
 from mamakg.mapping.vectors import PropertyVectors
@@ -173,8 +173,11 @@ def _query(key: str, head: Entity, tail: Entity, label: str,
 def _query_of(key: str, label: str, pos: tuple[str, ...], head: tuple[str, bool],
               tail: tuple[str, str]) -> MapQuery:
     """The `MapQuery` of a relation with what it reads of its head and tail (`_head_side`,
-    `_tail_side`)."""
+    `_tail_side`): a place's name only where the relation teaches at it (`teaches_at`: the
+    school the recognizer took for a building or a town is read as an organization's)."""
     (head_kind, named), (tail_kind, tail_text) = head, tail
+    if tail_kind == "place" and not teaches_at(key):
+        tail_text = ""
     return MapQuery(key, label, head_kind, tail_kind, tail_text, head_named=named,
                     surface_pos=pos)
 
@@ -191,9 +194,9 @@ def _head_side(head: Entity) -> tuple[str, bool]:
 
 def _tail_side(tail: Entity) -> tuple[str, str]:
     """What a `MapQuery` reads of its tail: its kind, and its label where the kind is a
-    group or an organization."""
+    group, an organization or a place (`_query_of` keeps a place's for a few relations)."""
     kind = kind_of(tail.kind, tail.label) or ("date" if is_value(tail.label) else "")
-    return kind, tail.label if kind in ("group", "organization") else ""
+    return kind, tail.label if kind in ("group", "organization", "place") else ""
 
 
 def _tail_entity(entity: Entity, relation: Relation, datatype: str | None) -> Entity:
@@ -684,7 +687,7 @@ def _queries(triples: Iterable[tuple[str, str, str]], entity: _Entities,
         if tail is None:
             tail = tails[t] = _tail_side(entity(t))
         asked.add((r, head, tail))
-    return sorted((_query_of(r, labels[r], poses[r], head, tail) for r, head, tail in asked),
+    return sorted({_query_of(r, labels[r], poses[r], head, tail) for r, head, tail in asked},
                   key=repr)
 
 

@@ -280,8 +280,10 @@ def _kind_reading(q: MapQuery, by_pos: bool = False) -> tuple[tuple[str, str], .
     (`GROUP_PROPERTIES`); a role between a person and an organization ("was [a professor at]",
     "served as director for", `_is_role`; "is a British [Labour Party] politician",
     `_is_role_noun`; joining it, `JOINING_KEYS`: "joined the Nazi Party"; teaching at it,
-    `teaches_at`: "taught at Harvard") states employment or membership
-    (`AFFILIATION_PROPERTIES`), or education for a student."""
+    `teaches_at`: "taught at Harvard", whatever kind of place the recognizer took the school
+    for, "taught at the [Peabody Conservatory of Music]" a building) states employment or
+    membership (`AFFILIATION_PROPERTIES`; teaching, employment by the school), or education
+    for a student."""
     if q.head_kind != "person" or not q.tail_text:
         return ()
     surface = q.surface.lower().split()
@@ -291,8 +293,8 @@ def _kind_reading(q: MapQuery, by_pos: bool = False) -> tuple[tuple[str, str], .
         # between the entities as "is an" with the key "be"
         copula = all(w in COPULAS for w in words) or all(w in COPULAS for w in q.key.split())
         return GROUP_PROPERTIES if copula else ()
-    if q.tail_kind != "organization":
-        return ()
+    if q.tail_kind != "organization" and not (q.tail_kind == "place" and teaches_at(q.key)):
+        return ()  # a school the recognizer took for a building or a town is taught at too
     verb = "VERB" in q.surface_pos if by_pos and q.surface_pos else None
     if not (_is_role(surface, words, q.key.split(), verb)
             or _is_role_noun(surface, q.key.split()) or q.key in JOINING_KEYS
@@ -300,6 +302,8 @@ def _kind_reading(q: MapQuery, by_pos: bool = False) -> tuple[tuple[str, str], .
         return ()  # a bare copula says who someone is ("He is the co[-founder]"), no role
     if STUDENT_WORDS & set(words):
         return (("P69", "school"),)
+    if teaches_at(q.key):  # a teacher is employed by the school
+        return (("P108", "school"),)
     return AFFILIATION_PROPERTIES
 
 

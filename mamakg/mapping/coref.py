@@ -726,11 +726,14 @@ _BRACKETED = re.compile(r"\s*\(\s*([^\W\d_][\w.&-]*)\s*[)/;,]")
 
 
 def written_as_acronym(word: str) -> bool:
-    """Whether a word is written as an acronym: in capitals, two or more, a lower-case
-    letter only inside ("NAVFORGER", "ASEAN"; "PhD" and "Acme" are none).
+    """Whether a word is written as an acronym: in capitals, two or more, more capitals than
+    other letters, a lower-case letter only inside ("NAVFORGER", "ASEAN", "PhD"; "Acme",
+    "MacD" and "I" are none).
 
-    >>> written_as_acronym("ASEAN"), written_as_acronym("PhD"), written_as_acronym("I")
-    (True, False, False)
+    >>> written_as_acronym("ASEAN"), written_as_acronym("PhD"), written_as_acronym("Acme")
+    (True, True, False)
+    >>> written_as_acronym("MacD"), written_as_acronym("I"), written_as_acronym("USAid")
+    (False, False, False)
     """
     capitals = sum(c.isupper() for c in word)
     return capitals >= 2 and word[:1].isupper() and word[-1:].isupper() and \

@@ -133,6 +133,18 @@ def test_a_pronunciation_is_no_node_and_the_birth_is_the_names():
     assert [why for _, why in done.dropped] == [Drop.NO_WORD]
     assert [(x.head_label, x.relation_key, x.tail_label) for x in done.mentions] == [
         ("Lars Ulrich", LIFE_START, "26 December 1963")]
+    # a pronunciation for a relation, and the relation "pronounced", state no fact either
+    dassault = parsed("Dassault Group [daˈso] owns GIMD", [(0, 2, "ORG"), (4, 5, "ORG")])
+    dassault = dataclasses.replace(dassault, chunks=((0, 2), (4, 5)))
+    said = mention_of(dassault, (0, 2), (4, 5), (2,))
+    sen = parsed("Amartya Sen ( pronounced :o ) is an economist", [(0, 2, "PERSON")])
+    sen = dataclasses.replace(sen, chunks=((0, 2), (4, 5)),
+                              lemmas=tuple(w.lower() for w in sen.words[:3]) + (
+                                  "pronounce",) + tuple(w.lower() for w in sen.words[4:]))
+    pronounced = mention_of(sen, (0, 2), (4, 5), (3,))
+    assert pronounced.relation_key == "pronounce"
+    done = resolve_mentions([said, pronounced], Config.preset("default"))
+    assert [why for _, why in done.dropped] == [Drop.NO_WORD] * 2
 
 
 def test_born_and_died_read_their_own_dates_past_other_words():

@@ -4,14 +4,14 @@ Match stage (in the Match workers where there are some) instead of waiting for t
 For one document's mentions, in corpus order (`resolve_mentions`): names, definite descriptions
 and pronouns are resolved within the document, and a pronoun that cannot be leaves the graph
 with its mention (`mamakg.mapping.coref`), as does a mention whose head is a date or number or
-whose head or tail is punctuation alone (or a pronunciation, whose readings stand); a common
-noun phrase left unresolved is keyed to its document (``--scope-common-nouns``); a mention whose
-head and tail come out as one node ("William Walsh, also referred to as Willie Walsh", a pronoun
-resolved to the head) states no fact of its own, its readings stand; each mention's readings
-between named entities (`Mention.readings`) join it as derived mentions (and the mention itself
-stays an open fact: its readings carry the mapping); with ``--agree-kinds`` each entity's kind
-is the one most of its mentions in the document give, or the one the document says it is
-(`agreed_kinds`).
+whose head or tail is punctuation alone, or that says how a name is pronounced (its readings
+stand); a common noun phrase left unresolved is keyed to its document
+(``--scope-common-nouns``); a mention whose head and tail come out as one node ("William Walsh,
+also referred to as Willie Walsh", a pronoun resolved to the head) states no fact of its own,
+its readings stand; each mention's readings between named entities (`Mention.readings`) join it
+as derived mentions (and the mention itself stays an open fact: its readings carry the mapping);
+with ``--agree-kinds`` each entity's kind is the one most of its mentions in the document give,
+or the one the document says it is (`agreed_kinds`).
 
 A window of sentences may cut a document: `resolve_window` resolves the documents that lie
 whole in a window and hands back the mentions of the one or two documents cut at its edges as
@@ -166,9 +166,12 @@ def _has_word(text: str) -> bool:
 
 
 def _pronounced(m: Mention) -> bool:
-    """Whether a mention's head or tail is a name's pronunciation, which names nothing
-    ("Anders Hejlsberg ([/hɑːlsbɛrɡ/], born December 1960)": `is_pronunciation`)."""
-    return is_pronunciation(m.head_label) or is_pronunciation(m.tail_label)
+    """Whether a mention says how a name is pronounced, which names nothing and states no
+    fact: its head, tail or relation a pronunciation (`is_pronunciation`: "Anders Hejlsberg
+    ([/hɑːlsbɛrɡ/], born December 1960)", "Dassault Group [[daˈso]] (GIMD)"), or its
+    relation "pronounced" ("Amartya Sen (pronounced /ˈɔmort:o ˈʃen/ ...")."""
+    return is_pronunciation(m.head_label) or is_pronunciation(m.tail_label) or \
+        is_pronunciation(m.relation_label) or m.relation_key.split()[-1:] == ["pronounce"]
 
 
 def agreed_kinds(mentions: list[Mention]) -> list[Mention]:

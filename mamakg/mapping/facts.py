@@ -173,13 +173,18 @@ def _query(key: str, head: Entity, tail: Entity, label: str,
 def _query_of(key: str, label: str, pos: tuple[str, ...], head: tuple[str, bool],
               tail: tuple[str, str]) -> MapQuery:
     """The `MapQuery` of a relation with what it reads of its head and tail (`_head_side`,
-    `_tail_side`): a place's name only where the relation teaches at it (`teaches_at`: the
-    school the recognizer took for a building or a town is read as an organization's)."""
-    (head_kind, named), (tail_kind, tail_text) = head, tail
-    if tail_kind == "place" and not teaches_at(key):
-        tail_text = ""
+    `_tail_side`, `_read_by`)."""
+    (head_kind, named), (tail_kind, tail_text) = head, _read_by(key, tail)
     return MapQuery(key, label, head_kind, tail_kind, tail_text, head_named=named,
                     surface_pos=pos)
+
+
+def _read_by(key: str, tail: tuple[str, str]) -> tuple[str, str]:
+    """What a relation reads of its tail (`_tail_side`): a place's name only where it teaches
+    at it (`teaches_at`: the school the recognizer took for a building or a town is read as
+    an organization's)."""
+    kind, _ = tail
+    return (kind, "") if kind == "place" and not teaches_at(key) else tail
 
 
 def _head_side(head: Entity) -> tuple[str, bool]:
@@ -194,7 +199,7 @@ def _head_side(head: Entity) -> tuple[str, bool]:
 
 def _tail_side(tail: Entity) -> tuple[str, str]:
     """What a `MapQuery` reads of its tail: its kind, and its label where the kind is a
-    group, an organization or a place (`_query_of` keeps a place's for a few relations)."""
+    group, an organization or a place (`_read_by` keeps a place's for a few relations)."""
     kind = kind_of(tail.kind, tail.label) or ("date" if is_value(tail.label) else "")
     return kind, tail.label if kind in ("group", "organization", "place") else ""
 
@@ -686,8 +691,8 @@ def _queries(triples: Iterable[tuple[str, str, str]], entity: _Entities,
         tail = tails.get(t)
         if tail is None:
             tail = tails[t] = _tail_side(entity(t))
-        asked.add((r, head, tail))
-    return sorted({_query_of(r, labels[r], poses[r], head, tail) for r, head, tail in asked},
+        asked.add((r, head, _read_by(r, tail)))
+    return sorted((_query_of(r, labels[r], poses[r], head, tail) for r, head, tail in asked),
                   key=repr)
 
 

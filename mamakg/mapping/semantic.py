@@ -239,6 +239,7 @@ def _is_role(surface: list[str], words: list[str], key: list[str],
     return words == [w for w in key if w not in COPULAS]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure on the key; asked once per relation and tail
 def teaches_at(key: str) -> bool:
     """Whether a relation key says its head teaches at its tail: a verb of `TEACHING_VERBS`,
     then "at" ("teach at", "begin teach at": "began teaching at"; not "teach in", which is

@@ -18,8 +18,9 @@ __all__ = [
     "PREPOSITIONS", "PRONOUNS", "QUANTIFIERS", "RELATIVE_PRONOUNS", "RELATIVIZERS",
     "ROLE_PREPOSITIONS", "SECOND_PERSON_PRONOUNS", "SOURCE_PREPOSITIONS", "STUDENT_NOUNS",
     "THING_PRONOUNS", "TIME_ADVERBS", "WHERE_PREPOSITIONS", "WH_ADVERBS", "WORK_NOUNS",
-    "after_honours", "bracket_close", "final_preposition", "gives_a_name", "glosses_a_name",
-    "head_word", "is_month", "is_postnominal", "is_pronunciation", "only_glosses",
+    "after_honours", "bracket_close", "crosses_a_bracket", "final_preposition", "gives_a_name",
+    "glosses_a_name", "head_word", "is_month", "is_postnominal", "is_pronunciation",
+    "only_glosses", "opens_bracket",
 ]
 
 # --- determiners -------------------------------------------------------------------------
@@ -285,6 +286,17 @@ def only_glosses(words: list[str] | tuple[str, ...]) -> bool:
     return bool(words) and all(glosses_a_name(" ".join(p)) for p in pieces)
 
 
+def opens_bracket(word: str) -> bool:
+    """Whether a token opens a round bracket and says nothing else: "(", or "(;" as the
+    tokenizer leaves a bracket whose gloss was taken out ("Joyce Mina Godenzi (; born
+    1965)").
+
+    >>> opens_bracket("("), opens_bracket("(;"), opens_bracket("(born")
+    (True, True, False)
+    """
+    return word[:1] == "(" and all(c in ";," for c in word[1:])
+
+
 def bracket_close(words: list[str] | tuple[str, ...], opening: int, longest: int) -> int | None:
     """The token that closes the round bracket opened at token `opening`, counting the
     brackets written inside tokens too ("[luˈi ˈɑndrisə(n)]" is tokenized "ˈɑndrisə(n", ")");
@@ -299,6 +311,36 @@ def bracket_close(words: list[str] | tuple[str, ...], opening: int, longest: int
         if depth <= 0:
             return t
     return None
+
+
+def crosses_a_bracket(relation: str, after: str = "") -> bool:
+    """Whether a relation's text crosses the edge of a bracket, which puts its head and tail
+    on two sides of a parenthesis: it closes a bracket it did not open ("Rayyan claimed
+    [two] (*later confirmed) kills against* [Iranian F-5s]", "[Irene Harand] (6 September
+    1900 - 3 February *1975) was* [an Austrian activist]"), or opens one that does not close
+    before the tail (`after`: the text between the relation and its tail): "[Sandvik] was
+    awarded the Holmenkollen *medal (shared with* [Alevtina Kolchina], ...)". A bracket
+    written inside the relation and closed before the tail is part of it: "[he]
+    *collaborated with (and was signed by*) [Shapeshifters]".
+
+    >>> crosses_a_bracket("1975) was"), crosses_a_bracket("medal (shared with")
+    (True, True)
+    >>> crosses_a_bracket("collaborated with (and was signed by", ") "), crosses_a_bracket("was")
+    (False, False)
+    """
+    depth = 0
+    for c in relation:
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+            if depth < 0:
+                return True
+    for c in after:
+        if depth == 0:
+            break
+        depth += (c in "([") - (c in ")]")
+    return depth > 0
 
 
 NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())

@@ -33,6 +33,7 @@ from mamakg.english import (
     is_month,
     is_postnominal,
     only_glosses,
+    opens_bracket,
 )
 from mamakg.errors import MamakgError
 from mamakg.rulematch import speed_up
@@ -503,7 +504,7 @@ def persons_by_life(ents: list[tuple[int, int, str]], words: list[str], pos: lis
     """
     def life_follows(end: int) -> bool:
         end = after_honours(words, end)  # "Leonard Spath FRS (20 October 1882 – ..."
-        while end < len(words) and words[end] == "(":
+        while end < len(words) and opens_bracket(words[end]):
             shut = bracket_close(words, end, LIFE_BRACKET)
             inside = words[end + 1:min(end + 1 + LIFE_BRACKET, len(words)) if shut is None
                            else shut]

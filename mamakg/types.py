@@ -224,6 +224,8 @@ class Drop(str, enum.Enum):
     NO_WORD = "no_word_argument"  # Map stage: a head or tail of punctuation, honours or a
     # pronunciation (graph only)
     NAME_RELATION = "relation_cuts_a_name"  # Map stage: only its readings stand (graph only)
+    BRACKET_RELATION = "relation_crosses_a_bracket"  # Map stage: only its readings stand
+    # (graph only)
 
 
 @dataclass(frozen=True)

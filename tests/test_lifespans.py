@@ -147,6 +147,46 @@ def test_a_pronunciation_is_no_node_and_the_birth_is_the_names():
     assert [why for _, why in done.dropped] == [Drop.NO_WORD] * 2
 
 
+def test_a_bracket_whose_gloss_was_taken_out_still_holds_the_birth():
+    # "Joyce Mina Godenzi (; born 1965)": spaCy keeps "(;" one token; "( ; born" is read too
+    s = parsed("Joyce Mina Godenzi (; born 1965 ) is a former actress .",
+               [(0, 3, "PERSON"), (5, 6, "DATE")])
+    assert lives(s) == [("Joyce", "1965", None)]
+    s = parsed("Joyce Mina Godenzi ( ; born 1965 ) is a former actress .",
+               [(0, 3, "PERSON"), (6, 7, "DATE")])
+    assert lives(s) == [("Joyce", "1965", None)]
+
+
+def test_a_relation_across_a_bracket_states_no_fact_its_readings_stand():
+    from mamakg.types import Drop
+
+    # "Irene Harand (6 September 1900 - 3 February 1975) was an activist": Match reads
+    # "Harand | 1975) was | activist" across the bracket
+    s = parsed("Irene Harand ( 6 September 1900 - 3 February 1975 ) was an activist .",
+               [(0, 2, "PERSON"), (3, 6, "DATE"), (7, 10, "DATE")])
+    s = dataclasses.replace(s, chunks=((0, 2), (12, 14)))
+    candidate = Candidate(s, head=(0, 2), tail=(12, 14), relation=(9, 10, 11), score=0.4,
+                          path=())
+    m = annotate(to_mention(candidate), candidate, chunk_facts=True)
+    assert m.relation.text == "1975 ) was"
+    done = resolve_mentions([m], Config.preset("default"))
+    assert [why for _, why in done.dropped] == [Drop.BRACKET_RELATION]
+    assert [(x.head_label, x.relation_key, x.tail_label) for x in done.mentions] == [
+        ("Irene Harand", LIFE_START, "6 September 1900"),
+        ("Irene Harand", LIFE_END, "3 February 1975")]
+    assert [x.head_label for x in done.named] == ["Irene Harand"]  # its names still count
+    # a bracket opened in the relation and closed before the tail is part of it
+    s = parsed("Anna collaborated with ( and was signed by ) Shapeshifters .",
+               [(0, 1, "PERSON"), (9, 10, "ORG")])
+    s = dataclasses.replace(s, chunks=((0, 1), (9, 10)))
+    kept = mention_of(s, (0, 1), (9, 10), tuple(range(1, 8)))
+    done = resolve_mentions([kept], Config.preset("default"))
+    assert done.dropped == () and [x.tail_label for x in done.mentions] == ["Shapeshifters"]
+    # without whole names (the paper's build) the mention stands
+    paper = resolve_mentions([m], Config.preset("default", whole_names=False))
+    assert Drop.BRACKET_RELATION not in [why for _, why in paper.dropped]
+
+
 def test_born_and_died_read_their_own_dates_past_other_words():
     # a birth name before the date; a birth and a death in one bracket
     s = parsed("Gro Brundtland ( born Gro Harlem , 20 April 1939 ) is a politician .",

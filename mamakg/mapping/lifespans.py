@@ -37,7 +37,13 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from mamakg.english import after_honours, bracket_close, glosses_a_name, only_glosses
+from mamakg.english import (
+    after_honours,
+    bracket_close,
+    glosses_a_name,
+    only_glosses,
+    opens_bracket,
+)
 from mamakg.mapping.arguments import (
     DATE_PLACE_PREPOSITIONS,
     dates_and_places,
@@ -184,8 +190,8 @@ def _bracket_dates(s: Sentence, person: tuple[int, int], opening: int,
             after = date[1] if date is not None else clause_end
             i = next((j for j, (a, _) in enumerate(pieces) if a >= after), len(pieces))
             continue
-        if not glosses_a_name(s.span_text(*pieces[i])):
-            break
+        if pieces[i][0] < pieces[i][1] and not glosses_a_name(s.span_text(*pieces[i])):
+            break  # an empty piece is passed too: "(; born 1965)", a gloss taken out
         i += 1
     return out
 
@@ -200,7 +206,7 @@ def life_dates(s: Sentence) -> list[LifeDate]:
         if label != "PERSON":
             continue
         opening = after_honours(s.words, end)  # "Leonard Spath FRS (20 October 1882 – ..."
-        while opening < len(s) and s.words[opening] == "(":
+        while opening < len(s) and opens_bracket(s.words[opening]):
             close = bracket_close(s.words, opening, _LONGEST_BRACKET)
             if close is None or close == opening + 1:
                 break

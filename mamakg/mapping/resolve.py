@@ -36,6 +36,7 @@ from mamakg.english import (
     ARTICLES,
     PERSON_PRONOUNS,
     WORK_NOUNS,
+    crosses_a_bracket,
     gives_a_name,
     head_word,
     is_postnominal,
@@ -78,7 +79,9 @@ class ResolvedDocument:
     entities (`Forms.add_named`: their labels and kinds, and the other names the text gives
     them): those whose head and tail came out as one node (``self_loop``), or whose relation
     cuts a name (``relation_cuts_a_name``: "Moisej Solomonovich Teif (... Hebrew: משה בן...",
-    which names the person "he" stands for later)."""
+    which names the person "he" stands for later), or crosses the edge of a bracket
+    (``relation_crosses_a_bracket``: "Brad Crandall (August 6, 1927 - March 14, 1991), born
+    Robert Lee Bradley", which gives his birth name)."""
 
 
 def streams(config: Config) -> bool:
@@ -128,6 +131,10 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
         elif not whole:  # the relation cuts a name: no fact of its own, its readings stand
             dropped.append((original, Drop.NAME_RELATION))
             named.append(m)
+        elif config.whole_names and _crosses_bracket(m):  # "(6 September 1900 - 3 February
+            whole = False  # 1975) was": no fact of its own, its readings stand
+            dropped.append((original, Drop.BRACKET_RELATION))
+            named.append(m)
         elif resolving and m.head_key == m.tail_key:  # "Willie Walsh" is William Walsh, "he"
             whole = False  # is the head: a node linked to itself says nothing; readings stand
             dropped.append((original, Drop.SELF_LOOP))
@@ -163,6 +170,15 @@ def _has_word(text: str) -> bool:
     alone ("Arthur Roy Clapham, [CBE FRS] (24 May 1904 – ...)": `is_postnominal`)."""
     return any(c.isalnum() for c in text) and not all(
         is_postnominal(w) for w in text.replace(",", " ").split())
+
+
+def _crosses_bracket(m: Mention) -> bool:
+    """Whether a mention's relation crosses the edge of a bracket (`crosses_a_bracket`),
+    which joins what is said inside a parenthesis to what is said outside it: "[Brad
+    Crandall] (August 6, 1927 - March *14, 1991), born* [Robert Lee Bradley]"."""
+    rel, tail = m.relation, m.tail
+    return crosses_a_bracket(rel.text, m.sentence[rel.end:tail.start]
+                             if tail.start >= rel.end else "")
 
 
 def _pronounced(m: Mention) -> bool:

@@ -212,6 +212,17 @@ def test_a_kind_of_place_in_a_place_lies_in_it(mapper):
     assert person.pid != "P131"
 
 
+def test_a_native_of_a_place_was_born_there(mapper):
+    of, noun, plants, organization = mapper.map([
+        MapQuery("be native of", "is a native of", "person", "place"),
+        MapQuery("be native", "native", "person", "place"),  # "is a Tampa native"
+        MapQuery("be native to", "is native to", "", "place"),  # a species' range
+        MapQuery("be native of", "is a native of", "organization", "place")])
+    assert (of.pid, of.method) == ("P19", "kind")
+    assert (noun.pid, noun.method) == ("P19", "kind")
+    assert plants.pid != "P19" and organization.pid != "P19"
+
+
 def test_exact_alias_counts_as_a_perfect_match(mapper):
     (found,) = mapper.map([MapQuery("bear in", "born in", "person", "place")])
     assert (found.pid, found.method) == ("P19", "alias")

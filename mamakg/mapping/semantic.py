@@ -604,6 +604,37 @@ def names_a_place_in(key: str) -> bool:
         words[2] == "in"
 
 
+NATIVE_LINKS = frozenset({"be", "of", "from"})
+"""What a relation key may hold beside "native": a copula, and what joins the native to the
+place ("a native *of* Atlanta", "a native *from* the Langtang Region")."""
+
+
+def names_a_native(key: str) -> bool:
+    """Whether a relation key names its head a native of its tail: the noun "native" (keys
+    are lemmas: "natives" too) with a copula and "of" or "from" at most ("is a native of
+    Atlanta", "a Tampa native"; not "native to", said of a species' range).
+
+    >>> names_a_native("be native of"), names_a_native("be native"), names_a_native("native")
+    (True, True, True)
+    >>> names_a_native("native to"), names_a_native("be native and earn"), names_a_native("be")
+    (False, False, False)
+    """
+    words = key.split()
+    return "native" in words and all(w == "native" or w in NATIVE_LINKS for w in words)
+
+
+def _a_native(q: MapQuery) -> Mapping | None:
+    """"Ed is a native of Kansas City": a person who is a native of a place was born there
+    (a native is "a person born in a specified place", and so the datasets annotate it),
+    the place of birth; left to the next mapper where the head is no person (or of no known
+    kind) or the tail no place."""
+    if q.tail_kind != "place" or q.head_kind not in ("person", ""):
+        return None
+    return Mapping("P19", 1.0, MapMethod.KIND, (
+        ("phrase", q.surface),
+        ("types", f"{q.head_kind or '?'} -> place: a native of a place was born there")))
+
+
 def _a_place_in(q: MapQuery) -> Mapping | None:
     """"X is a village in Y": X lies in the administrative territorial entity Y (whatever
     kind the recognizer gave X: the phrase says it is a place, "Sharifabad is a village",
@@ -662,6 +693,7 @@ class KindMapper:
                 else _life_date(q) if q.key in LIFE_PROPERTIES
                 else _life_event(q) if q.key in EVENT_KEYS
                 else _a_place_in(q) if names_a_place_in(q.key)
+                else _a_native(q) if names_a_native(q.key)
                 else self._map_kind(q, reading) if reading else None
                 for q, reading in readings]
 

@@ -22,7 +22,9 @@ the entity recognizer made of its name) and the organizations that are no place
 (`mamakg.mapping.facts._organization_for_a_place`: "released on Decca Records" states no *place
 of publication*, "based in Hagen" a headquarters whatever the recognizer called Hagen), and a
 child's noun before "of" (`mamakg.mapping.mapper.names_a_child`: "was a son of" mapped to
-*father* or *mother* is the parent's *child*, read from tail to head).
+*father* or *mother* is the parent's *child*, read from tail to head), and a native of a
+place (`mamakg.mapping.semantic.names_a_native`: "Ed is a native of Kansas City" states his
+*place of birth*).
 
     python benchmarks/map_rules.py --quality-out Q --relmap-out R [--doc docs/map-rules.md]
 
@@ -142,13 +144,20 @@ def _no_child_nouns() -> None:
     mapper.names_a_child = lambda phrase: False  # type: ignore[assignment]
 
 
+def _no_natives() -> None:
+    from mamakg.mapping import semantic
+
+    semantic.names_a_native = lambda key: False  # type: ignore[assignment]
+
+
 RULES = {"value-kinds": _no_value_kinds, "role-readings": _no_role_readings,
          "agent-by": _no_agent_by, "group-subjects": _no_group_subjects,
          "where-prepositions": _no_where_prepositions, "causes": _no_causes,
          "administrative-locations": _no_administrative, "languages": _no_languages,
          "work-subjects": _no_work_subjects, "leaders": _no_leaders,
          "said-works": _no_said_works,
-         "organization-places": _no_organization_places, "child-nouns": _no_child_nouns}
+         "organization-places": _no_organization_places, "child-nouns": _no_child_nouns,
+         "natives": _no_natives}
 """Rule name -> what switches it off in the build's process."""
 
 

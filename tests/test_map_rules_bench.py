@@ -68,12 +68,13 @@ def test_the_switches_turn_their_rules_off(monkeypatch):
 
 
 def test_the_switches_of_works_turn_their_rules_off(monkeypatch):
-    from mamakg.mapping import mapper, resolve
+    from mamakg.mapping import mapper, resolve, semantic
     from mamakg.mapping.mapper import MapChain, MapMethod, Mapping, MapQuery
 
     monkeypatch.setattr(mapper, "WORK_PROPERTIES", mapper.WORK_PROPERTIES)
     monkeypatch.setattr(mapper, "LEADERS", mapper.LEADERS)
     monkeypatch.setattr(resolve, "WORK_NOUNS", resolve.WORK_NOUNS)
+    monkeypatch.setattr(semantic, "names_a_native", semantic.names_a_native)
 
     class Director:
         def prepare(self, queries, compare=True):
@@ -93,8 +94,11 @@ def test_the_switches_of_works_turn_their_rules_off(monkeypatch):
     assert resolve.agreed_kinds([film])[0].head_type == "WORK_OF_ART"
     chaired = MapQuery("chair", "chaired", "person", "organization")
     assert MapChain([Chair()]).relation(chaired, "Ann", "Acme")[1] is True
-    for rule in ("work-subjects", "said-works", "leaders"):
+    native = MapQuery("be native of", "is a native of", "person", "place")
+    assert semantic.KindMapper(lambda texts: [], known=("P19",)).map([native])[0].pid == "P19"
+    for rule in ("work-subjects", "said-works", "leaders", "natives"):
         RULES[rule]()
+    assert semantic.KindMapper(lambda texts: [], known=("P19",)).map([native])[0] is None
     assert MapChain([Director()]).relation(query, "Lyon", "Ann")[0].pid == "P57"
     assert MapChain([Chair()]).relation(chaired, "Ann", "Acme")[1] is False
     assert resolve.agreed_kinds([film])[0].head_type == "PERSON"

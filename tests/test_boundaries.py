@@ -238,6 +238,17 @@ def test_a_noun_that_relates_to_a_name_goes_into_the_relation():
                        ["DET", "ADJ", "NOUN", "ADP", "PROPN", "PROPN"], [4, 4, 1, 4, 7, 5],
                        ["det", "amod", "attr", "prep", "compound", "pobj"],
                        [(6, 8, "PERSON")]) == ("was the eldest son of", "paul smith")
+    # past the words of a role the name holds, lower case or a nationality
+    assert relation_of(["the", "daughter", "of", "former", "actor", "Paul", "Smith"],
+                       ["DET", "NOUN", "ADP", "ADJ", "NOUN", "PROPN", "PROPN"],
+                       [4, 1, 4, 6, 8, 8, 5], ["det", "attr", "prep", "amod", "compound",
+                                               "compound", "pobj"],
+                       [(7, 9, "PERSON")]) == ("was the daughter of", "paul smith")
+    assert relation_of(["the", "wife", "of", "the", "American", "actor", "Tom", "Karyo"],
+                       ["DET", "NOUN", "ADP", "DET", "ADJ", "NOUN", "PROPN", "PROPN"],
+                       [4, 1, 4, 9, 9, 9, 9, 5], ["det", "attr", "prep", "det", "amod",
+                                                  "compound", "compound", "pobj"],
+                       [(6, 7, "NORP"), (8, 10, "PERSON")]) == ("was the wife of", "tom karyo")
     assert relation_of(["a", "town", "of", "2,218"], ["DET", "NOUN", "ADP", "NUM"],
                        [3, 1, 3, 4], ["det", "attr", "prep", "pobj"],
                        [(5, 6, "CARDINAL")]) == ("was", "town of 2,218")

@@ -682,12 +682,23 @@ def _hyphen_joined(s: Sentence, node: tuple[int, int],
     return a, b
 
 
+def _role_word(s: Sentence, t: int) -> bool:
+    """Whether token `t` is a word of a role written before a name, in lower case ("former",
+    "tennis", "pro", "actor") or a nationality ("the [American] actor John Smith")."""
+    found = entity_at(s, t)
+    if found is not None:
+        return found[2] == "NORP"
+    return s.pos[t] in ("ADJ", "NOUN") and s.words[t].islower()
+
+
 def relational_tail(s: Sentence, tail: tuple[int, int], node: tuple[int, int] | None,
                     relation: tuple[int, ...],
                     ) -> tuple[list[int], list[int], tuple[int, int, str]] | None:
     """Where a tail's node is a noun that relates to a name, written in lower case, then "of"
     and the name, which NER found and which ends the node ("was a [member of the Advisory
-    Council]", "is the [capital of Ethiopia]", "the [eldest son of Paul Desmarais Sr]"): the
+    Council]", "is the [capital of Ethiopia]", "the [eldest son of Paul Desmarais Sr]", past
+    the words of a role the name holds: "is the [son of former tennis pro Torben Ulrich]",
+    `_role_word`): the
     tokens of the relation as the graph reads it, from the relation's first word through
     that "of" ("was a member of"), those of its key (without other names' words), and the
     name as the node (span and kind: "Advisory Council", ORG); None otherwise. `tail` is the
@@ -712,9 +723,12 @@ def relational_tail(s: Sentence, tail: tuple[int, int], node: tuple[int, int] | 
     first = of + 1
     while first < b - 1 and s.pos[first] == "DET":
         first += 1
-    name = entity_at(s, first)
+    named = first  # past the words of a role the name holds: "the son of [former tennis
+    while named < b - 1 and _role_word(s, named):  # pro] Torben Ulrich"
+        named += 1
+    name = entity_at(s, named)
     if name is None or name[2] in _VALUE_LABELS or name[2] == "NORP" or \
-            name[0] not in range(of + 1, first + 1) or name[1] != b:
+            name[0] not in range(of + 1, max(first, named) + 1) or name[1] != b:
         return None
     start, end = _without_title(s, *_trim(s, name[0], name[1]), name[2])
     rel = _trimmed(s, range(relation[0], of + 1))

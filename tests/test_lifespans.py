@@ -12,6 +12,7 @@ from mamakg.mapping.annotate import annotate
 from mamakg.mapping.lifespans import (
     LIFE_END,
     LIFE_START,
+    PLACE_KEYS,
     event_readings,
     life_dates,
     life_readings,
@@ -155,6 +156,28 @@ def test_a_bracket_whose_gloss_was_taken_out_still_holds_the_birth():
     s = parsed("Joyce Mina Godenzi ( ; born 1965 ) is a former actress .",
                [(0, 3, "PERSON"), (6, 7, "DATE")])
     assert lives(s) == [("Joyce", "1965", None)]
+
+
+def test_the_place_after_born_or_died_in_the_bracket_is_the_place_of_birth_or_death():
+    def places(s):
+        return [(d.key, d.date.text, d.label) for d in life_dates(s) if d.key in PLACE_KEYS.values()]
+
+    s = parsed("Alan Edelman ( born June 1963 , Brooklyn , New York ) is a mathematician .",
+               [(0, 2, "PERSON"), (4, 6, "DATE"), (7, 8, "GPE"), (9, 11, "GPE")])
+    assert places(s) == [("birth in", "Brooklyn", "GPE")]
+    # the recognizer's organization after "in" is the place the bracket says it is; a death
+    s = parsed("Heinz Koelle ( born 22 July 1925 in Danzig , died 20 February 2011 in Berlin ) "
+               "was an engineer .", [(0, 2, "PERSON"), (4, 7, "DATE"), (8, 9, "ORG"),
+                                     (11, 14, "DATE"), (15, 16, "GPE")])
+    assert places(s) == [("birth in", "Danzig", "GPE"), ("death in", "Berlin", "GPE")]
+    # a name before the date is no place, nor a place after a comma without a date
+    s = parsed("Gro Brundtland ( born Gro Harlem , 20 April 1939 ) is a politician .",
+               [(0, 2, "PERSON"), (4, 6, "GPE"), (7, 10, "DATE")])
+    assert places(s) == []
+    mapper = KindMapper(lambda texts: [], known=("P19", "P20"))
+    born, died = mapper.map([MapQuery("birth in", "born", "person", "place"),
+                             MapQuery("death in", "died", "person", "place")])
+    assert (born.pid, died.pid) == ("P19", "P20")
 
 
 def test_a_relation_across_a_bracket_states_no_fact_its_readings_stand():

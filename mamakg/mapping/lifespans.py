@@ -56,7 +56,8 @@ from mamakg.normalize import squash
 from mamakg.types import Mention, Sentence, TextSpan, evolve
 
 __all__ = ["EVENT_KEYS", "EVENT_NOUNS", "LIFE_END", "LIFE_START", "MAX_LIFE_YEARS",
-           "MIN_LIFE_YEARS", "LifeDate", "event_readings", "life_dates", "life_readings"]
+           "MIN_LIFE_YEARS", "PLACE_KEYS", "LifeDate", "event_readings", "life_dates",
+           "life_readings"]
 
 LIFE_START = "("
 """The relation key of a person's first bracketed date, the date of birth (`life_readings`)."""
@@ -86,6 +87,13 @@ _PIECE_ENDS = frozenset({";", ","})
 26 December 1963")."""
 _LIFE_WORDS = {"born": LIFE_START, "died": LIFE_END}
 """The words that open a piece of the bracket with the date of birth or of death."""
+PLACE_KEYS = {LIFE_START: "birth in", LIFE_END: "death in"}
+"""The relation key of the place a bracket's "born" or "died" gives (keys of
+`event_readings`, mapped alike: place of birth, place of death)."""
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_PLACE_MARKS = frozenset({"in", "at", ","})
+"""What a bracket writes before the place of a birth or death ("born 5 June 1951 *in*
+Sør-Fron", "born October 1958*,* Bristol")."""
 
 
 class LifeDate(NamedTuple):
@@ -99,7 +107,10 @@ class LifeDate(NamedTuple):
     """What says which date it is: the opening bracket or the dash of a life, or the word
     "born" or "died"."""
     date: TextSpan
-    """The date."""
+    """The date, or the place (`label`)."""
+    label: str = "DATE"
+    """The date's entity label, or the place's (``GPE``, ``LOC``, ``FAC``) where `key` is a
+    place's (`PLACE_KEYS`)."""
 
 
 def _year(text: str) -> int | None:
@@ -164,6 +175,21 @@ def _dated(s: Sentence, start: int, end: int) -> tuple[int, int] | None:
                  and _year(s.span_text(a, b)) is not None), None)
 
 
+def _placed(s: Sentence, start: int, end: int, marks: frozenset[str],
+            ) -> tuple[int, int, str] | None:
+    """The place of a birth or death in a bracket's piece, from token `start` (past the
+    date) to `end`: the first entity there, where it is a place written after one of `marks`
+    ("in", "at", or after a date a comma: "born June 1963, Brooklyn, New York"), a town the
+    recognizer called an organization read as the place it is there ("born October 1958,
+    [Bristol]"); None otherwise (a name first: "born Gro Harlem, 20 April 1939")."""
+    first = next(((a, b, label) for a, b, label in sorted(s.entities) if start <= a < end),
+                 None)
+    if first is None or first[2] not in _PLACE_LABELS | {"ORG"} or first[1] > end or \
+            s.words[first[0] - 1].lower() not in marks:
+        return None
+    return first if first[2] != "ORG" else (first[0], first[1], "GPE")
+
+
 def _bracket_dates(s: Sentence, person: tuple[int, int], opening: int,
                    close: int) -> list[LifeDate]:
     """The life dates one bracket after a person's name holds (see `life_dates`)."""
@@ -184,9 +210,14 @@ def _bracket_dates(s: Sentence, person: tuple[int, int], opening: int,
             clause_end = next((a for a, _ in pieces if first < a < clause_end
                                and s.words[a].lower() in _LIFE_WORDS), clause_end)
             date = _dated(s, first + 1, clause_end)
+            word = s.char_span(first, first + 1)
             if date is not None:
-                out.append(LifeDate(person, key, s.char_span(first, first + 1),
-                                    s.char_span(*date)))
+                out.append(LifeDate(person, key, word, s.char_span(*date)))
+            place = _placed(s, date[1] if date is not None else first + 1, clause_end,
+                            _PLACE_MARKS if date is not None else _PLACE_MARKS - {","})
+            if place is not None:
+                out.append(LifeDate(person, PLACE_KEYS[key], word, s.char_span(*place[:2]),
+                                    place[2]))
             after = date[1] if date is not None else clause_end
             i = next((j for j, (a, _) in enumerate(pieces) if a >= after), len(pieces))
             continue
@@ -234,7 +265,7 @@ def life_readings(s: Sentence, mention: Mention) -> tuple[Mention, ...]:
     for life in life_dates(s):
         rel, tail = _tokens(s, life.relation), _tokens(s, life.date)
         found = reading(s, mention, (life.person, "PERSON"), list(range(*rel)), [],
-                        (tail[0], tail[1], "DATE"), key=life.key)
+                        (tail[0], tail[1], life.label), key=life.key)
         if found.tail.text != life.date.text:  # a year inside "1929–2014"
             found = evolve(found, tail=life.date, tail_key=squash(life.date.text),
                            tail_node=None)

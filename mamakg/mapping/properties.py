@@ -281,6 +281,20 @@ def written_as_a_name(text: str) -> bool:
     return not first.islower() or any(c.isalpha() and not c.islower() for c in head_word(text))
 
 
+def _a_word(word: str) -> bool:
+    """Whether a word is made of letters, with the hyphens and apostrophes a name writes
+    inside it ("Winston-Salem", "O'Fallon"): no number, nor an abbreviation ("D.C.", which
+    is no place of its own).
+
+    >>> _a_word("Aix-en-Provence"), _a_word("O’Hare"), _a_word("1949"), _a_word("3-D")
+    (True, True, False, False)
+    """
+    return word.translate(_INSIDE_A_WORD).isalpha()
+
+
+_INSIDE_A_WORD = str.maketrans("", "", "-'’")
+
+
 class PropertyIndex:
     """Wikidata property labels and aliases, keyed by normalized text."""
 
@@ -373,6 +387,8 @@ class PropertyIndex:
         (False, True)
         >>> index.fits("P166", "Academy Award"), index.fits("P166", "awards")
         (True, False)
+        >>> index.fits("P19", "Winston-Salem"), index.fits("P19", "O'Fallon")
+        (True, True)
         """
         kind = self._datatype.get(pid)
         if kind is None:
@@ -384,7 +400,7 @@ class PropertyIndex:
         if pid not in self.class_valued and (not written_as_a_name(tail) or _titles_only(tail)):
             # "employer: multiple jobs", "educated at: class", "party: Alderman": no name
             return False
-        return any(w.isalpha() and not is_month(w) for w in tail.replace(",", " ").split())
+        return any(_a_word(w) and not is_month(w) for w in tail.replace(",", " ").split())
 
     def relation(self, key: str, label: str, min_score: float) -> Relation:
         """The `Relation` of a relation key with its most frequent surface form."""

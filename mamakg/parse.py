@@ -316,6 +316,41 @@ def days_joined(ents: list[tuple[int, int, str]], words: list[str]) -> list[tupl
     return out
 
 
+_ENGLISH_LINKS = frozenset({"of", "and", "the", "for", "&"})
+"""The linking words of `NAME_LINKS` that are English words, not a name's particles."""
+
+
+def links_joined(ents: list[tuple[int, int, str]], words: list[str],
+                 ) -> list[tuple[int, int, str]]:
+    """The entities (start, end, label), in document order, with a name that the recognizer
+    ended on a linking word (`NAME_LINKS`: "of", "and", "the"...) joined to the entity right
+    after it, which the name goes on into ("[the Supreme Court of] [Norway]", "[the Order of
+    the Red Banner of] [Labour]", "[the Syrian Crisis of] [1957]": one name each, of the
+    first's label; not into a nationality, which opens a name of its own: "the Board of
+    Directors of [American] [Leadership Forum]"), or else without that word where it is
+    English (`_ENGLISH_LINKS`: a name ends on no "of"; a particle, "von der", is left for
+    the surname that follows).
+
+    >>> links_joined([(0, 4, "ORG"), (4, 5, "GPE")], ["the", "Supreme", "Court", "of", "Norway"])
+    [(0, 5, 'ORG')]
+    >>> links_joined([(0, 3, "ORG"), (4, 5, "GPE")], ["Acme", "and", "of", "in", "Oslo"])
+    [(0, 1, 'ORG'), (4, 5, 'GPE')]
+    """
+    out: list[tuple[int, int, str]] = []
+    for ent in ents:
+        if out and out[-1][1] == ent[0] and words[ent[0] - 1].lower() in NAME_LINKS \
+                and words[ent[0] - 1].islower() and ent[2] != "NORP":
+            out[-1] = (out[-1][0], ent[1], out[-1][2])
+        else:
+            out.append(ent)
+    trimmed = []
+    for start, end, label in out:  # a name particle ("von der") may go on into a surname
+        while end - start > 1 and words[end - 1] in _ENGLISH_LINKS:  # the entity left out
+            end -= 1
+        trimmed.append((start, end, label))
+    return trimmed
+
+
 _OPEN_NICKNAME = {'"': '"', "\u201c": "\u201d", "(": ")"}
 _MARKS = frozenset(_OPEN_NICKNAME) | frozenset(_OPEN_NICKNAME.values())
 """The marks around a nickname inside a name."""
@@ -572,9 +607,10 @@ class _DocTokens:
         # HEAD is the head's offset from the token, stored unsigned
         self.heads: list[int] = (table[:, 7].astype(np.int64) + np.arange(len(orth))).tolist()
         self.chunks = [(c.start, c.end) for c in doc.noun_chunks]  # in document order
-        self.ents = honours_cut(persons_by_life(persons_widened(nicknames_joined(days_joined(
-            [(e.start, e.end, e.label_) for e in doc.ents], self.words), self.words, self.pos),
-            self.words, self.pos, self.chunks), self.words, self.pos, self.chunks), self.words)
+        self.ents = honours_cut(persons_by_life(persons_widened(nicknames_joined(links_joined(
+            days_joined([(e.start, e.end, e.label_) for e in doc.ents], self.words),
+            self.words), self.words, self.pos), self.words, self.pos, self.chunks), self.words,
+            self.pos, self.chunks), self.words)
 
     def sentence(self, start: int, end: int, doc_id: str, index: int, offset: int,
                  max_tokens: int) -> Sentence | None:

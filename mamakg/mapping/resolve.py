@@ -120,8 +120,7 @@ def resolve_mentions(document: Sequence[Mention], config: Config) -> ResolvedDoc
             dropped.append((original, reason or Drop.PRONOUN))
             continue
         readings = [x for x in m.readings if not is_value(x.head.text)
-                    and not _pronounced(x) and not (config.whole_names and _crosses_bracket(x))
-                    ] if config.entity_readings else []
+                    and not _pronounced(x)] if config.entity_readings else []
         whole = not (config.whole_names and m.cuts_name)
         if config.scope_common_nouns:
             m = scope_of(m, slots, common, names)
@@ -176,10 +175,7 @@ def _has_word(text: str) -> bool:
 def _crosses_bracket(m: Mention) -> bool:
     """Whether a mention's relation crosses the edge of a bracket (`crosses_a_bracket`),
     which joins what is said inside a parenthesis to what is said outside it: "[Brad
-    Crandall] (August 6, 1927 - March *14, 1991), born* [Robert Lee Bradley]". A reading of
-    the sentence's own (`SENTENCE_FACTS`: a life's opening bracket) does not."""
-    if m.relation_key in SENTENCE_FACTS:
-        return False
+    Crandall] (August 6, 1927 - March *14, 1991), born* [Robert Lee Bradley]"."""
     rel, tail = m.relation, m.tail
     return crosses_a_bracket(rel.text, m.sentence[rel.end:tail.start]
                              if tail.start >= rel.end else "")

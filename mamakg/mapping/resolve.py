@@ -81,7 +81,7 @@ class ResolvedDocument:
     cuts a name (``relation_cuts_a_name``: "Moisej Solomonovich Teif (... Hebrew: משה בן...",
     which names the person "he" stands for later), or crosses the edge of a bracket
     (``relation_crosses_a_bracket``: "Brad Crandall (August 6, 1927 - March 14, 1991), born
-    Robert Lee Bradley", which gives his birth name)."""
+    Robert Lee Bradley", whose two names still count as the names of their nodes)."""
 
 
 def streams(config: Config) -> bool:

@@ -338,8 +338,8 @@ def links_joined(ents: list[tuple[int, int, str]], words: list[str],
     """
     out: list[tuple[int, int, str]] = []
     for ent in ents:
-        if out and out[-1][1] == ent[0] and words[ent[0] - 1].lower() in NAME_LINKS \
-                and words[ent[0] - 1].islower() and ent[2] != "NORP":
+        link = words[ent[0] - 1] if out and out[-1][1] == ent[0] else ""
+        if link.islower() and link in NAME_LINKS and ent[2] != "NORP":
             out[-1] = (out[-1][0], ent[1], out[-1][2])
         else:
             out.append(ent)

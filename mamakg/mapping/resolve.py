@@ -33,8 +33,11 @@ from dataclasses import dataclass, field
 
 from mamakg.config import Config
 from mamakg.english import (
+    ALL_PREPOSITIONS,
     ARTICLES,
     PERSON_PRONOUNS,
+    RELATIVE_PRONOUNS,
+    WH_ADVERBS,
     WORK_NOUNS,
     crosses_a_bracket,
     gives_a_name,
@@ -198,7 +201,10 @@ def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
     NER made of its name (many a person's name reads to it as an organization or a place),
     and one the document says is a work ("Ocean Waves is a 1993 anime television *film*",
     "Thirteens is an *album* by Leona Naess": `WORK_NOUNS`) is a work of art (many a title
-    reads to it as a person's name).
+    reads to it as a person's name). A name that someone was born or died in or at
+    ("Duncan was born in [Bolton]", "he died at [Claremont]") is a place where NER called it
+    a person (many a place's name reads to it as one): no one is born in a person. Only a
+    name that is its whole noun phrase counts ("born in a [Vaidya] family" is no place).
 
     >>> from mamakg.types import TextSpan
     >>> def m(kind):
@@ -216,11 +222,24 @@ def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
     ...                TextSpan("a film", 8, 14), "lyon", "be", "film@d", 1.0, head_type="PERSON")
     >>> [x.head_type for x in agreed_kinds([m("PERSON"), film])]
     ['WORK_OF_ART', 'WORK_OF_ART']
+    >>> born = Mention("d", 2, "Ann was born in Lyon", 0, TextSpan("Ann", 0, 3),
+    ...                TextSpan("was born in", 4, 15), TextSpan("Lyon", 16, 20), "ann", "bear in",
+    ...                "lyon", 1.0, head_type="PERSON", tail_type="PERSON")
+    >>> [(x.head_type, x.tail_type) for x in agreed_kinds([m("PERSON"), born])]
+    [('GPE', 'GPE'), ('PERSON', 'GPE')]
+    >>> family = evolve(born, sentence="Ann was born in a Lyon family",
+    ...                 tail=TextSpan("a Lyon family", 16, 29), tail_node=TextSpan("Lyon", 18, 22))
+    >>> agreed_kinds([family])[0].tail_type
+    'PERSON'
     """
     votes: dict[str, Counter[str]] = {}
     called: Counter[str] = Counter()  # "he", "her"... resolved to the key
     works: set[str] = set()  # "X is a film", "X, also known as Y, is an album"
+    places: set[str] = set()  # "born in X", "died at X"
     for m in mentions:
+        if _born_or_died_at(m.relation_key) and m.tail_type == "PERSON" \
+                and _ends_its_phrase(m.sentence, (m.tail_node or m.tail).end):
+            places.add(m.tail_key)
         if m.relation_key.rsplit(" ", 1)[-1] == "be" and not m.derived \
                 and head_word(unscoped(m.tail_key, m.doc_id)) in WORK_NOUNS:
             works.add(m.head_key)
@@ -233,6 +252,7 @@ def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
     voted = {key: "PERSON" if called[key] >= 2 else most_common(c)
              for key, c in votes.items()}
     voted.update((key, "WORK_OF_ART") for key in works if called[key] < 2)
+    voted.update((key, "GPE") for key in places if voted[key] == "PERSON" and called[key] < 2)
 
     def agreed(m: Mention) -> Mention:
         head = voted.get(m.head_key, m.head_type) if m.head_type != "PRON" else m.head_type
@@ -242,6 +262,30 @@ def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
         return evolve(m, head_type=head, tail_type=tail)
 
     return [agreed(m) for m in mentions]
+
+
+def _born_or_died_at(key: str) -> bool:
+    """Whether a relation key says where someone was born or died: "bear in", "die at"."""
+    words = key.split()
+    return len(words) == 2 and words[0] in ("bear", "die") and words[1] in ("in", "at")
+
+
+def _ends_its_phrase(sentence: str, end: int) -> bool:
+    """Whether a name that ends at `end` ends its noun phrase: no lower-case word but a
+    preposition, a conjunction or a relative word follows it ("born in Bolton in 1970", "born
+    in Bolton, Lancashire"; not "born in a Vaidya *family*").
+
+    >>> _ends_its_phrase("born in Bolton in 1970", 14), _ends_its_phrase("in a Vaidya family", 11)
+    (True, False)
+    """
+    after = sentence[end:].split(maxsplit=1)
+    word = after[0] if after else ""
+    return not (word.isalpha() and word.islower()) or word in _PHRASE_GOES_ON
+
+
+_PHRASE_GOES_ON = ALL_PREPOSITIONS | WH_ADVERBS | RELATIVE_PRONOUNS | frozenset(
+    "and or but while".split())
+"""Lower-case words that may follow a noun phrase's last word."""
 
 
 def most_common(counts: Counter[str]) -> str:

@@ -112,6 +112,11 @@ def test_no_person_is_the_subject_of_a_property_of_works():
     played = MapQuery("play in", "played in", "person", "organization")
     relation, _ = chain("P840").relation(played, "Fred Barakat", "Eastern League")
     assert relation.pid is None and relation.label == "played in"  # no narrative location
+    # nor is one anything's intended public, nor an edition of a work
+    designed = MapQuery("design for", "designed for", "person", "organization")
+    assert chain("P2360").relation(designed, "C.W. Dickey", "Halekulani Hotel")[0].pid is None
+    edition = MapQuery("be edition of", "was an edition of", "person", "work")
+    assert chain("P629").relation(edition, "Geraint Bowen", "Gwssanaeth")[0].pid is None
     directed = MapQuery("direct by", "directed by", "work", "person")
     assert chain("P57").relation(directed, "Ocean Waves", "Tomomi Mochizuki")[0].pid == "P57"
     # read backwards the subject is the tail: "Mochizuki directed Ocean Waves"

@@ -88,15 +88,17 @@ def names_a_child(phrase: str) -> bool:
 
 WORK_PROPERTIES = frozenset({
     "P50", "P57", "P58", "P86", "P87", "P98", "P110", "P123", "P144", "P161", "P162", "P170",
-    "P175", "P272", "P344", "P364", "P437", "P449", "P483", "P495", "P577", "P655", "P674",
-    "P676", "P750", "P840", "P915", "P921", "P1040", "P1191", "P1427", "P1431", "P1433",
-    "P1444", "P2515", "P2554", "P2825", "P4647"})
+    "P175", "P272", "P344", "P364", "P437", "P449", "P483", "P495", "P577", "P629", "P655",
+    "P674", "P676", "P750", "P840", "P915", "P921", "P1040", "P1191", "P1427", "P1431",
+    "P1433", "P1444", "P2360", "P2515", "P2554", "P2825", "P4647"})
 """Properties whose subject is a work in Wikidata (a film, book, song, performance or
 product: author, director, screenwriter, composer, cast member, producer, performer,
 publisher, publication date, country of origin, narrative location, filming location,
-original broadcaster...), or a journey (start point, destination point, via). A person is
-the subject of none of them ("he played in the Eastern League" sets no *narrative location*;
-"she comes from Bacolod" is no *country of origin*), only their value."""
+original broadcaster, edition or translation of, intended public...), or a journey (start
+point, destination point, via). A person is the subject of none of them ("he played in the
+Eastern League" sets no *narrative location*; "she comes from Bacolod" is no *country of
+origin*; the cottages "he designed for the Halekulani Hotel" are no *intended public* of
+his), only their value."""
 
 
 def names_a_party(name: str) -> bool:

@@ -7,7 +7,13 @@ import dataclasses
 
 from mamakg.filters import to_mention
 from mamakg.mapping.annotate import annotate
-from mamakg.mapping.arguments import entity_core, narrow_readings, span_type, tail_cores
+from mamakg.mapping.arguments import (
+    entity_core,
+    listed_role_readings,
+    narrow_readings,
+    span_type,
+    tail_cores,
+)
 from mamakg.types import Candidate
 
 from helpers import sentence
@@ -336,9 +342,12 @@ def test_roles_joined_by_and_share_the_of_after_the_last():
     s = dataclasses.replace(frechette(), entities=((0, 1, "PERSON"),))
     candidate = Candidate(s, head=(0, 1), tail=(2, 3), relation=(1,), score=0.4, path=())
     assert annotated(candidate, clause=True).readings == ()
+    # "at" is no "of" that completes each role: the last role alone is held at the name
+    # (`listed_role_readings`)
     s = frechette(after=("at", "Sabex"))
     candidate = Candidate(s, head=(0, 1), tail=(2, 3), relation=(1,), score=0.4, path=())
-    assert annotated(candidate, clause=True).readings == ()
+    assert readings_of(annotated(candidate, clause=True)) == [
+        ("Fréchette", "CEO at", "be ceo at", "Sabex")]
     # a role that says nothing of the head (no predicate noun): none
     s = dataclasses.replace(frechette(), deps=("nsubj", "ROOT", "dobj", "cc", "conj", "prep",
                                                "pobj"))
@@ -483,3 +492,41 @@ def test_post_nominal_letters_are_no_part_of_a_name_and_stand_for_it_alone():
                              path=()))
     r = reading(born, m, ((0, 2), "PERSON"), [2, 3, 4], [2, 3, 4], (5, 6, "DATE"))
     assert (r.head.text, r.relation.text, r.relation_key) == ("Gowin Knight", "( born", "bear")
+
+
+def reischauer():
+    """'Reischauer was an American educator and professor at Harvard University', parsed as
+    spaCy does: the "at" hangs on the list's first noun."""
+    s = sentence(["Reischauer", "was", "an", "American", "educator", "and", "professor", "at",
+                  "Harvard", "University"],
+                 ["PROPN", "AUX", "DET", "ADJ", "NOUN", "CCONJ", "NOUN", "ADP", "PROPN", "PROPN"],
+                 deps=["nsubj", "ROOT", "det", "amod", "attr", "cc", "conj", "prep", "compound",
+                       "pobj"],
+                 lemmas=["reischauer", "be", "an", "american", "educator", "and", "professor",
+                         "at", "harvard", "university"],
+                 chunks=[(0, 1), (2, 5), (8, 10)])
+    return dataclasses.replace(s, heads=(1, 1, 4, 4, 1, 4, 4, 4, 9, 7), entities=(
+        (0, 1, "PERSON"), (3, 4, "NORP"), (8, 10, "ORG")))
+
+
+def test_a_role_listed_after_the_copulas_noun_is_held_at_the_name_its_preposition_takes():
+    # Match read "Reischauer | was | an American educator"; the professor's school is no
+    # mention's chunk, yet the sentence says he holds that role there
+    s = reischauer()
+    candidate = Candidate(s, head=(0, 1), tail=(2, 5), relation=(1,), score=0.4, path=())
+    assert ("Reischauer", "professor at", "be professor at", "Harvard University") in \
+        readings_of(annotated(candidate, clause=True))
+    # the copula's own noun with the preposition is the mention's tail, not a listed role
+    alone = sentence(["Kinsey", "was", "a", "zoologist", "at", "Indiana", "University"],
+                     ["PROPN", "AUX", "DET", "NOUN", "ADP", "PROPN", "PROPN"],
+                     deps=["nsubj", "ROOT", "det", "attr", "prep", "compound", "pobj"],
+                     lemmas=["kinsey", "be", "a", "zoologist", "at", "indiana", "university"],
+                     chunks=[(0, 1), (2, 4), (5, 7)])
+    alone = dataclasses.replace(alone, heads=(1, 1, 3, 1, 3, 6, 4),
+                                entities=((0, 1, "PERSON"), (5, 7, "ORG")))
+    m = to_mention(Candidate(alone, head=(0, 1), tail=(2, 4), relation=(1,), score=0.4, path=()))
+    assert listed_role_readings(alone, m) == ()
+    # no copula: "an educator and professor at Harvard University visited Reischauer"
+    verb = dataclasses.replace(s, lemmas=(*s.lemmas[:1], "visit", *s.lemmas[2:]))
+    m = to_mention(Candidate(verb, head=(0, 1), tail=(2, 5), relation=(1,), score=0.4, path=()))
+    assert listed_role_readings(verb, m) == ()

@@ -21,6 +21,7 @@ from mamakg.mapping.arguments import (
     chunk_readings,
     clause_readings,
     cuts_a_name,
+    listed_role_readings,
     narrow_readings,
     node_room,
     node_span,
@@ -82,12 +83,13 @@ def _nodes(s: Sentence, head: tuple[int, int], tail: tuple[int, int],
 def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
              boundaries: bool = False, chunk_facts: bool = False) -> Mention:
     """The mention of `candidate` (`mamakg.filters.to_mention`) with what its head and tail
-    are and, where the chunks hold narrower named entities, its readings between those;
-    with `clause`, also the readings of its chunks' entities with the subject of their
-    clause; with `boundaries`, the entities its chunks stand for as its nodes (`node_span`);
-    with `chunk_facts`, also the readings between the entities inside one chunk
-    (`chunk_readings`), those of the sentence's chains of places (`place_readings`) and of
-    its people's births and deaths (`life_readings`, `event_readings`)."""
+    are and, where the chunks hold narrower named entities, its readings between those; with
+    `clause`, also the readings of its chunks' entities with the subject of their clause, and
+    those of the sentence's possessed nouns and listed roles (`possessor_readings`,
+    `listed_role_readings`); with `boundaries`, the entities its chunks stand for as its nodes
+    (`node_span`); with `chunk_facts`, also the readings between the entities inside one chunk
+    (`chunk_readings`), those of the sentence's chains of places (`place_readings`) and of its
+    people's births and deaths (`life_readings`, `event_readings`)."""
     s = candidate.sentence
     rel = candidate.relation
     changes: dict[str, object] = {"head_type": span_type(s, *candidate.head),
@@ -113,6 +115,8 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
             spans[0] if spans is not None and mention.head_node is not None else None),
             keyed=True)
         readings = _adding(readings, possessor_readings(s, mention), keyed=True)
+        # a listed role adds no pair that the mention's own readings have ("President & CEO of")
+        readings = _adding(readings, listed_role_readings(s, mention), keyed=False)
     if chunk_facts:
         # a chunk reading adds no pair a reading has; a place reading no (pair, key) one has
         readings = _adding(readings, chunk_readings(s, mention, candidate.head, candidate.tail),

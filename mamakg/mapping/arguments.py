@@ -33,6 +33,7 @@ from mamakg.english import (
     POSSESSIVE_ENDINGS,
     PRONOUNS,
     RELATIVE_PRONOUNS,
+    ROLE_PREPOSITIONS,
     TITLES,
     WATER_NOUNS,
     WORK_NOUNS,
@@ -54,9 +55,9 @@ from mamakg.types import Entity, Mention, Sentence
 __all__ = ["DATE_PLACE_PREPOSITIONS", "GROUP_OF_PERSON", "MAX_READINGS", "PLACE_IN_PLACE",
            "PRONOUNS", "RELATIVE_PRONOUNS", "adjunct_readings", "chunk_readings",
            "clause_readings", "cuts_a_name", "dates_and_places", "entity_at", "entity_core",
-           "is_named", "is_pronoun", "narrow_readings", "node_room", "node_span",
-           "possessor_readings", "reading", "relational_tail", "role_readings", "span_root",
-           "span_type", "tail_cores"]
+           "is_named", "is_pronoun", "listed_role_readings", "narrow_readings", "node_room",
+           "node_span", "possessor_readings", "reading", "relational_tail", "role_readings",
+           "span_root", "span_type", "tail_cores"]
 
 
 _VALUE_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT",
@@ -1246,6 +1247,113 @@ def possessor_readings(s: Sentence, mention: Mention) -> tuple[Mention, ...]:
             if found is not None:
                 out.append(found)
     return tuple(out)
+
+
+def listed_role_readings(s: Sentence, mention: Mention) -> tuple[Mention, ...]:
+    """The roles that a copula's subject holds at a name, where the role is joined to the
+    copula's noun by "and" or a comma ("Reischauer was an American educator and [professor at]
+    Harvard University", "Connes is a French mathematician, currently [Professor at] the Collège
+    de France, IHÉS and Vanderbilt University", "Stephens is chairman, president and [chief
+    executive officer at] Stephens Inc."): in English each noun of such a list says what the
+    subject is, and the name its preposition takes is where it holds that role. Read with the
+    subject (`_verb_subject`: a named entity, or a pronoun resolved later); the relation is the
+    role's own words through the preposition ("professor at", "Professor of Psychology at"; at
+    most `MAX_CLAUSE_WORDS` tokens), its key keeps the copula ("be professor at"), as a role
+    noun's does (`clause_readings`). Match seldom makes a mention of such a name (the copula's
+    tail is the first noun of the list), so, like `possessor_readings`, these are facts of the
+    sentence that every mention of it carries; the Map stage keeps each once. A role that is the
+    copula's own noun ("was a professor at X") is the mention's, read by `clause_readings`."""
+    if not s.heads:
+        return ()
+    out = []
+    for entity in s.entities:
+        if entity[2] in _VALUE_LABELS or entity[2] in ("NORP", "PERSON"):
+            continue
+        found = _listed_role(s, span_root(s, entity[0], entity[1]))
+        if found is None:
+            continue
+        copula, first, prep = found
+        subject = _verb_subject(s, copula)
+        if subject is None or subject >= copula:
+            continue
+        head = _reading_head(s, subject, s.pos[subject] == "PRON" or is_pronoun(s.words[subject]))
+        rel = list(range(first, prep + 1))
+        if head is None or head[0][1] > copula or len(rel) > MAX_CLAUSE_WORDS:
+            continue
+        out.append(reading(s, mention, head, rel, [copula, *rel], entity))
+    return tuple(out)
+
+
+_LISTED = frozenset({"conj", "appos"})
+"""How a noun of a list hangs on the one before it ("an educator and *professor*", "a
+mathematician, *Professor*")."""
+
+
+def _listed_role(s: Sentence, token: int) -> tuple[int, int, int] | None:
+    """Where the name rooted at `token` is taken by a role's preposition (`ROLE_PREPOSITIONS`,
+    "of"), the role a noun of a list after a copula's noun (`listed_role_readings`): the
+    copula, the first of the role's own words (its noun with the modifiers before it:
+    "chief executive officer"; a field's "of" read past: "Professor of Psychology at") and
+    the preposition; None otherwise. A name listed after another that the preposition takes
+    ("at the Collège de France, IHÉS and Vanderbilt University") is taken by it too; a
+    preposition right after the list's last noun completes that noun, wherever the parse
+    hangs it ("chairman, president and chief executive *officer at* Stephens Inc.": on
+    "chairman"); a role joined to the copula itself ("was a psychiatrist, and eventually a
+    *professor at*") is one of the list."""
+    for _ in range(4):
+        if s.deps[token] != "conj" or not 0 <= s.heads[token] < token:
+            break
+        token = s.heads[token]
+    prep = s.heads[token]
+    if s.deps[token] != "pobj" or not 0 <= prep < token or s.deps[prep] != "prep" or \
+            s.words[prep].lower() not in _ROLE_LINK_WORDS:
+        return None
+    role = s.heads[prep]
+    if not 0 <= role < prep:
+        return None
+    if s.deps[role] == "pobj" and s.words[s.heads[role]].lower() == "of" and \
+            0 <= s.heads[s.heads[role]] < role:
+        role = s.heads[s.heads[role]]  # "Professor of Psychology at": the professor's
+    if not _role_noun(s, role) or (s.words[prep].lower() in ("of", "for")
+                                   and s.lemmas[role].lower() in _FIELD_TITLES):
+        return None  # "Professor of [Applied Mathematics]": a field, not where one holds it
+    noun, steps = role, 0
+    last = max((t for t in range(role + 1, prep)
+                if s.deps[t] == "conj" and role <= s.heads[t] < t), default=None)
+    if last is not None and last == prep - 1:
+        role, steps = last, 1  # the preposition completes the list's last noun
+        if not _role_noun(s, role):
+            return None
+    copula = None
+    while copula is None and steps < 5:
+        up = s.heads[noun]
+        if not 0 <= up < noun:
+            return None
+        if s.lemmas[up].lower() == "be" and s.deps[noun] in ("attr", "conj"):
+            copula = up  # the copula's noun, or a noun joined to the copula itself
+        elif s.deps[noun] in _LISTED and _role_noun(s, up):
+            noun, steps = up, steps + 1
+        else:
+            return None
+    if copula is None or not steps and s.deps[noun] == "attr":
+        return None  # "was a professor at X": the mention's own tail (`clause_readings`)
+    first = role
+    while first - 1 > noun and s.heads[first - 1] == role and \
+            s.deps[first - 1] in ("amod", "compound"):
+        first -= 1
+    return copula, first, prep
+
+
+def _role_noun(s: Sentence, token: int) -> bool:
+    """Whether a token can be a role's noun: a noun that is no name."""
+    return s.pos[token] in ("NOUN", "PROPN") and entity_at(s, token) is None
+
+
+_FIELD_TITLES = frozenset({"professor", "lecturer", "reader", "docent", "minister"})
+"""Titles whose "of" or "for" takes a field or a portfolio ("Professor of Psychology",
+"Minister for Social Protection"), not the school or the body where the title is held."""
+_ROLE_LINK_WORDS = ROLE_PREPOSITIONS | {"of"}
+"""The prepositions that join a role to where it is held ("professor *at*", "director *of*")."""
 
 
 DATE_PLACE_PREPOSITIONS = frozenset({"in", "on", "at"})

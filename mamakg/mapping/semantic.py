@@ -213,23 +213,29 @@ def _is_role(surface: list[str], words: list[str], key: list[str],
              verb: bool | None = None) -> bool:
     """Whether a relation names a role held at its tail: a copula or "as", then a noun phrase,
     then a preposition of `ROLE_PREPOSITIONS` ("was a professor at", "served as director for",
-    "is Professor of Economics at"). A verb there ("was born at", "is working at") is no role:
-    a role has an article or "as", or no verb: by the parse where `verb` says whether the
-    surface has one (`KindMapper(role_by_pos=True)`), else guessed from the strings, as no
-    word whose lemma differs from it (a verb's does: "born" -> "bear"; the guess errs where a
-    verb's lemma is its form, "was put at", and where a plural noun's is not, "was professors
-    at").
+    "is Professor of Economics at"), or the role's own words where the key keeps the copula
+    before them ("professor at", key "be professor at"). A verb there ("was born at", "is
+    working at") is no role: a role has an article or "as", or no verb: by the parse where
+    `verb` says whether the surface has one (`KindMapper(role_by_pos=True)`), else guessed from
+    the strings, as no word whose lemma differs from it (a verb's does: "born" -> "bear"; the
+    guess errs where a verb's lemma is its form, "was put at", and where a plural noun's is not,
+    "was professors at").
 
     >>> _is_role("was a professor at".split(), "a professor at".split(), "be professor at".split())
     True
     >>> _is_role("was born at".split(), "born at".split(), "bear at".split())
     False
+    >>> _is_role("professor at".split(), "professor at".split(), "be professor at".split())
+    True
     """
     if not (2 <= len(words) <= MAX_WORDS + 2 and words[-1] in ROLE_PREPOSITIONS
             and words[0] not in ROLE_PREPOSITIONS):
         return False
     if "as" in words[:-1]:
         return True
+    if key[0] in COPULAS and surface[0] not in COPULAS and set(key[1:]) <= set(surface):
+        return True  # the role's own words, read after a copula ("was an educator and
+        # [professor at]": key "be professor at", `listed_role_readings`)
     if surface[0] not in COPULAS:
         return False
     if ARTICLES & set(words):
@@ -265,13 +271,17 @@ def teaches_at(key: str) -> bool:
 def _is_role_noun(surface: list[str], key: list[str]) -> bool:
     """Whether a relation is a role noun that its tail modifies: read after the tail, its key
     keeps the copula before it ("was a British [Labour Party] *politician*": text
-    "politician", key "be politician"; "is a [BBC] *executive*").
+    "politician", key "be politician"; "is a [BBC] *executive*"); not one that ends in a
+    preposition, whose tail comes after it ("CEO of", `mamakg.mapping.arguments.
+    listed_role_readings`).
 
     >>> _is_role_noun(["politician"], ["be", "politician"]), _is_role_noun(["is"], ["be"])
     (True, False)
+    >>> _is_role_noun(["ceo", "of"], ["be", "ceo", "of"])
+    False
     """
     return len(key) >= 2 and key[0] in COPULAS and surface[0] not in COPULAS and \
-        surface == key[1:] and surface[-1] not in ROLE_PREPOSITIONS
+        surface == key[1:] and surface[-1] not in ALL_PREPOSITIONS
 
 
 def _kind_reading(q: MapQuery, by_pos: bool = False) -> tuple[tuple[str, str], ...]:

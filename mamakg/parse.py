@@ -351,28 +351,51 @@ def links_joined(ents: list[tuple[int, int, str]], words: list[str],
     return trimmed
 
 
-_OPEN_NICKNAME = {'"': '"', "\u201c": "\u201d", "(": ")"}
+_OPEN_NICKNAME = {'"': '"', "\u201c": "\u201d", "(": ")", "'": "'", "\u2018": "\u2019"}
 _MARKS = frozenset(_OPEN_NICKNAME) | frozenset(_OPEN_NICKNAME.values())
 """The marks around a nickname inside a name."""
+_ANOTHER_NAME = frozenset({"later", "formerly", "born", "né", "née"})
+"""Words that may open a nickname's brackets, saying it is another name ("Yanni (*later*
+John) Alexis Mardas")."""
 
 
 def _capitalized(word: str) -> bool:
     return word[:1].isupper() and word.replace(".", "").replace("-", "").isalpha()
 
 
+def _nickname_end(words: list[str], t: int) -> int | None:
+    """Where a nickname that opens at `t` ('"', "(", "'"...) closes: its closing mark, one or
+    two capitalized words after the opening one (the first may be a word of
+    `_ANOTHER_NAME`); None where none does."""
+    close = _OPEN_NICKNAME[words[t]]
+    shut = next((u for u in range(t + 2, min(t + 4, len(words))) if words[u] == close), None)
+    if shut is None or not _capitalized(words[shut - 1]) or not all(
+            _capitalized(w) or w in _ANOTHER_NAME for w in words[t + 1:shut - 1]):
+        return None
+    return shut
+
+
 def nicknames_joined(ents: list[tuple[int, int, str]], words: list[str],
                      pos: list[str]) -> list[tuple[int, int, str]]:
     """The entities (start, end, label), in document order, with a person's name that a
     nickname in quotes or brackets interrupts made one person: the name before the
-    nickname, the nickname (one or two capitalized words) and the proper nouns after it (at
-    most three, capitalized), with a generational suffix ('Timothy Christian "Tim" Hauck',
-    "William (Billy) Franklin Trausti Davidson", "William Eldridge (Bucky) Brooks, Jr."),
-    which the recognizer splits and labels as it pleases ("Tim\" Hauck" a work of art);
-    what it labelled inside is dropped.
+    nickname (the recognizer's person, up to a mark it opens and does not close: "[John
+    Wilbur 'Wild Bill]' Stealey"), the nicknames (one or two capitalized words each:
+    `_nickname_end`; two in a row: 'William Joseph (W.J.) "Joe" Aitchison') and the proper
+    nouns after them (at most three, capitalized), with a generational suffix ('Timothy
+    Christian "Tim" Hauck', "William (Billy) Franklin Trausti Davidson", "William Eldridge
+    (Bucky) Brooks, Jr.", "Stealey Sr."), which the recognizer splits and labels as it
+    pleases ("Tim\" Hauck" a work of art); what it labelled inside is dropped.
 
     >>> words = ["Elizabeth", "Caroline", '"', "Beth", '"', "Orton", "(", "born"]
     >>> nicknames_joined([(0, 2, "PERSON"), (3, 6, "WORK_OF_ART")], words, ["PROPN"] * 8)
     [(0, 6, 'PERSON')]
+    >>> words = ["John", "Wilbur", "'", "Wild", "Bill", "'", "Stealey", "Sr", ".", "is"]
+    >>> nicknames_joined([(0, 5, "PERSON"), (6, 9, "PERSON")], words, ["PROPN"] * 10)
+    [(0, 9, 'PERSON')]
+    >>> words = ["William", "Joseph", "(", "W.J.", ")", '"', "Joe", '"', "Aitchison", ","]
+    >>> nicknames_joined([(0, 2, "PERSON"), (6, 9, "PERSON")], words, ["PROPN"] * 10)
+    [(0, 9, 'PERSON')]
     >>> nicknames_joined([(2, 3, "PERSON")], ["He", "met", "John", "(", "the", "elder", ")"],
     ...                  ["PRON", "VERB", "PROPN", "PUNCT", "DET", "NOUN", "PUNCT"])
     [(2, 3, 'PERSON')]
@@ -383,19 +406,27 @@ def nicknames_joined(ents: list[tuple[int, int, str]], words: list[str],
         if start < skip_to:
             continue
         joined = end
-        if label == "PERSON" and end < len(words) and words[end] in _OPEN_NICKNAME:
-            close = _OPEN_NICKNAME[words[end]]
-            shut = next((t for t in range(end + 2, min(end + 4, len(words)))
-                         if words[t] == close), None)
-            if shut is not None and all(_capitalized(w) for w in words[end + 1:shut]):
-                t = shut + 1
-                while t < min(len(words), shut + 4) and pos[t] == "PROPN" \
+        if label == "PERSON":
+            opened = next((k for k in range(start + 1, end) if words[k] in _OPEN_NICKNAME
+                           and _OPEN_NICKNAME[words[k]] not in words[k + 1:end]), end)
+            after = opened
+            while after < len(words) and words[after] in _OPEN_NICKNAME:
+                shut = _nickname_end(words, after)
+                if shut is None:
+                    break
+                after = shut + 1
+            t = after
+            if after > opened:  # a nickname read
+                while t < min(len(words), after + 3) and pos[t] == "PROPN" \
                         and _capitalized(words[t]):
                     t += 1
-                if t > shut + 1 and t + 1 < len(words) and words[t] == "," \
+                if t > after and t + 1 < len(words) and words[t] == "," \
                         and words[t + 1].lower() in NAME_SUFFIXES:
                     t += 2  # "William Eldridge (Bucky) Brooks, Jr."
-                if t > shut + 1:
+                elif t > after and t < len(words) and words[t] == "." \
+                        and words[t - 1].lower() + "." in NAME_SUFFIXES:
+                    t += 1  # "Stealey Sr."
+                if t > after:
                     joined = skip_to = t
         out.append((start, joined, label))
     return out

@@ -11,7 +11,9 @@ reference outputs of a checkout into a folder, and compares two such folders.
     python benchmarks/same_output.py compare OLD_DIR NEW_DIR
 
 ``build`` runs the package found first on ``sys.path`` (set ``PYTHONPATH`` to a checkout to
-build an older commit's outputs). ``compare`` prints one line per output and exits 1 when any
+build an older commit's outputs): the working directory is left off it (``PYTHONSAFEPATH``),
+or ``python -m mamakg`` run from this checkout would import this checkout whatever
+``PYTHONPATH`` says. ``compare`` prints one line per output and exits 1 when any
 differs.
 """
 
@@ -32,7 +34,7 @@ OUTPUTS = ("carb", "kn", "abstracts")
 
 
 def _mamakg(args: list[str]) -> float:
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONSAFEPATH="1")
     started = time.perf_counter()
     cmd = [sys.executable, "-m", "mamakg", "-q", *args]
     print("$ mamakg " + " ".join(args), file=sys.stderr, flush=True)
@@ -64,7 +66,7 @@ def build(out: Path, only: list[str], options: list[str]) -> None:
         scored = out / "kn_by_passage.jsonl"
         scored.write_text("".join(to_passages(pred.read_text(encoding="utf-8").splitlines(),
                                               rows)), encoding="utf-8")
-        env = dict(os.environ, HF_HUB_OFFLINE="1")
+        env = dict(os.environ, HF_HUB_OFFLINE="1", PYTHONSAFEPATH="1")
         done = subprocess.run([sys.executable, "-m", "mamakg", "eval", "knowledgenet", "--gold",
                                str(gold), str(scored), "--mode", "label", "--json"],
                               env=env, capture_output=True, text=True, check=True)

@@ -23,6 +23,20 @@ def annotated(candidate, score=None, clause=False):
     """The mention of a candidate as the pipeline makes it: `to_mention`, then `annotate`."""
     return annotate(to_mention(candidate, score=score), candidate, clause=clause)
 
+def kinsey(copula):
+    """'Kinsey, a zoologist at Indiana University' (an apposition), or with `copula` 'Kinsey
+    was a zoologist at Indiana University', parsed."""
+    second, pos, lemma, deps = ("was", "AUX", "be", ["nsubj", "ROOT", "det", "attr"]) if copula \
+        else (",", "PUNCT", ",", ["ROOT", "punct", "det", "appos"])
+    k = sentence(["Kinsey", second, "a", "zoologist", "at", "Indiana", "University"],
+                 ["PROPN", pos, "DET", "NOUN", "ADP", "PROPN", "PROPN"],
+                 deps=[*deps, "prep", "compound", "pobj"],
+                 lemmas=["kinsey", lemma, "a", "zoologist", "at", "indiana", "university"],
+                 chunks=[(0, 1), (2, 4), (5, 7)])
+    heads = (1, 1, 3, 1, 3, 6, 4) if copula else (0, 0, 3, 0, 3, 6, 4)
+    return dataclasses.replace(k, heads=heads, entities=((0, 1, "PERSON"), (5, 7, "ORG")))
+
+
 def obama():
     """'Obama is an American politician from Chicago' with NER labels and a parse."""
     s = sentence(["Obama", "is", "an", "American", "politician", "from", "Chicago"],
@@ -174,13 +188,7 @@ def test_clause_readings_through_a_possessor_and_an_apposition():
            for r in annotated(candidate, clause=True).readings]
     assert ("his", "wife", "Christina") in got
     # "Kinsey, a zoologist at Indiana University": the noun an appositive stands beside
-    k = sentence(["Kinsey", ",", "a", "zoologist", "at", "Indiana", "University"],
-                 ["PROPN", "PUNCT", "DET", "NOUN", "ADP", "PROPN", "PROPN"],
-                 deps=["ROOT", "punct", "det", "appos", "prep", "compound", "pobj"],
-                 lemmas=["kinsey", ",", "a", "zoologist", "at", "indiana", "university"],
-                 chunks=[(0, 1), (2, 4), (5, 7)])
-    k = dataclasses.replace(k, heads=(0, 0, 3, 0, 3, 6, 4),
-                            entities=((0, 1, "PERSON"), (5, 7, "ORG")))
+    k = kinsey(copula=False)
     candidate = Candidate(k, head=(2, 4), tail=(5, 7), relation=(4,), score=0.4, path=())
     got = [(r.head.text, r.relation.text, r.relation_key, r.tail.text)
            for r in annotated(candidate, clause=True).readings]
@@ -517,13 +525,7 @@ def test_a_role_listed_after_the_copulas_noun_is_held_at_the_name_its_prepositio
     assert ("Reischauer", "professor at", "be professor at", "Harvard University") in \
         readings_of(annotated(candidate, clause=True))
     # the copula's own noun with the preposition is the mention's tail, not a listed role
-    alone = sentence(["Kinsey", "was", "a", "zoologist", "at", "Indiana", "University"],
-                     ["PROPN", "AUX", "DET", "NOUN", "ADP", "PROPN", "PROPN"],
-                     deps=["nsubj", "ROOT", "det", "attr", "prep", "compound", "pobj"],
-                     lemmas=["kinsey", "be", "a", "zoologist", "at", "indiana", "university"],
-                     chunks=[(0, 1), (2, 4), (5, 7)])
-    alone = dataclasses.replace(alone, heads=(1, 1, 3, 1, 3, 6, 4),
-                                entities=((0, 1, "PERSON"), (5, 7, "ORG")))
+    alone = kinsey(copula=True)
     m = to_mention(Candidate(alone, head=(0, 1), tail=(2, 4), relation=(1,), score=0.4, path=()))
     assert listed_role_readings(alone, m) == ()
     # no copula: "an educator and professor at Harvard University visited Reischauer"

@@ -252,7 +252,7 @@ def agreed_kinds(mentions: list[Mention]) -> list[Mention]:
     voted = {key: "PERSON" if called[key] >= 2 else most_common(c)
              for key, c in votes.items()}
     voted.update((key, "WORK_OF_ART") for key in works if called[key] < 2)
-    voted.update((key, "GPE") for key in places if voted[key] == "PERSON" and called[key] < 2)
+    voted.update((key, "GPE") for key in places if voted.get(key) == "PERSON" and called[key] < 2)
 
     def agreed(m: Mention) -> Mention:
         head = voted.get(m.head_key, m.head_type) if m.head_type != "PRON" else m.head_type

@@ -241,6 +241,8 @@ def is_pronunciation(text: str) -> bool:
     >>> is_pronunciation("Heydər Əliyev"), is_pronunciation("ULRIK"), is_pronunciation("Ærø")
     (False, False, False)
     """
+    if IPA_SIGNS.isdisjoint(text):  # most texts: no word of the phonetic alphabet at all
+        return False
     words = [w for w in (w.strip("/[]()") for w in text.split()) if any(c.isalpha() for c in w)]
     phonetic = [any(c in IPA_SIGNS for c in w) for w in words]
     return any(phonetic) and all(p or _respelled(w) for p, w in zip(phonetic, words))

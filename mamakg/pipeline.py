@@ -38,7 +38,7 @@ import numpy as np
 from mamakg.attention import AttentionModel, LaunchedWindow
 from mamakg.config import Config
 from mamakg.filters import check_candidate, to_mention
-from mamakg.mapping.annotate import annotate
+from mamakg.mapping.annotate import SentenceReadings, annotate
 from mamakg.mapping.entities import EntityLinker, KBLinker, make_linker
 from mamakg.mapping.facts import (
     PrepareAhead,
@@ -148,6 +148,7 @@ def match_window(window: Window, config: Config, *,
     dropped: Counter[str] = Counter()
     n_candidates = 0
     for candidates in match_sentences(sentences, list(attentions), config, group_cells):
+        read = SentenceReadings()  # the sentence's own readings, read once
         for candidate in candidates:
             n_candidates += 1
             candidate = refine(candidate, config)
@@ -157,7 +158,7 @@ def match_window(window: Window, config: Config, *,
                                      confidence(candidate, config.confidence))
                 kept.append(annotate(mention, candidate, clause=config.clause_readings,
                                      boundaries=config.entity_boundaries,
-                                     chunk_facts=config.chunk_facts))
+                                     chunk_facts=config.chunk_facts, read=read))
             else:
                 dropped[reason.value] += 1
     n_truncated = window.n_truncated + sum(s.truncated for s in window.sentences)

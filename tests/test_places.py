@@ -8,7 +8,7 @@ import dataclasses
 
 from mamakg.config import Config
 from mamakg.filters import to_mention
-from mamakg.mapping.annotate import annotate
+from mamakg.mapping.annotate import SentenceReadings, annotate
 from mamakg.mapping.places import (
     PLACE_IN_COUNTRY,
     PLACE_IN_PLACE,
@@ -130,6 +130,22 @@ def test_annotate_reads_the_chains_with_chunk_facts_only():
     m = annotate(to_mention(candidate), candidate, clause=True, boundaries=True,
                  chunk_facts=True)
     assert read(m.readings) == read(place_readings(s, to_mention(candidate)))
+
+
+def test_the_mentions_of_a_sentence_share_its_readings_each_with_its_own_score():
+    s = calgary()
+    first = Candidate(s, head=(0, 1), tail=(13, 14), relation=(11, 12), score=0.4, path=())
+    second = Candidate(s, head=(0, 1), tail=(4, 5), relation=(1, 2, 3), score=0.7, path=())
+    third = Candidate(s, head=(0, 1), tail=(6, 7), relation=(1, 2, 3, 4, 5), score=0.4, path=())
+    shared = SentenceReadings()
+    found = [annotate(to_mention(c), c, clause=True, boundaries=True, chunk_facts=True,
+                      read=shared) for c in (first, second, third)]
+    alone = [annotate(to_mention(c), c, clause=True, boundaries=True, chunk_facts=True)
+             for c in (first, second, third)]
+    assert found == alone
+    assert [{r.score for r in m.readings} for m in found] == [{0.4}, {0.7}, {0.4}]
+    # Calgary in Alberta, Calgary in Canada, Alberta in Canada as a place and as its country
+    assert len(found[0].readings) == 4
 
 
 def test_chains_listed_one_after_another_are_each_read():

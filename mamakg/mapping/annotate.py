@@ -15,6 +15,8 @@ Pure: works on `Sentence` columns, no spaCy.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from mamakg.mapping.arguments import (
     Spans,
     adjunct_readings,
@@ -35,7 +37,7 @@ from mamakg.mapping.places import place_readings
 from mamakg.normalize import entity_key, relation_key
 from mamakg.types import Candidate, Mention, Sentence, evolve
 
-__all__ = ["annotate"]
+__all__ = ["SentenceReadings", "annotate"]
 
 
 def _with_clause_readings(narrow: tuple[Mention, ...], clause: tuple[Mention, ...],
@@ -81,7 +83,8 @@ def _nodes(s: Sentence, head: tuple[int, int], tail: tuple[int, int],
 
 
 def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
-             boundaries: bool = False, chunk_facts: bool = False) -> Mention:
+             boundaries: bool = False, chunk_facts: bool = False,
+             read: SentenceReadings | None = None) -> Mention:
     """The mention of `candidate` (`mamakg.filters.to_mention`) with what its head and tail
     are and, where the chunks hold narrower named entities, its readings between those; with
     `clause`, also the readings of its chunks' entities with the subject of their clause, and
@@ -89,8 +92,12 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
     `listed_role_readings`); with `boundaries`, the entities its chunks stand for as its nodes
     (`node_span`); with `chunk_facts`, also the readings between the entities inside one chunk
     (`chunk_readings`), those of the sentence's chains of places (`place_readings`) and of its
-    people's births and deaths (`life_readings`, `event_readings`)."""
+    people's births and deaths (`life_readings`, `event_readings`). `read`: the readings of
+    the sentence as far as its earlier mentions read them (`SentenceReadings`), for the
+    mentions of one sentence."""
     s = candidate.sentence
+    if read is None:
+        read = SentenceReadings()
     rel = candidate.relation
     changes: dict[str, object] = {"head_type": span_type(s, *candidate.head),
                                   "tail_type": span_type(s, *candidate.tail),
@@ -114,19 +121,42 @@ def annotate(mention: Mention, candidate: Candidate, clause: bool = False,
             s, mention, candidate.head, candidate.tail, rel,
             spans[0] if spans is not None and mention.head_node is not None else None),
             keyed=True)
-        readings = _adding(readings, possessor_readings(s, mention), keyed=True)
+        readings = _adding(readings, read(possessor_readings, s, mention), keyed=True)
         # a listed role adds no pair that the mention's own readings have ("President & CEO of")
-        readings = _adding(readings, listed_role_readings(s, mention), keyed=False)
+        readings = _adding(readings, read(listed_role_readings, s, mention), keyed=False)
     if chunk_facts:
         # a chunk reading adds no pair a reading has; a place reading no (pair, key) one has
         readings = _adding(readings, chunk_readings(s, mention, candidate.head, candidate.tail),
                            keyed=False)
-        readings = _adding(readings, place_readings(s, mention), keyed=True)
-        readings = _adding(readings, life_readings(s, mention), keyed=True)
-        readings = _adding(readings, event_readings(s, mention), keyed=True)
+        readings = _adding(readings, read(place_readings, s, mention), keyed=True)
+        readings = _adding(readings, read(life_readings, s, mention), keyed=True)
+        readings = _adding(readings, read(event_readings, s, mention), keyed=True)
     if mention.relation_node is not None:  # it is read between its entities: no reading
         readings = tuple(r for r in readings if r.fact_key != mention.fact_key)  # repeats it
     return evolve(mention, readings=readings) if readings else mention
+
+
+class SentenceReadings:
+    """The facts a sentence states whichever of its chunks a mention joins (its possessed
+    nouns, listed roles, chains of places, lives and events: `possessor_readings`...), which
+    every mention of the sentence carries as readings: read for its first mention, and for
+    each later one the same readings with that mention's score. One for the mentions of one
+    sentence."""
+
+    def __init__(self) -> None:
+        self._found: dict[Callable[[Sentence, Mention], tuple[Mention, ...]],
+                          tuple[Mention, ...]] = {}
+
+    def __call__(self, readings: Callable[[Sentence, Mention], tuple[Mention, ...]],
+                 s: Sentence, mention: Mention) -> tuple[Mention, ...]:
+        """`readings(s, mention)`: such a function reads of the mention only what every
+        mention of the sentence shares (its document, sentence) and its score."""
+        found = self._found.get(readings)
+        if found is None:
+            found = self._found[readings] = readings(s, mention)
+        elif found and (found[0].score, found[0].degree) != (mention.score, mention.degree):
+            found = tuple(evolve(r, score=mention.score, degree=mention.degree) for r in found)
+        return found
 
 
 def _adding(readings: tuple[Mention, ...], more: tuple[Mention, ...],

@@ -140,8 +140,8 @@ class SentenceReadings:
     """The facts a sentence states whichever of its chunks a mention joins (its possessed
     nouns, listed roles, chains of places, lives and events: `possessor_readings`...), which
     every mention of the sentence carries as readings: read for its first mention, and for
-    each later one the same readings with that mention's score. One for the mentions of one
-    sentence."""
+    each later one the same readings with that mention's score and matching degree. One for
+    the mentions of one sentence."""
 
     def __init__(self) -> None:
         self._found: dict[Callable[[Sentence, Mention], tuple[Mention, ...]],
@@ -150,7 +150,7 @@ class SentenceReadings:
     def __call__(self, readings: Callable[[Sentence, Mention], tuple[Mention, ...]],
                  s: Sentence, mention: Mention) -> tuple[Mention, ...]:
         """`readings(s, mention)`: such a function reads of the mention only what every
-        mention of the sentence shares (its document, sentence) and its score."""
+        mention of the sentence shares (its document, sentence) and its score and degree."""
         found = self._found.get(readings)
         if found is None:
             found = self._found[readings] = readings(s, mention)

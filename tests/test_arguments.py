@@ -23,6 +23,7 @@ def annotated(candidate, score=None, clause=False):
     """The mention of a candidate as the pipeline makes it: `to_mention`, then `annotate`."""
     return annotate(to_mention(candidate, score=score), candidate, clause=clause)
 
+
 def kinsey(copula):
     """'Kinsey, a zoologist at Indiana University' (an apposition), or with `copula` 'Kinsey
     was a zoologist at Indiana University', parsed."""

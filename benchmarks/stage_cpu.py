@@ -7,9 +7,11 @@ what a change to either costs or saves, apart from spaCy and the model.
 Reads the first N abstracts of the shared raw-text sample, parses them with the bundled spaCy
 pipeline, attends them with a random-init tiny BERT (the forward pass is nearly free), then
 times `pipeline.match_window` over every window and `mapping.resolve.resolve_window` over all
-their mentions, `--runs` times each (CPU seconds of this process). Prints one JSON line with
-the seconds of each run and a digest of each step's output, so that two commits can be
-compared: equal digests, the same mentions and resolved rows.
+their mentions, then the reading back of the resolved rows' mentions (`store.decode`, what
+the processes that group facts do with the mention store's rows), `--runs` times each (CPU
+seconds of this process). Prints one JSON line with the seconds of each run and a digest of
+each step's output, so that two commits can be compared: equal digests, the same mentions
+and resolved rows.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def main() -> None:
                         tokenizer=tokenizer)
     windows = list(attend_windows(sentences, lm, config))
 
-    match_s, resolve_s = [], []
+    match_s, resolve_s, decode_s = [], [], []
     matched: list = []
     resolved = None
     with long_lived_heap():  # the collector set as in a build
@@ -69,14 +71,21 @@ def main() -> None:
             t0 = time.process_time()
             resolved = resolve_window(mentions, None, None, config)
             resolve_s.append(round(time.process_time() - t0, 2))
-    assert resolved is not None
+        assert resolved is not None
+        payloads = [r[4] for p in resolved.parts for r in p.rows]
+        for _ in range(args.runs):
+            t0 = time.process_time()
+            for payload in payloads:
+                decode(payload)
+            decode_s.append(round(time.process_time() - t0, 3))
     match_digest = hashlib.sha256("\n".join(m.to_json() for m in mentions).encode()).hexdigest()
     rows = [(p.doc_id, [(*r[:4], decode(r[4]).to_json()) for r in p.rows],
              [(r[:4], why) for r, why in p.dropped]) for p in resolved.parts]
     resolve_digest = hashlib.sha256(repr(rows).encode()).hexdigest()
     print(json.dumps({"documents": len(docs), "sentences": len(sentences),
                       "mentions": len(mentions), "match_window_cpu_s": match_s,
-                      "resolve_window_cpu_s": resolve_s, "match_digest": match_digest[:16],
+                      "resolve_window_cpu_s": resolve_s, "decode_rows_cpu_s": decode_s,
+                      "resolved_rows": len(payloads), "match_digest": match_digest[:16],
                       "resolve_digest": resolve_digest[:16]}))
 
 

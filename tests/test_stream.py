@@ -184,6 +184,40 @@ def test_packed_rows_decode_to_the_mentions_json_rows_give():
     assert [decode(r[-1]) for r in packed] == [decode(r[-1]) for r in text] == list(CORPUS)
 
 
+def test_a_packed_mention_reads_back_whole_every_field_set():
+    """Packed as plain values (`pack`): every field of a mention and of its reading reads
+    back equal and of its own type, and a value of another type packs as a pickle."""
+    from mamakg.store import pack
+    from mamakg.types import PathStep, TextSpan
+
+    base = dataclasses.replace(CORPUS[0], path=(PathStep("Lise Meitner", 0.0),
+                                                PathStep("worked", 0.5)))
+    reading = dataclasses.replace(base, derived=True, score=0.25,
+                                  tail_node=TextSpan("Berlin", 23, 29))
+    full = dataclasses.replace(base, degree=0.75, readings=(reading,), derived=True,
+                               cuts_name=True, relation_pos=("VERB", "ADP"),
+                               head_node=TextSpan("Meitner", 5, 12),
+                               tail_node=TextSpan("University", 30, 40),
+                               relation_node=TextSpan("worked", 13, 19))
+    defaults = {f.name: f.default for f in dataclasses.fields(Mention)
+                if f.default is not dataclasses.MISSING}
+    assert all(getattr(full, name) != value for name, value in defaults.items())
+    packed = pack(full)
+    back = decode(packed)
+    assert packed[:1] == b"M" and back == full and back is not full
+    assert back.__dict__.keys() == full.__dict__.keys()
+    assert all(type(step) is PathStep for step in back.path)
+    assert type(back.head) is TextSpan and type(back.readings[0].tail_node) is TextSpan
+    assert type(back.readings) is tuple and type(back.relation_pos) is tuple
+
+    odd = dataclasses.replace(full, score=_Weight(0.5))
+    assert pack(odd)[:1] != b"M" and type(decode(pack(odd)).score) is _Weight
+
+
+class _Weight(float):
+    """A float of another type, which ``marshal`` does not write."""
+
+
 @pytest.mark.real_model
 def test_worker_processes_group_the_facts_of_the_one_process_build(nlp, real_lm, monkeypatch,
                                                                    tmp_path):

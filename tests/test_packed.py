@@ -54,6 +54,22 @@ def test_a_joined_fact_reads_in_place_of_its_first():
     assert packed.bare()[1].support == joined.support
 
 
+def test_mentions_of_another_type_are_packed_as_a_pickle():
+    """A run's mentions are packed as plain values; where one holds a value ``marshal``
+    does not write, the run's mentions are pickled, and read back the same either way."""
+    facts = _many_facts()
+    odd = dataclasses.replace(facts[1].mentions[0], score=_Weight(0.5))
+    changed = [facts[0], dataclasses.replace(facts[1], mentions=(odd,)), *facts[2:]]
+    plain, pickled = _packed(facts, runs=1), _packed(changed, runs=1)
+    assert plain._parts[0].mentions[:1] == b"M" and pickled._parts[0].mentions[:1] != b"M"
+    assert list(plain) == facts and list(pickled) == changed
+    assert type(pickled[1].mentions[0].score) is _Weight
+
+
+class _Weight(float):
+    """A float of another type, which ``marshal`` does not write."""
+
+
 def test_nothing_is_unpickled_to_read_where_facts_lie(monkeypatch):
     """Where each fact lies, and the writers' shares: a run whole in one share, but for a
     statement met again, which goes with its first."""

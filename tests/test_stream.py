@@ -185,9 +185,9 @@ def test_packed_rows_decode_to_the_mentions_json_rows_give():
 
 
 def test_a_packed_mention_reads_back_whole_every_field_set():
-    """Packed as plain values (`pack`): every field of a mention and of its reading reads
+    """Packed as plain values (`pack_mention`): every field of a mention and of its reading reads
     back equal and of its own type, and a value of another type packs as a pickle."""
-    from mamakg.store import pack
+    from mamakg.packed import pack_mention
     from mamakg.types import PathStep, TextSpan
 
     base = dataclasses.replace(CORPUS[0], path=(PathStep("Lise Meitner", 0.0),
@@ -202,7 +202,7 @@ def test_a_packed_mention_reads_back_whole_every_field_set():
     defaults = {f.name: f.default for f in dataclasses.fields(Mention)
                 if f.default is not dataclasses.MISSING}
     assert all(getattr(full, name) != value for name, value in defaults.items())
-    packed = pack(full)
+    packed = pack_mention(full)
     back = decode(packed)
     assert packed[:1] == b"M" and back == full and back is not full
     assert back.__dict__.keys() == full.__dict__.keys()
@@ -211,7 +211,7 @@ def test_a_packed_mention_reads_back_whole_every_field_set():
     assert type(back.readings) is tuple and type(back.relation_pos) is tuple
 
     odd = dataclasses.replace(full, score=_Weight(0.5))
-    assert pack(odd)[:1] != b"M" and type(decode(pack(odd)).score) is _Weight
+    assert pack_mention(odd)[:1] != b"M" and type(decode(pack_mention(odd)).score) is _Weight
 
 
 class _Weight(float):

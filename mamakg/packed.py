@@ -235,7 +235,7 @@ class PackedFacts(Sequence[Fact]):
 
     def keys(self) -> list[tuple[str, str, str]]:
         """Each fact's head, relation and tail keys (what names its statement), in order,
-        read from the runs' places: no fact is unpickled."""
+        read from the runs' places: no fact is unpacked."""
         places = [part.places for part in self._parts]
         return [(at[0], at[1], at[3]) for at in (places[p][j] for p, j in self._order)]
 

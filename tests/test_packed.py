@@ -1,9 +1,10 @@
-"""Facts kept pickled a run at a time (`mamakg.packed`): read as the list they stand for, in
+"""Facts kept packed a run at a time (`mamakg.packed`): read as the list they stand for, in
 any process, and written as the list is."""
 
 from __future__ import annotations
 
 import dataclasses
+import marshal
 import pickle
 
 import pytest
@@ -70,14 +71,15 @@ class _Weight(float):
     """A float of another type, which ``marshal`` does not write."""
 
 
-def test_nothing_is_unpickled_to_read_where_facts_lie(monkeypatch):
+def test_nothing_is_unpacked_to_read_where_facts_lie(monkeypatch):
     """Where each fact lies, and the writers' shares: a run whole in one share, but for a
     statement met again, which goes with its first."""
     first = sample_facts()[0]
     facts = [dataclasses.replace(first, head=dataclasses.replace(first.head, key=f"h{n}"))
              for n in range(40)]
     packed = _packed([*facts, facts[3], facts[30]])
-    monkeypatch.setattr(pickle, "loads", None)  # any unpickling fails
+    monkeypatch.setattr(pickle, "loads", None)  # any unpacking fails
+    monkeypatch.setattr(marshal, "loads", None)
     assert len(packed.keys()) == len(packed)
     shares = writers._shares(packed, 2)
     assert sorted(i for share in shares for i in share) == list(range(len(packed)))
@@ -95,8 +97,8 @@ def test_nothing_is_unpickled_to_read_where_facts_lie(monkeypatch):
 
 @pytest.mark.parametrize("fmt", [OutputFormat.NT, OutputFormat.TTL])
 def test_writer_processes_write_packed_facts_as_the_list(tmp_path, monkeypatch, fmt):
-    """Forked from this process, each writer unpickles what it writes: the bytes of the
-    list written by one process, and none of the facts unpickled here."""
+    """Forked from this process, each writer unpacks what it writes: the bytes of the
+    list written by one process, and none of the facts unpacked here."""
     facts = _many_facts()
     packed = _packed(facts)
     monkeypatch.setattr(writers, "PARALLEL_FACTS", 10)

@@ -599,7 +599,7 @@ class _Grouping:
         """The facts of consecutive runs of the groups that worker processes found and packed
         (`FactPart`, with their counts: `Summary.add_fact`), in order, counted into `summary`:
         a fact at a place an earlier run has a fact at joins it (its mentions after those; the
-        same fact as grouping all runs at once). Only such facts are unpickled here: the rest
+        same fact as grouping all runs at once). Only such facts are unpacked here: the rest
         stay packed (`PackedFacts`)."""
         runs: list[FactPart] = []
         order: list[tuple[int, int]] = []
@@ -812,7 +812,7 @@ def _init_worker(grouping: _Grouping | None, path: str | None, keep: set[str],
 
 def _worker_task(heads: tuple[str, str]) -> tuple[tuple[FactPart, Summary], float]:
     """The facts of a range of heads, packed (`FactPart`: the build's process need not
-    unpickle them), with their counts, and the task's seconds."""
+    unpack them), with their counts, and the task's seconds."""
     started = time.perf_counter()
     _keep_comparison()
     grouping, store, keep = _WORKER[0]

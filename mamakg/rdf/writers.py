@@ -297,7 +297,7 @@ def _written(task: tuple[list[int] | None, str]) -> list[str]:
     process cuts the merge into ranges (`_cuts`). Nothing large goes back through the pool."""
     share, path = task
     facts, run, base, fmt = _WRITING[0]
-    if share is None:  # the nodes read no mentions: packed facts unpickle their bare halves
+    if share is None:  # the nodes read no mentions: packed facts unpack their bare halves
         chosen = facts.bare() if isinstance(facts, PackedFacts) else facts
     else:
         chosen = [facts[i] for i in share]
@@ -334,7 +334,7 @@ def _shares(facts: Sequence[Fact], n: int) -> list[list[int]]:
     keys: one statement IRI, `IRIs.fact`) in the run of the first: no two runs describe one
     subject. Keyed by the keys themselves: no IRI is hashed here. Packed facts are read
     without unpickling, and a run the Map stage's workers packed goes whole to the share of
-    its first fact (each writer process unpickles its own runs)."""
+    its first fact (each writer process unpacks its own runs)."""
     size = max(-(-len(facts) // n), 1)
     shares: list[list[int]] = [[] for _ in range(n)]
     first: dict[tuple[str, str, str], int] = {}

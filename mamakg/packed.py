@@ -66,9 +66,9 @@ def unpack_mention(packed: bytes) -> Mention:
 def _values(m: Mention) -> tuple[Any, ...]:
     """`pack_mention`'s plain values of a mention (ValueError where they would not read
     back as the same mention)."""
-    if type(m) is not Mention:
-        raise ValueError("a subclass")
     found = m.__dict__
+    if type(m) is not Mention or len(found) != len(_FIELDS):
+        raise ValueError("a subclass, or an attribute besides the fields")
     values = [found[name] for name in _FIELDS]
     for i in _SPANS:
         values[i] = _span_values(values[i])

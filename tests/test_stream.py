@@ -212,6 +212,9 @@ def test_a_packed_mention_reads_back_whole_every_field_set():
 
     odd = dataclasses.replace(full, score=_Weight(0.5))
     assert pack_mention(odd)[:1] != b"M" and type(decode(pack_mention(odd)).score) is _Weight
+    noted = dataclasses.replace(full)
+    object.__setattr__(noted, "note", "kept")  # an attribute besides the fields
+    assert pack_mention(noted)[:1] != b"M" and decode(pack_mention(noted)).note == "kept"
 
 
 class _Weight(float):

@@ -10,7 +10,7 @@ import marshal
 import pickle
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, overload
+from typing import Any, cast, overload
 
 from mamakg.types import Entity, Fact, Mention, PathStep, Relation, TextSpan
 
@@ -25,16 +25,19 @@ _SPANS = tuple(i for i, name in enumerate(_FIELDS) if name in ("head", "relation
 _NODES = tuple(i for i, name in enumerate(_FIELDS)
                if name in ("head_node", "tail_node", "relation_node"))
 _PATH, _READINGS = _FIELDS.index("path"), _FIELDS.index("readings")
+_OTHERS = tuple(i for i in range(len(_FIELDS)) if i not in (*_SPANS, *_NODES, _PATH, _READINGS))
+_PLAIN = frozenset({str, int, float, bool, bytes, type(None)})
 _new, _new_tuple, _set = object.__new__, tuple.__new__, object.__setattr__
 
 
 def pack_mention(mention: Mention) -> bytes:
     """A mention as bytes that only this version of mamakg reads back (`unpack_mention`),
     for the records of one build: its fields' values in order, its spans, path steps and
-    readings as tuples of theirs, written by ``marshal``; where a value is of no type
-    ``marshal`` writes (a float of another type, a record of a new kind), the whole mention
-    is pickled instead. Faster to pack and to unpack than a pickle (no class is looked up by
-    name, no record is built through its constructor), and smaller.
+    readings as tuples of theirs, written by ``marshal``; where a value is not a plain one
+    (`_plain`: a float of another type, a numpy scalar, which ``marshal`` would write as
+    bytes, a record of a new kind), the whole mention is pickled instead. Faster to pack
+    and to unpack than a pickle (no class is looked up by name, no record is built through
+    its constructor), and smaller.
 
     >>> from fractions import Fraction
     >>> m = Mention("d", 0, "Ann met Bob", 0, TextSpan("Ann", 0, 3), TextSpan("met", 4, 7),
@@ -46,6 +49,10 @@ def pack_mention(mention: Mention) -> bytes:
     >>> object.__setattr__(odd, "score", Fraction(1, 2))  # marshal writes no Fraction
     >>> pack_mention(odd)[:1] == b"M", unpack_mention(pack_mention(odd)) == odd
     (False, True)
+    >>> import numpy as np
+    >>> object.__setattr__(odd, "score", np.float32(0.5))  # marshal: 4 bytes, no number
+    >>> pack_mention(odd)[:1] == b"M", type(unpack_mention(pack_mention(odd)).score)
+    (False, <class 'numpy.float32'>)
     """
     try:
         return _MARSHALLED + marshal.dumps(_values(mention))
@@ -70,6 +77,9 @@ def _values(m: Mention) -> tuple[Any, ...]:
     if type(m) is not Mention or len(found) != len(_FIELDS):
         raise ValueError("a subclass, or an attribute besides the fields")
     values = [found[name] for name in _FIELDS]
+    for i in _OTHERS:
+        if type(values[i]) not in _PLAIN and not _plain(values[i]):
+            raise ValueError(f"{_FIELDS[i]}: a value of type {type(values[i]).__name__}")
     for i in _SPANS:
         values[i] = _span_values(values[i])
     for i in _NODES:
@@ -77,7 +87,8 @@ def _values(m: Mention) -> tuple[Any, ...]:
             values[i] = _span_values(values[i])
     path = values[_PATH]
     if path:
-        if type(path) is not tuple or any(type(step) is not PathStep for step in path):
+        if type(path) is not tuple or any(type(step) is not PathStep or type(step[0]) is not str
+                                          or type(step[1]) is not float for step in path):
             raise ValueError("a path of other steps")
         values[_PATH] = tuple([tuple(step) for step in path])
     readings = values[_READINGS]
@@ -92,7 +103,22 @@ def _span_values(span: TextSpan) -> tuple[Any, ...]:
     if type(span) is not TextSpan:
         raise ValueError("a span of another kind")
     found = span.__dict__
-    return (found["text"], found["start"], found["end"])
+    values = (found["text"], found["start"], found["end"])
+    if type(values[0]) is not str or type(values[1]) is not int or type(values[2]) is not int:
+        raise ValueError("a span of other values")
+    return values
+
+
+def _plain(value: object) -> bool:
+    """Whether ``marshal`` writes the value as itself: a str, int, float, bool, bytes or
+    None, or a tuple or list of such values (``marshal`` writes any object that has a
+    buffer, a numpy scalar or array too, as bytes)."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return True
+    if kind is tuple or kind is list:  # exactly: marshal writes no named tuple
+        return all(_plain(v) for v in cast("Sequence[object]", value))
+    return False
 
 
 def _span(values: tuple[Any, ...]) -> TextSpan:

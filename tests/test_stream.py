@@ -215,6 +215,16 @@ def test_a_packed_mention_reads_back_whole_every_field_set():
     noted = dataclasses.replace(full)
     object.__setattr__(noted, "note", "kept")  # an attribute besides the fields
     assert pack_mention(noted)[:1] != b"M" and decode(pack_mention(noted)).note == "kept"
+    # numpy scalars have a buffer, which marshal would write as bytes: pickled instead
+    import numpy as np
+
+    for numpy_valued in (dataclasses.replace(full, score=np.float64(0.5)),
+                         dataclasses.replace(full, path=(PathStep("Lise", np.float32(0.5)),)),
+                         dataclasses.replace(full, relation_pos=(np.str_("VERB"),)),
+                         dataclasses.replace(full, readings=(dataclasses.replace(
+                             reading, sent_start=np.int64(3)),))):
+        back = decode(pack_mention(numpy_valued))
+        assert pack_mention(numpy_valued)[:1] != b"M" and back == numpy_valued
 
 
 class _Weight(float):

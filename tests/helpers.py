@@ -47,3 +47,8 @@ def mention(doc, index, head, rel, tail, head_type, tail_type):
                    TextSpan(rel, a, a + len(rel)), TextSpan(tail, b, b + len(tail)),
                    head.lower(), rel, tail.lower(), 1.0, head_type=head_type,
                    tail_type=tail_type)
+
+
+class OtherFloat(float):
+    """A float of another type, which ``marshal`` does not write (`mamakg.packed` pickles a
+    mention that holds one)."""

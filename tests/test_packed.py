@@ -16,6 +16,7 @@ from mamakg.packed import FactPart, PackedFacts
 from mamakg.rdf.writers import render_parts, write_graph
 
 from graph_samples import BASE, MANIFEST, sample_facts
+from helpers import OtherFloat
 
 
 def _packed(facts, runs=3, joined=None):
@@ -59,16 +60,12 @@ def test_mentions_of_another_type_are_packed_as_a_pickle():
     """A run's mentions are packed as plain values; where one holds a value ``marshal``
     does not write, the run's mentions are pickled, and read back the same either way."""
     facts = _many_facts()
-    odd = dataclasses.replace(facts[1].mentions[0], score=_Weight(0.5))
+    odd = dataclasses.replace(facts[1].mentions[0], score=OtherFloat(0.5))
     changed = [facts[0], dataclasses.replace(facts[1], mentions=(odd,)), *facts[2:]]
     plain, pickled = _packed(facts, runs=1), _packed(changed, runs=1)
     assert plain._parts[0].mentions[:1] == b"M" and pickled._parts[0].mentions[:1] != b"M"
     assert list(plain) == facts and list(pickled) == changed
-    assert type(pickled[1].mentions[0].score) is _Weight
-
-
-class _Weight(float):
-    """A float of another type, which ``marshal`` does not write."""
+    assert type(pickled[1].mentions[0].score) is OtherFloat
 
 
 def test_nothing_is_unpacked_to_read_where_facts_lie(monkeypatch):

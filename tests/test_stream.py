@@ -21,6 +21,7 @@ from mamakg.store import decode, encode
 from mamakg.types import Mention
 
 from conftest import DEMO
+from helpers import OtherFloat
 from helpers import mention as m
 
 CORPUS = [
@@ -210,8 +211,8 @@ def test_a_packed_mention_reads_back_whole_every_field_set():
     assert type(back.head) is TextSpan and type(back.readings[0].tail_node) is TextSpan
     assert type(back.readings) is tuple and type(back.relation_pos) is tuple
 
-    odd = dataclasses.replace(full, score=_Weight(0.5))
-    assert pack_mention(odd)[:1] != b"M" and type(decode(pack_mention(odd)).score) is _Weight
+    odd = dataclasses.replace(full, score=OtherFloat(0.5))
+    assert pack_mention(odd)[:1] != b"M" and type(decode(pack_mention(odd)).score) is OtherFloat
     noted = dataclasses.replace(full)
     object.__setattr__(noted, "note", "kept")  # an attribute besides the fields
     assert pack_mention(noted)[:1] != b"M" and decode(pack_mention(noted)).note == "kept"
@@ -225,10 +226,6 @@ def test_a_packed_mention_reads_back_whole_every_field_set():
                              reading, sent_start=np.int64(3)),))):
         back = decode(pack_mention(numpy_valued))
         assert pack_mention(numpy_valued)[:1] != b"M" and back == numpy_valued
-
-
-class _Weight(float):
-    """A float of another type, which ``marshal`` does not write."""
 
 
 @pytest.mark.real_model
